@@ -1,0 +1,17 @@
+import type { AnyEngine } from '../core/engine.ts';
+
+/**
+ * Every game botswarm can play locally. A new game adds one line here; the tournament runner, `play`,
+ * `replay` and the MCTS bot find it by id and need no other change.
+ */
+const loaders: Record<string, () => Promise<AnyEngine>> = {
+  galax: async () => (await import('./galax/index.ts')).galaxEngine,
+};
+
+export const gameIds = (): string[] => Object.keys(loaders);
+
+export async function loadEngine(id: string): Promise<AnyEngine> {
+  const load = loaders[id];
+  if (!load) throw new Error(`unknown game "${id}" (known: ${gameIds().join(', ')})`);
+  return load();
+}

@@ -1,0 +1,145 @@
+import type { Socket } from 'node:net';
+import { FrameError, type Framer, type FrameSink } from './framing.ts';
+
+export type CloseReason = 'local' | 'remote' | 'idle' | 'error' | 'overflow' | 'protocol';
+
+export interface ConnectionHandlers {
+  /** A complete frame (without its delimiters). */
+  onFrame(frame: Buffer): void;
+  /** A framing error; the connection stays open unless the error is fatal. Reply with a protocol error here. */
+  onFrameError?(error: FrameError): void;
+  /** Called once, whatever closed the connection. */
+  onClose?(reason: CloseReason, error?: Error): void;
+}
+
+export interface ConnectionOptions {
+  framer: Framer;
+  /** Close after this long without receiving a byte; 0 disables. */
+  idleTimeoutMs?: number;
+  /**
+   * Bytes queued for a peer that does not read before the connection is closed as `overflow`: the server
+   * protects itself and its other clients from a slow consumer.
+   */
+  maxBufferedBytes?: number;
+  /** How long `close()` waits for the peer to take the last bytes before destroying the socket. */
+  closeGraceMs?: number;
+}
+
+/**
+ * One framed connection, used by every client and every reference server. It owns the socket: framing,
+ * idle timeout, output backpressure and an orderly close all live here, once.
+ */
+export class Connection {
+  readonly socket: Socket;
+  readonly framer: Framer;
+  bytesIn = 0;
+  bytesOut = 0;
+  framesIn = 0;
+  framesOut = 0;
+  #closed = false;
+  #handlers: ConnectionHandlers;
+  #maxBuffered: number;
+  #closeGraceMs: number;
+  #sink: FrameSink;
+  #drainWaiters: (() => void)[] = [];
+
+  constructor(socket: Socket, handlers: ConnectionHandlers, options: ConnectionOptions) {
+    this.socket = socket;
+    this.framer = options.framer;
+    this.#handlers = handlers;
+    this.#maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+    this.#closeGraceMs = options.closeGraceMs ?? 1000;
+    socket.setNoDelay(true);
+    this.#sink = {
+      frame: (frame) => {
+        if (this.#closed) return;
+        this.framesIn++;
+        this.#handlers.onFrame(frame);
+      },
+      error: (error) => {
+        if (this.#closed) return;
+        this.#handlers.onFrameError?.(error);
+        if (error.fatal) this.close('protocol', error);
+      },
+    };
+    socket.on('data', (chunk: Buffer) => {
+      this.bytesIn += chunk.length;
+      try {
+        this.framer.push(chunk, this.#sink);
+      } catch (error) {
+        // A handler threw: that is a bug in botswarm, not the peer's fault, but it must not take the process down.
+        this.destroy('error', error as Error);
+      }
+    });
+    socket.on('end', () => this.#finish('remote'));
+    socket.on('close', () => this.#finish('remote'));
+    socket.on('error', (error) => this.#finish('error', error));
+    socket.on('drain', () => {
+      const waiters = this.#drainWaiters;
+      this.#drainWaiters = [];
+      for (const w of waiters) w();
+    });
+    if (options.idleTimeoutMs && options.idleTimeoutMs > 0) {
+      socket.setTimeout(options.idleTimeoutMs, () => this.destroy('idle'));
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get remote(): string {
+    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  /**
+   * Sends one frame. Returns false when the output buffer is above the socket's high-water mark (await
+   * `drained()` before sending more); closes the connection as `overflow` past `maxBufferedBytes`.
+   */
+  send(payload: Buffer | string): boolean {
+    if (this.#closed) return false;
+    const bytes = this.framer.encode(payload);
+    this.bytesOut += bytes.length;
+    this.framesOut++;
+    const ok = this.socket.write(bytes);
+    if (!ok && this.socket.writableLength > this.#maxBuffered) {
+      this.destroy('overflow', new Error(`peer is not reading: ${this.socket.writableLength} bytes queued`));
+      return false;
+    }
+    return ok;
+  }
+
+  /** Resolves when the output buffer has drained (at once if it is not full). */
+  drained(): Promise<void> {
+    if (this.#closed || !this.socket.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /** Orderly close: sends what is queued, half-closes, and destroys the socket after a grace period. */
+  close(reason: CloseReason = 'local', error?: Error): void {
+    if (this.#closed) return;
+    this.socket.end();
+    const timer = setTimeout(() => this.socket.destroy(), this.#closeGraceMs);
+    timer.unref();
+    this.#finish(reason, error);
+  }
+
+  /** Immediate close, dropping anything queued. */
+  destroy(reason: CloseReason = 'local', error?: Error): void {
+    if (this.#closed) return;
+    this.socket.destroy();
+    this.#finish(reason, error);
+  }
+
+  #finish(reason: CloseReason, error?: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (reason === 'remote' && !this.socket.destroyed) this.socket.destroy();
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const w of waiters) w();
+    this.#handlers.onClose?.(reason, error);
+  }
+}
+
+export { FrameError };

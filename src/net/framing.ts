@@ -1,0 +1,247 @@
+/**
+ * Framing: turning a byte stream into frames and frames into bytes. One interface, several framings
+ * (lines, start/end-delimited packets, length-prefixed binary). A framer never buffers more than its
+ * `maxFrame` bytes: an oversized frame is reported once and its bytes are skipped, so a hostile peer cannot
+ * make the process grow.
+ */
+
+export type FrameErrorKind = 'oversized' | 'garbage' | 'malformed';
+
+export class FrameError extends Error {
+  constructor(
+    readonly kind: FrameErrorKind,
+    message: string,
+    /** When true the stream cannot be resynchronised and the connection should be closed. */
+    readonly fatal = false,
+  ) {
+    super(message);
+    this.name = 'FrameError';
+  }
+}
+
+export interface FrameSink {
+  frame(frame: Buffer): void;
+  error(error: FrameError): void;
+}
+
+export interface Framer {
+  /** Feeds received bytes; calls `sink.frame` for every complete frame, in order. */
+  push(chunk: Buffer, sink: FrameSink): void;
+  /** Bytes held for an incomplete frame (for tests and leak checks). */
+  readonly buffered: number;
+  /** The wire bytes of one frame's payload. */
+  encode(payload: Buffer | string): Buffer;
+}
+
+export interface LineFramerOptions {
+  /** Longest accepted line in bytes, without its terminator. */
+  maxLine: number;
+  /** Terminator written by `encode`. Both `\n` and `\r\n` are always accepted on input. */
+  eol?: '\r\n' | '\n';
+}
+
+/** LF-terminated lines; a trailing CR is stripped, so CRLF and bare LF are both accepted. */
+export function lineFramer(options: LineFramerOptions): Framer {
+  const { maxLine } = options;
+  const eol = Buffer.from(options.eol ?? '\r\n');
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  let discarding = false;
+
+  const emit = (line: Buffer, sink: FrameSink) => {
+    const end = line.length > 0 && line[line.length - 1] === 13 ? line.length - 1 : line.length;
+    if (end > maxLine) {
+      sink.error(new FrameError('oversized', `line longer than ${maxLine} bytes`));
+      return;
+    }
+    sink.frame(end === line.length ? line : line.subarray(0, end));
+  };
+
+  return {
+    get buffered() {
+      return pendingLength;
+    },
+    push(chunk, sink) {
+      let start = 0;
+      for (;;) {
+        const nl = chunk.indexOf(10, start);
+        if (nl === -1) break;
+        if (discarding) {
+          discarding = false;
+        } else if (pendingLength === 0) {
+          emit(chunk.subarray(start, nl), sink);
+        } else {
+          pending.push(chunk.subarray(start, nl));
+          const line = Buffer.concat(pending, pendingLength + nl - start);
+          pending = [];
+          pendingLength = 0;
+          emit(line, sink);
+        }
+        start = nl + 1;
+      }
+      if (start < chunk.length && !discarding) {
+        const rest = chunk.subarray(start);
+        // +1 leaves room for the CR of a CRLF split across reads.
+        if (pendingLength + rest.length > maxLine + 1) {
+          pending = [];
+          pendingLength = 0;
+          discarding = true;
+          sink.error(new FrameError('oversized', `line longer than ${maxLine} bytes`));
+        } else {
+          // Copy: the socket may reuse the chunk's memory.
+          pending.push(Buffer.from(rest));
+          pendingLength += rest.length;
+        }
+      }
+    },
+    encode(payload) {
+      const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+      return Buffer.concat([body, eol], body.length + eol.length);
+    },
+  };
+}
+
+export interface DelimitedFramerOptions {
+  /** Byte that opens a frame (e.g. STX 0x02). */
+  start: number;
+  /** Byte that closes a frame (e.g. ETX 0x03). */
+  end: number;
+  /** Longest accepted frame body in bytes, between start and end. */
+  maxFrame: number;
+}
+
+/**
+ * Start/end-delimited frames (Ore Rush: STX ... ETX). Bytes outside a frame are reported once per run as
+ * `garbage`; a start byte inside an open frame means the previous frame lost its end byte: it is reported
+ * as `malformed` and the new frame begins.
+ */
+export function delimitedFramer(options: DelimitedFramerOptions): Framer {
+  const { start: startByte, end: endByte, maxFrame } = options;
+  let inFrame = false;
+  let discarding = false;
+  let garbageReported = false;
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+
+  const reset = () => {
+    pending = [];
+    pendingLength = 0;
+  };
+
+  return {
+    get buffered() {
+      return pendingLength;
+    },
+    push(chunk, sink) {
+      let i = 0;
+      while (i < chunk.length) {
+        if (!inFrame) {
+          const s = chunk.indexOf(startByte, i);
+          const gapEnd = s === -1 ? chunk.length : s;
+          if (gapEnd > i && !garbageReported) {
+            garbageReported = true;
+            sink.error(new FrameError('garbage', 'bytes outside a frame were ignored'));
+          }
+          if (s === -1) return;
+          inFrame = true;
+          discarding = false;
+          garbageReported = false;
+          reset();
+          i = s + 1;
+          continue;
+        }
+        // Inside a frame: find whichever comes first, the end byte or a new start byte.
+        const e = chunk.indexOf(endByte, i);
+        const s = chunk.indexOf(startByte, i);
+        const stop = e === -1 ? s : s === -1 ? e : Math.min(e, s);
+        const bodyEnd = stop === -1 ? chunk.length : stop;
+        if (!discarding) {
+          if (pendingLength + (bodyEnd - i) > maxFrame) {
+            discarding = true;
+            reset();
+            sink.error(new FrameError('oversized', `frame longer than ${maxFrame} bytes`));
+          } else if (bodyEnd > i) {
+            pending.push(Buffer.from(chunk.subarray(i, bodyEnd)));
+            pendingLength += bodyEnd - i;
+          }
+        }
+        if (stop === -1) return;
+        if (stop === s && s !== e) {
+          if (!discarding) sink.error(new FrameError('malformed', 'frame without its end byte'));
+          reset();
+          discarding = false;
+          i = s + 1;
+          continue;
+        }
+        inFrame = false;
+        if (!discarding) {
+          const body = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLength);
+          reset();
+          sink.frame(body);
+        }
+        discarding = false;
+        i = e + 1;
+      }
+    },
+    encode(payload) {
+      const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+      const out = Buffer.allocUnsafe(body.length + 2);
+      out[0] = startByte;
+      body.copy(out, 1);
+      out[out.length - 1] = endByte;
+      return out;
+    },
+  };
+}
+
+export interface LengthFramerOptions {
+  /** Bytes needed before the frame length can be read. */
+  headerSize: number;
+  /**
+   * Total frame length (header included) read from the first `headerSize` bytes, or a FrameError when the
+   * header is invalid (wrong magic, say). Errors from here are fatal: a binary stream cannot resynchronise.
+   */
+  frameLength(header: Buffer): number | FrameError;
+  /** Longest accepted frame, header included. */
+  maxFrame: number;
+}
+
+/** Length-prefixed binary frames; the frame's own header says how long it is. `encode` passes bytes through. */
+export function lengthFramer(options: LengthFramerOptions): Framer {
+  const { headerSize, maxFrame } = options;
+  let buffer: Buffer = Buffer.alloc(0);
+  let dead = false;
+  return {
+    get buffered() {
+      return buffer.length;
+    },
+    push(chunk, sink) {
+      if (dead) return;
+      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+      let offset = 0;
+      while (buffer.length - offset >= headerSize) {
+        const length = options.frameLength(buffer.subarray(offset, offset + headerSize));
+        if (length instanceof FrameError) {
+          dead = true;
+          buffer = Buffer.alloc(0);
+          sink.error(length);
+          return;
+        }
+        if (length < headerSize || length > maxFrame) {
+          dead = true;
+          buffer = Buffer.alloc(0);
+          sink.error(new FrameError('oversized', `frame length ${length} outside ${headerSize}..${maxFrame}`, true));
+          return;
+        }
+        if (buffer.length - offset < length) break;
+        sink.frame(Buffer.from(buffer.subarray(offset, offset + length)));
+        offset += length;
+      }
+      // Keep only the incomplete tail, copied so the socket's chunk can be released.
+      buffer = offset === buffer.length ? Buffer.alloc(0) : Buffer.from(buffer.subarray(offset));
+    },
+    encode(payload) {
+      return typeof payload === 'string' ? Buffer.from(payload) : payload;
+    },
+  };
+}

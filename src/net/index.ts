@@ -1,0 +1,12 @@
+export { type ConnectOptions, connectFramed, isLoopback, parseHostPort } from './client.ts';
+export { type CloseReason, Connection, type ConnectionHandlers, type ConnectionOptions } from './connection.ts';
+export {
+  delimitedFramer,
+  FrameError,
+  type FrameErrorKind,
+  type Framer,
+  type FrameSink,
+  lengthFramer,
+  lineFramer,
+} from './framing.ts';
+export { TcpServer, type TcpServerOptions } from './server.ts';

@@ -1,0 +1,80 @@
+import type { Logger } from '../core/log.ts';
+
+export interface RunningServer {
+  readonly host: string;
+  readonly port: number;
+  /** Counters a load test can check against (games, moves, errors...). */
+  stats(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  host: string;
+  /** 0 = an ephemeral port. */
+  port: number;
+  log: Logger;
+  /** Protocol-specific options from the command line (`--set key=value`, or named flags). */
+  settings: Record<string, string>;
+}
+
+export interface ServerProtocol {
+  readonly id: string;
+  readonly description: string;
+  readonly defaultPort: number;
+  /** Extra `serve` flags this protocol understands, for `--help`. */
+  readonly settingsHelp?: string;
+  start(options: ServeOptions): Promise<RunningServer>;
+}
+
+/** Reference servers for `botswarm serve <id>`; a protocol adds one line. */
+const loaders: Record<string, () => Promise<ServerProtocol>> = {
+  galax: async () => (await import('./galax/index.ts')).galaxServerProtocol,
+};
+
+export const protocolIds = (): string[] => Object.keys(loaders);
+
+export async function loadProtocol(id: string): Promise<ServerProtocol> {
+  const load = loaders[id];
+  if (!load) throw new Error(`unknown protocol "${id}" (known: ${protocolIds().join(', ')})`);
+  return load();
+}
+
+export interface OnlinePlayOptions {
+  host: string;
+  port: number;
+  /** One bot per seat; seat i joins i-th, so bot 0 creates the game and starts it. */
+  bots: readonly import('../bots/resolve.ts').ResolvedBot[];
+  /** Seeds each bot's own stream (`bot/<seat>`), exactly as the local runner does. */
+  seed: string | number;
+  budget: import('../core/strategy.ts').Budget;
+  log: Logger;
+  /** Give up after this long (a server that never ends a game must not hang the client). */
+  timeoutMs: number;
+}
+
+export interface OnlineOutcome {
+  readonly result: import('../core/engine.ts').GameResult;
+  /** Decisions each seat sent, and protocol errors it received. */
+  readonly decisions: readonly number[];
+  readonly errors: readonly string[];
+  /** The events in the order seat 0 received them (the game's own event type). */
+  readonly events: readonly unknown[];
+}
+
+/** Clients that drive bots in a live game: `botswarm play <game> --connect host:port`. */
+export interface ClientProtocol {
+  readonly id: string;
+  readonly game: string;
+  readonly defaultPort: number;
+  playOnline(options: OnlinePlayOptions): Promise<OnlineOutcome>;
+}
+
+const clientLoaders: Record<string, () => Promise<ClientProtocol>> = {
+  galax: async () => (await import('./galax/index.ts')).galaxClientProtocol,
+};
+
+export async function loadClientProtocol(game: string): Promise<ClientProtocol> {
+  const load = clientLoaders[game];
+  if (!load) throw new Error(`no network client for "${game}" (known: ${Object.keys(clientLoaders).join(', ')})`);
+  return load();
+}
