@@ -1,0 +1,60 @@
+import type { Logger } from '../core/log.ts';
+import type { Rng } from '../core/rng.ts';
+import type { Connection } from '../net/connection.ts';
+
+/**
+ * The load generator's plug-in interface. A protocol joins `botswarm loadtest` with a scenario (what one bot
+ * session does) and its own client; the runner, workload models, metrics, thresholds and reports are shared.
+ *
+ * Metric names are snake_case; latencies are recorded in microseconds into HDR histograms. Conventional names:
+ * `connect`, `handshake`, `first_event` (time to first game event), `<request>_rtt` per message type
+ * (`join_rtt`, `move_rtt`, `send_rtt`...), `delivery` (sender to recipient). Errors are counted by kind:
+ * a protocol error reply by its code (`ERRM`, `status_409`), `disconnect`, `timeout`, `connect_failed`.
+ */
+export interface LoadMetrics {
+  /**
+   * One latency sample. `micros` counts from when the request *should* have been sent (coordinated-omission
+   * corrected); `uncorrectedMicros` from when it actually was, if different. Unscheduled requests pass one value.
+   */
+  latency(metric: string, micros: number, uncorrectedMicros?: number): void;
+  /** A counter: `games`, `moves`, `messages_delivered`... */
+  count(counter: string, n?: number): void;
+  error(kind: string): void;
+  /** Counts this connection's bytes and frames both ways (sampled every second until it closes). */
+  track(connection: Connection): void;
+}
+
+export interface SessionContext<Shared = unknown> {
+  readonly host: string;
+  readonly port: number;
+  /** 0-based index of this session in the run. */
+  readonly index: number;
+  readonly metrics: LoadMetrics;
+  /** This session's own seeded stream. */
+  readonly rng: Rng;
+  readonly log: Logger;
+  /** Aborted when the run ends (duration over, Ctrl-C): the session should leave promptly. */
+  readonly signal: AbortSignal;
+  /** Pause between a bot's actions, in ms (0 = none); scenarios draw around it with `rng`. */
+  readonly thinkTimeMs: number;
+  /** Reply timeout for one request, in ms: past it, count `timeout` and give up the session. */
+  readonly requestTimeoutMs: number;
+  /** Scenario parameters from the scenario file or `--param key=value`. */
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  /** What `prepare` returned: state shared by all sessions of the run (e.g. a directory of users). */
+  readonly shared: Shared;
+}
+
+export interface LoadScenario<Shared = unknown> {
+  /** e.g. `galax-play`, `chat-converse`, `lekt-churn`. */
+  readonly id: string;
+  /** The protocol id of `--protocol` (and its default port comes from the protocol registry). */
+  readonly protocol: string;
+  readonly description: string;
+  /** Default parameters, shown by `botswarm loadtest --list`. */
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  /** Once per run, before the first session. */
+  prepare?(options: { host: string; port: number; log: Logger; params: SessionContext['params'] }): Promise<Shared>;
+  /** One bot session, from connect to leave. Resolves when it has left; errors are recorded, not thrown. */
+  runSession(context: SessionContext<Shared>): Promise<void>;
+}
