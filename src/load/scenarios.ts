@@ -1,0 +1,31 @@
+import type { LoadScenario } from './types.ts';
+
+/**
+ * Load-test scenarios for `botswarm loadtest`; a protocol adds one line. Loaded lazily so that a run of one
+ * protocol never imports another's client. The first scenario listed for a protocol is its default.
+ */
+const loaders: Record<string, () => Promise<LoadScenario>> = {
+  'galax-play': async () => (await import('./scenarios/galax.ts')).galaxPlayScenario as LoadScenario,
+};
+
+export const scenarioIds = (): string[] => Object.keys(loaders);
+
+export async function loadScenario(id: string): Promise<LoadScenario> {
+  const load = loaders[id];
+  if (!load) throw new Error(`unknown load scenario "${id}" (known: ${scenarioIds().join(', ')})`);
+  return load();
+}
+
+/** Every scenario, loaded (for `--list` and to find a protocol's default). */
+export async function loadAllScenarios(): Promise<LoadScenario[]> {
+  return Promise.all(scenarioIds().map((id) => loadScenario(id)));
+}
+
+/** The first registered scenario of `protocol`, or undefined. */
+export async function defaultScenarioFor(protocol: string): Promise<LoadScenario | undefined> {
+  for (const id of scenarioIds()) {
+    const scenario = await loadScenario(id);
+    if (scenario.protocol === protocol) return scenario;
+  }
+  return undefined;
+}
