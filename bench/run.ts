@@ -1,0 +1,85 @@
+/**
+ * `npm run bench [-- <filter>]`: runs every bench/<area>.bench.ts in its own child process (one module's heap or
+ * JIT state cannot skew another's), prints each figure as it comes and writes BENCHMARKS.md with the machine.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchResult } from './harness.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const filter = process.argv[2];
+const modules = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => !filter || f.includes(filter))
+  .sort();
+
+const results: BenchResult[] = [];
+const failures: string[] = [];
+for (const file of modules) {
+  process.stdout.write(`\n== ${file}\n`);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'run-one.ts'), join(here, file)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = child.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULTS '));
+  if (child.status !== 0 || !line) {
+    failures.push(`${file}: exit ${child.status}`);
+    process.stdout.write(`   failed (exit ${child.status})\n`);
+    continue;
+  }
+  const rows = JSON.parse(line.slice('BENCH_RESULTS '.length)) as BenchResult[];
+  for (const r of rows) {
+    results.push(r);
+    process.stdout.write(`   ${r.name}: ${format(r.value)} ${r.unit}${r.target ? `  (target ${r.target})` : ''}\n`);
+  }
+}
+
+function format(n: number): string {
+  if (Number.isInteger(n)) return n.toLocaleString('en-US');
+  return Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2);
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const cpus = os.cpus();
+const machine = [
+  `- date: ${new Date().toISOString()}`,
+  `- commit: ${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain']) ? ' (with uncommitted changes)' : ''}`,
+  `- cpu: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length} (os.availableParallelism ${os.availableParallelism()})`,
+  `- memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  `- node ${process.version}, ${os.type()} ${os.release()} ${os.arch()}`,
+];
+const groups = [...new Set(results.map((r) => r.group))];
+const body = groups
+  .map((g) => {
+    const rows = results
+      .filter((r) => r.group === g)
+      .map((r) => `| ${r.name} | ${format(r.value)} ${r.unit} | ${r.target ?? ''} | ${r.note ?? ''} |`);
+    return [`## ${g}`, '', '| measure | value | target | note |', '|---|---|---|---|', ...rows].join('\n');
+  })
+  .join('\n\n');
+const doc = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench` (bench/run.ts); every figure below comes from that run on this machine. The machines',
+  'are shared and noisy: compare ratios measured side by side in one run, not absolute figures across runs.',
+  '',
+  ...machine,
+  '',
+  body,
+  failures.length ? `\n## Failed\n\n${failures.map((f) => `- ${f}`).join('\n')}` : '',
+  '',
+].join('\n');
+if (!filter) writeFileSync(join(here, '..', 'BENCHMARKS.md'), doc);
+else process.stdout.write('\n(filtered run: BENCHMARKS.md not written)\n');
+process.exitCode = failures.length ? 1 : 0;
