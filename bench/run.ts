@@ -56,7 +56,10 @@ const machine = [
   `- date: ${new Date().toISOString()}`,
   `- commit: ${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain']) ? ' (with uncommitted changes)' : ''}`,
   `- cpu: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length} (os.availableParallelism ${os.availableParallelism()})`,
-  `- memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  `- memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average at start ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
   `- node ${process.version}, ${os.type()} ${os.release()} ${os.arch()}`,
 ];
 const groups = [...new Set(results.map((r) => r.group))];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/engine.ts';
 import { replayActions, runMatch } from '../../src/core/match.ts';
-import { makeReplay, readReplay, ReplayError, verifyReplay, writeReplay } from '../../src/core/replay.ts';
+import { makeReplay, ReplayError, readReplay, verifyReplay, writeReplay } from '../../src/core/replay.ts';
 import type { Strategy } from '../../src/core/strategy.ts';
 import { greedyToy, randomToy, type ToyState, toyEngine } from './fixtures/toy.ts';
 
@@ -13,13 +13,20 @@ const record = { actions: true, hashes: true, events: true };
 
 describe('runMatch', () => {
   it('is deterministic for a seed: same hashes, actions, events and result', async () => {
-    const play = () => runMatch({ engine: toyEngine, config, players: [randomToy(), randomToy(), randomToy()], seed: 11, record });
+    const play = () =>
+      runMatch({ engine: toyEngine, config, players: [randomToy(), randomToy(), randomToy()], seed: 11, record });
     const [a, b] = [await play(), await play()];
     expect(a.hashes).toEqual(b.hashes);
     expect(a.actions).toEqual(b.actions);
     expect(a.events).toEqual(b.events);
     expect(a.result).toEqual(b.result);
-    const c = await runMatch({ engine: toyEngine, config, players: [randomToy(), randomToy(), randomToy()], seed: 12, record });
+    const c = await runMatch({
+      engine: toyEngine,
+      config,
+      players: [randomToy(), randomToy(), randomToy()],
+      seed: 12,
+      record,
+    });
     expect(c.hashes).not.toEqual(a.hashes);
   });
 

@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { delimitedFramer, FrameError, type Framer, lengthFramer, lineFramer } from '../../src/net/framing.ts';
+
+function collect(framer: Framer, chunks: readonly Buffer[]) {
+  const frames: string[] = [];
+  const errors: string[] = [];
+  for (const c of chunks) {
+    framer.push(c, { frame: (f) => frames.push(f.toString('latin1')), error: (e) => errors.push(e.kind) });
+  }
+  return { frames, errors };
+}
+
+/** Splits a buffer at the given cut points (any split of a stream must decode the same). */
+function split(buf: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let last = 0;
+  for (const p of points) {
+    out.push(buf.subarray(last, p));
+    last = p;
+  }
+  out.push(buf.subarray(last));
+  return out;
+}
+
+const lineText = fc.string({ maxLength: 40 }).map((s) => s.replace(/[\r\n]/g, ''));
+
+describe('lineFramer', () => {
+  it('decodes LF and CRLF lines identically under any split of the stream', () => {
+    fc.assert(
+      fc.property(
+        fc.array(lineText, { maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.boolean(),
+        (lines, cuts, crlf) => {
+          const wire = Buffer.from(lines.map((l) => l + (crlf ? '\r\n' : '\n')).join(''), 'latin1');
+          const whole = collect(lineFramer({ maxLine: 100 }), [wire]);
+          const parts = collect(lineFramer({ maxLine: 100 }), split(wire, cuts));
+          expect(whole.frames).toEqual(lines);
+          expect(parts.frames).toEqual(lines);
+          expect(parts.errors).toEqual([]);
+        },
+      ),
+    );
+  });
+
+  it('refuses an oversized line once, skips it without buffering it, and goes on', () => {
+    const framer = lineFramer({ maxLine: 8 });
+    const chunks = [Buffer.from('ok\nxxxxxx'), Buffer.from('xxxxxxxxxxxxxxxxxxxx'), Buffer.from('xxxx\nnext\n')];
+    const seen = { frames: [] as string[], errors: [] as string[], maxBuffered: 0 };
+    for (const c of chunks) {
+      framer.push(c, { frame: (f) => seen.frames.push(f.toString()), error: (e) => seen.errors.push(e.kind) });
+      seen.maxBuffered = Math.max(seen.maxBuffered, framer.buffered);
+    }
+    expect(seen.frames).toEqual(['ok', 'next']);
+    expect(seen.errors).toEqual(['oversized']);
+    expect(seen.maxBuffered).toBeLessThanOrEqual(9);
+  });
+
+  it('never buffers more than maxLine + 1 bytes, whatever arrives', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 30 }), (chunks) => {
+        const framer = lineFramer({ maxLine: 16 });
+        for (const c of chunks) {
+          framer.push(Buffer.from(c), { frame: (f) => expect(f.length).toBeLessThanOrEqual(17), error: () => {} });
+          expect(framer.buffered).toBeLessThanOrEqual(17);
+        }
+      }),
+    );
+  });
+
+  it('encodes with the configured terminator', () => {
+    expect(lineFramer({ maxLine: 10 }).encode('GSRV 0.22').toString()).toBe('GSRV 0.22\r\n');
+    expect(lineFramer({ maxLine: 10, eol: '\n' }).encode('110 a b').toString()).toBe('110 a b\n');
+  });
+});
+
+describe('delimitedFramer (STX ... ETX)', () => {
+  const make = (maxFrame = 50) => delimitedFramer({ start: 0x02, end: 0x03, maxFrame });
+  const body = fc.string({ maxLength: 30 }).map((s) => s.replace(/[\x02\x03]/g, ''));
+
+  it('decodes the same frames under any split of the stream', () => {
+    fc.assert(
+      fc.property(fc.array(body, { maxLength: 15 }), fc.array(fc.nat(), { maxLength: 10 }), (bodies, cuts) => {
+        const wire = Buffer.concat(bodies.map((b) => make().encode(Buffer.from(b, 'latin1'))));
+        expect(collect(make(), split(wire, cuts)).frames).toEqual(bodies);
+      }),
+    );
+  });
+
+  it('reports bytes between frames, a frame missing its end, and an oversized frame, and recovers', () => {
+    const out = collect(make(5), [
+      Buffer.from('junk\x02a\x03 \x02b'),
+      Buffer.from('\x02c\x03\x02toolongframe\x03\x02d\x03'),
+    ]);
+    expect(out.frames).toEqual(['a', 'c', 'd']);
+    expect(out.errors).toEqual(['garbage', 'garbage', 'malformed', 'oversized']);
+  });
+});
+
+describe('lengthFramer', () => {
+  // A 4-byte header: 2 bytes magic 'LK', 2 bytes big-endian total length.
+  const make = () =>
+    lengthFramer({
+      headerSize: 4,
+      maxFrame: 64,
+      frameLength: (h) =>
+        h[0] === 0x4c && h[1] === 0x4b ? h.readUInt16BE(2) : new FrameError('malformed', 'bad magic', true),
+    });
+  const frame = (payload: Uint8Array) => {
+    const out = Buffer.alloc(4 + payload.length);
+    out.write('LK', 0, 'latin1');
+    out.writeUInt16BE(out.length, 2);
+    Buffer.from(payload).copy(out, 4);
+    return out;
+  };
+
+  it('decodes the same frames under any split of the stream', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 10 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (payloads, cuts) => {
+          const frames = payloads.map(frame);
+          const wire = Buffer.concat(frames);
+          const out = collect(make(), split(wire, cuts));
+          expect(out.frames).toEqual(frames.map((f) => f.toString('latin1')));
+        },
+      ),
+    );
+  });
+
+  it('gives up on a bad header or a lying length, fatally and without buffering', () => {
+    const bad = collect(make(), [Buffer.from('XXXX1234')]);
+    expect(bad.errors).toEqual(['malformed']);
+    const framer = make();
+    const lying = Buffer.from([0x4c, 0x4b, 0xff, 0xff]);
+    const out = collect(framer, [lying, Buffer.alloc(1000)]);
+    expect(out.errors).toEqual(['oversized']);
+    expect(framer.buffered).toBe(0);
+  });
+});
