@@ -6,13 +6,15 @@ export interface ConnectOptions extends ConnectionOptions {
   port: number;
   /** Fails the connect after this long. */
   connectTimeoutMs?: number;
+  /** Local address to bind (e.g. one of 127.0.0.0/8, so that many clients on one host have distinct IPs). */
+  localAddress?: string;
 }
 
 /** Opens a framed client connection; rejects on refusal or timeout with a clear message. */
 export function connectFramed(options: ConnectOptions, handlers: ConnectionHandlers): Promise<Connection> {
-  const { host, port, connectTimeoutMs = 10_000, ...connectionOptions } = options;
+  const { host, port, connectTimeoutMs = 10_000, localAddress, ...connectionOptions } = options;
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host, port });
+    const socket = netConnect(localAddress ? { host, port, localAddress } : { host, port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`connect to ${host}:${port} timed out after ${connectTimeoutMs} ms`));

@@ -198,10 +198,12 @@ export interface LengthFramerOptions {
   /** Bytes needed before the frame length can be read. */
   headerSize: number;
   /**
-   * Total frame length (header included) read from the first `headerSize` bytes, or a FrameError when the
-   * header is invalid (wrong magic, say). Errors from here are fatal: a binary stream cannot resynchronise.
+   * Total frame length (header included) read from the buffered bytes of the frame (at least `headerSize`, maybe
+   * more), or a FrameError when the header is invalid (wrong magic, say). Errors from here are fatal: a binary
+   * stream cannot resynchronise. `undefined` means these bytes do not tell yet (a NUL-terminated string, a list
+   * of self-sized records): it is asked again when more bytes arrive, up to `maxFrame`.
    */
-  frameLength(header: Buffer): number | FrameError;
+  frameLength(header: Buffer): number | FrameError | undefined;
   /** Longest accepted frame, header included. */
   maxFrame: number;
 }
@@ -220,7 +222,14 @@ export function lengthFramer(options: LengthFramerOptions): Framer {
       buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
       let offset = 0;
       while (buffer.length - offset >= headerSize) {
-        const length = options.frameLength(buffer.subarray(offset, offset + headerSize));
+        const length = options.frameLength(buffer.subarray(offset));
+        if (length === undefined) {
+          if (buffer.length - offset <= maxFrame) break;
+          dead = true;
+          buffer = Buffer.alloc(0);
+          sink.error(new FrameError('oversized', `frame longer than ${maxFrame} bytes`, true));
+          return;
+        }
         if (length instanceof FrameError) {
           dead = true;
           buffer = Buffer.alloc(0);
