@@ -29,6 +29,7 @@ export interface ServerProtocol {
 /** Reference servers for `botswarm serve <id>`; a protocol adds one line. */
 const loaders: Record<string, () => Promise<ServerProtocol>> = {
   galax: async () => (await import('./galax/index.ts')).galaxServerProtocol,
+  chat: async () => (await import('./chat/index.ts')).chatServerProtocol,
 };
 
 export const protocolIds = (): string[] => Object.keys(loaders);
