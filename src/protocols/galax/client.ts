@@ -1,0 +1,637 @@
+/**
+ * Galax 0.22 client: `GalaxClient` is one session (one Connection, requests matched to replies in order, a timing
+ * hook per request); `GalaxAdapter` rebuilds the engine's `GalaxObservation` from the lines a player receives;
+ * `playGalaxOnline` seats strategies in a live game and plays it to the end.
+ */
+import type { GameResult } from '../../core/engine.ts';
+import { type Logger, silentLogger } from '../../core/log.ts';
+import { matchStreams } from '../../core/match.ts';
+import type { Budget, DecisionContext, Strategy } from '../../core/strategy.ts';
+import {
+  type GalaxAction,
+  type GalaxConfig,
+  type GalaxEvent,
+  type GalaxObservation,
+  type GalaxState,
+  galaxEngine,
+  type OwnFleet,
+  type PlanetView,
+  TENTHS,
+  type Volley,
+} from '../../games/galax/index.ts';
+import { connectFramed } from '../../net/client.ts';
+import type { Connection } from '../../net/connection.ts';
+import { lineFramer } from '../../net/framing.ts';
+import type { OnlineOutcome, OnlinePlayOptions } from '../registry.ts';
+import {
+  type ErrorCode,
+  GALAX_MAX_LINE,
+  GALAX_VERSION,
+  isParseError,
+  parseServerLine,
+  type ServerMessage,
+} from './codec.ts';
+
+type Msg<C extends ServerMessage['cmd']> = Extract<ServerMessage, { cmd: C }>;
+export type GfldMessage = Msg<'GFLD'>;
+export type MvokMessage = Msg<'MVOK'>;
+
+/** The server refused a request (ERRP/ERRC/ERRM/ERRJ) or sent something the client cannot read. */
+export class GalaxReplyError extends Error {
+  override name = 'GalaxReplyError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly serverMessage: string,
+    readonly request: string,
+  ) {
+    super(`${request} refused: ${code} ${serverMessage}`);
+  }
+}
+
+/** The session is over: the connection closed, a reply did not come in time, or the game was abandoned. */
+export class GalaxSessionError extends Error {
+  override name = 'GalaxSessionError';
+}
+
+export type RequestKind = 'join' | 'play' | 'move';
+
+export interface GalaxClientOptions {
+  host: string;
+  port: number;
+  /** Name sent in GCLT (may contain spaces). */
+  name?: string;
+  /** Version sent in GCLT; any string without spaces. */
+  version?: string;
+  connectTimeoutMs?: number;
+  /** Each request (handshake, JOIN, PLAY, MOVE) fails with GalaxSessionError past this. */
+  requestTimeoutMs?: number;
+  /** Called once per answered request with its round trip in microseconds; `ok` false for an ERR* reply. */
+  onTiming?: (kind: RequestKind, micros: number, ok: boolean) => void;
+  /** Every server message but ERR* replies, in arrival order (successful replies too: JNOK, GFLD, MVOK). */
+  onMessage?: (message: ServerMessage) => void;
+  /** An ERR* line that answers no pending request (e.g. a refused DONE), or an unreadable server line. */
+  onUnsolicitedError?: (code: ErrorCode, message: string) => void;
+  log?: Logger;
+}
+
+interface Pending {
+  kind: RequestKind;
+  /** The request as sent, for error messages. */
+  line: string;
+  /** The success reply: MVOK, JNOK or GFLD. */
+  reply: 'MVOK' | 'JNOK' | 'GFLD';
+  sentAt: number;
+  resolve(message: ServerMessage): void;
+  reject(error: Error): void;
+}
+
+/**
+ * One Galax session over one Connection. Replies come back in request order (one TCP stream, a server answers
+ * each line before reading the next), so pending requests are a FIFO and only its head can be overdue: one timer.
+ */
+export class GalaxClient {
+  readonly conn: Connection;
+  serverVersion = '';
+  serverName = '';
+  /** The latest lobby list (GAME lines before SLCT). */
+  games: { game: number; players: number }[] = [];
+  #pending: Pending[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #options: GalaxClientOptions;
+  #requestTimeoutMs: number;
+  #closedError: Error | null = null;
+  #lobby: { game: number; players: number }[] = [];
+  #lobbyWaiters: ((games: { game: number; players: number }[]) => void)[] = [];
+  #closeWaiters: ((error: Error) => void)[] = [];
+
+  private constructor(conn: Connection, options: GalaxClientOptions) {
+    this.conn = conn;
+    this.#options = options;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  /** Connects, waits for GSRV, sends GCLT, waits for CLOK and the game list. */
+  static async connect(options: GalaxClientOptions): Promise<GalaxClient> {
+    let client: GalaxClient | undefined;
+    const early: Buffer[] = [];
+    const conn = await connectFramed(
+      {
+        host: options.host,
+        port: options.port,
+        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+        framer: lineFramer({ maxLine: 64 * GALAX_MAX_LINE, eol: '\r\n' }),
+      },
+      {
+        onFrame: (frame) => (client ? client.#onLine(frame.toString('latin1')) : early.push(frame)),
+        onFrameError: (error) => options.onUnsolicitedError?.('ERRC', error.message),
+        onClose: (reason, error) => {
+          if (!client) return;
+          client.#fail(
+            new GalaxSessionError(
+              `connection to ${options.host}:${options.port} closed (${reason}${error ? `: ${error.message}` : ''})`,
+            ),
+          );
+        },
+      },
+    );
+    client = new GalaxClient(conn, options);
+    const c = client;
+    // Registered now: the list arrives in the same read as CLOK.
+    const lobby = c.nextLobby();
+    lobby.catch(() => {});
+    const handshake = new Promise<void>((resolve, reject) => {
+      let step: 'GSRV' | 'CLOK' = 'GSRV';
+      c.#handshake = (m) => {
+        if (m.cmd === 'GSRV' && step === 'GSRV') {
+          c.serverVersion = m.version;
+          c.serverName = m.name;
+          step = 'CLOK';
+          c.conn.send(`GCLT ${options.version ?? GALAX_VERSION} ${options.name ?? 'botswarm'}`);
+        } else if (m.cmd === 'CLOK' && step === 'CLOK') {
+          c.#handshake = null;
+          resolve();
+        } else reject(new GalaxSessionError(`handshake: expected ${step}, got ${m.cmd}`));
+      };
+      c.#closeWaiters.push(reject);
+    });
+    for (const frame of early) c.#onLine(frame.toString('latin1'));
+    const timer = setTimeout(
+      () => c.#fail(new GalaxSessionError(`handshake: no CLOK within ${c.#requestTimeoutMs} ms`)),
+      c.#requestTimeoutMs,
+    );
+    try {
+      await handshake;
+      await lobby;
+    } catch (error) {
+      c.conn.destroy();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    return c;
+  }
+
+  #handshake: ((m: ServerMessage) => void) | null = null;
+
+  /** Resolves with the next complete lobby list (the one after CLOK, or after a game's WINN). */
+  nextLobby(): Promise<{ game: number; players: number }[]> {
+    if (this.#closedError) return Promise.reject(this.#closedError);
+    return new Promise((resolve, reject) => {
+      this.#lobbyWaiters.push(resolve);
+      this.#closeWaiters.push(reject);
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closedError !== null;
+  }
+
+  /** JOIN `game` (0 creates one); resolves with the game id from JNOK. */
+  async join(game: number): Promise<number> {
+    const m = await this.#request('join', `JOIN ${game}`, 'JNOK');
+    return (m as Msg<'JNOK'>).game;
+  }
+
+  /** PLAY; resolves with this player's GFLD. */
+  async start(): Promise<GfldMessage> {
+    return (await this.#request('play', 'PLAY', 'GFLD')) as GfldMessage;
+  }
+
+  /** One MOVE; resolves with its MVOK, rejects with GalaxReplyError on ERRM/ERRP. */
+  async move(from: number, to: number, ships: number): Promise<MvokMessage> {
+    return (await this.#request('move', `MOVE ${from} ${to} ${ships}`, 'MVOK')) as MvokMessage;
+  }
+
+  /**
+   * Sends the moves and DONE at once (pipelined) and resolves with one result per move: its MVOK or the error
+   * reply. Rejects only when the session ends.
+   */
+  async moves(moves: GalaxAction): Promise<(MvokMessage | GalaxReplyError)[]> {
+    const replies = moves.map((m) =>
+      this.move(m.from, m.to, m.ships).catch((error: unknown) => {
+        if (error instanceof GalaxReplyError) return error;
+        throw error;
+      }),
+    );
+    this.done();
+    return Promise.all(replies);
+  }
+
+  /** DONE: no reply on success (a refusal arrives as an unsolicited ERRP). */
+  done(): void {
+    this.conn.send('DONE');
+  }
+
+  close(): void {
+    this.conn.close('local');
+    this.#fail(new GalaxSessionError('session closed by the client'));
+  }
+
+  /** Resolves when the connection is gone (immediately if it already is). */
+  whenClosed(): Promise<Error> {
+    if (this.#closedError) return Promise.resolve(this.#closedError);
+    return new Promise((resolve) => this.#closeWaiters.push(resolve));
+  }
+
+  #request(kind: RequestKind, line: string, reply: Pending['reply']): Promise<ServerMessage> {
+    if (this.#closedError) return Promise.reject(this.#closedError);
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ kind, line, reply, sentAt: performance.now(), resolve, reject });
+      if (this.#pending.length === 1) this.#arm();
+      this.conn.send(line);
+    });
+  }
+
+  #arm(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const head = this.#pending[0];
+    if (!head) return;
+    const wait = Math.max(0, head.sentAt + this.#requestTimeoutMs - performance.now());
+    this.#timer = setTimeout(() => {
+      this.#fail(new GalaxSessionError(`no reply to "${head.line}" within ${this.#requestTimeoutMs} ms`));
+      this.conn.destroy('local');
+    }, wait);
+  }
+
+  #onLine(line: string): void {
+    const m = parseServerLine(line);
+    if (isParseError(m)) {
+      this.#options.log?.warn({ line: line.slice(0, 200), error: m.message }, 'unreadable server line ignored');
+      this.#options.onUnsolicitedError?.('ERRC', `unreadable server line: ${m.message}`);
+      return;
+    }
+    if (this.#handshake) {
+      this.#handshake(m);
+      return;
+    }
+    const head = this.#pending[0];
+    if (head) {
+      const isError = m.cmd === 'ERRP' || m.cmd === 'ERRC' || m.cmd === 'ERRM' || m.cmd === 'ERRJ';
+      if (m.cmd === head.reply || isError) {
+        this.#pending.shift();
+        this.#arm();
+        this.#options.onTiming?.(head.kind, Math.round((performance.now() - head.sentAt) * 1000), !isError);
+        if (isError) {
+          head.reject(new GalaxReplyError(m.cmd, (m as Msg<ErrorCode>).message, head.line));
+          return;
+        }
+        head.resolve(m);
+        // Falls through: MVOK and GFLD are game data too (the adapter keeps fleets and the field from them).
+      }
+    } else if (m.cmd === 'ERRP' || m.cmd === 'ERRC' || m.cmd === 'ERRM' || m.cmd === 'ERRJ') {
+      this.#options.onUnsolicitedError?.(m.cmd, m.message);
+      return;
+    }
+    if (m.cmd === 'GAME') this.#lobby.push({ game: m.game, players: m.players });
+    else if (m.cmd === 'SLCT') {
+      this.games = this.#lobby;
+      this.#lobby = [];
+      const waiters = this.#lobbyWaiters;
+      this.#lobbyWaiters = [];
+      for (const w of waiters) w(this.games);
+    }
+    this.#options.onMessage?.(m);
+  }
+
+  #fail(error: Error): void {
+    if (this.#closedError) return;
+    this.#closedError = error;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const p of pending) p.reject(error);
+    const waiters = this.#closeWaiters;
+    this.#closeWaiters = [];
+    for (const w of waiters) w(error);
+    this.#lobbyWaiters = [];
+    if (!this.conn.closed) this.conn.destroy('local');
+  }
+}
+
+/**
+ * Rebuilds, from the lines one player receives, exactly what `galaxEngine.observe` gives that player: the planet
+ * list of the last PLNT block, the year of YEAR, its own fleets from MVOK (dropped once arrived), and the events of
+ * the last battle phase (BATT+ATTK*+BWIN, FORT, KILL, WINN).
+ */
+export class GalaxAdapter {
+  player = 0;
+  players = 0;
+  width = 0;
+  height = 0;
+  planetCount = 0;
+  year = 0;
+  planets: PlanetView[] = [];
+  fleets: OwnFleet[] = [];
+  /** Events since the last YEAR (the next observation's). */
+  events: GalaxEvent[] = [];
+  /** Every event received in the game, in order. */
+  readonly history: GalaxEvent[] = [];
+  /** Players eliminated so far (KILL). */
+  readonly killed = new Set<number>();
+  /** The WINN id once the game is over (0 = draw). */
+  winner: number | null = null;
+  #incoming: PlanetView[] = [];
+  #battle: { head: Msg<'BATT'>; volleys: Volley[] } | null = null;
+
+  /** Feeds one server message; returns 'year' when a move phase opens, 'over' on WINN, else null. */
+  onMessage(m: ServerMessage): 'year' | 'over' | null {
+    switch (m.cmd) {
+      case 'GFLD':
+        this.player = m.you;
+        this.players = m.players;
+        this.width = m.width;
+        this.height = m.height;
+        this.planetCount = m.planets;
+        this.year = 0;
+        this.planets = [];
+        this.fleets = [];
+        this.events = [];
+        this.killed.clear();
+        this.winner = null;
+        this.#incoming = [];
+        return null;
+      case 'PLNT':
+        this.#incoming.push({
+          id: m.planet,
+          x: m.x,
+          y: m.y,
+          owner: m.owner,
+          ships: m.ships,
+          production: m.production,
+        });
+        return null;
+      case 'YEAR':
+        this.#closePlanets(m.time);
+        return 'year';
+      case 'MVOK':
+        this.fleets.push({ from: m.from, to: m.to, ships: m.ships, arrival: m.arrival });
+        return null;
+      case 'BATT':
+        this.#battle = { head: m, volleys: [] };
+        return null;
+      case 'ATTK':
+        this.#battle?.volleys.push({
+          who: m.who,
+          surprise: m.surprise,
+          killed: m.killed,
+          attShips: m.attShips,
+          defShips: m.defShips,
+        });
+        return null;
+      case 'BWIN': {
+        const b = this.#battle;
+        this.#battle = null;
+        if (!b) return null;
+        this.#event({
+          kind: 'battle',
+          planet: b.head.planet,
+          time: b.head.time,
+          attacker: b.head.attacker,
+          attShips: b.head.attShips,
+          defender: b.head.defender,
+          defShips: b.head.defShips,
+          volleys: b.volleys,
+          winner: m.winner,
+          ships: m.ships,
+        });
+        return null;
+      }
+      case 'FORT':
+        this.#event({ kind: 'fort', planet: m.planet, player: m.player, ships: m.ships, time: m.time });
+        return null;
+      case 'KILL':
+        this.killed.add(m.player);
+        this.#event({ kind: 'kill', player: m.player });
+        return null;
+      case 'WINN':
+        this.winner = m.player;
+        this.#event({ kind: 'winner', player: m.player });
+        // The final planet list came right before WINN; the game ended one year after the last YEAR.
+        this.#closePlanets(this.year + TENTHS);
+        return 'over';
+      default:
+        return null;
+    }
+  }
+
+  #event(e: GalaxEvent): void {
+    this.events.push(e);
+    this.history.push(e);
+  }
+
+  #closePlanets(year: number): void {
+    if (this.#incoming.length > 0) {
+      this.planets = this.#incoming;
+      this.#incoming = [];
+    }
+    this.year = year;
+    // A fleet is in flight while its arrival is after the current year (the engine resolves (Y, Y+1]).
+    if (this.fleets.some((f) => f.arrival <= year)) this.fleets = this.fleets.filter((f) => f.arrival > year);
+  }
+
+  /** The observation of the move phase just opened; clears the events it carries. */
+  observation(): GalaxObservation {
+    const obs: GalaxObservation = {
+      player: this.player,
+      players: this.players,
+      width: this.width,
+      height: this.height,
+      year: this.year,
+      planets: this.planets,
+      fleets: this.fleets.slice(),
+      events: this.events,
+    };
+    this.events = [];
+    return obs;
+  }
+
+  get alive(): boolean {
+    return this.player > 0 && !this.killed.has(this.player) && this.winner === null;
+  }
+}
+
+export interface GalaxOnlineOptions extends OnlinePlayOptions {
+  /**
+   * The game config the strategies see as `model.config` (maxYear, surprise, visibility...). The wire carries
+   * only the field size and planet count (GFLD, which override these); give the server's settings here so that
+   * bots that read the config decide as they would offline.
+   */
+  config?: Partial<GalaxConfig>;
+  /** Per-request timeout of each session. */
+  requestTimeoutMs?: number;
+  /** Timing hook shared by every seat. */
+  onTiming?: GalaxClientOptions['onTiming'];
+}
+
+export interface GalaxOnlineOutcome extends OnlineOutcome {
+  readonly gameId: number;
+  /** The final planet list as seat 0 saw it. */
+  readonly planets: readonly PlanetView[];
+  readonly events: readonly GalaxEvent[];
+}
+
+interface Seat {
+  readonly index: number;
+  readonly client: GalaxClient;
+  readonly adapter: GalaxAdapter;
+  readonly strategy: Strategy<GalaxObservation, GalaxAction>;
+  decisions: number;
+  readonly errors: string[];
+  ctx?: DecisionContext;
+}
+
+/**
+ * Seats `options.bots` in one new game on a live server and plays it to the end: seat 0 creates the game, the
+ * others join in seat order, seat 0 starts it. Each seat's rng is `matchStreams(seed).bot(seat)` and its model
+ * `{ engine: galaxEngine, config }`, as in `runMatch`, so a seeded game is the same offline and online.
+ */
+export async function playGalaxOnline(options: GalaxOnlineOptions): Promise<GalaxOnlineOutcome> {
+  const log = options.log ?? silentLogger;
+  const n = options.bots.length;
+  if (n < galaxEngine.minPlayers || n > galaxEngine.maxPlayers) {
+    throw new RangeError(`galax takes ${galaxEngine.minPlayers} to ${galaxEngine.maxPlayers} players, got ${n}`);
+  }
+  const seats: Seat[] = [];
+  let abort: ((error: Error) => void) | null = null;
+  const aborted = new Promise<never>((_, reject) => {
+    abort = reject;
+  });
+  aborted.catch(() => {});
+  const overall = setTimeout(
+    () => abort?.(new GalaxSessionError(`the online game did not end within ${options.timeoutMs} ms`)),
+    options.timeoutMs,
+  );
+  const streams = matchStreams(options.seed);
+  const budget: Budget = options.budget;
+  const finished: Promise<void>[] = [];
+  let gameId = 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      const adapter = new GalaxAdapter();
+      const bot = options.bots[i]!;
+      let seat: Seat | undefined;
+      let resolveEnd!: () => void;
+      let rejectEnd!: (error: Error) => void;
+      const end = new Promise<void>((resolve, reject) => {
+        resolveEnd = resolve;
+        rejectEnd = reject;
+      });
+      // Handled here too: a seat may fail after the game was given up for another reason.
+      end.catch(() => {});
+      finished.push(end);
+      const onMessage = (m: ServerMessage) => {
+        const what = adapter.onMessage(m);
+        if (!seat) return;
+        if (what === 'year') decide(seat);
+        else if (what === 'over') resolveEnd();
+      };
+      const decide = (s: Seat) => {
+        if (!s.adapter.alive) return;
+        const obs = s.adapter.observation();
+        const ctx = context(s);
+        Promise.resolve()
+          .then(() => s.strategy.decide(obs, ctx))
+          .then(async (action) => {
+            s.decisions++;
+            const replies = await s.client.moves(Array.isArray(action) ? action : []);
+            for (const r of replies) if (r instanceof GalaxReplyError) s.errors.push(`${r.code} ${r.serverMessage}`);
+          })
+          .catch((error: Error) => rejectEnd(error));
+      };
+      const context = (s: Seat): DecisionContext => {
+        if (!s.ctx) {
+          const gameSeat = s.adapter.player - 1;
+          const config = galaxEngine.parseConfig({
+            ...options.config,
+            width: s.adapter.width,
+            height: s.adapter.height,
+            planets: s.adapter.planetCount,
+          });
+          s.ctx = {
+            seat: gameSeat,
+            rng: streams.bot(gameSeat),
+            budget,
+            model: { engine: galaxEngine, config },
+            log: log.child({ bot: s.strategy.name, seat: gameSeat }),
+          };
+        }
+        return s.ctx;
+      };
+      const client = await Promise.race([
+        GalaxClient.connect({
+          host: options.host,
+          port: options.port,
+          name: `${bot.label} (seat ${i})`,
+          requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+          onMessage,
+          onUnsolicitedError: (code, message) => seat?.errors.push(`${code} ${message}`),
+          ...(options.onTiming ? { onTiming: options.onTiming } : {}),
+          log,
+        }),
+        aborted,
+      ]);
+      seat = {
+        index: i,
+        client,
+        adapter,
+        strategy: bot.create() as Strategy<GalaxObservation, GalaxAction>,
+        decisions: 0,
+        errors: [],
+      };
+      seats.push(seat);
+      const s = seat;
+      client.whenClosed().then((error) => {
+        if (s.adapter.winner === null) rejectEnd(new GalaxSessionError(`seat ${i}: ${error.message}`));
+      });
+      const joined = await Promise.race([client.join(gameId), aborted]);
+      if (i === 0) gameId = joined;
+    }
+    await Promise.race([seats[0]!.client.start(), aborted]);
+    await Promise.race([Promise.all(finished), aborted]);
+  } finally {
+    clearTimeout(overall);
+    for (const s of seats) s.client.close();
+  }
+  const result = combinedResult(seats);
+  for (const s of seats) if (s.ctx) s.strategy.onGameEnd?.(result, s.ctx);
+  const first = seats[0]!.adapter;
+  return {
+    gameId,
+    result,
+    decisions: seats.map((s) => s.decisions),
+    errors: seats.flatMap((s) => s.errors.map((e) => `seat ${s.index}: ${e}`)),
+    events: first.history,
+    planets: first.planets,
+  };
+}
+
+/**
+ * The game result from every seat's final view: each planet's garrison as its owner saw it (known even under fog),
+ * every seat's own fleets in flight, eliminations from KILL; then the engine's own `result`, so scores and ranks
+ * follow the same rule as offline.
+ */
+function combinedResult(seats: readonly Seat[]): GameResult {
+  const first = seats[0]!.adapter;
+  const players = first.players;
+  const planets = first.planets.map((p) => {
+    if (p.ships >= 0 || p.owner === 0) return p;
+    const owner = seats.find((s) => s.adapter.player === p.owner);
+    return owner?.adapter.planets[p.id] ?? { ...p, ships: 0 };
+  });
+  let id = 0;
+  const fleets = seats.flatMap((s) => s.adapter.fleets.map((f) => ({ id: id++, owner: s.adapter.player, ...f })));
+  const alive = Array.from({ length: players }, (_, i) => !first.killed.has(i + 1));
+  const state: GalaxState = {
+    config: galaxEngine.defaultConfig(),
+    players,
+    year: first.year,
+    planets,
+    fleets,
+    alive,
+    reports: [],
+    winner: first.winner ?? 0,
+  };
+  return galaxEngine.result(state)!;
+}

@@ -1,0 +1,60 @@
+/** Galax 0.22 over TCP: the wire codec, the reference server and the client, and their registry entries. */
+import { galaxEngine } from '../../games/galax/index.ts';
+import type { ClientProtocol, RunningServer, ServerProtocol } from '../registry.ts';
+import { playGalaxOnline } from './client.ts';
+import { GALAX_DEFAULT_PORT } from './codec.ts';
+import { GalaxServer, parseServerSettings, SERVER_SETTINGS } from './server.ts';
+
+export {
+  GalaxAdapter,
+  GalaxClient,
+  type GalaxClientOptions,
+  type GalaxOnlineOptions,
+  type GalaxOnlineOutcome,
+  GalaxReplyError,
+  GalaxSessionError,
+  type GfldMessage,
+  type MvokMessage,
+  playGalaxOnline,
+  type RequestKind,
+} from './client.ts';
+export * from './codec.ts';
+export {
+  GalaxServer,
+  type GalaxServerOptions,
+  type GalaxServerStats,
+  parseServerSettings,
+  SERVER_SETTINGS,
+  startGalaxServer,
+} from './server.ts';
+
+const engineSettings = Object.keys(galaxEngine.defaultConfig()).join(', ');
+
+export const galaxServerProtocol: ServerProtocol = {
+  id: 'galax',
+  description: 'Galax 0.22 reference server (lines over TCP, many concurrent games)',
+  defaultPort: GALAX_DEFAULT_PORT,
+  settingsHelp: `--set ${SERVER_SETTINGS.join('|')}=... and any game setting (${engineSettings})`,
+  async start(options): Promise<RunningServer> {
+    const server = new GalaxServer({
+      ...parseServerSettings(options.settings),
+      host: options.host,
+      port: options.port,
+      log: options.log,
+    });
+    const { host, port } = await server.listen();
+    return {
+      host,
+      port,
+      stats: () => ({ ...server.stats() }),
+      close: () => server.close(),
+    };
+  },
+};
+
+export const galaxClientProtocol: ClientProtocol = {
+  id: 'galax',
+  game: 'galax',
+  defaultPort: GALAX_DEFAULT_PORT,
+  playOnline: (options) => playGalaxOnline(options),
+};

@@ -1,0 +1,593 @@
+/**
+ * The Galax 0.22 reference server: the Galax engine plus the wire protocol (docs/protocols/galax.md). Every rule
+ * (set-up, move validation, travel time, battles, eliminations, the end of the game, fog) is the engine's; this
+ * file only keeps sessions, the lobby and the move-phase clock, and turns engine events into lines.
+ */
+import { ConfigError } from '../../core/engine.ts';
+import { type Logger, silentLogger } from '../../core/log.ts';
+import { matchStreams } from '../../core/match.ts';
+import { deriveSeed } from '../../core/rng.ts';
+import {
+  type GalaxAction,
+  type GalaxConfig,
+  type GalaxEvent,
+  type GalaxState,
+  galaxEngine,
+  type Move,
+  travelTime,
+  validateMove,
+  visibleEvents,
+} from '../../games/galax/index.ts';
+import type { Connection } from '../../net/connection.ts';
+import { lineFramer } from '../../net/framing.ts';
+import { TcpServer } from '../../net/server.ts';
+import {
+  cleanText,
+  type ErrorCode,
+  formatYear,
+  GALAX_MAX_LINE,
+  GALAX_VERSION,
+  isParseError,
+  parseClientLine,
+} from './codec.ts';
+
+export interface GalaxServerOptions {
+  host?: string;
+  /** 0 = an ephemeral port. */
+  port: number;
+  log?: Logger;
+  /** Engine config of every game (map, maxYear, moveTimeoutMs, visibility...). */
+  config?: GalaxConfig;
+  /** Game k (ids from 1) is set up with seed `deriveSeed(seed, k)` unless `gameSeed` is given. */
+  seed?: string | number;
+  /** When set, every game uses exactly this seed (reproduce one game with `botswarm play --seed`). */
+  gameSeed?: string | number;
+  /** Games open or running at once; a JOIN 0 beyond it gets ERRJ. */
+  maxGames?: number;
+  /** Players per game, 2..8 (a JOIN to a game that has this many gets ERRJ). */
+  maxPlayers?: number;
+  /** Connections at once; further ones are closed on accept. 0 = unlimited. */
+  maxConnections?: number;
+  /** A connection with no traffic either way for this long is closed. 0 = never. */
+  idleTimeoutMs?: number;
+  /** Server name in GSRV. */
+  name?: string;
+}
+
+export interface GalaxServerStats {
+  connections: number;
+  connectionsTotal: number;
+  connectionsRefused: number;
+  gamesCreated: number;
+  gamesStarted: number;
+  gamesFinished: number;
+  gamesAborted: number;
+  gamesOpen: number;
+  gamesRunning: number;
+  years: number;
+  movesAccepted: number;
+  linesIn: number;
+  errorsERRP: number;
+  errorsERRC: number;
+  errorsERRM: number;
+  errorsERRJ: number;
+}
+
+export const SERVER_SETTINGS = [
+  'seed',
+  'gameSeed',
+  'maxGames',
+  'maxPlayers',
+  'maxConnections',
+  'idleTimeoutMs',
+  'name',
+];
+
+type SessionState = 'greeting' | 'lobby' | 'joined' | 'playing';
+
+class Session {
+  state: SessionState = 'greeting';
+  name = '';
+  game: Game | null = null;
+  /** Seat in `game` (player id - 1). */
+  seat = -1;
+  constructor(readonly conn: Connection) {}
+}
+
+class Game {
+  readonly members: Session[] = [];
+  running = false;
+  state: GalaxState | null = null;
+  /** Per seat, null once that player has disconnected (its phases are implied DONE). */
+  sessions: (Session | null)[] = [];
+  accepted: Move[][] = [];
+  done: boolean[] = [];
+  timer: NodeJS.Timeout | null = null;
+  /** Counts move phases; a timer or a deferred resolution only ends the phase it was set for. */
+  phase = 0;
+  /** Set while a phase resolution is scheduled, so it is scheduled once. */
+  pending = false;
+  constructor(
+    readonly id: number,
+    readonly seed: string | number,
+  ) {}
+}
+
+const CRLF = '\r\n';
+
+/** A running reference server. */
+export class GalaxServer {
+  readonly #tcp: TcpServer;
+  readonly #log: Logger;
+  readonly #config: GalaxConfig;
+  readonly #seed: string | number;
+  readonly #gameSeed: string | number | undefined;
+  readonly #maxGames: number;
+  readonly #maxPlayers: number;
+  readonly #name: string;
+  readonly #games = new Map<number, Game>();
+  #nextGameId = 1;
+  readonly #stats: GalaxServerStats = {
+    connections: 0,
+    connectionsTotal: 0,
+    connectionsRefused: 0,
+    gamesCreated: 0,
+    gamesStarted: 0,
+    gamesFinished: 0,
+    gamesAborted: 0,
+    gamesOpen: 0,
+    gamesRunning: 0,
+    years: 0,
+    movesAccepted: 0,
+    linesIn: 0,
+    errorsERRP: 0,
+    errorsERRC: 0,
+    errorsERRM: 0,
+    errorsERRJ: 0,
+  };
+
+  constructor(options: GalaxServerOptions) {
+    this.#log = options.log ?? silentLogger;
+    this.#config = options.config ?? galaxEngine.defaultConfig();
+    this.#seed = options.seed ?? 1;
+    this.#gameSeed = options.gameSeed;
+    this.#maxGames = options.maxGames ?? 1000;
+    this.#maxPlayers = options.maxPlayers ?? galaxEngine.maxPlayers;
+    this.#name = options.name ?? 'botswarm';
+    if (this.#maxPlayers < 2 || this.#maxPlayers > galaxEngine.maxPlayers) {
+      throw new ConfigError('maxPlayers', `must be from 2 to ${galaxEngine.maxPlayers}, got ${this.#maxPlayers}`);
+    }
+    if (this.#config.planets < this.#maxPlayers) {
+      throw new ConfigError('planets', `${this.#config.planets} planets cannot host ${this.#maxPlayers} players`);
+    }
+    this.#tcp = new TcpServer({
+      host: options.host ?? '127.0.0.1',
+      port: options.port,
+      log: this.#log,
+      maxConnections: options.maxConnections ?? 10_000,
+      connection: {
+        framer: () => lineFramer({ maxLine: GALAX_MAX_LINE, eol: '\r\n' }),
+        idleTimeoutMs: options.idleTimeoutMs ?? 600_000,
+      },
+      accept: (conn) => this.#accept(conn),
+    });
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    return this.#tcp.listen();
+  }
+
+  get port(): number {
+    return this.#tcp.port;
+  }
+
+  stats(): GalaxServerStats {
+    this.#stats.connections = this.#tcp.connections.size;
+    this.#stats.connectionsTotal = this.#tcp.accepted;
+    this.#stats.connectionsRefused = this.#tcp.refused;
+    let open = 0;
+    let running = 0;
+    for (const g of this.#games.values()) g.running ? running++ : open++;
+    this.#stats.gamesOpen = open;
+    this.#stats.gamesRunning = running;
+    return { ...this.#stats };
+  }
+
+  async close(): Promise<void> {
+    for (const g of this.#games.values()) if (g.timer) clearTimeout(g.timer);
+    this.#games.clear();
+    await this.#tcp.close();
+  }
+
+  #accept(conn: Connection) {
+    const session = new Session(conn);
+    conn.send(`GSRV ${GALAX_VERSION} ${this.#name}`);
+    return {
+      onFrame: (frame: Buffer) => {
+        this.#stats.linesIn++;
+        this.#onLine(session, frame.toString('latin1'));
+      },
+      onFrameError: (error: Error) => this.#error(session, 'ERRC', `${error.message}; line ignored`),
+      onClose: () => this.#leave(session),
+    };
+  }
+
+  #error(session: Session, code: ErrorCode, message: string): void {
+    this.#stats[`errors${code}`]++;
+    session.conn.send(`${code} ${cleanText(message)}`);
+  }
+
+  #onLine(session: Session, line: string): void {
+    const msg = parseClientLine(line);
+    if (isParseError(msg)) {
+      this.#error(session, 'ERRC', msg.message);
+      return;
+    }
+    switch (msg.cmd) {
+      case 'GCLT':
+        if (session.state !== 'greeting') {
+          this.#error(session, 'ERRC', 'GCLT is only valid once, right after GSRV');
+          return;
+        }
+        // Any client version is accepted: the server speaks 0.22, and says so in GSRV.
+        session.name = cleanText(msg.name, 64);
+        session.state = 'lobby';
+        session.conn.send(`CLOK${CRLF}${this.#lobbyLines()}`);
+        return;
+      case 'JOIN':
+        this.#join(session, msg.game);
+        return;
+      case 'PLAY':
+        this.#play(session);
+        return;
+      case 'MOVE':
+      case 'DONE': {
+        if (session.state !== 'playing') {
+          this.#error(session, 'ERRC', `${msg.cmd} is only valid in a running game (state: ${this.#where(session)})`);
+          return;
+        }
+        if (msg.cmd === 'MOVE') this.#move(session, msg);
+        else this.#done(session);
+        return;
+      }
+    }
+  }
+
+  #where(session: Session): string {
+    switch (session.state) {
+      case 'greeting':
+        return 'waiting for GCLT';
+      case 'lobby':
+        return 'in the lobby, send JOIN';
+      case 'joined':
+        return `in game ${session.game?.id}, waiting for PLAY`;
+      default:
+        return `playing game ${session.game?.id}`;
+    }
+  }
+
+  #lobbyLines(): string {
+    let out = '';
+    for (const g of this.#games.values()) {
+      if (!g.running && g.members.length < this.#maxPlayers) out += `GAME ${g.id} ${g.members.length}${CRLF}`;
+    }
+    return `${out}SLCT`;
+  }
+
+  #join(session: Session, id: number): void {
+    if (session.state === 'greeting') {
+      this.#error(session, 'ERRC', 'send GCLT <version> <name> first');
+      return;
+    }
+    if (session.state !== 'lobby') {
+      this.#error(session, 'ERRJ', `already in game ${session.game?.id}`);
+      return;
+    }
+    let game: Game | undefined;
+    if (id === 0) {
+      if (this.#games.size >= this.#maxGames) {
+        this.#error(session, 'ERRJ', `server busy: ${this.#games.size} games open or running (maxGames)`);
+        return;
+      }
+      const gameId = this.#nextGameId++;
+      const seed = this.#gameSeed ?? deriveSeed(this.#seed, gameId);
+      game = new Game(gameId, seed);
+      this.#games.set(gameId, game);
+      this.#stats.gamesCreated++;
+      this.#log.debug({ game: gameId, seed }, 'game created');
+    } else {
+      game = this.#games.get(id);
+      if (!game) {
+        this.#error(session, 'ERRJ', `no game ${id}`);
+        return;
+      }
+      if (game.running) {
+        this.#error(session, 'ERRJ', `game ${id} has already started`);
+        return;
+      }
+      if (game.members.length >= this.#maxPlayers) {
+        this.#error(session, 'ERRJ', `game ${id} is full (${this.#maxPlayers} players)`);
+        return;
+      }
+    }
+    game.members.push(session);
+    session.game = game;
+    session.state = 'joined';
+    session.conn.send(`JNOK ${game.id}`);
+    this.#sendPlayerList(game);
+  }
+
+  #sendPlayerList(game: Game): void {
+    let list = '';
+    game.members.forEach((m, i) => {
+      list += `${i === 0 ? '' : CRLF}GPLR ${i + 1} ${m.name || `player${i + 1}`}`;
+    });
+    for (const m of game.members) m.conn.send(list);
+  }
+
+  #play(session: Session): void {
+    const game = session.game;
+    if (session.state === 'greeting' || session.state === 'lobby' || !game) {
+      this.#error(session, 'ERRC', `PLAY is only valid after joining a game (state: ${this.#where(session)})`);
+      return;
+    }
+    if (game.running) {
+      this.#error(session, 'ERRP', `game ${game.id} has already started`);
+      return;
+    }
+    const index = game.members.indexOf(session);
+    if (index !== 0) {
+      this.#error(session, 'ERRP', `only player 1 may start the game; you are player ${index + 1}`);
+      return;
+    }
+    if (game.members.length < galaxEngine.minPlayers) {
+      this.#error(session, 'ERRP', `a game needs at least ${galaxEngine.minPlayers} players, game ${game.id} has 1`);
+      return;
+    }
+    this.#start(game);
+  }
+
+  #start(game: Game): void {
+    const players = game.members.length;
+    const state = galaxEngine.setup(this.#config, players, matchStreams(game.seed).map);
+    game.running = true;
+    game.state = state;
+    game.sessions = game.members.slice();
+    game.members.forEach((m, seat) => {
+      m.state = 'playing';
+      m.seat = seat;
+    });
+    this.#stats.gamesStarted++;
+    this.#log.info({ game: game.id, seed: game.seed, players }, 'game started');
+    const { width, height } = this.#config;
+    const planets = state.planets.length;
+    this.#openPhase(game, (seat) => `GFLD ${width} ${height} ${planets} ${players} ${seat + 1}${CRLF}`);
+  }
+
+  /**
+   * Sends every connected player `prefix(seat)` (the battle lines of the phase that just ended) then the planet
+   * list and YEAR, and starts the move-phase clock.
+   */
+  #openPhase(game: Game, prefix: (seat: number) => string): void {
+    const state = game.state!;
+    const players = state.players;
+    const shared = this.#config.visibility === 'full' ? this.#planetLines(state, 0) : null;
+    const year = `YEAR ${formatYear(state.year)}`;
+    for (let seat = 0; seat < players; seat++) {
+      const s = game.sessions[seat];
+      if (!s) continue;
+      s.conn.send(`${prefix(seat)}${shared ?? this.#planetLines(state, seat)}${year}`);
+    }
+    game.accepted = Array.from({ length: players }, () => []);
+    game.done = Array.from({ length: players }, (_, seat) => !state.alive[seat] || !game.sessions[seat]);
+    const phase = ++game.phase;
+    game.timer = setTimeout(() => this.#endPhase(game, phase), this.#config.moveTimeoutMs);
+    this.#maybeEnd(game);
+  }
+
+  #planetLines(state: GalaxState, seat: number): string {
+    let out = '';
+    for (const p of galaxEngine.observe(state, seat).planets) {
+      out += `PLNT ${p.id} ${p.x} ${p.y} ${p.owner} ${p.ships} ${p.production}${CRLF}`;
+    }
+    return out;
+  }
+
+  #move(session: Session, m: { from: number; to: number; ships: number }): void {
+    const game = session.game!;
+    const state = game.state!;
+    const seat = session.seat;
+    if (game.done[seat]) {
+      const why = state.alive[seat] ? `already sent DONE for year ${formatYear(state.year)}` : 'you are eliminated';
+      this.#error(session, 'ERRP', `MOVE refused: ${why}`);
+      return;
+    }
+    const move: Move = { from: m.from, to: m.to, ships: m.ships };
+    const reason = validateMove(state, seat + 1, game.accepted[seat]!, move);
+    if (reason !== null) {
+      const code = reason.startsWith('ERRP') ? 'ERRP' : reason.startsWith('ERRC') ? 'ERRC' : 'ERRM';
+      this.#error(session, code, reason.replace(/^ERR[PCMJ]: ?/, ''));
+      return;
+    }
+    game.accepted[seat]!.push(move);
+    this.#stats.movesAccepted++;
+    const arrival = state.year + travelTime(state.planets[m.from]!, state.planets[m.to]!);
+    session.conn.send(`MVOK ${m.from} ${m.to} ${m.ships} ${formatYear(arrival)}`);
+  }
+
+  #done(session: Session): void {
+    const game = session.game!;
+    const state = game.state!;
+    const seat = session.seat;
+    if (game.done[seat]) {
+      const why = state.alive[seat] ? `already sent DONE for year ${formatYear(state.year)}` : 'you are eliminated';
+      this.#error(session, 'ERRP', `DONE refused: ${why}`);
+      return;
+    }
+    game.done[seat] = true;
+    this.#maybeEnd(game);
+  }
+
+  /** Ends the phase once every alive, connected player is DONE; deferred so a chain of empty phases never recurses. */
+  #maybeEnd(game: Game): void {
+    if (game.pending || !game.done.every(Boolean)) return;
+    game.pending = true;
+    const phase = game.phase;
+    setImmediate(() => this.#endPhase(game, phase));
+  }
+
+  #endPhase(game: Game, phase: number): void {
+    if (phase !== game.phase) return;
+    game.phase++;
+    game.pending = false;
+    if (game.timer) clearTimeout(game.timer);
+    game.timer = null;
+    if (!game.running || this.#games.get(game.id) !== game) return;
+    const before = game.state!;
+    const turn = galaxEngine.toAct(before);
+    if (turn.kind !== 'players') return;
+    const actions = new Map<number, GalaxAction>();
+    for (const seat of turn.seats) actions.set(seat, game.accepted[seat]!);
+    const events: GalaxEvent[] = [];
+    const state = galaxEngine.apply(before, { kind: 'players', actions }, events);
+    game.state = state;
+    this.#stats.years++;
+    const visibility = this.#config.visibility;
+    const shared = visibility === 'full' ? battleLines(events) : null;
+    const prefix = (seat: number) => shared ?? battleLines(visibleEvents(events, seat, visibility));
+    if (state.winner === null) {
+      this.#openPhase(game, prefix);
+      return;
+    }
+    // Game over: battle lines, the final planet list, WINN, then the lobby again.
+    this.#games.delete(game.id);
+    game.running = false;
+    this.#stats.gamesFinished++;
+    this.#log.info({ game: game.id, winner: state.winner, year: state.year }, 'game finished');
+    const planets = visibility === 'full' ? this.#planetLines(state, 0) : null;
+    const lobby = this.#lobbyLines();
+    for (let seat = 0; seat < state.players; seat++) {
+      const s = game.sessions[seat];
+      if (!s) continue;
+      s.game = null;
+      s.seat = -1;
+      s.state = 'lobby';
+      s.conn.send(`${prefix(seat)}${planets ?? this.#planetLines(state, seat)}WINN ${state.winner}${CRLF}${lobby}`);
+    }
+  }
+
+  #leave(session: Session): void {
+    const game = session.game;
+    if (!game) return;
+    session.game = null;
+    if (!game.running) {
+      const i = game.members.indexOf(session);
+      if (i >= 0) game.members.splice(i, 1);
+      if (game.members.length === 0) {
+        this.#games.delete(game.id);
+        this.#stats.gamesAborted++;
+      } else this.#sendPlayerList(game);
+      return;
+    }
+    game.sessions[session.seat] = null;
+    game.done[session.seat] = true;
+    if (game.sessions.every((s) => s === null)) {
+      if (game.timer) clearTimeout(game.timer);
+      this.#games.delete(game.id);
+      game.running = false;
+      this.#stats.gamesAborted++;
+      this.#log.info({ game: game.id }, 'game aborted: every player left');
+      return;
+    }
+    this.#maybeEnd(game);
+  }
+}
+
+/** The wire lines of a battle phase's events, without WINN (which follows the final planet list). */
+function battleLines(events: readonly GalaxEvent[]): string {
+  let out = '';
+  for (const e of events) {
+    switch (e.kind) {
+      case 'battle':
+        out += `BATT ${e.planet} ${formatYear(e.time)} ${e.attacker} ${e.attShips} ${e.defender} ${e.defShips}${CRLF}`;
+        for (const v of e.volleys) {
+          out += `ATTK ${v.who} ${v.surprise ? 1 : 0} ${v.killed} ${v.attShips} ${v.defShips}${CRLF}`;
+        }
+        out += `BWIN ${e.planet} ${e.winner} ${e.ships}${CRLF}`;
+        break;
+      case 'fort':
+        out += `FORT ${e.planet} ${e.player} ${e.ships} ${formatYear(e.time)}${CRLF}`;
+        break;
+      case 'kill':
+        out += `KILL ${e.player}${CRLF}`;
+        break;
+      case 'winner':
+        break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Server options from `--set key=value` pairs: the server's own keys (SERVER_SETTINGS) and every engine config
+ * field (width, height, planets, maxYear, moveTimeoutMs, surprise, visibility, ...). Values are JSON where they
+ * parse (numbers, booleans), else text. Throws ConfigError naming a bad or unknown key.
+ */
+export function parseServerSettings(
+  settings: Record<string, string>,
+): Omit<GalaxServerOptions, 'port' | 'host' | 'log'> {
+  const engineRaw: Record<string, unknown> = {};
+  const out: Omit<GalaxServerOptions, 'port' | 'host' | 'log'> = {};
+  const known = [...SERVER_SETTINGS, ...Object.keys(galaxEngine.defaultConfig())];
+  const int = (key: string, text: string, min: number, max: number) => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min || n > max) {
+      throw new ConfigError(key, `must be an integer from ${min} to ${max}, got "${text}"`);
+    }
+    return n;
+  };
+  for (const [key, text] of Object.entries(settings)) {
+    switch (key) {
+      case 'seed':
+        out.seed = /^\d+$/.test(text) ? Number(text) : text;
+        break;
+      case 'gameSeed':
+        out.gameSeed = /^\d+$/.test(text) ? Number(text) : text;
+        break;
+      case 'maxGames':
+        out.maxGames = int(key, text, 1, 1_000_000);
+        break;
+      case 'maxPlayers':
+        out.maxPlayers = int(key, text, 2, galaxEngine.maxPlayers);
+        break;
+      case 'maxConnections':
+        out.maxConnections = int(key, text, 0, 10_000_000);
+        break;
+      case 'idleTimeoutMs':
+        out.idleTimeoutMs = int(key, text, 0, 86_400_000);
+        break;
+      case 'name':
+        out.name = cleanText(text, 64);
+        break;
+      default: {
+        if (!known.includes(key)) throw new ConfigError(key, `unknown setting (known: ${known.join(', ')})`);
+        let value: unknown = text;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          // Plain text, e.g. visibility=fog.
+        }
+        engineRaw[key] = value;
+      }
+    }
+  }
+  out.config = galaxEngine.parseConfig(engineRaw);
+  return out;
+}
+
+/** Starts a server and waits until it listens. */
+export async function startGalaxServer(options: GalaxServerOptions): Promise<GalaxServer> {
+  const server = new GalaxServer(options);
+  await server.listen();
+  return server;
+}
