@@ -1,0 +1,236 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { Piscina } from 'piscina';
+import { type Logger, silentLogger } from '../core/log.ts';
+import { canonicalJson, definitionDifferences, type LoadedTournament } from './definition.ts';
+import { computeStandings, type Standings } from './ratings.ts';
+import { writeStandings } from './report.ts';
+import {
+  DEFINITION_FILE,
+  loadResults,
+  RESULTS_FILE,
+  ResultsWriter,
+  readStoredTournament,
+  resultsPath,
+  type StoredTournament,
+  TOURNAMENT_FORMAT,
+  writeStoredTournament,
+} from './results.ts';
+import { buildSchedule } from './schedule.ts';
+import { budgetOf, type GameRecord, type ReplayPolicy, type ScheduledGame, wantsReplay } from './types.ts';
+import { type BatchTask, playBatch } from './worker.ts';
+
+export interface RunOptions {
+  readonly outDir: string;
+  /** Worker threads; default one per core. 0 plays in this thread (debugging, tiny runs). */
+  readonly workers?: number;
+  readonly replays?: ReplayPolicy;
+  /** Continue the tournament stored in `outDir`: play exactly the games it lacks. */
+  readonly resume?: boolean;
+  /** Start over even when `outDir` holds an unfinished tournament. */
+  readonly force?: boolean;
+  /** Stops dispatching: games already running finish and are recorded, then the run returns. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Games per worker task; default adapts to the number of games left. */
+  readonly batchSize?: number;
+  /** A module exporting the engine, instead of the registry (tests, out-of-tree games). */
+  readonly engineModule?: string;
+  readonly log?: Logger;
+}
+
+export interface Progress {
+  /** Finished games, earlier runs included. */
+  readonly done: number;
+  readonly total: number;
+  /** Finished by this run. */
+  readonly playedNow: number;
+  readonly elapsedMs: number;
+}
+
+export interface TournamentRun {
+  readonly outDir: string;
+  readonly standings: Standings;
+  /** Games played by this run (not counting the ones a resume found). */
+  readonly played: number;
+  /** Games found in the directory by `--resume`. */
+  readonly resumed: number;
+  readonly interrupted: boolean;
+  readonly elapsedMs: number;
+}
+
+/** The tournament cannot start in this directory (resume mismatch, unfinished results without --force). */
+export class TournamentStateError extends Error {
+  override name = 'TournamentStateError';
+}
+
+/**
+ * Worker threads start from a JavaScript entry that registers the tsx loader in the thread and then loads
+ * worker.ts: the TypeScript sources (engines, bots, user modules) need it, whatever the parent was run with.
+ */
+const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
+
+function prepareDirectory(
+  loaded: LoadedTournament,
+  outDir: string,
+  totalGames: number,
+  options: RunOptions,
+): { records: Map<number, GameRecord>; stored: StoredTournament } {
+  mkdirSync(outDir, { recursive: true });
+  const { definition, engine } = loaded;
+  const log = options.log ?? silentLogger;
+  const existing = readStoredTournament(outDir);
+  const fresh: StoredTournament = {
+    format: TOURNAMENT_FORMAT,
+    definition,
+    engine: { id: engine.id, version: engine.version },
+    totalGames,
+    deterministic: definition.timeLimitMs === undefined,
+    createdAt: new Date().toISOString(),
+  };
+  if (options.resume && existing) {
+    const differences = definitionDifferences(existing.definition, definition);
+    if (differences.length > 0) {
+      throw new TournamentStateError(
+        `cannot resume ${outDir}: the tournament definition differs in ${differences.join(', ')} ` +
+          `(stored in ${join(outDir, DEFINITION_FILE)})`,
+      );
+    }
+    if (existing.engine.version !== engine.version) {
+      throw new TournamentStateError(
+        `cannot resume ${outDir}: its games were played with ${engine.id} ${existing.engine.version}, this is ${engine.version}`,
+      );
+    }
+    const loadedResults = loadResults(outDir, totalGames);
+    if (loadedResults.truncatedTornLine) log.warn('results.jsonl ended in a torn line (a killed run): cut off');
+    if (loadedResults.duplicates > 0) log.warn({ duplicates: loadedResults.duplicates }, 'duplicate games ignored');
+    return { records: loadedResults.records, stored: existing };
+  }
+  if (existing && !options.force) {
+    const { records } = loadResults(outDir, Math.max(existing.totalGames, 1));
+    const sameDefinition = canonicalJson(existing.definition) === canonicalJson(definition);
+    if (records.size > 0 && records.size < existing.totalGames) {
+      throw new TournamentStateError(
+        `${outDir} holds an unfinished tournament (${records.size} of ${existing.totalGames} games): ` +
+          `--resume continues it${sameDefinition ? '' : ' (with its own definition)'}, --force starts over`,
+      );
+    }
+  }
+  // Starting over: the old run's files go, so that no result of another definition mixes in.
+  for (const file of [RESULTS_FILE, DEFINITION_FILE, 'standings.json', 'standings.csv', 'standings.md']) {
+    rmSync(join(outDir, file), { force: true });
+  }
+  rmSync(join(outDir, 'replays'), { recursive: true, force: true });
+  writeStoredTournament(outDir, fresh);
+  return { records: new Map(), stored: fresh };
+}
+
+/**
+ * Runs (or resumes) a tournament into `outDir`: results.jsonl (one line per finished game, appended as
+ * results arrive), tournament.json, standings.{json,csv,md} and, if asked, replays/game-<index>.json.
+ */
+export async function runTournament(loaded: LoadedTournament, options: RunOptions): Promise<TournamentRun> {
+  const started = performance.now();
+  const { definition } = loaded;
+  const outDir = resolve(options.outDir);
+  const schedule = buildSchedule(definition);
+  const { records } = prepareDirectory(loaded, outDir, schedule.total, options);
+  const resumed = records.size;
+  const replays = options.replays ?? 'none';
+  const replayDir = replays === 'none' ? null : join(outDir, 'replays');
+  if (replayDir) mkdirSync(replayDir, { recursive: true });
+  const workers = options.workers ?? os.availableParallelism();
+  const writer = new ResultsWriter(resultsPath(outDir));
+  const pool =
+    workers > 0
+      ? new Piscina<BatchTask, GameRecord[]>({
+          filename: WORKER_ENTRY,
+          minThreads: workers,
+          maxThreads: workers,
+          idleTimeout: 60_000,
+        })
+      : null;
+  const base = {
+    game: definition.game,
+    ...(options.engineModule ? { engineModule: options.engineModule } : {}),
+    config: definition.config,
+    botSpecs: loaded.botSpecs,
+    labels: definition.bots,
+    baseDir: loaded.baseDir,
+    budget: budgetOf(definition),
+    replayDir,
+  };
+  let playedNow = 0;
+  const report = () =>
+    options.onProgress?.({
+      done: records.size,
+      total: schedule.total,
+      playedNow,
+      elapsedMs: performance.now() - started,
+    });
+  const stopped = () => options.signal?.aborted === true;
+  let failure: Error | undefined;
+
+  const playRound = async (missing: ScheduledGame[]) => {
+    const parallel = Math.max(1, workers);
+    const inFlight = new Set<Promise<void>>();
+    let next = 0;
+    while (next < missing.length && !stopped() && !failure) {
+      const left = missing.length - next;
+      const size = options.batchSize ?? Math.min(16, Math.max(1, Math.ceil(left / (parallel * 4))));
+      const games = missing.slice(next, next + size).map((g) => ({ ...g, replay: wantsReplay(replays, g.index) }));
+      next += games.length;
+      const task: BatchTask = { ...base, replayDir: games.some((g) => g.replay) ? replayDir : null, games };
+      const running = (pool ? pool.run(task) : playBatch(task)).then(
+        (done) => {
+          for (const record of done) {
+            if (records.has(record.index)) continue;
+            writer.append(record);
+            records.set(record.index, record);
+            playedNow++;
+          }
+          report();
+        },
+        (error: unknown) => {
+          failure ??= error instanceof Error ? error : new Error(String(error));
+        },
+      );
+      const tracked = running.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      // Two tasks per worker keep every thread busy while the parent records the other's results.
+      while (inFlight.size >= parallel * 2) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  };
+
+  report();
+  try {
+    for (let round = 0; round < schedule.rounds && !stopped() && !failure; round++) {
+      const planned = schedule.plan(round, records);
+      for (const game of planned) {
+        const recorded = records.get(game.index);
+        if (recorded && (recorded.seed !== game.seed || canonicalJson(recorded.seats) !== canonicalJson(game.seats))) {
+          throw new TournamentStateError(
+            `${resultsPath(outDir)}: game ${game.index} does not match the schedule (seed or seats differ)`,
+          );
+        }
+      }
+      await playRound(planned.filter((g) => !records.has(g.index)));
+    }
+  } finally {
+    writer.close();
+    await pool?.destroy();
+  }
+  const standings = computeStandings(definition, records.values(), schedule.total);
+  writeStandings(outDir, standings);
+  if (failure) throw failure;
+  return {
+    outDir,
+    standings,
+    played: playedNow,
+    resumed,
+    interrupted: !standings.complete,
+    elapsedMs: performance.now() - started,
+  };
+}
