@@ -24,8 +24,6 @@ import type {
  * engine plus the protocol; it never re-implements a rule.
  */
 
-const EMPTY: readonly never[] = Object.freeze([]);
-
 export function setup(config: GalaxConfig, players: number, rng: Rng): GalaxState {
   if (players < 2 || players > 8) throw new RangeError(`galax takes 2 to 8 players, got ${players}`);
   return {
@@ -33,9 +31,9 @@ export function setup(config: GalaxConfig, players: number, rng: Rng): GalaxStat
     players,
     year: 0,
     planets: generatePlanets(config, players, rng),
-    fleets: EMPTY,
+    fleets: [],
     alive: new Array<boolean>(players).fill(true),
-    reports: EMPTY,
+    reports: [],
     winner: null,
   };
 }
@@ -81,12 +79,12 @@ export function apply(state: GalaxState, step: StepActions<GalaxAction, never>, 
   const year = state.year;
   const next = year + TENTHS;
   const n = before.length;
-  const owner: number[] = new Array(n);
-  const ships: number[] = new Array(n);
+  const owner: number[] = [];
+  const ships: number[] = [];
   for (let i = 0; i < n; i++) {
     const p = before[i]!;
-    owner[i] = p.owner;
-    ships[i] = p.ships;
+    owner.push(p.owner);
+    ships.push(p.ships);
   }
 
   // 1. New fleets.
@@ -160,13 +158,19 @@ export function apply(state: GalaxState, step: StepActions<GalaxAction, never>, 
   }
 
   // 3. Production, and the new planet list (untouched planets keep their object).
-  const planets: Planet[] = new Array(n);
+  const planets: Planet[] = [];
+  // present[id]: player id still owns a planet or a fleet in flight.
+  const present: boolean[] = [];
+  for (let i = 0; i <= players; i++) present.push(false);
+  for (let i = 0; i < inFlight.length; i++) present[inFlight[i]!.owner] = true;
   for (let i = 0; i < n; i++) {
     const p = before[i]!;
     const o = owner[i]!;
     const s = o === 0 ? ships[i]! : ships[i]! + p.production;
-    planets[i] =
-      o === p.owner && s === p.ships ? p : { id: p.id, x: p.x, y: p.y, owner: o, ships: s, production: p.production };
+    present[o] = true;
+    planets.push(
+      o === p.owner && s === p.ships ? p : { id: p.id, x: p.x, y: p.y, owner: o, ships: s, production: p.production },
+    );
   }
 
   // 4. Eliminations.
@@ -175,10 +179,7 @@ export function apply(state: GalaxState, step: StepActions<GalaxAction, never>, 
   for (let seat = 0; seat < players; seat++) {
     if (!state.alive[seat]) continue;
     const id = seat + 1;
-    let present = false;
-    for (let i = 0; i < n && !present; i++) if (owner[i] === id) present = true;
-    for (let i = 0; i < inFlight.length && !present; i++) if (inFlight[i]!.owner === id) present = true;
-    if (present) {
+    if (present[id]) {
       aliveCount++;
       continue;
     }
@@ -203,7 +204,7 @@ export function apply(state: GalaxState, step: StepActions<GalaxAction, never>, 
     planets,
     fleets: inFlight,
     alive,
-    reports: reports.length > 0 ? reports : EMPTY,
+    reports,
     winner,
   };
 }
@@ -273,11 +274,11 @@ export function observe(state: GalaxState, seat: Seat): GalaxObservation {
         p.owner === id ? p : { id: p.id, x: p.x, y: p.y, owner: p.owner, ships: -1, production: -1 },
       )
     : state.planets;
-  let fleets: OwnFleet[] | readonly never[] = EMPTY;
-  for (const f of state.fleets) {
-    if (f.owner !== id) continue;
-    if (fleets === EMPTY) fleets = [];
-    (fleets as OwnFleet[]).push({ from: f.from, to: f.to, ships: f.ships, arrival: f.arrival });
+  const fleets: OwnFleet[] = [];
+  const all = state.fleets;
+  for (let i = 0; i < all.length; i++) {
+    const f = all[i]!;
+    if (f.owner === id) fleets.push({ from: f.from, to: f.to, ships: f.ships, arrival: f.arrival });
   }
   return {
     player: id,
@@ -287,7 +288,7 @@ export function observe(state: GalaxState, seat: Seat): GalaxObservation {
     year: state.year,
     planets,
     fleets,
-    events: state.reports.length === 0 ? EMPTY : visibleEvents(state.reports, seat, state.config.visibility),
+    events: visibleEvents(state.reports, seat, state.config.visibility),
   };
 }
 
@@ -402,7 +403,7 @@ export const galaxEngine: GameEngine<GalaxState, GalaxAction, GalaxObservation, 
   setup,
   toAct,
   validate,
-  defaultAction: () => EMPTY,
+  defaultAction: () => [],
   apply,
   observe,
   // No `visibleEvents` member: the interface's form has no config to tell fog from full visibility; the exported
