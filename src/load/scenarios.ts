@@ -6,6 +6,7 @@ import type { LoadScenario } from './types.ts';
  */
 const loaders: Record<string, () => Promise<LoadScenario>> = {
   'galax-play': async () => (await import('./scenarios/galax.ts')).galaxPlayScenario as LoadScenario,
+  'chat-converse': async () => (await import('./scenarios/chat.ts')).chatConverseScenario as LoadScenario,
 };
 
 export const scenarioIds = (): string[] => Object.keys(loaders);
