@@ -1,4 +1,4 @@
-import type { Seat } from '../core/engine.ts';
+import type { GameEngine, Seat } from '../core/engine.ts';
 import { silentLogger } from '../core/log.ts';
 import type { Rng } from '../core/rng.ts';
 import type { BotDefinition, DecisionContext, Strategy, StrategyFactory, StrategyOptions } from '../core/strategy.ts';
@@ -105,14 +105,14 @@ export function mctsBotDefinition<S, A, O, C, X, E>(
  * one simulated future into another. The strategy must decide synchronously.
  */
 export function strategyRollout<S, A, O, C, X, E>(
-  game: MctsGame<S, A, O, C, X, E>,
+  engine: GameEngine<S, A, O, C, X, E>,
   factory: StrategyFactory<O, A>,
   params: StrategyOptions['params'] = {},
 ): RolloutPolicyFactory<S, A, C> {
   return (config: C): RolloutPolicy<S, A> => {
     let players: (Strategy<O, A> | undefined)[] = [];
     const contexts: DecisionContext[] = [];
-    const model = { engine: game.engine, config };
+    const model = { engine, config } as DecisionContext['model'];
     const contextFor = (seat: Seat, rng: Rng): DecisionContext => {
       const existing = contexts[seat];
       if (existing && existing.rng === rng) return existing;
@@ -130,7 +130,7 @@ export function strategyRollout<S, A, O, C, X, E>(
           player = factory({ params });
           players[seat] = player;
         }
-        const decided = player.decide(game.engine.observe(state, seat), contextFor(seat, rng));
+        const decided = player.decide(engine.observe(state, seat), contextFor(seat, rng));
         if (typeof (decided as { then?: unknown } | null)?.then === 'function') {
           throw new MctsError(`rollout strategy ${player.name} is asynchronous; rollouts need a synchronous one`);
         }

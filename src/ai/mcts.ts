@@ -203,7 +203,12 @@ export class Mcts<S, A, O, C, X = unknown, E = unknown> {
           const actions = new Map<Seat, A>();
           key = '';
           for (const s of turn.seats) {
-            const arm = this.#select(node.seatArms(s), candidatesOf(game, state, s, config), c, rng);
+            let offered =
+              s !== seat && game.opponentCandidates
+                ? game.opponentCandidates(state, s, config)
+                : candidatesOf(game, state, s, config);
+            if (offered.length === 0) offered = [engine.defaultAction(state, s)];
+            const arm = this.#select(node.seatArms(s), offered, c, rng);
             picks.push([s, arm]);
             actions.set(s, arm.action);
             key += `${s}:${arm.key}|`;

@@ -26,6 +26,12 @@ export interface MctsGame<S, A, O, C, X = unknown, E = unknown> {
    * Default: `engine.legalActions`.
    */
   candidates?(state: S, seat: Seat, config: C): readonly A[];
+  /**
+   * The actions the search considers for a seat other than the searching one. A smaller set here (say, a
+   * heuristic's move and doing nothing) is an opponent model: it spends the budget on the bot's own choices.
+   * Default: `candidates`.
+   */
+  opponentCandidates?(state: S, seat: Seat, config: C): readonly A[];
   /** Identity of an action within one node, for statistics and tree reuse. Default: JSON text. */
   actionKey?(action: A): string;
   /** Value of a non-terminal state for every seat, each in [0, 1] (1 = sure win); used at the depth limit. */

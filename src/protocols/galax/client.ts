@@ -588,7 +588,12 @@ export async function playGalaxOnline(options: GalaxOnlineOptions): Promise<Gala
       const joined = await Promise.race([client.join(gameId), aborted]);
       if (i === 0) gameId = joined;
     }
-    await Promise.race([seats[0]!.client.start(), aborted]);
+    const field = await Promise.race([seats[0]!.client.start(), aborted]);
+    if (field.players !== n) {
+      throw new GalaxSessionError(
+        `game ${gameId} started with ${field.players} players, not ${n}: someone else joined it`,
+      );
+    }
     await Promise.race([Promise.all(finished), aborted]);
   } finally {
     clearTimeout(overall);
