@@ -30,6 +30,7 @@ export interface ServerProtocol {
 const loaders: Record<string, () => Promise<ServerProtocol>> = {
   galax: async () => (await import('./galax/index.ts')).galaxServerProtocol,
   chat: async () => (await import('./chat/index.ts')).chatServerProtocol,
+  lekt: async () => (await import('./lekt/index.ts')).lektServerProtocol,
 };
 
 export const protocolIds = (): string[] => Object.keys(loaders);

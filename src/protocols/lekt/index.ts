@@ -1,0 +1,37 @@
+/** LEKT (seed 001): a binary peer-discovery rendezvous. Spec: docs/protocols/lekt.md. */
+import type { ServerProtocol } from '../registry.ts';
+import { DEFAULT_PORT } from './codec.ts';
+import { DEFAULT_SETTINGS, LektServer, parseLektSettings } from './server.ts';
+
+export { type PeerAction, type PeerObservation, type PeerStrategy, runPeerBot } from './bot.ts';
+export * from './codec.ts';
+export {
+  LektPeer,
+  LektPeerError,
+  type LektPeerOptions,
+  type PeerChangeKind,
+  type PeerCloseReason,
+  type PeerEntry,
+} from './peer.ts';
+export {
+  DEFAULT_SETTINGS,
+  LektServer,
+  type LektServerOptions,
+  type LektServerSettings,
+  parseLektSettings,
+} from './server.ts';
+
+export const lektServerProtocol: ServerProtocol = {
+  id: 'lekt',
+  description: 'LEKT 1.0 peer-discovery rendezvous (binary, big-endian)',
+  defaultPort: DEFAULT_PORT,
+  settingsHelp: Object.entries(DEFAULT_SETTINGS)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', '),
+  async start({ host, port, log, settings }) {
+    const server = new LektServer({ host, port, log, settings: parseLektSettings(settings) });
+    const address = await server.listen();
+    log.info({ ...address, settings: server.settings }, 'lekt server listening');
+    return { host: address.host, port: address.port, stats: () => server.stats(), close: () => server.close() };
+  },
+};

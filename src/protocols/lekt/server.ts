@@ -1,0 +1,400 @@
+/**
+ * The LEKT reference server: a rendezvous that knows which clients are alive and how each can be reached,
+ * and answers every heartbeat with what changed since that client's previous one.
+ *
+ * Changes go into one append-only log; each live session keeps a cursor into it, so an answer costs the
+ * changes since the last heartbeat, not the size of the swarm. Only a session's first answer (its snapshot)
+ * walks every live client.
+ */
+import { type Logger, silentLogger } from '../../core/log.ts';
+import type { Connection } from '../../net/connection.ts';
+import type { FrameError, Framer } from '../../net/framing.ts';
+import { TcpServer } from '../../net/server.ts';
+import {
+  type ClientPhase,
+  clientPacketFramer,
+  decodeClientPacket,
+  encodeAccept,
+  encodeClientObject,
+  encodeReject,
+  encodeRequest,
+  ipToNumber,
+  ipv4Of,
+  KNOWN_METHODS,
+  LektError,
+  LIMITS,
+  METHOD,
+  type MethodInfo,
+  type RejectReason,
+  splitAdded,
+  splitRemoved,
+  toLektError,
+} from './codec.ts';
+
+export interface LektServerSettings {
+  /** How often clients are expected to heartbeat (advisory) and how often the server checks for silence. */
+  readonly heartbeatIntervalMs: number;
+  /** A live client silent this long is removed, told `timeout`, and reported removed to the others. */
+  readonly heartbeatTimeoutMs: number;
+  /** Handshake plus setup must be over within this long of connecting. */
+  readonly setupTimeoutMs: number;
+  /** Live plus setting-up clients; further handshakes are rejected `full`. */
+  readonly maxClients: number;
+  /** Largest update packet the server builds (bytes); larger updates are split. */
+  readonly maxPacketBytes: number;
+  /** Most clients in one update packet; larger updates are split. */
+  readonly maxClientsPerPacket: number;
+}
+
+export const DEFAULT_SETTINGS: LektServerSettings = {
+  heartbeatIntervalMs: 1000,
+  heartbeatTimeoutMs: 5000,
+  setupTimeoutMs: 10_000,
+  maxClients: 100_000,
+  maxPacketBytes: LIMITS.maxServerPacket,
+  maxClientsPerPacket: LIMITS.maxCount,
+};
+
+const SETTING_RANGES: Record<keyof LektServerSettings, readonly [number, number]> = {
+  heartbeatIntervalMs: [10, 3_600_000],
+  heartbeatTimeoutMs: [20, 86_400_000],
+  setupTimeoutMs: [10, 3_600_000],
+  maxClients: [1, 10_000_000],
+  maxPacketBytes: [64, LIMITS.maxServerPacket],
+  maxClientsPerPacket: [1, LIMITS.maxCount],
+};
+
+/** `--set key=value` strings over the defaults; unknown keys and bad values are errors that name the key. */
+export function parseLektSettings(raw: Readonly<Record<string, string | number>>): LektServerSettings {
+  const out: Record<string, number> = { ...DEFAULT_SETTINGS };
+  for (const [key, value] of Object.entries(raw)) {
+    const range = SETTING_RANGES[key as keyof LektServerSettings];
+    if (!range) throw new Error(`unknown LEKT setting "${key}" (known: ${Object.keys(SETTING_RANGES).join(', ')})`);
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < range[0] || n > range[1])
+      throw new Error(`${key} must be an integer from ${range[0]} to ${range[1]}, got "${value}"`);
+    out[key] = n;
+  }
+  if (out.heartbeatTimeoutMs! <= out.heartbeatIntervalMs!)
+    throw new Error('heartbeatTimeoutMs must be longer than heartbeatIntervalMs');
+  return out as unknown as LektServerSettings;
+}
+
+type Phase = 'handshake' | 'setup' | 'live' | 'closed';
+
+interface Session {
+  readonly conn: Connection;
+  readonly ref: { phase: ClientPhase };
+  readonly connectedAt: number;
+  phase: Phase;
+  ip: number;
+  /** Bit i set: the client supports known method i (only these are requested and sent to it). */
+  mask: number;
+  pending: number[];
+  awaiting: number;
+  methods: MethodInfo[];
+  lastHeartbeat: number;
+  /** Absolute log position this session has been told up to; -1 until its snapshot. */
+  cursor: number;
+  /** This client's object as sent to receivers of a given method mask. */
+  readonly objects: Map<number, Buffer>;
+}
+
+interface LogEntry {
+  readonly ip: number;
+  readonly session: Session;
+  readonly added: boolean;
+}
+
+export interface LektServerOptions {
+  host?: string;
+  port: number;
+  log?: Logger;
+  settings?: Partial<LektServerSettings>;
+}
+
+export class LektServer {
+  readonly settings: LektServerSettings;
+  readonly log: Logger;
+  readonly counters = {
+    joined: 0,
+    left: 0,
+    timedOut: 0,
+    rejected: 0,
+    heartbeats: 0,
+    updatePackets: 0,
+  };
+  readonly #tcp: TcpServer;
+  readonly #sessions = new Set<Session>();
+  /** Every address in handshake, setup or live: one session per IPv4 address. */
+  readonly #byIp = new Map<number, Session>();
+  readonly #live = new Set<Session>();
+  readonly #phaseOf = new WeakMap<Framer, { phase: ClientPhase }>();
+  #log: LogEntry[] = [];
+  #logBase = 0;
+  #sweep: NodeJS.Timeout | undefined;
+  #host = '127.0.0.1';
+
+  constructor(options: LektServerOptions) {
+    this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    this.log = options.log ?? silentLogger;
+    this.#host = options.host ?? '127.0.0.1';
+    this.#tcp = new TcpServer({
+      host: this.#host,
+      port: options.port,
+      log: this.log,
+      connection: {
+        framer: () => {
+          // The framer must know whether an 'H' is a handshake or a heartbeat; the session flips this.
+          const ref = { phase: 'handshake' as ClientPhase };
+          const framer = clientPacketFramer(() => ref.phase);
+          this.#phaseOf.set(framer, ref);
+          return framer;
+        },
+        maxBufferedBytes: 8 * 1024 * 1024,
+      },
+      accept: (conn) => this.#accept(conn),
+    });
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    const address = await this.#tcp.listen();
+    const period = Math.max(5, Math.min(this.settings.heartbeatIntervalMs, this.settings.heartbeatTimeoutMs / 4));
+    this.#sweep = setInterval(() => this.#sweepSessions(), period);
+    this.#sweep.unref();
+    return address;
+  }
+
+  get port(): number {
+    return this.#tcp.port;
+  }
+
+  get host(): string {
+    return this.#host;
+  }
+
+  /** Open connections, whatever their phase (tests check their framers stay bounded). */
+  get connections(): ReadonlySet<Connection> {
+    return this.#tcp.connections;
+  }
+
+  /** Live clients (setup finished, not yet gone). */
+  get liveCount(): number {
+    return this.#live.size;
+  }
+
+  /** The log entries kept for lagging sessions (bounded by the slowest live client's cursor). */
+  get logLength(): number {
+    return this.#log.length;
+  }
+
+  stats(): Record<string, number> {
+    return {
+      connections: this.#tcp.connections.size,
+      live: this.#live.size,
+      ...this.counters,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#sweep) clearInterval(this.#sweep);
+    for (const s of [...this.#sessions]) this.#reject(s, new LektError('shutdown', 'server is stopping'));
+    await this.#tcp.close();
+  }
+
+  #accept(conn: Connection) {
+    const ref = this.#phaseOf.get(conn.framer)!;
+    const now = performance.now();
+    const session: Session = {
+      conn,
+      ref,
+      connectedAt: now,
+      phase: 'handshake',
+      ip: -1,
+      mask: 0,
+      pending: [],
+      awaiting: -1,
+      methods: [],
+      lastHeartbeat: now,
+      cursor: -1,
+      objects: new Map(),
+    };
+    this.#sessions.add(session);
+    return {
+      onFrame: (frame: Buffer) => this.#onFrame(session, frame),
+      onFrameError: (error: FrameError) => this.#reject(session, toLektError(error)),
+      onClose: () => this.#onClose(session),
+    };
+  }
+
+  #onFrame(s: Session, frame: Buffer): void {
+    if (s.phase === 'closed') return;
+    let packet: ReturnType<typeof decodeClientPacket>;
+    try {
+      packet = decodeClientPacket(frame, s.ref.phase);
+    } catch (error) {
+      this.#reject(s, error instanceof LektError ? error : new LektError('malformed', String(error)));
+      return;
+    }
+    switch (packet.type) {
+      case 'hello':
+        this.#onHello(s, packet.supported);
+        return;
+      case 'response': {
+        if (s.phase !== 'setup' || packet.info.method !== s.awaiting) {
+          const expected = s.phase === 'setup' ? `method ${s.awaiting}` : 'a heartbeat';
+          this.#reject(s, new LektError('state', `response for method ${packet.info.method}, expected ${expected}`));
+          return;
+        }
+        s.methods.push(packet.info);
+        this.#nextRequest(s);
+        return;
+      }
+      case 'heartbeat': {
+        if (s.phase !== 'live') {
+          this.#reject(s, new LektError('state', 'heartbeat before setup ended'));
+          return;
+        }
+        s.lastHeartbeat = performance.now();
+        this.counters.heartbeats++;
+        this.#answer(s, packet.timestamp);
+        return;
+      }
+    }
+  }
+
+  #onHello(s: Session, supported: readonly number[]): void {
+    s.ref.phase = 'after-handshake';
+    const ip = ipv4Of(s.conn.socket.remoteAddress);
+    if (!ip) {
+      this.#reject(s, new LektError('ipv4-only', `${s.conn.socket.remoteAddress} is not an IPv4 address`));
+      return;
+    }
+    const ipNum = ipToNumber(ip);
+    if (this.#byIp.has(ipNum)) {
+      this.#reject(s, new LektError('address-in-use', `${ip} already has a session on this server`));
+      return;
+    }
+    if (this.#byIp.size >= this.settings.maxClients) {
+      this.#reject(s, new LektError('full', `server holds its maximum of ${this.settings.maxClients} clients`));
+      return;
+    }
+    s.ip = ipNum;
+    this.#byIp.set(ipNum, s);
+    s.pending = supported.filter((i) => i > 0 && i < KNOWN_METHODS);
+    s.mask = s.pending.reduce((m, i) => m | (1 << i), 0);
+    s.phase = 'setup';
+    s.conn.send(encodeAccept());
+    this.#nextRequest(s);
+  }
+
+  #nextRequest(s: Session): void {
+    const next = s.pending.shift();
+    if (next !== undefined) {
+      s.awaiting = next;
+      s.conn.send(encodeRequest(next));
+      return;
+    }
+    s.awaiting = -1;
+    s.conn.send(encodeRequest(METHOD.end));
+    s.phase = 'live';
+    s.lastHeartbeat = performance.now();
+    this.#live.add(s);
+    this.#log.push({ ip: s.ip, session: s, added: true });
+    this.counters.joined++;
+  }
+
+  /** Removes first, then additions; never nothing, so that every heartbeat gets an answer. */
+  #answer(s: Session, timestamp: bigint): void {
+    const removed: number[] = [];
+    const added: Session[] = [];
+    const end = this.#logBase + this.#log.length;
+    if (s.cursor < 0) {
+      for (const other of this.#live) if (other !== s) added.push(other);
+    } else {
+      // Net effect per address over the window: an address that came and went within it is not mentioned.
+      const net = new Map<number, { firstAdded: boolean; last: LogEntry }>();
+      for (let i = s.cursor - this.#logBase; i < this.#log.length; i++) {
+        const e = this.#log[i]!;
+        if (e.ip === s.ip) continue;
+        const seen = net.get(e.ip);
+        if (seen) seen.last = e;
+        else net.set(e.ip, { firstAdded: e.added, last: e });
+      }
+      for (const [ip, { firstAdded, last }] of net) {
+        if (last.added) added.push(last.session);
+        else if (!firstAdded) removed.push(ip);
+      }
+    }
+    s.cursor = end;
+    const { maxPacketBytes, maxClientsPerPacket } = this.settings;
+    const packets = splitRemoved(timestamp, removed, maxPacketBytes, maxClientsPerPacket);
+    if (added.length > 0 || packets.length === 0) {
+      const objects = added.map((o) => this.#objectFor(o, s.mask));
+      packets.push(...splitAdded(timestamp, objects, maxPacketBytes, maxClientsPerPacket));
+    }
+    s.conn.socket.cork();
+    for (const p of packets) s.conn.send(p);
+    s.conn.socket.uncork();
+    this.counters.updatePackets += packets.length;
+  }
+
+  #objectFor(o: Session, mask: number): Buffer {
+    let object = o.objects.get(mask);
+    if (!object) {
+      const ip = `${o.ip >>> 24}.${(o.ip >>> 16) & 255}.${(o.ip >>> 8) & 255}.${o.ip & 255}`;
+      object = encodeClientObject({ ip, methods: o.methods.filter((m) => mask & (1 << m.method)) });
+      o.objects.set(mask, object);
+    }
+    return object;
+  }
+
+  #reject(s: Session, error: LektError): void {
+    if (s.phase === 'closed' || s.conn.closed) return;
+    this.counters.rejected++;
+    this.log.debug({ peer: s.conn.remote, reason: error.reason, message: error.message }, 'rejecting client');
+    s.conn.send(encodeReject(error.message));
+    s.conn.close('protocol', error);
+  }
+
+  #onClose(s: Session): void {
+    const wasLive = s.phase === 'live';
+    s.phase = 'closed';
+    this.#sessions.delete(s);
+    if (s.ip >= 0 && this.#byIp.get(s.ip) === s) this.#byIp.delete(s.ip);
+    if (wasLive) {
+      this.#live.delete(s);
+      this.#log.push({ ip: s.ip, session: s, added: false });
+      this.counters.left++;
+    }
+  }
+
+  #sweepSessions(): void {
+    const now = performance.now();
+    const { heartbeatTimeoutMs, setupTimeoutMs } = this.settings;
+    let minCursor = this.#logBase + this.#log.length;
+    for (const s of [...this.#sessions]) {
+      if (s.phase === 'live') {
+        if (now - s.lastHeartbeat > heartbeatTimeoutMs) {
+          this.counters.timedOut++;
+          this.#reject(s, new LektError('timeout', `no heartbeat for ${heartbeatTimeoutMs} ms`));
+        } else if (s.cursor >= 0 && s.cursor < minCursor) {
+          minCursor = s.cursor;
+        }
+      } else if (s.phase !== 'closed' && now - s.connectedAt > setupTimeoutMs) {
+        this.#reject(s, new LektError('timeout', `handshake and setup not done within ${setupTimeoutMs} ms`));
+      }
+    }
+    // Entries every live session has been told can go: the log stays as long as the slowest client lags.
+    const drop = minCursor - this.#logBase;
+    if (drop > 0) {
+      this.#log = this.#log.slice(drop);
+      this.#logBase = minCursor;
+    }
+  }
+}
+
+export function rejectReasonOf(message: string): RejectReason | undefined {
+  const word = /^([a-z-]+):/.exec(message)?.[1];
+  return word as RejectReason | undefined;
+}

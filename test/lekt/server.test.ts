@@ -1,0 +1,283 @@
+import { connect, type Socket } from 'node:net';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  encodeHeartbeat,
+  encodeHello,
+  encodeResponse,
+  LektPeer,
+  LektServer,
+  type LektServerSettings,
+  LektStreamDecoder,
+  LIMITS,
+  METHOD,
+  parseLektSettings,
+  type ServerPacket,
+} from '../../src/protocols/lekt/index.ts';
+
+const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+const servers: LektServer[] = [];
+const sockets: Socket[] = [];
+const peers: LektPeer[] = [];
+
+afterEach(async () => {
+  for (const p of peers.splice(0)) p.destroy();
+  for (const s of sockets.splice(0)) s.destroy();
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function startServer(settings: Partial<LektServerSettings> = {}) {
+  const server = new LektServer({ port: 0, settings });
+  servers.push(server);
+  const { port } = await server.listen();
+  return { server, port };
+}
+
+/** A byte-level client: writes raw bytes, reads decoded packets. */
+async function raw(port: number, localAddress = '127.0.0.1') {
+  const socket = connect({ host: '127.0.0.1', port, localAddress });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  const decoder = LektStreamDecoder.fromServer();
+  const inbox: ServerPacket[] = [];
+  let waiter: (() => void) | undefined;
+  let ended = false;
+  socket.on('data', (chunk) => {
+    inbox.push(...decoder.push(chunk));
+    waiter?.();
+  });
+  socket.on('close', () => {
+    ended = true;
+    waiter?.();
+  });
+  socket.on('error', () => {});
+  return {
+    socket,
+    send: (b: Buffer) => socket.write(b),
+    get ended() {
+      return ended;
+    },
+    /** The next packet, or null when the server closed the connection first. */
+    async next(timeoutMs = 5000): Promise<ServerPacket | null> {
+      const deadline = Date.now() + timeoutMs;
+      while (inbox.length === 0 && !ended) {
+        if (Date.now() > deadline) throw new Error('no packet from the server');
+        await new Promise<void>((resolve) => {
+          waiter = resolve;
+          setTimeout(resolve, 50);
+        });
+      }
+      return inbox.shift() ?? null;
+    },
+    async closed(timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return ended;
+    },
+  };
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000, what = 'condition') {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const addr = (i: number) => `127.0.${10 + (i >> 8)}.${i & 255}`;
+
+async function peer(port: number, i: number, methods = [{ method: METHOD.tcp, port: 7000 + i }] as const) {
+  const p = await LektPeer.connect({ host: '127.0.0.1', port, localAddress: addr(i), methods: [...methods] });
+  peers.push(p);
+  return p;
+}
+
+describe('LEKT server: the session, byte by byte', () => {
+  it('handshake, one request per supported method, end of setup, heartbeat answered with an echo', async () => {
+    const { port, server } = await startServer();
+    const c = await raw(port);
+    c.send(encodeHello([METHOD.tcp, METHOD.relay]));
+    expect(await c.next()).toMatchObject({ type: 'accept', version: { major: 1, minor: 0, extra: 0 } });
+    expect(await c.next()).toMatchObject({ type: 'request', index: 1 });
+    c.send(encodeResponse({ method: METHOD.tcp, port: 9000 }));
+    expect(await c.next()).toMatchObject({ type: 'request', index: 3 });
+    c.send(encodeResponse({ method: METHOD.relay }));
+    expect(await c.next()).toMatchObject({ type: 'request', index: 0 });
+    expect(server.liveCount).toBe(1);
+    c.send(encodeHeartbeat(42n));
+    expect(await c.next()).toEqual({
+      type: 'added',
+      version: { major: 1, minor: 0, extra: 0 },
+      timestamp: 42n,
+      clients: [],
+    });
+    // A second client sees the first with both of its methods; the first then hears of the second.
+    const d = await raw(port, '127.0.0.2');
+    d.send(Buffer.concat([encodeHello([1, 2, 3]), encodeHeartbeat(7n)]));
+    expect((await d.next())?.type).toBe('accept');
+    expect(await d.next()).toMatchObject({ type: 'request', index: 1 });
+    // The heartbeat sent too early (during setup) is a state error.
+    expect(await d.next()).toMatchObject({ type: 'reject', message: expect.stringMatching(/^state: /) });
+    expect(await d.closed()).toBe(true);
+
+    const e = await raw(port, '127.0.0.3');
+    e.send(encodeHello([1]));
+    await e.next();
+    await e.next();
+    e.send(encodeResponse({ method: METHOD.tcp, port: 9100 }));
+    expect(await e.next()).toMatchObject({ type: 'request', index: 0 });
+    e.send(encodeHeartbeat(1n));
+    // Only the methods the receiver supports (tcp) are sent: relay is filtered out.
+    expect(await e.next()).toMatchObject({
+      type: 'added',
+      timestamp: 1n,
+      clients: [{ ip: '127.0.0.1', methods: [{ method: 1, port: 9000 }] }],
+    });
+    c.send(encodeHeartbeat(43n));
+    expect(await c.next()).toMatchObject({ type: 'added', timestamp: 43n, clients: [{ ip: '127.0.0.3' }] });
+    e.socket.end();
+    await until(() => server.liveCount === 1, 5000, 'removal');
+    c.send(encodeHeartbeat(44n));
+    expect(await c.next()).toMatchObject({ type: 'removed', timestamp: 44n, ips: ['127.0.0.3'] });
+  });
+
+  const rejects: [string, string, RegExp][] = [
+    ['wrong magic', '4c454b58 48 010000 00000004 0000000e', /^magic: /],
+    ['major version 2', '4c454b54 48 020000 00000004 0000000e', /^version: .*2\.0\.0/],
+    ['a response before the handshake', '4c454b54 54 010000 00000001 1b58', /^state: /],
+    ['a lying method count', '4c454b54 48 010000 ffffffff', /^limits: /],
+    ['an unknown packet type', '4c454b54 5a 010000 00000000', /^malformed: /],
+  ];
+  for (const [name, bytes, message] of rejects) {
+    it(`rejects ${name} with a reason and closes`, async () => {
+      const { port } = await startServer();
+      const c = await raw(port);
+      c.send(hex(bytes));
+      expect(await c.next()).toMatchObject({ type: 'reject', message: expect.stringMatching(message) });
+      expect(await c.closed()).toBe(true);
+    });
+  }
+
+  it('rejects a response for a method it did not ask for, a second client from one address, and a full server', async () => {
+    const { port } = await startServer({ maxClients: 2 });
+    const a = await raw(port, '127.0.0.1');
+    a.send(encodeHello([1, 2]));
+    await a.next();
+    expect(await a.next()).toMatchObject({ type: 'request', index: 1 });
+    a.send(encodeResponse({ method: METHOD.udp, port: 5 }));
+    expect(await a.next()).toMatchObject({ type: 'reject', message: expect.stringMatching(/^state: .*expected method 1/) });
+
+    const b = await peer(port, 1);
+    const twin = await raw(port, addr(1));
+    twin.send(encodeHello([]));
+    expect(await twin.next()).toMatchObject({ type: 'reject', message: expect.stringMatching(/^address-in-use: /) });
+    await peer(port, 2);
+    const third = await raw(port, addr(3));
+    third.send(encodeHello([]));
+    expect(await third.next()).toMatchObject({ type: 'reject', message: expect.stringMatching(/^full: /) });
+    expect(b.closeReason).toBeNull();
+  });
+
+  it('times out a client that never finishes setup, and a live client that stops heartbeating', async () => {
+    const { port, server } = await startServer({ setupTimeoutMs: 200, heartbeatIntervalMs: 50, heartbeatTimeoutMs: 300 });
+    const silent = await raw(port);
+    expect(await silent.next()).toMatchObject({ type: 'reject', message: expect.stringMatching(/^timeout: handshake/) });
+    const quiet = await raw(port, '127.0.0.2');
+    quiet.send(encodeHello([]));
+    await quiet.next();
+    await quiet.next();
+    expect(server.liveCount).toBe(1);
+    expect(await quiet.next()).toMatchObject({ type: 'reject', message: expect.stringMatching(/^timeout: no heartbeat/) });
+    expect(server.liveCount).toBe(0);
+    expect(server.counters.timedOut).toBe(1);
+  });
+
+  it('splits a large update into packets within the configured limits', async () => {
+    const { port } = await startServer({ maxClientsPerPacket: 3 });
+    for (let i = 0; i < 7; i++) await peer(port, i);
+    const c = await raw(port, '127.0.0.99');
+    c.send(encodeHello([1]));
+    await c.next();
+    await c.next();
+    c.send(encodeResponse({ method: METHOD.tcp, port: 1 }));
+    await c.next();
+    c.send(encodeHeartbeat(5n));
+    const got: string[] = [];
+    for (let n = 0; n < 3; n++) {
+      const p = await c.next();
+      if (p?.type !== 'added') throw new Error(`expected an added packet, got ${p?.type}`);
+      expect(p.clients.length).toBeLessThanOrEqual(3);
+      expect(p.timestamp).toBe(5n);
+      got.push(...p.clients.map((x) => x.ip));
+    }
+    expect(got.sort()).toEqual([0, 1, 2, 3, 4, 5, 6].map(addr).sort());
+  });
+});
+
+describe('LEKT server under hostile input', () => {
+  it('survives random bytes, stays bounded per connection, and keeps serving a good client', async () => {
+    const { port, server } = await startServer();
+    const good = await peer(port, 1);
+    const other = await peer(port, 2);
+    await good.heartbeat();
+    let maxBuffered = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ minLength: 1, maxLength: 200 }),
+          // Valid start, then garbage: exercises every later state.
+          fc.uint8Array({ maxLength: 100 }).map((tail) => Buffer.concat([encodeHello([1, 2, 3]), Buffer.from(tail)])),
+          fc
+            .uint8Array({ maxLength: 100 })
+            .map((tail) => Buffer.concat([hex('4c454b54 48 010000'), Buffer.from(tail)])),
+        ),
+        async (bytes) => {
+          const c = await raw(port, '127.0.1.1');
+          c.send(Buffer.from(bytes));
+          await new Promise((r) => setTimeout(r, 5));
+          for (const conn of server.connections) maxBuffered = Math.max(maxBuffered, conn.framer.buffered);
+          c.socket.destroy();
+          await c.closed();
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(maxBuffered).toBeLessThanOrEqual(LIMITS.maxClientPacket);
+    await until(() => server.connections.size === 2, 5000, 'fuzz connections to close');
+    // The good client is still served and still sees its neighbour.
+    expect(await good.heartbeat()).toBeGreaterThanOrEqual(0);
+    expect(good.list()).toEqual([addr(2)]);
+    expect(other.closeReason).toBeNull();
+  });
+
+  it('a handshake that lies about its size buffers at most one packet and is rejected', async () => {
+    const { port, server } = await startServer();
+    const c = await raw(port);
+    c.send(hex('4c454b54 48 010000 00000400')); // 1024 methods: 128 bytes of bitfield promised
+    c.send(Buffer.alloc(100));
+    await new Promise((r) => setTimeout(r, 50));
+    for (const conn of server.connections) expect(conn.framer.buffered).toBeLessThanOrEqual(140);
+    c.send(Buffer.alloc(5000, 0xff));
+    // 28 more bitfield bytes complete it; the rest is parsed as the next packet: bad magic.
+    expect(await c.next()).toMatchObject({ type: 'accept' });
+    const packets: (ServerPacket | null)[] = [];
+    for (let p = await c.next(); p; p = await c.next()) packets.push(p);
+    expect(packets.at(-1)).toMatchObject({ type: 'reject', message: expect.stringMatching(/^(magic|state): /) });
+  });
+});
+
+describe('LEKT settings', () => {
+  it('parses --set values and names bad ones', () => {
+    expect(parseLektSettings({ heartbeatTimeoutMs: '3000', heartbeatIntervalMs: '500' })).toMatchObject({
+      heartbeatTimeoutMs: 3000,
+      heartbeatIntervalMs: 500,
+    });
+    expect(() => parseLektSettings({ heartbeat: '1' })).toThrow(/unknown LEKT setting "heartbeat"/);
+    expect(() => parseLektSettings({ maxClients: '-1' })).toThrow(/maxClients must be/);
+    expect(() => parseLektSettings({ heartbeatTimeoutMs: '100', heartbeatIntervalMs: '500' })).toThrow(/longer/);
+  });
+});
