@@ -1,6 +1,7 @@
 import type { BotDefinition } from '../src/core/strategy.ts';
 import type { GalaxAction, GalaxObservation } from '../src/games/galax/index.ts';
 import { createHeuristicStrategy, createRandomStrategy } from '../strategies/galax/index.ts';
+import { galaxMctsBot } from '../strategies/galax/mcts.ts';
 
 export const galaxBots: BotDefinition[] = [
   {
@@ -14,7 +15,8 @@ export const galaxBots: BotDefinition[] = [
     name: 'galax-heuristic',
     game: 'galax',
     description: 'greedy: keeps a reserve, takes the cheapest productive planets it can surely win, feeds the front',
-    params: { margin: 0.15, reserve: 0.6 },
+    params: { margin: 0.15, reserve: 1, horizon: 6, minReserve: 1 },
     create: createHeuristicStrategy,
   } satisfies BotDefinition<GalaxObservation, GalaxAction> as BotDefinition,
+  galaxMctsBot as BotDefinition,
 ];

@@ -15,7 +15,8 @@ import {
 
 /**
  * A sensible greedy player, meant as the baseline every search bot must beat. Each year:
- * 1. keep a reserve on each planet against the strongest enemy garrison that could reach it soon;
+ * 1. keep a reserve on each planet against the strongest enemy garrison that could reach it soon (`horizon` years;
+ *    half weight up to twice that), times `reserve`, and at least `minReserve` years of its own production;
  * 2. estimate every other planet's garrison when a fleet from each of its planets would arrive (production times
  *    the years of the trip for owned planets; independents never grow) and size the attack with the battle rule
  *    itself (`shipsToConquer`), plus a margin against enemy planets;
@@ -27,7 +28,9 @@ import {
  */
 export const createHeuristicStrategy: StrategyFactory<GalaxObservation, GalaxAction> = (options) => {
   const margin = Number(options.params.margin ?? 0.15);
-  const reserveShare = Number(options.params.reserve ?? 0.6);
+  const reserveShare = Number(options.params.reserve ?? 1);
+  const horizon = Number(options.params.horizon ?? 6) * TENTHS;
+  const minReserve = Number(options.params.minReserve ?? 1);
   /** Garrisons seen in battle reports (fog only): planet -> [ships, year in tenths]. */
   const seen = new Map<number, [number, number]>();
 
@@ -63,7 +66,9 @@ export const createHeuristicStrategy: StrategyFactory<GalaxObservation, GalaxAct
       const targeted = new Uint8Array(planets.length);
       for (const f of obs.fleets) targeted[f.to] = 1;
 
-      // 1. Reserves against the strongest enemy garrison within four years.
+      // 1. Reserves: a share of the strongest enemy garrison that could arrive soon (in full within `horizon`
+      // years, half as much within twice that), and never less than a year of the planet's own production, so no
+      // planet is left empty for a stray fleet.
       const available = new Map<number, number>();
       let front: PlanetView | null = null;
       let frontDistance = Number.POSITIVE_INFINITY;
@@ -74,14 +79,16 @@ export const createHeuristicStrategy: StrategyFactory<GalaxObservation, GalaxAct
         for (const e of enemies) {
           const t = travelTime(e, p);
           if (t < nearest) nearest = t;
-          if (t <= 4 * TENTHS) threat = Math.max(threat, garrison(e, year + t));
+          const weight = t <= horizon ? 1 : t <= 2 * horizon ? 0.5 : 0;
+          if (weight > 0) threat = Math.max(threat, weight * garrison(e, year));
         }
         nearestEnemy.set(p.id, nearest);
         if (nearest < frontDistance) {
           frontDistance = nearest;
           front = p;
         }
-        available.set(p.id, Math.max(0, p.ships - Math.ceil(threat * reserveShare)));
+        const reserve = Math.max(minReserve * p.production, Math.ceil(threat * reserveShare));
+        available.set(p.id, Math.max(0, p.ships - reserve));
       }
 
       // 2-3. Greedy attacks.
