@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerBots } from './commands/bots.ts';
+import { registerLoadtest } from './commands/loadtest.ts';
 import { registerPlay } from './commands/play.ts';
+import { registerReplay } from './commands/replay.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerTournament } from './commands/tournament.ts';
 import { CliError, EXIT } from './errors.ts';
 
 const program = new Command();
@@ -16,6 +19,9 @@ program
 registerServe(program);
 registerBots(program);
 registerPlay(program);
+registerTournament(program);
+registerReplay(program);
+registerLoadtest(program);
 
 try {
   await program.parseAsync(process.argv);

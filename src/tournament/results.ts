@@ -23,6 +23,8 @@ export interface StoredTournament {
   readonly definition: TournamentDefinition;
   readonly engine: { readonly id: string; readonly version: string };
   readonly totalGames: number;
+  /** Where relative bot module paths resolve from (so that `--resume --out <dir>` alone can continue). */
+  readonly baseDir: string;
   /** False when a wall-clock limit per decision was set: then a re-run may differ. */
   readonly deterministic: boolean;
   readonly createdAt: string;

@@ -86,6 +86,7 @@ function prepareDirectory(
     definition,
     engine: { id: engine.id, version: engine.version },
     totalGames,
+    baseDir: loaded.baseDir,
     deterministic: definition.timeLimitMs === undefined,
     createdAt: new Date().toISOString(),
   };

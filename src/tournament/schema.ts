@@ -120,11 +120,12 @@ export function validateSchema(schema: JsonSchema, value: unknown, path = ''): S
     }
   }
   if (typeof value === 'number') {
-    if (
-      (schema.minimum !== undefined && value < schema.minimum) ||
-      (schema.maximum !== undefined && value > schema.maximum)
-    ) {
-      fail(`must be ${describe(schema)}, got ${value}`);
+    // Name only the bound that failed: "games: must be an integer >= 1, got 0".
+    const kind = describe({ ...(schema.type !== undefined ? { type: schema.type } : {}) });
+    if (schema.minimum !== undefined && value < schema.minimum)
+      fail(`must be ${kind} >= ${schema.minimum}, got ${value}`);
+    else if (schema.maximum !== undefined && value > schema.maximum) {
+      fail(`must be ${kind} <= ${schema.maximum}, got ${value}`);
     }
   }
   if (typeof value === 'string') {
