@@ -538,7 +538,11 @@ export async function playGalaxOnline(options: GalaxOnlineOptions): Promise<Gala
             const replies = await s.client.moves(Array.isArray(action) ? action : []);
             for (const r of replies) if (r instanceof GalaxReplyError) s.errors.push(`${r.code} ${r.serverMessage}`);
           })
-          .catch((error: Error) => rejectEnd(error));
+          .catch((error: Error) =>
+            rejectEnd(
+              error instanceof GalaxSessionError ? new GalaxSessionError(`seat ${i}: ${error.message}`) : error,
+            ),
+          );
       };
       const context = (s: Seat): DecisionContext => {
         if (!s.ctx) {
