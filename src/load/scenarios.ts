@@ -7,6 +7,7 @@ import type { LoadScenario } from './types.ts';
 const loaders: Record<string, () => Promise<LoadScenario>> = {
   'galax-play': async () => (await import('./scenarios/galax.ts')).galaxPlayScenario as LoadScenario,
   'chat-converse': async () => (await import('./scenarios/chat.ts')).chatConverseScenario as LoadScenario,
+  'lekt-churn': async () => (await import('./scenarios/lekt.ts')).lektChurnScenario as LoadScenario,
 };
 
 export const scenarioIds = (): string[] => Object.keys(loaders);
@@ -22,11 +23,23 @@ export async function loadAllScenarios(): Promise<LoadScenario[]> {
   return Promise.all(scenarioIds().map((id) => loadScenario(id)));
 }
 
-/** The first registered scenario of `protocol`, or undefined. */
+/**
+ * The first registered scenario of `protocol`, or undefined. Ids named `<protocol>-...` are tried first, so the
+ * usual case imports only that protocol's scenarios; a scenario that fails to load does not hide the others.
+ */
 export async function defaultScenarioFor(protocol: string): Promise<LoadScenario | undefined> {
-  for (const id of scenarioIds()) {
-    const scenario = await loadScenario(id);
-    if (scenario.protocol === protocol) return scenario;
+  const ids = scenarioIds();
+  const ordered = [
+    ...ids.filter((id) => id.startsWith(`${protocol}-`)),
+    ...ids.filter((id) => !id.startsWith(`${protocol}-`)),
+  ];
+  for (const id of ordered) {
+    try {
+      const scenario = await loadScenario(id);
+      if (scenario.protocol === protocol) return scenario;
+    } catch {
+      // A broken scenario module is reported when it is asked for by name.
+    }
   }
   return undefined;
 }

@@ -43,6 +43,11 @@ export interface SessionContext<Shared = unknown> {
   readonly params: Readonly<Record<string, string | number | boolean>>;
   /** What `prepare` returned: state shared by all sessions of the run (e.g. a directory of users). */
   readonly shared: Shared;
+  /**
+   * When this session was due to start (`performance.now()` time). In an open workload a late generator starts
+   * sessions after their arrival time; a scenario measuring `connect` may count from here (coordinated omission).
+   */
+  readonly scheduledAt?: number;
 }
 
 export interface LoadScenario<Shared = unknown> {

@@ -1,0 +1,250 @@
+/**
+ * A load test's settings, from a scenario file (JSON) and command-line flags (flags win), validated into what
+ * `runLoadTest` needs. Every problem is a `LoadConfigError` with a message naming the setting (exit code 2).
+ */
+import { readFileSync } from 'node:fs';
+import { isLoopback, parseHostPort } from '../net/client.ts';
+import { parseThresholds, type Threshold, ThresholdError } from './thresholds.ts';
+import {
+  parseDurationMs,
+  parseRate,
+  parseStages,
+  type Workload,
+  WorkloadError,
+  workloadDurationMs,
+} from './workload.ts';
+
+export class LoadConfigError extends Error {
+  override name = 'LoadConfigError';
+}
+
+/** The settings as written, in a scenario file or as flags; durations and rates as text. */
+export interface LoadSettings {
+  protocol?: string;
+  scenario?: string;
+  target?: string;
+  embedded?: boolean;
+  /** Settings of the embedded server (`--server-set key=value`). */
+  serverSettings?: Record<string, string | number | boolean>;
+  bots?: number;
+  duration?: string;
+  maxDuration?: string;
+  stages?: string | { duration: string; target: number | string }[];
+  rate?: string;
+  maxBots?: number;
+  think?: string;
+  requestTimeout?: string;
+  stopGrace?: string;
+  gracefulStop?: string;
+  thresholds?: string[];
+  params?: Record<string, string | number | boolean>;
+  out?: string;
+  seed?: string | number;
+  allowRemote?: boolean;
+}
+
+const FILE_FIELDS: readonly (keyof LoadSettings)[] = [
+  'protocol',
+  'scenario',
+  'target',
+  'embedded',
+  'serverSettings',
+  'bots',
+  'duration',
+  'maxDuration',
+  'stages',
+  'rate',
+  'maxBots',
+  'think',
+  'requestTimeout',
+  'stopGrace',
+  'gracefulStop',
+  'thresholds',
+  'params',
+  'out',
+  'seed',
+  'allowRemote',
+];
+
+export const DEFAULT_DURATION = '30s';
+export const DEFAULT_MAX_DURATION = '1h';
+export const DEFAULT_BOTS = 10;
+export const DEFAULT_MAX_BOTS = 1000;
+export const DEFAULT_REQUEST_TIMEOUT = '10s';
+
+/** Reads a scenario file: a JSON object with the fields of LoadSettings. */
+export function readScenarioFile(path: string): LoadSettings {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new LoadConfigError(`cannot read scenario file ${path}: ${(error as Error).message}`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw new LoadConfigError(`${path}: a scenario file is a JSON object (fields: ${FILE_FIELDS.join(', ')})`);
+  }
+  for (const key of Object.keys(data)) {
+    if (key === '$schema' || key === 'description') continue;
+    if (!FILE_FIELDS.includes(key as keyof LoadSettings)) {
+      throw new LoadConfigError(`${path}: unknown field "${key}" (known: ${FILE_FIELDS.join(', ')})`);
+    }
+  }
+  const s = data as Record<string, unknown>;
+  const check = (key: string, ok: boolean, what: string) => {
+    if (s[key] !== undefined && !ok) throw new LoadConfigError(`${path}: "${key}" must be ${what}`);
+  };
+  const str = (k: string) => check(k, typeof s[k] === 'string', 'a string');
+  for (const k of ['protocol', 'scenario', 'target', 'duration', 'maxDuration', 'rate', 'think', 'requestTimeout'])
+    str(k);
+  for (const k of ['stopGrace', 'gracefulStop', 'out']) str(k);
+  for (const k of ['embedded', 'allowRemote']) check(k, typeof s[k] === 'boolean', 'true or false');
+  for (const k of ['bots', 'maxBots']) check(k, Number.isInteger(s[k]) && (s[k] as number) >= 0, 'a whole number');
+  check('seed', typeof s.seed === 'string' || typeof s.seed === 'number', 'a string or a number');
+  check(
+    'thresholds',
+    Array.isArray(s.thresholds) && s.thresholds.every((t) => typeof t === 'string'),
+    'a list of strings',
+  );
+  check('stages', typeof s.stages === 'string' || Array.isArray(s.stages), 'a string or a list of {duration, target}');
+  for (const k of ['params', 'serverSettings']) {
+    check(k, !!s[k] && typeof s[k] === 'object' && !Array.isArray(s[k]), 'an object');
+  }
+  return s as LoadSettings;
+}
+
+/** Settings from a file overlaid by flags (only the flags that were given). */
+export function mergeSettings(file: LoadSettings, flags: LoadSettings): LoadSettings {
+  const out: LoadSettings = { ...file };
+  for (const [k, v] of Object.entries(flags)) {
+    if (v === undefined) continue;
+    if (k === 'thresholds') out.thresholds = [...(file.thresholds ?? []), ...(v as string[])];
+    else if (k === 'params') out.params = { ...file.params, ...(v as object) };
+    else if (k === 'serverSettings') out.serverSettings = { ...file.serverSettings, ...(v as object) };
+    else (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+/** `key=value` pairs; values that look like numbers or booleans become them. */
+export function parsePairs(pairs: readonly string[], flag: string): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new LoadConfigError(`${flag} expects key=value, got "${pair}"`);
+    const raw = pair.slice(eq + 1);
+    out[pair.slice(0, eq)] =
+      raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  }
+  return out;
+}
+
+export interface ResolvedLoadConfig {
+  readonly workload: Workload;
+  readonly durationMs: number;
+  readonly thinkTimeMs: number;
+  readonly requestTimeoutMs: number;
+  readonly stopGraceMs: number;
+  readonly gracefulStopMs: number;
+  readonly thresholds: Threshold[];
+  readonly params: Record<string, string | number | boolean>;
+  readonly seed: string;
+  /** Undefined with --embedded (the port is known once the server runs). */
+  readonly target?: { host: string; port: number };
+}
+
+function wrap<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof WorkloadError || error instanceof ThresholdError) throw new LoadConfigError(error.message);
+    throw error;
+  }
+}
+
+/** Validates merged settings. `defaultPort` is the protocol's, for a target given without one. */
+export function resolveLoadConfig(s: LoadSettings, defaultPort: number): ResolvedLoadConfig {
+  return wrap(() => {
+    const maxDurationMs = parseDurationMs(s.maxDuration ?? DEFAULT_MAX_DURATION);
+    let workload: Workload;
+    if (s.stages !== undefined) {
+      if (s.bots !== undefined) throw new LoadConfigError('give either --bots (with --duration) or --stages, not both');
+      if (s.rate !== undefined) throw new LoadConfigError('give either --rate (with --duration) or --stages, not both');
+      if (s.duration !== undefined) throw new LoadConfigError('--stages sets the duration: drop --duration');
+      const text = Array.isArray(s.stages) ? s.stages.map((st) => `${st.duration}:${st.target}`).join(',') : s.stages;
+      const parsed = parseStages(text);
+      workload =
+        parsed.kind === 'closed'
+          ? { kind: 'closed', start: 0, stages: parsed.stages }
+          : { kind: 'open', start: 0, stages: parsed.stages, maxSessions: s.maxBots ?? DEFAULT_MAX_BOTS };
+    } else {
+      const durationMs = parseDurationMs(s.duration ?? DEFAULT_DURATION);
+      if (durationMs <= 0) throw new LoadConfigError('--duration must be above 0');
+      if (s.rate !== undefined) {
+        if (s.bots !== undefined) {
+          throw new LoadConfigError(
+            '--bots is the closed model, --rate the open one: give one (cap an open run with --max-bots)',
+          );
+        }
+        const rate = parseRate(s.rate);
+        workload = {
+          kind: 'open',
+          start: rate,
+          stages: [{ durationMs, rate }],
+          maxSessions: s.maxBots ?? DEFAULT_MAX_BOTS,
+        };
+      } else {
+        const bots = s.bots ?? DEFAULT_BOTS;
+        if (!Number.isInteger(bots) || bots < 1)
+          throw new LoadConfigError('--bots must be a whole number of at least 1');
+        workload = { kind: 'closed', start: bots, stages: [{ durationMs, target: bots }] };
+      }
+    }
+    if (workload.kind === 'open' && (!Number.isInteger(workload.maxSessions) || workload.maxSessions < 1)) {
+      throw new LoadConfigError('--max-bots must be a whole number of at least 1');
+    }
+    const durationMs = workloadDurationMs(workload);
+    if (durationMs > maxDurationMs) {
+      throw new LoadConfigError(
+        `the run would last ${durationMs / 1000}s, over the ${maxDurationMs / 1000}s limit (raise it with --max-duration)`,
+      );
+    }
+    const gracefulStopMs = parseDurationMs(s.gracefulStop ?? '0s');
+    if (durationMs + gracefulStopMs > maxDurationMs) {
+      throw new LoadConfigError(
+        `the run and its graceful stop would last ${(durationMs + gracefulStopMs) / 1000}s, over the ${maxDurationMs / 1000}s limit (raise it with --max-duration)`,
+      );
+    }
+    const thinkTimeMs = parseDurationMs(s.think ?? '0ms');
+    const requestTimeoutMs = parseDurationMs(s.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT);
+    if (requestTimeoutMs < 1) throw new LoadConfigError('--request-timeout must be above 0');
+    const stopGraceMs = parseDurationMs(s.stopGrace ?? '5s');
+    const thresholds = parseThresholds(s.thresholds ?? []);
+    let target: { host: string; port: number } | undefined;
+    if (s.embedded) {
+      if (s.target !== undefined) throw new LoadConfigError('--embedded starts its own server: drop --target');
+    } else {
+      try {
+        target = parseHostPort(s.target ?? '127.0.0.1', defaultPort);
+      } catch (error) {
+        throw new LoadConfigError(`--target: ${(error as Error).message}`);
+      }
+      if (!isLoopback(target.host) && !s.allowRemote) {
+        throw new LoadConfigError(
+          `--target ${target.host} is not a loopback address: load tests only run against this machine unless --allow-remote is given (and you own the target)`,
+        );
+      }
+    }
+    return {
+      workload,
+      durationMs,
+      thinkTimeMs,
+      requestTimeoutMs,
+      stopGraceMs,
+      gracefulStopMs,
+      thresholds,
+      params: { ...(s.params ?? {}) },
+      seed: String(s.seed ?? 1),
+      ...(target ? { target } : {}),
+    };
+  });
+}

@@ -1,0 +1,58 @@
+/** `botswarm loadtest`: workload models, metrics, thresholds, reports, and the scenario plug-in interface. */
+export {
+  DEFAULT_BOTS,
+  DEFAULT_DURATION,
+  DEFAULT_MAX_BOTS,
+  DEFAULT_MAX_DURATION,
+  LoadConfigError,
+  type LoadSettings,
+  mergeSettings,
+  parsePairs,
+  type ResolvedLoadConfig,
+  readScenarioFile,
+  resolveLoadConfig,
+} from './config.ts';
+export {
+  type IntervalLatency,
+  type LatencyStats,
+  LoadRecorder,
+  type SessionMetrics,
+  type TimePoint,
+} from './metrics.ts';
+export { renderReport } from './report.ts';
+export {
+  describeWorkload,
+  LoadTestError,
+  type LoadTestOptions,
+  type LoadTestResult,
+  probeTarget,
+  runLoadTest,
+} from './runner.ts';
+export { defaultScenarioFor, loadAllScenarios, loadScenario, scenarioIds } from './scenarios.ts';
+export {
+  buildSummary,
+  formatSummaryTable,
+  formatTimeseriesCsv,
+  type LoadSummary,
+  type RunStatus,
+  SUMMARY_FORMAT,
+} from './summary.ts';
+export {
+  evaluateThreshold,
+  evaluateThresholds,
+  parseThreshold,
+  parseThresholds,
+  type Threshold,
+  ThresholdError,
+  type ThresholdResult,
+} from './thresholds.ts';
+export type { LoadMetrics, LoadScenario, SessionContext } from './types.ts';
+export {
+  ArrivalSchedule,
+  closedTarget,
+  parseRate,
+  parseStages,
+  type Workload,
+  WorkloadError,
+  workloadDurationMs,
+} from './workload.ts';

@@ -1,0 +1,354 @@
+import { mkdirSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Logger, silentLogger } from '../core/log.ts';
+import { createRng } from '../core/rng.ts';
+import { LoadRecorder, type TimePoint } from './metrics.ts';
+import { renderReport } from './report.ts';
+import {
+  buildSummary,
+  formatTimeseriesCsv,
+  type LoadSummary,
+  type RunDescription,
+  type RunStatus,
+  writeAtomic,
+} from './summary.ts';
+import { evaluateThresholds, type Threshold, type ThresholdResult } from './thresholds.ts';
+import type { LoadScenario, SessionContext } from './types.ts';
+import { ArrivalSchedule, closedTarget, type Workload, workloadDurationMs } from './workload.ts';
+
+export interface LoadTestOptions {
+  readonly scenario: LoadScenario;
+  readonly host: string;
+  readonly port: number;
+  readonly workload: Workload;
+  readonly thinkTimeMs: number;
+  readonly requestTimeoutMs: number;
+  readonly params: Readonly<Record<string, string | number | boolean>>;
+  readonly seed: string;
+  readonly thresholds: readonly Threshold[];
+  /** Where summary.json, timeseries.csv and report.html go; nothing is written without it. */
+  readonly outDir?: string;
+  readonly log?: Logger;
+  /** Ends the run early (Ctrl-C): what ran is still summarised, with status `interrupted`. */
+  readonly signal?: AbortSignal;
+  /** Called every second with the closed interval. */
+  readonly onTick?: (point: TimePoint, recorder: LoadRecorder) => void;
+  /**
+   * Once the duration is over no session starts, and those running get this long to finish on their own (k6's
+   * graceful stop) before they are told to leave through their signal. Default 0: they are told at once.
+   */
+  readonly gracefulStopMs?: number;
+  /** How long sessions get to leave once told to, before they are abandoned. Default 5 s. */
+  readonly stopGraceMs?: number;
+  /** Checks that the target accepts TCP connections before the run (default true). */
+  readonly preflight?: boolean;
+  readonly target?: string;
+  readonly embedded?: boolean;
+  /** The embedded server's counters, added to the summary. */
+  readonly serverStats?: () => Record<string, number>;
+}
+
+export interface LoadTestResult {
+  readonly status: RunStatus;
+  readonly summary: LoadSummary;
+  readonly recorder: LoadRecorder;
+  readonly files: { readonly summary?: string; readonly timeseries?: string; readonly report?: string };
+}
+
+/** The run could not happen at all (unreachable target, failing prepare): exit code 1. */
+export class LoadTestError extends Error {
+  override name = 'LoadTestError';
+}
+
+export function describeWorkload(w: Workload): string {
+  const secs = (ms: number) => `${Math.round(ms / 100) / 10}s`;
+  if (w.kind === 'closed') {
+    let from = w.start;
+    const parts = w.stages.map((s) => {
+      const part =
+        from === s.target
+          ? `${s.target} bots for ${secs(s.durationMs)}`
+          : `${from} → ${s.target} bots over ${secs(s.durationMs)}`;
+      from = s.target;
+      return part;
+    });
+    return `closed: ${parts.join(', ')}`;
+  }
+  let from = w.start;
+  const parts = w.stages.map((s) => {
+    const part =
+      from === s.rate ? `${s.rate}/s for ${secs(s.durationMs)}` : `${from} → ${s.rate}/s over ${secs(s.durationMs)}`;
+    from = s.rate;
+    return part;
+  });
+  return `open: ${parts.join(', ')}, at most ${w.maxSessions} concurrent sessions`;
+}
+
+/** A TCP connect to the target, so that a wrong address fails at once with a clear message. */
+export function probeTarget(host: string, port: number, timeoutMs = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new LoadTestError(`cannot connect to ${host}:${port}: no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new LoadTestError(`cannot connect to ${host}:${port}: ${error.message}`));
+    });
+  });
+}
+
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return;
+  try {
+    await delay(ms, undefined, { signal });
+  } catch {
+    // Aborted: the caller checks its signal.
+  }
+}
+
+/**
+ * Runs one load test: the workload starts sessions of the scenario, the recorder measures them, and every
+ * second the interval is closed and the summary rewritten (atomically), so a crash leaves the last second's
+ * summary behind. Sessions are told to leave through their signal when the run ends.
+ */
+export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestResult> {
+  const log = options.log ?? silentLogger;
+  const { scenario, host, port, workload } = options;
+  const totalMs = workloadDurationMs(workload);
+  const external = options.signal;
+  if (options.preflight !== false) await probeTarget(host, port);
+  let shared: unknown;
+  try {
+    shared = await scenario.prepare?.({ host, port, log, params: options.params });
+  } catch (error) {
+    throw new LoadTestError(`scenario ${scenario.id}: prepare failed: ${(error as Error).message}`);
+  }
+
+  const recorder = new LoadRecorder();
+  const startedAt = new Date();
+  const t0 = recorder.startedAt;
+  const run: RunDescription = {
+    scenario: scenario.id,
+    protocol: scenario.protocol,
+    target: options.target ?? `${host}:${port}`,
+    embedded: options.embedded ?? false,
+    workload: describeWorkload(workload),
+    durationSeconds: totalMs / 1000,
+    thinkTimeMs: options.thinkTimeMs,
+    requestTimeoutMs: options.requestTimeoutMs,
+    seed: options.seed,
+    params: options.params,
+  };
+  const outDir = options.outDir;
+  if (outDir) mkdirSync(outDir, { recursive: true });
+  const files = outDir
+    ? {
+        summary: join(outDir, 'summary.json'),
+        timeseries: join(outDir, 'timeseries.csv'),
+        report: join(outDir, 'report.html'),
+      }
+    : {};
+  const rootRng = createRng(options.seed);
+  const thresholdResults = (): ThresholdResult[] => evaluateThresholds(options.thresholds, recorder.lookup());
+  const serverStats = () => {
+    try {
+      return options.serverStats?.();
+    } catch {
+      return undefined;
+    }
+  };
+  const writeProgress = (status: RunStatus, extra: { failure?: string } = {}) => {
+    if (!files.summary || !files.timeseries) return;
+    const stats = serverStats();
+    const summary = buildSummary(recorder, run, startedAt, status, thresholdResults(), {
+      ...extra,
+      ...(stats ? { server: stats } : {}),
+    });
+    try {
+      writeAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
+      // The series is rewritten whole (its columns grow as metrics appear); past ten minutes only every 10 s.
+      if (recorder.points.length < 600 || recorder.points.length % 10 === 0 || status !== 'running') {
+        writeAtomic(files.timeseries, formatTimeseriesCsv(recorder.points));
+      }
+    } catch (error) {
+      log.error({ err: error }, 'cannot write the summary');
+    }
+    return summary;
+  };
+
+  // Sessions.
+  const stop = new AbortController();
+  /** Aborted when the duration is over: no new session starts; running ones get the graceful stop. */
+  const ending = new AbortController();
+  const active = new Set<Promise<void>>();
+  const sessionAborts = new Set<AbortController>();
+  let nextIndex = 0;
+  const runSession = async (signal: AbortSignal, scheduledAt: number): Promise<boolean> => {
+    const index = nextIndex++;
+    const metrics = recorder.session();
+    recorder.sessionStarted();
+    const context: SessionContext = {
+      host,
+      port,
+      index,
+      metrics,
+      rng: rootRng.fork(`session/${index}`),
+      log,
+      signal,
+      thinkTimeMs: options.thinkTimeMs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      params: options.params,
+      shared,
+      scheduledAt,
+    };
+    try {
+      await scenario.runSession(context);
+    } catch (error) {
+      // Scenarios record their errors; a throw is a bug in one, counted rather than fatal for the run.
+      metrics.error('exception');
+      log.warn({ err: error, session: index }, 'session threw');
+    } finally {
+      recorder.sessionEnded(metrics.errored);
+    }
+    return metrics.errored;
+  };
+  const spawn = (fn: () => Promise<void>) => {
+    const p = fn().finally(() => active.delete(p));
+    active.add(p);
+  };
+
+  // Closed model: bots that each run sessions back to back; a ramp-down aborts the newest bots.
+  const bots: AbortController[] = [];
+  const botLoop = async (ac: AbortController) => {
+    while (!ac.signal.aborted && !ending.signal.aborted) {
+      const errored = await runSession(ac.signal, performance.now());
+      if (ac.signal.aborted) break;
+      // After a failed session a bot waits a little, so a refusing server is not hammered in a tight loop.
+      const pause = errored ? Math.max(options.thinkTimeMs, 250) : options.thinkTimeMs;
+      if (pause > 0) await sleep(pause, ac.signal);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+  let schedule: ArrivalSchedule | undefined;
+  let nextArrival: number | undefined;
+  if (workload.kind === 'open') {
+    schedule = new ArrivalSchedule(workload);
+    nextArrival = schedule.next();
+  }
+  const control = () => {
+    if (ending.signal.aborted) return;
+    const now = performance.now();
+    const elapsed = now - t0;
+    if (workload.kind === 'closed') {
+      const target = closedTarget(workload, Math.min(elapsed, totalMs - 1));
+      while (bots.length < target) {
+        const ac = new AbortController();
+        bots.push(ac);
+        spawn(async () => {
+          try {
+            await botLoop(ac);
+          } finally {
+            const i = bots.indexOf(ac);
+            if (i !== -1) bots.splice(i, 1);
+          }
+        });
+      }
+      while (bots.length > target) bots.pop()!.abort();
+    } else {
+      while (nextArrival !== undefined && nextArrival <= elapsed) {
+        const due = t0 + nextArrival;
+        nextArrival = schedule!.next();
+        if (recorder.activeSessions >= workload.maxSessions) {
+          recorder.sessionDropped();
+          continue;
+        }
+        const ac = new AbortController();
+        sessionAborts.add(ac);
+        recorder.latency('session_start_lag', (performance.now() - due) * 1000);
+        spawn(async () => {
+          try {
+            await runSession(ac.signal, due);
+          } finally {
+            sessionAborts.delete(ac);
+          }
+        });
+      }
+    }
+  };
+
+  const ticker = setInterval(() => {
+    const point = recorder.tick();
+    writeProgress('running');
+    try {
+      options.onTick?.(point, recorder);
+    } catch (error) {
+      log.warn({ err: error }, 'onTick failed');
+    }
+  }, 1000);
+  const controller = setInterval(control, workload.kind === 'open' ? 5 : 50);
+  control();
+
+  const onExternal = () => stop.abort();
+  external?.addEventListener('abort', onExternal, { once: true });
+  if (external?.aborted) stop.abort();
+  await sleep(totalMs, stop.signal);
+  ending.abort();
+  clearInterval(controller);
+  const gracefulMs = options.gracefulStopMs ?? 0;
+  if (gracefulMs > 0 && !stop.signal.aborted && active.size > 0) {
+    await Promise.race([Promise.allSettled([...active]), sleep(gracefulMs, stop.signal)]);
+  }
+  const interrupted = external?.aborted === true;
+  stop.abort();
+  for (const ac of bots.splice(0)) ac.abort();
+  for (const ac of sessionAborts) ac.abort();
+  sessionAborts.clear();
+  const grace = options.stopGraceMs ?? 5000;
+  const settled = Promise.allSettled([...active]).then(() => true);
+  const graceOver = new AbortController();
+  const inTime = await Promise.race([settled, delay(grace, false, { signal: graceOver.signal }).catch(() => false)]);
+  graceOver.abort();
+  if (!inTime) {
+    recorder.count('stuck_sessions', active.size);
+    log.warn({ sessions: active.size }, `sessions did not leave within ${grace} ms of the end; abandoned`);
+  }
+  clearInterval(ticker);
+  external?.removeEventListener('abort', onExternal);
+  recorder.tick();
+  recorder.end();
+
+  let status: RunStatus = interrupted ? 'interrupted' : 'completed';
+  let failure: string | undefined;
+  const connectSamples = recorder.latencySummary('connect')?.corrected.count ?? 0;
+  if (recorder.sessionsStarted > 0 && recorder.connectionsTracked === 0 && connectSamples === 0) {
+    status = 'failed';
+    const kinds = Object.entries(recorder.errors())
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    failure = `no session could connect to ${host}:${port}${kinds ? ` (errors: ${kinds})` : ''}`;
+  }
+  const stats = serverStats();
+  const summary = buildSummary(recorder, run, startedAt, status, thresholdResults(), {
+    ...(failure ? { failure } : {}),
+    ...(stats ? { server: stats } : {}),
+  });
+  if (files.summary && files.timeseries && files.report) {
+    writeAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
+    writeAtomic(files.timeseries, formatTimeseriesCsv(recorder.points));
+    const curves: Record<string, { corrected: [number, number][]; uncorrected: [number, number][] }> = {};
+    for (const name of recorder.latencyNames()) {
+      curves[name] = { corrected: recorder.percentileCurve(name), uncorrected: recorder.percentileCurve(name, true) };
+    }
+    writeAtomic(files.report, renderReport({ summary, points: recorder.points, curves }));
+  }
+  return { status, summary, recorder, files };
+}

@@ -1,0 +1,331 @@
+/**
+ * `galax-play`: one bot session against a Galax 0.22 server: connect, handshake, create or join a game, play it
+ * to WINN with a real strategy (galax-random, galax-heuristic... via resolveBot), and leave.
+ *
+ * Matching: the generator forms games as players would on a real server. Sessions claim seats in arrival order;
+ * the first of every `players` sessions creates a game (JOIN 0), the next `players - 1` join that game id. Whoever
+ * the server lists as player 1 (GPLR) starts it (PLAY) once `players` have joined, or after `lobbyTimeoutMs` with
+ * at least two; alone at that point it leaves (counted in `lobby_timeouts`). If a creator fails before it has a
+ * game id, its claimed joiners claim again.
+ */
+import type { Socket } from 'node:net';
+import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
+import type { DecisionContext, Strategy } from '../../core/strategy.ts';
+import { type GalaxAction, type GalaxObservation, galaxEngine } from '../../games/galax/index.ts';
+import {
+  GalaxAdapter,
+  GalaxClient,
+  GalaxReplyError,
+  GalaxSessionError,
+  type ServerMessage,
+} from '../../protocols/galax/index.ts';
+import { captureSocket } from '../capture.ts';
+import type { LoadScenario, SessionContext } from '../types.ts';
+
+interface Group {
+  readonly id: Promise<number | null>;
+  resolve(id: number | null): void;
+  claimed: number;
+  /** Set when the first member sees WINN, so a game is counted once. */
+  counted: boolean;
+}
+
+/** Seats sessions in arrival order: the first of every `size` creates, the others join its game. */
+export class Matchmaker {
+  #open: Group | null = null;
+  constructor(readonly size: number) {}
+
+  claim(): { role: 'create' | 'join'; group: Group } {
+    const g = this.#open;
+    if (g && g.claimed < this.size) {
+      g.claimed++;
+      if (g.claimed >= this.size) this.#open = null;
+      return { role: 'join', group: g };
+    }
+    let resolve!: (id: number | null) => void;
+    const id = new Promise<number | null>((r) => {
+      resolve = r;
+    });
+    const group: Group = { id, resolve, claimed: 1, counted: false };
+    this.#open = this.size > 1 ? group : null;
+    return { role: 'create', group };
+  }
+
+  /** The creator could not create the game: its joiners claim again elsewhere. */
+  abandon(group: Group): void {
+    if (this.#open === group) this.#open = null;
+    group.resolve(null);
+  }
+}
+
+export interface GalaxShared {
+  readonly bot: ResolvedBot;
+  readonly matchmaker: Matchmaker;
+  readonly games: number;
+  readonly lobbyTimeoutMs: number;
+  readonly iterations: number;
+}
+
+const DEFAULTS = { bot: 'random', players: 4, games: 1, lobbyTimeoutMs: 10_000, iterations: 100 } as const;
+
+function intParam(params: SessionContext['params'], key: keyof typeof DEFAULTS, min: number, max: number): number {
+  const raw = params[key] ?? DEFAULTS[key];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(
+      `galax-play: parameter ${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
+}
+
+/** The error kind of a failed session step, in the conventions of src/load/types.ts. */
+export function errorKind(error: unknown): string {
+  if (error instanceof GalaxReplyError) return error.code;
+  const message = (error as Error)?.message ?? String(error);
+  if (/within \d+ ms|timed out/.test(message)) return 'timeout';
+  if (/cannot connect/.test(message)) return 'connect_failed';
+  if (error instanceof GalaxSessionError || /closed/.test(message)) return 'disconnect';
+  return 'exception';
+}
+
+class Stop extends Error {}
+
+async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
+  const { metrics, signal, shared } = ctx;
+  if (signal.aborted) return;
+  const due = ctx.scheduledAt ?? performance.now();
+  const started = performance.now();
+  const name = `bot-${ctx.index}`;
+  const think = ctx.thinkTimeMs;
+  let connectedAt: number | undefined;
+  let route: ((m: ServerMessage) => void) | null = null;
+  let moveLatenessUs = 0;
+  let firstEvent = false;
+
+  let client: GalaxClient;
+  try {
+    client = await captureSocket(
+      (socket: Socket) => socket.once('connect', () => (connectedAt = performance.now())),
+      () =>
+        GalaxClient.connect({
+          host: ctx.host,
+          port: ctx.port,
+          name,
+          connectTimeoutMs: ctx.requestTimeoutMs,
+          requestTimeoutMs: ctx.requestTimeoutMs,
+          onMessage: (m) => route?.(m),
+          onTiming: (kind, micros, ok) => {
+            if (!ok) return;
+            if (kind === 'move') metrics.latency('move_rtt', micros + moveLatenessUs, micros);
+            else metrics.latency(`${kind}_rtt`, micros);
+          },
+          onUnsolicitedError: (code) => metrics.error(code),
+          log: ctx.log,
+        }),
+    );
+  } catch (error) {
+    if (!signal.aborted) metrics.error(connectedAt === undefined ? 'connect_failed' : errorKind(error));
+    return;
+  }
+  const ready = performance.now();
+  metrics.track(client.conn);
+  const at = connectedAt ?? ready;
+  metrics.latency('connect', (at - due) * 1000, (at - started) * 1000);
+  metrics.latency('handshake', (ready - at) * 1000);
+
+  const onAbort = () => client.close();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const closed = client.whenClosed();
+
+  const untilClosed = <T>(p: Promise<T>): Promise<T> =>
+    Promise.race([p, closed.then((e) => Promise.reject(signal.aborted ? new Stop() : e))]);
+
+  /** Waits for `done`, failing as a timeout after `ms` without any message from the server. */
+  const watch = (ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    let fail!: (e: Error) => void;
+    const expired = new Promise<never>((_, reject) => {
+      fail = reject;
+    });
+    expired.catch(() => {});
+    const arm = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => fail(new GalaxSessionError(`no message from the server within ${ms} ms`)), ms);
+    };
+    arm();
+    return { expired, arm, stop: () => timer && clearTimeout(timer) };
+  };
+
+  const playOneGame = async (gameNo: number): Promise<void> => {
+    // Seat claim and JOIN.
+    let joined: { gameId: number; group: ReturnType<Matchmaker['claim']>['group'] } | undefined;
+    for (let attempt = 0; attempt < 3 && !joined; attempt++) {
+      const seat = shared.matchmaker.claim();
+      if (seat.role === 'create') {
+        try {
+          const gameId = await untilClosed(client.join(0));
+          seat.group.resolve(gameId);
+          metrics.count('games_created');
+          joined = { gameId, group: seat.group };
+        } catch (error) {
+          shared.matchmaker.abandon(seat.group);
+          throw error;
+        }
+      } else {
+        const id = await untilClosed(seat.group.id);
+        if (id === null) continue;
+        try {
+          await untilClosed(client.join(id));
+          joined = { gameId: id, group: seat.group };
+        } catch (error) {
+          if (!(error instanceof GalaxReplyError)) throw error;
+          // The game started or filled before this JOIN arrived: a real refusal, counted; claim again.
+          metrics.error(error.code);
+        }
+      }
+    }
+    if (!joined) throw new GalaxSessionError('could not join a game after 3 attempts');
+    const group = joined.group;
+
+    // Lobby, then play. One router for the whole game.
+    const adapter = new GalaxAdapter();
+    const strategy = shared.bot.create() as Strategy<GalaxObservation, GalaxAction>;
+    let decisionContext: DecisionContext | undefined;
+    let me = 0;
+    let listed = 0;
+    let starting = false;
+    let deadline: NodeJS.Timeout | undefined;
+    let endGame!: (winner: number) => void;
+    let failGame!: (error: Error) => void;
+    const over = new Promise<number>((resolve, reject) => {
+      endGame = resolve;
+      failGame = reject;
+    });
+    over.catch(() => {});
+    const joinedAt = performance.now();
+    const silence = watch(shared.lobbyTimeoutMs + ctx.requestTimeoutMs);
+    silence.expired.catch((e: Error) => failGame(e));
+
+    const maybeStart = (force: boolean) => {
+      if (starting || me !== 1) return;
+      if (listed >= shared.matchmaker.size || (force && listed >= 2)) {
+        starting = true;
+        if (deadline) clearTimeout(deadline);
+        client.start().then(
+          () => metrics.count('games_started'),
+          (error: unknown) => {
+            if (error instanceof GalaxReplyError) metrics.error(error.code);
+            failGame(error as Error);
+          },
+        );
+      } else if (force) {
+        // Alone when the lobby wait is over: leave this game (closing is Galax's only way out of it).
+        failGame(new Stop('lobby timeout'));
+        metrics.count('lobby_timeouts');
+      }
+    };
+    const armLobbyDeadline = () => {
+      if (deadline || starting) return;
+      const left = Math.max(0, joinedAt + shared.lobbyTimeoutMs - performance.now());
+      deadline = setTimeout(() => maybeStart(true), left);
+    };
+
+    const act = async (obs: GalaxObservation, intended: number) => {
+      if (!decisionContext) {
+        const config = galaxEngine.parseConfig({
+          width: adapter.width,
+          height: adapter.height,
+          planets: adapter.planets.length,
+        });
+        decisionContext = {
+          seat: adapter.player - 1,
+          rng: ctx.rng.fork(`game/${gameNo}`),
+          budget: { iterations: shared.iterations },
+          model: { engine: galaxEngine, config },
+          log: ctx.log,
+        };
+      }
+      const action = await strategy.decide(obs, decisionContext);
+      // With a think time the bot sends on a schedule: a late send (a busy generator) counts in move_rtt.
+      moveLatenessUs = think > 0 ? Math.max(0, performance.now() - intended) * 1000 : 0;
+      const replies = await client.moves(Array.isArray(action) ? action : []);
+      metrics.count('decisions');
+      for (const r of replies) {
+        if (r instanceof GalaxReplyError) metrics.error(r.code);
+        else metrics.count('moves');
+      }
+    };
+
+    route = (m) => {
+      silence.arm();
+      if (m.cmd === 'GPLR') {
+        if (m.player === 1) listed = 0;
+        listed = Math.max(listed, m.player);
+        if (m.name === name) me = m.player;
+        if (me === 1) {
+          armLobbyDeadline();
+          maybeStart(false);
+        }
+        return;
+      }
+      const what = adapter.onMessage(m);
+      if (what === 'year') {
+        if (!firstEvent) {
+          firstEvent = true;
+          metrics.latency('first_event', (performance.now() - due) * 1000, (performance.now() - started) * 1000);
+        }
+        if (!adapter.alive) return;
+        const obs = adapter.observation();
+        const pause = think > 0 ? think * (0.5 + ctx.rng.next()) : 0;
+        const intended = performance.now() + pause;
+        const go = () => act(obs, intended).catch((error: Error) => failGame(error));
+        if (pause > 0) setTimeout(go, pause);
+        else go();
+      } else if (what === 'over') {
+        endGame(adapter.winner ?? 0);
+      }
+    };
+    try {
+      await untilClosed(over);
+      if (!group.counted) {
+        group.counted = true;
+        metrics.count('games');
+      }
+    } finally {
+      route = null;
+      silence.stop();
+      if (deadline) clearTimeout(deadline);
+    }
+  };
+
+  try {
+    for (let g = 0; g < shared.games && !signal.aborted; g++) await playOneGame(g);
+  } catch (error) {
+    if (!(error instanceof Stop) && !signal.aborted) {
+      metrics.error(errorKind(error));
+      ctx.log.debug({ err: error, session: ctx.index }, 'session failed');
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    client.close();
+  }
+}
+
+export const galaxPlayScenario: LoadScenario<GalaxShared> = {
+  id: 'galax-play',
+  protocol: 'galax',
+  description: 'bots create/join games in groups of `players`, play them to the end with a strategy, and leave',
+  params: { ...DEFAULTS },
+  async prepare({ params }) {
+    const players = intParam(params, 'players', 2, galaxEngine.maxPlayers);
+    return {
+      bot: await resolveBot(String(params.bot ?? DEFAULTS.bot), 'galax'),
+      matchmaker: new Matchmaker(players),
+      games: intParam(params, 'games', 1, 1_000_000),
+      lobbyTimeoutMs: intParam(params, 'lobbyTimeoutMs', 1, 3_600_000),
+      iterations: intParam(params, 'iterations', 1, 10_000_000),
+    };
+  },
+  runSession,
+};
