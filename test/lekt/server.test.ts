@@ -169,7 +169,10 @@ describe('LEKT server: the session, byte by byte', () => {
     await a.next();
     expect(await a.next()).toMatchObject({ type: 'request', index: 1 });
     a.send(encodeResponse({ method: METHOD.udp, port: 5 }));
-    expect(await a.next()).toMatchObject({ type: 'reject', message: expect.stringMatching(/^state: .*expected method 1/) });
+    expect(await a.next()).toMatchObject({
+      type: 'reject',
+      message: expect.stringMatching(/^state: .*expected method 1/),
+    });
 
     const b = await peer(port, 1);
     const twin = await raw(port, addr(1));
@@ -183,15 +186,25 @@ describe('LEKT server: the session, byte by byte', () => {
   });
 
   it('times out a client that never finishes setup, and a live client that stops heartbeating', async () => {
-    const { port, server } = await startServer({ setupTimeoutMs: 200, heartbeatIntervalMs: 50, heartbeatTimeoutMs: 300 });
+    const { port, server } = await startServer({
+      setupTimeoutMs: 200,
+      heartbeatIntervalMs: 50,
+      heartbeatTimeoutMs: 300,
+    });
     const silent = await raw(port);
-    expect(await silent.next()).toMatchObject({ type: 'reject', message: expect.stringMatching(/^timeout: handshake/) });
+    expect(await silent.next()).toMatchObject({
+      type: 'reject',
+      message: expect.stringMatching(/^timeout: handshake/),
+    });
     const quiet = await raw(port, '127.0.0.2');
     quiet.send(encodeHello([]));
     await quiet.next();
     await quiet.next();
     expect(server.liveCount).toBe(1);
-    expect(await quiet.next()).toMatchObject({ type: 'reject', message: expect.stringMatching(/^timeout: no heartbeat/) });
+    expect(await quiet.next()).toMatchObject({
+      type: 'reject',
+      message: expect.stringMatching(/^timeout: no heartbeat/),
+    });
     expect(server.liveCount).toBe(0);
     expect(server.counters.timedOut).toBe(1);
   });

@@ -40,6 +40,8 @@ export interface PeerBotOptions {
   readonly signal?: AbortSignal;
   /** Stops (leaving) after this many ticks; default unbounded (until the strategy or `signal` ends it). */
   readonly maxTicks?: number;
+  /** Whether the peer leaves when `maxTicks` is reached (default) or stays connected for the caller. */
+  readonly leaveAtEnd?: boolean;
   /** A heartbeat unanswered this long ends the run as `timeout`. */
   readonly heartbeatTimeoutMs?: number;
   onRtt?(rttMs: number): void;
@@ -90,7 +92,7 @@ export async function runPeerBot(peer: LektPeer, strategy: PeerStrategy, options
     const wait = options.intervalMs - (performance.now() - tickStart);
     if (wait > 0 && !(await sleep(wait, options.signal))) continue;
   }
-  await peer.leave();
+  if (options.leaveAtEnd !== false) await peer.leave();
   return 'done';
 }
 

@@ -3,7 +3,14 @@ import type { ServerProtocol } from '../registry.ts';
 import { DEFAULT_PORT } from './codec.ts';
 import { DEFAULT_SETTINGS, LektServer, parseLektSettings } from './server.ts';
 
-export { type PeerAction, type PeerObservation, type PeerStrategy, runPeerBot } from './bot.ts';
+export {
+  type PeerAction,
+  type PeerBotEnd,
+  type PeerBotOptions,
+  type PeerObservation,
+  type PeerStrategy,
+  runPeerBot,
+} from './bot.ts';
 export * from './codec.ts';
 export {
   LektPeer,
@@ -13,6 +20,7 @@ export {
   type PeerCloseReason,
   type PeerEntry,
 } from './peer.ts';
+export { type Completion, type Observer, PropagationTracker, type SwarmChange } from './propagation.ts';
 export {
   DEFAULT_SETTINGS,
   LektServer,
