@@ -29,6 +29,7 @@ export interface ServerProtocol {
 /** Reference servers for `botswarm serve <id>`; a protocol adds one line. */
 const loaders: Record<string, () => Promise<ServerProtocol>> = {
   galax: async () => (await import('./galax/index.ts')).galaxServerProtocol,
+  orerush: async () => (await import('./orerush/index.ts')).orerushServerProtocol,
   chat: async () => (await import('./chat/index.ts')).chatServerProtocol,
   lekt: async () => (await import('./lekt/index.ts')).lektServerProtocol,
 };
@@ -73,6 +74,7 @@ export interface ClientProtocol {
 
 const clientLoaders: Record<string, () => Promise<ClientProtocol>> = {
   galax: async () => (await import('./galax/index.ts')).galaxClientProtocol,
+  orerush: async () => (await import('./orerush/index.ts')).orerushClientProtocol,
 };
 
 export async function loadClientProtocol(game: string): Promise<ClientProtocol> {

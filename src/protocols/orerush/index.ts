@@ -1,0 +1,55 @@
+/** Ore Rush over TCP: the packet codec, the reference server and the client. */
+import { ConfigError } from '../../core/engine.ts';
+import type { ClientProtocol, ServerProtocol } from '../registry.ts';
+import { playOnline } from './client.ts';
+import { DEFAULT_PORT } from './packets.ts';
+import { parseServerSettings, startOreRushServer } from './server.ts';
+
+export {
+  type Answer,
+  AnswerTimeoutError,
+  type ClientHandlers,
+  type ClientOptions,
+  type OnlineSeatResult,
+  OreRushClient,
+  type PlayOreRushOptions,
+  playOnline,
+  playOreRushOnline,
+} from './client.ts';
+export * from './packets.ts';
+export {
+  DEFAULT_SERVER_SETTINGS,
+  type FinishedGame,
+  type OreRushRunningServer,
+  type OreRushServerSettings,
+  parseServerSettings,
+  type StartOptions,
+  startOreRushServer,
+} from './server.ts';
+export * from './wire.ts';
+
+export const orerushServerProtocol: ServerProtocol = {
+  id: 'orerush',
+  description: 'Ore Rush (seed 000): STX/US/ETX packets, simultaneous rounds, radar and traps',
+  defaultPort: DEFAULT_PORT,
+  settingsHelp:
+    'pingIntervalMs=1000 silentTimeoutMs=10000 roundTimeoutMs=60000 maxGames=1000 maxConnections=5000, ' +
+    'and any game rule as the default of new games (e.g. rounds=50)',
+  async start(options) {
+    let settings;
+    try {
+      settings = parseServerSettings(options.settings);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new Error(`--set ${error.message}`);
+      throw error;
+    }
+    return startOreRushServer({ host: options.host, port: options.port, log: options.log, settings });
+  },
+};
+
+export const orerushClientProtocol: ClientProtocol = {
+  id: 'orerush',
+  game: 'orerush',
+  defaultPort: DEFAULT_PORT,
+  playOnline,
+};

@@ -1,0 +1,543 @@
+/**
+ * The Ore Rush reference server: the engine plus the packet protocol, many games at once. Each connection is
+ * a session; a session joins one game at a time. Rounds close when every connected player has moved or the
+ * round deadline passes (missing players' robots wait). docs/protocols/orerush.md is the contract.
+ */
+import { ConfigError } from '../../core/engine.ts';
+import { hashState } from '../../core/hash.ts';
+import type { Logger } from '../../core/log.ts';
+import { silentLogger } from '../../core/log.ts';
+import { matchStreams } from '../../core/match.ts';
+import { createRng } from '../../core/rng.ts';
+import {
+  CONFIG_FIELDS,
+  type OreRushAction,
+  type OreRushConfig,
+  type OreRushState,
+  orerushEngine,
+} from '../../games/orerush/index.ts';
+import type { Connection } from '../../net/connection.ts';
+import { delimitedFramer, type FrameError } from '../../net/framing.ts';
+import { TcpServer } from '../../net/server.ts';
+import type { RunningServer } from '../registry.ts';
+import {
+  decodePacket,
+  ErrorCode,
+  ETX,
+  encodePacket,
+  errorPacket,
+  MAX_NICK,
+  MAX_PACKET,
+  MAX_TEXT,
+  type Packet,
+  PacketError,
+  STX,
+  succs,
+  timeo,
+} from './packets.ts';
+import { decodeMoves, decodeSettingsRequest, encodeUpdate } from './wire.ts';
+
+export interface OreRushServerSettings {
+  readonly pingIntervalMs: number;
+  /** A client that sends nothing for this long is dropped. */
+  readonly silentTimeoutMs: number;
+  /** Default per-round move deadline of a new game. */
+  readonly roundTimeoutMs: number;
+  readonly maxGames: number;
+  readonly maxConnections: number;
+  /** Default rules of new games (any engine setting, e.g. `rounds`). */
+  readonly rules: Readonly<Record<string, unknown>>;
+}
+
+export const DEFAULT_SERVER_SETTINGS: OreRushServerSettings = {
+  pingIntervalMs: 1000,
+  silentTimeoutMs: 10_000,
+  roundTimeoutMs: 60_000,
+  maxGames: 1000,
+  maxConnections: 5000,
+  rules: {},
+};
+
+const SERVER_KEYS = ['pingIntervalMs', 'silentTimeoutMs', 'roundTimeoutMs', 'maxGames', 'maxConnections'] as const;
+
+/** `--set key=value` pairs: the server's own keys, or a rule for new games (checked by the engine). */
+export function parseServerSettings(raw: Record<string, string | number>): OreRushServerSettings {
+  const out: Record<string, unknown> = { ...DEFAULT_SERVER_SETTINGS };
+  const rules: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if ((SERVER_KEYS as readonly string[]).includes(key)) {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < (key === 'maxGames' || key === 'maxConnections' ? 1 : 10) || n > 86_400_000)
+        throw new ConfigError(
+          key,
+          `must be a positive integer (milliseconds or a count), got ${JSON.stringify(value)}`,
+        );
+      out[key] = n;
+    } else if (CONFIG_FIELDS.includes(key)) {
+      let v: unknown = value;
+      if (typeof value === 'string') {
+        try {
+          v = JSON.parse(value);
+        } catch {
+          v = value;
+        }
+      }
+      rules[key] = v;
+    } else {
+      throw new ConfigError(
+        key,
+        `unknown setting (server: ${SERVER_KEYS.join(', ')}; rules: ${CONFIG_FIELDS.join(', ')})`,
+      );
+    }
+  }
+  orerushEngine.parseConfig(rules);
+  return { ...(out as unknown as OreRushServerSettings), rules };
+}
+
+interface Session {
+  readonly id: number;
+  readonly conn: Connection;
+  game: Game | null;
+  name: string;
+}
+
+interface Game {
+  readonly id: number;
+  /** Open for `reqst -1` (quick match); games made with `reqst 0` are joined by id only. */
+  readonly quick: boolean;
+  /** Join order = seat. Before the start a leaver's seat is removed; after it, it stays (null). */
+  seats: (Session | null)[];
+  players: number;
+  seed: string;
+  rules: Record<string, unknown>;
+  config: OreRushConfig;
+  roundTimeoutMs: number;
+  state: OreRushState | null;
+  moves: Map<number, OreRushAction>;
+  timer: NodeJS.Timeout | null;
+  roundStarted: number;
+}
+
+export interface FinishedGame {
+  readonly id: number;
+  readonly seed: string;
+  readonly players: number;
+  readonly finalState: OreRushState;
+  readonly stateHash: string;
+  readonly result: import('../../core/engine.ts').GameResult;
+}
+
+export interface OreRushRunningServer extends RunningServer {
+  /** Games finished since the start, oldest first (the last 100): for tests and checks. */
+  finished(): readonly FinishedGame[];
+}
+
+export interface StartOptions {
+  host?: string;
+  port: number;
+  log?: Logger;
+  settings?: Partial<OreRushServerSettings>;
+}
+
+export async function startOreRushServer(options: StartOptions): Promise<OreRushRunningServer> {
+  const settings: OreRushServerSettings = { ...DEFAULT_SERVER_SETTINGS, ...options.settings };
+  const log = options.log ?? silentLogger;
+  const counters: Record<string, number> = {
+    sessions: 0,
+    games_created: 0,
+    games_started: 0,
+    games_finished: 0,
+    games_abandoned: 0,
+    rounds: 0,
+    moves: 0,
+    moves_late: 0,
+    round_deadlines: 0,
+    pings: 0,
+    drops_silent: 0,
+    chats: 0,
+    packets_in: 0,
+    packets_out: 0,
+    answers_in: 0,
+    errors_sent: 0,
+  };
+  const bump = (key: string, n = 1) => {
+    counters[key] = (counters[key] ?? 0) + n;
+  };
+  const games = new Map<number, Game>();
+  const sessions = new Set<Session>();
+  const finished: FinishedGame[] = [];
+  const seedRng = createRng(`orerush-server/${Date.now()}/${process.pid}`);
+  let nextGameId = 1;
+  let nextSessionId = 1;
+
+  const send = (session: Session, packet: Packet) => {
+    if (session.conn.closed) return;
+    bump('packets_out');
+    if (packet.type === 'error') {
+      bump('errors_sent');
+      bump(`errors_sent_${packet.code}`);
+    }
+    session.conn.send(encodePacket(packet));
+  };
+  const fail = (session: Session, code: number, message: string) => send(session, errorPacket(code, message));
+
+  const seatOf = (session: Session) => session.game?.seats.indexOf(session) ?? -1;
+  const members = (game: Game) => game.seats.filter((s): s is Session => s !== null && !s.conn.closed);
+
+  const gameInfo = (game: Game, seat: number): Packet => ({
+    type: 'settn',
+    settings: {
+      game: game.id,
+      player: seat,
+      players: game.players,
+      joined: game.seats.length,
+      roundTimeoutMs: game.roundTimeoutMs,
+      rules: game.config as unknown as Record<string, unknown>,
+    },
+  });
+
+  const makeConfig = (rules: Record<string, unknown>) => orerushEngine.parseConfig({ ...settings.rules, ...rules });
+
+  const createGame = (quick: boolean): Game => {
+    const game: Game = {
+      id: nextGameId++,
+      quick,
+      seats: [],
+      players: 2,
+      seed: String(Math.floor(seedRng.next() * 0x1_0000_0000)),
+      rules: {},
+      config: makeConfig({}),
+      roundTimeoutMs: settings.roundTimeoutMs,
+      state: null,
+      moves: new Map(),
+      timer: null,
+      roundStarted: 0,
+    };
+    games.set(game.id, game);
+    bump('games_created');
+    return game;
+  };
+
+  const removeGame = (game: Game) => {
+    if (game.timer) clearTimeout(game.timer);
+    game.timer = null;
+    games.delete(game.id);
+    for (const s of game.seats) if (s && s.game === game) s.game = null;
+  };
+
+  const sendUpdates = (game: Game) => {
+    const state = game.state!;
+    const result = orerushEngine.result(state);
+    game.seats.forEach((s, seat) => {
+      if (s && !s.conn.closed && s.game === game) send(s, encodeUpdate(orerushEngine.observe(state, seat), result));
+    });
+  };
+
+  const openRound = (game: Game) => {
+    game.moves.clear();
+    game.roundStarted = Date.now();
+    sendUpdates(game);
+    game.timer = setTimeout(() => closeRound(game, true), game.roundTimeoutMs);
+  };
+
+  const startGame = (game: Game) => {
+    game.state = orerushEngine.setup(game.config, game.players, matchStreams(game.seed).map);
+    bump('games_started');
+    log.info({ game: game.id, players: game.players }, 'game started');
+    openRound(game);
+  };
+
+  const closeRound = (game: Game, deadline: boolean) => {
+    if (!game.state || !games.has(game.id)) return;
+    if (game.timer) clearTimeout(game.timer);
+    game.timer = null;
+    const state = game.state;
+    const actions = new Map<number, OreRushAction>();
+    for (let seat = 0; seat < game.players; seat++) {
+      const action = game.moves.get(seat);
+      if (action) actions.set(seat, action);
+      else {
+        if (deadline && game.seats[seat] && !game.seats[seat]!.conn.closed) bump('round_deadlines');
+        actions.set(seat, orerushEngine.defaultAction(state, seat));
+      }
+    }
+    game.state = orerushEngine.apply(state, { kind: 'players', actions });
+    bump('rounds');
+    const result = orerushEngine.result(game.state);
+    if (result) {
+      sendUpdates(game);
+      const now = Date.now();
+      for (const s of members(game)) if (s.game === game) send(s, { type: 'close', timestamp: now, player: -1 });
+      finished.push({
+        id: game.id,
+        seed: game.seed,
+        players: game.players,
+        finalState: game.state,
+        stateHash: hashState(game.state),
+        result,
+      });
+      if (finished.length > 100) finished.shift();
+      bump('games_finished');
+      log.info({ game: game.id, scores: result.scores }, 'game finished');
+      removeGame(game);
+      return;
+    }
+    openRound(game);
+  };
+
+  /** Every connected player has moved (players who left or were dropped are not waited for). */
+  const maybeCloseRound = (game: Game) => {
+    if (!game.state) return;
+    const waiting = game.seats.some((s, seat) => s && !s.conn.closed && s.game === game && !game.moves.has(seat));
+    if (!waiting) closeRound(game, false);
+  };
+
+  const leave = (session: Session, announce: boolean) => {
+    const game = session.game;
+    if (!game) return;
+    const seat = seatOf(session);
+    session.game = null;
+    const now = Date.now();
+    if (!game.state) {
+      // Before the start the seat is given up and later players move up one seat.
+      game.seats.splice(seat, 1);
+      if (seat === 0 || game.seats.length === 0) {
+        for (const s of members(game)) send(s, { type: 'close', timestamp: now, player: -1 });
+        bump('games_abandoned');
+        removeGame(game);
+        return;
+      }
+      game.seats.forEach((s, i) => {
+        if (s && !s.conn.closed) send(s, gameInfo(game, i));
+      });
+      return;
+    }
+    game.seats[seat] = null;
+    if (announce) for (const s of members(game)) send(s, { type: 'close', timestamp: now, player: seat });
+    if (members(game).length === 0) {
+      bump('games_abandoned');
+      removeGame(game);
+      return;
+    }
+    maybeCloseRound(game);
+  };
+
+  const join = (session: Session, gameId: number) => {
+    if (session.game) return fail(session, ErrorCode.state, `already in game ${session.game.id}; send close first`);
+    let game: Game | undefined;
+    if (gameId === 0 || gameId === -1) {
+      if (gameId === -1) {
+        for (const g of games.values()) {
+          if (g.quick && !g.state && g.seats.length < g.players) {
+            game = g;
+            break;
+          }
+        }
+      }
+      if (!game) {
+        if (games.size >= settings.maxGames) return fail(session, ErrorCode.join, 'server busy: too many games');
+        game = createGame(gameId === -1);
+      }
+    } else {
+      game = games.get(gameId);
+      if (!game) return fail(session, ErrorCode.join, `no game ${gameId}`);
+      if (game.state) return fail(session, ErrorCode.join, `game ${gameId} has already started`);
+      if (game.seats.length >= game.players) return fail(session, ErrorCode.join, `game ${gameId} is full`);
+    }
+    game.seats.push(session);
+    session.game = game;
+    const seat = game.seats.length - 1;
+    send(session, succs());
+    send(session, gameInfo(game, seat));
+    for (const [i, s] of game.seats.entries()) {
+      if (s && s !== session && !s.conn.closed) send(s, { type: 'nickn', player: seat, name: session.name });
+      if (s && s !== session) send(session, { type: 'nickn', player: i, name: s.name });
+    }
+    if (game.seats.length === game.players) startGame(game);
+  };
+
+  const configure = (session: Session, raw: Record<string, unknown>) => {
+    const game = session.game;
+    if (!game) return fail(session, ErrorCode.state, 'not in a game: send reqst first');
+    if (game.seats[0] !== session)
+      return fail(session, ErrorCode.denied, 'only the player who created the game sets it');
+    if (game.state) return fail(session, ErrorCode.state, 'the game has already started');
+    const request = decodeSettingsRequest(raw, orerushEngine.maxPlayers);
+    if (request.players !== undefined && request.players < game.seats.length)
+      return fail(session, ErrorCode.settings, `players: ${game.seats.length} players have already joined`);
+    let config = game.config;
+    if (request.rules) {
+      try {
+        config = makeConfig(request.rules);
+      } catch (error) {
+        if (error instanceof ConfigError) return fail(session, ErrorCode.settings, `rules.${error.message}`);
+        throw error;
+      }
+      game.rules = request.rules;
+    }
+    game.config = config;
+    if (request.players !== undefined) game.players = request.players;
+    if (request.seed !== undefined) game.seed = request.seed;
+    if (request.roundTimeoutMs !== undefined) game.roundTimeoutMs = request.roundTimeoutMs;
+    send(session, succs());
+    game.seats.forEach((s, i) => {
+      if (s && !s.conn.closed) send(s, gameInfo(game, i));
+    });
+    if (game.seats.length === game.players) startGame(game);
+  };
+
+  const move = (session: Session, player: number, raw: Record<string, unknown>) => {
+    const game = session.game;
+    if (!game) return fail(session, ErrorCode.state, 'not in a game');
+    const seat = seatOf(session);
+    if (player !== seat) return fail(session, ErrorCode.denied, `you are player ${seat}, not ${player}`);
+    const { round, action } = decodeMoves(raw);
+    const state = game.state;
+    if (!state) return fail(session, ErrorCode.state, 'the game has not started');
+    if (round < state.round) {
+      bump('moves_late');
+      return send(session, timeo());
+    }
+    if (round > state.round)
+      return fail(session, ErrorCode.state, `round ${round} is not open (current: ${state.round})`);
+    if (game.moves.has(seat)) return fail(session, ErrorCode.state, `already moved in round ${round}`);
+    const reason = orerushEngine.validate(state, seat, action);
+    if (reason) return fail(session, ErrorCode.move, reason);
+    game.moves.set(seat, action);
+    bump('moves');
+    send(session, succs());
+    maybeCloseRound(game);
+  };
+
+  const chat = (session: Session, to: number, message: string) => {
+    const game = session.game;
+    if (!game) return fail(session, ErrorCode.state, 'not in a game');
+    if (message.length > MAX_TEXT) return fail(session, ErrorCode.fields, `message longer than ${MAX_TEXT} characters`);
+    if (to !== -1 && (to < 0 || to >= game.seats.length || !game.seats[to]))
+      return fail(session, ErrorCode.state, `no player ${to} in this game`);
+    send(session, succs());
+    bump('chats');
+    const from = seatOf(session);
+    game.seats.forEach((s, i) => {
+      if (s && s !== session && (to === -1 || to === i)) send(s, { type: 'pchat', player: from, message });
+    });
+  };
+
+  const rename = (session: Session, player: number, name: string) => {
+    const game = session.game;
+    const seat = seatOf(session);
+    if (game && player !== seat) return fail(session, ErrorCode.denied, `you are player ${seat}, not ${player}`);
+    if (!game && player !== -1) return fail(session, ErrorCode.denied, 'not in a game: use player -1');
+    if (name.length === 0 || name.length > MAX_NICK)
+      return fail(session, ErrorCode.fields, `a nickname has 1 to ${MAX_NICK} characters`);
+    session.name = name;
+    send(session, succs());
+    if (game) for (const s of members(game)) if (s !== session) send(s, { type: 'nickn', player: seat, name });
+  };
+
+  const handle = (session: Session, packet: Packet) => {
+    switch (packet.type) {
+      case 'succs':
+      case 'timeo':
+      case 'error':
+        // Answers to the server's own packets (awake, updte...): counted, never answered.
+        bump('answers_in');
+        return;
+      case 'awake':
+        return send(session, succs());
+      case 'reqst':
+        return join(session, packet.game);
+      case 'settn':
+        return configure(session, packet.settings);
+      case 'pmove':
+        return move(session, packet.player, packet.moves);
+      case 'pchat':
+        return chat(session, packet.player, packet.message);
+      case 'nickn':
+        return rename(session, packet.player, packet.name);
+      case 'close': {
+        const seat = seatOf(session);
+        if (packet.player !== seat)
+          return fail(session, ErrorCode.denied, `you are player ${seat}, not ${packet.player}`);
+        send(session, succs());
+        return leave(session, true);
+      }
+      case 'updte':
+        return fail(session, ErrorCode.denied, 'only the server sends updte');
+    }
+  };
+
+  const server = new TcpServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port,
+    log,
+    maxConnections: settings.maxConnections,
+    connection: {
+      framer: () => delimitedFramer({ start: STX, end: ETX, maxFrame: MAX_PACKET }),
+      idleTimeoutMs: settings.silentTimeoutMs,
+    },
+    accept(conn) {
+      const session: Session = { id: nextSessionId++, conn, game: null, name: '' };
+      session.name = `player${session.id}`;
+      sessions.add(session);
+      bump('sessions');
+      return {
+        onFrame(frame) {
+          bump('packets_in');
+          let packet: Packet;
+          try {
+            packet = decodePacket(frame);
+          } catch (error) {
+            if (error instanceof PacketError) return fail(session, error.code, error.message);
+            throw error;
+          }
+          try {
+            handle(session, packet);
+          } catch (error) {
+            if (error instanceof PacketError) return fail(session, error.code, error.message);
+            throw error;
+          }
+        },
+        onFrameError(error: FrameError) {
+          bump('frame_errors');
+          fail(session, ErrorCode.frame, `${error.kind}: ${error.message}`);
+        },
+        onClose(reason) {
+          sessions.delete(session);
+          if (reason === 'idle') {
+            bump('drops_silent');
+            log.info({ session: session.id }, `dropped a client silent for ${settings.silentTimeoutMs} ms`);
+          }
+          leave(session, true);
+        },
+      };
+    },
+  });
+
+  const pinger = setInterval(() => {
+    for (const s of sessions) {
+      bump('pings');
+      send(s, { type: 'awake' });
+    }
+  }, settings.pingIntervalMs);
+  pinger.unref();
+
+  const address = await server.listen();
+  log.info({ ...address }, 'orerush server listening');
+  return {
+    host: address.host,
+    port: address.port,
+    stats: () => ({
+      ...counters,
+      connections: server.connections.size,
+      games_running: [...games.values()].filter((g) => g.state).length,
+      games_waiting: [...games.values()].filter((g) => !g.state).length,
+    }),
+    finished: () => finished.slice(),
+    async close() {
+      clearInterval(pinger);
+      for (const g of [...games.values()]) removeGame(g);
+      await server.close();
+    },
+  };
+}
