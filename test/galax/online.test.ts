@@ -86,7 +86,7 @@ describe('Galax online play equals offline play', () => {
   });
 
   it('3 bots under fog with surprise off: same result, and seat 0 gets exactly its visible events', async () => {
-    const raw = { maxYear: 30, visibility: 'fog', surprise: false, planets: 10 };
+    const raw = { maxYear: 30, visibility: 'fog' as const, surprise: false, planets: 10 };
     const s = await server({ port: 0, gameSeed: 77, config: galaxEngine.parseConfig(raw) });
     const bots = await resolveBots(['heuristic', 'heuristic:margin=0.3', 'random'], 'galax');
     const online = await playGalaxOnline({

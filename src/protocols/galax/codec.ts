@@ -112,30 +112,41 @@ function printableError(line: string): GalaxParseError | null {
   return null;
 }
 
-/** Unsigned decimal integer, or -1 when `allowMinusOne`; returns NaN when not one. */
-function uint(text: string, allowMinusOne = false): number {
-  const n = text.length;
-  if (n === 0 || n > 10) return allowMinusOne && text === '-1' ? -1 : Number.NaN;
+/** The unsigned decimal integer in line[start, end), or -1 when `allowMinusOne`; NaN when it is not one. */
+function uintAt(line: string, start: number, end: number, allowMinusOne = false): number {
+  const n = end - start;
+  if (allowMinusOne && n === 2 && line.charCodeAt(start) === 45 && line.charCodeAt(start + 1) === 49) return -1;
+  if (n === 0 || n > 10) return Number.NaN;
   let value = 0;
-  for (let i = 0; i < n; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return allowMinusOne && text === '-1' ? -1 : Number.NaN;
+  for (let i = start; i < end; i++) {
+    const d = line.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
     value = value * 10 + d;
   }
   return value > GALAX_MAX_INT ? Number.NaN : value;
 }
 
-/** `3.0` -> 30. At least one decimal (the seed's rule); digits after the first decimal must be zeros. */
-export function parseYear(text: string): number {
-  const dot = text.indexOf('.');
-  if (dot <= 0 || dot === text.length - 1 || dot > 9) return Number.NaN;
-  const whole = uint(text.slice(0, dot));
+function uint(text: string): number {
+  return uintAt(text, 0, text.length);
+}
+
+/** The year in line[start, end) as tenths: `3.0` -> 30; NaN when it is not a year with at least one decimal. */
+function yearAt(line: string, start: number, end: number): number {
+  const dot = line.indexOf('.', start);
+  if (dot <= start || dot >= end - 1 || dot - start > 9) return Number.NaN;
+  const whole = uintAt(line, start, dot);
   if (Number.isNaN(whole)) return Number.NaN;
-  const tenth = text.charCodeAt(dot + 1) - 48;
+  const tenth = line.charCodeAt(dot + 1) - 48;
   if (tenth < 0 || tenth > 9) return Number.NaN;
-  for (let i = dot + 2; i < text.length; i++) if (text.charCodeAt(i) !== 48) return Number.NaN;
+  // Further decimals are accepted only as zeros: every time in Galax is a whole number of tenths.
+  for (let i = dot + 2; i < end; i++) if (line.charCodeAt(i) !== 48) return Number.NaN;
   const value = whole * 10 + tenth;
   return value > GALAX_MAX_INT ? Number.NaN : value;
+}
+
+/** `3.0` -> 30. At least one decimal (the seed's rule); digits after the first decimal must be zeros. */
+export function parseYear(text: string): number {
+  return yearAt(text, 0, text.length);
 }
 
 /** 30 -> `3.0`. */
@@ -143,25 +154,34 @@ export function formatYear(tenths: number): string {
   return `${Math.floor(tenths / 10)}.${tenths % 10}`;
 }
 
+/** Number of space-separated arguments after the 4-letter command (an empty argument counts). */
+function argCount(line: string): number {
+  let n = 0;
+  for (let i = 4; i < line.length; i++) if (line.charCodeAt(i) === 32) n++;
+  return n;
+}
+
+/** Where the parsed numbers of the last `numbers` call are left: no array per line. */
+const ARGS: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+
 /**
- * Parses the fixed integer arguments of `cmd`. `kinds` has one letter per argument: `u` unsigned, `s` unsigned
- * or -1, `t` a time (year with a decimal), `b` 0 or 1. Returns the numbers or an error naming the argument.
+ * Parses the fixed integer arguments of `cmd` in place into ARGS. `kinds` has one letter per argument: `u`
+ * unsigned, `s` unsigned or -1, `t` a time (year with a decimal), `b` 0 or 1. Returns null or an error naming the
+ * argument.
  */
-function numbers(cmd: string, parts: string[], names: readonly string[], kinds: string): number[] | GalaxParseError {
-  const expected = names.length;
-  if (parts.length - 1 !== expected) {
-    return fail(
-      `${cmd} takes ${expected} argument${expected === 1 ? '' : 's'} (${names.join(' ')}), got ${parts.length - 1}`,
-    );
+function numbers(cmd: string, line: string, names: readonly string[], kinds: string): GalaxParseError | null {
+  const expected = kinds.length;
+  const got = argCount(line);
+  if (got !== expected) {
+    return fail(`${cmd} takes ${expected} argument${expected === 1 ? '' : 's'} (${names.join(' ')}), got ${got}`);
   }
-  const out = new Array<number>(expected);
+  let start = 5;
   for (let i = 0; i < expected; i++) {
-    const text = parts[i + 1]!;
+    let end = line.indexOf(' ', start);
+    if (end === -1) end = line.length;
     const kind = kinds.charCodeAt(i);
-    let v: number;
     // 116 't', 115 's', 98 'b'
-    if (kind === 116) v = parseYear(text);
-    else v = uint(text, kind === 115);
+    let v = kind === 116 ? yearAt(line, start, end) : uintAt(line, start, end, kind === 115);
     if (kind === 98 && v > 1) v = Number.NaN;
     if (Number.isNaN(v)) {
       const what =
@@ -172,17 +192,19 @@ function numbers(cmd: string, parts: string[], names: readonly string[], kinds: 
             : kind === 98
               ? '0 or 1'
               : `an integer from 0 to ${GALAX_MAX_INT}`;
+      const text = line.slice(start, end);
       return fail(
         `${cmd}: argument ${names[i]} must be ${what}, got "${text.length > 20 ? `${text.slice(0, 20)}...` : text}"`,
       );
     }
-    out[i] = v;
+    ARGS[i] = v;
+    start = end + 1;
   }
-  return out;
+  return null;
 }
 
-function noArgs<T>(cmd: string, parts: string[], message: T): T | GalaxParseError {
-  return parts.length === 1 ? message : fail(`${cmd} takes no arguments, got ${parts.length - 1}`);
+function noArgs<T>(cmd: string, line: string, message: T): T | GalaxParseError {
+  return line.length === 4 ? message : fail(`${cmd} takes no arguments, got ${argCount(line)}`);
 }
 
 /** `VERSION name...`: the version may not contain spaces, the name (possibly empty) is the rest of the line. */
@@ -193,8 +215,8 @@ function versionAndName(cmd: string, rest: string): { version: string; name: str
   return { version, name: sp === -1 ? '' : rest.slice(sp + 1) };
 }
 
-/** Splits `CMND rest`. Returns null for the rest when there is no argument at all. */
-function head(line: string): { cmd: string; rest: string | null } | GalaxParseError {
+/** null when the line is printable ASCII starting with a 4-letter word followed by a space or the end. */
+function headError(line: string): GalaxParseError | null {
   if (line.length === 0) return fail('empty line');
   const bad = printableError(line);
   if (bad) return bad;
@@ -202,8 +224,11 @@ function head(line: string): { cmd: string; rest: string | null } | GalaxParseEr
     const word = line.split(' ', 1)[0]!;
     return fail(`unknown command "${word.length > 20 ? `${word.slice(0, 20)}...` : word}"`);
   }
-  return { cmd: line.slice(0, 4), rest: line.length > 4 ? line.slice(5) : null };
+  return null;
 }
+
+/** Everything after `CMND `, or '' for a bare command. */
+const restOf = (line: string) => (line.length > 4 ? line.slice(5) : '');
 
 const MOVE_ARGS = ['from', 'to', 'ships'] as const;
 const JOIN_ARGS = ['gameid'] as const;
@@ -213,24 +238,22 @@ const PLAY: PlayMessage = { cmd: 'PLAY' };
 
 /** A line a client sent (terminator stripped). */
 export function parseClientLine(line: string): ClientMessage | GalaxParseError {
-  const h = head(line);
-  if ('code' in h) return h;
-  const { cmd, rest } = h;
+  const bad = headError(line);
+  if (bad) return bad;
+  const cmd = line.slice(0, 4);
   switch (cmd) {
     case 'MOVE': {
-      const v = numbers(cmd, line.split(' '), MOVE_ARGS, 'uuu');
-      return Array.isArray(v) ? { cmd, from: v[0]!, to: v[1]!, ships: v[2]! } : v;
+      return numbers(cmd, line, MOVE_ARGS, 'uuu') ?? { cmd, from: ARGS[0]!, to: ARGS[1]!, ships: ARGS[2]! };
     }
     case 'DONE':
-      return noArgs(cmd, line.split(' '), DONE);
+      return noArgs(cmd, line, DONE);
     case 'JOIN': {
-      const v = numbers(cmd, line.split(' '), JOIN_ARGS, 'u');
-      return Array.isArray(v) ? { cmd, game: v[0]! } : v;
+      return numbers(cmd, line, JOIN_ARGS, 'u') ?? { cmd, game: ARGS[0]! };
     }
     case 'PLAY':
-      return noArgs(cmd, line.split(' '), PLAY);
+      return noArgs(cmd, line, PLAY);
     case 'GCLT': {
-      const v = versionAndName(cmd, rest ?? '');
+      const v = versionAndName(cmd, restOf(line));
       return 'code' in v ? v : { cmd, version: v.version, name: v.name };
     }
     default:
@@ -258,20 +281,20 @@ const SLCT: ServerMessage = { cmd: 'SLCT' };
 
 /** A line a server sent (terminator stripped). */
 export function parseServerLine(line: string): ServerMessage | GalaxParseError {
-  const h = head(line);
-  if ('code' in h) return h;
-  const { cmd, rest } = h;
+  const bad = headError(line);
+  if (bad) return bad;
+  const cmd = line.slice(0, 4);
   switch (cmd) {
     case 'CLOK':
-      return noArgs(cmd, line.split(' '), CLOK);
+      return noArgs(cmd, line, CLOK);
     case 'SLCT':
-      return noArgs(cmd, line.split(' '), SLCT);
+      return noArgs(cmd, line, SLCT);
     case 'GSRV': {
-      const v = versionAndName(cmd, rest ?? '');
+      const v = versionAndName(cmd, restOf(line));
       return 'code' in v ? v : { cmd, version: v.version, name: v.name };
     }
     case 'GPLR': {
-      const text = rest ?? '';
+      const text = restOf(line);
       const sp = text.indexOf(' ');
       const id = uint(sp === -1 ? text : text.slice(0, sp));
       if (Number.isNaN(id)) return fail(`GPLR: argument playerid must be an integer from 0 to ${GALAX_MAX_INT}`);
@@ -281,12 +304,13 @@ export function parseServerLine(line: string): ServerMessage | GalaxParseError {
     case 'ERRC':
     case 'ERRM':
     case 'ERRJ':
-      return { cmd, message: rest ?? '' };
+      return { cmd, message: restOf(line) };
   }
   const spec = SERVER_ARGS[cmd];
   if (!spec) return fail(`unknown command "${cmd}"`);
-  const v = numbers(cmd, line.split(' '), spec[0], spec[1]);
-  if (!Array.isArray(v)) return v;
+  const wrong = numbers(cmd, line, spec[0], spec[1]);
+  if (wrong) return wrong;
+  const v = ARGS;
   switch (cmd) {
     case 'GAME':
       return { cmd, game: v[0]!, players: v[1]! };
