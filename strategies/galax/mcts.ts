@@ -36,7 +36,7 @@ const REACH = 5 * TENTHS;
 const RESERVE_SHARE = 0.5;
 
 /** Settings of the heuristic whose choices are candidates: default, cautious, bold. */
-const HEURISTIC_VARIANTS = [{}, { margin: 0.5, reserve: 1 }, { margin: 0, reserve: 0.25 }] as const;
+const HEURISTIC_VARIANTS = [{}, { margin: 0.5, reserve: 1.5 }, { margin: 0, reserve: 0.25 }] as const;
 
 // The heuristic draws no random numbers; the context still needs a generator, which is never advanced.
 const unusedRng = createRng('galax-mcts/candidates');
@@ -165,7 +165,7 @@ export const galaxMctsGame: MctsGame<GalaxState, GalaxAction, GalaxObservation, 
 };
 
 export const galaxMctsDefaults: MctsDefaults = {
-  iterations: 200,
+  iterations: 100,
   depth: 10,
   rollout: 'heuristic',
   c: 0.5,
