@@ -212,7 +212,7 @@ describe('digging, carrying and scoring', () => {
     expect(engine.validate(a, 0, [W, W])).toBeNull();
     const again = { ...a, robots: a.robots.map((r, i) => (i === 0 ? { ...r, item: null } : r)) };
     expect(engine.validate(again, 0, [req, W])).toMatch(/cooling down \(4 more rounds\)/);
-    let t = again;
+    let t: OreRushState = again;
     for (let i = 0; i < 4; i++) t = step(t, [W, W], [W, W]);
     expect(engine.validate(t, 0, [req, W])).toBeNull();
     expect(engine.validate(a, 0, [W, req])).toMatch(/needs empty hands/);
