@@ -158,7 +158,10 @@ export class GalaxServer {
       throw new ConfigError('maxPlayers', `must be from 2 to ${galaxEngine.maxPlayers}, got ${this.#maxPlayers}`);
     }
     if (this.#config.planets < this.#maxPlayers) {
-      throw new ConfigError('planets', `${this.#config.planets} planets cannot host ${this.#maxPlayers} players (raise planets or lower maxPlayers)`);
+      throw new ConfigError(
+        'planets',
+        `${this.#config.planets} planets cannot host ${this.#maxPlayers} players (raise planets or lower maxPlayers)`,
+      );
     }
     this.#tcp = new TcpServer({
       host: options.host ?? '127.0.0.1',
