@@ -117,7 +117,7 @@ describe('schedules', () => {
     // Round 1 is paired by the points of round 0 (byes count as won): bot 0 meets a bot with as many.
     const points = new Array<number>(5).fill(0);
     const round0 = s.plan(0, finished);
-    for (const g of round0) points[g.seats[g.winner ?? 0]!]! += 1;
+    for (const g of round0) points[g.seats[finished.get(g.index)!.winner!]!]! += 1;
     points[byes[0]!]! += 2;
     const opponent = s
       .plan(1, finished)
