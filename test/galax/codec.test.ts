@@ -131,7 +131,7 @@ describe('Galax codec', () => {
         // A formatted line is canonical: formatting what was parsed gives the same bytes.
         expect(formatClientMessage(parseClientLine(line) as ClientMessage)).toBe(line);
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -142,7 +142,7 @@ describe('Galax codec', () => {
         expect(parseServerLine(line)).toEqual(m);
         expect(formatServerMessage(parseServerLine(line) as ServerMessage)).toBe(line);
       }),
-      { numRuns: 4000 },
+      { numRuns: 2000 },
     );
   });
 
@@ -157,7 +157,7 @@ describe('Galax codec', () => {
           } else expect(typeof parsed.cmd).toBe('string');
         }
       }),
-      { numRuns: 5000 },
+      { numRuns: 2000 },
     );
   });
 
@@ -169,7 +169,7 @@ describe('Galax codec', () => {
         const s = parseServerLine(line);
         if (!isParseError(s)) expect(parseServerLine(formatServerMessage(s))).toEqual(s);
       }),
-      { numRuns: 3000 },
+      { numRuns: 1500 },
     );
   });
 
