@@ -1,5 +1,5 @@
 /** Galax 0.22 over TCP: the wire codec, the reference server and the client, and their registry entries. */
-import { galaxEngine } from '../../games/galax/index.ts';
+import { type GalaxConfig, galaxEngine } from '../../games/galax/index.ts';
 import type { ClientProtocol, RunningServer, ServerProtocol } from '../registry.ts';
 import { playGalaxOnline } from './client.ts';
 import { GALAX_DEFAULT_PORT } from './codec.ts';
@@ -56,5 +56,9 @@ export const galaxClientProtocol: ClientProtocol = {
   id: 'galax',
   game: 'galax',
   defaultPort: GALAX_DEFAULT_PORT,
-  playOnline: (options) => playGalaxOnline(options),
+  // `settings` (the game's `--set` pairs, when the caller passes them) become the config the bots see.
+  playOnline: (options) => {
+    const { settings } = options as { settings?: Partial<GalaxConfig> };
+    return playGalaxOnline(settings ? { ...options, config: settings } : options);
+  },
 };
