@@ -1,0 +1,121 @@
+/**
+ * Tournament throughput: the same Galax games (random vs heuristic, default config) played by a plain
+ * runMatch loop in this thread, by the runner in this thread (workers 0), and by the runner with 1 and 2
+ * worker threads. Runner rates are steady-state (first result to last), so the one-off cost of starting the
+ * threads (loading tsx and the engine in each) is reported apart; the first quarter of the games is warm-up
+ * for every variant. Each variant runs ROUNDS times,
+ * interleaved, and the best run counts: the machine is shared and noisy.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { resolveBots } from '../src/bots/resolve.ts';
+import { runMatch } from '../src/core/match.ts';
+import { buildSchedule, loadTournament, runTournament } from '../src/tournament/index.ts';
+import type { Bench, BenchResult } from './harness.ts';
+
+const GAMES = 1200;
+/** Runner rates are timed from this share of the results on, past thread start-up and JIT warm-up. */
+const WARM = 0.25;
+const ROUNDS = 2;
+
+export const run: Bench = async () => {
+  const root = join(import.meta.dirname, '..');
+  const raw = { name: 'bench', game: 'galax', bots: ['random', 'heuristic'], games: GAMES, seed: 'bench' };
+  const loaded = await loadTournament({ source: 'bench', baseDir: root, raw });
+  const games = buildSchedule(loaded.definition).plan(0, new Map());
+  const bots = await resolveBots(loaded.definition.bots, 'galax', root);
+  const scratch = mkdtempSync(join(os.tmpdir(), 'botswarm-bench-tournament-'));
+
+  // The loop is timed over the same share of the games as the runner, after the same warm-up.
+  const direct = async () => {
+    let started = performance.now();
+    for (const [i, g] of games.entries()) {
+      if (i === Math.ceil(GAMES * WARM)) started = performance.now();
+      await runMatch({
+        engine: loaded.engine,
+        config: loaded.config,
+        players: g.seats.map((b) => bots[b]!.create()),
+        seed: g.seed,
+        budget: { iterations: loaded.definition.iterations },
+      });
+    }
+    return { rate: ((GAMES - Math.ceil(GAMES * WARM)) * 1000) / (performance.now() - started), startupMs: 0 };
+  };
+
+  const runner = async (workers: number) => {
+    const started = performance.now();
+    let firstResult: number | undefined;
+    let first: { t: number; done: number } | undefined;
+    let last: { t: number; done: number } | undefined;
+    await runTournament(loaded, {
+      outDir: join(scratch, `w${workers}`),
+      workers,
+      force: true,
+      onProgress: (p) => {
+        if (p.done === 0) return;
+        const mark = { t: performance.now(), done: p.done };
+        firstResult ??= mark.t;
+        if (p.done >= GAMES * WARM) first ??= mark;
+        last = mark;
+      },
+    });
+    if (!first || !last || last.done === first.done) throw new Error('too few results to time');
+    return { rate: ((last.done - first.done) * 1000) / (last.t - first.t), startupMs: firstResult! - started };
+  };
+
+  const best = { direct: 0, w0: 0, w1: 0, w2: 0 };
+  let startup = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < ROUNDS; i++) {
+    best.direct = Math.max(best.direct, (await direct()).rate);
+    best.w0 = Math.max(best.w0, (await runner(0)).rate);
+    const one = await runner(1);
+    best.w1 = Math.max(best.w1, one.rate);
+    startup = Math.min(startup, one.startupMs);
+    best.w2 = Math.max(best.w2, (await runner(2)).rate);
+  }
+  rmSync(scratch, { recursive: true, force: true });
+
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  const note = `${GAMES} Galax games random vs heuristic (maxYear 200), best of ${ROUNDS}; load average ${load}`;
+  const results: BenchResult[] = [
+    { group: 'Tournament', name: 'runMatch loop, this thread', value: best.direct, unit: 'games/s', note },
+    { group: 'Tournament', name: 'runner, workers 0 (this thread)', value: best.w0, unit: 'games/s', note },
+    { group: 'Tournament', name: 'runner, 1 worker (steady state)', value: best.w1, unit: 'games/s', note },
+    { group: 'Tournament', name: 'runner, 2 workers (steady state)', value: best.w2, unit: 'games/s', note },
+    {
+      group: 'Tournament',
+      name: 'speed-up, 2 workers over 1',
+      value: best.w2 / best.w1,
+      unit: 'x',
+      target: '>= 1.8',
+      note: `${os.availableParallelism()} cores available; other processes share them`,
+    },
+    {
+      group: 'Tournament',
+      name: 'runner overhead per game, 1 worker vs runMatch loop',
+      value: (best.direct / best.w1 - 1) * 100,
+      unit: '%',
+      target: '< 10',
+      note: 'time per game in the runner (thread, batching, JSONL append) over a bare runMatch loop',
+    },
+    {
+      group: 'Tournament',
+      name: 'runner overhead per game, workers 0 vs runMatch loop',
+      value: (best.direct / best.w0 - 1) * 100,
+      unit: '%',
+      note: 'the same without threads: scheduling, records and the JSONL append only',
+    },
+    {
+      group: 'Tournament',
+      name: 'worker start-up (tsx, engine, bots) to first result, 1 worker',
+      value: startup,
+      unit: 'ms',
+      note: 'paid once per run, not per game',
+    },
+  ];
+  return results;
+};
