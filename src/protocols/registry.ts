@@ -53,6 +53,11 @@ export interface OnlinePlayOptions {
   log: Logger;
   /** Give up after this long (a server that never ends a game must not hang the client). */
   timeoutMs: number;
+  /**
+   * The game settings the server runs with (`--set` pairs), where the wire does not carry them: they become
+   * the config a bot's forward model sees, so a bot decides online exactly as it would offline.
+   */
+  settings?: Record<string, unknown>;
 }
 
 export interface OnlineOutcome {

@@ -18,7 +18,10 @@ export function registerPlay(program: Command): void {
     .requiredOption('--bots <list>', 'comma-separated bots, one per seat (built-in names or paths to .ts/.js modules)')
     .option('--seed <n>', 'game seed', '1')
     .option('--iterations <n>', 'iteration budget per decision', parseIntOption('--iterations', 1), 1000)
-    .option('--set <key=value...>', 'game setting, repeatable (offline only; e.g. --set maxYear=50)')
+    .option(
+      '--set <key=value...>',
+      'game setting, repeatable (e.g. --set maxYear=50); with --connect, the settings the server runs with',
+    )
     .option('--connect <host:port>', 'play over TCP against this server instead of in-process')
     .option('--timeout <duration>', 'give up an online game after this long', '10m')
     .option('--replay <file>', 'write the game as a replay file (offline)')
@@ -56,6 +59,7 @@ export function registerPlay(program: Command): void {
             budget,
             log,
             timeoutMs: parseDuration(opts.timeout),
+            settings: parseSettings(opts.set),
           });
         } catch (error) {
           throw new CliError(`online game failed: ${(error as Error).message}`, EXIT.failure);

@@ -58,7 +58,7 @@ export const galaxClientProtocol: ClientProtocol = {
   defaultPort: GALAX_DEFAULT_PORT,
   // `settings` (the game's `--set` pairs, when the caller passes them) become the config the bots see.
   playOnline: (options) => {
-    const { settings } = options as { settings?: Partial<GalaxConfig> };
-    return playGalaxOnline(settings ? { ...options, config: settings } : options);
+    const { settings } = options;
+    return playGalaxOnline(settings ? { ...options, config: settings as Partial<GalaxConfig> } : options);
   },
 };
