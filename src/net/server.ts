@@ -12,6 +12,8 @@ export interface TcpServerOptions {
   connection: Omit<ConnectionOptions, 'framer'> & { framer: () => ConnectionOptions['framer'] };
   /** Further connections are refused (closed at once) past this many; 0 = unlimited. */
   maxConnections?: number;
+  /** Pending-connection queue of the listening socket (Node's default 511); raise it for bursts of connects. */
+  backlog?: number;
   log?: Logger;
   /**
    * Sets up one session. Called with the connection already framed; returns the session's handlers.
@@ -93,7 +95,7 @@ export class TcpServer {
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => reject(error);
       this.#server.once('error', onError);
-      this.#server.listen(this.#options.port, host, () => {
+      this.#server.listen({ port: this.#options.port, host, backlog: this.#options.backlog ?? 511 }, () => {
         this.#server.off('error', onError);
         const address = this.#server.address();
         const port = typeof address === 'object' && address ? address.port : this.#options.port;

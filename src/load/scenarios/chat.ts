@@ -179,6 +179,7 @@ export const chatConverseScenario: LoadScenario<ChatConverseShared> = {
     } catch (error) {
       if (error instanceof Aborted) return;
       if (error instanceof ChatRequestError) {
+        ctx.log.debug({ err: error, stage }, 'chat session request failed');
         metrics.error(client.closed && !/no reply within/.test(error.message) ? 'disconnect' : 'timeout');
       } else {
         metrics.error(`failed_${stage}`);
