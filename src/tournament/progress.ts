@@ -30,7 +30,7 @@ export function createProgressReporter(
 ): ProgressReporter {
   const tty = options.tty ?? stream.isTTY === true;
   const interval = options.intervalMs ?? (tty ? 100 : 5000);
-  let lastDraw = 0;
+  let lastDraw = performance.now();
   let last: Progress | undefined;
   let shown: Progress | undefined;
   const draw = (p: Progress) => {
