@@ -8,7 +8,6 @@ const loaders: Record<string, () => Promise<LoadScenario>> = {
   'galax-play': async () => (await import('./scenarios/galax.ts')).galaxPlayScenario as LoadScenario,
   'chat-converse': async () => (await import('./scenarios/chat.ts')).chatConverseScenario as LoadScenario,
   'lekt-churn': async () => (await import('./scenarios/lekt.ts')).lektChurnScenario as LoadScenario,
-  'lekt-churn': async () => (await import('./scenarios/lekt.ts')).lektChurnScenario as LoadScenario,
 };
 
 export const scenarioIds = (): string[] => Object.keys(loaders);
