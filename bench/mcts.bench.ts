@@ -1,0 +1,172 @@
+/**
+ * MCTS cost: search iterations per second on one core for each game, and the time of one decision at the
+ * default budget. Iterations differ in cost between games (an iteration is one determinisation, one walk
+ * down the tree and one rollout to the depth limit), so the figures compare budgets, not games.
+ */
+
+import { createMctsStrategy, type MctsGame, type MctsOptions, mctsOptionsFromParams } from '../src/ai/index.ts';
+import type { GameEngine } from '../src/core/engine.ts';
+import { silentLogger } from '../src/core/log.ts';
+import { runMatch } from '../src/core/match.ts';
+import { createRng } from '../src/core/rng.ts';
+import type { DecisionContext, Strategy } from '../src/core/strategy.ts';
+import { galaxEngine } from '../src/games/galax/index.ts';
+import { createHeuristicStrategy } from '../strategies/galax/index.ts';
+import { galaxMctsDefaults, galaxMctsGame } from '../strategies/galax/mcts.ts';
+import { goofGame, tttGame } from '../test/ai/fixtures/games.ts';
+import { position } from '../test/ai/fixtures/tictactoe.ts';
+import type { Bench, BenchResult } from './harness.ts';
+
+const GROUP = 'MCTS';
+
+// biome-ignore lint/suspicious/noExplicitAny: a bench runs games of every type.
+type AnyGame = MctsGame<any, any, any, any, any, any>;
+
+function context(
+  engine: GameEngine<unknown, unknown, unknown, unknown, unknown, unknown>,
+  config: unknown,
+  seat: number,
+  seed: string,
+): DecisionContext {
+  return {
+    seat,
+    rng: createRng(seed),
+    budget: { iterations: 1_000_000 },
+    model: { engine, config },
+    log: silentLogger,
+  };
+}
+
+/** Iterations per second over a fixed set of positions, each searched afresh, for at least `ms`. */
+function iterationsPerSecond(
+  game: AnyGame,
+  options: MctsOptions,
+  positions: readonly { obs: unknown; seat: number }[],
+  config: unknown,
+  ms: number,
+) {
+  let iterations = 0;
+  let decisions = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    const { obs, seat } = positions[decisions % positions.length]!;
+    const bot = createMctsStrategy(game, options);
+    bot.decide(obs, context(game.engine, config, seat, `bench/${decisions}`));
+    iterations += bot.lastReport!.iterations;
+    decisions++;
+    elapsed = performance.now() - started;
+  }
+  return { rate: (iterations * 1000) / elapsed, decisions };
+}
+
+/** Galax positions from a seeded heuristic-vs-heuristic game: years 2, 10, 20, 35 (opening to middle game). */
+async function galaxPositions() {
+  const config = galaxEngine.defaultConfig();
+  const wanted = new Set([2, 10, 20, 35]);
+  const positions: { obs: unknown; seat: number }[] = [];
+  const recorder = (seat: number): Strategy => {
+    const inner = createHeuristicStrategy({ params: {} });
+    return {
+      name: 'recorder',
+      decide(obs, ctx) {
+        const o = obs as { year: number };
+        if (wanted.has(o.year / 10)) positions.push({ obs, seat });
+        return inner.decide(obs as never, ctx);
+      },
+    };
+  };
+  await runMatch({ engine: galaxEngine, config, players: [recorder(0), recorder(1)], seed: 77 });
+  return { config, positions };
+}
+
+export const run: Bench = async () => {
+  const results: BenchResult[] = [];
+  const galax = await galaxPositions();
+  const galaxOptions = mctsOptionsFromParams({}, galaxMctsDefaults);
+  iterationsPerSecond(galaxMctsGame as AnyGame, galaxOptions, galax.positions, galax.config, 700);
+  const g = iterationsPerSecond(galaxMctsGame as AnyGame, galaxOptions, galax.positions, galax.config, 4000);
+  results.push({
+    group: GROUP,
+    name: `Galax (2 players), default settings (depth ${galaxOptions.depth}, ${galaxOptions.rollout} rollout): iterations/s (1 core)`,
+    value: Math.round(g.rate),
+    unit: 'iter/s',
+    note: `${g.decisions} searches over ${galax.positions.length} positions of a seeded game; a rollout step runs the heuristic for both seats and one engine year`,
+  });
+
+  // Decision time at the default budget, in real play against the heuristic (both seats).
+  const times: number[] = [];
+  for (let game = 0; game < 2; game++) {
+    const mcts = createMctsStrategy(galaxMctsGame, galaxOptions);
+    const timed: Strategy = {
+      name: 'mcts',
+      decide(obs, ctx) {
+        const action = mcts.decide(obs as never, ctx);
+        times.push(mcts.lastReport!.elapsedMs);
+        return action;
+      },
+    };
+    const heuristic = createHeuristicStrategy({ params: {} }) as Strategy;
+    await runMatch({
+      engine: galaxEngine,
+      config: galax.config,
+      players: game === 0 ? [timed, heuristic] : [heuristic, timed],
+      seed: 300 + game,
+    });
+  }
+  times.sort((a, b) => a - b);
+  const mean = times.reduce((s, t) => s + t, 0) / times.length;
+  const p95 = times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]!;
+  results.push({
+    group: GROUP,
+    name: `Galax: decision time at the default budget (${galaxOptions.iterations} iterations), mean`,
+    value: Math.round(mean * 10) / 10,
+    unit: 'ms',
+    target: '< 1000',
+    note: `${times.length} decisions in 2 games against galax-heuristic`,
+  });
+  results.push({
+    group: GROUP,
+    name: `Galax: decision time at the default budget (${galaxOptions.iterations} iterations), p95`,
+    value: Math.round(p95 * 10) / 10,
+    unit: 'ms',
+    target: '< 1000',
+  });
+
+  // The generic search on the small fixture games: what the tree itself costs when the game is cheap.
+  const ttt = [
+    { obs: position('X.O/O../X..'), seat: 0 },
+    { obs: position('.../.X./...'), seat: 1 },
+  ];
+  const tttOptions: MctsOptions = { iterations: 2000, depth: 0, exploration: 1.4, rollout: 'random', reuseTree: false };
+  iterationsPerSecond(tttGame as AnyGame, tttOptions, ttt, {}, 500);
+  const t = iterationsPerSecond(tttGame as AnyGame, tttOptions, ttt, {}, 2000);
+  results.push({
+    group: GROUP,
+    name: 'tic-tac-toe (test fixture, turn-based, random rollouts to the end): iterations/s (1 core)',
+    value: Math.round(t.rate),
+    unit: 'iter/s',
+    note: 'generic tree cost: UCB selection, one node per iteration, a rollout of a few plies',
+  });
+  const goofConfig = { cards: 5 };
+  const goofEngine = goofGame.engine;
+  const goofStart = goofEngine.apply(goofEngine.setup(goofConfig, 2, createRng(1)), { kind: 'chance', outcome: 3 });
+  const goof = [{ obs: goofEngine.observe(goofStart, 0), seat: 0 }];
+  const goofOptions: MctsOptions = {
+    iterations: 2000,
+    depth: 0,
+    exploration: 0.7,
+    rollout: 'random',
+    reuseTree: false,
+  };
+  iterationsPerSecond(goofGame as AnyGame, goofOptions, goof, goofConfig, 500);
+  const gs = iterationsPerSecond(goofGame as AnyGame, goofOptions, goof, goofConfig, 2000);
+  results.push({
+    group: GROUP,
+    name: 'hidden-bid Goofspiel, 5 cards (test fixture, simultaneous, chance, determinised): iterations/s (1 core)',
+    value: Math.round(gs.rate),
+    unit: 'iter/s',
+    note: 'a determinisation per iteration, decoupled UCT at both seats, chance nodes sampled',
+  });
+  return results;
+};
