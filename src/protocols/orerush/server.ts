@@ -99,6 +99,9 @@ interface Session {
   readonly conn: Connection;
   game: Game | null;
   name: string;
+  /** For the silence check: bytes received at the last look, and when that count last grew. */
+  seenBytes: number;
+  heardAt: number;
 }
 
 interface Game {
@@ -473,11 +476,12 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     log,
     maxConnections: settings.maxConnections,
     connection: {
+      // Not the connection's idleTimeoutMs: a socket timeout counts our own pings as activity, so a client
+      // that only receives would never be idle. Silence is checked on received bytes below.
       framer: () => delimitedFramer({ start: STX, end: ETX, maxFrame: MAX_PACKET }),
-      idleTimeoutMs: settings.silentTimeoutMs,
     },
     accept(conn) {
-      const session: Session = { id: nextSessionId++, conn, game: null, name: '' };
+      const session: Session = { id: nextSessionId++, conn, game: null, name: '', seenBytes: 0, heardAt: Date.now() };
       session.name = `player${session.id}`;
       sessions.add(session);
       bump('sessions');
@@ -502,12 +506,8 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
           bump('frame_errors');
           fail(session, ErrorCode.frame, `${error.kind}: ${error.message}`);
         },
-        onClose(reason) {
+        onClose() {
           sessions.delete(session);
-          if (reason === 'idle') {
-            bump('drops_silent');
-            log.info({ session: session.id }, `dropped a client silent for ${settings.silentTimeoutMs} ms`);
-          }
           leave(session, true);
         },
       };
@@ -521,6 +521,23 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     }
   }, settings.pingIntervalMs);
   pinger.unref();
+  const silenceCheck = setInterval(
+    () => {
+      const now = Date.now();
+      for (const s of sessions) {
+        if (s.conn.bytesIn !== s.seenBytes) {
+          s.seenBytes = s.conn.bytesIn;
+          s.heardAt = now;
+        } else if (now - s.heardAt >= settings.silentTimeoutMs) {
+          bump('drops_silent');
+          log.info({ session: s.id }, `dropped a client silent for ${now - s.heardAt} ms`);
+          s.conn.destroy('idle');
+        }
+      }
+    },
+    Math.max(10, Math.min(settings.pingIntervalMs, Math.floor(settings.silentTimeoutMs / 4))),
+  );
+  silenceCheck.unref();
 
   const address = await server.listen();
   log.info({ ...address }, 'orerush server listening');
@@ -536,6 +553,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     finished: () => finished.slice(),
     async close() {
       clearInterval(pinger);
+      clearInterval(silenceCheck);
       for (const g of [...games.values()]) removeGame(g);
       await server.close();
     },
