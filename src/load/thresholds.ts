@@ -190,7 +190,7 @@ function compare(a: number, op: Comparison, b: number): boolean {
   }
 }
 
-const round = (n: number) => Math.round(n * 1000) / 1000;
+const round = (n: number) => (Number.isFinite(n) ? Number(n.toPrecision(4)) : n);
 
 export function evaluateThreshold(t: Threshold, metrics: MetricLookup): ThresholdResult {
   const { aggregate, metric } = t;

@@ -4,9 +4,10 @@
  *
  * Matching: the generator forms games as players would on a real server. Sessions claim seats in arrival order;
  * the first of every `players` sessions creates a game (JOIN 0), the next `players - 1` join that game id. Whoever
- * the server lists as player 1 (GPLR) starts it (PLAY) once `players` have joined, or after `lobbyTimeoutMs` with
- * at least two; alone at that point it leaves (counted in `lobby_timeouts`). If a creator fails before it has a
- * game id, its claimed joiners claim again.
+ * the server lists as player 1 (GPLR) starts it (PLAY) once `players` have joined. After `lobbyTimeoutMs` the
+ * game takes no new claims and starts as soon as every seat already claimed has joined (at least two players;
+ * after a further request timeout, with whoever is there); a player alone at that point leaves (counted in
+ * `lobby_timeouts`). If a creator fails before it has a game id, its claimed joiners claim again.
  */
 import type { Socket } from 'node:net';
 import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
@@ -26,6 +27,8 @@ interface Group {
   readonly id: Promise<number | null>;
   resolve(id: number | null): void;
   claimed: number;
+  /** No new claims (lobby wait over). */
+  closed: boolean;
   /** Set when the first member sees WINN, so a game is counted once. */
   counted: boolean;
 }
@@ -37,7 +40,7 @@ export class Matchmaker {
 
   claim(): { role: 'create' | 'join'; group: Group } {
     const g = this.#open;
-    if (g && g.claimed < this.size) {
+    if (g && !g.closed && g.claimed < this.size) {
       g.claimed++;
       if (g.claimed >= this.size) this.#open = null;
       return { role: 'join', group: g };
@@ -46,15 +49,21 @@ export class Matchmaker {
     const id = new Promise<number | null>((r) => {
       resolve = r;
     });
-    const group: Group = { id, resolve, claimed: 1, counted: false };
+    const group: Group = { id, resolve, claimed: 1, closed: false, counted: false };
     this.#open = this.size > 1 ? group : null;
     return { role: 'create', group };
   }
 
   /** The creator could not create the game: its joiners claim again elsewhere. */
   abandon(group: Group): void {
-    if (this.#open === group) this.#open = null;
+    this.close(group);
     group.resolve(null);
+  }
+
+  /** The lobby wait is over: later sessions go to a new game. */
+  close(group: Group): void {
+    group.closed = true;
+    if (this.#open === group) this.#open = null;
   }
 }
 
@@ -125,6 +134,8 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
         }),
     );
   } catch (error) {
+    // A TCP connect that worked counts as one even when the handshake then failed.
+    if (connectedAt !== undefined) metrics.latency('connect', (connectedAt - due) * 1000, (connectedAt - started) * 1000);
     if (!signal.aborted) metrics.error(connectedAt === undefined ? 'connect_failed' : errorKind(error));
     return;
   }
@@ -179,6 +190,7 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
           await untilClosed(client.join(id));
           joined = { gameId: id, group: seat.group };
         } catch (error) {
+          seat.group.claimed--;
           if (!(error instanceof GalaxReplyError)) throw error;
           // The game started or filled before this JOIN arrived: a real refusal, counted; claim again.
           metrics.error(error.code);
@@ -204,12 +216,19 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
     });
     over.catch(() => {});
     const joinedAt = performance.now();
-    const silence = watch(shared.lobbyTimeoutMs + ctx.requestTimeoutMs);
+    const silence = watch(shared.lobbyTimeoutMs + 2 * ctx.requestTimeoutMs);
     silence.expired.catch((e: Error) => failGame(e));
 
-    const maybeStart = (force: boolean) => {
+    /** `when`: a GPLR arrived, the lobby wait is over, or the last wait for claimed joiners is over. */
+    const maybeStart = (when: 'join' | 'deadline' | 'final') => {
       if (starting || me !== 1) return;
-      if (listed >= shared.matchmaker.size || (force && listed >= 2)) {
+      const size = shared.matchmaker.size;
+      if (when === 'deadline') {
+        shared.matchmaker.close(group);
+        deadline = setTimeout(() => maybeStart('final'), ctx.requestTimeoutMs);
+      }
+      const waited = group.closed;
+      if (listed >= size || (waited && listed >= 2 && listed >= group.claimed) || (when === 'final' && listed >= 2)) {
         starting = true;
         if (deadline) clearTimeout(deadline);
         client.start().then(
@@ -219,16 +238,17 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
             failGame(error as Error);
           },
         );
-      } else if (force) {
+      } else if (waited && listed < 2 && (group.claimed <= 1 || when === 'final')) {
         // Alone when the lobby wait is over: leave this game (closing is Galax's only way out of it).
-        failGame(new Stop('lobby timeout'));
+        if (deadline) clearTimeout(deadline);
         metrics.count('lobby_timeouts');
+        failGame(new Stop('lobby timeout'));
       }
     };
     const armLobbyDeadline = () => {
       if (deadline || starting) return;
       const left = Math.max(0, joinedAt + shared.lobbyTimeoutMs - performance.now());
-      deadline = setTimeout(() => maybeStart(true), left);
+      deadline = setTimeout(() => maybeStart('deadline'), left);
     };
 
     const act = async (obs: GalaxObservation, intended: number) => {
@@ -265,7 +285,7 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
         if (m.name === name) me = m.player;
         if (me === 1) {
           armLobbyDeadline();
-          maybeStart(false);
+          maybeStart('join');
         }
         return;
       }

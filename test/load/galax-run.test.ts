@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/log.ts';
+import { loadScenario, runLoadTest, type Workload } from '../../src/load/index.ts';
+import { loadProtocol, type RunningServer } from '../../src/protocols/registry.ts';
+
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function startGalax(settings: Record<string, string>): Promise<RunningServer> {
+  const protocol = await loadProtocol('galax');
+  server = await protocol.start({ host: '127.0.0.1', port: 0, log: silentLogger, settings });
+  return server;
+}
+
+async function run(workload: Workload, params: Record<string, string | number | boolean>, thinkTimeMs = 0) {
+  const s = server!;
+  return runLoadTest({
+    scenario: await loadScenario('galax-play'),
+    host: s.host,
+    port: s.port,
+    workload,
+    thinkTimeMs,
+    requestTimeoutMs: 5000,
+    // Games in flight when the duration ends finish on their own, so every counter can match the server's.
+    gracefulStopMs: 20_000,
+    params,
+    seed: 'test',
+    thresholds: [],
+  });
+}
+
+describe('galax-play against the reference server', () => {
+  it('a closed run: bots, games and moves match the server counters', async () => {
+    await startGalax({ maxYear: '12', moveTimeoutMs: '5000', seed: '7' });
+    const { status, summary } = await run(
+      { kind: 'closed', start: 8, stages: [{ durationMs: 2000, target: 8 }] },
+      { players: 4, lobbyTimeoutMs: 1000, bot: 'random' },
+      5,
+    );
+    const stats = server!.stats();
+    expect(status).toBe('completed');
+    expect(summary.errors.total).toBe(0);
+    expect(summary.sessions.maxActive).toBe(8);
+    expect(summary.sessions.started).toBeGreaterThanOrEqual(8);
+    expect(summary.sessions.completed).toBe(summary.sessions.started);
+    // Every session is one connection; the run's preflight probe is one more.
+    expect(stats.connectionsTotal).toBe(summary.sessions.started + 1);
+    expect(summary.throughput.connections).toBe(summary.sessions.started);
+    const c = summary.counters;
+    expect(c.games_created).toBe(stats.gamesCreated);
+    expect(c.games_started).toBe(stats.gamesStarted);
+    expect(c.games).toBe(stats.gamesFinished);
+    expect(c.games).toBeGreaterThanOrEqual(2);
+    expect(c.moves).toBe(stats.movesAccepted);
+    expect(c.moves).toBeGreaterThan(0);
+    expect([stats.errorsERRJ, stats.errorsERRP, stats.errorsERRC, stats.errorsERRM]).toEqual([0, 0, 0, 0]);
+    // Every line a bot sent reached the server.
+    expect(summary.throughput.messagesOut).toBe(stats.linesIn);
+    for (const metric of ['connect', 'handshake', 'join_rtt', 'play_rtt', 'move_rtt', 'first_event']) {
+      expect(summary.latency[metric]?.corrected.count, metric).toBeGreaterThan(0);
+    }
+    // With a think time, moves are sent on a schedule: both views are kept.
+    expect(summary.latency.move_rtt!.coordinatedOmissionCorrected).toBe(true);
+    expect(summary.latency.move_rtt!.corrected.p50).toBeGreaterThanOrEqual(summary.latency.move_rtt!.uncorrected.p50);
+  });
+
+  it('an open run: arrivals, games and moves match the server counters', async () => {
+    await startGalax({ maxYear: '8', moveTimeoutMs: '5000', seed: '8' });
+    const { status, summary } = await run(
+      { kind: 'open', start: 6, stages: [{ durationMs: 2000, rate: 6 }], maxSessions: 100 },
+      { players: 2, lobbyTimeoutMs: 800, bot: 'heuristic' },
+    );
+    const stats = server!.stats();
+    expect(status).toBe('completed');
+    // 6/s for 2 s: 12 arrivals, none dropped.
+    expect(summary.sessions.started).toBe(12);
+    expect(summary.sessions.dropped).toBe(0);
+    expect(summary.errors.total).toBe(0);
+    expect(stats.connectionsTotal).toBe(13);
+    const c = summary.counters;
+    expect(c.games_created).toBe(stats.gamesCreated);
+    expect(c.games_started ?? 0).toBe(stats.gamesStarted);
+    expect(c.games ?? 0).toBe(stats.gamesFinished);
+    expect(c.games).toBeGreaterThanOrEqual(5);
+    expect(c.moves ?? 0).toBe(stats.movesAccepted);
+    // A creator left alone leaves its unstarted game: the server counts it aborted.
+    expect(c.lobby_timeouts ?? 0).toBe(stats.gamesAborted);
+    expect(summary.latency.session_start_lag?.corrected.count).toBe(12);
+  });
+
+  it('an open run past its concurrency cap counts dropped sessions', async () => {
+    await startGalax({ maxYear: '200', moveTimeoutMs: '5000' });
+    const { summary } = await runLoadTest({
+      scenario: await loadScenario('galax-play'),
+      host: server!.host,
+      port: server!.port,
+      workload: { kind: 'open', start: 20, stages: [{ durationMs: 1000, rate: 20 }], maxSessions: 4 },
+      thinkTimeMs: 200,
+      requestTimeoutMs: 5000,
+      params: { players: 2 },
+      seed: '1',
+      thresholds: [],
+    });
+    expect(summary.sessions.started).toBe(4);
+    expect(summary.sessions.dropped).toBe(16);
+    expect(summary.errors.total).toBe(0);
+  });
+});
