@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatClient } from '../../src/protocols/chat/client.ts';
 import { MAX_MEDIA_BYTES, MAX_MESSAGE_BYTES, Status } from '../../src/protocols/chat/codec.ts';
 import type { ChatServer } from '../../src/protocols/chat/server.ts';
 import { befriendPair, client, RawLines, startTestServer, user } from './helpers.ts';

@@ -77,7 +77,8 @@ describe('chat server under malformed input', () => {
     if (m.op === 214) rest = m.count + 1;
     if ((m.op === 223 || m.op === 228) && m.status === 400) {
       const begin = parseServer(await raw.next());
-      rest = (begin.ok && 'count' in begin.message ? begin.message.count : 0) + 1;
+      const announced = begin.ok && 'count' in begin.message ? begin.message.count : undefined;
+      rest = (announced ?? 0) + 1;
     }
     if (m.op === 221 && m.status === 400) rest = m.count ?? 0;
     for (let i = 0; i < rest; i++) await raw.next();
