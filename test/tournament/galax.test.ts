@@ -26,7 +26,7 @@ interface Exit {
 }
 
 /** Runs the CLI; `whenLines` is called as results.jsonl grows, so a test can interrupt the run mid-way. */
-function botswarm(args: string[], watch?: { file: string; atLeast: number; then: (child: ChildProcess) => void }) {
+function botswarm(args: string[], watch?: { file: string; atLeast: number; act: (child: ChildProcess) => void }) {
   return new Promise<Exit & { linesAtInterrupt?: number }>((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
@@ -44,7 +44,7 @@ function botswarm(args: string[], watch?: { file: string; atLeast: number; then:
           const lines = existsSync(watch.file) ? readFileSync(watch.file, 'utf8').split('\n').length - 1 : 0;
           if (lines >= watch.atLeast && linesAtInterrupt === undefined) {
             linesAtInterrupt = lines;
-            watch.then(child);
+            watch.act(child);
           }
         }, 15)
       : undefined;
@@ -84,6 +84,7 @@ describe('tournaments of Galax', () => {
     const a = await runTournament(loaded, { outDir: one, workers: 1, replays: 2 });
     const b = await runTournament(loaded, { outDir: two, workers: 2 });
     expect(a.played).toBe(GAMES);
+    expect(b.played).toBe(GAMES);
     expect(comparable(two).map((r) => ({ ...r, replay: undefined }))).toEqual(
       comparable(one).map((r) => ({ ...r, replay: undefined })),
     );
@@ -102,7 +103,7 @@ describe('tournaments of Galax', () => {
     const file = join(dir, 'results.jsonl');
     const args = ['tournament', ...flags, '--workers', '2', '--batch', '1', '--out', dir, '--no-progress'];
 
-    const interrupted = await botswarm(args, { file, atLeast: 5, then: (c) => c.kill('SIGINT') });
+    const interrupted = await botswarm(args, { file, atLeast: 5, act: (c) => c.kill('SIGINT') });
     expect(interrupted.code).toBe(130);
     expect(interrupted.stderr).toMatch(/interrupted with \d+ of 160 games; continue with --resume/);
     expect(interrupted.stdout).toMatch(/incomplete/);
@@ -114,7 +115,7 @@ describe('tournaments of Galax', () => {
     const killed = await botswarm([...args, '--resume'], {
       file,
       atLeast: afterInterrupt + 5,
-      then: (c) => c.kill('SIGKILL'),
+      act: (c) => c.kill('SIGKILL'),
     });
     expect(killed.signal).toBe('SIGKILL');
     const afterKill = readFileSync(file, 'utf8').split('\n').length - 1;
