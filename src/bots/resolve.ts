@@ -46,7 +46,11 @@ function findBuiltin(game: string, name: string): BotDefinition | undefined {
 
 /** Accepts a module's default export (or named `bot`/`strategy`) in any of the shapes a bot writer may use. */
 function definitionFromModule(mod: Record<string, unknown>, game: string, path: string): BotDefinition {
-  const value = (mod.default ?? mod.bot ?? mod.strategy) as unknown;
+  let value = (mod.default ?? mod.bot ?? mod.strategy) as unknown;
+  // A module compiled as CommonJS arrives with its ESM default export one level down.
+  if (value && typeof value === 'object' && 'default' in value && !('decide' in value) && !('create' in value)) {
+    value = (value as { default: unknown }).default;
+  }
   const name = path
     .split(/[\\/]/)
     .pop()!
