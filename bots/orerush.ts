@@ -1,6 +1,7 @@
 import type { BotDefinition } from '../src/core/strategy.ts';
 import type { OreRushAction, OreRushObservation } from '../src/games/orerush/index.ts';
 import { createHeuristicStrategy, createRandomStrategy } from '../strategies/orerush/index.ts';
+import { orerushMctsBot } from '../strategies/orerush/mcts.ts';
 
 export const orerushBots: BotDefinition<OreRushObservation, OreRushAction>[] = [
   {
@@ -16,4 +17,5 @@ export const orerushBots: BotDefinition<OreRushObservation, OreRushAction>[] = [
     params: { radarReserve: 2 },
     create: createHeuristicStrategy,
   },
+  orerushMctsBot,
 ];
