@@ -33,7 +33,7 @@ export const orerushServerProtocol: ServerProtocol = {
   description: 'Ore Rush (seed 000): STX/US/ETX packets, simultaneous rounds, radar and traps',
   defaultPort: DEFAULT_PORT,
   settingsHelp:
-    'pingIntervalMs=1000 silentTimeoutMs=10000 roundTimeoutMs=60000 maxGames=1000 maxConnections=5000, ' +
+    'pingIntervalMs=1000 silentTimeoutMs=10000 roundTimeoutMs=60000 maxGames=1000 maxConnections=5000 quickPlayers=2, ' +
     'and any game rule as the default of new games (e.g. rounds=50)',
   async start(options) {
     let settings;

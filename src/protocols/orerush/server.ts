@@ -45,6 +45,8 @@ export interface OreRushServerSettings {
   readonly roundTimeoutMs: number;
   readonly maxGames: number;
   readonly maxConnections: number;
+  /** Seats of a quick-match game (`reqst -1`); it starts when they are all taken. */
+  readonly quickPlayers: number;
   /** Default rules of new games (any engine setting, e.g. `rounds`). */
   readonly rules: Readonly<Record<string, unknown>>;
 }
@@ -55,10 +57,18 @@ export const DEFAULT_SERVER_SETTINGS: OreRushServerSettings = {
   roundTimeoutMs: 60_000,
   maxGames: 1000,
   maxConnections: 5000,
+  quickPlayers: 2,
   rules: {},
 };
 
-const SERVER_KEYS = ['pingIntervalMs', 'silentTimeoutMs', 'roundTimeoutMs', 'maxGames', 'maxConnections'] as const;
+const SERVER_KEYS = [
+  'pingIntervalMs',
+  'silentTimeoutMs',
+  'roundTimeoutMs',
+  'maxGames',
+  'maxConnections',
+  'quickPlayers',
+] as const;
 
 /** `--set key=value` pairs: the server's own keys, or a rule for new games (checked by the engine). */
 export function parseServerSettings(raw: Record<string, string | number>): OreRushServerSettings {
@@ -67,7 +77,9 @@ export function parseServerSettings(raw: Record<string, string | number>): OreRu
   for (const [key, value] of Object.entries(raw)) {
     if ((SERVER_KEYS as readonly string[]).includes(key)) {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < (key === 'maxGames' || key === 'maxConnections' ? 1 : 10) || n > 86_400_000)
+      const [min, max] =
+        key === 'quickPlayers' ? [1, orerushEngine.maxPlayers] : [key.endsWith('Ms') ? 10 : 1, 86_400_000];
+      if (!Number.isInteger(n) || n < min || n > max)
         throw new ConfigError(
           key,
           `must be a positive integer (milliseconds or a count), got ${JSON.stringify(value)}`,
@@ -206,7 +218,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
       id: nextGameId++,
       quick,
       seats: [],
-      players: 2,
+      players: quick ? settings.quickPlayers : 2,
       seed: String(Math.floor(seedRng.next() * 0x1_0000_0000)),
       rules: {},
       config: makeConfig({}),

@@ -1,0 +1,218 @@
+/**
+ * `orerush-play`: one bot session against an Ore Rush server: connect, quick-match (`reqst -1`: the server
+ * seats sessions into open games of its `quickPlayers` size in arrival order), play every round with a real
+ * strategy (orerush-random, orerush-heuristic... via resolveBot) until the final update, `games` times, leave.
+ * A session still alone after `lobbyTimeoutMs` leaves its game (`close`) and counts `lobby_timeouts`.
+ */
+import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
+import type { DecisionContext, Strategy } from '../../core/strategy.ts';
+import {
+  type OreRushAction,
+  type OreRushConfig,
+  type OreRushObservation,
+  orerushEngine,
+} from '../../games/orerush/index.ts';
+import { type Answer, ErrorCode, encodeMoves, type GameInfo, OreRushClient } from '../../protocols/orerush/index.ts';
+import type { LoadScenario, SessionContext } from '../types.ts';
+
+export interface OreRushShared {
+  readonly bot: ResolvedBot;
+  readonly games: number;
+  readonly lobbyTimeoutMs: number;
+  readonly iterations: number;
+}
+
+const DEFAULTS = { bot: 'random', games: 1, lobbyTimeoutMs: 10_000, iterations: 100 } as const;
+
+const CODE_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
+
+/** Error kind of a protocol error answer, e.g. `error_move` for code 7. */
+export const errorKindOf = (code: number) => `error_${CODE_NAMES.get(code) ?? code}`;
+
+function intParam(params: SessionContext['params'], key: 'games' | 'lobbyTimeoutMs' | 'iterations', min: number) {
+  const raw = params[key] ?? DEFAULTS[key];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`orerush-play: ${key} must be an integer >= ${min}, got ${raw}`);
+  return n;
+}
+
+class SessionFailure extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
+  const { metrics, signal, shared, rng } = ctx;
+  if (signal.aborted) return;
+  const due = ctx.scheduledAt ?? performance.now();
+  const started = performance.now();
+  let client: OreRushClient;
+  try {
+    client = await OreRushClient.connect({
+      host: ctx.host,
+      port: ctx.port,
+      connectTimeoutMs: ctx.requestTimeoutMs,
+      answerTimeoutMs: ctx.requestTimeoutMs,
+      log: ctx.log,
+    });
+  } catch (error) {
+    if (!signal.aborted) metrics.error(/timed out/.test((error as Error).message) ? 'timeout' : 'connect_failed');
+    return;
+  }
+  const connected = performance.now();
+  metrics.latency('connect', (connected - due) * 1000, (connected - started) * 1000);
+  metrics.track(client.connection);
+  const onAbort = () => client.close();
+  signal.addEventListener('abort', onAbort, { once: true });
+
+  // One queue of what the server pushes; the game loop below takes from it.
+  type Pushed =
+    | { kind: 'settn'; info: GameInfo }
+    | { kind: 'updte'; obs: OreRushObservation }
+    | { kind: 'close'; player: number }
+    | { kind: 'gone'; reason: string };
+  const inbox: Pushed[] = [];
+  let wake: (() => void) | null = null;
+  const push = (p: Pushed) => {
+    inbox.push(p);
+    wake?.();
+  };
+  client.setHandlers({
+    onSettings: (info) => push({ kind: 'settn', info }),
+    onUpdate: (obs) => push({ kind: 'updte', obs }),
+    onClose: (player) => push({ kind: 'close', player }),
+    onDisconnect: (reason) => push({ kind: 'gone', reason }),
+  });
+  const take = async (ms: number, what: string): Promise<Pushed> => {
+    const deadline = Date.now() + ms;
+    while (inbox.length === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new SessionFailure('timeout', `no ${what} within ${ms} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+    const p = inbox.shift()!;
+    if (p.kind === 'gone') throw new SessionFailure(signal.aborted ? 'aborted' : 'disconnect', p.reason);
+    return p;
+  };
+  const answerOk = (answer: Answer, what: string) => {
+    if (answer.kind === 'success') return true;
+    if (answer.kind === 'timeout') metrics.error('timeout_answer');
+    else metrics.error(errorKindOf(answer.code));
+    ctx.log.debug({ answer, what }, 'orerush request refused');
+    return false;
+  };
+
+  try {
+    for (let game = 0; game < shared.games && !signal.aborted; game++) {
+      const t0 = performance.now();
+      const joined = await client.request({ type: 'reqst', timestamp: Date.now(), game: -1 });
+      metrics.latency('join_rtt', (performance.now() - t0) * 1000);
+      if (!answerOk(joined, 'reqst')) return;
+      let info: GameInfo | undefined;
+      let config: OreRushConfig | undefined;
+      let decisionContext: DecisionContext | undefined;
+      const strategy = shared.bot.create() as Strategy<OreRushObservation, OreRushAction>;
+      let firstEvent = true;
+      for (;;) {
+        // Waiting for partners is bounded by the lobby timeout; a running game by its round deadline.
+        const waitMs = firstEvent ? shared.lobbyTimeoutMs : (info?.roundTimeoutMs ?? 60_000) + ctx.requestTimeoutMs;
+        let pushed: Pushed;
+        try {
+          pushed = await take(waitMs, firstEvent ? 'game start' : 'update');
+        } catch (error) {
+          if (firstEvent && error instanceof SessionFailure && error.kind === 'timeout') {
+            metrics.count('lobby_timeouts');
+            if (info) await client.request({ type: 'close', timestamp: Date.now(), player: info.player });
+            return;
+          }
+          throw error;
+        }
+        if (pushed.kind === 'settn') {
+          info = pushed.info;
+          continue;
+        }
+        if (pushed.kind === 'close') {
+          if (pushed.player === -1) break;
+          continue;
+        }
+        if (pushed.kind !== 'updte' || !info) continue;
+        const obs = pushed.obs;
+        if (firstEvent) {
+          metrics.latency('first_event', (performance.now() - t0) * 1000);
+          firstEvent = false;
+        }
+        if (obs.over) {
+          // Once per game, not once per player.
+          if (info.player === 0) metrics.count('games');
+          // The server closes the game right after its final update; take that before the next reqst.
+          for (;;) {
+            const next = await take(ctx.requestTimeoutMs, 'close of the finished game');
+            if (next.kind === 'close' && next.player === -1) break;
+          }
+          break;
+        }
+        config ??= orerushEngine.parseConfig(info.rules);
+        decisionContext ??= {
+          seat: info.player,
+          rng: rng.fork(`game/${game}`),
+          budget: { iterations: shared.iterations },
+          model: { engine: orerushEngine, config },
+          log: ctx.log,
+        };
+        if (ctx.thinkTimeMs > 0) {
+          await new Promise((resolve) => setTimeout(resolve, ctx.thinkTimeMs * (0.5 + rng.next())));
+        }
+        const action = await strategy.decide(obs, decisionContext);
+        const sent = performance.now();
+        const answer = await client.request(encodeMoves(info.player, obs.round, action));
+        metrics.latency('move_rtt', (performance.now() - sent) * 1000);
+        metrics.count('moves');
+        answerOk(answer, 'pmove');
+      }
+    }
+  } catch (error) {
+    if (signal.aborted) return;
+    const kind =
+      error instanceof SessionFailure
+        ? error.kind
+        : /closed/.test((error as Error).message)
+          ? 'disconnect'
+          : /no answer/.test((error as Error).message)
+            ? 'timeout'
+            : 'exception';
+    metrics.error(kind);
+    ctx.log.debug({ err: error }, 'orerush session failed');
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    client.close();
+  }
+}
+
+export const orerushPlayScenario: LoadScenario<OreRushShared> = {
+  id: 'orerush-play',
+  protocol: 'orerush',
+  description:
+    'bots quick-match (reqst -1) into Ore Rush games and play every round to the end (move_rtt, join_rtt, first_event)',
+  params: { ...DEFAULTS },
+  async prepare({ params }) {
+    const bot = await resolveBot(String(params.bot ?? DEFAULTS.bot), 'orerush');
+    return {
+      bot,
+      games: intParam(params, 'games', 1),
+      lobbyTimeoutMs: intParam(params, 'lobbyTimeoutMs', 1),
+      iterations: intParam(params, 'iterations', 1),
+    };
+  },
+  runSession,
+};
