@@ -11,8 +11,11 @@ import { runMatch } from '../src/core/match.ts';
 import { createRng } from '../src/core/rng.ts';
 import type { DecisionContext, Strategy } from '../src/core/strategy.ts';
 import { galaxEngine } from '../src/games/galax/index.ts';
+import { orerushEngine } from '../src/games/orerush/index.ts';
 import { createHeuristicStrategy } from '../strategies/galax/index.ts';
 import { galaxMctsDefaults, galaxMctsGame } from '../strategies/galax/mcts.ts';
+import { createHeuristicStrategy as createMinerStrategy } from '../strategies/orerush/index.ts';
+import { orerushMctsDefaults, orerushMctsGame } from '../strategies/orerush/mcts.ts';
 import { goofGame, tttGame } from '../test/ai/fixtures/games.ts';
 import { position } from '../test/ai/fixtures/tictactoe.ts';
 import type { Bench, BenchResult } from './harness.ts';
@@ -80,6 +83,25 @@ async function galaxPositions() {
   return { config, positions };
 }
 
+/** Ore Rush positions from a seeded heuristic-vs-heuristic game: rounds 3, 20, 60, 120. */
+async function orerushPositions() {
+  const config = orerushEngine.defaultConfig();
+  const wanted = new Set([3, 20, 60, 120]);
+  const positions: { obs: unknown; seat: number }[] = [];
+  const recorder = (seat: number): Strategy => {
+    const inner = createMinerStrategy({ params: {} });
+    return {
+      name: 'recorder',
+      decide(obs, ctx) {
+        if (wanted.has((obs as { round: number }).round)) positions.push({ obs, seat });
+        return inner.decide(obs as never, ctx);
+      },
+    };
+  };
+  await runMatch({ engine: orerushEngine, config, players: [recorder(0), recorder(1)], seed: 77 });
+  return { config, positions };
+}
+
 export const run: Bench = async () => {
   const results: BenchResult[] = [];
   const galax = await galaxPositions();
@@ -131,6 +153,28 @@ export const run: Bench = async () => {
     value: Math.round(p95 * 10) / 10,
     unit: 'ms',
     target: '< 1000',
+  });
+
+  // Ore Rush: positions of a seeded miner-vs-miner game; a full game at the default budget takes minutes,
+  // so decision time is measured on these positions rather than in play.
+  const ore = await orerushPositions();
+  const oreOptions = mctsOptionsFromParams({}, orerushMctsDefaults);
+  iterationsPerSecond(orerushMctsGame as AnyGame, oreOptions, ore.positions.slice(0, 1), ore.config, 500);
+  const o = iterationsPerSecond(orerushMctsGame as AnyGame, oreOptions, ore.positions, ore.config, 4000);
+  results.push({
+    group: GROUP,
+    name: `Ore Rush (2 players), default settings (depth ${oreOptions.depth}, ${oreOptions.rollout} rollout): iterations/s (1 core)`,
+    value: Math.round(o.rate),
+    unit: 'iter/s',
+    note: `${o.decisions} searches over ${ore.positions.length} positions; the miner heuristic (every robot scans the grid) runs for both seats at every rollout step`,
+  });
+  results.push({
+    group: GROUP,
+    name: `Ore Rush: decision time at the default budget (${oreOptions.iterations} iterations), mean`,
+    value: Math.round((oreOptions.iterations / o.rate) * 10_000) / 10,
+    unit: 'ms',
+    target: '< 1000',
+    note: 'iterations / (iterations per second) over the same positions',
   });
 
   // The generic search on the small fixture games: what the tree itself costs when the game is cheap.
