@@ -71,7 +71,7 @@ const comparable = (dir: string) =>
 const standings = (dir: string) => JSON.parse(readFileSync(join(dir, 'standings.json'), 'utf8'));
 
 // One definition for the in-process reference runs and the CLI runs.
-const GAMES = 160;
+const GAMES = 100;
 const flags = ['--game', 'galax', '--bots', 'random,heuristic', '--games', String(GAMES), '--seed', '77'];
 const raw = { name: 'galax-round-robin', game: 'galax', bots: ['random', 'heuristic'], games: GAMES, seed: 77 };
 
@@ -105,7 +105,7 @@ describe('tournaments of Galax', () => {
 
     const interrupted = await botswarm(args, { file, atLeast: 5, act: (c) => c.kill('SIGINT') });
     expect(interrupted.code).toBe(130);
-    expect(interrupted.stderr).toMatch(/interrupted with \d+ of 160 games; continue with --resume/);
+    expect(interrupted.stderr).toMatch(/interrupted with \d+ of 100 games; continue with --resume/);
     expect(interrupted.stdout).toMatch(/incomplete/);
     const afterInterrupt = records(dir).length;
     expect(afterInterrupt).toBeGreaterThanOrEqual(5);
