@@ -360,6 +360,23 @@ describe('traps', () => {
 });
 
 describe('whole games', () => {
+  it('cached observations equal observations of a fresh copy of the state, every round', () => {
+    let s = engine.setup(engine.parseConfig({ veins: 30 }), 2, createRng('cache'));
+    const bots = [createHeuristicStrategy({ params: {} }), createRandomStrategy({ params: {} })];
+    const rng = createRng('cache-bots');
+    for (let round = 0; round < 120; round++) {
+      const actions = new Map<number, OreRushAction>();
+      for (const seat of [0, 1]) {
+        const obs = engine.observe(s, seat);
+        expect(obs).toEqual(engine.observe(structuredClone(s), seat));
+        const ctx = { seat, rng, budget: { iterations: 1 }, model: { engine, config: s.config } } as never;
+        actions.set(seat, bots[seat]!.decide(obs, ctx) as OreRushAction);
+      }
+      s = engine.apply(s, { kind: 'players', actions });
+    }
+    expect(s.radars.length).toBeGreaterThan(0);
+  });
+
   it('random bots play legal games that replay exactly', async () => {
     const config = engine.defaultConfig();
     const outcome = await runMatch({

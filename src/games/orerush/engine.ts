@@ -4,7 +4,6 @@ import { defaultConfig, parseConfig } from './config.ts';
 import { generateOre, startRow } from './map.ts';
 import {
   type Command,
-  type Cooldowns,
   type EnemyView,
   type Equipment,
   type Item,
@@ -188,6 +187,7 @@ export function apply(state: OreRushState, step: StepActions<OreRushAction>, eve
 
   let ore = state.ore;
   let dug = state.dug;
+  let dugCells: number[] | undefined;
   let radars: readonly Placed[] = state.radars;
   let traps: readonly Placed[] = state.traps;
 
@@ -252,10 +252,10 @@ export function apply(state: OreRushState, step: StepActions<OreRushAction>, eve
       if ((dug[cell]! & (1 << robot.owner)) === 0) {
         if (dug === state.dug) {
           dug = dug.slice();
-          dugDeltas.set(dug, { from: state.dug, cells: [] });
+          dugCells = deriveDug(state.dug, dug);
         }
         (dug as number[])[cell] = dug[cell]! | (1 << robot.owner);
-        dugDeltas.get(dug)!.cells.push(cell);
+        dugCells!.push(cell);
       }
       if (radars.some((d) => d.x === x && d.y === y && d.owner !== robot.owner)) {
         radars = radars.filter((d) => {
@@ -459,17 +459,45 @@ function ownCells(list: readonly Placed[], seat: Seat): { x: number; y: number }
 
 /*
  * Observation arrays are shared between observations while what they show is unchanged: apply() keeps the
- * ore and dug arrays (and the radar list) of the previous state when a round did not change them, so these
- * caches, keyed by those arrays, turn most rounds' 450-cell copies into a lookup. Observations are read-only.
+ * ore and dug arrays (and the radar list) of the previous state when a round did not change them, so a cache
+ * hung on those arrays turns most rounds' 450-cell copies into a lookup. The cache is a non-enumerable symbol
+ * property: invisible to JSON (hashes, replays) and structuredClone, so states stay plain data. It holds no
+ * reference to older states (a WeakMap chain from each array to its predecessor kept whole games alive and
+ * made garbage collection the largest cost). Observations are read-only.
  */
-const oreViews = new WeakMap<
-  readonly number[],
-  Map<Seat, { radars: readonly Placed[]; ore: number[]; kinds: number[] }>
->();
-const holeViews = new WeakMap<readonly number[], Map<Seat, number[]>>();
+const VIEWS = Symbol('orerush.views');
+
+interface DugCache {
+  /** holes[seat]: the holes view of this dug array. */
+  readonly holes: (number[] | undefined)[];
+  /** The previous dug array's views and the cells dug since, until this array's views are built. */
+  base?: (number[] | undefined)[];
+  cells?: number[];
+}
+
+interface OreCache {
+  readonly views: ({ radars: readonly Placed[]; ore: number[]; kinds: number[] } | undefined)[];
+}
+
+function cacheOf<T extends object>(array: readonly number[], make: () => T): T {
+  const holder = array as unknown as { [VIEWS]?: T };
+  let cache = holder[VIEWS];
+  if (!cache) {
+    cache = make();
+    Object.defineProperty(array, VIEWS, { value: cache, enumerable: false });
+  }
+  return cache;
+}
+
+/** Called by apply() when it copies `from` into `to` to dig `cells` (pushed to the returned list). */
+function deriveDug(from: readonly number[], to: readonly number[]): number[] {
+  const previous = (from as unknown as { [VIEWS]?: DugCache })[VIEWS];
+  const cells: number[] = [];
+  cacheOf<DugCache>(to, () => ({ holes: [], ...(previous ? { base: previous.holes.slice(), cells } : {}) }));
+  return cells;
+}
+
 const blankViews = new Map<number, number[]>();
-/** For a dug array made by apply(): the array it was copied from and the cells that changed. */
-const dugDeltas = new WeakMap<readonly number[], { from: readonly number[]; cells: number[] }>();
 
 function oreView(state: OreRushState, seat: Seat): { ore: readonly number[]; kinds: readonly number[] } {
   const n = state.config.width * state.config.height;
@@ -481,8 +509,8 @@ function oreView(state: OreRushState, seat: Seat): { ore: readonly number[]; kin
     }
     return { ore: blank, kinds: blank };
   }
-  let perSeat = oreViews.get(state.ore);
-  const cached = perSeat?.get(seat);
+  const cache = cacheOf<OreCache>(state.ore, () => ({ views: [] }));
+  const cached = cache.views[seat];
   if (cached && cached.radars === state.radars) return cached;
   const mask = visionMask(state, seat);
   const ore = new Array<number>(n);
@@ -498,27 +526,22 @@ function oreView(state: OreRushState, seat: Seat): { ore: readonly number[]; kin
     }
   }
   const view = { radars: state.radars, ore, kinds };
-  if (!perSeat) {
-    perSeat = new Map();
-    oreViews.set(state.ore, perSeat);
-  }
-  perSeat.set(seat, view);
+  cache.views[seat] = view;
   return view;
 }
 
 function holesView(state: OreRushState, seat: Seat): readonly number[] {
-  let perSeat = holeViews.get(state.dug);
-  const cached = perSeat?.get(seat);
+  const cache = cacheOf<DugCache>(state.dug, () => ({ holes: [] }));
+  const cached = cache.holes[seat];
   if (cached) return cached;
   const n = state.dug.length;
   const bit = 1 << seat;
   let holes: number[];
-  const delta = dugDeltas.get(state.dug);
-  const base = delta && holeViews.get(delta.from)?.get(seat);
-  if (delta && base) {
+  const base = cache.base?.[seat];
+  if (base && cache.cells) {
     // The previous round's view plus the cells dug since: a copy instead of a pass over every cell.
     holes = base.slice();
-    for (const i of delta.cells) {
+    for (const i of cache.cells) {
       const d = state.dug[i]!;
       holes[i] = d === 0 ? 0 : d & bit ? 2 : 1;
     }
@@ -529,11 +552,7 @@ function holesView(state: OreRushState, seat: Seat): readonly number[] {
       holes[i] = d === 0 ? 0 : d & bit ? 2 : 1;
     }
   }
-  if (!perSeat) {
-    perSeat = new Map();
-    holeViews.set(state.dug, perSeat);
-  }
-  perSeat.set(seat, holes);
+  cache.holes[seat] = holes;
   return holes;
 }
 
