@@ -137,7 +137,7 @@ Examples:
   botswarm loadtest --protocol galax --target 127.0.0.1:42529 --stages 10s:100,20s:100,5s:0 --think 100ms \\
       --threshold 'p99(move_rtt) < 50ms' --threshold 'error_rate < 0.01' --out results/
   botswarm loadtest --protocol galax --embedded --rate 5/s --duration 30s --max-bots 200
-  botswarm loadtest simulations/loadtest-galax.json`,
+  botswarm loadtest galax-load.json      (a JSON file of the same settings; see docs/loadtest.md)`,
     )
     .action(async (file: string | undefined, opts) => {
       if (opts.list) {
