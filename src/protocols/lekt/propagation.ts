@@ -94,7 +94,8 @@ export class PropagationTracker {
 
   /** `observer` was told `kind` about `ip`; returns the completion if it was the last one missing. */
   seen(observer: number, wire: 'added' | 'removed', ip: number, at = performance.now()): Completion | null {
-    if (this.#stopped) return null;
+    // Called for every update entry of every peer: cheap when nothing is being measured.
+    if (this.#stopped || this.#pending.size === 0) return null;
     const key = keyOf(wire, ip);
     const p = this.#pending.get(key);
     if (!p?.expected.delete(observer)) return null;
