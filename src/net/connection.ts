@@ -36,6 +36,8 @@ export class Connection {
   bytesOut = 0;
   framesIn = 0;
   framesOut = 0;
+  /** performance.now() of the last received bytes (or of the connection's start). */
+  lastReceivedAt = performance.now();
   #closed = false;
   #handlers: ConnectionHandlers;
   #maxBuffered: number;
@@ -64,6 +66,7 @@ export class Connection {
     };
     socket.on('data', (chunk: Buffer) => {
       this.bytesIn += chunk.length;
+      this.lastReceivedAt = performance.now();
       try {
         this.framer.push(chunk, this.#sink);
       } catch (error) {
@@ -79,9 +82,26 @@ export class Connection {
       this.#drainWaiters = [];
       for (const w of waiters) w();
     });
-    if (options.idleTimeoutMs && options.idleTimeoutMs > 0) {
-      socket.setTimeout(options.idleTimeoutMs, () => this.destroy('idle'));
-    }
+    if (options.idleTimeoutMs && options.idleTimeoutMs > 0) this.#armIdle(options.idleTimeoutMs);
+  }
+
+  /**
+   * Idle means nothing *received*: the socket's own timeout also counts our writes as activity, so a server
+   * that pings would never drop a silent client. One timer per connection, re-armed at most once per period.
+   */
+  #armIdle(idleMs: number): void {
+    const check = () => {
+      if (this.#closed) return;
+      const silentFor = performance.now() - this.lastReceivedAt;
+      if (silentFor >= idleMs) {
+        this.destroy('idle');
+        return;
+      }
+      const timer = setTimeout(check, idleMs - silentFor);
+      timer.unref();
+    };
+    const timer = setTimeout(check, idleMs);
+    timer.unref();
   }
 
   get closed(): boolean {

@@ -99,6 +99,38 @@ describe('TcpServer and Connection', () => {
     expect(closes).toEqual(['idle']);
   });
 
+  it('drops a silent peer even while the server keeps writing to it (pings do not count as activity)', async () => {
+    const closes: CloseReason[] = [];
+    const server = new TcpServer({
+      port: 0,
+      connection: { framer: () => lineFramer({ maxLine: 32 }), idleTimeoutMs: 300 },
+      accept: (conn) => {
+        const ping = setInterval(() => conn.send('PING'), 50);
+        return { onFrame: () => {}, onClose: (r) => (clearInterval(ping), closes.push(r)) };
+      },
+    });
+    servers.push(server);
+    const { port } = await server.listen();
+    const c = lineClient(port);
+    await c.ready;
+    await c.until(() => c.closed() !== undefined, 5000);
+    expect(closes).toEqual(['idle']);
+    expect(c.lines.filter((l) => l === 'PING').length).toBeGreaterThan(1);
+  });
+
+  it('keeps a peer that keeps talking past the idle timeout', async () => {
+    const { port, closes } = await echoServer({ idleTimeoutMs: 300 });
+    const c = lineClient(port);
+    const conn = await c.ready;
+    for (let i = 0; i < 8; i++) {
+      conn.send(`n${i}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(c.closed()).toBeUndefined();
+    expect(closes).toEqual([]);
+    conn.close();
+  });
+
   it('closes a peer that does not read once too much output is queued', async () => {
     let serverConn: Connection | undefined;
     const closes: CloseReason[] = [];
