@@ -7,6 +7,7 @@ import type { AnyEngine } from '../core/engine.ts';
 const loaders: Record<string, () => Promise<AnyEngine>> = {
   galax: async () => (await import('./galax/index.ts')).galaxEngine,
   orerush: async () => (await import('./orerush/index.ts')).orerushEngine,
+  carcassonne: async () => (await import('./carcassonne/index.ts')).carcassonneEngine,
 };
 
 export const gameIds = (): string[] => Object.keys(loaders);

@@ -1,0 +1,19 @@
+import type { BotDefinition } from '../src/core/strategy.ts';
+import type { CarcassonneAction, CarcassonneObservation } from '../src/games/carcassonne/index.ts';
+import { createGreedyStrategy, createRandomStrategy } from '../strategies/carcassonne/index.ts';
+
+export const carcassonneBots: BotDefinition<CarcassonneObservation, CarcassonneAction>[] = [
+  {
+    name: 'carcassonne-random',
+    game: 'carcassonne',
+    description: 'a random legal placement, then a follower on a random free segment or none (baseline)',
+    create: createRandomStrategy,
+  },
+  {
+    name: 'carcassonne-greedy',
+    game: 'carcassonne',
+    description: 'best value after one move: score + pending end score + a bonus for followers kept in hand',
+    params: { reserve: 1.5, reserveCap: 3 },
+    create: createGreedyStrategy,
+  },
+];

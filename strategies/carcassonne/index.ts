@@ -1,0 +1,2 @@
+export { createGreedyStrategy } from './greedy.ts';
+export { createRandomStrategy } from './random.ts';
