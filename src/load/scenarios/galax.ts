@@ -135,7 +135,8 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
     );
   } catch (error) {
     // A TCP connect that worked counts as one even when the handshake then failed.
-    if (connectedAt !== undefined) metrics.latency('connect', (connectedAt - due) * 1000, (connectedAt - started) * 1000);
+    if (connectedAt !== undefined)
+      metrics.latency('connect', (connectedAt - due) * 1000, (connectedAt - started) * 1000);
     if (!signal.aborted) metrics.error(connectedAt === undefined ? 'connect_failed' : errorKind(error));
     return;
   }
@@ -169,6 +170,9 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
   };
 
   const playOneGame = async (gameNo: number): Promise<void> => {
+    // The GPLR list comes in the same read as JNOK, before the JOIN's continuation runs: keep it for the router.
+    const early: ServerMessage[] = [];
+    route = (m) => early.push(m);
     // Seat claim and JOIN.
     let joined: { gameId: number; group: ReturnType<Matchmaker['claim']>['group'] } | undefined;
     for (let attempt = 0; attempt < 3 && !joined; attempt++) {
@@ -306,6 +310,7 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
         endGame(adapter.winner ?? 0);
       }
     };
+    for (const m of early.splice(0)) route(m);
     try {
       await untilClosed(over);
       if (!group.counted) {
