@@ -122,14 +122,23 @@ export function loadResults(dir: string, totalGames: number): LoadedResults {
   return { records, duplicates, truncatedTornLine };
 }
 
-/** Append-only writer: one `write` per line, so a game is on disk (in the page cache) as soon as it returns. */
+/**
+ * Append-only writer. The games of one finished batch go out in one `write` of whole lines, so they are on
+ * disk (in the page cache, safe from a killed process) as soon as it returns; a kill can tear only the last
+ * line, which `loadResults` cuts off.
+ */
 export class ResultsWriter {
   readonly #fd: number;
   constructor(readonly path: string) {
     this.#fd = openSync(path, 'a');
   }
-  append(record: GameRecord): void {
-    writeSync(this.#fd, `${JSON.stringify(record)}\n`);
+  append(records: readonly GameRecord[]): void {
+    if (records.length === 0) return;
+    let text = '';
+    for (const record of records) text += `${JSON.stringify(record)}\n`;
+    const bytes = Buffer.from(text, 'utf8');
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.#fd, bytes, written, bytes.length - written);
   }
   close(): void {
     try {

@@ -185,12 +185,10 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
       const task: BatchTask = { ...base, replayDir: games.some((g) => g.replay) ? replayDir : null, games };
       const running = (pool ? pool.run(task) : playBatch(task)).then(
         (done) => {
-          for (const record of done) {
-            if (records.has(record.index)) continue;
-            writer.append(record);
-            records.set(record.index, record);
-            playedNow++;
-          }
+          const fresh = done.filter((record) => !records.has(record.index));
+          writer.append(fresh);
+          for (const record of fresh) records.set(record.index, record);
+          playedNow += fresh.length;
           report();
         },
         (error: unknown) => {
