@@ -19,8 +19,10 @@ import { createRandomStrategy } from './random.ts';
  * Ore Rush for the generic search. A round is one command per robot (five robots, each with dozens of
  * moves), so the search chooses among a few whole-round candidates (see docs/mcts.md):
  * - the miner heuristic's choice under three radar settings (reserve 2, 0 and 5 known ore per robot);
- * - for each robot, the heuristic's round with that one robot changed: it waits, or heads home, or (at the
- *   headquarters with empty hands and the trap ready) requests a trap;
+ * - for each robot at the headquarters with empty hands while the trap is ready, the heuristic's round with
+ *   that robot requesting a trap instead (the miner never lays traps).
+ * Variants where one robot waits or heads home were tried and dropped: they cost time and, with ore redrawn
+ * outside radar vision at every iteration, mostly added noise.
  * Opponents are modelled by the heuristic's choice alone.
  */
 
@@ -65,8 +67,6 @@ const commandKey = (c: Command): string => {
 
 export const actionKey = (action: OreRushAction): string => action.map(commandKey).join(' ');
 
-const WAIT: Command = Object.freeze({ type: 'WAIT' });
-
 /** The candidate rounds of `seat` (all valid, stable order, no duplicates, no randomness). */
 export function orerushCandidates(state: OreRushState, seat: Seat, config: OreRushConfig): OreRushAction[] {
   const out: OreRushAction[] = [];
@@ -85,8 +85,6 @@ export function orerushCandidates(state: OreRushState, seat: Seat, config: OreRu
     const robot = state.robots[seat * config.robots + id]!;
     if (!robot.alive) continue;
     const variant = (command: Command) => add(base.map((c, i) => (i === id ? command : c)));
-    variant(WAIT);
-    if (robot.x > 0) variant({ type: 'MOVE', x: 0, y: robot.y });
     if (robot.x === 0 && robot.item === null && trapReady) variant({ type: 'REQUEST', item: 'trap' });
   }
   return out;

@@ -38,12 +38,19 @@ describe('orerush-mcts', () => {
 
   it('offers valid, distinct candidate rounds, the heuristic round first', () => {
     const list = orerushCandidates(state, 0, config);
-    expect(list.length).toBeGreaterThan(3);
+    expect(list.length).toBeGreaterThanOrEqual(1);
     for (const action of list) expect(orerushEngine.validate(state, 0, action)).toBeNull();
     const keys = list.map(actionKey);
     expect(new Set(keys).size).toBe(keys.length);
     const heuristic = createHeuristicStrategy({ params: {} }).decide(orerushEngine.observe(state, 0), ctx(0, 'h'));
     expect(keys[0]).toBe(actionKey(heuristic as never));
+    // A robot at the headquarters with empty hands and the trap ready: a candidate has it request a trap.
+    const atHome = state.robots.findIndex((r) => r.owner === 0 && r.alive && r.x === 0 && r.item === null);
+    if (atHome >= 0 && state.cooldowns[0]!.trap === 0) expect(keys.some((k) => k.includes('T'))).toBe(true);
+    const start = orerushEngine.setup(config, 2, createRng('orerush-mcts/map'));
+    const first = orerushCandidates(start, 0, config).map(actionKey);
+    // At the start every robot stands at the headquarters empty-handed: one trap variant per robot.
+    expect(first.filter((k) => k.includes('T')).length).toBe(config.robots);
   });
 
   it('determinisation never leaks hidden information (ore out of radar vision, enemy traps)', () => {
