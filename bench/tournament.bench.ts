@@ -170,6 +170,14 @@ export const run: Bench = async () => {
     },
     {
       group: 'Tournament',
+      name: 'runner overhead per game in CPU time, 1 worker vs runMatch loop',
+      value: (best.direct.rate / best.direct.cores / (best.w1.rate / best.w1.cores) - 1) * 100,
+      unit: '%',
+      target: '< 10',
+      note: 'CPU-seconds per game of the whole process (worker + parent): less sensitive to a loaded machine',
+    },
+    {
+      group: 'Tournament',
       name: 'runner overhead per game, workers 0 vs runMatch loop',
       value: (best.direct.rate / best.w0.rate - 1) * 100,
       unit: '%',
