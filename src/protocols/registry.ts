@@ -32,6 +32,7 @@ const loaders: Record<string, () => Promise<ServerProtocol>> = {
   orerush: async () => (await import('./orerush/index.ts')).orerushServerProtocol,
   chat: async () => (await import('./chat/index.ts')).chatServerProtocol,
   lekt: async () => (await import('./lekt/index.ts')).lektServerProtocol,
+  se1: async () => (await import('./se1/index.ts')).se1ServerProtocol,
 };
 
 export const protocolIds = (): string[] => Object.keys(loaders);

@@ -15,6 +15,7 @@ export function registerServe(program: Command): void {
     )
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--set <key=value...>', 'protocol setting, repeatable (e.g. --set moveTimeoutMs=2000)')
+    .option('--game <id>', 'game to host, for servers of several games (se1: carcassonne; same as --set game=)')
     .option('--db <path>', 'database file of servers that persist state (chat: default chat.db; same as --set db=)')
     .option('--log-level <level>', 'pino level: trace, debug, info, warn, error, silent', 'info')
     .option('--json', 'print the listening address as JSON')
@@ -32,6 +33,7 @@ export function registerServe(program: Command): void {
         settings[pair.slice(0, eq)] = pair.slice(eq + 1);
       }
       if (opts.db !== undefined) settings.db = String(opts.db);
+      if (opts.game !== undefined) settings.game = String(opts.game);
       const log = createLogger({ level: opts.logLevel, name: `${protocol.id}-server` });
       let server;
       try {

@@ -306,7 +306,8 @@ interface Mutable {
 function mutable(s: CarcassonneState): Mutable {
   const board = boardOf(s);
   return {
-    deck: s.deck.slice(),
+    // Only a draw changes the deck, and a draw copies it itself.
+    deck: s.deck as number[],
     deckLeft: s.deckLeft,
     tiles: s.tiles.slice(),
     parent: s.parent.slice(),

@@ -1,0 +1,372 @@
+/**
+ * Carcassonne on the SE1 server: the engine behind the JSON event model (docs/protocols/se1.md). No rule is
+ * written here: legality, scoring and the end come from src/games/carcassonne; this file only turns commands
+ * into engine steps and engine steps into `Class@hex` property events.
+ */
+import { matchStreams } from '../../core/match.ts';
+import type { Rng } from '../../core/rng.ts';
+import {
+  apply,
+  type CarcassonneAction,
+  type CarcassonneEvent,
+  type CarcassonneState,
+  carcassonneEngine,
+  DX,
+  DY,
+  defaultAction,
+  defaultConfig,
+  meepleOptions,
+  placementError,
+  SIDE_NAMES,
+  sampleChance,
+  TILE_KINDS,
+} from '../../games/carcassonne/index.ts';
+import { prop, type Se1Command } from './json.ts';
+import type { GameRoom, MapInfo, RoomContext, RoomMember, RoomOptions, RoomStatus, Se1Game } from './room.ts';
+
+export const ROTATIONS = ['R0', 'R90', 'R180', 'R270'] as const;
+
+/** The prompt types a player is sent, in the order of a turn. */
+export const PROMPTS = ['startGame', 'drawCard', 'placeCard', 'placeMeeple', 'endTurn', 'gameOver'] as const;
+
+export const CARCASSONNE_ACTIONS = ['START_GAME', 'DRAW_CARD', 'PLACE_CARD', 'PLACE_MEEPLE', 'END_TURN'] as const;
+
+const STANDARD_MAP: MapInfo = {
+  name: 'standard',
+  version: '1',
+  creator: 'botswarm',
+  content: JSON.stringify({
+    start: 'D',
+    tiles: Object.fromEntries(TILE_KINDS.map((k) => [k.id, k.count])),
+  }),
+};
+
+interface Seat {
+  readonly member: RoomMember;
+  readonly id: string;
+  readonly meeples: string[];
+  /** Meeples in the supply, in the order they came back. */
+  readonly supply: string[];
+  present: boolean;
+}
+
+class CarcassonneRoom implements GameRoom {
+  readonly id: string;
+  status: RoomStatus = 'JOINING';
+  readonly #ctx: RoomContext;
+  readonly #options: RoomOptions;
+  readonly #seats: Seat[] = [];
+  readonly #visitors = new Set<RoomMember>();
+  #state: CarcassonneState | undefined;
+  #dice: Rng | undefined;
+  /** Field ids by tile index, and tile index by field id. */
+  readonly #fields: string[] = [];
+  readonly #fieldIndex = new Map<string, number>();
+  /** The meeple id standing on each segment id. */
+  readonly #onSegment = new Map<number, string>();
+  #card: string | undefined;
+  #pending: { action: CarcassonneAction; field: string; meepleId?: string } | undefined;
+
+  constructor(ctx: RoomContext, options: RoomOptions) {
+    this.#ctx = ctx;
+    this.#options = options;
+    this.id = ctx.newId('Game');
+    ctx.broadcast(this.id, 'name', options.name);
+    ctx.broadcast(this.id, 'map', options.map);
+    ctx.broadcast(this.id, 'maxPlayers', String(options.maxPlayers));
+    ctx.broadcast(this.id, 'testgame', String(options.testgame));
+    ctx.broadcast(this.id, 'status', 'JOINING');
+  }
+
+  get players() {
+    return this.#seats.length;
+  }
+
+  canJoin(member: RoomMember): string | null {
+    if (member.visitor) return null;
+    if (this.status !== 'JOINING') return `game ${this.#options.name} has already started`;
+    if (this.#seats.length >= this.#options.maxPlayers) return `game ${this.#options.name} is full`;
+    return null;
+  }
+
+  join(member: RoomMember): void {
+    const ctx = this.#ctx;
+    if (member.visitor) {
+      this.#visitors.add(member);
+      ctx.broadcast(this.id, 'visitors', member.user.id);
+      return;
+    }
+    const seat: Seat = { member, id: ctx.newId('Player'), meeples: [], supply: [], present: true };
+    this.#seats.push(seat);
+    ctx.broadcast(seat.id, 'user', member.user.id);
+    ctx.broadcast(seat.id, 'nickname', member.user.nick);
+    ctx.broadcast(seat.id, 'color', member.user.color);
+    ctx.broadcast(this.id, 'players', seat.id);
+    if (this.#seats.length >= carcassonneEngine.minPlayers) ctx.ok(this.#seats[0]!.member, 'startGame');
+  }
+
+  leave(member: RoomMember): void {
+    if (member.visitor) {
+      if (this.#visitors.delete(member)) this.#ctx.broadcast(this.id, 'visitors', undefined, member.user.id);
+      return;
+    }
+    const i = this.#seats.findIndex((s) => s.member === member);
+    if (i < 0) return;
+    const seat = this.#seats[i]!;
+    if (this.status === 'JOINING') {
+      this.#seats.splice(i, 1);
+      this.#ctx.broadcast(this.id, 'players', undefined, seat.id);
+      return;
+    }
+    seat.present = false;
+    this.#ctx.broadcast(seat.id, 'left', 'true');
+    if (this.status === 'RUNNING') this.#autoplay();
+  }
+
+  command(member: RoomMember, command: Se1Command): void {
+    const action = command.action;
+    const fail = (message: string) => this.#ctx.error(member, action, message);
+    if (!(CARCASSONNE_ACTIONS as readonly string[]).includes(action))
+      return fail(
+        `unknown action (known: ${[...CARCASSONNE_ACTIONS, 'CHANGE_USER_COLOR', 'MESSAGE', 'LEAVE_GAME', 'NOOP'].join(', ')})`,
+      );
+    if (member.visitor) return fail('visitors cannot play');
+    const seatIndex = this.#seats.findIndex((s) => s.member === member);
+    if (seatIndex < 0) return fail('you are not a player of this game');
+    if (action === 'START_GAME') return this.#start(member);
+    if (this.status !== 'RUNNING' || !this.#state) return fail(`the game is ${this.status.toLowerCase()}`);
+    if (this.#state.current !== seatIndex) return fail('it is not your turn');
+    switch (action) {
+      case 'DRAW_CARD':
+        return this.#draw(member);
+      case 'PLACE_CARD':
+        return this.#placeCard(member, command);
+      case 'PLACE_MEEPLE':
+        return this.#placeMeeple(member, command);
+      case 'END_TURN':
+        return this.#endTurn(member);
+    }
+  }
+
+  #start(member: RoomMember): void {
+    const ctx = this.#ctx;
+    if (this.status !== 'JOINING') return ctx.error(member, 'START_GAME', 'the game has already started');
+    if (this.#seats.length < carcassonneEngine.minPlayers)
+      return ctx.error(member, 'START_GAME', `at least ${carcassonneEngine.minPlayers} players are needed`);
+    const streams = matchStreams(this.#options.seed);
+    this.#dice = streams.dice;
+    this.#state = carcassonneEngine.setup(defaultConfig(), this.#seats.length, streams.map);
+    this.status = 'RUNNING';
+    ctx.broadcast(this.id, 'status', 'RUNNING', 'JOINING');
+    for (const [i, seat] of this.#seats.entries()) {
+      ctx.broadcast(seat.id, 'seat', String(i));
+      ctx.broadcast(seat.id, 'score', '0');
+      for (let k = 0; k < this.#state.followers[i]!; k++) {
+        const m = ctx.newId('Meeple');
+        seat.meeples.push(m);
+        seat.supply.push(m);
+        ctx.broadcast(m, 'owner', seat.id);
+        ctx.broadcast(seat.id, 'meeples', m);
+      }
+    }
+    const start = this.#state.tiles[0]!;
+    const card = ctx.newId('Card');
+    ctx.broadcast(card, 'type', TILE_KINDS[start.kind]!.id);
+    this.#putField(card, start.x, start.y, start.rot);
+    ctx.broadcast(this.id, 'cardsLeft', String(this.#state.deckLeft));
+    ctx.broadcast(this.id, 'currentPlayer', this.#seats[0]!.id);
+    ctx.ok(member, 'START_GAME');
+    this.#prompt();
+  }
+
+  #putField(card: string, x: number, y: number, rot: number): string {
+    const field = this.#ctx.newId('Field');
+    this.#fieldIndex.set(field, this.#fields.length);
+    this.#fields.push(field);
+    this.#ctx.broadcast(field, 'card', card);
+    this.#ctx.broadcast(field, 'x', String(x));
+    this.#ctx.broadcast(field, 'y', String(y));
+    this.#ctx.broadcast(field, 'rotation', ROTATIONS[rot]!);
+    this.#ctx.broadcast(this.id, 'board', field);
+    return field;
+  }
+
+  /** Tells the current player what to do next. */
+  #prompt(): void {
+    const state = this.#state!;
+    if (state.over) return;
+    const seat = this.#seats[state.current]!;
+    if (!seat.present) return this.#autoplay();
+    const type =
+      state.drawn < 0 ? 'drawCard' : !this.#pending ? 'placeCard' : this.#pending.meepleId ? 'endTurn' : 'placeMeeple';
+    this.#ctx.ok(seat.member, type);
+  }
+
+  #draw(member: RoomMember): void {
+    const ctx = this.#ctx;
+    if (this.#state!.drawn >= 0) return ctx.error(member, 'DRAW_CARD', 'you have already drawn a card this turn');
+    this.#drawUntilPlaceable();
+    ctx.ok(member, 'DRAW_CARD');
+    this.#prompt();
+  }
+
+  /** Draws; a card that fits nowhere is discarded and the player draws again (or the game ends). */
+  #drawUntilPlaceable(): void {
+    const ctx = this.#ctx;
+    while (!this.#state!.over && this.#state!.drawn < 0) {
+      const before = this.#state!;
+      const kind = sampleChance(before, this.#dice!);
+      this.#state = apply(before, { kind: 'chance', outcome: kind }, []);
+      const card = ctx.newId('Card');
+      ctx.broadcast(card, 'type', TILE_KINDS[kind]!.id);
+      ctx.broadcast(this.id, 'cardsLeft', String(this.#state.deckLeft), String(before.deckLeft));
+      if (this.#state.drawn >= 0) {
+        this.#card = card;
+        ctx.broadcast(this.id, 'drawnCard', card);
+      } else {
+        ctx.broadcast(card, 'discarded', 'true');
+      }
+      if (this.#state.over) {
+        this.#report(before, this.#state);
+        this.#finish(this.#state);
+      }
+    }
+  }
+
+  #placeCard(member: RoomMember, command: Se1Command): void {
+    const ctx = this.#ctx;
+    const fail = (m: string) => ctx.error(member, 'PLACE_CARD', m);
+    const state = this.#state!;
+    if (state.drawn < 0) return fail('draw a card first');
+    if (this.#pending) return fail('the card is already placed; PLACE_MEEPLE or END_TURN');
+    const neighbor = prop(command, 'neighbor');
+    const orientation = prop(command, 'orientation');
+    const rotation = prop(command, 'rotation') ?? 'R0';
+    if (!neighbor || !orientation) return fail('needs neighbor (Field@..) and orientation (NORTH, EAST, SOUTH, WEST)');
+    const index = this.#fieldIndex.get(neighbor);
+    if (index === undefined) return fail(`${neighbor} is not a field of this game`);
+    const side = (SIDE_NAMES as readonly string[]).indexOf(orientation);
+    if (side < 0) return fail(`orientation must be NORTH, EAST, SOUTH or WEST, got ${orientation}`);
+    const rot = (ROTATIONS as readonly string[]).indexOf(rotation);
+    if (rot < 0) return fail(`rotation must be R0, R90, R180 or R270, got ${rotation}`);
+    const n = state.tiles[index]!;
+    const x = n.x + DX[side]!;
+    const y = n.y + DY[side]!;
+    const reason = placementError(state, x, y, rot);
+    if (reason) return fail(reason);
+    const field = this.#putField(this.#card!, x, y, rot);
+    ctx.broadcast(this.id, 'drawnCard', undefined, this.#card);
+    this.#pending = { action: { x, y, rot, meeple: null }, field };
+    ctx.ok(member, 'PLACE_CARD');
+    this.#prompt();
+  }
+
+  #placeMeeple(member: RoomMember, command: Se1Command): void {
+    const ctx = this.#ctx;
+    const fail = (m: string) => ctx.error(member, 'PLACE_MEEPLE', m);
+    const pending = this.#pending;
+    if (!pending) return fail('place the card first');
+    if (pending.meepleId) return fail('you have already placed a meeple this turn');
+    const seat = this.#seats[this.#state!.current]!;
+    const meeple = prop(command, 'meeple') ?? prop(command, 'id');
+    const position = prop(command, 'position');
+    if (!meeple || position === undefined) return fail('needs meeple (Meeple@..) and position (a segment number)');
+    if (!seat.meeples.includes(meeple)) return fail(`${meeple} is not one of your meeples`);
+    if (!seat.supply.includes(meeple)) return fail(`${meeple} is already on the board`);
+    const segment = /^\d+$/.test(position) ? Number(position) : Number.NaN;
+    const { x, y, rot } = pending.action;
+    if (!meepleOptions(this.#state!, x, y, rot).includes(segment))
+      return fail(`position ${position} cannot take a meeple (no such segment, or its feature is occupied)`);
+    seat.supply.splice(seat.supply.indexOf(meeple), 1);
+    this.#pending = { ...pending, action: { ...pending.action, meeple: segment }, meepleId: meeple };
+    ctx.broadcast(seat.id, 'meeples', undefined, meeple);
+    ctx.broadcast(meeple, 'field', pending.field);
+    ctx.broadcast(meeple, 'position', String(segment));
+    ctx.ok(member, 'PLACE_MEEPLE');
+    this.#prompt();
+  }
+
+  #endTurn(member: RoomMember): void {
+    if (!this.#pending) return this.#ctx.error(member, 'END_TURN', 'place the drawn card first');
+    this.#commitTurn();
+    this.#ctx.ok(member, 'END_TURN');
+    if (this.status === 'RUNNING') this.#prompt();
+  }
+
+  /** Applies the pending turn to the engine and reports what changed. */
+  #commitTurn(): void {
+    const ctx = this.#ctx;
+    const before = this.#state!;
+    const pending = this.#pending!;
+    this.#pending = undefined;
+    this.#card = undefined;
+    const events: CarcassonneEvent[] = [];
+    const after = apply(before, { kind: 'players', actions: new Map([[before.current, pending.action]]) }, events);
+    this.#state = after;
+    if (pending.meepleId) this.#onSegment.set(after.tiles.at(-1)!.seg0 + pending.action.meeple!, pending.meepleId);
+    this.#report(before, after);
+    if (after.over) this.#finish(after);
+    else ctx.broadcast(this.id, 'currentPlayer', this.#seats[after.current]!.id, this.#seats[before.current]!.id);
+  }
+
+  /** Followers that went home and score changes, as property events. */
+  #report(before: CarcassonneState, after: CarcassonneState): void {
+    const ctx = this.#ctx;
+    for (const [segment, meeple] of [...this.#onSegment]) {
+      if (after.owner[segment]! >= 0) continue;
+      const seat = this.#ownerOf(meeple);
+      this.#onSegment.delete(segment);
+      const t = after.tiles[after.segTile[segment]!]!;
+      ctx.broadcast(meeple, 'field', undefined, this.#fields[after.segTile[segment]!]);
+      ctx.broadcast(meeple, 'position', undefined, String(segment - t.seg0));
+      seat.supply.push(meeple);
+      ctx.broadcast(seat.id, 'meeples', meeple);
+    }
+    for (const [i, seat] of this.#seats.entries()) {
+      if (after.scores[i] !== before.scores[i])
+        ctx.broadcast(seat.id, 'score', String(after.scores[i]), String(before.scores[i]));
+    }
+  }
+
+  #ownerOf(meeple: string): Seat {
+    return this.#seats.find((s) => s.meeples.includes(meeple))!;
+  }
+
+  #finish(final: CarcassonneState): void {
+    const ctx = this.#ctx;
+    if (this.status === 'FINISHED') return;
+    this.status = 'FINISHED';
+    const result = carcassonneEngine.result(final)!;
+    ctx.broadcast(this.id, 'status', 'FINISHED', 'RUNNING');
+    if (result.winner !== null) ctx.broadcast(this.id, 'winner', this.#seats[result.winner]!.id);
+    for (const seat of this.#seats)
+      if (seat.present) ctx.ok(seat.member, 'gameOver', `scores ${result.scores.join(':')}`);
+  }
+
+  /** Plays the turns of players who left: draw, the engine's default placement, no follower. */
+  #autoplay(): void {
+    let guard = 0;
+    while (this.status === 'RUNNING' && !this.#seats[this.#state!.current]!.present && guard++ < 1000) {
+      if (this.#state!.drawn < 0) this.#drawUntilPlaceable();
+      if (this.status !== 'RUNNING') return;
+      if (!this.#pending) {
+        const a = defaultAction(this.#state!, this.#state!.current);
+        const field = this.#putField(this.#card!, a.x, a.y, a.rot);
+        this.#ctx.broadcast(this.id, 'drawnCard', undefined, this.#card);
+        this.#pending = { action: a, field };
+      }
+      this.#commitTurn();
+    }
+    if (this.status === 'RUNNING') this.#prompt();
+  }
+}
+
+export const carcassonneSe1: Se1Game = {
+  id: 'carcassonne',
+  title: 'Carcassonne',
+  minPlayers: carcassonneEngine.minPlayers,
+  maxPlayers: carcassonneEngine.maxPlayers,
+  maps: [STANDARD_MAP],
+  actions: CARCASSONNE_ACTIONS,
+  createRoom: (ctx, options) => new CarcassonneRoom(ctx, options),
+};

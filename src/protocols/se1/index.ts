@@ -1,0 +1,35 @@
+/** SE1 (seed 003): the plain-text lobby, the JSON event layer, the reference server and the clients. */
+import type { ServerProtocol } from '../registry.ts';
+import { loadSe1Game } from './games.ts';
+import { DEFAULT_PORT, parseSe1Settings, startSe1Server } from './server.ts';
+
+export { CARCASSONNE_ACTIONS, carcassonneSe1, PROMPTS, ROTATIONS } from './carcassonne.ts';
+export { loadSe1Game, se1GameIds } from './games.ts';
+export * from './json.ts';
+export type * from './room.ts';
+export {
+  COMMAND_HELP,
+  DEFAULT_PORT,
+  DEFAULT_SETTINGS,
+  HELP_LINES,
+  MAX_LINE,
+  parseSe1Settings,
+  type Se1RunningServer,
+  type Se1ServerSettings,
+  type StartSe1Options,
+  startSe1Server,
+} from './server.ts';
+export { UserStore } from './store.ts';
+
+export const se1ServerProtocol: ServerProtocol = {
+  id: 'se1',
+  description: 'SE1 game server (seed 003): text lobby, then JSON events; hosts Carcassonne',
+  defaultPort: DEFAULT_PORT,
+  settingsHelp:
+    'game=carcassonne timeoutMs=3600000 users=:memory: (SQLite file of accounts) addUsers=nick:password[:email[:team]],... seed=<n> maxGames=1000 maxConnections=2000',
+  async start(options) {
+    const settings = parseSe1Settings(options.settings);
+    const game = await loadSe1Game(settings.game);
+    return startSe1Server({ host: options.host, port: options.port, game, settings, log: options.log });
+  },
+};

@@ -1,0 +1,81 @@
+import type { Logger } from '../../core/log.ts';
+import type { Se1Command } from './json.ts';
+
+/** A logged-in user as the lobby knows them. */
+export interface Se1User {
+  /** `User@<hex>`. */
+  readonly id: string;
+  readonly nick: string;
+  readonly email: string;
+  readonly role: string;
+  readonly team: { readonly name: string; readonly id: string };
+  readonly temporary: boolean;
+  color: string;
+}
+
+/** Someone in a game: a player or a visitor (who only watches and chats). */
+export interface RoomMember {
+  readonly user: Se1User;
+  readonly visitor: boolean;
+}
+
+/** What a game room may do to the world: events to everyone (recorded for late joiners) or to one member. */
+export interface RoomContext {
+  readonly log: Logger;
+  /** A fresh object id `Class@hex`, unique on this server. */
+  newId(cls: string): string;
+  /** A model change: sent to every member and kept in the game's history (replayed on JOIN GAME). */
+  broadcast(src: string, prop: string, nv?: string, ov?: string): void;
+  /** `OK - <type>[ - message]` to one member: a prompt (camelCase type) or a confirmation (the action name). */
+  ok(member: RoomMember, type: string, message?: string): void;
+  /** `ERROR: <type> - <message>` to one member. */
+  error(member: RoomMember, type: string, message: string): void;
+}
+
+export interface RoomOptions {
+  readonly name: string;
+  readonly maxPlayers: number;
+  readonly testgame: boolean;
+  readonly map: string;
+  /** Seeds the room's tile draws; the same seed gives the same game as `botswarm play --seed`. */
+  readonly seed: string | number;
+}
+
+export type RoomStatus = 'JOINING' | 'RUNNING' | 'FINISHED';
+
+/** One game on the server, game-specific; the lobby handles everything else (accounts, chat, LEAVE_GAME). */
+export interface GameRoom {
+  /** `Game@<hex>`. */
+  readonly id: string;
+  readonly status: RoomStatus;
+  readonly players: number;
+  /** Null when `member` may join now, else why not. */
+  canJoin(member: RoomMember): string | null;
+  /** Adds the member (it already has the history) and announces it. */
+  join(member: RoomMember): void;
+  /** The member left (LEAVE_GAME or lost connection); a player's turns are then played by the server. */
+  leave(member: RoomMember): void;
+  /** A game command (anything but NOOP, MESSAGE, LEAVE_GAME and CHANGE_USER_COLOR). */
+  command(member: RoomMember, command: Se1Command): void;
+}
+
+export interface MapInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly creator: string;
+  /** The map's content for DOWNLOAD MAP (one JSON line). */
+  readonly content: string;
+}
+
+/** A game the SE1 server can host. */
+export interface Se1Game {
+  readonly id: string;
+  /** In the greeting: `SE1 <title>-Server 1.0`. */
+  readonly title: string;
+  readonly minPlayers: number;
+  readonly maxPlayers: number;
+  readonly maps: readonly MapInfo[];
+  /** The game actions this game understands, for error messages and docs. */
+  readonly actions: readonly string[];
+  createRoom(context: RoomContext, options: RoomOptions): GameRoom;
+}

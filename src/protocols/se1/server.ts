@@ -1,0 +1,603 @@
+/**
+ * The SE1 reference server: the plain-text lobby (accounts, games, chat) and, after JOIN GAME, the JSON event
+ * protocol, for any game that implements `Se1Game`. Byte-level description: docs/protocols/se1.md.
+ */
+import type { Logger } from '../../core/log.ts';
+import { silentLogger } from '../../core/log.ts';
+import { createRng, deriveSeed, type Rng } from '../../core/rng.ts';
+import type { Connection } from '../../net/connection.ts';
+import { lineFramer } from '../../net/framing.ts';
+import { TcpServer } from '../../net/server.ts';
+import { CommandError, decodeCommand, encodeEvent, prop } from './json.ts';
+import type { GameRoom, RoomContext, RoomMember, Se1Game, Se1User } from './room.ts';
+import { samePassword, UserStore } from './store.ts';
+
+export const DEFAULT_PORT = 5000;
+export const MAX_LINE = 8192;
+
+export interface Se1ServerSettings {
+  /** Closes a connection after this long without a command (the greeting announces it). */
+  readonly timeoutMs: number;
+  /** SQLite file of registered users, or `:memory:`. */
+  readonly users: string;
+  /** `nick:password[:email[:team]]` accounts to create or update at start. */
+  readonly addUsers: readonly string[];
+  /** Root seed of game seeds and test-player passwords. */
+  readonly seed: string;
+  readonly maxGames: number;
+  readonly maxConnections: number;
+}
+
+export const DEFAULT_SETTINGS: Se1ServerSettings = {
+  timeoutMs: 3_600_000,
+  users: ':memory:',
+  addUsers: [],
+  seed: String(Date.now()),
+  maxGames: 1000,
+  maxConnections: 2000,
+};
+
+export function parseSe1Settings(raw: Record<string, string>): Se1ServerSettings & { game: string } {
+  const known = ['game', 'timeoutMs', 'users', 'addUsers', 'seed', 'maxGames', 'maxConnections', 'db'];
+  for (const k of Object.keys(raw))
+    if (!known.includes(k)) throw new Error(`unknown se1 setting "${k}" (known: ${known.join(', ')})`);
+  const int = (k: string, fallback: number, min: number) => {
+    if (raw[k] === undefined) return fallback;
+    const n = Number(raw[k]);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--set ${k} must be an integer >= ${min}, got "${raw[k]}"`);
+    return n;
+  };
+  return {
+    game: raw.game ?? 'carcassonne',
+    timeoutMs: int('timeoutMs', DEFAULT_SETTINGS.timeoutMs, 100),
+    users: raw.users ?? raw.db ?? DEFAULT_SETTINGS.users,
+    addUsers: raw.addUsers ? raw.addUsers.split(',').filter(Boolean) : [],
+    seed: raw.seed ?? String(Date.now()),
+    maxGames: int('maxGames', DEFAULT_SETTINGS.maxGames, 1),
+    maxConnections: int('maxConnections', DEFAULT_SETTINGS.maxConnections, 1),
+  };
+}
+
+export const HELP_LINES = [
+  'Available commands after greeting: LOGIN, LOGOUT',
+  'User commands: ID, LIST USERS',
+  'Game management: LIST MAPS, CREATE GAME, LIST GAMES, JOIN GAME, UPLOAD MAP, DOWNLOAD MAP',
+  'Team management: LIST TEAMS',
+  'Other commands: CREATE TESTPLAYER, MSG, CHANGELOG, UPLOAD MAP, NOOP, HELP',
+  "send 'HELP <command>' for details",
+  "a successfull command will be acknowledged with an 'OK' line",
+  "an unsuccessfull command will be acknowledged with an 'ERROR' line",
+];
+
+/** `HELP <command>`: description and usage, one entry per command. */
+export const COMMAND_HELP: Record<string, readonly [string, string]> = {
+  LOGIN: ['Logs in with a nick or e-mail address and a password', 'LOGIN (<login>|<email>) <password>'],
+  LOGOUT: ['Logs out and closes the connection', 'LOGOUT'],
+  ID: ['Shows who you are logged in as', 'ID'],
+  'LIST USERS': ['Lists the users online', 'LIST USERS'],
+  'LIST GAMES': ['Lists the games on this server', 'LIST GAMES'],
+  'LIST MAPS': ['Lists the maps games can be created with', 'LIST MAPS'],
+  'LIST TEAMS': ['Lists the teams of the users online', 'LIST TEAMS'],
+  'CREATE GAME': [
+    'Creates a game; test games take temporary users, -seed fixes the draws of a test game',
+    'CREATE GAME <gamename> -maxPlayers <count> (-map <mapname>)? (-testgame)? (-seed <seed>)?',
+  ],
+  'JOIN GAME': [
+    'Joins a game as a player, or as a visitor who watches; the connection then speaks JSON',
+    'JOIN GAME <gamename> (-visitor [true|false])?',
+  ],
+  'UPLOAD MAP': ['Uploads a map (not supported: this server has the fixed maps of LIST MAPS)', 'UPLOAD MAP'],
+  'DOWNLOAD MAP': ['Sends a map as one JSON line', 'DOWNLOAD MAP <mapname>'],
+  'CREATE TESTPLAYER': [
+    'Creates a temporary user e.g. for testing purposes. This user exists at least for 24h hours or until the next server restart',
+    'CREATE TESTPLAYER',
+  ],
+  MSG: [
+    'Sends a message to everyone in the lobby, a user or a team',
+    'MSG (ALL | ( ( USER | TEAM ) <recipient> ) )? <message>',
+  ],
+  CHANGELOG: ['Shows the changes of this server', 'CHANGELOG'],
+  NOOP: ['Does nothing; keeps the connection from timing out', 'NOOP'],
+  HELP: ['Lists the commands, or explains one', 'HELP (<command>)?'],
+};
+
+const CHANGELOG = ['VERSION 1.0: botswarm reference server: lobby, JSON event protocol, Carcassonne'];
+
+interface Session {
+  readonly connection: Connection;
+  user: Se1User | undefined;
+  room: GameRoomEntry | undefined;
+  member: RoomMember | undefined;
+  timer: NodeJS.Timeout | undefined;
+}
+
+interface GameRoomEntry {
+  readonly name: string;
+  readonly map: string;
+  readonly maxPlayers: number;
+  readonly testgame: boolean;
+  readonly room: GameRoom;
+  readonly history: string[];
+  readonly members: Set<Session>;
+}
+
+export interface Se1RunningServer {
+  readonly host: string;
+  readonly port: number;
+  readonly store: UserStore;
+  stats(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+export interface StartSe1Options {
+  host?: string;
+  port: number;
+  game: Se1Game;
+  settings?: Partial<Se1ServerSettings>;
+  log?: Logger;
+}
+
+export async function startSe1Server(options: StartSe1Options): Promise<Se1RunningServer> {
+  const settings: Se1ServerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const log = options.log ?? silentLogger;
+  const game = options.game;
+  const store = new UserStore(settings.users);
+  for (const spec of settings.addUsers) {
+    const [nick, password, email, team] = spec.split(':');
+    if (!nick || !password) throw new Error(`addUsers: "${spec}" is not nick:password[:email[:team]]`);
+    await store.add(nick, password, email || undefined, team || undefined);
+  }
+  const root = createRng(settings.seed);
+  const passwords: Rng = root.fork('passwords');
+  const sessions = new Set<Session>();
+  const games = new Map<string, GameRoomEntry>();
+  const temporary = new Map<string, { user: Se1User; password: string }>();
+  const teams = new Map<string, string>();
+  let nextId = 0x3a4d93e;
+  let tempCount = 0;
+  const counters = { logins: 0, commands: 0, errors: 0, gamesCreated: 0, gamesFinished: 0, messages: 0 };
+  const newId = (cls: string) => `${cls}@${(nextId++).toString(16)}`;
+  const teamId = (name: string) => {
+    let id = teams.get(name);
+    if (!id) {
+      id = (0x3fb6101e + teams.size * 0x1111).toString(16);
+      teams.set(name, id);
+    }
+    return id;
+  };
+
+  const send = (s: Session, line: string) => s.connection.send(line);
+  const ok = (s: Session, lines: readonly string[] = []) => {
+    for (const l of lines) send(s, l);
+    send(s, 'OK');
+  };
+  const error = (s: Session, message: string) => {
+    counters.errors++;
+    send(s, `ERROR: ${message}`);
+  };
+  const event = (s: Session, src: string, p: string, nv?: string, ov?: string) =>
+    send(
+      s,
+      encodeEvent({
+        ts: String(Date.now()),
+        src,
+        prop: p,
+        ...(nv !== undefined ? { nv } : {}),
+        ...(ov !== undefined ? { ov } : {}),
+      }),
+    );
+  const notice = (s: Session, text: string) => event(s, 'SERVER', 'USER_MESSAGE', text);
+
+  const online = () => [...sessions].filter((s) => s.user);
+  const findOnline = (nick: string) => online().find((s) => s.user!.nick === nick);
+  const userLines = (u: Se1User) => [
+    `USER NICK=${u.nick} EMAIL=${u.email} ROLE=${u.role}`,
+    `TEAM NAME=${u.team.name} ID=${u.team.id}`,
+  ];
+
+  /** Delivers a chat message to a session, as a lobby line or as a JSON event in a game. */
+  const deliver = (to: Session, from: Se1User, kind: 'ALL' | 'TEAM' | 'YOU', text: string) => {
+    counters.messages++;
+    if (to.room) {
+      const p = kind === 'ALL' ? 'PUBLIC_MESSAGE' : kind === 'TEAM' ? 'TEAM_MESSAGE' : 'USER_MESSAGE';
+      event(to, from.id, p, text);
+    } else {
+      send(to, `MSG FROM ${from.nick} TO ${kind}: ${JSON.stringify(text)}`);
+    }
+  };
+
+  const resetTimer = (s: Session) => {
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = setTimeout(() => {
+      const text = `timeout after ${settings.timeoutMs}ms without a command`;
+      if (s.room) notice(s, `ERROR: TIMEOUT - ${text}`);
+      else send(s, `ERROR: ${text}`);
+      s.connection.close('idle');
+    }, settings.timeoutMs);
+    s.timer.unref();
+  };
+
+  const leaveRoom = (s: Session) => {
+    const entry = s.room;
+    if (!entry || !s.member) return;
+    entry.members.delete(s);
+    s.room = undefined;
+    const member = s.member;
+    s.member = undefined;
+    entry.room.leave(member);
+    if (entry.room.status === 'FINISHED' && entry.members.size === 0) {
+      // A finished game stays listed while anyone watches; once empty it goes.
+      games.delete(entry.name);
+      counters.gamesFinished++;
+    } else if (entry.room.status === 'JOINING' && entry.room.players === 0 && entry.members.size === 0) {
+      games.delete(entry.name);
+    }
+  };
+
+  const roomContext = (entry: () => GameRoomEntry): RoomContext => ({
+    log,
+    newId,
+    broadcast(src, p, nv, ov) {
+      const line = encodeEvent({
+        ts: String(Date.now()),
+        src,
+        prop: p,
+        ...(nv !== undefined ? { nv } : {}),
+        ...(ov !== undefined ? { ov } : {}),
+      });
+      const e = entry();
+      e.history.push(line);
+      for (const m of e.members) send(m, line);
+    },
+    ok(member, type, message) {
+      const s = [...entry().members].find((m) => m.member === member);
+      if (s) notice(s, `OK - ${type}${message ? ` - ${message}` : ''}`);
+    },
+    error(member, type, message) {
+      counters.errors++;
+      const s = [...entry().members].find((m) => m.member === member);
+      if (s) notice(s, `ERROR: ${type} - ${message}`);
+    },
+  });
+
+  const lobby = async (s: Session, line: string) => {
+    const words = line.trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0) return error(s, 'empty command');
+    const w0 = words[0]!.toUpperCase();
+    const w1 = (words[1] ?? '').toUpperCase();
+    const two = `${w0} ${w1}`;
+    const needLogin = () => {
+      if (!s.user) {
+        error(s, 'please login first');
+        return true;
+      }
+      return false;
+    };
+    switch (w0) {
+      case 'NOOP':
+        return ok(s);
+      case 'HELP': {
+        if (words.length === 1) return ok(s, HELP_LINES);
+        const topic = words.slice(1).join(' ').toUpperCase();
+        const h = COMMAND_HELP[topic];
+        if (!h) return error(s, `no help for "${words.slice(1).join(' ')}"`);
+        return ok(s, [h[0], `Usage: "${h[1]}"`]);
+      }
+      case 'LOGIN': {
+        if (s.user) return error(s, `already logged in as ${s.user.nick}`);
+        if (words.length !== 3) return error(s, `usage: ${COMMAND_HELP.LOGIN![1]}`);
+        const [login, password] = [words[1]!, words[2]!];
+        let user: Se1User | undefined;
+        const temp = temporary.get(login);
+        if (temp && samePassword(temp.password, password)) user = temp.user;
+        else if (!temp) {
+          const stored = await store.check(login, password);
+          if (stored) {
+            user = {
+              id: newId('User'),
+              nick: stored.nick,
+              email: stored.email,
+              role: stored.role,
+              team: { name: stored.team, id: teamId(stored.team) },
+              temporary: false,
+              color: 'FF0000',
+            };
+          }
+        }
+        if (s.connection.closed) return;
+        if (!user) return error(s, 'wrong login or password');
+        if (findOnline(user.nick)) return error(s, `user ${user.nick} is already logged in`);
+        s.user = user;
+        counters.logins++;
+        return ok(s, userLines(user));
+      }
+      case 'LOGOUT':
+        if (needLogin()) return;
+        ok(s);
+        return s.connection.close('local');
+      case 'ID':
+        if (needLogin()) return;
+        return ok(s, userLines(s.user!));
+      case 'CHANGELOG':
+        return ok(s, CHANGELOG);
+    }
+    switch (two) {
+      case 'CREATE TESTPLAYER': {
+        if (words.length !== 2) return error(s, `usage: ${COMMAND_HELP['CREATE TESTPLAYER']![1]}`);
+        const nick = `tempUser${tempCount++}`;
+        let password = '';
+        const alphabet = 'abcdefghijkmnopqrstuvwxyz23456789';
+        for (let i = 0; i < 6; i++) password += alphabet[passwords.int(0, alphabet.length - 1)];
+        const user: Se1User = {
+          id: newId('User'),
+          nick,
+          email: `${nick}@localhost`,
+          role: 'TEST',
+          team: { name: 'TEST', id: teamId('TEST') },
+          temporary: true,
+          color: 'FF0000',
+        };
+        temporary.set(nick, { user, password });
+        return ok(s, [`TEMPORARY USER NICK=${nick} PASSWORD=${password}`]);
+      }
+      case 'LIST USERS':
+        if (needLogin()) return;
+        return ok(
+          s,
+          online().map(
+            (o) => `USER NICK=${o.user!.nick} TEAM=${o.user!.team.name} STATE=${o.room ? 'INGAME' : 'LOBBY'}`,
+          ),
+        );
+      case 'LIST TEAMS': {
+        if (needLogin()) return;
+        const byTeam = new Map<string, number>();
+        for (const o of online()) byTeam.set(o.user!.team.name, (byTeam.get(o.user!.team.name) ?? 0) + 1);
+        return ok(
+          s,
+          [...byTeam].map(([name, n]) => `TEAM NAME=${name} ID=${teamId(name)} MEMBERS=${n}`),
+        );
+      }
+      case 'LIST GAMES':
+        if (needLogin()) return;
+        if (games.size === 0) return ok(s, ['NO GAMES IN PROGRESS']);
+        return ok(
+          s,
+          [...games.values()].map(
+            (g) =>
+              `GAME NAME=${g.name} EVENTS=${g.history.length} MAPNAME=${g.map} PLAYERS=${g.room.players}/${g.maxPlayers} STATUS=${g.room.status} TESTGAME=${g.testgame}`,
+          ),
+        );
+      case 'LIST MAPS':
+        if (needLogin()) return;
+        return ok(
+          s,
+          game.maps.map((m) => `MAP NAME=${m.name} VERSION=${m.version} CREATOR=${m.creator}`),
+        );
+      case 'DOWNLOAD MAP': {
+        if (needLogin()) return;
+        const map = game.maps.find((m) => m.name === words[2]);
+        if (!map) return error(s, `no map named ${words[2] ?? '""'}`);
+        send(s, `SENDING ${Buffer.byteLength(map.content)} BYTES`);
+        send(s, map.content);
+        return ok(s);
+      }
+      case 'UPLOAD MAP':
+        if (needLogin()) return;
+        return error(
+          s,
+          `maps cannot be uploaded to this server; use one of: ${game.maps.map((m) => m.name).join(', ')}`,
+        );
+      case 'CREATE GAME': {
+        if (needLogin()) return;
+        const usage = `usage: ${COMMAND_HELP['CREATE GAME']![1]}`;
+        const name = words[2];
+        if (!name || name.startsWith('-')) return error(s, usage);
+        let maxPlayers: number | undefined;
+        let testgame = false;
+        let map = game.maps[0]!.name;
+        let seed: string | undefined;
+        for (let i = 3; i < words.length; i++) {
+          const flag = words[i]!.toLowerCase();
+          if (flag === '-maxplayers') maxPlayers = Number(words[++i]);
+          else if (flag === '-testgame') testgame = true;
+          else if (flag === '-map') map = words[++i] ?? '';
+          else if (flag === '-seed') seed = words[++i];
+          else return error(s, `unknown option ${words[i]}; ${usage}`);
+        }
+        if (maxPlayers === undefined) return error(s, usage);
+        if (!Number.isInteger(maxPlayers) || maxPlayers < game.minPlayers || maxPlayers > game.maxPlayers)
+          return error(s, `-maxPlayers must be ${game.minPlayers} to ${game.maxPlayers}`);
+        if (!game.maps.some((m) => m.name === map)) return error(s, `no map named ${map}`);
+        if (seed !== undefined && !testgame) return error(s, '-seed is for test games only');
+        if (seed === '') return error(s, usage);
+        if (games.has(name)) return error(s, `game ${name} already exists`);
+        if (games.size >= settings.maxGames) return error(s, `too many games (${settings.maxGames})`);
+        let entry: GameRoomEntry | undefined;
+        const history: string[] = [];
+        const members = new Set<Session>();
+        const room = game.createRoom(
+          roomContext(() => entry ?? { name, map, maxPlayers: maxPlayers!, testgame, room, history, members }),
+          { name, maxPlayers, testgame, map, seed: seed ?? deriveSeed(settings.seed, 'game', counters.gamesCreated) },
+        );
+        entry = { name, map, maxPlayers, testgame, room, history, members };
+        games.set(name, entry);
+        counters.gamesCreated++;
+        return ok(s);
+      }
+      case 'JOIN GAME': {
+        if (needLogin()) return;
+        const usage = `usage: ${COMMAND_HELP['JOIN GAME']![1]}`;
+        const name = words[2];
+        if (!name) return error(s, usage);
+        let visitor = false;
+        if (words.length > 3) {
+          if (words[3]!.toLowerCase() !== '-visitor' || words.length > 5) return error(s, usage);
+          const v = (words[4] ?? 'true').toLowerCase();
+          if (v !== 'true' && v !== 'false') return error(s, usage);
+          visitor = v === 'true';
+        }
+        const entry = games.get(name);
+        if (!entry) return error(s, `no game named ${name}`);
+        if (!visitor && !entry.testgame && s.user!.temporary)
+          return error(s, 'temporary users may only join test games');
+        const member: RoomMember = { user: s.user!, visitor };
+        const refusal = entry.room.canJoin(member);
+        if (refusal) return error(s, refusal);
+        send(s, `SENDING ${entry.history.length} EVENTS`);
+        send(s, 'OK');
+        for (const l of entry.history) send(s, l);
+        s.room = entry;
+        s.member = member;
+        entry.members.add(s);
+        entry.room.join(member);
+        return;
+      }
+    }
+    if (w0 === 'MSG') {
+      if (needLogin()) return;
+      let kind: 'ALL' | 'USER' | 'TEAM' = 'ALL';
+      let rest = line.trim().slice(3).trimStart();
+      let recipient: string | undefined;
+      const m = /^(ALL|USER|TEAM)\s+(.*)$/is.exec(rest);
+      if (m) {
+        kind = m[1]!.toUpperCase() as typeof kind;
+        rest = m[2]!;
+        if (kind !== 'ALL') {
+          const r = /^(\S+)\s+(.*)$/s.exec(rest);
+          if (!r) return error(s, `usage: ${COMMAND_HELP.MSG![1]}`);
+          recipient = r[1];
+          rest = r[2]!;
+        }
+      }
+      if (!rest) return error(s, `usage: ${COMMAND_HELP.MSG![1]}`);
+      const from = s.user!;
+      if (kind === 'ALL') {
+        for (const o of online()) if (o !== s && !o.room) deliver(o, from, 'ALL', rest);
+      } else if (kind === 'USER') {
+        const to = findOnline(recipient!);
+        if (!to) return error(s, `no user named ${recipient} online`);
+        deliver(to, from, 'YOU', rest);
+      } else {
+        const members = online().filter((o) => o.user!.team.name === recipient && o !== s);
+        if (!teams.has(recipient!)) return error(s, `no team named ${recipient}`);
+        for (const o of members) deliver(o, from, 'TEAM', rest);
+      }
+      return ok(s);
+    }
+    return error(s, `unknown command "${words.slice(0, 2).join(' ')}", send HELP for a list`);
+  };
+
+  const inGame = (s: Session, line: string) => {
+    const entry = s.room!;
+    const member = s.member!;
+    let command;
+    try {
+      command = decodeCommand(line);
+    } catch (e) {
+      counters.errors++;
+      return notice(s, `ERROR: ${e instanceof CommandError ? 'PARSE' : 'INTERNAL'} - ${(e as Error).message}`);
+    }
+    switch (command.action) {
+      case 'NOOP':
+        return;
+      case 'LEAVE_GAME':
+        notice(s, 'OK - LEAVE_GAME');
+        leaveRoom(s);
+        // Back in the lobby: the connection speaks the plain-text protocol again.
+        return send(s, 'OK');
+      case 'CHANGE_USER_COLOR': {
+        const color = prop(command, 'color');
+        if (!color || !/^[0-9A-Fa-f]{6}$/.test(color))
+          return notice(s, 'ERROR: CHANGE_USER_COLOR - color must be six hex digits, e.g. FFFF00');
+        const old = member.user.color;
+        member.user.color = color.toUpperCase();
+        roomContext(() => entry).broadcast(member.user.id, 'color', member.user.color, old);
+        return notice(s, 'OK - CHANGE_USER_COLOR');
+      }
+      case 'MESSAGE': {
+        const text = prop(command, 'message');
+        const audience = (prop(command, 'audience') ?? '').toUpperCase();
+        const recipient = prop(command, 'recipient') ?? '';
+        const fail = (m: string) => notice(s, `ERROR: MESSAGE - ${m}`);
+        if (!text) return fail('needs a message');
+        if (audience === '' || audience === 'ALL') {
+          if (recipient) return fail(`audience ${audience || '(none)'} takes no recipient`);
+          for (const o of entry.members) deliver(o, member.user, 'ALL', text);
+        } else if (audience === 'USER') {
+          if (!recipient) return fail('audience USER needs a recipient');
+          const to = findOnline(recipient);
+          if (!to) return fail(`no user named ${recipient} online`);
+          deliver(to, member.user, 'YOU', text);
+        } else if (audience === 'TEAM') {
+          const team = recipient || member.user.team.name;
+          if (!teams.has(team)) return fail(`no team named ${team}`);
+          for (const o of online()) if (o.user!.team.name === team) deliver(o, member.user, 'TEAM', text);
+        } else {
+          return fail(`audience must be ALL, USER or TEAM, got ${audience}`);
+        }
+        return notice(s, 'OK - MESSAGE');
+      }
+      default:
+        entry.room.command(member, command);
+    }
+  };
+
+  const server = new TcpServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port,
+    log,
+    maxConnections: settings.maxConnections,
+    connection: { framer: () => lineFramer({ maxLine: MAX_LINE, eol: '\r\n' }) },
+    accept(connection) {
+      const s: Session = { connection, user: undefined, room: undefined, member: undefined, timer: undefined };
+      sessions.add(s);
+      send(s, `SE1 ${game.title}-Server 1.0, Timeout set to ${settings.timeoutMs}ms`);
+      resetTimer(s);
+      // Lobby commands may wait for a password check: lines are handled one after another, in order.
+      let queue: Promise<void> = Promise.resolve();
+      return {
+        onFrame(frame) {
+          resetTimer(s);
+          counters.commands++;
+          const line = frame.toString('utf8');
+          queue = queue
+            .then(async () => {
+              if (s.room) inGame(s, line);
+              else await lobby(s, line);
+            })
+            .catch((e: unknown) => {
+              log.error({ err: e }, 'se1 command failed');
+              if (!connection.closed) send(s, `ERROR: internal error: ${(e as Error).message}`);
+            });
+        },
+        onFrameError(e) {
+          counters.errors++;
+          if (s.room) notice(s, `ERROR: PARSE - ${e.message}`);
+          else send(s, `ERROR: ${e.message}`);
+        },
+        onClose() {
+          if (s.timer) clearTimeout(s.timer);
+          leaveRoom(s);
+          sessions.delete(s);
+        },
+      };
+    },
+  });
+  const address = await server.listen();
+  return {
+    host: address.host,
+    port: address.port,
+    store,
+    stats: () => ({
+      ...counters,
+      connections: server.connections.size,
+      games: games.size,
+      online: online().length,
+    }),
+    async close() {
+      for (const s of sessions) if (s.timer) clearTimeout(s.timer);
+      await server.close();
+      store.close();
+    },
+  };
+}
