@@ -81,6 +81,7 @@ export interface ClientProtocol {
 const clientLoaders: Record<string, () => Promise<ClientProtocol>> = {
   galax: async () => (await import('./galax/index.ts')).galaxClientProtocol,
   orerush: async () => (await import('./orerush/index.ts')).orerushClientProtocol,
+  carcassonne: async () => (await import('./se1/index.ts')).carcassonneClientProtocol,
 };
 
 export async function loadClientProtocol(game: string): Promise<ClientProtocol> {

@@ -89,7 +89,7 @@ class CarcassonneRoom implements GameRoom {
     return null;
   }
 
-  join(member: RoomMember): void {
+  join(member: RoomMember) {
     const ctx = this.#ctx;
     if (member.visitor) {
       this.#visitors.add(member);
@@ -105,7 +105,7 @@ class CarcassonneRoom implements GameRoom {
     if (this.#seats.length >= carcassonneEngine.minPlayers) ctx.ok(this.#seats[0]!.member, 'startGame');
   }
 
-  leave(member: RoomMember): void {
+  leave(member: RoomMember) {
     if (member.visitor) {
       if (this.#visitors.delete(member)) this.#ctx.broadcast(this.id, 'visitors', undefined, member.user.id);
       return;
@@ -123,7 +123,7 @@ class CarcassonneRoom implements GameRoom {
     if (this.status === 'RUNNING') this.#autoplay();
   }
 
-  command(member: RoomMember, command: Se1Command): void {
+  command(member: RoomMember, command: Se1Command) {
     const action = command.action;
     const fail = (message: string) => this.#ctx.error(member, action, message);
     if (!(CARCASSONNE_ACTIONS as readonly string[]).includes(action))
@@ -148,7 +148,7 @@ class CarcassonneRoom implements GameRoom {
     }
   }
 
-  #start(member: RoomMember): void {
+  #start(member: RoomMember) {
     const ctx = this.#ctx;
     if (this.status !== 'JOINING') return ctx.error(member, 'START_GAME', 'the game has already started');
     if (this.#seats.length < carcassonneEngine.minPlayers)
@@ -192,7 +192,7 @@ class CarcassonneRoom implements GameRoom {
   }
 
   /** Tells the current player what to do next. */
-  #prompt(): void {
+  #prompt() {
     const state = this.#state!;
     if (state.over) return;
     const seat = this.#seats[state.current]!;
@@ -202,7 +202,7 @@ class CarcassonneRoom implements GameRoom {
     this.#ctx.ok(seat.member, type);
   }
 
-  #draw(member: RoomMember): void {
+  #draw(member: RoomMember) {
     const ctx = this.#ctx;
     if (this.#state!.drawn >= 0) return ctx.error(member, 'DRAW_CARD', 'you have already drawn a card this turn');
     this.#drawUntilPlaceable();
@@ -211,7 +211,7 @@ class CarcassonneRoom implements GameRoom {
   }
 
   /** Draws; a card that fits nowhere is discarded and the player draws again (or the game ends). */
-  #drawUntilPlaceable(): void {
+  #drawUntilPlaceable() {
     const ctx = this.#ctx;
     while (!this.#state!.over && this.#state!.drawn < 0) {
       const before = this.#state!;
@@ -233,7 +233,7 @@ class CarcassonneRoom implements GameRoom {
     }
   }
 
-  #placeCard(member: RoomMember, command: Se1Command): void {
+  #placeCard(member: RoomMember, command: Se1Command) {
     const ctx = this.#ctx;
     const fail = (m: string) => ctx.error(member, 'PLACE_CARD', m);
     const state = this.#state!;
@@ -261,7 +261,7 @@ class CarcassonneRoom implements GameRoom {
     this.#prompt();
   }
 
-  #placeMeeple(member: RoomMember, command: Se1Command): void {
+  #placeMeeple(member: RoomMember, command: Se1Command) {
     const ctx = this.#ctx;
     const fail = (m: string) => ctx.error(member, 'PLACE_MEEPLE', m);
     const pending = this.#pending;
@@ -286,7 +286,7 @@ class CarcassonneRoom implements GameRoom {
     this.#prompt();
   }
 
-  #endTurn(member: RoomMember): void {
+  #endTurn(member: RoomMember) {
     if (!this.#pending) return this.#ctx.error(member, 'END_TURN', 'place the drawn card first');
     this.#commitTurn();
     this.#ctx.ok(member, 'END_TURN');
@@ -294,7 +294,7 @@ class CarcassonneRoom implements GameRoom {
   }
 
   /** Applies the pending turn to the engine and reports what changed. */
-  #commitTurn(): void {
+  #commitTurn() {
     const ctx = this.#ctx;
     const before = this.#state!;
     const pending = this.#pending!;
@@ -310,7 +310,7 @@ class CarcassonneRoom implements GameRoom {
   }
 
   /** Followers that went home and score changes, as property events. */
-  #report(before: CarcassonneState, after: CarcassonneState): void {
+  #report(before: CarcassonneState, after: CarcassonneState) {
     const ctx = this.#ctx;
     for (const [segment, meeple] of [...this.#onSegment]) {
       if (after.owner[segment]! >= 0) continue;
@@ -332,7 +332,7 @@ class CarcassonneRoom implements GameRoom {
     return this.#seats.find((s) => s.meeples.includes(meeple))!;
   }
 
-  #finish(final: CarcassonneState): void {
+  #finish(final: CarcassonneState) {
     const ctx = this.#ctx;
     if (this.status === 'FINISHED') return;
     this.status = 'FINISHED';
@@ -344,7 +344,7 @@ class CarcassonneRoom implements GameRoom {
   }
 
   /** Plays the turns of players who left: draw, the engine's default placement, no follower. */
-  #autoplay(): void {
+  #autoplay() {
     let guard = 0;
     while (this.status === 'RUNNING' && !this.#seats[this.#state!.current]!.present && guard++ < 1000) {
       if (this.#state!.drawn < 0) this.#drawUntilPlaceable();

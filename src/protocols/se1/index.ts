@@ -1,9 +1,12 @@
 /** SE1 (seed 003): the plain-text lobby, the JSON event layer, the reference server and the clients. */
-import type { ServerProtocol } from '../registry.ts';
+import type { ClientProtocol, ServerProtocol } from '../registry.ts';
+import { playOnline } from './carcassonne-client.ts';
 import { loadSe1Game } from './games.ts';
 import { DEFAULT_PORT, parseSe1Settings, startSe1Server } from './server.ts';
 
 export { CARCASSONNE_ACTIONS, carcassonneSe1, PROMPTS, ROTATIONS } from './carcassonne.ts';
+export { CarcassonneSession, playOnline } from './carcassonne-client.ts';
+export { type LobbyReply, Se1Client, type Se1ClientOptions, Se1Error, Se1Model, TO_MANY } from './client.ts';
 export { loadSe1Game, se1GameIds } from './games.ts';
 export * from './json.ts';
 export type * from './room.ts';
@@ -32,4 +35,11 @@ export const se1ServerProtocol: ServerProtocol = {
     const game = await loadSe1Game(settings.game);
     return startSe1Server({ host: options.host, port: options.port, game, settings, log: options.log });
   },
+};
+
+export const carcassonneClientProtocol: ClientProtocol = {
+  id: 'se1',
+  game: 'carcassonne',
+  defaultPort: DEFAULT_PORT,
+  playOnline,
 };

@@ -234,7 +234,7 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
     }
   };
 
-  const roomContext = (entry: () => GameRoomEntry): RoomContext => ({
+  const roomContext = (entry: () => Pick<GameRoomEntry, 'history' | 'members'>): RoomContext => ({
     log,
     newId,
     broadcast(src, p, nv, ov) {
@@ -412,15 +412,13 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
         if (seed === '') return error(s, usage);
         if (games.has(name)) return error(s, `game ${name} already exists`);
         if (games.size >= settings.maxGames) return error(s, `too many games (${settings.maxGames})`);
-        let entry: GameRoomEntry | undefined;
         const history: string[] = [];
         const members = new Set<Session>();
         const room = game.createRoom(
-          roomContext(() => entry ?? { name, map, maxPlayers: maxPlayers!, testgame, room, history, members }),
+          roomContext(() => ({ history, members })),
           { name, maxPlayers, testgame, map, seed: seed ?? deriveSeed(settings.seed, 'game', counters.gamesCreated) },
         );
-        entry = { name, map, maxPlayers, testgame, room, history, members };
-        games.set(name, entry);
+        games.set(name, { name, map, maxPlayers, testgame, room, history, members });
         counters.gamesCreated++;
         return ok(s);
       }
