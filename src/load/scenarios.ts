@@ -8,6 +8,7 @@ const loaders: Record<string, () => Promise<LoadScenario>> = {
   'galax-play': async () => (await import('./scenarios/galax.ts')).galaxPlayScenario as LoadScenario,
   'chat-converse': async () => (await import('./scenarios/chat.ts')).chatConverseScenario as LoadScenario,
   'lekt-churn': async () => (await import('./scenarios/lekt.ts')).lektChurnScenario as LoadScenario,
+  'se1-lobby': async () => (await import('./scenarios/se1.ts')).se1LobbyScenario as LoadScenario,
   'orerush-play': async () => (await import('./scenarios/orerush.ts')).orerushPlayScenario as LoadScenario,
 };
 

@@ -103,6 +103,11 @@ export class Se1Client {
     });
   }
 
+  /** The framed connection (load tests count its bytes). */
+  get connection(): Connection {
+    return this.#connection;
+  }
+
   get mode() {
     return this.#mode;
   }

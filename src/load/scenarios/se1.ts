@@ -1,0 +1,74 @@
+import { Se1Client, Se1Error } from '../../protocols/se1/client.ts';
+import type { LoadScenario, SessionContext } from '../types.ts';
+
+const num = (value: string | number | boolean | undefined, fallback: number): number => {
+  const n = Number(value);
+  return value === undefined || value === '' || !Number.isFinite(n) ? fallback : n;
+};
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+const REQUESTS = ['NOOP', 'LIST GAMES', 'LIST USERS', 'ID'] as const;
+
+/**
+ * Lobby round trips on an SE1 server: each session connects (greeting), creates a test player, logs in, then
+ * sends `requests` lobby commands (NOOP, LIST GAMES, LIST USERS, ID, drawn from its stream) one at a time,
+ * timing each reply block (`lobby_rtt`, and per command `<command>_rtt`), and logs out.
+ */
+export const se1LobbyScenario: LoadScenario = {
+  id: 'se1-lobby',
+  protocol: 'se1',
+  description: 'SE1 lobby round trips: CREATE TESTPLAYER, LOGIN, then NOOP / LIST GAMES / LIST USERS / ID',
+  params: { requests: 20 },
+  async runSession(ctx: SessionContext) {
+    const { metrics, rng, signal } = ctx;
+    const requests = num(ctx.params.requests, 20);
+    const started = ctx.scheduledAt ?? performance.now();
+    let client: Se1Client | undefined;
+    const timed = async (name: string, line: string) => {
+      const t0 = performance.now();
+      const reply = await client!.request(line);
+      const micros = Math.round((performance.now() - t0) * 1000);
+      metrics.latency(`${name}_rtt`, micros);
+      return reply;
+    };
+    try {
+      client = await Se1Client.connect({ host: ctx.host, port: ctx.port, requestTimeoutMs: ctx.requestTimeoutMs });
+      metrics.latency('connect', Math.round((performance.now() - started) * 1000));
+      metrics.track(client.connection);
+      const created = await timed('testplayer', 'CREATE TESTPLAYER');
+      const f = Se1Client.fields(created.lines[0] ?? '');
+      await timed('login', `LOGIN ${f.NICK} ${f.PASSWORD}`);
+      for (let i = 0; i < requests && !signal.aborted; i++) {
+        const line = rng.pick(REQUESTS);
+        const t0 = performance.now();
+        await timed(line.toLowerCase().replace(' ', '_'), line);
+        metrics.latency('lobby_rtt', Math.round((performance.now() - t0) * 1000));
+        metrics.count('requests');
+        await sleep(ctx.thinkTimeMs > 0 ? rng.int(0, 2 * ctx.thinkTimeMs) : 0, signal);
+      }
+      await client.request('LOGOUT').catch(() => undefined);
+      metrics.count('sessions');
+    } catch (error) {
+      if (signal.aborted) return;
+      const message = (error as Error).message;
+      if (/within \d+ ms/.test(message)) metrics.error('timeout');
+      else if (/closed/.test(message)) metrics.error('disconnect');
+      else if (error instanceof Se1Error) metrics.error('ERROR');
+      else metrics.error('connect_failed');
+    } finally {
+      client?.close();
+    }
+  },
+};
