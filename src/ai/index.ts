@@ -10,5 +10,6 @@ export {
   mctsOptionsFromParams,
   strategyRollout,
 } from './bot.ts';
+export { heuristicChoice } from './heuristic-choice.ts';
 export { Mcts, MctsError, randomRollout, resultRewards } from './mcts.ts';
 export type { MctsGame, MctsOptions, RolloutPolicy, RolloutPolicyFactory, SearchReport } from './types.ts';

@@ -1,8 +1,11 @@
-import { type MctsDefaults, type MctsGame, mctsBotDefinition, strategyRollout } from '../../src/ai/index.ts';
+import {
+  type MctsDefaults,
+  type MctsGame,
+  mctsBotDefinition,
+  heuristicChoice as sharedHeuristicChoice,
+  strategyRollout,
+} from '../../src/ai/index.ts';
 import type { Seat } from '../../src/core/engine.ts';
-import { silentLogger } from '../../src/core/log.ts';
-import { createRng } from '../../src/core/rng.ts';
-import type { DecisionContext } from '../../src/core/strategy.ts';
 import {
   type GalaxAction,
   type GalaxConfig,
@@ -38,32 +41,8 @@ const RESERVE_SHARE = 0.5;
 /** Settings of the heuristic whose choices are candidates: default, cautious, bold. */
 const HEURISTIC_VARIANTS = [{}, { margin: 0.5, reserve: 1.5 }, { margin: 0, reserve: 0.25 }] as const;
 
-// The heuristic draws no random numbers; the context still needs a generator, which is never advanced.
-const unusedRng = createRng('galax-mcts/candidates');
-const contexts = new WeakMap<GalaxConfig, DecisionContext[]>();
-function contextFor(seat: Seat, config: GalaxConfig): DecisionContext {
-  let bySeat = contexts.get(config);
-  if (!bySeat) {
-    bySeat = [];
-    contexts.set(config, bySeat);
-  }
-  bySeat[seat] ??= {
-    seat,
-    rng: unusedRng,
-    budget: { iterations: 1 },
-    model: { engine: galaxEngine, config },
-    log: silentLogger,
-  };
-  return bySeat[seat];
-}
-
-/**
- * The heuristic's choice in `state`. A fresh heuristic each time: under fog it remembers battle reports, and
- * memory shared between simulated states (or between bots in one process) would carry information across.
- */
 function heuristicChoice(params: Record<string, number>, state: GalaxState, seat: Seat, config: GalaxConfig) {
-  const strategy = createHeuristicStrategy({ params });
-  return strategy.decide(galaxEngine.observe(state, seat), contextFor(seat, config)) as GalaxAction;
+  return sharedHeuristicChoice(galaxEngine, createHeuristicStrategy, params, state, seat, config) as GalaxAction;
 }
 
 const NOTHING: GalaxAction = Object.freeze([]) as GalaxAction;

@@ -1,8 +1,11 @@
-import { type MctsDefaults, type MctsGame, mctsBotDefinition, strategyRollout } from '../../src/ai/index.ts';
+import {
+  type MctsDefaults,
+  type MctsGame,
+  mctsBotDefinition,
+  heuristicChoice as sharedHeuristicChoice,
+  strategyRollout,
+} from '../../src/ai/index.ts';
 import type { Seat } from '../../src/core/engine.ts';
-import { silentLogger } from '../../src/core/log.ts';
-import { createRng } from '../../src/core/rng.ts';
-import type { DecisionContext } from '../../src/core/strategy.ts';
 import {
   type Command,
   ORE_KINDS,
@@ -28,28 +31,8 @@ import { createRandomStrategy } from './random.ts';
 
 const HEURISTIC_VARIANTS = [{}, { radarReserve: 0 }, { radarReserve: 5 }] as const;
 
-// The heuristic draws no random numbers; the context still needs a generator, which is never advanced.
-const unusedRng = createRng('orerush-mcts/candidates');
-const contexts = new WeakMap<OreRushConfig, DecisionContext[]>();
-function contextFor(seat: Seat, config: OreRushConfig): DecisionContext {
-  let bySeat = contexts.get(config);
-  if (!bySeat) {
-    bySeat = [];
-    contexts.set(config, bySeat);
-  }
-  bySeat[seat] ??= {
-    seat,
-    rng: unusedRng,
-    budget: { iterations: 1 },
-    model: { engine: orerushEngine, config },
-    log: silentLogger,
-  };
-  return bySeat[seat];
-}
-
 function heuristicChoice(params: Record<string, number>, state: OreRushState, seat: Seat, config: OreRushConfig) {
-  const strategy = createHeuristicStrategy({ params });
-  return strategy.decide(orerushEngine.observe(state, seat), contextFor(seat, config)) as OreRushAction;
+  return sharedHeuristicChoice(orerushEngine, createHeuristicStrategy, params, state, seat, config) as OreRushAction;
 }
 
 const commandKey = (c: Command): string => {
