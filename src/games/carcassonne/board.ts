@@ -4,16 +4,16 @@
  */
 
 /**
- * Cell key -> tile index, open addressing over 256 slots (the base game has 72 tiles) (a game has at most a few hundred tiles), keys and
+ * Cell key -> tile index, open addressing over 128 slots (the base game has 72 tiles) (a game has at most a few hundred tiles), keys and
  * values interleaved in one plain array: small typed arrays live off-heap and cost more to allocate.
  */
 export class CellTable {
-  static readonly SLOTS = 256;
+  static readonly SLOTS = 128;
   constructor(private readonly slots: number[] = new Array<number>(CellTable.SLOTS * 2).fill(0)) {}
 
   #slot(k: number): number {
     // Keys are stored +1 so that 0 marks an empty slot.
-    let i = Math.imul(k, 0x9e3779b1) >>> 24;
+    let i = Math.imul(k, 0x9e3779b1) >>> 25;
     const slots = this.slots;
     for (;;) {
       const s = slots[2 * i]!;
