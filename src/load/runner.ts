@@ -6,6 +6,7 @@ import { type Logger, silentLogger } from '../core/log.ts';
 import { createRng } from '../core/rng.ts';
 import { LoadRecorder, type TimePoint } from './metrics.ts';
 import { renderReport } from './report.ts';
+import { sleep } from './scenario-kit.ts';
 import {
   buildSummary,
   formatTimeseriesCsv,
@@ -104,15 +105,6 @@ export function probeTarget(host: string, port: number, timeoutMs = 5000): Promi
       reject(new LoadTestError(`cannot connect to ${host}:${port}: ${error.message}`));
     });
   });
-}
-
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return;
-  try {
-    await delay(ms, undefined, { signal });
-  } catch {
-    // Aborted: the caller checks its signal.
-  }
 }
 
 /**

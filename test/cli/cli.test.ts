@@ -48,6 +48,22 @@ describe('botswarm CLI', () => {
     expect(JSON.parse(run.stdout).result.winner).toBe(1);
   });
 
+  it("runs the README's example bot, which beats the random bot", async () => {
+    const run = await botswarm([
+      'play',
+      'galax',
+      '--bots',
+      'strategies/examples/first-galax-bot.ts,random',
+      '--seed',
+      '1',
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const { result, invalidActions } = JSON.parse(run.stdout);
+    expect(invalidActions).toBe(0);
+    expect(result.winner).toBe(0);
+  });
+
   it('fails with a clear message and exit code 2 on bad arguments', async () => {
     const unknownBot = await botswarm(['play', 'galax', '--bots', 'nosuchbot,random']);
     expect(unknownBot.code).toBe(2);

@@ -106,7 +106,13 @@ describe('TcpServer and Connection', () => {
       connection: { framer: () => lineFramer({ maxLine: 32 }), idleTimeoutMs: 300 },
       accept: (conn) => {
         const ping = setInterval(() => conn.send('PING'), 50);
-        return { onFrame: () => {}, onClose: (r) => (clearInterval(ping), closes.push(r)) };
+        return {
+          onFrame: () => {},
+          onClose: (r) => {
+            clearInterval(ping);
+            closes.push(r);
+          },
+        };
       },
     });
     servers.push(server);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ChatClient, ChatRequestError } from '../../protocols/chat/client.ts';
 import { Status } from '../../protocols/chat/codec.ts';
+import { numParam, sleep } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
 
 export interface ChatConverseShared {
@@ -12,19 +13,6 @@ export interface ChatConverseShared {
 const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
 const userName = (runId: string, index: number) => `lt${runId}_${index}`;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 class Aborted extends Error {}
 
@@ -47,11 +35,6 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
   });
 }
 
-const num = (value: string | number | boolean | undefined, fallback: number): number => {
-  const n = Number(value);
-  return value === undefined || value === '' || !Number.isFinite(n) ? fallback : n;
-};
-
 /**
  * Sessions pair up (0 with 1, 2 with 3, ...): each registers and logs in, the two confirm each other as
  * contacts (whichever asks second confirms), open their chat and send `messages` messages each at `rate` per
@@ -68,11 +51,11 @@ export const chatConverseScenario: LoadScenario<ChatConverseShared> = {
   },
   async runSession(ctx: SessionContext<ChatConverseShared>): Promise<void> {
     const { metrics, signal, params } = ctx;
-    const messages = Math.max(0, Math.floor(num(params.messages, 10)));
-    const rate = Math.max(0.001, num(params.rate, 2));
+    const messages = Math.max(0, Math.floor(numParam(params.messages, 10)));
+    const rate = Math.max(0.001, numParam(params.rate, 2));
     const password = String(params.password ?? 'loadtest-pw');
-    const pairTimeoutMs = num(params.pairTimeoutMs, 30_000);
-    const drainTimeoutMs = num(params.drainTimeoutMs, 30_000);
+    const pairTimeoutMs = numParam(params.pairTimeoutMs, 30_000);
+    const drainTimeoutMs = numParam(params.drainTimeoutMs, 30_000);
     const me = userName(ctx.shared.runId, ctx.index);
     const partnerIndex = ctx.index ^ 1;
     const partner = userName(ctx.shared.runId, partnerIndex);

@@ -4,6 +4,7 @@ import { runPeerBot } from '../../protocols/lekt/bot.ts';
 import { ipFromNumber, ipToNumber, METHOD } from '../../protocols/lekt/codec.ts';
 import { LektPeer } from '../../protocols/lekt/peer.ts';
 import { PropagationTracker } from '../../protocols/lekt/propagation.ts';
+import { numParam, sleep } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
 
 export interface LektChurnShared {
@@ -11,24 +12,6 @@ export interface LektChurnShared {
   /** Each session binds its own loopback address: the server keys clients by IPv4 address. */
   readonly bind: boolean;
   readonly base: number;
-}
-
-const num = (value: string | number | boolean | undefined, fallback: number): number => {
-  const n = Number(value);
-  return value === undefined || value === '' || !Number.isFinite(n) ? fallback : n;
-};
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
@@ -64,7 +47,7 @@ export const lektChurnScenario: LoadScenario<LektChurnShared> = {
     const { metrics, signal, params, shared } = ctx;
     const { tracker } = shared;
     signal.addEventListener('abort', () => tracker.stop(), { once: true });
-    const heartbeatMs = Math.max(1, num(params.heartbeatMs, 1000));
+    const heartbeatMs = Math.max(1, numParam(params.heartbeatMs, 1000));
     // Without distinct source addresses the server would see one client; propagation is then not tracked.
     const me = shared.bind ? shared.base + ctx.index : -1;
     if (me >= 0) tracker.change('join', me);
@@ -132,7 +115,7 @@ export const lektChurnScenario: LoadScenario<LektChurnShared> = {
       case 'vanished':
         metrics.count('vanishes');
         // Stay silent with the socket open until the server drops us: closing would be an orderly leave.
-        await Promise.race([peer.closed, sleep(num(params.vanishHoldMs, 8000), signal)]);
+        await Promise.race([peer.closed, sleep(numParam(params.vanishHoldMs, 8000), signal)]);
         peer.destroy();
         return;
       case 'timeout':

@@ -1,23 +1,6 @@
 import { Se1Client, Se1Error } from '../../protocols/se1/client.ts';
+import { numParam, sleep } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
-
-const num = (value: string | number | boolean | undefined, fallback: number): number => {
-  const n = Number(value);
-  return value === undefined || value === '' || !Number.isFinite(n) ? fallback : n;
-};
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 const REQUESTS = ['NOOP', 'LIST GAMES', 'LIST USERS', 'ID'] as const;
 
@@ -33,7 +16,7 @@ export const se1LobbyScenario: LoadScenario = {
   params: { requests: 20 },
   async runSession(ctx: SessionContext) {
     const { metrics, rng, signal } = ctx;
-    const requests = num(ctx.params.requests, 20);
+    const requests = numParam(ctx.params.requests, 20);
     const started = ctx.scheduledAt ?? performance.now();
     let client: Se1Client | undefined;
     const timed = async (name: string, line: string) => {
