@@ -20,7 +20,8 @@ export function registerBots(program: Command): void {
         return;
       }
       const width = Math.max(4, ...bots.map((b) => b.name.length));
-      process.stdout.write(`${'NAME'.padEnd(width)}  GAME    DESCRIPTION\n`);
+      const gameWidth = Math.max(4, ...bots.map((b) => b.game.length));
+      process.stdout.write(`${'NAME'.padEnd(width)}  ${'GAME'.padEnd(gameWidth)}  DESCRIPTION\n`);
       for (const b of bots) {
         const params =
           b.params && Object.keys(b.params).length
@@ -28,7 +29,7 @@ export function registerBots(program: Command): void {
                 .map(([k, v]) => `${k}=${v}`)
                 .join(' ')}]`
             : '';
-        process.stdout.write(`${b.name.padEnd(width)}  ${b.game.padEnd(6)}  ${b.description}${params}\n`);
+        process.stdout.write(`${b.name.padEnd(width)}  ${b.game.padEnd(gameWidth)}  ${b.description}${params}\n`);
       }
     });
 }
