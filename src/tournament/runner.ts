@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import { type Logger, silentLogger } from '../core/log.ts';
 import { canonicalJson, definitionDifferences, type LoadedTournament } from './definition.ts';
@@ -175,7 +176,9 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
 
   const playRound = async (missing: ScheduledGame[]) => {
     const parallel = Math.max(1, workers);
-    const inFlight = new Set<Promise<void>>();
+    // Two tasks per worker keep every thread busy while the parent records the other's results; the producer
+    // waits for a free slot, so batches are cut (and a stop takes effect) as late as possible.
+    const queue = new PQueue({ concurrency: parallel * 2 });
     let next = 0;
     while (next < missing.length && !stopped() && !failure) {
       const left = missing.length - next;
@@ -183,24 +186,21 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
       const games = missing.slice(next, next + size).map((g) => ({ ...g, replay: wantsReplay(replays, g.index) }));
       next += games.length;
       const task: BatchTask = { ...base, replayDir: games.some((g) => g.replay) ? replayDir : null, games };
-      const running = (pool ? pool.run(task) : playBatch(task)).then(
-        (done) => {
+      void queue.add(async () => {
+        try {
+          const done = await (pool ? pool.run(task) : playBatch(task));
           const fresh = done.filter((record) => !records.has(record.index));
           writer.append(fresh);
           for (const record of fresh) records.set(record.index, record);
           playedNow += fresh.length;
           report();
-        },
-        (error: unknown) => {
+        } catch (error) {
           failure ??= error instanceof Error ? error : new Error(String(error));
-        },
-      );
-      const tracked = running.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
-      // Two tasks per worker keep every thread busy while the parent records the other's results.
-      while (inFlight.size >= parallel * 2) await Promise.race(inFlight);
+        }
+      });
+      await queue.onSizeLessThan(1);
     }
-    await Promise.all(inFlight);
+    await queue.onIdle();
   };
 
   report();
