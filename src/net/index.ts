@@ -10,3 +10,13 @@ export {
   lineFramer,
 } from './framing.ts';
 export { TcpServer, type TcpServerOptions } from './server.ts';
+export {
+  boolSetting,
+  intSetting,
+  knownSettings,
+  parseStrictInt,
+  type RawSettings,
+  type SettingValue,
+  type StringSettingOptions,
+  stringSetting,
+} from './settings.ts';
