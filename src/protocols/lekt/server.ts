@@ -4,7 +4,12 @@
  *
  * Changes go into one append-only log; each live session keeps a cursor into it, so an answer costs the
  * changes since the last heartbeat, not the size of the swarm. Only a session's first answer (its snapshot)
- * walks every live client.
+ * lists every live client.
+ *
+ * The bytes are kept too, per method mask of the receivers: the log as client objects back to back, and the
+ * live set likewise (kept up to date by appending the joins, rebuilt after a leave). An answer that holds only
+ * joins, and every first sync, is then a few slices of bytes already encoded, copied into packets: with N
+ * clients a swarm's N² objects are encoded N times per mask and copied once each, not built per recipient.
  */
 import { type Logger, silentLogger } from '../../core/log.ts';
 import type { Connection } from '../../net/connection.ts';
@@ -25,6 +30,8 @@ import {
   LIMITS,
   METHOD,
   type MethodInfo,
+  type ObjectSpan,
+  packAdded,
   type RejectReason,
   splitAdded,
   splitRemoved,
@@ -106,6 +113,64 @@ interface LogEntry {
   readonly added: boolean;
 }
 
+/** Encoded client objects back to back, object i from `offsets[i]` to `offsets[i + 1]`. */
+class ObjectRun {
+  bytes = Buffer.allocUnsafe(1024);
+  readonly offsets: number[] = [0];
+  /** Whose object each is; null for a log entry that is a leave (an empty object, never sent). */
+  readonly sessions: (Session | null)[] = [];
+
+  get length(): number {
+    return this.sessions.length;
+  }
+
+  #reserve(extra: number): void {
+    const used = this.offsets[this.offsets.length - 1]!;
+    if (used + extra <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, used + extra));
+    this.bytes.copy(grown, 0, 0, used);
+    this.bytes = grown;
+  }
+
+  push(object: Buffer | null, session: Session | null): void {
+    const used = this.offsets[this.offsets.length - 1]!;
+    if (object) {
+      this.#reserve(object.length);
+      object.copy(this.bytes, used);
+    }
+    this.offsets.push(used + (object?.length ?? 0));
+    this.sessions.push(session);
+  }
+
+  /** Appends objects `from` … `to - 1` of `other` with one copy. */
+  pushRange(other: ObjectRun, from: number, to: number): void {
+    const start = other.offsets[from]!;
+    const bytes = other.offsets[to]! - start;
+    this.#reserve(bytes);
+    const used = this.offsets[this.offsets.length - 1]!;
+    other.bytes.copy(this.bytes, used, start, start + bytes);
+    for (let i = from + 1; i <= to; i++) this.offsets.push(used + other.offsets[i]! - start);
+    for (let i = from; i < to; i++) this.sessions.push(other.sessions[i]!);
+  }
+
+  /** A run without the first `count` objects. */
+  without(count: number): ObjectRun {
+    const rest = new ObjectRun();
+    rest.pushRange(this, count, this.length);
+    return rest;
+  }
+}
+
+/** What is kept encoded for the receivers of one method mask. */
+interface MaskCache {
+  /** Log entries from absolute position `base` on (`base + log.length` is how far it has been encoded). */
+  log: ObjectRun;
+  base: number;
+  /** The live clients (join order) as of absolute log position `snapshotAt`; null until first needed. */
+  snapshot: ObjectRun | null;
+  snapshotAt: number;
+}
+
 export interface LektServerOptions {
   host?: string;
   port: number;
@@ -132,6 +197,9 @@ export class LektServer {
   readonly #phaseOf = new WeakMap<Framer, { phase: ClientPhase }>();
   #log: LogEntry[] = [];
   #logBase = 0;
+  /** Absolute log position of the latest leave (-1: none yet): a window after it holds only joins. */
+  #lastLeave = -1;
+  readonly #masks = new Map<number, MaskCache>();
   #sweep: NodeJS.Timeout | undefined;
   #host = '127.0.0.1';
 
@@ -306,37 +374,98 @@ export class LektServer {
 
   /** Removes first, then additions; never nothing, so that every heartbeat gets an answer. */
   #answer(s: Session, timestamp: bigint): void {
-    const removed: number[] = [];
-    const added: Session[] = [];
     const end = this.#logBase + this.#log.length;
+    const { maxPacketBytes, maxClientsPerPacket } = this.settings;
+    let packets: Buffer[];
     if (s.cursor < 0) {
-      for (const other of this.#live) if (other !== s) added.push(other);
+      // First sync: every live client but itself, straight from the encoded live set.
+      const snapshot = this.#snapshot(s.mask, end);
+      const self = snapshot.sessions.lastIndexOf(s);
+      const spans: ObjectSpan[] =
+        self < 0
+          ? [[0, snapshot.length]]
+          : [
+              [0, self],
+              [self + 1, snapshot.length],
+            ];
+      packets = packAdded(timestamp, snapshot.bytes, snapshot.offsets, spans, maxPacketBytes, maxClientsPerPacket);
+    } else if (this.#lastLeave < s.cursor) {
+      // Only joins since the previous answer: none twice (a second join needs a leave between), none its own
+      // (it joined before its first sync), so the answer is that stretch of the encoded log as it stands.
+      const cache = this.#encoded(s.mask, end);
+      const span: ObjectSpan = [s.cursor - cache.base, end - cache.base];
+      packets = packAdded(timestamp, cache.log.bytes, cache.log.offsets, [span], maxPacketBytes, maxClientsPerPacket);
     } else {
-      // Net effect per address over the window: an address that came and went within it is not mentioned.
-      const net = new Map<number, { firstAdded: boolean; last: LogEntry }>();
-      for (let i = s.cursor - this.#logBase; i < this.#log.length; i++) {
-        const e = this.#log[i]!;
-        if (e.ip === s.ip) continue;
-        const seen = net.get(e.ip);
-        if (seen) seen.last = e;
-        else net.set(e.ip, { firstAdded: e.added, last: e });
-      }
-      for (const [ip, { firstAdded, last }] of net) {
-        if (last.added) added.push(last.session);
-        else if (!firstAdded) removed.push(ip);
-      }
+      packets = this.#netAnswer(s, timestamp);
     }
     s.cursor = end;
+    s.conn.socket.cork();
+    for (const p of packets) s.conn.send(p);
+    s.conn.socket.uncork();
+    this.counters.updatePackets += packets.length;
+  }
+
+  /** An answer over a window with leaves: the net effect per address, object by object. */
+  #netAnswer(s: Session, timestamp: bigint): Buffer[] {
+    const removed: number[] = [];
+    const added: Session[] = [];
+    // Net effect per address over the window: an address that came and went within it is not mentioned.
+    const net = new Map<number, { firstAdded: boolean; last: LogEntry }>();
+    for (let i = s.cursor - this.#logBase; i < this.#log.length; i++) {
+      const e = this.#log[i]!;
+      if (e.ip === s.ip) continue;
+      const seen = net.get(e.ip);
+      if (seen) seen.last = e;
+      else net.set(e.ip, { firstAdded: e.added, last: e });
+    }
+    for (const [ip, { firstAdded, last }] of net) {
+      if (last.added) added.push(last.session);
+      else if (!firstAdded) removed.push(ip);
+    }
     const { maxPacketBytes, maxClientsPerPacket } = this.settings;
     const packets = splitRemoved(timestamp, removed, maxPacketBytes, maxClientsPerPacket);
     if (added.length > 0 || packets.length === 0) {
       const objects = added.map((o) => this.#objectFor(o, s.mask));
       packets.push(...splitAdded(timestamp, objects, maxPacketBytes, maxClientsPerPacket));
     }
-    s.conn.socket.cork();
-    for (const p of packets) s.conn.send(p);
-    s.conn.socket.uncork();
-    this.counters.updatePackets += packets.length;
+    return packets;
+  }
+
+  #cache(mask: number): MaskCache {
+    let cache = this.#masks.get(mask);
+    if (!cache) {
+      cache = { log: new ObjectRun(), base: this.#logBase, snapshot: null, snapshotAt: -1 };
+      this.#masks.set(mask, cache);
+    }
+    return cache;
+  }
+
+  /** The mask's encoded log, brought up to absolute position `end`. */
+  #encoded(mask: number, end: number): MaskCache {
+    const cache = this.#cache(mask);
+    for (let at = cache.base + cache.log.length; at < end; at++) {
+      const e = this.#log[at - this.#logBase]!;
+      if (e.added) cache.log.push(this.#objectFor(e.session, mask), e.session);
+      else cache.log.push(null, null);
+    }
+    return cache;
+  }
+
+  /** The mask's encoded live set as of absolute position `end`: extended by the joins since, rebuilt after a leave. */
+  #snapshot(mask: number, end: number): ObjectRun {
+    const cache = this.#cache(mask);
+    if (cache.snapshot && cache.snapshotAt >= this.#logBase && this.#lastLeave < cache.snapshotAt) {
+      if (cache.snapshotAt < end) {
+        this.#encoded(mask, end);
+        cache.snapshot.pushRange(cache.log, cache.snapshotAt - cache.base, end - cache.base);
+      }
+    } else {
+      const snapshot = new ObjectRun();
+      for (const o of this.#live) snapshot.push(this.#objectFor(o, mask), o);
+      cache.snapshot = snapshot;
+    }
+    cache.snapshotAt = end;
+    return cache.snapshot;
   }
 
   #objectFor(o: Session, mask: number): Buffer {
@@ -364,6 +493,7 @@ export class LektServer {
     if (s.ip >= 0 && this.#byIp.get(s.ip) === s) this.#byIp.delete(s.ip);
     if (wasLive) {
       this.#live.delete(s);
+      this.#lastLeave = this.#logBase + this.#log.length;
       this.#log.push({ ip: s.ip, session: s, added: false });
       this.counters.left++;
     }
@@ -390,6 +520,11 @@ export class LektServer {
     if (drop > 0) {
       this.#log = this.#log.slice(drop);
       this.#logBase = minCursor;
+      for (const cache of this.#masks.values()) {
+        const encodedDrop = minCursor - cache.base;
+        cache.log = encodedDrop >= cache.log.length ? new ObjectRun() : cache.log.without(encodedDrop);
+        cache.base = minCursor;
+      }
     }
   }
 }
