@@ -276,6 +276,73 @@ export function splitAdded(
   return packets;
 }
 
+/** Index ranges `[from, to)` into a run of encoded client objects. */
+export type ObjectSpan = readonly [from: number, to: number];
+
+/**
+ * The packets `splitAdded` would make, built from client objects that already lie back to back in `bytes`
+ * (object i spans `offsets[i]` to `offsets[i + 1]`, every object at least 8 bytes), taking the objects of
+ * `spans` in order. A packet is one allocation and one copy per span it covers instead of one per object:
+ * the server answers a first sync of a 10,000-client swarm with a few dozen copies.
+ */
+export function packAdded(
+  timestamp: bigint,
+  bytes: Buffer,
+  offsets: ArrayLike<number>,
+  spans: readonly ObjectSpan[],
+  maxPacket: number = LIMITS.maxServerPacket,
+  maxClients: number = LIMITS.maxCount,
+): Buffer[] {
+  const packets: Buffer[] = [];
+  const parts: number[] = [];
+  let size = 20;
+  let count = 0;
+  const flush = () => {
+    const out = Buffer.allocUnsafe(size);
+    MAGIC.copy(out, 0);
+    out[4] = 0x48; /* H */
+    out[5] = VERSION.major;
+    out[6] = VERSION.minor;
+    out[7] = VERSION.extra;
+    out.writeBigInt64BE(timestamp, 8);
+    out[16] = 0x41; /* A */
+    out.writeUIntBE(count, 17, 3);
+    let at = 20;
+    for (let k = 0; k < parts.length; k += 2) at += bytes.copy(out, at, parts[k]!, parts[k + 1]!);
+    packets.push(out);
+    parts.length = 0;
+    size = 20;
+    count = 0;
+  };
+  for (const [from, to] of spans) {
+    let i = from;
+    while (i < to) {
+      // The furthest j such that objects i .. j-1 still fit the packet being filled (offsets only grow).
+      const start = offsets[i]!;
+      const room = maxPacket - size;
+      let lo = i;
+      let hi = Math.min(to, i + (maxClients - count));
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (offsets[mid]! - start <= room) lo = mid;
+        else hi = mid - 1;
+      }
+      if (lo === i) {
+        if (count === 0) throw new RangeError('a client object does not fit in a packet');
+        flush();
+        continue;
+      }
+      parts.push(start, offsets[lo]!);
+      size += offsets[lo]! - start;
+      count += lo - i;
+      i = lo;
+      if (i < to) flush();
+    }
+  }
+  if (count > 0 || packets.length === 0) flush();
+  return packets;
+}
+
 export function splitRemoved(
   timestamp: bigint,
   ips: readonly number[],
@@ -313,6 +380,13 @@ export function encodeServerPacket(p: ServerPacket): Buffer {
       return encodeRemoved(p.timestamp, p.ips, p.version);
   }
 }
+
+/**
+ * Big-endian u32 at `at`, which the caller has bounds-checked: the per-object reads of a big swarm's updates
+ * (10^8 objects as 10,000 peers sync) skip `readUInt32BE`'s argument validation.
+ */
+const u32 = (b: Buffer, at: number): number =>
+  ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 
 // ---- framing ------------------------------------------------------------------------------------------------
 
@@ -379,7 +453,7 @@ export function packetLength(bytes: Buffer, direction: Direction): number | unde
           // Past the limit already: say so now rather than wait for bytes that will never be accepted.
           if (at > LIMITS.maxServerPacket) return at;
           if (at + 4 > bytes.length) return undefined;
-          const size = bytes.readUInt32BE(at);
+          const size = u32(bytes, at);
           if (size < 8) return new LektError('malformed', `client object of ${size} bytes (at least 8)`);
           at += size;
         }
@@ -452,8 +526,9 @@ export function forEachClientObject(frame: Buffer, visit: (ip: number, start: nu
   const count = frame.readUIntBE(17, 3);
   let at = 20;
   for (let i = 0; i < count; i++) {
-    const size = frame.readUInt32BE(at);
-    visit(frame.readUInt32BE(at + 4), at, at + size);
+    if (at + 8 > frame.length) throw new RangeError(`client object ${i} runs past the packet`);
+    const size = u32(frame, at);
+    visit(u32(frame, at + 4), at, at + size);
     at += size;
   }
 }
