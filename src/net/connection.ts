@@ -44,6 +44,12 @@ export class Connection {
   #closeGraceMs: number;
   #sink: FrameSink;
   #drainWaiters: (() => void)[] = [];
+  /** True while sends are corked until the end of this tick (see `send`). */
+  #corked = false;
+  readonly #uncork = () => {
+    this.#corked = false;
+    this.socket.uncork();
+  };
 
   constructor(socket: Socket, handlers: ConnectionHandlers, options: ConnectionOptions) {
     this.socket = socket;
@@ -121,6 +127,14 @@ export class Connection {
     const bytes = this.framer.encode(payload);
     this.bytesOut += bytes.length;
     this.framesOut++;
+    // Frames sent in the same tick (a reply per pipelined request, a request per reply just read, a phase's lines
+    // to every player) leave in one writev: one syscall and one packet instead of one each. The uncork runs
+    // before any I/O callback, so no frame waits for the network.
+    if (!this.#corked) {
+      this.#corked = true;
+      this.socket.cork();
+      process.nextTick(this.#uncork);
+    }
     const ok = this.socket.write(bytes);
     if (!ok && this.socket.writableLength > this.#maxBuffered) {
       this.destroy('overflow', new Error(`peer is not reading: ${this.socket.writableLength} bytes queued`));
