@@ -237,22 +237,32 @@ export class GalaxClient {
     if (this.#closedError) return Promise.reject(this.#closedError);
     return new Promise((resolve, reject) => {
       this.#pending.push({ kind, line, reply, sentAt: performance.now(), resolve, reject });
-      if (this.#pending.length === 1) this.#arm();
+      if (!this.#timer) this.#arm(this.#requestTimeoutMs);
       this.conn.send(line);
     });
   }
 
-  #arm(): void {
-    if (this.#timer) clearTimeout(this.#timer);
+  /**
+   * The timer is lazy: a reply does not touch it (clearing and setting a timer per reply was a tenth of the
+   * client's time). When it fires it looks at the head of the queue then, and fails the session if that one is
+   * overdue, or sleeps until it would be.
+   */
+  #arm(wait: number): void {
+    this.#timer = setTimeout(this.#onTimer, wait);
+  }
+
+  readonly #onTimer = () => {
     this.#timer = null;
     const head = this.#pending[0];
-    if (!head) return;
-    const wait = Math.max(0, head.sentAt + this.#requestTimeoutMs - performance.now());
-    this.#timer = setTimeout(() => {
-      this.#fail(new GalaxSessionError(`no reply to "${head.line}" within ${this.#requestTimeoutMs} ms`));
-      this.conn.destroy('local');
-    }, wait);
-  }
+    if (!head || this.#closedError) return;
+    const left = head.sentAt + this.#requestTimeoutMs - performance.now();
+    if (left > 0) {
+      this.#arm(left);
+      return;
+    }
+    this.#fail(new GalaxSessionError(`no reply to "${head.line}" within ${this.#requestTimeoutMs} ms`));
+    this.conn.destroy('local');
+  };
 
   #onLine(line: string): void {
     const m = parseServerLine(line);
@@ -270,7 +280,6 @@ export class GalaxClient {
       const isError = m.cmd === 'ERRP' || m.cmd === 'ERRC' || m.cmd === 'ERRM' || m.cmd === 'ERRJ';
       if (m.cmd === head.reply || isError) {
         this.#pending.shift();
-        this.#arm();
         this.#options.onTiming?.(head.kind, Math.round((performance.now() - head.sentAt) * 1000), !isError);
         if (isError) {
           head.reject(new GalaxReplyError(m.cmd, (m as Msg<ErrorCode>).message, head.line));
