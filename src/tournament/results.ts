@@ -133,9 +133,13 @@ export class ResultsWriter {
     this.#fd = openSync(path, 'a');
   }
   append(records: readonly GameRecord[]): void {
-    if (records.length === 0) return;
     let text = '';
     for (const record of records) text += `${JSON.stringify(record)}\n`;
+    this.appendLines(text);
+  }
+  /** Whole lines, each ending in a newline (as a worker encodes them). */
+  appendLines(text: string): void {
+    if (text.length === 0) return;
     const bytes = Buffer.from(text, 'utf8');
     let written = 0;
     while (written < bytes.length) written += writeSync(this.#fd, bytes, written, bytes.length - written);

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import { type Logger, silentLogger } from '../core/log.ts';
+import { BatchPlanner } from './batching.ts';
 import { canonicalJson, definitionDifferences, type LoadedTournament } from './definition.ts';
 import { computeStandings, type Standings } from './ratings.ts';
 import { writeStandings } from './report.ts';
@@ -34,7 +35,7 @@ export interface RunOptions {
   /** Stops dispatching: games already running finish and are recorded, then the run returns. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: Progress) => void;
-  /** Games per worker task; default adapts to the number of games left. */
+  /** Games per worker task; by default about 50 ms of play each (timed per lineup), fewer near the end. */
   readonly batchSize?: number;
   /** A module exporting the engine, instead of the registry (tests, out-of-tree games). */
   readonly engineModule?: string;
@@ -146,10 +147,13 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
   const writer = new ResultsWriter(resultsPath(outDir));
   const pool =
     workers > 0
-      ? new Piscina<BatchTask, GameRecord[]>({
+      ? new Piscina<BatchTask, string>({
           filename: WORKER_ENTRY,
           minThreads: workers,
           maxThreads: workers,
+          // Each thread holds its next task while it plays the current one, so it starts it at once instead of
+          // idling until the parent (which competes with the workers for the cores) wakes up to hand it out.
+          concurrentTasksPerWorker: 2,
           idleTimeout: 60_000,
         })
       : null;
@@ -173,27 +177,59 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
     });
   const stopped = () => options.signal?.aborted === true;
   let failure: Error | undefined;
+  const planner = new BatchPlanner();
+  for (const record of records.values()) planner.observe(record);
+
+  /** A finished batch: its new games go to the file in one write, then into the tables. */
+  const recordBatch = (lines: readonly string[], batch: readonly GameRecord[]) => {
+    let text = '';
+    const fresh: GameRecord[] = [];
+    for (const [i, record] of batch.entries()) {
+      if (records.has(record.index)) continue;
+      text += `${lines[i]}\n`;
+      fresh.push(record);
+    }
+    writer.appendLines(text);
+    for (const record of fresh) {
+      records.set(record.index, record);
+      planner.observe(record);
+    }
+    playedNow += fresh.length;
+    report();
+  };
+
+  const playBatchHere = async (task: BatchTask) => {
+    const batch = await playBatch(task);
+    recordBatch(
+      batch.map((record) => JSON.stringify(record)),
+      batch,
+    );
+  };
+  const playBatchInPool = async (task: BatchTask, threads: Piscina<BatchTask, string>) => {
+    const lines = (await threads.run(task)).split('\n');
+    lines.pop();
+    recordBatch(
+      lines,
+      lines.map((line) => JSON.parse(line) as GameRecord),
+    );
+  };
 
   const playRound = async (missing: ScheduledGame[]) => {
     const parallel = Math.max(1, workers);
-    // Two tasks per worker keep every thread busy while the parent records the other's results; the producer
-    // waits for a free slot, so batches are cut (and a stop takes effect) as late as possible.
+    // Two tasks per worker: the one it plays and the one it holds; the producer waits for a free slot, so
+    // batches are cut (and a stop takes effect) as late as possible, with the freshest timings.
     const queue = new PQueue({ concurrency: parallel * 2 });
     let next = 0;
     while (next < missing.length && !stopped() && !failure) {
       const left = missing.length - next;
-      const size = options.batchSize ?? Math.min(16, Math.max(1, Math.ceil(left / (parallel * 4))));
+      // Near the end batches shrink, so that the threads finish together.
+      const size = options.batchSize ?? planner.size(missing, next, Math.ceil(left / (parallel * 4)));
       const games = missing.slice(next, next + size).map((g) => ({ ...g, replay: wantsReplay(replays, g.index) }));
       next += games.length;
       const task: BatchTask = { ...base, replayDir: games.some((g) => g.replay) ? replayDir : null, games };
       void queue.add(async () => {
         try {
-          const done = await (pool ? pool.run(task) : playBatch(task));
-          const fresh = done.filter((record) => !records.has(record.index));
-          writer.append(fresh);
-          for (const record of fresh) records.set(record.index, record);
-          playedNow += fresh.length;
-          report();
+          await (pool ? playBatchInPool(task, pool) : playBatchHere(task));
         } catch (error) {
           failure ??= error instanceof Error ? error : new Error(String(error));
         }

@@ -4,6 +4,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { playBatch } = await import('./worker.ts');
+const { playBatchLines } = await import('./worker.ts');
 
-export default playBatch;
+export default playBatchLines;
