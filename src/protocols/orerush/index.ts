@@ -18,6 +18,7 @@ export {
 } from './client.ts';
 export * from './packets.ts';
 export {
+  CLIENT_RULE_LIMITS,
   DEFAULT_SERVER_SETTINGS,
   type FinishedGame,
   type OreRushRunningServer,

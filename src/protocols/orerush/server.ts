@@ -19,6 +19,7 @@ import {
 import type { Connection } from '../../net/connection.ts';
 import { delimitedFramer, type FrameError } from '../../net/framing.ts';
 import { TcpServer } from '../../net/server.ts';
+import { intSetting, knownSettings, parseStrictInt, type RawSettings } from '../../net/settings.ts';
 import type { RunningServer } from '../registry.ts';
 import {
   decodePacket,
@@ -61,49 +62,67 @@ export const DEFAULT_SERVER_SETTINGS: OreRushServerSettings = {
   rules: {},
 };
 
-const SERVER_KEYS = [
-  'pingIntervalMs',
-  'silentTimeoutMs',
-  'roundTimeoutMs',
-  'maxGames',
-  'maxConnections',
-  'quickPlayers',
-] as const;
+/** The server's own `--set` keys with their accepted ranges. */
+const SERVER_RANGES: Readonly<Record<Exclude<keyof OreRushServerSettings, 'rules'>, readonly [number, number]>> = {
+  pingIntervalMs: [10, 86_400_000],
+  silentTimeoutMs: [10, 86_400_000],
+  roundTimeoutMs: [10, 86_400_000],
+  maxGames: [1, 1_000_000],
+  maxConnections: [1, 1_000_000],
+  quickPlayers: [1, orerushEngine.maxPlayers],
+};
 
-/** `--set key=value` pairs: the server's own keys, or a rule for new games (checked by the engine). */
-export function parseServerSettings(raw: Record<string, string | number>): OreRushServerSettings {
-  const out: Record<string, unknown> = { ...DEFAULT_SERVER_SETTINGS };
-  const rules: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if ((SERVER_KEYS as readonly string[]).includes(key)) {
-      const n = Number(value);
-      const [min, max] =
-        key === 'quickPlayers' ? [1, orerushEngine.maxPlayers] : [key.endsWith('Ms') ? 10 : 1, 86_400_000];
-      if (!Number.isInteger(n) || n < min || n > max)
-        throw new ConfigError(
-          key,
-          `must be a positive integer (milliseconds or a count), got ${JSON.stringify(value)}`,
-        );
-      out[key] = n;
-    } else if (CONFIG_FIELDS.includes(key)) {
-      let v: unknown = value;
-      if (typeof value === 'string') {
-        try {
-          v = JSON.parse(value);
-        } catch {
-          v = value;
-        }
-      }
-      rules[key] = v;
-    } else {
-      throw new ConfigError(
-        key,
-        `unknown setting (server: ${SERVER_KEYS.join(', ')}; rules: ${CONFIG_FIELDS.join(', ')})`,
-      );
+/**
+ * What a game's creator may set in `settn` rules, on top of the engine's own ranges: without these a client
+ * could ask for a 200 x 200 board, 10 000 veins or 100 000 rounds and block the event loop every other game
+ * shares. A server whose own default rule (`--set`) lies beyond a limit allows its clients up to that default.
+ */
+export const CLIENT_RULE_LIMITS: Readonly<Record<string, { readonly min?: number; readonly max?: number }>> = {
+  width: { max: 60 },
+  height: { max: 30 },
+  robots: { max: 10 },
+  rounds: { max: 1000 },
+  veins: { max: 200 },
+  veinSizeMin: { max: 50 },
+  veinSizeMax: { max: 50 },
+  moveRange: { max: 90 },
+  digRange: { max: 10 },
+  radarRange: { max: 15 },
+  radarCooldown: { min: 1 },
+  trapCooldown: { min: 2 },
+  trapTrigger: { max: 5 },
+  trapBlast: { max: 5 },
+  trapChain: { max: 5 },
+};
+
+/** A rule's `--set` text as the engine's JSON value: a strict integer, a JSON array/object/boolean, else text. */
+function ruleValue(text: string | number | boolean): unknown {
+  if (typeof text !== 'string') return text;
+  const n = parseStrictInt(text);
+  if (n !== undefined) return n;
+  if (/^[[{]/.test(text) || text === 'true' || text === 'false') {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Left as text: the engine then names the field and what it expects.
     }
   }
+  return text;
+}
+
+/** `--set key=value` pairs: the server's own keys, or a rule for new games (checked by the engine). */
+export function parseServerSettings(raw: RawSettings): OreRushServerSettings {
+  const serverKeys = Object.keys(SERVER_RANGES) as (keyof typeof SERVER_RANGES)[];
+  knownSettings(raw, [...serverKeys, ...CONFIG_FIELDS]);
+  const out: Record<string, unknown> = {};
+  for (const key of serverKeys) {
+    const [min, max] = SERVER_RANGES[key];
+    out[key] = intSetting(raw, key, DEFAULT_SERVER_SETTINGS[key], min, max);
+  }
+  const rules: Record<string, unknown> = {};
+  for (const key of CONFIG_FIELDS) if (raw[key] !== undefined) rules[key] = ruleValue(raw[key]);
   orerushEngine.parseConfig(rules);
-  return { ...(out as unknown as OreRushServerSettings), rules };
+  return { ...(out as Omit<OreRushServerSettings, 'rules'>), rules };
 }
 
 interface Session {
@@ -111,9 +130,6 @@ interface Session {
   readonly conn: Connection;
   game: Game | null;
   name: string;
-  /** For the silence check: bytes received at the last look, and when that count last grew. */
-  seenBytes: number;
-  heardAt: number;
 }
 
 interface Game {
@@ -152,17 +168,21 @@ export interface StartOptions {
   port: number;
   log?: Logger;
   settings?: Partial<OreRushServerSettings>;
+  /** The rules; always `orerushEngine` except in tests that inject a failing engine. */
+  engine?: typeof orerushEngine;
 }
 
 export async function startOreRushServer(options: StartOptions): Promise<OreRushRunningServer> {
   const settings: OreRushServerSettings = { ...DEFAULT_SERVER_SETTINGS, ...options.settings };
   const log = options.log ?? silentLogger;
+  const engine = options.engine ?? orerushEngine;
   const counters: Record<string, number> = {
     sessions: 0,
     games_created: 0,
     games_started: 0,
     games_finished: 0,
     games_abandoned: 0,
+    games_aborted: 0,
     rounds: 0,
     moves: 0,
     moves_late: 0,
@@ -211,7 +231,24 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     },
   });
 
-  const makeConfig = (rules: Record<string, unknown>) => orerushEngine.parseConfig({ ...settings.rules, ...rules });
+  const makeConfig = (rules: Record<string, unknown>) => engine.parseConfig({ ...settings.rules, ...rules });
+  const serverRules = makeConfig({}) as unknown as Record<string, number>;
+  /** Client limits, widened to the server's own defaults where those go further. */
+  const limits = Object.entries(CLIENT_RULE_LIMITS).map(([field, { min, max }]) => ({
+    field,
+    min: min === undefined ? undefined : Math.min(min, serverRules[field]!),
+    max: max === undefined ? undefined : Math.max(max, serverRules[field]!),
+  }));
+  const checkClientLimits = (config: OreRushConfig) => {
+    const values = config as unknown as Record<string, number>;
+    for (const { field, min, max } of limits) {
+      const v = values[field]!;
+      if (max !== undefined && v > max)
+        throw new ConfigError(field, `a client may set at most ${max} on this server, got ${v}`);
+      if (min !== undefined && v < min)
+        throw new ConfigError(field, `a client may set no less than ${min} on this server, got ${v}`);
+    }
+  };
 
   const createGame = (quick: boolean): Game => {
     const game: Game = {
@@ -242,10 +279,33 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
 
   const sendUpdates = (game: Game) => {
     const state = game.state!;
-    const result = orerushEngine.result(state);
+    const result = engine.result(state);
     game.seats.forEach((s, seat) => {
-      if (s && !s.conn.closed && s.game === game) send(s, encodeUpdate(orerushEngine.observe(state, seat), result));
+      if (s && !s.conn.closed && s.game === game) send(s, encodeUpdate(engine.observe(state, seat), result));
     });
+  };
+
+  /**
+   * A failure while starting a game or closing a round (an engine bug, a configuration nobody tried) ends that
+   * game only: its players get `close -1` without a final update and are back in the lobby, their connections
+   * open. Rounds also close from timers, where nothing else would catch the throw and the process would die.
+   */
+  const abortGame = (game: Game, error: unknown) => {
+    bump('games_aborted');
+    log.error({ err: error, game: game.id, round: game.state?.round ?? null }, 'game failed; aborting it');
+    const now = Date.now();
+    const players = members(game).filter((s) => s.game === game);
+    removeGame(game);
+    for (const s of players) send(s, { type: 'close', timestamp: now, player: -1 });
+  };
+
+  const guarded = (game: Game, step: () => void) => {
+    try {
+      step();
+    } catch (error) {
+      if (games.get(game.id) === game) abortGame(game, error);
+      else log.error({ err: error, game: game.id }, 'failure in a game already gone');
+    }
   };
 
   const openRound = (game: Game) => {
@@ -255,14 +315,17 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     game.timer = setTimeout(() => closeRound(game, true), game.roundTimeoutMs);
   };
 
-  const startGame = (game: Game) => {
-    game.state = orerushEngine.setup(game.config, game.players, matchStreams(game.seed).map);
-    bump('games_started');
-    log.info({ game: game.id, players: game.players }, 'game started');
-    openRound(game);
-  };
+  const startGame = (game: Game) =>
+    guarded(game, () => {
+      game.state = engine.setup(game.config, game.players, matchStreams(game.seed).map);
+      bump('games_started');
+      log.info({ game: game.id, players: game.players }, 'game started');
+      openRound(game);
+    });
 
-  const closeRound = (game: Game, deadline: boolean) => {
+  const closeRound = (game: Game, deadline: boolean) => guarded(game, () => resolveRound(game, deadline));
+
+  const resolveRound = (game: Game, deadline: boolean) => {
     if (!game.state || !games.has(game.id)) return;
     if (game.timer) clearTimeout(game.timer);
     game.timer = null;
@@ -273,12 +336,12 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
       if (action) actions.set(seat, action);
       else {
         if (deadline && game.seats[seat] && !game.seats[seat]!.conn.closed) bump('round_deadlines');
-        actions.set(seat, orerushEngine.defaultAction(state, seat));
+        actions.set(seat, engine.defaultAction(state, seat));
       }
     }
-    game.state = orerushEngine.apply(state, { kind: 'players', actions });
+    game.state = engine.apply(state, { kind: 'players', actions });
     bump('rounds');
-    const result = orerushEngine.result(game.state);
+    const result = engine.result(game.state);
     if (result) {
       sendUpdates(game);
       const now = Date.now();
@@ -377,13 +440,14 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     if (game.seats[0] !== session)
       return fail(session, ErrorCode.denied, 'only the player who created the game sets it');
     if (game.state) return fail(session, ErrorCode.state, 'the game has already started');
-    const request = decodeSettingsRequest(raw, orerushEngine.maxPlayers);
+    const request = decodeSettingsRequest(raw, engine.maxPlayers);
     if (request.players !== undefined && request.players < game.seats.length)
       return fail(session, ErrorCode.settings, `players: ${game.seats.length} players have already joined`);
     let config = game.config;
     if (request.rules) {
       try {
         config = makeConfig(request.rules);
+        checkClientLimits(config);
       } catch (error) {
         if (error instanceof ConfigError) return fail(session, ErrorCode.settings, `rules.${error.message}`);
         throw error;
@@ -416,7 +480,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     if (round > state.round)
       return fail(session, ErrorCode.state, `round ${round} is not open (current: ${state.round})`);
     if (game.moves.has(seat)) return fail(session, ErrorCode.state, `already moved in round ${round}`);
-    const reason = orerushEngine.validate(state, seat, action);
+    const reason = engine.validate(state, seat, action);
     if (reason) return fail(session, ErrorCode.move, reason);
     game.moves.set(seat, action);
     bump('moves');
@@ -488,12 +552,12 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     log,
     maxConnections: settings.maxConnections,
     connection: {
-      // Not the connection's idleTimeoutMs: a socket timeout counts our own pings as activity, so a client
-      // that only receives would never be idle. Silence is checked on received bytes below.
       framer: () => delimitedFramer({ start: STX, end: ETX, maxFrame: MAX_PACKET }),
+      // Idle = nothing received (our own pings do not count), so this is the documented silent-client drop.
+      idleTimeoutMs: settings.silentTimeoutMs,
     },
     accept(conn) {
-      const session: Session = { id: nextSessionId++, conn, game: null, name: '', seenBytes: 0, heardAt: Date.now() };
+      const session: Session = { id: nextSessionId++, conn, game: null, name: '' };
       session.name = `player${session.id}`;
       sessions.add(session);
       bump('sessions');
@@ -518,8 +582,12 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
           bump('frame_errors');
           fail(session, ErrorCode.frame, `${error.kind}: ${error.message}`);
         },
-        onClose() {
+        onClose(reason) {
           sessions.delete(session);
+          if (reason === 'idle') {
+            bump('drops_silent');
+            log.info({ session: session.id }, `dropped a client silent for ${settings.silentTimeoutMs} ms`);
+          }
           leave(session, true);
         },
       };
@@ -533,23 +601,6 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     }
   }, settings.pingIntervalMs);
   pinger.unref();
-  const silenceCheck = setInterval(
-    () => {
-      const now = Date.now();
-      for (const s of sessions) {
-        if (s.conn.bytesIn !== s.seenBytes) {
-          s.seenBytes = s.conn.bytesIn;
-          s.heardAt = now;
-        } else if (now - s.heardAt >= settings.silentTimeoutMs) {
-          bump('drops_silent');
-          log.info({ session: s.id }, `dropped a client silent for ${now - s.heardAt} ms`);
-          s.conn.destroy('idle');
-        }
-      }
-    },
-    Math.max(10, Math.min(settings.pingIntervalMs, Math.floor(settings.silentTimeoutMs / 4))),
-  );
-  silenceCheck.unref();
 
   const address = await server.listen();
   log.info({ ...address }, 'orerush server listening');
@@ -565,7 +616,6 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     finished: () => finished.slice(),
     async close() {
       clearInterval(pinger);
-      clearInterval(silenceCheck);
       for (const g of [...games.values()]) removeGame(g);
       await server.close();
     },
