@@ -4,6 +4,7 @@ import { hashState } from '../../src/core/hash.ts';
 import { replayActions, runMatch } from '../../src/core/match.ts';
 import { makeReplay, verifyReplay } from '../../src/core/replay.ts';
 import { createRng } from '../../src/core/rng.ts';
+import { robotOrder, seatOrder } from '../../src/games/orerush/engine.ts';
 import {
   type Command,
   orerushEngine as engine,
@@ -412,5 +413,17 @@ describe('whole games', () => {
     }
     expect(wins).toBe(games);
     expect(margin / games).toBeGreaterThan(50);
+  });
+});
+
+describe('robotOrder (cached by a numeric key)', () => {
+  it('is the rotated seat order then robot ids, for every round, player and robot count tried', () => {
+    const expected = (round: number, players: number, robots: number) =>
+      seatOrder(round, players).flatMap((seat) => Array.from({ length: robots }, (_, id) => seat * robots + id));
+    // Counts around the key's bases too: a collision would hand one shape the cached order of another.
+    for (const players of [1, 2, 3, 4, 31, 32, 33, 1024, 1025])
+      for (const robots of [1, 2, 5, 32, 50])
+        for (const round of [0, 1, 2, 3, 7, players, players + 1])
+          expect(robotOrder(round, players, robots)).toEqual(expected(round, players, robots));
   });
 });

@@ -141,17 +141,19 @@ export function stepToward(
   return { x, y, steps };
 }
 
-const orders = new Map<string, readonly number[]>();
+const orders = new Map<number, readonly number[]>();
 
 /** Robot indices (owner * robots + id) in this round's priority order: rotated seats, then robot ids. */
 export function robotOrder(round: number, players: number, robots: number): readonly number[] {
-  const key = `${players}/${robots}/${round % players}`;
-  let order = orders.get(key);
+  // A number, not a template string: this runs on every apply. Unique while players <= 1024 (the engine allows
+  // 4; the function is exported, so a larger count is still answered, just not cached).
+  const key = players <= 1024 ? (robots * 1025 + players) * 1024 + (round % players) : -1;
+  let order = key >= 0 ? orders.get(key) : undefined;
   if (!order) {
     const list: number[] = [];
     for (const seat of seatOrder(round, players)) for (let id = 0; id < robots; id++) list.push(seat * robots + id);
     order = Object.freeze(list);
-    orders.set(key, order);
+    if (key >= 0) orders.set(key, order);
   }
   return order;
 }
