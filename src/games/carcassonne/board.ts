@@ -4,21 +4,36 @@
  */
 
 /**
- * Cell key -> tile index, open addressing over 128 slots (the base game has 72 tiles) (a game has at most a few hundred tiles), keys and
- * values interleaved in one plain array: small typed arrays live off-heap and cost more to allocate.
+ * Cell key -> tile index, open addressing over a power-of-two number of slots at least 1.5 times the tiles a game
+ * can have (128 for the base game's 72), keys and values interleaved in one plain array: small typed arrays live
+ * off-heap and cost more to allocate.
  */
 export class CellTable {
+  /** Slots for the base game; a map with more tiles gets more (see `slotsFor`). */
   static readonly SLOTS = 128;
-  constructor(private readonly slots: number[] = new Array<number>(CellTable.SLOTS * 2).fill(0)) {}
+  readonly #shift: number;
+  readonly #mask: number;
+  constructor(private readonly slots: number[] = new Array<number>(CellTable.SLOTS * 2).fill(0)) {
+    const n = slots.length / 2;
+    this.#mask = n - 1;
+    this.#shift = 32 - Math.log2(n);
+  }
+
+  /** A table for a game of `tiles` tiles in all. */
+  static forTiles(tiles: number): CellTable {
+    let n = CellTable.SLOTS;
+    while (n < tiles * 1.5) n *= 2;
+    return new CellTable(new Array<number>(n * 2).fill(0));
+  }
 
   #slot(k: number): number {
     // Keys are stored +1 so that 0 marks an empty slot.
-    let i = Math.imul(k, 0x9e3779b1) >>> 25;
+    let i = Math.imul(k, 0x9e3779b1) >>> this.#shift;
     const slots = this.slots;
     for (;;) {
       const s = slots[2 * i]!;
       if (s === 0 || s === k + 1) return i;
-      i = (i + 1) & (CellTable.SLOTS - 1);
+      i = (i + 1) & this.#mask;
     }
   }
   get(k: number): number | undefined {

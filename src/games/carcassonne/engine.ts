@@ -10,18 +10,8 @@ import {
 } from '../../core/engine.ts';
 import type { Rng } from '../../core/rng.ts';
 import { CellTable, Frontier } from './board.ts';
-import {
-  DX,
-  DY,
-  edgeCode,
-  FITS,
-  facingPort,
-  KIND_COUNT,
-  ROTATED,
-  SEGMENT_SIDES,
-  START_KIND,
-  TILE_KINDS,
-} from './tiles.ts';
+import { deckOf, MAX_MAP_TILES, MapError, resolveDeckSetting } from './deck.ts';
+import { DX, DY, edgeCode, FITS, facingPort, KIND_COUNT, ROTATED, SEGMENT_SIDES, TILE_KINDS } from './tiles.ts';
 import type {
   CarcassonneAction,
   CarcassonneChance,
@@ -36,7 +26,7 @@ import type {
 /** Bumped whenever a rule change could change a game's outcome. */
 export const ENGINE_VERSION = '1';
 
-const CONFIG_FIELDS = ['followers', 'farms'] as const;
+const CONFIG_FIELDS = ['followers', 'farms', 'deck'] as const;
 
 export function defaultConfig(): CarcassonneConfig {
   return { followers: 7, farms: true };
@@ -45,7 +35,16 @@ export function defaultConfig(): CarcassonneConfig {
 export function parseConfig(raw: unknown): CarcassonneConfig {
   const r = checkKnownFields(raw, CONFIG_FIELDS);
   const d = defaultConfig();
-  return { followers: intField(r, 'followers', d.followers, 0, 50), farms: boolField(r, 'farms', d.farms) };
+  const config = { followers: intField(r, 'followers', d.followers, 0, 50), farms: boolField(r, 'farms', d.farms) };
+  let deck;
+  try {
+    deck = resolveDeckSetting(r.deck);
+  } catch (e) {
+    if (e instanceof MapError) throw new ConfigError('deck', e.message);
+    throw e;
+  }
+  // The base game's deck is left out, so its configs (and replays) look as they always did.
+  return deck ? { ...config, deck } : config;
 }
 
 // ---- board lookup -------------------------------------------------------------------------------------
@@ -75,7 +74,9 @@ function addToFrontier(grid: CellTable, frontier: Frontier, t: PlacedTile) {
 function boardOf(state: CarcassonneState): Board {
   let board = boards.get(state.tiles);
   if (!board) {
-    const grid = new CellTable();
+    // Every tile of the game is on the board, in the deck, discarded or in hand.
+    const total = state.tiles.length + state.deckLeft + state.discarded.length + (state.drawn >= 0 ? 1 : 0);
+    const grid = CellTable.forTiles(total);
     const frontier = new Frontier();
     for (const [i, t] of state.tiles.entries()) grid.set(key(t.x, t.y), i);
     for (const t of state.tiles) addToFrontier(grid, frontier, t);
@@ -111,8 +112,7 @@ export function segmentType(state: CarcassonneState, segment: number): FeatureTy
 // ---- setup ----------------------------------------------------------------------------------------------
 
 export function setup(config: CarcassonneConfig, players: number, _rng?: Rng): CarcassonneState {
-  const deck = TILE_KINDS.map((k) => k.count);
-  deck[START_KIND]!--;
+  const { start, deck } = deckOf(config.deck);
   const empty: CarcassonneState = {
     config,
     players,
@@ -127,14 +127,14 @@ export function setup(config: CarcassonneConfig, players: number, _rng?: Rng): C
     scores: new Array(players).fill(0),
     followers: new Array(players).fill(config.followers),
     current: 0,
-    drawn: START_KIND,
+    drawn: start,
     discarded: [],
     turn: 0,
     over: false,
   };
-  // The start tile is fixed (kind D at 0,0, unrotated) and belongs to nobody.
+  // The start tile is fixed (the map's start kind, D in the base game, at 0,0, unrotated) and belongs to nobody.
   const m = mutable(empty);
-  placeTile(m, 0, 0, START_KIND, 0);
+  placeTile(m, 0, 0, start, 0);
   return freeze(empty, m, { current: 0, drawn: -1, turn: 0, over: false });
 }
 
@@ -192,8 +192,9 @@ export function canPlaceAnywhere(state: CarcassonneState, kind: number): boolean
 
 export function placementError(state: CarcassonneState, x: number, y: number, rot: number): string | null {
   if (state.drawn < 0) return 'no tile drawn';
-  if (!Number.isInteger(x) || !Number.isInteger(y) || Math.abs(x) > 200 || Math.abs(y) > 200)
-    return 'coordinates must be integers';
+  // No chain of a map's tiles reaches further than its tile count from the start tile at 0,0.
+  if (!Number.isInteger(x) || !Number.isInteger(y) || Math.abs(x) > MAX_MAP_TILES || Math.abs(y) > MAX_MAP_TILES)
+    return `coordinates must be integers from -${MAX_MAP_TILES} to ${MAX_MAP_TILES}`;
   if (!Number.isInteger(rot) || rot < 0 || rot > 3) return 'rotation must be 0..3';
   const grid = gridOf(state);
   if (grid.has(key(x, y))) return `cell ${x},${y} is taken`;

@@ -1,5 +1,16 @@
 /** Carcassonne (base game): the engine, the tile set and the rule helpers the server and strategies share. */
 export {
+  type DeckMap,
+  deckOf,
+  formatDeckMap,
+  MAX_KIND_COUNT,
+  MAX_MAP_TILES,
+  MapError,
+  parseDeckMap,
+  resolveDeckSetting,
+  STANDARD_DECK,
+} from './deck.ts';
+export {
   apply,
   canPlaceAnywhere,
   carcassonneEngine,

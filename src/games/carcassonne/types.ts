@@ -1,8 +1,12 @@
+import type { DeckMap } from './deck.ts';
+
 export interface CarcassonneConfig {
   /** Followers (meeples) per player; 7 in the base game. */
   readonly followers: number;
   /** Score fields at the end (3 per completed city next to a field); the base game does. */
   readonly farms: boolean;
+  /** The tiles (a map, see deck.ts); absent for the base game's 72. */
+  readonly deck?: DeckMap;
 }
 
 /** A tile on the board. Its segments have the global ids `seg0 .. seg0 + segments - 1`. */
