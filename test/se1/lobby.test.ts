@@ -57,7 +57,8 @@ describe('SE1 lobby (scripted plain-text session)', () => {
     expect(map[0]).toBe(`SENDING ${Buffer.byteLength(map[1]!)} BYTES`);
     expect(JSON.parse(map[1]!).tiles.V).toBe(9);
     expect(await a.request('DOWNLOAD MAP moon')).toEqual(['ERROR: no map named moon']);
-    expect((await a.request('UPLOAD MAP'))[0]).toMatch(/^ERROR: maps cannot be uploaded/);
+    // Without a byte count no map line is announced: refused at once (maps.test.ts has the real uploads).
+    expect((await a.request('UPLOAD MAP'))[0]).toMatch(/^ERROR: usage: UPLOAD MAP <mapname> <bytes>/);
     expect((await a.request('CHANGELOG')).at(-1)).toBe('OK');
 
     const b = await connectRaw();

@@ -3,6 +3,7 @@
  * (placements, followers, discards), and the history into the engine's observation by `rebuildState`, so a
  * strategy sees exactly what it would see in-process.
  */
+import { createHash } from 'node:crypto';
 import type { GameResult } from '../../core/engine.ts';
 import { matchStreams } from '../../core/match.ts';
 import type { DecisionContext } from '../../core/strategy.ts';
@@ -12,9 +13,11 @@ import {
   type CarcassonneConfig,
   type CarcassonneState,
   carcassonneEngine,
+  type DeckMap,
   DX,
   DY,
   defaultAction,
+  formatDeckMap,
   kindIndex,
   rebuildState,
   SIDE_NAMES,
@@ -241,8 +244,10 @@ export async function playOnline(options: OnlinePlayOptions): Promise<OnlineOutc
           await client.login(account.nick, account.password);
           session = new CarcassonneSession(account.nick, config);
           sessions.push(session);
-          if (seat === 0)
-            await client.request(`CREATE GAME ${gameName} -maxPlayers ${players} -testgame -seed ${seed}`);
+          if (seat === 0) {
+            const map = config.deck ? ` -map ${await ensureMap(client, config.deck)}` : '';
+            await client.request(`CREATE GAME ${gameName} -maxPlayers ${players} -testgame -seed ${seed}${map}`);
+          }
           await client.joinGame(gameName);
         }
       };
@@ -252,6 +257,19 @@ export async function playOnline(options: OnlinePlayOptions): Promise<OnlineOutc
     if (timer) clearTimeout(timer);
     for (const c of clients) c.close();
   }
+}
+
+/**
+ * Puts a deck on the server as a map named after its content (`deck-<hash>`), unless it is there already;
+ * returns the name. Every bot then plays on the deck of its own config.
+ */
+export async function ensureMap(client: Se1Client, deck: DeckMap): Promise<string> {
+  const content = formatDeckMap(deck);
+  const name = `deck-${createHash('sha256').update(content).digest('hex').slice(0, 12)}`;
+  const there = await client.downloadMap(name).catch(() => undefined);
+  if (there === undefined) await client.uploadMap(name, content);
+  else if (there !== content) throw new Error(`the server's map ${name} is not this deck`);
+  return name;
 }
 
 export const CARCASSONNE_DEFAULT_PORT = DEFAULT_PORT;

@@ -8,6 +8,7 @@ import type { Rng } from '../../core/rng.ts';
 import {
   apply,
   type CarcassonneAction,
+  type CarcassonneConfig,
   type CarcassonneEvent,
   type CarcassonneState,
   carcassonneEngine,
@@ -15,9 +16,13 @@ import {
   DY,
   defaultAction,
   defaultConfig,
+  formatDeckMap,
+  MapError,
   meepleOptions,
+  parseDeckMap,
   placementError,
   SIDE_NAMES,
+  STANDARD_DECK,
   sampleChance,
   TILE_KINDS,
 } from '../../games/carcassonne/index.ts';
@@ -35,11 +40,19 @@ const STANDARD_MAP: MapInfo = {
   name: 'standard',
   version: '1',
   creator: 'botswarm',
-  content: JSON.stringify({
-    start: 'D',
-    tiles: Object.fromEntries(TILE_KINDS.map((k) => [k.id, k.count])),
-  }),
+  content: formatDeckMap(STANDARD_DECK),
 };
+
+/** Why `content` is not a Carcassonne map (a deck definition, see src/games/carcassonne/deck.ts), or null. */
+export function checkCarcassonneMap(content: string): string | null {
+  try {
+    parseDeckMap(content);
+    return null;
+  } catch (e) {
+    if (e instanceof MapError) return e.message;
+    throw e;
+  }
+}
 
 interface Seat {
   readonly member: RoomMember;
@@ -55,6 +68,7 @@ class CarcassonneRoom implements GameRoom {
   status: RoomStatus = 'JOINING';
   readonly #ctx: RoomContext;
   readonly #options: RoomOptions;
+  readonly #config: CarcassonneConfig;
   readonly #seats: Seat[] = [];
   readonly #visitors = new Set<RoomMember>();
   #state: CarcassonneState | undefined;
@@ -70,6 +84,11 @@ class CarcassonneRoom implements GameRoom {
   constructor(ctx: RoomContext, options: RoomOptions) {
     this.#ctx = ctx;
     this.#options = options;
+    // The standard map is the engine's default deck: a game on it is the same game as `botswarm play --seed`.
+    this.#config =
+      options.map === STANDARD_MAP.name
+        ? defaultConfig()
+        : { ...defaultConfig(), deck: parseDeckMap(options.mapContent) };
     this.id = ctx.newId('Game');
     ctx.broadcast(this.id, 'name', options.name);
     ctx.broadcast(this.id, 'map', options.map);
@@ -155,7 +174,7 @@ class CarcassonneRoom implements GameRoom {
       return ctx.error(member, 'START_GAME', `at least ${carcassonneEngine.minPlayers} players are needed`);
     const streams = matchStreams(this.#options.seed);
     this.#dice = streams.dice;
-    this.#state = carcassonneEngine.setup(defaultConfig(), this.#seats.length, streams.map);
+    this.#state = carcassonneEngine.setup(this.#config, this.#seats.length, streams.map);
     this.status = 'RUNNING';
     ctx.broadcast(this.id, 'status', 'RUNNING', 'JOINING');
     for (const [i, seat] of this.#seats.entries()) {
@@ -367,6 +386,7 @@ export const carcassonneSe1: Se1Game = {
   minPlayers: carcassonneEngine.minPlayers,
   maxPlayers: carcassonneEngine.maxPlayers,
   maps: [STANDARD_MAP],
+  checkMap: checkCarcassonneMap,
   actions: CARCASSONNE_ACTIONS,
   createRoom: (ctx, options) => new CarcassonneRoom(ctx, options),
 };

@@ -48,6 +48,8 @@ export class Se1Client {
   #options: Se1ClientOptions;
   #queue: Pending[] = [];
   #mode: 'lobby' | 'sending' | 'json' = 'lobby';
+  /** After `SENDING <n> BYTES`: the next line is the map itself, whatever it looks like. */
+  #rawNext = false;
   #keepalive: NodeJS.Timeout | undefined;
 
   private constructor(connection: Connection, greeting: string, options: Se1ClientOptions) {
@@ -134,6 +136,11 @@ export class Se1Client {
       this.#options.onEvent?.(event);
       return;
     }
+    if (this.#rawNext && this.#queue[0]) {
+      this.#rawNext = false;
+      this.#queue[0].lines.push(line);
+      return;
+    }
     const msg = /^MSG FROM (\S+) TO (ALL|TEAM|YOU): (".*")$/.exec(line);
     if (msg) {
       let text = msg[3]!;
@@ -157,6 +164,7 @@ export class Se1Client {
       this.#finish(new Se1Error(line.replace(/^ERROR:?\s*/, '')));
     } else {
       if (/^SENDING \d+ EVENTS$/.test(line)) this.#mode = 'sending';
+      else if (/^SENDING \d+ BYTES$/.test(line)) this.#rawNext = true;
       head.lines.push(line);
     }
   }
@@ -211,6 +219,38 @@ export class Se1Client {
   async login(login: string, password: string): Promise<Record<string, string>> {
     const reply = await this.request(`LOGIN ${login} ${password}`);
     return Se1Client.fields(reply.lines[0] ?? '');
+  }
+
+  /** LIST MAPS: name, version and creator of every map. */
+  async listMaps(): Promise<{ name: string; version: string; creator: string }[]> {
+    const reply = await this.request('LIST MAPS');
+    return reply.lines.map((l) => {
+      const f = Se1Client.fields(l);
+      return { name: f.NAME ?? '', version: f.VERSION ?? '', creator: f.CREATOR ?? '' };
+    });
+  }
+
+  /** DOWNLOAD MAP: the map's content (one line). */
+  async downloadMap(name: string): Promise<string> {
+    const reply = await this.request(`DOWNLOAD MAP ${name}`);
+    const m = /^SENDING (\d+) BYTES$/.exec(reply.lines[0] ?? '');
+    const content = reply.lines[1] ?? '';
+    if (!m || Buffer.byteLength(content) !== Number(m[1]))
+      throw new Se1Error(`unexpected DOWNLOAD MAP reply: ${reply.lines.join(' | ')}`);
+    return content;
+  }
+
+  /** UPLOAD MAP <name> <bytes> and the map line; resolves with the stored map's VERSION. */
+  async uploadMap(name: string, content: string): Promise<string> {
+    if (/[\r\n]/.test(content)) throw new Se1Error('a map is uploaded as one line: no CR or LF in it');
+    // The server refuses these at the header and would then read the map line as a command.
+    const bytes = Buffer.byteLength(content);
+    if (bytes < 1 || bytes > MAX_LINE) throw new Se1Error(`a map is 1 to ${MAX_LINE} bytes, this one is ${bytes}`);
+    if (!/^\S+$/.test(name)) throw new Se1Error(`a map name is one word, got "${name}"`);
+    this.#connection.send(`UPLOAD MAP ${name} ${bytes}`);
+    // One reply block for the two lines: the request sends the second.
+    const reply = await this.request(content);
+    return Se1Client.fields(reply.lines[0] ?? '').VERSION ?? '';
   }
 
   /** JOIN GAME; the replayed events arrive through `onEvent` right after this resolves. */

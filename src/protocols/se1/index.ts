@@ -4,8 +4,8 @@ import { playOnline } from './carcassonne-client.ts';
 import { loadSe1Game } from './games.ts';
 import { DEFAULT_PORT, parseSe1Settings, startSe1Server } from './server.ts';
 
-export { CARCASSONNE_ACTIONS, carcassonneSe1, PROMPTS, ROTATIONS } from './carcassonne.ts';
-export { CarcassonneSession, playOnline } from './carcassonne-client.ts';
+export { CARCASSONNE_ACTIONS, carcassonneSe1, checkCarcassonneMap, PROMPTS, ROTATIONS } from './carcassonne.ts';
+export { CarcassonneSession, ensureMap, playOnline } from './carcassonne-client.ts';
 export { type LobbyReply, Se1Client, type Se1ClientOptions, Se1Error, Se1Model, TO_MANY } from './client.ts';
 export { loadSe1Game, se1GameIds } from './games.ts';
 export * from './json.ts';
@@ -22,14 +22,14 @@ export {
   type StartSe1Options,
   startSe1Server,
 } from './server.ts';
-export { UserStore } from './store.ts';
+export { type StoredMap, type StoredUser, UserStore } from './store.ts';
 
 export const se1ServerProtocol: ServerProtocol = {
   id: 'se1',
   description: 'SE1 game server (seed 003): text lobby, then JSON events; hosts Carcassonne',
   defaultPort: DEFAULT_PORT,
   settingsHelp:
-    'game=carcassonne timeoutMs=3600000 users=:memory: (SQLite file of accounts) addUsers=nick:password[:email[:team]],... seed=<n> maxGames=1000 maxConnections=2000',
+    'game=carcassonne timeoutMs=3600000 users=:memory: (SQLite file of accounts) addUsers=nick:password[:email[:team]],... seed=<n> maxGames=1000 maxConnections=2000 maxMaps=1000 (uploaded maps, kept in the users file)',
   async start(options) {
     const settings = parseSe1Settings(options.settings);
     const game = await loadSe1Game(settings.game);

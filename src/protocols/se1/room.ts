@@ -37,6 +37,8 @@ export interface RoomOptions {
   readonly maxPlayers: number;
   readonly testgame: boolean;
   readonly map: string;
+  /** The map's content (built in or uploaded; already accepted by `Se1Game.checkMap`). */
+  readonly mapContent: string;
   /** Seeds the room's tile draws; the same seed gives the same game as `botswarm play --seed`. */
   readonly seed: string | number;
 }
@@ -63,7 +65,7 @@ export interface MapInfo {
   readonly name: string;
   readonly version: string;
   readonly creator: string;
-  /** The map's content for DOWNLOAD MAP (one JSON line). */
+  /** The map's content for DOWNLOAD MAP: one line (no CR or LF), as uploaded. */
   readonly content: string;
 }
 
@@ -74,7 +76,10 @@ export interface Se1Game {
   readonly title: string;
   readonly minPlayers: number;
   readonly maxPlayers: number;
+  /** The built-in maps; the first is the default of CREATE GAME. */
   readonly maps: readonly MapInfo[];
+  /** Why `content` is not a map of this game (the text after `ERROR: bad map: `), or null if it is one. */
+  checkMap(content: string): string | null;
   /** The game actions this game understands, for error messages and docs. */
   readonly actions: readonly string[];
   createRoom(context: RoomContext, options: RoomOptions): GameRoom;

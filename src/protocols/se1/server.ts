@@ -2,6 +2,7 @@
  * The SE1 reference server: the plain-text lobby (accounts, games, chat) and, after JOIN GAME, the JSON event
  * protocol, for any game that implements `Se1Game`. Byte-level description: docs/protocols/se1.md.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Logger } from '../../core/log.ts';
 import { silentLogger } from '../../core/log.ts';
 import { createRng, deriveSeed, type Rng } from '../../core/rng.ts';
@@ -9,7 +10,7 @@ import type { Connection } from '../../net/connection.ts';
 import { lineFramer } from '../../net/framing.ts';
 import { TcpServer } from '../../net/server.ts';
 import { CommandError, decodeCommand, encodeEvent, prop } from './json.ts';
-import type { GameRoom, RoomContext, RoomMember, Se1Game, Se1User } from './room.ts';
+import type { GameRoom, MapInfo, RoomContext, RoomMember, Se1Game, Se1User } from './room.ts';
 import { samePassword, UserStore } from './store.ts';
 
 export const DEFAULT_PORT = 5000;
@@ -26,6 +27,8 @@ export interface Se1ServerSettings {
   readonly seed: string;
   readonly maxGames: number;
   readonly maxConnections: number;
+  /** Uploaded maps kept at most (built-in maps not counted). */
+  readonly maxMaps: number;
 }
 
 export const DEFAULT_SETTINGS: Se1ServerSettings = {
@@ -35,10 +38,11 @@ export const DEFAULT_SETTINGS: Se1ServerSettings = {
   seed: String(Date.now()),
   maxGames: 1000,
   maxConnections: 2000,
+  maxMaps: 1000,
 };
 
 export function parseSe1Settings(raw: Record<string, string>): Se1ServerSettings & { game: string } {
-  const known = ['game', 'timeoutMs', 'users', 'addUsers', 'seed', 'maxGames', 'maxConnections', 'db'];
+  const known = ['game', 'timeoutMs', 'users', 'addUsers', 'seed', 'maxGames', 'maxConnections', 'maxMaps', 'db'];
   for (const k of Object.keys(raw))
     if (!known.includes(k)) throw new Error(`unknown se1 setting "${k}" (known: ${known.join(', ')})`);
   const int = (k: string, fallback: number, min: number) => {
@@ -55,6 +59,7 @@ export function parseSe1Settings(raw: Record<string, string>): Se1ServerSettings
     seed: raw.seed ?? String(Date.now()),
     maxGames: int('maxGames', DEFAULT_SETTINGS.maxGames, 1),
     maxConnections: int('maxConnections', DEFAULT_SETTINGS.maxConnections, 1),
+    maxMaps: int('maxMaps', DEFAULT_SETTINGS.maxMaps, 0),
   };
 }
 
@@ -86,8 +91,11 @@ export const COMMAND_HELP: Record<string, readonly [string, string]> = {
     'Joins a game as a player, or as a visitor who watches; the connection then speaks JSON',
     'JOIN GAME <gamename> (-visitor [true|false])?',
   ],
-  'UPLOAD MAP': ['Uploads a map (not supported: this server has the fixed maps of LIST MAPS)', 'UPLOAD MAP'],
-  'DOWNLOAD MAP': ['Sends a map as one JSON line', 'DOWNLOAD MAP <mapname>'],
+  'UPLOAD MAP': [
+    'Uploads a map: send the map as one line of exactly <bytes> bytes right after this one; uploading your own map again replaces it with the next version',
+    'UPLOAD MAP <mapname> <bytes>',
+  ],
+  'DOWNLOAD MAP': ['Sends a map as one line of <bytes> bytes after SENDING <bytes> BYTES', 'DOWNLOAD MAP <mapname>'],
   'CREATE TESTPLAYER': [
     'Creates a temporary user e.g. for testing purposes. This user exists at least for 24h hours or until the next server restart',
     'CREATE TESTPLAYER',
@@ -101,7 +109,12 @@ export const COMMAND_HELP: Record<string, readonly [string, string]> = {
   HELP: ['Lists the commands, or explains one', 'HELP (<command>)?'],
 };
 
-const CHANGELOG = ['VERSION 1.0: botswarm reference server: lobby, JSON event protocol, Carcassonne'];
+const CHANGELOG = [
+  'VERSION 1.0: botswarm reference server: lobby, JSON event protocol, Carcassonne, maps (UPLOAD MAP, DOWNLOAD MAP)',
+];
+
+/** Names of uploaded maps: one word that LIST MAPS and CREATE GAME -map can carry. */
+const MAP_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
 
 interface Session {
   readonly connection: Connection;
@@ -109,6 +122,8 @@ interface Session {
   room: GameRoomEntry | undefined;
   member: RoomMember | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** After an `UPLOAD MAP <name> <bytes>` line: the next line is the map. */
+  upload: { readonly name: string; readonly bytes: number } | undefined;
 }
 
 interface GameRoomEntry {
@@ -155,7 +170,15 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
   const teams = new Map<string, string>();
   let nextId = 0x3a4d93e;
   let tempCount = 0;
-  const counters = { logins: 0, commands: 0, errors: 0, gamesCreated: 0, gamesFinished: 0, messages: 0 };
+  const counters = {
+    logins: 0,
+    commands: 0,
+    errors: 0,
+    gamesCreated: 0,
+    gamesFinished: 0,
+    messages: 0,
+    mapsUploaded: 0,
+  };
   const newId = (cls: string) => `${cls}@${(nextId++).toString(16)}`;
   const teamId = (name: string) => {
     let id = teams.get(name);
@@ -189,6 +212,41 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
   const notice = (s: Session, text: string) => event(s, 'SERVER', 'USER_MESSAGE', text);
 
   const online = () => [...sessions].filter((s) => s.user);
+  /** A built-in map, or an uploaded one. */
+  const findMap = (name: string): MapInfo | undefined => {
+    const builtIn = game.maps.find((m) => m.name === name);
+    if (builtIn) return builtIn;
+    const stored = store.map(name);
+    return stored && { ...stored, version: String(stored.version) };
+  };
+  const allMaps = (): MapInfo[] => [...game.maps, ...store.maps().map((m) => ({ ...m, version: String(m.version) }))];
+  const mapLine = (m: MapInfo) => `MAP NAME=${m.name} VERSION=${m.version} CREATOR=${m.creator}`;
+
+  /** The line after `UPLOAD MAP <name> <bytes>`: always taken as the map, answered by one OK or ERROR. */
+  const receiveMap = (s: Session, content: string, length: number, utf8: boolean) => {
+    const { name, bytes } = s.upload!;
+    s.upload = undefined;
+    if (needsLogin(s)) return;
+    if (length !== bytes) return error(s, `the map is ${length} bytes, UPLOAD MAP announced ${bytes}`);
+    if (!MAP_NAME.test(name)) return error(s, `a map name is 1 to 40 letters, digits, '-', '_' or '.', got "${name}"`);
+    if (game.maps.some((m) => m.name === name)) return error(s, `map ${name} is built in and cannot be replaced`);
+    if (!utf8) return error(s, 'bad map: not UTF-8');
+    const old = store.map(name);
+    if (old && old.creator !== s.user!.nick) return error(s, `map ${name} belongs to ${old.creator}`);
+    if (!old && store.mapCount() >= settings.maxMaps) return error(s, `too many maps (${settings.maxMaps})`);
+    const problem = game.checkMap(content);
+    if (problem) return error(s, `bad map: ${problem}`);
+    const saved = store.putMap(name, s.user!.nick, content);
+    counters.mapsUploaded++;
+    return ok(s, [mapLine({ ...saved, version: String(saved.version) })]);
+  };
+  const needsLogin = (s: Session) => {
+    if (!s.user) {
+      error(s, 'please login first');
+      return true;
+    }
+    return false;
+  };
   const findOnline = (nick: string) => online().find((s) => s.user!.nick === nick);
   const userLines = (u: Se1User) => [
     `USER NICK=${u.nick} EMAIL=${u.email} ROLE=${u.role}`,
@@ -266,13 +324,7 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
     const w0 = words[0]!.toUpperCase();
     const w1 = (words[1] ?? '').toUpperCase();
     const two = `${w0} ${w1}`;
-    const needLogin = () => {
-      if (!s.user) {
-        error(s, 'please login first');
-        return true;
-      }
-      return false;
-    };
+    const needLogin = () => needsLogin(s);
     switch (w0) {
       case 'NOOP':
         return ok(s);
@@ -369,24 +421,24 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
         );
       case 'LIST MAPS':
         if (needLogin()) return;
-        return ok(
-          s,
-          game.maps.map((m) => `MAP NAME=${m.name} VERSION=${m.version} CREATOR=${m.creator}`),
-        );
+        return ok(s, allMaps().map(mapLine));
       case 'DOWNLOAD MAP': {
         if (needLogin()) return;
-        const map = game.maps.find((m) => m.name === words[2]);
-        if (!map) return error(s, `no map named ${words[2] ?? '""'}`);
+        if (words.length !== 3) return error(s, `usage: ${COMMAND_HELP['DOWNLOAD MAP']![1]}`);
+        const map = findMap(words[2]!);
+        if (!map) return error(s, `no map named ${words[2]}`);
         send(s, `SENDING ${Buffer.byteLength(map.content)} BYTES`);
         send(s, map.content);
         return ok(s);
       }
-      case 'UPLOAD MAP':
-        if (needLogin()) return;
-        return error(
-          s,
-          `maps cannot be uploaded to this server; use one of: ${game.maps.map((m) => m.name).join(', ')}`,
-        );
+      case 'UPLOAD MAP': {
+        // Only a well-formed header announces a map line; anything else is refused at once and reads none.
+        const bytes = words.length === 4 && /^\d+$/.test(words[3]!) ? Number(words[3]) : Number.NaN;
+        if (!(bytes >= 1)) return error(s, `usage: ${COMMAND_HELP['UPLOAD MAP']![1]}, then the map as one line`);
+        if (bytes > MAX_LINE) return error(s, `a map is at most ${MAX_LINE} bytes`);
+        s.upload = { name: words[2]!, bytes };
+        return;
+      }
       case 'CREATE GAME': {
         if (needLogin()) return;
         const usage = `usage: ${COMMAND_HELP['CREATE GAME']![1]}`;
@@ -407,7 +459,8 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
         if (maxPlayers === undefined) return error(s, usage);
         if (!Number.isInteger(maxPlayers) || maxPlayers < game.minPlayers || maxPlayers > game.maxPlayers)
           return error(s, `-maxPlayers must be ${game.minPlayers} to ${game.maxPlayers}`);
-        if (!game.maps.some((m) => m.name === map)) return error(s, `no map named ${map}`);
+        const mapInfo = findMap(map);
+        if (!mapInfo) return error(s, `no map named ${map}`);
         if (seed !== undefined && !testgame) return error(s, '-seed is for test games only');
         if (seed === '') return error(s, usage);
         if (games.has(name)) return error(s, `game ${name} already exists`);
@@ -416,7 +469,14 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
         const members = new Set<Session>();
         const room = game.createRoom(
           roomContext(() => ({ history, members })),
-          { name, maxPlayers, testgame, map, seed: seed ?? deriveSeed(settings.seed, 'game', counters.gamesCreated) },
+          {
+            name,
+            maxPlayers,
+            testgame,
+            map,
+            mapContent: mapInfo.content,
+            seed: seed ?? deriveSeed(settings.seed, 'game', counters.gamesCreated),
+          },
         );
         games.set(name, { name, map, maxPlayers, testgame, room, history, members });
         counters.gamesCreated++;
@@ -547,7 +607,14 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
     maxConnections: settings.maxConnections,
     connection: { framer: () => lineFramer({ maxLine: MAX_LINE, eol: '\r\n' }) },
     accept(connection) {
-      const s: Session = { connection, user: undefined, room: undefined, member: undefined, timer: undefined };
+      const s: Session = {
+        connection,
+        user: undefined,
+        room: undefined,
+        member: undefined,
+        timer: undefined,
+        upload: undefined,
+      };
       sessions.add(s);
       send(s, `SE1 ${game.title}-Server 1.0, Timeout set to ${settings.timeoutMs}ms`);
       resetTimer(s);
@@ -558,9 +625,14 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
           resetTimer(s);
           counters.commands++;
           const line = frame.toString('utf8');
+          // The frame's memory may be reused once this returns: keep what the queued handler needs.
+          const length = frame.length;
+          // Invalid UTF-8 decodes to U+FFFD; only then is the check worth its pass over the bytes.
+          const utf8 = !line.includes('\uFFFD') || isUtf8(frame);
           queue = queue
             .then(async () => {
-              if (s.room) inGame(s, line);
+              if (s.upload) receiveMap(s, line, length, utf8);
+              else if (s.room) inGame(s, line);
               else await lobby(s, line);
             })
             .catch((e: unknown) => {
@@ -569,9 +641,16 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
             });
         },
         onFrameError(e) {
-          counters.errors++;
-          if (s.room) notice(s, `ERROR: PARSE - ${e.message}`);
-          else send(s, `ERROR: ${e.message}`);
+          // In turn with the commands before it: an oversized map line must end its UPLOAD MAP, not a later one.
+          queue = queue
+            .then(() => {
+              if (connection.closed) return;
+              s.upload = undefined;
+              counters.errors++;
+              if (s.room) notice(s, `ERROR: PARSE - ${e.message}`);
+              else send(s, `ERROR: ${e.message}`);
+            })
+            .catch((err: unknown) => log.error({ err }, 'se1 frame error reply failed'));
         },
         onClose() {
           if (s.timer) clearTimeout(s.timer);

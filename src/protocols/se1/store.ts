@@ -10,9 +10,19 @@ export interface StoredUser {
   readonly team: string;
 }
 
+/** An uploaded map. */
+export interface StoredMap {
+  readonly name: string;
+  /** 1 for the first upload, one more for each replacement by its creator. */
+  readonly version: number;
+  readonly creator: string;
+  readonly content: string;
+}
+
 /**
- * Registered SE1 accounts in SQLite (`--set users=<file>`, default `:memory:`). Passwords are scrypt hashes.
- * Accounts are added with `--set addUsers=nick:password[:email[:team]],...` when the server starts.
+ * Registered SE1 accounts and uploaded maps in SQLite (`--set users=<file>`, default `:memory:`: then both are
+ * gone when the server stops). Passwords are scrypt hashes. Accounts are added with
+ * `--set addUsers=nick:password[:email[:team]],...` when the server starts; maps with UPLOAD MAP.
  */
 export class UserStore {
   readonly #db: Database.Database;
@@ -22,6 +32,10 @@ export class UserStore {
   >;
   readonly #all: Database.Statement<[], StoredUser>;
   readonly #upsert: Database.Statement<[string, string, string, string, string]>;
+  readonly #maps: Database.Statement<[], StoredMap>;
+  readonly #map: Database.Statement<[string], StoredMap>;
+  readonly #mapCount: Database.Statement<[], { n: number }>;
+  readonly #putMap: Database.Statement<[string, number, string, string]>;
 
   constructor(path = ':memory:') {
     this.#db = new Database(path);
@@ -29,6 +43,16 @@ export class UserStore {
     this.#db.exec(
       `CREATE TABLE IF NOT EXISTS users (
          nick TEXT PRIMARY KEY, email TEXT NOT NULL, role TEXT NOT NULL, team TEXT NOT NULL, password TEXT NOT NULL)`,
+    );
+    this.#db.exec(
+      `CREATE TABLE IF NOT EXISTS maps (
+         name TEXT PRIMARY KEY, version INTEGER NOT NULL, creator TEXT NOT NULL, content TEXT NOT NULL)`,
+    );
+    this.#maps = this.#db.prepare('SELECT name, version, creator, content FROM maps ORDER BY name');
+    this.#map = this.#db.prepare('SELECT name, version, creator, content FROM maps WHERE name = ?');
+    this.#mapCount = this.#db.prepare('SELECT count(*) AS n FROM maps');
+    this.#putMap = this.#db.prepare(
+      'INSERT INTO maps (name, version, creator, content) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET version = excluded.version, creator = excluded.creator, content = excluded.content',
     );
     this.#byLogin = this.#db.prepare('SELECT nick, email, role, team, password FROM users WHERE nick = ? OR email = ?');
     this.#all = this.#db.prepare('SELECT nick, email, role, team FROM users ORDER BY nick');
@@ -50,6 +74,25 @@ export class UserStore {
 
   all(): StoredUser[] {
     return this.#all.all();
+  }
+
+  maps(): StoredMap[] {
+    return this.#maps.all();
+  }
+
+  map(name: string): StoredMap | undefined {
+    return this.#map.get(name);
+  }
+
+  mapCount(): number {
+    return this.#mapCount.get()!.n;
+  }
+
+  /** Stores a map, or replaces it with the next version; the caller has checked the creator. */
+  putMap(name: string, creator: string, content: string): StoredMap {
+    const version = (this.map(name)?.version ?? 0) + 1;
+    this.#putMap.run(name, version, creator, content);
+    return { name, version, creator, content };
   }
 
   close(): void {
