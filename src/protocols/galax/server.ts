@@ -22,6 +22,14 @@ import type { Connection } from '../../net/connection.ts';
 import { lineFramer } from '../../net/framing.ts';
 import { TcpServer } from '../../net/server.ts';
 import {
+  intSetting,
+  knownSettings,
+  parseStrictInt,
+  type RawSettings,
+  type SettingValue,
+  stringSetting,
+} from '../../net/settings.ts';
+import {
   cleanText,
   type ErrorCode,
   formatYear,
@@ -48,10 +56,15 @@ export interface GalaxServerOptions {
   maxPlayers?: number;
   /** Connections at once; further ones are closed on accept. 0 = unlimited. */
   maxConnections?: number;
-  /** A connection with no traffic either way for this long is closed. 0 = never. */
+  /**
+   * A connection from which nothing has been received for this long is closed (what the server sends does not
+   * count: a player that never answers is dropped even in a running game). 0 = never.
+   */
   idleTimeoutMs?: number;
   /** Server name in GSRV. */
   name?: string;
+  /** The rules; always `galaxEngine` except in tests that inject a failing engine. */
+  engine?: typeof galaxEngine;
 }
 
 export interface GalaxServerStats {
@@ -73,15 +86,29 @@ export interface GalaxServerStats {
   errorsERRJ: number;
 }
 
-export const SERVER_SETTINGS = [
-  'seed',
-  'gameSeed',
-  'maxGames',
-  'maxPlayers',
-  'maxConnections',
-  'idleTimeoutMs',
-  'name',
-];
+/**
+ * The server's own integer settings and their ranges, checked for `--set` text and for options given from code
+ * alike. Every millisecond setting has a maximum: Node fires a timer of 2^31 ms or more after 1 ms.
+ */
+const SERVER_RANGES = {
+  maxGames: [1, 1_000_000],
+  maxPlayers: [2, galaxEngine.maxPlayers],
+  maxConnections: [0, 10_000_000],
+  idleTimeoutMs: [0, 86_400_000],
+} as const satisfies Record<string, readonly [number, number]>;
+
+const SERVER_DEFAULTS: Record<keyof typeof SERVER_RANGES, number> = {
+  maxGames: 1000,
+  maxPlayers: galaxEngine.maxPlayers,
+  maxConnections: 10_000,
+  idleTimeoutMs: 600_000,
+};
+
+/** The server's own `--set` keys; every engine config field is a setting too. */
+export const SERVER_SETTINGS: readonly string[] = ['seed', 'gameSeed', ...Object.keys(SERVER_RANGES), 'name'];
+
+/** What the players of a game the server had to abort are told (then the lobby follows), see the protocol doc. */
+export const ABORT_CODE: ErrorCode = 'ERRJ';
 
 type SessionState = 'greeting' | 'lobby' | 'joined' | 'playing';
 
@@ -119,6 +146,7 @@ const CRLF = '\r\n';
 export class GalaxServer {
   readonly #tcp: TcpServer;
   readonly #log: Logger;
+  readonly #engine: typeof galaxEngine;
   readonly #config: GalaxConfig;
   readonly #seed: string | number;
   readonly #gameSeed: string | number | undefined;
@@ -148,15 +176,15 @@ export class GalaxServer {
 
   constructor(options: GalaxServerOptions) {
     this.#log = options.log ?? silentLogger;
-    this.#config = options.config ?? galaxEngine.defaultConfig();
+    this.#engine = options.engine ?? galaxEngine;
+    this.#config = options.config ?? this.#engine.defaultConfig();
     this.#seed = options.seed ?? 1;
     this.#gameSeed = options.gameSeed;
-    this.#maxGames = options.maxGames ?? 1000;
-    this.#maxPlayers = options.maxPlayers ?? galaxEngine.maxPlayers;
+    // Options from code pass the same range checks as `--set` text (an idle timeout of 2^31 ms would fire at once).
+    const limits = serverLimits(options);
+    this.#maxGames = limits.maxGames;
+    this.#maxPlayers = limits.maxPlayers;
     this.#name = options.name ?? 'botswarm';
-    if (this.#maxPlayers < 2 || this.#maxPlayers > galaxEngine.maxPlayers) {
-      throw new ConfigError('maxPlayers', `must be from 2 to ${galaxEngine.maxPlayers}, got ${this.#maxPlayers}`);
-    }
     if (this.#config.planets < this.#maxPlayers) {
       throw new ConfigError(
         'planets',
@@ -167,10 +195,10 @@ export class GalaxServer {
       host: options.host ?? '127.0.0.1',
       port: options.port,
       log: this.#log,
-      maxConnections: options.maxConnections ?? 10_000,
+      maxConnections: limits.maxConnections,
       connection: {
         framer: () => lineFramer({ maxLine: GALAX_MAX_LINE, eol: '\r\n' }),
-        idleTimeoutMs: options.idleTimeoutMs ?? 600_000,
+        idleTimeoutMs: limits.idleTimeoutMs,
       },
       accept: (conn) => this.#accept(conn),
     });
@@ -343,16 +371,57 @@ export class GalaxServer {
       this.#error(session, 'ERRP', `only player 1 may start the game; you are player ${index + 1}`);
       return;
     }
-    if (game.members.length < galaxEngine.minPlayers) {
-      this.#error(session, 'ERRP', `a game needs at least ${galaxEngine.minPlayers} players, game ${game.id} has 1`);
+    if (game.members.length < this.#engine.minPlayers) {
+      this.#error(session, 'ERRP', `a game needs at least ${this.#engine.minPlayers} players, game ${game.id} has 1`);
       return;
     }
-    this.#start(game);
+    this.#guarded(game, () => this.#start(game));
+  }
+
+  /**
+   * Runs one step of a game (its start, a phase end). A throw there is an engine bug or a configuration nobody
+   * tried: it ends that game only, and the server goes on serving. Phase ends run from timers, where nothing else
+   * would catch the throw and the whole process would die.
+   */
+  #guarded(game: Game, step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (this.#games.get(game.id) === game) this.#abort(game, error);
+      else this.#log.error({ err: error, game: game.id }, 'failure in a game already over');
+    }
+  }
+
+  /**
+   * Ends a game the server cannot go on with: its connected players get `ERRJ game <id> aborted: ...` (not a
+   * reply to any request of theirs) and the lobby list, and are in the lobby again; their connections stay open.
+   */
+  #abort(game: Game, error: unknown): void {
+    this.#games.delete(game.id);
+    game.running = false;
+    // Any scheduled phase end of this game is now stale.
+    game.phase++;
+    game.pending = false;
+    if (game.timer) clearTimeout(game.timer);
+    game.timer = null;
+    this.#stats.gamesAborted++;
+    const year = game.state ? formatYear(game.state.year) : null;
+    this.#log.error({ err: error, game: game.id, seed: game.seed, year }, 'game failed; aborted');
+    const reason = `game ${game.id} aborted: internal server error${year === null ? ' at its start' : ` in year ${year}`}`;
+    const lobby = this.#lobbyLines();
+    for (const s of game.members) {
+      if (s.game !== game) continue;
+      s.game = null;
+      s.seat = -1;
+      s.state = 'lobby';
+      this.#stats[`errors${ABORT_CODE}`]++;
+      s.conn.send(`${ABORT_CODE} ${reason}${CRLF}${lobby}`);
+    }
   }
 
   #start(game: Game): void {
     const players = game.members.length;
-    const state = galaxEngine.setup(this.#config, players, matchStreams(game.seed).map);
+    const state = this.#engine.setup(this.#config, players, matchStreams(game.seed).map);
     game.running = true;
     game.state = state;
     game.sessions = game.members.slice();
@@ -384,13 +453,13 @@ export class GalaxServer {
     game.accepted = Array.from({ length: players }, () => []);
     game.done = Array.from({ length: players }, (_, seat) => !state.alive[seat] || !game.sessions[seat]);
     const phase = ++game.phase;
-    game.timer = setTimeout(() => this.#endPhase(game, phase), this.#config.moveTimeoutMs);
+    game.timer = setTimeout(() => this.#guarded(game, () => this.#endPhase(game, phase)), this.#config.moveTimeoutMs);
     this.#maybeEnd(game);
   }
 
   #planetLines(state: GalaxState, seat: number): string {
     let out = '';
-    for (const p of galaxEngine.observe(state, seat).planets) {
+    for (const p of this.#engine.observe(state, seat).planets) {
       out += `PLNT ${p.id} ${p.x} ${p.y} ${p.owner} ${p.ships} ${p.production}${CRLF}`;
     }
     return out;
@@ -436,7 +505,7 @@ export class GalaxServer {
     if (game.pending || !game.done.every(Boolean)) return;
     game.pending = true;
     const phase = game.phase;
-    setImmediate(() => this.#endPhase(game, phase));
+    setImmediate(() => this.#guarded(game, () => this.#endPhase(game, phase)));
   }
 
   #endPhase(game: Game, phase: number): void {
@@ -447,12 +516,12 @@ export class GalaxServer {
     game.timer = null;
     if (!game.running || this.#games.get(game.id) !== game) return;
     const before = game.state!;
-    const turn = galaxEngine.toAct(before);
+    const turn = this.#engine.toAct(before);
     if (turn.kind !== 'players') return;
     const actions = new Map<number, GalaxAction>();
     for (const seat of turn.seats) actions.set(seat, game.accepted[seat]!);
     const events: GalaxEvent[] = [];
-    const state = galaxEngine.apply(before, { kind: 'players', actions }, events);
+    const state = this.#engine.apply(before, { kind: 'players', actions }, events);
     game.state = state;
     this.#stats.years++;
     const visibility = this.#config.visibility;
@@ -531,59 +600,63 @@ function battleLines(events: readonly GalaxEvent[]): string {
   return out;
 }
 
-/**
- * Server options from `--set key=value` pairs: the server's own keys (SERVER_SETTINGS) and every engine config
- * field (width, height, planets, maxYear, moveTimeoutMs, surprise, visibility, ...). Values are JSON where they
- * parse (numbers, booleans), else text. Throws ConfigError naming a bad or unknown key.
- */
-export function parseServerSettings(
-  settings: Record<string, string>,
-): Omit<GalaxServerOptions, 'port' | 'host' | 'log'> {
-  const engineRaw: Record<string, unknown> = {};
-  const out: Omit<GalaxServerOptions, 'port' | 'host' | 'log'> = {};
-  const known = [...SERVER_SETTINGS, ...Object.keys(galaxEngine.defaultConfig())];
-  const int = (key: string, text: string, min: number, max: number) => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || n < min || n > max) {
-      throw new ConfigError(key, `must be an integer from ${min} to ${max}, got "${text}"`);
-    }
-    return n;
-  };
-  for (const [key, text] of Object.entries(settings)) {
-    switch (key) {
-      case 'seed':
-        out.seed = /^\d+$/.test(text) ? Number(text) : text;
-        break;
-      case 'gameSeed':
-        out.gameSeed = /^\d+$/.test(text) ? Number(text) : text;
-        break;
-      case 'maxGames':
-        out.maxGames = int(key, text, 1, 1_000_000);
-        break;
-      case 'maxPlayers':
-        out.maxPlayers = int(key, text, 2, galaxEngine.maxPlayers);
-        break;
-      case 'maxConnections':
-        out.maxConnections = int(key, text, 0, 10_000_000);
-        break;
-      case 'idleTimeoutMs':
-        out.idleTimeoutMs = int(key, text, 0, 86_400_000);
-        break;
-      case 'name':
-        out.name = cleanText(text, 64);
-        break;
-      default: {
-        if (!known.includes(key)) throw new ConfigError(key, `unknown setting (known: ${known.join(', ')})`);
-        let value: unknown = text;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          // Plain text, e.g. visibility=fog.
-        }
-        engineRaw[key] = value;
-      }
-    }
+/** The server's own integer options, defaults filled in, each checked against its range. */
+function serverLimits(options: Readonly<Partial<Record<keyof typeof SERVER_RANGES, SettingValue>>>) {
+  const out = { ...SERVER_DEFAULTS };
+  for (const key of Object.keys(SERVER_RANGES) as (keyof typeof SERVER_RANGES)[]) {
+    const [min, max] = SERVER_RANGES[key];
+    out[key] = intSetting(options, key, SERVER_DEFAULTS[key], min, max);
   }
+  return out;
+}
+
+const ENGINE_DEFAULTS: Readonly<Record<string, unknown>> = { ...galaxEngine.defaultConfig() };
+
+/**
+ * An engine setting's `--set` text as the engine's typed value, strictly: decimal digits for a number field
+ * (`1e3`, ` 12`, `0x10` stay text), `true`/`false` for a boolean one. Anything else is passed on as it is, and
+ * the engine's `parseConfig` then names the field and its range.
+ */
+function engineValue(key: string, value: SettingValue): unknown {
+  if (typeof value !== 'string') return value;
+  const kind = typeof ENGINE_DEFAULTS[key];
+  if (kind === 'number') return parseStrictInt(value) ?? value;
+  if (kind === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
+  return value;
+}
+
+/** A seed: a decimal integer is a number (as `botswarm play --seed` takes it), any other text is kept as text. */
+function seedSetting(raw: RawSettings, key: string): string | number | undefined {
+  const value = raw[key];
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  const text = stringSetting(raw, key, '', { maxLength: 256 });
+  return parseStrictInt(text) ?? text;
+}
+
+/**
+ * Server options from `--set key=value` pairs (text from the command line, or typed values from code): the
+ * server's own keys (SERVER_SETTINGS) and every engine config field (width, height, planets, maxYear,
+ * moveTimeoutMs, surprise, visibility, ...). Throws ConfigError naming an unknown key, or a bad value's key and
+ * the range it must be in.
+ */
+export function parseServerSettings(raw: RawSettings): Omit<GalaxServerOptions, 'port' | 'host' | 'log'> {
+  const engineKeys = Object.keys(ENGINE_DEFAULTS);
+  knownSettings(raw, [...SERVER_SETTINGS, ...engineKeys]);
+  const out: Omit<GalaxServerOptions, 'port' | 'host' | 'log'> = serverLimits(raw);
+  const seed = seedSetting(raw, 'seed');
+  if (seed !== undefined) out.seed = seed;
+  const gameSeed = seedSetting(raw, 'gameSeed');
+  if (gameSeed !== undefined) out.gameSeed = gameSeed;
+  // The name goes out in GSRV, the rest of a line: printable ASCII, at most 64 characters.
+  if (raw.name !== undefined)
+    out.name = stringSetting(raw, 'name', '', {
+      maxLength: 64,
+      pattern: /^[\x20-\x7e]+$/,
+      patternHint: 'printable ASCII',
+    });
+  const engineRaw: Record<string, unknown> = {};
+  for (const key of engineKeys) if (raw[key] !== undefined) engineRaw[key] = engineValue(key, raw[key]);
   out.config = galaxEngine.parseConfig(engineRaw);
   return out;
 }
