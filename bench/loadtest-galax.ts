@@ -1,0 +1,93 @@
+/**
+ * The Galax side of the load-test bench: a tiny MOVE/MVOK answering server (run in a child process), a minimal raw
+ * `net` client and botswarm's GalaxClient doing the same MOVE→MVOK exchange against it.
+ */
+import { connect } from 'node:net';
+import { GalaxClient } from '../src/protocols/galax/index.ts';
+import { WINDOW } from './loadtest-kit.ts';
+
+/** A tiny server answering the handshake and every MOVE with MVOK: only the clients' cost differs. */
+export const MVOK_SERVER = `
+const net = require('node:net');
+const server = net.createServer((s) => {
+  s.setNoDelay(true);
+  s.write('GSRV 0.22 bench\\r\\n');
+  let rest = '';
+  s.on('data', (d) => {
+    const lines = (rest + d.toString('latin1')).split('\\n');
+    rest = lines.pop();
+    let out = '';
+    for (const raw of lines) {
+      const line = raw.endsWith('\\r') ? raw.slice(0, -1) : raw;
+      if (line.startsWith('MOVE ')) out += 'MVOK ' + line.slice(5) + ' 1.5\\r\\n';
+      else if (line.startsWith('GCLT')) out += 'CLOK\\r\\nSLCT\\r\\n';
+    }
+    if (out) s.write(out);
+  });
+  s.on('error', () => {});
+});
+server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+/**
+ * Round trips/s of a raw net client keeping WINDOW MOVEs in flight for `ms`. `coalesce` false: one write per
+ * MOVE (the simplest client); true: the MOVEs answering one read leave in one write, as botswarm's Connection does.
+ */
+export function rawGalaxClient(port: number, ms: number, coalesce: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setNoDelay(true);
+    let done = 0;
+    let rest = '';
+    let started = 0;
+    let stopping = false;
+    let out = '';
+    const send = () => {
+      if (coalesce) out += 'MOVE 0 1 1\r\n';
+      else socket.write('MOVE 0 1 1\r\n');
+    };
+    socket.on('error', reject);
+    socket.on('data', (d) => {
+      const lines = (rest + d.toString('latin1')).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) {
+        if (line === 'CLOK\r') {
+          started = performance.now();
+          for (let i = 0; i < WINDOW; i++) send();
+        } else if (line.startsWith('MVOK ')) {
+          const parts = line.slice(5, -1).split(' ');
+          if (parts.length !== 4 || Number.isNaN(Number(parts[3]))) throw new Error(`bad MVOK: ${line}`);
+          done++;
+          if (!stopping && performance.now() - started < ms) send();
+          else if (!stopping) {
+            stopping = true;
+            const elapsed = performance.now() - started;
+            socket.destroy();
+            resolve((done / elapsed) * 1000);
+          }
+        }
+      }
+      if (out && !stopping) socket.write(out);
+      out = '';
+    });
+    socket.on('connect', () => socket.write('GCLT 0.22 raw\r\n'));
+  });
+}
+
+/** The same exchange through botswarm's GalaxClient (Connection, line framer, codec, request matching). */
+export async function botswarmGalaxClient(port: number, ms: number): Promise<number> {
+  const client = await GalaxClient.connect({ host: '127.0.0.1', port, name: 'bench', requestTimeoutMs: 30_000 });
+  let done = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (performance.now() - started < ms) {
+      await client.move(0, 1, 1);
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: WINDOW }, worker));
+  const elapsed = performance.now() - started;
+  client.close();
+  return (done / elapsed) * 1000;
+}

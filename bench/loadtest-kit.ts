@@ -1,0 +1,328 @@
+/**
+ * Helpers of the load-test bench (bench/loadtest.bench.ts), shared by its Galax and Ore Rush parts: child
+ * processes with a raised fd limit, closed-model capacity steps judged on a stable round-trip p99 with the memory
+ * per connected bot, and interleaved side-by-side client throughput runs.
+ */
+import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { silentLogger } from '../src/core/log.ts';
+import { loadScenario, runLoadTest } from '../src/load/index.ts';
+import type { BenchResult } from './harness.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+setFlagsFromString('--expose-gc');
+export const gc = runInNewContext('gc') as () => void;
+
+export function softFdLimit(): number {
+  try {
+    return Number(execSync('ulimit -n', { shell: '/bin/sh', encoding: 'utf8' }).trim()) || 1024;
+  } catch {
+    return 1024;
+  }
+}
+
+/**
+ * Starts a child through a shell that first raises its soft fd limit to the hard one (10,000 bots are 10,000
+ * sockets on the server side too); resolves with the JSON line it prints.
+ */
+export function startChild(args: string[]): Promise<{ child: ChildProcess; info: { port: number } }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', 'ulimit -n $(ulimit -Hn) 2>/dev/null; exec "$@"', 'sh', ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`child did not start: ${args.join(' ')}`)), 60_000);
+    child.stdout!.on('data', (d) => {
+      buffer += d;
+      const line = buffer.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve({ child, info: JSON.parse(line) });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`child exited (${code}): ${args.join(' ')}`)));
+  });
+}
+
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Runs `body` against a child started with `args`, and stops the child whatever happens. */
+export async function withChild<T>(args: string[], body: (port: number) => Promise<T>): Promise<T> {
+  const { child, info } = await startChild(args);
+  try {
+    return await body(info.port);
+  } finally {
+    await stopChild(child);
+  }
+}
+
+/** The node args of `botswarm serve <protocol>` on a free port with these `--set` settings. */
+export function serveArgs(protocol: string, settings: Record<string, string | number>): string[] {
+  const sets = Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+  return [
+    process.execPath,
+    'bin/botswarm.js',
+    'serve',
+    protocol,
+    '--port',
+    '0',
+    '--json',
+    '--log-level',
+    'warn',
+    ...sets,
+  ];
+}
+
+export interface CapacityOptions {
+  /** Shown in the figures, e.g. `Galax`. */
+  readonly label: string;
+  readonly scenario: string;
+  readonly params: Record<string, string | number | boolean>;
+  readonly port: number;
+  readonly steps: readonly number[];
+  /** Steps above this are skipped (each bot is one socket). */
+  readonly maxBots: number;
+  readonly fdLimit: number;
+  /** The round-trip metric judged, e.g. `move_rtt`. */
+  readonly metric: string;
+  /** What that round trip is, for the figure's name (e.g. `MOVE→MVOK`). */
+  readonly exchange: string;
+  readonly thinkMs: number;
+  readonly rampMs: number;
+  readonly holdMs: number;
+  /** A step is stable when every second's p99 in the second half of its hold stays under this. */
+  readonly p99LimitMs: number;
+}
+
+export interface StepResult {
+  bots: number;
+  p99Ms: number;
+  p99FirstHalfMs: number;
+  p99SecondHalfMs: number;
+  errors: number;
+  playing: number;
+  maxLagMs: number;
+  cpu: number;
+  heapPerBotKB: number;
+  rssPerBotKB: number;
+  stable: boolean;
+}
+
+/** Closed-model steps of more and more bots, until one is not stable. */
+export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
+  const scenario = await loadScenario(o.scenario);
+  const results: StepResult[] = [];
+  for (const bots of o.steps) {
+    if (bots > o.maxBots) break;
+    gc();
+    const base = process.memoryUsage();
+    let holdMemory: NodeJS.MemoryUsage | undefined;
+    const holdStart = (o.rampMs + 2000) / 1000;
+    const { summary, recorder } = await runLoadTest({
+      scenario,
+      host: '127.0.0.1',
+      port: o.port,
+      workload: {
+        kind: 'closed',
+        start: 0,
+        stages: [
+          { durationMs: o.rampMs, target: bots },
+          { durationMs: o.holdMs, target: bots },
+        ],
+      },
+      thinkTimeMs: o.thinkMs,
+      requestTimeoutMs: 10_000,
+      stopGraceMs: 10_000,
+      params: o.params,
+      seed: `bench-${o.scenario}-${bots}`,
+      thresholds: [],
+      log: silentLogger,
+      preflight: false,
+      onTick: (point) => {
+        // Memory once the step is fully connected and playing (mid-hold), after a collection.
+        if (!holdMemory && point.t >= holdStart + 3) {
+          gc();
+          holdMemory = process.memoryUsage();
+        }
+      },
+    });
+    const hold = recorder.points.filter((p) => p.t > holdStart && p.t <= (o.rampMs + o.holdMs) / 1000 + 0.5);
+    const half = Math.floor(hold.length / 2);
+    const p99Of = (points: typeof hold) => Math.max(0, ...points.map((p) => (p.latency[o.metric]?.p99 ?? 0) / 1000));
+    const p99SecondHalfMs = p99Of(hold.slice(half));
+    const playing = summary.latency.first_event?.corrected.count ?? 0;
+    const m = holdMemory ?? process.memoryUsage();
+    const step: StepResult = {
+      bots,
+      p99Ms: p99Of(hold),
+      p99FirstHalfMs: p99Of(hold.slice(0, half)),
+      p99SecondHalfMs,
+      errors: summary.errors.total,
+      playing,
+      maxLagMs: Math.max(0, ...hold.map((p) => p.eventLoopLagMaxMs)),
+      cpu: Math.max(0, ...hold.map((p) => p.cpuPercent)),
+      heapPerBotKB: Math.round(((m.heapUsed - base.heapUsed) / bots / 1024) * 10) / 10,
+      rssPerBotKB: Math.round(((m.rss - base.rss) / bots / 1024) * 10) / 10,
+      // Stable: no errors, (nearly) every bot reached a game, and once settled (the second half of the hold) no
+      // second's p99 over the limit. The first half is reported too: it shows the ramp's aftermath.
+      stable:
+        summary.errors.total === 0 && playing >= bots * 0.95 && p99SecondHalfMs > 0 && p99SecondHalfMs <= o.p99LimitMs,
+    };
+    results.push(step);
+    process.stderr.write(`   ${o.label} ${bots} bots: ${JSON.stringify(step)}\n`);
+    // Let the server drop the last step's games before the next one.
+    await new Promise((r) => setTimeout(r, 2000));
+    if (!step.stable) break;
+  }
+  return results;
+}
+
+/** The bench figures of a capacity run: the most bots with a stable p99, and memory per bot at that step. */
+export function capacityFigures(group: string, o: CapacityOptions, steps: readonly StepResult[]): BenchResult[] {
+  const best = steps.filter((s) => s.stable).at(-1);
+  const firstUnstable = steps.find((s) => !s.stable);
+  const stepText = steps
+    .map(
+      (s) =>
+        `${s.bots}: p99 ${s.p99Ms.toFixed(1)} ms (settled ${s.p99SecondHalfMs.toFixed(1)}), errors ${s.errors}, playing ${s.playing}, lag max ${s.maxLagMs} ms, cpu ${s.cpu}%${s.stable ? '' : ' (unstable)'}`,
+    )
+    .join('; ');
+  const out: BenchResult[] = [
+    {
+      group,
+      name: `concurrent ${o.label} bots one generator keeps playing with a stable ${o.exchange} p99 (<= ${o.p99LimitMs} ms, think ${o.thinkMs} ms)`,
+      value: best?.bots ?? 0,
+      unit: 'bots',
+      target: '>= 10000',
+      note:
+        `steps ${o.steps.filter((b) => b <= o.maxBots).join('/')} ramped over ${o.rampMs / 1000}s, held ${o.holdMs / 1000}s; ${stepText}` +
+        (firstUnstable ? `; limited at ${firstUnstable.bots} bots` : '') +
+        (o.maxBots < o.steps.at(-1)! ? `; fd soft limit ${o.fdLimit} caps the steps` : `; fd soft limit ${o.fdLimit}`),
+    },
+  ];
+  if (best) {
+    out.push(
+      {
+        group,
+        name: `${o.label} generator heap per connected bot (${best.bots} bots playing)`,
+        value: best.heapPerBotKB,
+        unit: 'KiB',
+        target: '<= 50',
+        note: 'heapUsed growth over the idle generator, after a forced GC, divided by the bots',
+      },
+      {
+        group,
+        name: `${o.label} generator RSS per connected bot (${best.bots} bots playing)`,
+        value: best.rssPerBotKB,
+        unit: 'KiB',
+        note: 'RSS growth over the idle generator (includes socket buffers and histograms), divided by the bots',
+      },
+    );
+  }
+  return out;
+}
+
+export const SIDE_BY_SIDE_RUNS = 2;
+
+/**
+ * Runs each client for 0.5 s (warm-up), then `SIDE_BY_SIDE_RUNS` rounds of 2.5 s each, interleaved so that load
+ * from elsewhere hits them alike; returns each client's best rate.
+ */
+export async function sideBySide(
+  clients: Record<string, (ms: number) => Promise<number>>,
+): Promise<Record<string, number>> {
+  for (const c of Object.values(clients)) await c(500);
+  const best: Record<string, number> = {};
+  for (let i = 0; i < SIDE_BY_SIDE_RUNS; i++) {
+    for (const [name, c] of Object.entries(clients)) best[name] = Math.max(best[name] ?? 0, await c(2500));
+  }
+  return best;
+}
+
+/** Requests kept in flight on the one connection of a side-by-side run. */
+export const WINDOW = 64;
+
+/**
+ * The figures of a side-by-side run: each client's rate, and ours relative to the raw client writing once per
+ * request (the issue's target) and to the raw client coalescing its writes (same write pattern as botswarm).
+ */
+export function sideBySideFigures(
+  group: string,
+  label: { exchange: string; client: string },
+  best: Record<string, number>,
+): BenchResult[] {
+  const { raw, rawCoalescing, ours } = best as { raw: number; rawCoalescing: number; ours: number };
+  return [
+    {
+      group,
+      name: `${label.exchange} round trips/s, raw net client (${WINDOW} in flight, 1 connection, one write per request)`,
+      value: Math.round(raw),
+      unit: 'round trips/s',
+      note: `best of ${SIDE_BY_SIDE_RUNS} runs of 2.5 s; answering server in a child process`,
+    },
+    {
+      group,
+      name: `${label.exchange} round trips/s, raw net client coalescing writes (${WINDOW} in flight, 1 connection)`,
+      value: Math.round(rawCoalescing),
+      unit: 'round trips/s',
+      note: 'the requests answering one read leave in one write, as botswarm does; interleaved with the others',
+    },
+    {
+      group,
+      name: `${label.exchange} round trips/s, botswarm ${label.client} (${WINDOW} in flight, 1 connection)`,
+      value: Math.round(ours),
+      unit: 'round trips/s',
+      note: `best of ${SIDE_BY_SIDE_RUNS} runs of 2.5 s, interleaved with the raw clients`,
+    },
+    {
+      group,
+      name: `botswarm ${label.client} throughput relative to the raw net client (one write per request)`,
+      value: Math.round((ours / raw) * 1000) / 10,
+      unit: '%',
+      target: '>= 80',
+      note: 'above 100%: Connection sends the frames of one tick in one writev (fewer syscalls on both sides)',
+    },
+    {
+      group,
+      name: `botswarm ${label.client} throughput relative to the raw net client coalescing writes`,
+      value: Math.round((ours / rawCoalescing) * 1000) / 10,
+      unit: '%',
+      note: 'same write pattern on both sides: what remains is framing, parsing and request matching',
+    },
+  ];
+}
+
+/** Capacity steps: `LOADTEST_STEPS=1000,5000` overrides the default ones (for a quick look at one step). */
+export function wantedSteps(defaults: readonly number[]): number[] {
+  const env = process.env.LOADTEST_STEPS;
+  if (!env) return [...defaults];
+  const steps = env.split(',').map(Number);
+  if (steps.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`LOADTEST_STEPS: not a list of bot counts: ${env}`);
+  return steps;
+}
+
+/** Which parts of the bench to run: `LOADTEST_PARTS=galax-rtt,orerush-capacity` (all when unset). */
+export function wantedParts<T extends string>(all: readonly T[]): Set<T> {
+  const env = process.env.LOADTEST_PARTS;
+  if (!env) return new Set(all);
+  const asked = env.split(',').map((s) => s.trim());
+  const unknown = asked.filter((p) => !all.includes(p as T));
+  if (unknown.length > 0) throw new Error(`LOADTEST_PARTS: unknown part(s) ${unknown.join(', ')}; known: ${all}`);
+  return new Set(asked as T[]);
+}
