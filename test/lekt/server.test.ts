@@ -12,8 +12,10 @@ import {
   LIMITS,
   METHOD,
   parseLektSettings,
+  SETTING_RANGES,
   type ServerPacket,
 } from '../../src/protocols/lekt/index.ts';
+import { botswarm } from '../cli/helpers.ts';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const servers: LektServer[] = [];
@@ -284,13 +286,91 @@ describe('LEKT server under hostile input', () => {
 });
 
 describe('LEKT settings', () => {
-  it('parses --set values and names bad ones', () => {
+  it('parses --set values and names bad ones with their range', () => {
     expect(parseLektSettings({ heartbeatTimeoutMs: '3000', heartbeatIntervalMs: '500' })).toMatchObject({
       heartbeatTimeoutMs: 3000,
       heartbeatIntervalMs: 500,
     });
-    expect(() => parseLektSettings({ heartbeat: '1' })).toThrow(/unknown LEKT setting "heartbeat"/);
-    expect(() => parseLektSettings({ maxClients: '-1' })).toThrow(/maxClients must be/);
-    expect(() => parseLektSettings({ heartbeatTimeoutMs: '100', heartbeatIntervalMs: '500' })).toThrow(/longer/);
+    expect(() => parseLektSettings({ heartbeat: '1' })).toThrow(
+      /^heartbeat: unknown setting \(known: heartbeatIntervalMs, heartbeatTimeoutMs, /,
+    );
+    expect(() => parseLektSettings({ maxClients: '-1' })).toThrow(
+      'maxClients: must be an integer from 1 to 10000000, got "-1"',
+    );
+    expect(() => parseLektSettings({ heartbeatTimeoutMs: '100', heartbeatIntervalMs: '500' })).toThrow(
+      'heartbeatTimeoutMs: must be longer than heartbeatIntervalMs (500), got 100',
+    );
+  });
+
+  it('takes decimal digits only, where Number() would take 1e3, " 12" or 0x10', () => {
+    for (const bad of ['1e3', ' 1000', '0x400', '', '1000.0', '+1000']) {
+      expect(() => parseLektSettings({ setupTimeoutMs: bad })).toThrow(
+        `setupTimeoutMs: must be an integer from 10 to 3600000, got ${JSON.stringify(bad)}`,
+      );
+    }
+    expect(parseLektSettings({ maxPacketBytes: '00064' }).maxPacketBytes).toBe(64);
+  });
+
+  it('bounds every millisecond setting below 2^31 ms, for --set text and for settings from code', () => {
+    for (const [key, max] of Object.entries(SETTING_RANGES).filter(([k]) => k.endsWith('Ms'))) {
+      expect(max[1]).toBeLessThanOrEqual(86_400_000);
+      expect(() => parseLektSettings({ [key]: String(2 ** 31) })).toThrow(new RegExp(`^${key}: must be an integer`));
+    }
+    expect(() => new LektServer({ port: 0, settings: { heartbeatTimeoutMs: 2 ** 31 } })).toThrow(
+      /^heartbeatTimeoutMs: must be an integer from 20 to 86400000/,
+    );
+    expect(() => new LektServer({ port: 0, settings: { maxClients: 1.5 } })).toThrow(/^maxClients: /);
+  });
+
+  it('`botswarm serve lekt --set` with a bad value exits non-zero with that message', async () => {
+    const run = await botswarm(['serve', 'lekt', '--port', '0', '--set', 'heartbeatIntervalMs=0x10']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('heartbeatIntervalMs: must be an integer from 10 to 3600000, got "0x10"');
+    expect(run.stdout).toBe('');
+  });
+});
+
+describe('LEKT: timer-driven work never takes the process down', () => {
+  it('a failure while timing out one session closes that connection; the sweep goes on for the others', async () => {
+    const { port, server } = await startServer({ heartbeatIntervalMs: 50, heartbeatTimeoutMs: 300 });
+    const live = async (ip: string) => {
+      const c = await raw(port, ip);
+      c.send(encodeHello([]));
+      expect(await c.next()).toMatchObject({ type: 'accept' });
+      expect(await c.next()).toMatchObject({ type: 'request', index: METHOD.end });
+      return c;
+    };
+    const broken = await live('127.0.0.2');
+    const quiet = await live('127.0.0.3');
+    await until(() => server.liveCount === 2, 5000, 'two live clients');
+    const conn = [...server.connections].find((x) => x.socket.remoteAddress === '127.0.0.2')!;
+    // A stand-in for any bug on the timeout path: sending the reject throws.
+    Object.defineProperty(conn, 'send', {
+      value: () => {
+        throw new Error('injected send failure');
+      },
+    });
+    // Neither heartbeats: the broken one is closed without its reject, the quiet one is rejected as usual.
+    expect(await quiet.next()).toMatchObject({ type: 'reject', message: expect.stringMatching(/^timeout: /) });
+    expect(await broken.next()).toBeNull();
+    expect(server.counters.sweepFailures).toBe(1);
+    await until(() => server.liveCount === 0, 5000, 'both removed');
+    // Still serving, and still sweeping.
+    const p = await peer(port, 1);
+    expect(await p.heartbeat()).toBeGreaterThanOrEqual(0);
+    expect(server.counters.timedOut).toBe(2);
+  });
+
+  it("a peer's heartbeat callback that throws is logged; the heartbeats go on", async () => {
+    const { port } = await startServer({ heartbeatIntervalMs: 50, heartbeatTimeoutMs: 5000 });
+    const p = await peer(port, 1);
+    let calls = 0;
+    p.startHeartbeats(20, () => {
+      calls++;
+      throw new Error('injected callback failure');
+    });
+    await until(() => calls >= 3, 10_000, 'three heartbeat answers');
+    expect(p.closeReason).toBeNull();
+    p.stopHeartbeats();
   });
 });

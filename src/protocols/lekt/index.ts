@@ -1,7 +1,7 @@
 /** LEKT (seed 001): a binary peer-discovery rendezvous. Spec: docs/protocols/lekt.md. */
 import type { ServerProtocol } from '../registry.ts';
 import { DEFAULT_PORT } from './codec.ts';
-import { DEFAULT_SETTINGS, LektServer, parseLektSettings } from './server.ts';
+import { DEFAULT_SETTINGS, LektServer, parseLektSettings, SETTING_RANGES } from './server.ts';
 
 export {
   type PeerAction,
@@ -27,14 +27,15 @@ export {
   type LektServerOptions,
   type LektServerSettings,
   parseLektSettings,
+  SETTING_RANGES,
 } from './server.ts';
 
 export const lektServerProtocol: ServerProtocol = {
   id: 'lekt',
   description: 'LEKT 1.0 peer-discovery rendezvous (binary, big-endian)',
   defaultPort: DEFAULT_PORT,
-  settingsHelp: Object.entries(DEFAULT_SETTINGS)
-    .map(([k, v]) => `${k}=${v}`)
+  settingsHelp: (Object.keys(DEFAULT_SETTINGS) as (keyof typeof DEFAULT_SETTINGS)[])
+    .map((k) => `${k}=${DEFAULT_SETTINGS[k]} (${SETTING_RANGES[k].join('..')})`)
     .join(', '),
   async start({ host, port, log, settings }) {
     const server = new LektServer({ host, port, log, settings: parseLektSettings(settings) });

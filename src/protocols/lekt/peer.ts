@@ -176,13 +176,20 @@ export class LektPeer {
     });
   }
 
-  /** Heartbeats every `intervalMs` until stopped, left or closed; answers update `peers`. */
+  /**
+   * Heartbeats every `intervalMs` until stopped, left or closed; answers update `peers`. A callback that throws
+   * is logged and the heartbeats go on: from a timer, its throw would otherwise end the whole process.
+   */
   startHeartbeats(intervalMs: number, onRtt?: (rttMs: number) => void, onError?: (error: Error) => void): void {
     this.stopHeartbeats();
     this.#timer = setInterval(() => {
-      this.heartbeat().then(onRtt, (error: Error) => {
-        if (!this.closeReason) onError?.(error);
-      });
+      this.heartbeat()
+        .then(onRtt, (error: Error) => {
+          if (!this.closeReason) onError?.(error);
+        })
+        .catch((error: unknown) => {
+          (this.#options.log ?? silentLogger).error({ err: error, peer: this.address }, 'heartbeat callback failed');
+        });
     }, intervalMs);
   }
 

@@ -11,10 +11,12 @@
  * joins, and every first sync, is then a few slices of bytes already encoded, copied into packets: with N
  * clients a swarm's N² objects are encoded N times per mask and copied once each, not built per recipient.
  */
+import { ConfigError } from '../../core/engine.ts';
 import { type Logger, silentLogger } from '../../core/log.ts';
 import type { Connection } from '../../net/connection.ts';
 import type { FrameError, Framer } from '../../net/framing.ts';
 import { TcpServer } from '../../net/server.ts';
+import { intSetting, knownSettings, type RawSettings } from '../../net/settings.ts';
 import {
   type ClientPhase,
   clientPacketFramer,
@@ -62,7 +64,8 @@ export const DEFAULT_SETTINGS: LektServerSettings = {
   maxClientsPerPacket: LIMITS.maxCount,
 };
 
-const SETTING_RANGES: Record<keyof LektServerSettings, readonly [number, number]> = {
+/** Every millisecond setting has a maximum: Node fires a timer of 2^31 ms or more after 1 ms. */
+export const SETTING_RANGES: Readonly<Record<keyof LektServerSettings, readonly [number, number]>> = {
   heartbeatIntervalMs: [10, 3_600_000],
   heartbeatTimeoutMs: [20, 86_400_000],
   setupTimeoutMs: [10, 3_600_000],
@@ -71,20 +74,25 @@ const SETTING_RANGES: Record<keyof LektServerSettings, readonly [number, number]
   maxClientsPerPacket: [1, LIMITS.maxCount],
 };
 
-/** `--set key=value` strings over the defaults; unknown keys and bad values are errors that name the key. */
-export function parseLektSettings(raw: Readonly<Record<string, string | number>>): LektServerSettings {
-  const out: Record<string, number> = { ...DEFAULT_SETTINGS };
-  for (const [key, value] of Object.entries(raw)) {
-    const range = SETTING_RANGES[key as keyof LektServerSettings];
-    if (!range) throw new Error(`unknown LEKT setting "${key}" (known: ${Object.keys(SETTING_RANGES).join(', ')})`);
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < range[0] || n > range[1])
-      throw new Error(`${key} must be an integer from ${range[0]} to ${range[1]}, got "${value}"`);
-    out[key] = n;
+/**
+ * `--set key=value` text (or typed values from code) over the defaults. Unknown keys and bad values throw
+ * `ConfigError` naming the key and what it accepts; integers are decimal digits only (`1e3`, ` 12`, `0x10` are
+ * refused).
+ */
+export function parseLektSettings(raw: RawSettings): LektServerSettings {
+  const keys = Object.keys(SETTING_RANGES) as (keyof LektServerSettings)[];
+  knownSettings(raw, keys);
+  const out = { ...DEFAULT_SETTINGS };
+  for (const key of keys) {
+    const [min, max] = SETTING_RANGES[key];
+    out[key] = intSetting(raw, key, DEFAULT_SETTINGS[key], min, max);
   }
-  if (out.heartbeatTimeoutMs! <= out.heartbeatIntervalMs!)
-    throw new Error('heartbeatTimeoutMs must be longer than heartbeatIntervalMs');
-  return out as unknown as LektServerSettings;
+  if (out.heartbeatTimeoutMs <= out.heartbeatIntervalMs)
+    throw new ConfigError(
+      'heartbeatTimeoutMs',
+      `must be longer than heartbeatIntervalMs (${out.heartbeatIntervalMs}), got ${out.heartbeatTimeoutMs}`,
+    );
+  return out;
 }
 
 type Phase = 'handshake' | 'setup' | 'live' | 'closed';
@@ -188,6 +196,8 @@ export class LektServer {
     rejected: 0,
     heartbeats: 0,
     updatePackets: 0,
+    /** Sweeps (or one session's part of a sweep) that threw; each is logged at `error`. */
+    sweepFailures: 0,
   };
   readonly #tcp: TcpServer;
   readonly #sessions = new Set<Session>();
@@ -204,7 +214,8 @@ export class LektServer {
   #host = '127.0.0.1';
 
   constructor(options: LektServerOptions) {
-    this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    // Settings from code pass the same checks as `--set` text.
+    this.settings = parseLektSettings(options.settings ?? {});
     this.log = options.log ?? silentLogger;
     this.#host = options.host ?? '127.0.0.1';
     this.#tcp = new TcpServer({
@@ -228,7 +239,7 @@ export class LektServer {
   async listen(): Promise<{ host: string; port: number }> {
     const address = await this.#tcp.listen();
     const period = Math.max(5, Math.min(this.settings.heartbeatIntervalMs, this.settings.heartbeatTimeoutMs / 4));
-    this.#sweep = setInterval(() => this.#sweepSessions(), period);
+    this.#sweep = setInterval(() => this.#sweepGuarded(), period);
     this.#sweep.unref();
     return address;
   }
@@ -499,20 +510,40 @@ export class LektServer {
     }
   }
 
+  /**
+   * The sweep runs from an interval, where nothing else would catch a throw and the whole process would die. A
+   * failure while timing out one session closes that session's connection (it then leaves like any other); a
+   * failure elsewhere is logged, and the next sweep tries again.
+   */
+  #sweepGuarded(): void {
+    try {
+      this.#sweepSessions();
+    } catch (error) {
+      this.counters.sweepFailures++;
+      this.log.error({ err: error }, 'session sweep failed; retrying at the next one');
+    }
+  }
+
   #sweepSessions(): void {
     const now = performance.now();
     const { heartbeatTimeoutMs, setupTimeoutMs } = this.settings;
     let minCursor = this.#logBase + this.#log.length;
     for (const s of [...this.#sessions]) {
-      if (s.phase === 'live') {
-        if (now - s.lastHeartbeat > heartbeatTimeoutMs) {
-          this.counters.timedOut++;
-          this.#reject(s, new LektError('timeout', `no heartbeat for ${heartbeatTimeoutMs} ms`));
-        } else if (s.cursor >= 0 && s.cursor < minCursor) {
-          minCursor = s.cursor;
+      try {
+        if (s.phase === 'live') {
+          if (now - s.lastHeartbeat > heartbeatTimeoutMs) {
+            this.counters.timedOut++;
+            this.#reject(s, new LektError('timeout', `no heartbeat for ${heartbeatTimeoutMs} ms`));
+          } else if (s.cursor >= 0 && s.cursor < minCursor) {
+            minCursor = s.cursor;
+          }
+        } else if (s.phase !== 'closed' && now - s.connectedAt > setupTimeoutMs) {
+          this.#reject(s, new LektError('timeout', `handshake and setup not done within ${setupTimeoutMs} ms`));
         }
-      } else if (s.phase !== 'closed' && now - s.connectedAt > setupTimeoutMs) {
-        this.#reject(s, new LektError('timeout', `handshake and setup not done within ${setupTimeoutMs} ms`));
+      } catch (error) {
+        this.counters.sweepFailures++;
+        this.log.error({ err: error, peer: s.conn.remote }, 'timing out a session failed; closing its connection');
+        s.conn.destroy('error');
       }
     }
     // Entries every live session has been told can go: the log stays as long as the slowest client lags.
