@@ -1,6 +1,15 @@
+import { ConfigError } from '../../core/engine.ts';
+import { intSetting, knownSettings, type RawSettings, stringSetting } from '../../net/settings.ts';
 import type { ServerProtocol } from '../registry.ts';
 import { DEFAULT_CHAT_PORT } from './codec.ts';
-import { type ChatServerOptions, startChatServer } from './server.ts';
+import { DEFAULT_SCRYPT_COST } from './password.ts';
+import {
+  type ChatServerOptions,
+  DEFAULT_HISTORY_LIMIT,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  startChatServer,
+} from './server.ts';
 
 export {
   befriend,
@@ -28,41 +37,34 @@ export {
 } from './client.ts';
 export * from './codec.ts';
 export { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword } from './password.ts';
-export { ChatServer, type ChatServerOptions, startChatServer } from './server.ts';
+export {
+  ChatServer,
+  type ChatServerOptions,
+  DEFAULT_HISTORY_LIMIT,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  QUEUE_LIMITS,
+  startChatServer,
+} from './server.ts';
 export { ChatStore, SCHEMA_VERSION } from './store.ts';
 
 const SETTINGS = ['db', 'scryptCost', 'idleTimeoutMs', 'maxConnections', 'historyLimit'] as const;
 
-function intSetting(settings: Record<string, string>, key: string, min: number): number | undefined {
-  const raw = settings[key];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) {
-    throw new Error(`setting ${key} must be an integer of at least ${min}, got "${raw}"`);
-  }
-  return n;
-}
-
-/** `botswarm serve` settings (all strings) into server options; unknown keys are refused so typos show. */
-export function chatServerOptions(settings: Record<string, string>): Omit<ChatServerOptions, 'host' | 'port' | 'log'> {
-  for (const key of Object.keys(settings)) {
-    if (!(SETTINGS as readonly string[]).includes(key)) {
-      throw new Error(`unknown chat setting "${key}" (known: ${SETTINGS.join(', ')})`);
-    }
-  }
-  const options: Omit<ChatServerOptions, 'host' | 'port' | 'log'> = {};
-  if (settings.db !== undefined) {
-    if (settings.db === '') throw new Error('setting db must be a file path or :memory:');
-    options.db = settings.db;
-  }
-  const scryptCost = intSetting(settings, 'scryptCost', 2);
-  const idleTimeoutMs = intSetting(settings, 'idleTimeoutMs', 0);
-  const maxConnections = intSetting(settings, 'maxConnections', 0);
-  const historyLimit = intSetting(settings, 'historyLimit', 1);
-  if (scryptCost !== undefined) options.scryptCost = scryptCost;
-  if (idleTimeoutMs !== undefined) options.idleTimeoutMs = idleTimeoutMs;
-  if (maxConnections !== undefined) options.maxConnections = maxConnections;
-  if (historyLimit !== undefined) options.historyLimit = historyLimit;
+/**
+ * `botswarm serve` settings into server options, read with the shared strict readers (`1e3`, ` 12` and `0x10`
+ * are refused, as is any unknown key so that typos show). Absent keys keep the server's defaults.
+ */
+export function chatServerOptions(settings: RawSettings): Omit<ChatServerOptions, 'host' | 'port' | 'log'> {
+  knownSettings(settings, SETTINGS);
+  const options: Omit<ChatServerOptions, 'host' | 'port' | 'log'> = {
+    scryptCost: intSetting(settings, 'scryptCost', DEFAULT_SCRYPT_COST, 2, 1 << 20),
+    idleTimeoutMs: intSetting(settings, 'idleTimeoutMs', DEFAULT_IDLE_TIMEOUT_MS, 0, 86_400_000),
+    maxConnections: intSetting(settings, 'maxConnections', DEFAULT_MAX_CONNECTIONS, 0, 1_000_000),
+    historyLimit: intSetting(settings, 'historyLimit', DEFAULT_HISTORY_LIMIT, 1, 100_000),
+  };
+  const cost = options.scryptCost!;
+  if ((cost & (cost - 1)) !== 0) throw new ConfigError('scryptCost', `must be a power of two, got ${cost}`);
+  if (settings.db !== undefined) options.db = stringSetting(settings, 'db', 'chat.db', { maxLength: 4096 });
   return options;
 }
 
@@ -72,8 +74,15 @@ export const chatServerProtocol: ServerProtocol = {
   defaultPort: DEFAULT_CHAT_PORT,
   settingsHelp:
     '--db <file> (or --set db=<file>; default chat.db, :memory: for none), --set scryptCost=16384, ' +
-    '--set idleTimeoutMs=900000 (0 = never), --set maxConnections=0, --set historyLimit=500',
+    '--set idleTimeoutMs=900000 (0 = never), --set maxConnections=10000 (0 = unlimited), --set historyLimit=500',
   async start({ host, port, log, settings }) {
-    return startChatServer({ host, port, log, ...chatServerOptions(settings) });
+    let options;
+    try {
+      options = chatServerOptions(settings);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new Error(`--set ${error.message}`);
+      throw error;
+    }
+    return startChatServer({ host, port, log, ...options });
   },
 };

@@ -34,7 +34,7 @@ export interface ChatServerOptions {
   scryptCost?: number;
   /** Close a connection that sent nothing for this long; 0 disables. Default 15 minutes. */
   idleTimeoutMs?: number;
-  /** Refuse connections past this many; 0 = unlimited. */
+  /** Refuse connections past this many (default 10,000); 0 = unlimited. */
   maxConnections?: number;
   /** How many of a chat's last messages RequestChatHistory returns. */
   historyLimit?: number;
@@ -42,8 +42,23 @@ export interface ChatServerOptions {
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
 export const DEFAULT_HISTORY_LIMIT = 500;
-/** A client that pipelines more requests than this while one is being hashed is paused (TCP backpressure). */
-const MAX_QUEUED_LINES = 256;
+/**
+ * Each open connection holds a socket, a session and up to QUEUE_PAUSE_BYTES of queued requests; a bound keeps a
+ * connection flood from exhausting file descriptors and memory before anything else notices.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/**
+ * Requests a client pipelines while one of its requests awaits a password hash wait in its queue. Above either
+ * bound the connection stops reading (TCP backpressure reaches the client), and it reads again once the queue is
+ * below both resume marks. Bytes matter as much as lines: 256 lines of 256 KB would be 64 MB per connection.
+ */
+export const QUEUE_LIMITS = {
+  pauseBytes: 1024 * 1024,
+  resumeBytes: 256 * 1024,
+  pauseLines: 256,
+  resumeLines: 64,
+} as const;
 
 type Work = { kind: 'line'; bytes: Buffer } | { kind: 'oversized' };
 
@@ -52,6 +67,8 @@ class Session {
   userId: number | null = null;
   username: string | null = null;
   readonly queue: Work[] = [];
+  /** Bytes of the lines in `queue`. */
+  queuedBytes = 0;
   busy = false;
   constructor(readonly conn: Connection) {}
 }
@@ -77,6 +94,10 @@ export class ChatServer implements RunningServer {
     unknown: 0,
     invalid: 0,
     statusErrors: 0,
+    /** Times a connection stopped reading because its request queue was full. */
+    readPauses: 0,
+    /** The most bytes any one connection has had queued (a check that the bound holds). */
+    queuedBytesPeak: 0,
   };
 
   constructor(options: ChatServerOptions) {
@@ -92,7 +113,7 @@ export class ChatServer implements RunningServer {
       host: options.host ?? '127.0.0.1',
       port: options.port,
       log: this.#log,
-      maxConnections: options.maxConnections ?? 0,
+      maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
       // Chat clients arrive in bursts (a load test connects a thousand at once); the kernel caps this at somaxconn.
       backlog: 4096,
       connection: {
@@ -141,8 +162,22 @@ export class ChatServer implements RunningServer {
   }
 
   #enqueue(session: Session, work: Work): void {
+    if (work.kind === 'line') {
+      // A frame is a view into the socket's read chunk: while it waits, a short line would keep the whole chunk
+      // (up to 64 KB) alive, so a waiting line gets its own copy and the byte count is what is really held.
+      if (session.busy && work.bytes.length * 2 < work.bytes.buffer.byteLength) work.bytes = Buffer.from(work.bytes);
+      session.queuedBytes += work.bytes.length;
+      if (session.queuedBytes > this.#counters.queuedBytesPeak) this.#counters.queuedBytesPeak = session.queuedBytes;
+    }
     session.queue.push(work);
-    if (session.queue.length > MAX_QUEUED_LINES) session.conn.socket.pause();
+    const socket = session.conn.socket;
+    if (
+      (session.queuedBytes > QUEUE_LIMITS.pauseBytes || session.queue.length > QUEUE_LIMITS.pauseLines) &&
+      !socket.isPaused()
+    ) {
+      socket.pause();
+      this.#counters.readPauses++;
+    }
     if (!session.busy) void this.#drain(session);
   }
 
@@ -151,7 +186,14 @@ export class ChatServer implements RunningServer {
     try {
       while (session.queue.length > 0 && !session.conn.closed && !this.#closed) {
         const work = session.queue.shift()!;
-        if (session.queue.length < MAX_QUEUED_LINES / 4 && session.conn.socket.isPaused()) session.conn.socket.resume();
+        if (work.kind === 'line') session.queuedBytes -= work.bytes.length;
+        const socket = session.conn.socket;
+        if (
+          socket.isPaused() &&
+          session.queuedBytes < QUEUE_LIMITS.resumeBytes &&
+          session.queue.length < QUEUE_LIMITS.resumeLines
+        )
+          socket.resume();
         this.#counters.requests++;
         const pending = this.#handle(session, work);
         if (pending) await pending;
