@@ -53,7 +53,7 @@ async function table(port: number, n: number): Promise<Raw[]> {
  * The real rules, except that a 3-player game breaks where `failAt` says: a stand-in for an engine bug that only
  * some games hit. Games of other sizes are untouched, so they show the server goes on.
  */
-function brokenEngine(failAt: 'setup' | 'apply'): typeof galaxEngine {
+function brokenEngine(failAt: 'setup' | 'apply' | 'final'): typeof galaxEngine {
   return {
     ...galaxEngine,
     setup: (config, players, rng) => {
@@ -63,6 +63,11 @@ function brokenEngine(failAt: 'setup' | 'apply'): typeof galaxEngine {
     apply: (state, step, events) => {
       if (failAt === 'apply' && state.players === 3) throw new Error('injected apply failure');
       return galaxEngine.apply(state, step, events);
+    },
+    observe: (state, seat) => {
+      if (failAt === 'final' && state.players === 3 && state.winner !== null)
+        throw new Error('injected observe failure');
+      return galaxEngine.observe(state, seat);
     },
   };
 }
@@ -130,6 +135,24 @@ describe('Galax server: a failing game step ends that game only', () => {
     const outcome = await botGame(s.port, 5);
     expect(outcome.gameId).toBe(2);
     expect(s.stats()).toMatchObject({ gamesAborted: 1, gamesFinished: 1, gamesStarted: 1 });
+  });
+  it('a throw while building the final lines still aborts the game, leaving no player stranded in it', async () => {
+    const s = await server({ config: galaxEngine.parseConfig({ maxYear: 2 }), engine: brokenEngine('final') });
+    const players = await table(s.port, 3);
+    players[0]!.send('PLAY');
+    for (const year of ['0.0', '1.0']) {
+      for (const r of players) await r.next(`YEAR ${year}`);
+      for (const r of players) r.send('DONE');
+    }
+    for (const r of players) {
+      const lines = await r.until((l) => l.startsWith('ERRJ'));
+      expect(lines.some((l) => l.startsWith('WINN'))).toBe(false);
+      expect(lines.at(-1)).toBe('ERRJ game 1 aborted: internal server error in year 2.0');
+      await r.until((l) => l === 'SLCT');
+    }
+    players[2]!.send('JOIN 0');
+    expect(await players[2]!.next('JNOK')).toBe('JNOK 2');
+    expect(s.stats()).toMatchObject({ gamesAborted: 1, gamesFinished: 0, gamesRunning: 0 });
   });
 });
 

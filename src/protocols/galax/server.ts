@@ -531,21 +531,24 @@ export class GalaxServer {
       this.#openPhase(game, prefix);
       return;
     }
-    // Game over: battle lines, the final planet list, WINN, then the lobby again.
+    // Game over: battle lines, the final planet list, WINN, then the lobby again. Every line that needs the engine
+    // is built before the game is let go, so a failure there still aborts it (#guarded) instead of stranding it.
+    const planets = visibility === 'full' ? this.#planetLines(state, 0) : null;
+    const final = game.sessions.map((s, seat) =>
+      s ? `${prefix(seat)}${planets ?? this.#planetLines(state, seat)}WINN ${state.winner}${CRLF}` : '',
+    );
     this.#games.delete(game.id);
     game.running = false;
     this.#stats.gamesFinished++;
     this.#log.info({ game: game.id, winner: state.winner, year: state.year }, 'game finished');
-    const planets = visibility === 'full' ? this.#planetLines(state, 0) : null;
     const lobby = this.#lobbyLines();
-    for (let seat = 0; seat < state.players; seat++) {
-      const s = game.sessions[seat];
-      if (!s) continue;
+    game.sessions.forEach((s, seat) => {
+      if (!s) return;
       s.game = null;
       s.seat = -1;
       s.state = 'lobby';
-      s.conn.send(`${prefix(seat)}${planets ?? this.#planetLines(state, seat)}WINN ${state.winner}${CRLF}${lobby}`);
-    }
+      s.conn.send(`${final[seat]}${lobby}`);
+    });
   }
 
   #leave(session: Session): void {
