@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveBots } from '../../src/bots/resolve.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import { orerushEngine } from '../../src/games/orerush/index.ts';
 import {
   CLIENT_RULE_LIMITS,
@@ -76,7 +77,7 @@ describe('a failing game is aborted alone', () => {
       seed: 5,
       rules: { rounds: 30 },
       budget: { iterations: 1 },
-      log: undefined as never,
+      log: silentLogger,
       timeoutMs: 60_000,
     });
     // The doomed game: nobody moves, so its first round closes from the deadline timer, where apply throws.
