@@ -1,0 +1,85 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { connectFramed } from '../../src/net/client.ts';
+import { lineFramer } from '../../src/net/framing.ts';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+/** A plain server collecting what one peer sends until it closes. */
+async function sink(): Promise<{ port: number; received: Promise<string> }> {
+  let resolveReceived!: (text: string) => void;
+  const received = new Promise<string>((r) => {
+    resolveReceived = r;
+  });
+  const server = createServer((socket: Socket) => {
+    let text = '';
+    socket.on('data', (d) => {
+      text += d.toString();
+    });
+    socket.on('end', () => {
+      resolveReceived(text);
+      socket.end();
+    });
+    socket.on('error', () => {});
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return { port: address.port, received };
+}
+
+describe('Connection output', () => {
+  it('writes the frames sent in one tick as one buffer, in order', async () => {
+    const { port, received } = await sink();
+    const conn = await connectFramed(
+      { host: '127.0.0.1', port, framer: lineFramer({ maxLine: 64 }) },
+      {
+        onFrame: () => {},
+      },
+    );
+    const write = vi.spyOn(conn.socket, 'write');
+    for (let i = 0; i < 5; i++) conn.send(`line ${i}`);
+    expect(write).not.toHaveBeenCalled();
+    await new Promise((r) => setImmediate(r));
+    expect(write).toHaveBeenCalledTimes(1);
+    conn.send('last');
+    conn.close();
+    expect(await received).toBe('line 0\r\nline 1\r\nline 2\r\nline 3\r\nline 4\r\nlast\r\n');
+    expect(conn.bytesOut).toBe(Buffer.byteLength('line 0\r\n') * 5 + 6);
+  });
+
+  it('drops what is queued on destroy, and sends nothing after close', async () => {
+    const { port, received } = await sink();
+    const conn = await connectFramed(
+      { host: '127.0.0.1', port, framer: lineFramer({ maxLine: 64 }) },
+      {
+        onFrame: () => {},
+      },
+    );
+    conn.send('kept');
+    await new Promise((r) => setImmediate(r));
+    conn.send('dropped');
+    conn.socket.end();
+    conn.destroy();
+    expect(conn.send('after')).toBe(false);
+    expect(await received).toBe('kept\r\n');
+  });
+
+  it('reports backpressure and closes as overflow past maxBufferedBytes within one tick', async () => {
+    const { port } = await sink();
+    const closes: string[] = [];
+    const conn = await connectFramed(
+      { host: '127.0.0.1', port, framer: lineFramer({ maxLine: 64 * 1024 }), maxBufferedBytes: 100_000 },
+      { onFrame: () => {}, onClose: (reason) => closes.push(reason) },
+    );
+    const line = 'x'.repeat(10_000);
+    expect(conn.send(line)).toBe(true);
+    expect(conn.send(line)).toBe(false);
+    for (let i = 0; i < 10 && !conn.closed; i++) conn.send(line);
+    expect(closes).toEqual(['overflow']);
+  });
+});
