@@ -197,9 +197,12 @@ export class GalaxClient {
     return (await this.#request('play', 'PLAY', 'GFLD')) as GfldMessage;
   }
 
-  /** One MOVE; resolves with its MVOK, rejects with GalaxReplyError on ERRM/ERRP. */
-  async move(from: number, to: number, ships: number): Promise<MvokMessage> {
-    return (await this.#request('move', `MOVE ${from} ${to} ${ships}`, 'MVOK')) as MvokMessage;
+  /**
+   * One MOVE; resolves with its MVOK, rejects with GalaxReplyError on ERRM/ERRP. Not `async`: the request's own
+   * promise is returned, without a second promise and microtask per move around it.
+   */
+  move(from: number, to: number, ships: number): Promise<MvokMessage> {
+    return this.#request('move', `MOVE ${from} ${to} ${ships}`, 'MVOK') as Promise<MvokMessage>;
   }
 
   /**
