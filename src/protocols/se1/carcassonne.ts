@@ -80,6 +80,8 @@ class CarcassonneRoom implements GameRoom {
   readonly #onSegment = new Map<number, string>();
   #card: string | undefined;
   #pending: { action: CarcassonneAction; field: string; meepleId?: string } | undefined;
+  /** The running turn's deadline (see `RoomOptions.turnTimeoutMs`), armed at its first prompt. */
+  #turnTimer: NodeJS.Timeout | undefined;
 
   constructor(ctx: RoomContext, options: RoomOptions) {
     this.#ctx = ctx;
@@ -216,6 +218,11 @@ class CarcassonneRoom implements GameRoom {
     if (state.over) return;
     const seat = this.#seats[state.current]!;
     if (!seat.present) return this.#autoplay();
+    if (!this.#turnTimer && this.#options.turnTimeoutMs > 0) {
+      const turn = state.turn;
+      this.#turnTimer = setTimeout(() => this.#turnTimedOut(turn), this.#options.turnTimeoutMs);
+      this.#turnTimer.unref();
+    }
     const type =
       state.drawn < 0 ? 'drawCard' : !this.#pending ? 'placeCard' : this.#pending.meepleId ? 'endTurn' : 'placeMeeple';
     this.#ctx.ok(seat.member, type);
@@ -312,9 +319,43 @@ class CarcassonneRoom implements GameRoom {
     if (this.status === 'RUNNING') this.#prompt();
   }
 
+  /**
+   * The turn's deadline passed: the server finishes the turn as it would for a player who left (drawing if
+   * needed, the default placement unless the card is placed, no follower unless one is placed); the player
+   * stays in the game and is prompted for their next turn as usual.
+   */
+  #turnTimedOut(turn: number) {
+    this.#turnTimer = undefined;
+    const state = this.#state;
+    if (this.status !== 'RUNNING' || !state || state.turn !== turn) return;
+    const seat = this.#seats[state.current]!;
+    this.#ctx.error(
+      seat.member,
+      'TIMEOUT',
+      `turn not finished within ${this.#options.turnTimeoutMs}ms: the server played it`,
+    );
+    this.#playTurn();
+    if (this.status === 'RUNNING') this.#prompt();
+  }
+
+  /** Finishes the current turn for its player: draw if needed, the engine's default placement, commit. */
+  #playTurn() {
+    if (this.#state!.drawn < 0) this.#drawUntilPlaceable();
+    if (this.status !== 'RUNNING') return;
+    if (!this.#pending) {
+      const a = defaultAction(this.#state!, this.#state!.current);
+      const field = this.#putField(this.#card!, a.x, a.y, a.rot);
+      this.#ctx.broadcast(this.id, 'drawnCard', undefined, this.#card);
+      this.#pending = { action: a, field };
+    }
+    this.#commitTurn();
+  }
+
   /** Applies the pending turn to the engine and reports what changed. */
   #commitTurn() {
     const ctx = this.#ctx;
+    clearTimeout(this.#turnTimer);
+    this.#turnTimer = undefined;
     const before = this.#state!;
     const pending = this.#pending!;
     this.#pending = undefined;
@@ -355,6 +396,8 @@ class CarcassonneRoom implements GameRoom {
     const ctx = this.#ctx;
     if (this.status === 'FINISHED') return;
     this.status = 'FINISHED';
+    clearTimeout(this.#turnTimer);
+    this.#turnTimer = undefined;
     const result = carcassonneEngine.result(final)!;
     ctx.broadcast(this.id, 'status', 'FINISHED', 'RUNNING');
     if (result.winner !== null) ctx.broadcast(this.id, 'winner', this.#seats[result.winner]!.id);
@@ -365,17 +408,8 @@ class CarcassonneRoom implements GameRoom {
   /** Plays the turns of players who left: draw, the engine's default placement, no follower. */
   #autoplay() {
     let guard = 0;
-    while (this.status === 'RUNNING' && !this.#seats[this.#state!.current]!.present && guard++ < 1000) {
-      if (this.#state!.drawn < 0) this.#drawUntilPlaceable();
-      if (this.status !== 'RUNNING') return;
-      if (!this.#pending) {
-        const a = defaultAction(this.#state!, this.#state!.current);
-        const field = this.#putField(this.#card!, a.x, a.y, a.rot);
-        this.#ctx.broadcast(this.id, 'drawnCard', undefined, this.#card);
-        this.#pending = { action: a, field };
-      }
-      this.#commitTurn();
-    }
+    // A map has at most 300 tiles: one turn per tile is enough to end any game.
+    while (this.status === 'RUNNING' && !this.#seats[this.#state!.current]!.present && guard++ < 1000) this.#playTurn();
     if (this.status === 'RUNNING') this.#prompt();
   }
 }

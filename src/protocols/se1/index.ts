@@ -15,8 +15,10 @@ export {
   DEFAULT_PORT,
   DEFAULT_SETTINGS,
   HELP_LINES,
+  MAX_GAME_EVENTS,
   MAX_LINE,
   parseSe1Settings,
+  SETTING_BOUNDS,
   type Se1RunningServer,
   type Se1ServerSettings,
   type StartSe1Options,
@@ -29,7 +31,7 @@ export const se1ServerProtocol: ServerProtocol = {
   description: 'SE1 game server (seed 003): text lobby, then JSON events; hosts Carcassonne',
   defaultPort: DEFAULT_PORT,
   settingsHelp:
-    'game=carcassonne timeoutMs=3600000 users=:memory: (SQLite file of accounts) addUsers=nick:password[:email[:team]],... seed=<n> maxGames=1000 maxConnections=2000 maxMaps=1000 (uploaded maps, kept in the users file)',
+    'game=carcassonne timeoutMs=3600000 (idle connection) turnTimeoutMs=120000 (0: none) users=:memory: (SQLite file of accounts and maps) addUsers=nick:password[:email[:team]],... seed=<n> maxGames=1000 maxConnections=2000 maxMaps=1000 maxTestPlayers=10000 testPlayerTtlMs=86400000 maxOpenGamesPerUser=10',
   async start(options) {
     const settings = parseSe1Settings(options.settings);
     const game = await loadSe1Game(settings.game);

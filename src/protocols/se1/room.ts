@@ -41,6 +41,11 @@ export interface RoomOptions {
   readonly mapContent: string;
   /** Seeds the room's tile draws; the same seed gives the same game as `botswarm play --seed`. */
   readonly seed: string | number;
+  /**
+   * A present player who does not finish a turn within this many ms (from the turn's first prompt) has it
+   * played by the server, as for a player who left; 0 waits forever.
+   */
+  readonly turnTimeoutMs: number;
 }
 
 export type RoomStatus = 'JOINING' | 'RUNNING' | 'FINISHED';

@@ -9,6 +9,7 @@ import { createRng, deriveSeed, type Rng } from '../../core/rng.ts';
 import type { Connection } from '../../net/connection.ts';
 import { lineFramer } from '../../net/framing.ts';
 import { TcpServer } from '../../net/server.ts';
+import { intSetting, knownSettings, type RawSettings, stringSetting } from '../../net/settings.ts';
 import { CommandError, decodeCommand, encodeEvent, prop } from './json.ts';
 import type { GameRoom, MapInfo, RoomContext, RoomMember, Se1Game, Se1User } from './room.ts';
 import { samePassword, UserStore } from './store.ts';
@@ -17,8 +18,16 @@ export const DEFAULT_PORT = 5000;
 export const MAX_LINE = 8192;
 
 export interface Se1ServerSettings {
-  /** Closes a connection after this long without a command (the greeting announces it). */
+  /** Closes a connection after this long without receiving anything (the greeting announces it). */
   readonly timeoutMs: number;
+  /** A player's turn is played by the server after this long (0: never); see `RoomOptions.turnTimeoutMs`. */
+  readonly turnTimeoutMs: number;
+  /** Test players (CREATE TESTPLAYER) at most at a time; expired ones do not count. */
+  readonly maxTestPlayers: number;
+  /** A test player expires this long after it was created, once it is not logged in. */
+  readonly testPlayerTtlMs: number;
+  /** Games in JOINING state one user may have created at a time. */
+  readonly maxOpenGamesPerUser: number;
   /** SQLite file of registered users, or `:memory:`. */
   readonly users: string;
   /** `nick:password[:email[:team]]` accounts to create or update at start. */
@@ -33,6 +42,10 @@ export interface Se1ServerSettings {
 
 export const DEFAULT_SETTINGS: Se1ServerSettings = {
   timeoutMs: 3_600_000,
+  turnTimeoutMs: 120_000,
+  maxTestPlayers: 10_000,
+  testPlayerTtlMs: 86_400_000,
+  maxOpenGamesPerUser: 10,
   users: ':memory:',
   addUsers: [],
   seed: String(Date.now()),
@@ -41,26 +54,43 @@ export const DEFAULT_SETTINGS: Se1ServerSettings = {
   maxMaps: 1000,
 };
 
-export function parseSe1Settings(raw: Record<string, string>): Se1ServerSettings & { game: string } {
-  const known = ['game', 'timeoutMs', 'users', 'addUsers', 'seed', 'maxGames', 'maxConnections', 'maxMaps', 'db'];
-  for (const k of Object.keys(raw))
-    if (!known.includes(k)) throw new Error(`unknown se1 setting "${k}" (known: ${known.join(', ')})`);
-  const int = (k: string, fallback: number, min: number) => {
-    if (raw[k] === undefined) return fallback;
-    const n = Number(raw[k]);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--set ${k} must be an integer >= ${min}, got "${raw[k]}"`);
-    return n;
-  };
+/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); above it Node fires after 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Bounds of the integer settings: [min, max]. Every ms setting stays within a Node timer's range. */
+export const SETTING_BOUNDS = {
+  timeoutMs: [100, MAX_TIMER_MS],
+  turnTimeoutMs: [0, MAX_TIMER_MS],
+  maxTestPlayers: [0, 10_000_000],
+  testPlayerTtlMs: [1000, MAX_TIMER_MS],
+  maxOpenGamesPerUser: [1, 1_000_000],
+  maxGames: [1, 10_000_000],
+  maxConnections: [1, 10_000_000],
+  maxMaps: [0, 1_000_000],
+} as const satisfies Partial<Record<keyof Se1ServerSettings, readonly [number, number]>>;
+
+const KNOWN_SETTINGS = ['game', 'users', 'db', 'addUsers', 'seed', ...Object.keys(SETTING_BOUNDS)];
+
+/** `--set` text (or typed values from code) to settings: strict integers within bounds, known keys only. */
+export function parseSe1Settings(raw: RawSettings): Se1ServerSettings & { game: string } {
+  knownSettings(raw, KNOWN_SETTINGS);
+  const text = (key: string, fallback: string) => stringSetting(raw, key, fallback);
+  const addUsers = raw.addUsers === undefined ? '' : stringSetting(raw, 'addUsers', '', { allowEmpty: true });
   return {
-    game: raw.game ?? 'carcassonne',
-    timeoutMs: int('timeoutMs', DEFAULT_SETTINGS.timeoutMs, 100),
-    users: raw.users ?? raw.db ?? DEFAULT_SETTINGS.users,
-    addUsers: raw.addUsers ? raw.addUsers.split(',').filter(Boolean) : [],
-    seed: raw.seed ?? String(Date.now()),
-    maxGames: int('maxGames', DEFAULT_SETTINGS.maxGames, 1),
-    maxConnections: int('maxConnections', DEFAULT_SETTINGS.maxConnections, 1),
-    maxMaps: int('maxMaps', DEFAULT_SETTINGS.maxMaps, 0),
+    ...checkSe1Numbers(raw),
+    game: text('game', 'carcassonne'),
+    users: raw.users !== undefined ? text('users', ':memory:') : text('db', DEFAULT_SETTINGS.users),
+    addUsers: addUsers.split(',').filter(Boolean),
+    seed: text('seed', String(Date.now())),
   };
+}
+
+/** The integer settings of `raw` (defaults for absent ones), each checked against `SETTING_BOUNDS`. */
+function checkSe1Numbers(raw: RawSettings) {
+  const out = {} as Record<keyof typeof SETTING_BOUNDS, number>;
+  for (const [key, [min, max]] of Object.entries(SETTING_BOUNDS) as [keyof typeof SETTING_BOUNDS, [number, number]][])
+    out[key] = intSetting(raw, key, DEFAULT_SETTINGS[key], min, max);
+  return out;
 }
 
 export const HELP_LINES = [
@@ -113,6 +143,19 @@ const CHANGELOG = [
   'VERSION 1.0: botswarm reference server: lobby, JSON event protocol, Carcassonne, maps (UPLOAD MAP, DOWNLOAD MAP)',
 ];
 
+/**
+ * Lines received but not yet handled (a lobby command may wait for a password check): above either bound the
+ * socket is paused, so a client that pipelines without reading meets TCP backpressure instead of growing the
+ * queue; it resumes below a quarter of both.
+ */
+const MAX_QUEUED_LINES = 256;
+const MAX_QUEUED_BYTES = 1024 * 1024;
+/**
+ * A game's history (events replayed on JOIN GAME) grows with play, which the deck bounds, and with joins and
+ * leaves, which nothing bounds: past this many events no one more may join (players or visitors).
+ */
+export const MAX_GAME_EVENTS = 50_000;
+
 /** Names of uploaded maps: one word that LIST MAPS and CREATE GAME -map can carry. */
 const MAP_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
 
@@ -121,19 +164,25 @@ interface Session {
   user: Se1User | undefined;
   room: GameRoomEntry | undefined;
   member: RoomMember | undefined;
-  timer: NodeJS.Timeout | undefined;
+  /** Lines (and their bytes) received and not handled yet. */
+  queuedLines: number;
+  queuedBytes: number;
   /** After an `UPLOAD MAP <name> <bytes>` line: the next line is the map. */
   upload: { readonly name: string; readonly bytes: number } | undefined;
 }
 
 interface GameRoomEntry {
   readonly name: string;
+  /** Nick of the user who created it (an empty JOINING game goes when they disconnect). */
+  readonly creator: string;
   readonly map: string;
   readonly maxPlayers: number;
   readonly testgame: boolean;
   readonly room: GameRoom;
   readonly history: string[];
   readonly members: Set<Session>;
+  /** Index in `history` of each user's latest `color` event: a new color replaces it (spam cannot grow history). */
+  readonly colorAt: Map<string, number>;
 }
 
 export interface Se1RunningServer {
@@ -153,7 +202,9 @@ export interface StartSe1Options {
 }
 
 export async function startSe1Server(options: StartSe1Options): Promise<Se1RunningServer> {
-  const settings: Se1ServerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const merged: Se1ServerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
+  // Settings from code get the bounds `--set` gets: a timeout past 2^31 ms would fire at once.
+  const settings: Se1ServerSettings = { ...merged, ...checkSe1Numbers(merged as unknown as RawSettings) };
   const log = options.log ?? silentLogger;
   const game = options.game;
   const store = new UserStore(settings.users);
@@ -166,7 +217,18 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
   const passwords: Rng = root.fork('passwords');
   const sessions = new Set<Session>();
   const games = new Map<string, GameRoomEntry>();
-  const temporary = new Map<string, { user: Se1User; password: string }>();
+  /** Test players by nick, oldest first (creation order). */
+  const temporary = new Map<string, { user: Se1User; password: string; expires: number }>();
+  /** Drops test players past their time that are not logged in; they are in creation order, so this stops early. */
+  const expireTestPlayers = () => {
+    const now = Date.now();
+    for (const [nick, t] of temporary) {
+      if (t.expires > now) break;
+      if (findOnline(nick)) continue;
+      temporary.delete(nick);
+      counters.testPlayersExpired++;
+    }
+  };
   const teams = new Map<string, string>();
   let nextId = 0x3a4d93e;
   let tempCount = 0;
@@ -178,6 +240,9 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
     gamesFinished: 0,
     messages: 0,
     mapsUploaded: 0,
+    /** Times a session's socket was paused for too many unhandled lines. */
+    pauses: 0,
+    testPlayersExpired: 0,
   };
   const newId = (cls: string) => `${cls}@${(nextId++).toString(16)}`;
   const teamId = (name: string) => {
@@ -264,15 +329,22 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
     }
   };
 
-  const resetTimer = (s: Session) => {
-    if (s.timer) clearTimeout(s.timer);
-    s.timer = setTimeout(() => {
+  /**
+   * Idle is `Connection`'s notion, nothing received (`lastReceivedAt`); one timer per session, re-armed only when
+   * it fires early, instead of one per line. It tells the client why before closing, which `idleTimeoutMs`
+   * (a silent destroy) would not.
+   */
+  const armIdle = (s: Session, ms: number) => {
+    const timer = setTimeout(() => {
+      if (s.connection.closed) return;
+      const silentFor = performance.now() - s.connection.lastReceivedAt;
+      if (silentFor < settings.timeoutMs) return armIdle(s, settings.timeoutMs - silentFor);
       const text = `timeout after ${settings.timeoutMs}ms without a command`;
       if (s.room) notice(s, `ERROR: TIMEOUT - ${text}`);
       else send(s, `ERROR: ${text}`);
       s.connection.close('idle');
-    }, settings.timeoutMs);
-    s.timer.unref();
+    }, ms);
+    timer.unref();
   };
 
   const leaveRoom = (s: Session) => {
@@ -291,6 +363,10 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
       games.delete(entry.name);
     }
   };
+
+  /** The games `nick` created that nobody has joined yet and that have not started. */
+  const openGamesOf = (nick: string) =>
+    [...games.values()].filter((g) => g.creator === nick && g.room.status === 'JOINING' && g.members.size === 0);
 
   const roomContext = (entry: () => Pick<GameRoomEntry, 'history' | 'members'>): RoomContext => ({
     log,
@@ -340,7 +416,11 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
         if (words.length !== 3) return error(s, `usage: ${COMMAND_HELP.LOGIN![1]}`);
         const [login, password] = [words[1]!, words[2]!];
         let user: Se1User | undefined;
-        const temp = temporary.get(login);
+        let temp = temporary.get(login);
+        if (temp && temp.expires <= Date.now() && !findOnline(login)) {
+          temporary.delete(login);
+          temp = undefined;
+        }
         if (temp && samePassword(temp.password, password)) user = temp.user;
         else if (!temp) {
           const stored = await store.check(login, password);
@@ -376,6 +456,9 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
     switch (two) {
       case 'CREATE TESTPLAYER': {
         if (words.length !== 2) return error(s, `usage: ${COMMAND_HELP['CREATE TESTPLAYER']![1]}`);
+        expireTestPlayers();
+        if (temporary.size >= settings.maxTestPlayers)
+          return error(s, `too many test players (${settings.maxTestPlayers}); try again later`);
         const nick = `tempUser${tempCount++}`;
         let password = '';
         const alphabet = 'abcdefghijkmnopqrstuvwxyz23456789';
@@ -389,7 +472,7 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
           temporary: true,
           color: 'FF0000',
         };
-        temporary.set(nick, { user, password });
+        temporary.set(nick, { user, password, expires: Date.now() + settings.testPlayerTtlMs });
         return ok(s, [`TEMPORARY USER NICK=${nick} PASSWORD=${password}`]);
       }
       case 'LIST USERS':
@@ -465,6 +548,11 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
         if (seed === '') return error(s, usage);
         if (games.has(name)) return error(s, `game ${name} already exists`);
         if (games.size >= settings.maxGames) return error(s, `too many games (${settings.maxGames})`);
+        if (openGamesOf(s.user!.nick).length >= settings.maxOpenGamesPerUser)
+          return error(
+            s,
+            `you have ${settings.maxOpenGamesPerUser} games nobody has joined yet; join or wait for one of them first`,
+          );
         const history: string[] = [];
         const members = new Set<Session>();
         const room = game.createRoom(
@@ -476,9 +564,20 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
             map,
             mapContent: mapInfo.content,
             seed: seed ?? deriveSeed(settings.seed, 'game', counters.gamesCreated),
+            turnTimeoutMs: settings.turnTimeoutMs,
           },
         );
-        games.set(name, { name, map, maxPlayers, testgame, room, history, members });
+        games.set(name, {
+          name,
+          creator: s.user!.nick,
+          map,
+          maxPlayers,
+          testgame,
+          room,
+          history,
+          members,
+          colorAt: new Map(),
+        });
         counters.gamesCreated++;
         return ok(s);
       }
@@ -498,6 +597,8 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
         if (!entry) return error(s, `no game named ${name}`);
         if (!visitor && !entry.testgame && s.user!.temporary)
           return error(s, 'temporary users may only join test games');
+        if (entry.history.length >= MAX_GAME_EVENTS)
+          return error(s, `game ${name} has too many events (${MAX_GAME_EVENTS}) to be joined`);
         const member: RoomMember = { user: s.user!, visitor };
         const refusal = entry.room.canJoin(member);
         if (refusal) return error(s, refusal);
@@ -569,6 +670,12 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
           return notice(s, 'ERROR: CHANGE_USER_COLOR - color must be six hex digits, e.g. FFFF00');
         const old = member.user.color;
         member.user.color = color.toUpperCase();
+        // Only the latest color of a user stays in the history: a late joiner needs no more, and a client
+        // repeating the command cannot grow the history.
+        const previous = entry.colorAt.get(member.user.id);
+        if (previous !== undefined) entry.history.splice(previous, 1);
+        for (const [id, i] of entry.colorAt) if (previous !== undefined && i > previous) entry.colorAt.set(id, i - 1);
+        entry.colorAt.set(member.user.id, entry.history.length);
         roomContext(() => entry).broadcast(member.user.id, 'color', member.user.color, old);
         return notice(s, 'OK - CHANGE_USER_COLOR');
       }
@@ -612,23 +719,41 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
         user: undefined,
         room: undefined,
         member: undefined,
-        timer: undefined,
+        queuedLines: 0,
+        queuedBytes: 0,
         upload: undefined,
       };
       sessions.add(s);
       send(s, `SE1 ${game.title}-Server 1.0, Timeout set to ${settings.timeoutMs}ms`);
-      resetTimer(s);
+      armIdle(s, settings.timeoutMs);
+      const socket = connection.socket;
+      const handled = (bytes: number) => {
+        s.queuedLines--;
+        s.queuedBytes -= bytes;
+        if (
+          socket.isPaused() &&
+          s.queuedLines <= MAX_QUEUED_LINES / 4 &&
+          s.queuedBytes <= MAX_QUEUED_BYTES / 4 &&
+          !connection.closed
+        )
+          socket.resume();
+      };
       // Lobby commands may wait for a password check: lines are handled one after another, in order.
       let queue: Promise<void> = Promise.resolve();
       return {
         onFrame(frame) {
-          resetTimer(s);
           counters.commands++;
           const line = frame.toString('utf8');
           // The frame's memory may be reused once this returns: keep what the queued handler needs.
           const length = frame.length;
           // Invalid UTF-8 decodes to U+FFFD; only then is the check worth its pass over the bytes.
           const utf8 = !line.includes('\uFFFD') || isUtf8(frame);
+          s.queuedLines++;
+          s.queuedBytes += length;
+          if ((s.queuedLines > MAX_QUEUED_LINES || s.queuedBytes > MAX_QUEUED_BYTES) && !socket.isPaused()) {
+            counters.pauses++;
+            socket.pause();
+          }
           queue = queue
             .then(async () => {
               if (s.upload) receiveMap(s, line, length, utf8);
@@ -638,7 +763,8 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
             .catch((e: unknown) => {
               log.error({ err: e }, 'se1 command failed');
               if (!connection.closed) send(s, `ERROR: internal error: ${(e as Error).message}`);
-            });
+            })
+            .finally(() => handled(length));
         },
         onFrameError(e) {
           // In turn with the commands before it: an oversized map line must end its UPLOAD MAP, not a later one.
@@ -653,9 +779,10 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
             .catch((err: unknown) => log.error({ err }, 'se1 frame error reply failed'));
         },
         onClose() {
-          if (s.timer) clearTimeout(s.timer);
           leaveRoom(s);
           sessions.delete(s);
+          // A game its creator left before anyone joined would stay listed for ever: it goes with them.
+          if (s.user) for (const g of openGamesOf(s.user.nick)) games.delete(g.name);
         },
       };
     },
@@ -672,7 +799,6 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
       online: online().length,
     }),
     async close() {
-      for (const s of sessions) if (s.timer) clearTimeout(s.timer);
       await server.close();
       store.close();
     },
