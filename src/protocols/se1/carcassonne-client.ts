@@ -132,14 +132,23 @@ export class CarcassonneSession {
     return this.me ? this.model.list(this.me, 'meeples')[0] : undefined;
   }
 
-  result(): GameResult {
-    const seats = this.players.map((p) => Number(this.model.get(p, 'seat')));
-    const scores = new Array<number>(this.players.length).fill(0);
-    for (const [i, p] of this.players.entries()) scores[seats[i] ?? i] = Number(this.model.get(p, 'score') ?? 0);
-    const ranks = scores.map((s) => 1 + scores.filter((o) => o > s).length);
-    const winnerId = this.game ? this.model.get(this.game, 'winner') : undefined;
-    const w = winnerId ? this.players.indexOf(winnerId) : -1;
-    return { scores, ranks, winner: w >= 0 ? (seats[w] ?? w) : null };
+  /**
+   * The result by the engine's own rules (scores, ranks, ties) on the game rebuilt from the events; null while
+   * the rebuilt game is not over. A score the server announced that differs from it is added to `errors`.
+   */
+  result(): GameResult | null {
+    this.markPending(undefined);
+    const result = carcassonneEngine.result(this.observation());
+    if (!result) return null;
+    // Players are listed in seat order (join order), as the engine numbers them.
+    for (const [seat, p] of this.players.entries()) {
+      const announced = this.model.get(p, 'score');
+      if (announced !== String(result.scores[seat]))
+        this.errors.push(
+          `seat ${seat}: the server announced score ${announced}, the rules give ${result.scores[seat]}`,
+        );
+    }
+    return result;
   }
 }
 
@@ -159,8 +168,11 @@ export async function playOnline(options: OnlinePlayOptions): Promise<OnlineOutc
       const finished = new Set<number>();
       const done = () => {
         if (finished.size < players) return;
+        const result = sessions[0]!.result();
+        if (!result)
+          return reject(new Error('the server announced the end, but the game rebuilt from its events is not over'));
         resolve({
-          result: sessions[0]!.result(),
+          result,
           decisions: sessions.map((s) => s.decisions),
           errors: sessions.flatMap((s) => s.errors),
           events: sessions[0]!.events,

@@ -37,6 +37,11 @@ interface Pending {
   resolve(reply: LobbyReply): void;
   reject(error: Error): void;
   readonly timer: NodeJS.Timeout;
+  /**
+   * Its caller was already told `no reply within ...`. It stays in the queue: the server answers in order, so
+   * its late reply block must be read (and dropped) here instead of being taken as the next request's.
+   */
+  timedOut?: boolean;
 }
 
 /** One connection to an SE1 server. Lobby requests are answered in order; events arrive through `onEvent`. */
@@ -58,9 +63,14 @@ export class Se1Client {
     this.#options = options;
     const m = /Timeout set to (\d+)ms/.exec(greeting);
     this.serverTimeoutMs = m ? Number(m[1]) : 3_600_000;
-    // A NOOP well before the server's timeout, in whichever protocol the connection speaks.
+    // A NOOP well before the server's timeout, in whichever protocol the connection speaks. In the lobby it is
+    // a request like any other (its OK must not end someone else's reply block), and only sent when none is
+    // waiting: a pending request was sent less than a request timeout ago anyway.
     this.#keepalive = setInterval(
-      () => this.#connection.send(this.#mode === 'json' ? encodeCommand('NOOP') : 'NOOP'),
+      () => {
+        if (this.#mode === 'json') this.#connection.send(encodeCommand('NOOP'));
+        else if (this.#mode === 'lobby' && this.#queue.length === 0) this.request('NOOP').catch(() => undefined);
+      },
       Math.max(50, Math.floor(this.serverTimeoutMs / 3)),
     );
     this.#keepalive.unref();
@@ -171,7 +181,7 @@ export class Se1Client {
 
   #finish(error: Error | undefined): void {
     const head = this.#queue.shift();
-    if (!head) return;
+    if (!head || head.timedOut) return;
     clearTimeout(head.timer);
     if (error) head.reject(error);
     else head.resolve({ lines: head.lines });
@@ -181,7 +191,7 @@ export class Se1Client {
     if (this.#keepalive) clearInterval(this.#keepalive);
     for (const p of this.#queue.splice(0)) {
       clearTimeout(p.timer);
-      p.reject(new Se1Error('connection closed'));
+      if (!p.timedOut) p.reject(new Se1Error('connection closed'));
     }
     this.#options.onClose?.();
   }
@@ -192,8 +202,7 @@ export class Se1Client {
       if (this.#connection.closed) return reject(new Se1Error('connection closed'));
       const ms = this.#options.requestTimeoutMs ?? 30_000;
       const timer = setTimeout(() => {
-        const i = this.#queue.indexOf(pending);
-        if (i >= 0) this.#queue.splice(i, 1);
+        pending.timedOut = true;
         reject(new Se1Error(`no reply to "${line.split(' ')[0]}" within ${ms} ms`));
       }, ms);
       const pending: Pending = { lines: [], resolve, reject, timer };
@@ -269,8 +278,12 @@ export class Se1Client {
   /** LEAVE_GAME; resolves once the connection is back in the lobby. */
   leaveGame(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Se1Error('no reply to LEAVE_GAME')), 30_000);
-      this.#queue.push({ lines: [], resolve: () => resolve(), reject, timer });
+      const timer = setTimeout(() => {
+        pending.timedOut = true;
+        reject(new Se1Error('no reply to LEAVE_GAME'));
+      }, 30_000);
+      const pending: Pending = { lines: [], resolve: () => resolve(), reject, timer };
+      this.#queue.push(pending);
       this.command('LEAVE_GAME');
     });
   }
