@@ -69,14 +69,19 @@ interface Pending {
   readonly sentAt: number;
   resolve(answer: Answer): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
 }
+
+const SUCCESS: Answer = Object.freeze({ kind: 'success' });
+const TIMEOUT: Answer = Object.freeze({ kind: 'timeout' });
+/** The body of the packet a server sends most (every request's success): recognised by a byte compare. */
+const SUCCS_BODY = encodePacket(succs());
 
 export class OreRushClient {
   readonly connection: Connection;
   /** Packets the server sent that broke the protocol (counted, answered with an error). */
   protocolErrors: string[] = [];
   #pending: Pending[] = [];
+  #timer: NodeJS.Timeout | null = null;
   #handlers: ClientHandlers = {};
   #answerTimeoutMs: number;
   #log: Logger;
@@ -123,21 +128,35 @@ export class OreRushClient {
         reject(new Error('connection closed'));
         return;
       }
-      const pending: Pending = {
-        type: packet.type,
-        sentAt: performance.now(),
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          // The answer may still come; the protocol keeps order, so the only safe move is to give up.
-          reject(new AnswerTimeoutError(`no answer to ${packet.type} within ${this.#answerTimeoutMs} ms`));
-          this.close();
-        }, this.#answerTimeoutMs),
-      };
-      this.#pending.push(pending);
+      this.#pending.push({ type: packet.type, sentAt: performance.now(), resolve, reject });
+      if (!this.#timer) this.#arm(this.#answerTimeoutMs);
       this.connection.send(encodePacket(packet));
     });
   }
+
+  /**
+   * Answers come in request order, so only the oldest pending request can be overdue: one lazy timer for all of
+   * them, not a setTimeout and clearTimeout per request. When it fires it fails the connection if the oldest is
+   * overdue, or sleeps until it would be.
+   */
+  #arm(wait: number): void {
+    this.#timer = setTimeout(this.#onTimer, wait);
+  }
+
+  readonly #onTimer = () => {
+    this.#timer = null;
+    const head = this.#pending[0];
+    if (!head || this.connection.closed) return;
+    const left = head.sentAt + this.#answerTimeoutMs - performance.now();
+    if (left > 0) {
+      this.#arm(left);
+      return;
+    }
+    // The answer may still come; the protocol keeps order, so the only safe move is to give up.
+    this.#pending.shift();
+    head.reject(new AnswerTimeoutError(`no answer to ${head.type} within ${this.#answerTimeoutMs} ms`));
+    this.close();
+  };
 
   /** Orderly close of the connection (send `close` first to leave a game politely). */
   close(): void {
@@ -155,6 +174,10 @@ export class OreRushClient {
   }
 
   private _onFrame(frame: Buffer): void {
+    if (frame.equals(SUCCS_BODY)) {
+      this.#pending.shift()?.resolve(SUCCESS);
+      return;
+    }
     let packet: Packet;
     try {
       packet = decodePacket(frame);
@@ -173,12 +196,11 @@ export class OreRushClient {
       }
       const pending = this.#pending.shift();
       if (!pending) return;
-      clearTimeout(pending.timer);
       pending.resolve(
         packet.type === 'succs'
-          ? { kind: 'success' }
+          ? SUCCESS
           : packet.type === 'timeo'
-            ? { kind: 'timeout' }
+            ? TIMEOUT
             : { kind: 'error', code: packet.code, message: packet.message },
       );
       return;
@@ -229,8 +251,9 @@ export class OreRushClient {
   private _onClose(reason: string): void {
     const pending = this.#pending;
     this.#pending = [];
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
     for (const p of pending) {
-      clearTimeout(p.timer);
       p.reject(new Error(`connection closed (${reason}) before the answer to ${p.type}`));
     }
     this.#handlers.onDisconnect?.(reason);
