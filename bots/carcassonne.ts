@@ -1,6 +1,7 @@
 import type { BotDefinition } from '../src/core/strategy.ts';
 import type { CarcassonneAction, CarcassonneObservation } from '../src/games/carcassonne/index.ts';
 import { createGreedyStrategy, createRandomStrategy } from '../strategies/carcassonne/index.ts';
+import { carcassonneMctsBot } from '../strategies/carcassonne/mcts.ts';
 
 export const carcassonneBots: BotDefinition<CarcassonneObservation, CarcassonneAction>[] = [
   {
@@ -16,4 +17,5 @@ export const carcassonneBots: BotDefinition<CarcassonneObservation, CarcassonneA
     params: { reserve: 1.5, reserveCap: 3 },
     create: createGreedyStrategy,
   },
+  carcassonneMctsBot,
 ];

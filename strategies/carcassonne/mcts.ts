@@ -1,0 +1,155 @@
+import { type MctsDefaults, type MctsGame, mctsBotDefinition, strategyRollout } from '../../src/ai/index.ts';
+import type { Seat } from '../../src/core/engine.ts';
+import {
+  apply,
+  type CarcassonneAction,
+  type CarcassonneChance,
+  type CarcassonneConfig,
+  type CarcassonneObservation,
+  type CarcassonneState,
+  carcassonneEngine,
+  legalActions,
+  pendingScores,
+} from '../../src/games/carcassonne/index.ts';
+import { createGreedyStrategy } from './greedy.ts';
+import { createRandomStrategy } from './random.ts';
+
+/**
+ * Carcassonne for the generic search. A turn is a placement of the drawn tile times a follower choice: 10 to
+ * 200 legal actions, too many arms for a few hundred iterations. The search considers a compact set instead
+ * (see docs/mcts.md): the legal actions ranked by their one-ply value (score + pending end score + a bonus for
+ * followers kept, relative to the best opponent, the value `carcassonne-greedy` maximises), the best
+ * `CANDIDATES` of them plus the best action that keeps the follower in hand. Opponents are modelled by their
+ * best `OPPONENT_CANDIDATES` actions.
+ *
+ * Nothing is hidden in Carcassonne but the order of the deck, and the engine's state holds the deck as counts
+ * per kind: the observation is the whole state and every future draw is a chance step, which the search
+ * samples from its own rng (weighted by the public counts). It never sees the real next draws.
+ */
+
+/** Own actions the search considers at a node (plus the best one without a follower). */
+const CANDIDATES = 8;
+/** Actions an opponent is assumed to choose from. */
+const OPPONENT_CANDIDATES = 3;
+/** Value of a follower in hand, up to `RESERVE_CAP` of them (as in carcassonne-greedy). */
+const RESERVE = 1.5;
+const RESERVE_CAP = 3;
+
+/** A seat's worth now: score, what end scoring would add, and a bonus for followers in hand. */
+function worth(state: CarcassonneState, pending: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < state.players; p++) {
+    out.push(state.scores[p]! + pending[p]! + RESERVE * Math.min(state.followers[p]!, RESERVE_CAP));
+  }
+  return out;
+}
+
+/** Own worth minus the best opponent's worth after `action`. */
+function onePlyValue(state: CarcassonneState, seat: Seat, action: CarcassonneAction): number {
+  const after = apply(state, { kind: 'players', actions: new Map([[seat, action]]) });
+  const w = worth(after, after.over ? new Array<number>(after.players).fill(0) : pendingScores(after));
+  let best = Number.NEGATIVE_INFINITY;
+  for (let p = 0; p < w.length; p++) if (p !== seat && w[p]! > best) best = w[p]!;
+  return w[seat]! - best;
+}
+
+/** A total order on actions, for ties: the engine lists placements in the order its frontier grew, which
+ * differs between a state played move by move and the same state rebuilt from JSON. */
+function compareActions(a: CarcassonneAction, b: CarcassonneAction): number {
+  return a.x - b.x || a.y - b.y || a.rot - b.rot || (a.meeple ?? -1) - (b.meeple ?? -1);
+}
+
+/**
+ * The legal actions ranked by one-ply value, best first (ties in a fixed order of position, rotation and
+ * follower), cached per state object: the search's fixed root asks for them at every iteration.
+ */
+const ranked = new WeakMap<CarcassonneState, CarcassonneAction[]>();
+
+export function rankedActions(state: CarcassonneState, seat: Seat): CarcassonneAction[] {
+  if (seat !== state.current) return [];
+  let list = ranked.get(state);
+  if (!list) {
+    const scored = legalActions(state, seat).map((action) => ({ action, v: onePlyValue(state, seat, action) }));
+    scored.sort((a, b) => b.v - a.v || compareActions(a.action, b.action));
+    list = scored.map((s) => s.action);
+    ranked.set(state, list);
+  }
+  return list;
+}
+
+export const actionKey = (a: CarcassonneAction): string => `${a.x},${a.y},${a.rot},${a.meeple ?? '-'}`;
+
+/** The search's arms for the seat to move: the best `CANDIDATES` actions and the best without a follower. */
+export function carcassonneCandidates(state: CarcassonneState, seat: Seat): CarcassonneAction[] {
+  const all = rankedActions(state, seat);
+  const out = all.slice(0, CANDIDATES);
+  if (!out.some((a) => a.meeple === null)) {
+    const keep = all.find((a) => a.meeple === null);
+    if (keep) out.push(keep);
+  }
+  return out;
+}
+
+/** What the search assumes an opponent plays: one of its best few actions. */
+export function carcassonneOpponentCandidates(state: CarcassonneState, seat: Seat): CarcassonneAction[] {
+  return rankedActions(state, seat).slice(0, OPPONENT_CANDIDATES);
+}
+
+/**
+ * Value of a state at the depth limit, per seat in [0, 1]: worth (score + pending end score + followers in
+ * hand) compared with every opponent through a logistic of the difference, whose scale shrinks as the deck
+ * runs out (a 10-point lead early is less sure than at the end).
+ */
+export function carcassonneEvaluate(state: CarcassonneState): number[] {
+  const w = worth(state, pendingScores(state));
+  const scale = 4 + state.deckLeft / 8;
+  const n = state.players;
+  return w.map((mine, i) => {
+    if (n === 1) return 1;
+    let sum = 0;
+    for (let j = 0; j < n; j++) if (j !== i) sum += 1 / (1 + Math.exp((w[j]! - mine) / scale));
+    return sum / (n - 1);
+  });
+}
+
+type Game = MctsGame<
+  CarcassonneState,
+  CarcassonneAction,
+  CarcassonneObservation,
+  CarcassonneConfig,
+  CarcassonneChance,
+  never
+>;
+
+export const carcassonneMctsGame: Game = {
+  // The search never asks for events.
+  engine: carcassonneEngine as unknown as Game['engine'],
+  candidates: (state, seat) => carcassonneCandidates(state, seat),
+  opponentCandidates: (state, seat) => carcassonneOpponentCandidates(state, seat),
+  actionKey,
+  evaluate: (state) => carcassonneEvaluate(state),
+  // The observation is the state (the deck is public counts, draws are chance steps the search samples).
+  rootState: (observation) => observation,
+  perfectInformation: true,
+  rollouts: {
+    'random-bot': strategyRollout(carcassonneEngine, createRandomStrategy),
+    greedy: strategyRollout(carcassonneEngine, createGreedyStrategy),
+  },
+  defaultRollout: 'random-bot',
+};
+
+export const carcassonneMctsDefaults: MctsDefaults = {
+  iterations: 200,
+  depth: 6,
+  rollout: 'random-bot',
+  c: 0.1,
+  // Finding the new root in the old tree compares whole states as JSON, through chance nodes of up to 24
+  // outcomes: it costs more than the visits it saves.
+  reuse: false,
+};
+
+export const carcassonneMctsBot = mctsBotDefinition(
+  carcassonneMctsGame,
+  carcassonneMctsDefaults,
+  'Monte-Carlo tree search (UCT with sampled tile draws) over the best one-ply actions, random-bot rollouts, score+pending evaluation',
+);
