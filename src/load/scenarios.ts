@@ -9,6 +9,8 @@ const loaders: Record<string, () => Promise<LoadScenario>> = {
   'chat-converse': async () => (await import('./scenarios/chat.ts')).chatConverseScenario as LoadScenario,
   'lekt-churn': async () => (await import('./scenarios/lekt.ts')).lektChurnScenario as LoadScenario,
   'se1-lobby': async () => (await import('./scenarios/se1.ts')).se1LobbyScenario as LoadScenario,
+  'se1-carcassonne': async () =>
+    (await import('./scenarios/se1-carcassonne.ts')).se1CarcassonneScenario as LoadScenario,
   'orerush-play': async () => (await import('./scenarios/orerush.ts')).orerushPlayScenario as LoadScenario,
 };
 

@@ -1,0 +1,341 @@
+/**
+ * `se1-carcassonne`: Carcassonne games on an SE1 server. Each bot session connects, creates a test player,
+ * logs in, and pairs up with another session as players would on a real server: the first of every two
+ * sessions creates a test game (`CREATE GAME <name> -maxPlayers 2 -testgame`), the next one joins it, and
+ * whoever the server prompts with `startGame` starts it. Both play to the end with a strategy of
+ * strategies/carcassonne (`strategy` parameter: random, greedy, mcts, with bot parameters as in
+ * `mcts:iterations=50`), through the same event-stream client as `botswarm play --connect`, then leave and log
+ * out.
+ *
+ * Timed: `connect`, `testplayer_rtt`, `login_rtt`, `create_rtt`, `join_rtt` (lobby replies); the JSON layer's
+ * round trips from a command to the server's `OK - <ACTION>` (`start_game_rtt`, `draw_card_rtt`,
+ * `place_card_rtt`, `place_meeple_rtt`, `end_turn_rtt`); `first_event` (JOIN GAME sent to the game's first
+ * turn); `decide` (the strategy's thinking time). Counted: `games_created`, `games` (finished, counted by the
+ * creator), `games_started`, `moves` (turns ended), `meeples`, `tiles_discarded` (by the creator), `sessions`,
+ * `lobby_timeouts`.
+ */
+import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
+import type { DecisionContext } from '../../core/strategy.ts';
+import {
+  type CarcassonneAction,
+  type CarcassonneConfig,
+  carcassonneEngine,
+  defaultAction,
+} from '../../games/carcassonne/index.ts';
+import { CarcassonneSession, parseNotice, Se1Client, Se1Error, type Se1Event } from '../../protocols/se1/index.ts';
+import { sleep } from '../scenario-kit.ts';
+import type { LoadScenario, SessionContext } from '../types.ts';
+
+/** Two sessions per game: the first creates it, the second joins by name. */
+interface Pair {
+  readonly name: Promise<string | null>;
+  resolve(name: string | null): void;
+  claimed: number;
+}
+
+export class PairMaker {
+  #open: Pair | null = null;
+  #count = 0;
+  constructor(readonly prefix: string) {}
+
+  claim(): { role: 'create' | 'join'; pair: Pair; name: string } {
+    const open = this.#open;
+    if (open) {
+      this.#open = null;
+      open.claimed++;
+      return { role: 'join', pair: open, name: '' };
+    }
+    let resolve!: (name: string | null) => void;
+    const name = new Promise<string | null>((r) => {
+      resolve = r;
+    });
+    const pair: Pair = { name, resolve, claimed: 1 };
+    this.#open = pair;
+    return { role: 'create', pair, name: `${this.prefix}-${this.#count++}` };
+  }
+
+  /** The creator gave up before anyone joined (or could not create): later sessions pair elsewhere. */
+  abandon(pair: Pair): void {
+    if (this.#open === pair) this.#open = null;
+    pair.resolve(null);
+  }
+}
+
+export interface CarcassonneShared {
+  readonly bot: ResolvedBot;
+  readonly pairs: PairMaker;
+  readonly games: number;
+  readonly lobbyTimeoutMs: number;
+  readonly iterations: number;
+  readonly config: CarcassonneConfig;
+}
+
+const DEFAULTS = { strategy: 'random', games: 1, lobbyTimeoutMs: 10_000, iterations: 100 } as const;
+
+function intParam(params: SessionContext['params'], key: 'games' | 'lobbyTimeoutMs' | 'iterations', max: number) {
+  const raw = params[key] ?? DEFAULTS[key];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new Error(
+      `se1-carcassonne: parameter ${key} must be an integer from 1 to ${max}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
+}
+
+/** Why a session stopped early; `kind` is the error counted. */
+class SessionFailure extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function errorKind(error: unknown): string {
+  if (error instanceof SessionFailure) return error.kind;
+  const message = (error as Error)?.message ?? String(error);
+  if (/within \d+ ms|no reply|no greeting/.test(message)) return 'timeout';
+  if (/closed/.test(message)) return 'disconnect';
+  if (/ECONNREFUSED|connect/.test(message)) return 'connect_failed';
+  if (error instanceof Se1Error) return 'ERROR';
+  return 'exception';
+}
+
+const metricOf = (action: string) => `${action.toLowerCase()}_rtt`;
+
+async function runSession(ctx: SessionContext<CarcassonneShared>): Promise<void> {
+  const { metrics, signal, shared, rng } = ctx;
+  if (signal.aborted) return;
+  const due = ctx.scheduledAt ?? performance.now();
+  const started = performance.now();
+  /** The game in progress: events go to its handler. */
+  let onEvent: ((e: Se1Event) => void) | null = null;
+  let onClose: (() => void) | null = null;
+  let client: Se1Client | undefined;
+  let nick = '';
+  const lobby = async (metric: string, line: string) => {
+    const t0 = performance.now();
+    const reply = await client!.request(line);
+    metrics.latency(metric, Math.round((performance.now() - t0) * 1000));
+    return reply;
+  };
+  try {
+    try {
+      client = await Se1Client.connect({
+        host: ctx.host,
+        port: ctx.port,
+        requestTimeoutMs: ctx.requestTimeoutMs,
+        log: ctx.log,
+        onEvent: (e) => onEvent?.(e),
+        onClose: () => onClose?.(),
+      });
+    } catch (error) {
+      throw new SessionFailure(errorKind(error) === 'timeout' ? 'timeout' : 'connect_failed', String(error));
+    }
+    const now = performance.now();
+    metrics.latency('connect', Math.round((now - due) * 1000), Math.round((now - started) * 1000));
+    metrics.track(client.connection);
+    const created = await lobby('testplayer_rtt', 'CREATE TESTPLAYER');
+    const account = Se1Client.fields(created.lines[0] ?? '');
+    if (!account.NICK || !account.PASSWORD) throw new SessionFailure('ERROR', 'CREATE TESTPLAYER: no account');
+    nick = account.NICK;
+    await lobby('login_rtt', `LOGIN ${account.NICK} ${account.PASSWORD}`);
+
+    for (let played = 0; played < shared.games && !signal.aborted; ) {
+      const claim = shared.pairs.claim();
+      let name: string | null;
+      if (claim.role === 'create') {
+        try {
+          await lobby('create_rtt', `CREATE GAME ${claim.name} -maxPlayers 2 -testgame`);
+        } catch (error) {
+          shared.pairs.abandon(claim.pair);
+          throw error;
+        }
+        metrics.count('games_created');
+        name = claim.name;
+        claim.pair.resolve(name);
+      } else {
+        name = await claim.pair.name;
+        // The creator failed: claim again.
+        if (name === null) continue;
+      }
+      const finished = await playGame(name, claim.role === 'create', () => shared.pairs.abandon(claim.pair));
+      if (!finished) break;
+      played++;
+    }
+    await client.request('LOGOUT').catch(() => undefined);
+    metrics.count('sessions');
+  } catch (error) {
+    if (!signal.aborted) metrics.error(errorKind(error));
+  } finally {
+    client?.close();
+  }
+
+  /**
+   * Joins `name` and plays it to the end. False when the session should stop (lobby wait over, run ending);
+   * throws on a protocol failure.
+   */
+  async function playGame(name: string, creator: boolean, abandon: () => void): Promise<boolean> {
+    const c = client!;
+    const session = new CarcassonneSession(nick, shared.config);
+    const strategy = shared.bot.create();
+    const decision: DecisionContext = {
+      seat: 0,
+      rng,
+      budget: { iterations: shared.iterations },
+      model: { engine: carcassonneEngine, config: shared.config },
+      log: ctx.log,
+    };
+    const pending = new Map<string, number>();
+    let planned: CarcassonneAction | undefined;
+    let joinedAt = 0;
+    let running = false;
+    let done!: (ok: boolean) => void;
+    let fail!: (error: Error) => void;
+    const over = new Promise<boolean>((resolve, reject) => {
+      done = resolve;
+      fail = reject;
+    });
+    // No progress for this long (own requests, the other player's turn, the lobby wait) ends the session.
+    let watchdog: NodeJS.Timeout | undefined;
+    const arm = (ms: number, kind: string, what: string) => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => fail(new SessionFailure(kind, what)), ms);
+    };
+    const send = (action: string, properties: readonly (readonly [string, string])[] = []) => {
+      pending.set(action, performance.now());
+      c.command(action, properties);
+    };
+    const onAbort = () => done(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    const prompt = (type: string) => {
+      switch (type) {
+        case 'startGame':
+          return send('START_GAME');
+        case 'drawCard':
+          return send('DRAW_CARD');
+        case 'placeCard': {
+          session.markPending(undefined);
+          const obs = session.observation();
+          const seat = obs.current;
+          const t0 = performance.now();
+          const decided = strategy.decide(obs, { ...decision, seat });
+          if (decided instanceof Promise) throw new Error('se1-carcassonne needs a synchronous strategy');
+          metrics.latency('decide', Math.round((performance.now() - t0) * 1000));
+          planned = decided as CarcassonneAction;
+          session.decisions++;
+          if (carcassonneEngine.validate(obs, seat, planned) !== null) planned = defaultAction(obs, seat);
+          return send('PLACE_CARD', session.placeCard(obs, planned));
+        }
+        case 'placeMeeple': {
+          const meeple = session.freeMeeple();
+          if (planned && planned.meeple !== null && meeple)
+            return send('PLACE_MEEPLE', [
+              ['meeple', meeple],
+              ['position', String(planned.meeple)],
+            ]);
+          return send('END_TURN');
+        }
+        case 'endTurn':
+          return send('END_TURN');
+        case 'gameOver':
+          if (creator) metrics.count('games');
+          return done(true);
+      }
+    };
+
+    onClose = () => fail(new SessionFailure('disconnect', 'the server closed the connection'));
+    onEvent = (e) => {
+      try {
+        session.onEvent(e);
+        if (e.src.startsWith('Game@') && e.prop === 'board' && e.nv && planned) session.markPending(e.nv);
+        if (e.src.startsWith('Game@') && e.prop === 'currentPlayer') {
+          session.markPending(undefined);
+          if (!running) {
+            running = true;
+            metrics.latency('first_event', Math.round((performance.now() - joinedAt) * 1000));
+            if (creator) metrics.count('games_started');
+          }
+        }
+        if (creator && e.src.startsWith('Card@') && e.prop === 'discarded' && e.nv === 'true')
+          metrics.count('tiles_discarded');
+        const n = parseNotice(e);
+        if (!n) return;
+        const sent = pending.get(n.type);
+        if (sent !== undefined) {
+          pending.delete(n.type);
+          metrics.latency(metricOf(n.type), Math.round((performance.now() - sent) * 1000));
+        }
+        if (n.kind === 'error') {
+          metrics.error(`ERROR_${n.type}`);
+          // A refused follower does not end the turn by itself; anything else refused is a broken session.
+          if (n.type === 'PLACE_MEEPLE') return send('END_TURN');
+          return fail(new SessionFailure(`ERROR_${n.type}`, n.message ?? n.type));
+        }
+        if (n.type === 'END_TURN') metrics.count('moves');
+        if (n.type === 'PLACE_MEEPLE') metrics.count('meeples');
+        if (n.type === 'DRAW_CARD' || n.type === 'PLACE_CARD' || n.type === 'PLACE_MEEPLE' || n.type === 'END_TURN')
+          return;
+        // A prompt: my turn goes on (or starts); the other player's turn may take its thinking time.
+        arm(ctx.requestTimeoutMs * 4, 'timeout', `no progress after ${n.type}`);
+        // Think time before a decision only: the other prompts are answered at once.
+        const wait = ctx.thinkTimeMs > 0 && n.type === 'placeCard' ? rng.int(0, 2 * ctx.thinkTimeMs) : 0;
+        if (wait > 0)
+          sleep(wait, signal)
+            .then(() => prompt(n.type))
+            .catch(fail);
+        else prompt(n.type);
+      } catch (error) {
+        fail(error as Error);
+      }
+    };
+    try {
+      joinedAt = performance.now();
+      await lobby('join_rtt', `JOIN GAME ${name}`);
+      // Until the other player is in and the game starts: the lobby wait.
+      arm(shared.lobbyTimeoutMs + ctx.requestTimeoutMs, 'lobby_timeout', 'nobody joined');
+      const finished = await over.catch((error: unknown) => {
+        if (error instanceof SessionFailure && error.kind === 'lobby_timeout' && !running) {
+          if (creator) abandon();
+          metrics.count('lobby_timeouts');
+          return false;
+        }
+        throw error;
+      });
+      clearTimeout(watchdog);
+      onEvent = null;
+      onClose = null;
+      if (!c.closed) await c.leaveGame().catch(() => undefined);
+      return finished && !signal.aborted;
+    } finally {
+      clearTimeout(watchdog);
+      signal.removeEventListener('abort', onAbort);
+      onEvent = null;
+      onClose = null;
+    }
+  }
+}
+
+export const se1CarcassonneScenario: LoadScenario<CarcassonneShared> = {
+  id: 'se1-carcassonne',
+  protocol: 'se1',
+  description:
+    'SE1 Carcassonne games: test players pair up (CREATE GAME -maxPlayers 2 -testgame / JOIN GAME), play to the end with a strategies/carcassonne bot, leave',
+  params: { ...DEFAULTS },
+  async prepare({ params }) {
+    const strategy = String(params.strategy ?? DEFAULTS.strategy);
+    const bot = await resolveBot(strategy, 'carcassonne');
+    return {
+      bot,
+      pairs: new PairMaker(`lt-${Date.now().toString(36)}`),
+      games: intParam(params, 'games', 1000),
+      lobbyTimeoutMs: intParam(params, 'lobbyTimeoutMs', 600_000),
+      iterations: intParam(params, 'iterations', 1_000_000),
+      config: carcassonneEngine.defaultConfig(),
+    };
+  },
+  runSession,
+};
