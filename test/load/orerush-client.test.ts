@@ -56,4 +56,32 @@ describe('OreRushClient answers', () => {
     await expect(behind).rejects.toThrow(/connection closed/);
     expect(client.closed).toBe(true);
   });
+
+  it('answers the keep-alive and pushed packets with succs, without taking a pending answer', async () => {
+    let received = '';
+    let gotAll!: () => void;
+    const all = new Promise<void>((r) => {
+      gotAll = r;
+    });
+    const server = createServer((socket) => {
+      socket.write('\x02awake\x1fAwake\x03\x02nickn\x1f1\x1fbob\x03\x02awake\x1fAwake\x03');
+      socket.on('data', (d) => {
+        received += d.toString('latin1');
+        if (received.split('\x03').length > 3) gotAll();
+      });
+      socket.on('error', () => {});
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const nicks: string[] = [];
+    const client = await OreRushClient.connect(
+      { host: '127.0.0.1', port: (server.address() as { port: number }).port },
+      { onNick: (_, name) => nicks.push(name) },
+    );
+    await all;
+    expect(received).toBe('\x02succs\x1fSuccess\x03'.repeat(3));
+    expect(nicks).toEqual(['bob']);
+    expect(client.protocolErrors).toEqual([]);
+    client.close();
+  });
 });

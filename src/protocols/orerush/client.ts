@@ -20,6 +20,7 @@ import { delimitedFramer } from '../../net/framing.ts';
 import type { OnlineOutcome, OnlinePlayOptions } from '../registry.ts';
 import {
   ANSWER_TYPES,
+  awake,
   DEFAULT_PORT,
   decodePacket,
   ErrorCode,
@@ -73,8 +74,12 @@ interface Pending {
 
 const SUCCESS: Answer = Object.freeze({ kind: 'success' });
 const TIMEOUT: Answer = Object.freeze({ kind: 'timeout' });
-/** The body of the packet a server sends most (every request's success): recognised by a byte compare. */
+/**
+ * The packets a session exchanges most, kept encoded: every request's success answer, and the server's keep-alive
+ * (once a second to every session) with its answer. Recognised by a byte compare, sent without encoding.
+ */
 const SUCCS_BODY = encodePacket(succs());
+const AWAKE_BODY = encodePacket(awake());
 
 export class OreRushClient {
   readonly connection: Connection;
@@ -178,6 +183,10 @@ export class OreRushClient {
       this.#pending.shift()?.resolve(SUCCESS);
       return;
     }
+    if (frame.equals(AWAKE_BODY)) {
+      this.connection.send(SUCCS_BODY);
+      return;
+    }
     let packet: Packet;
     try {
       packet = decodePacket(frame);
@@ -210,30 +219,30 @@ export class OreRushClient {
       switch (packet.type) {
         case 'updte': {
           const { observation, result } = decodeUpdate(packet);
-          this.#send(succs());
+          this.connection.send(SUCCS_BODY);
           h.onUpdate?.(observation, result);
           return;
         }
         case 'settn': {
           const info = decodeGameInfo(packet.settings);
-          this.#send(succs());
+          this.connection.send(SUCCS_BODY);
           h.onSettings?.(info);
           return;
         }
         case 'close':
-          this.#send(succs());
+          this.connection.send(SUCCS_BODY);
           h.onClose?.(packet.player);
           return;
         case 'pchat':
-          this.#send(succs());
+          this.connection.send(SUCCS_BODY);
           h.onChat?.(packet.player, packet.message);
           return;
         case 'nickn':
-          this.#send(succs());
+          this.connection.send(SUCCS_BODY);
           h.onNick?.(packet.player, packet.name);
           return;
         case 'awake':
-          this.#send(succs());
+          this.connection.send(SUCCS_BODY);
           return;
         default:
           this._protocolError(ErrorCode.denied, `a server does not send ${packet.type}`);
