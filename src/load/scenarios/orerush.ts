@@ -76,10 +76,27 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
     | { kind: 'close'; player: number }
     | { kind: 'gone'; reason: string };
   const inbox: Pushed[] = [];
-  let wake: (() => void) | null = null;
+  // One lazy timer per session for every wait (a round's update, the lobby, the close): a wait only notes its
+  // deadline, and the timer re-arms itself when it fires early, instead of a setTimeout and clearTimeout per round.
+  let waiter: { deadline: number; wake: () => void } | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let timerAt = Number.POSITIVE_INFINITY;
+  const onTimer = () => {
+    timer = null;
+    timerAt = Number.POSITIVE_INFINITY;
+    if (!waiter) return;
+    if (performance.now() >= waiter.deadline) waiter.wake();
+    else armTimer(waiter.deadline);
+  };
+  const armTimer = (deadline: number) => {
+    if (timer && timerAt <= deadline) return;
+    if (timer) clearTimeout(timer);
+    timerAt = deadline;
+    timer = setTimeout(onTimer, Math.max(0, deadline - performance.now()));
+  };
   const push = (p: Pushed) => {
     inbox.push(p);
-    wake?.();
+    waiter?.wake();
   };
   client.setHandlers({
     onSettings: (info) => push({ kind: 'settn', info }),
@@ -88,18 +105,14 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
     onDisconnect: (reason) => push({ kind: 'gone', reason }),
   });
   const take = async (ms: number, what: string): Promise<Pushed> => {
-    const deadline = Date.now() + ms;
+    const deadline = performance.now() + ms;
     while (inbox.length === 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new SessionFailure('timeout', `no ${what} within ${ms} ms`);
+      if (performance.now() >= deadline) throw new SessionFailure('timeout', `no ${what} within ${ms} ms`);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
+        waiter = { deadline, wake: resolve };
+        armTimer(deadline);
       });
-      wake = null;
+      waiter = null;
     }
     const p = inbox.shift()!;
     if (p.kind === 'gone') throw new SessionFailure(signal.aborted ? 'aborted' : 'disconnect', p.reason);
@@ -194,6 +207,7 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
     metrics.error(kind);
     ctx.log.debug({ err: error }, 'orerush session failed');
   } finally {
+    if (timer) clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
     client.close();
   }
