@@ -10,8 +10,11 @@ import { silentLogger } from '../src/core/log.ts';
 import { runMatch } from '../src/core/match.ts';
 import { createRng } from '../src/core/rng.ts';
 import type { DecisionContext, Strategy } from '../src/core/strategy.ts';
+import { carcassonneEngine } from '../src/games/carcassonne/index.ts';
 import { galaxEngine } from '../src/games/galax/index.ts';
 import { orerushEngine } from '../src/games/orerush/index.ts';
+import { createGreedyStrategy } from '../strategies/carcassonne/index.ts';
+import { carcassonneMctsDefaults, carcassonneMctsGame } from '../strategies/carcassonne/mcts.ts';
 import { createHeuristicStrategy } from '../strategies/galax/index.ts';
 import { galaxMctsDefaults, galaxMctsGame } from '../strategies/galax/mcts.ts';
 import { createHeuristicStrategy as createMinerStrategy } from '../strategies/orerush/index.ts';
@@ -102,6 +105,25 @@ async function orerushPositions() {
   return { config, positions };
 }
 
+/** Carcassonne positions (tile drawn, seat to move) from a seeded greedy-vs-greedy game: turns 4, 20, 40, 60. */
+async function carcassonnePositions() {
+  const config = carcassonneEngine.defaultConfig();
+  const wanted = new Set([4, 20, 40, 60]);
+  const positions: { obs: unknown; seat: number }[] = [];
+  const recorder = (seat: number): Strategy => {
+    const inner = createGreedyStrategy({ params: {} });
+    return {
+      name: 'recorder',
+      decide(obs, ctx) {
+        if (wanted.has((obs as { turn: number }).turn)) positions.push({ obs, seat });
+        return inner.decide(obs as never, ctx);
+      },
+    };
+  };
+  await runMatch({ engine: carcassonneEngine, config, players: [recorder(0), recorder(1)], seed: 77 });
+  return { config, positions };
+}
+
 export const run: Bench = async () => {
   const results: BenchResult[] = [];
   const galax = await galaxPositions();
@@ -175,6 +197,51 @@ export const run: Bench = async () => {
     unit: 'ms',
     target: '< 1000',
     note: 'iterations / (iterations per second) over the same positions',
+  });
+
+  // Carcassonne: turn-based with chance (tile draws sampled from the public counts at every chance node).
+  const carc = await carcassonnePositions();
+  const carcOptions = mctsOptionsFromParams({}, carcassonneMctsDefaults);
+  iterationsPerSecond(carcassonneMctsGame as AnyGame, carcOptions, carc.positions.slice(0, 1), carc.config, 700);
+  const cr = iterationsPerSecond(carcassonneMctsGame as AnyGame, carcOptions, carc.positions, carc.config, 4000);
+  results.push({
+    group: GROUP,
+    name: `Carcassonne (2 players), default settings (depth ${carcOptions.depth}, ${carcOptions.rollout} rollout): iterations/s (1 core)`,
+    value: Math.round(cr.rate),
+    unit: 'iter/s',
+    note: `${cr.decisions} searches over ${carc.positions.length} positions of a seeded greedy game; candidates rank every legal action one ply ahead (cached for the root), opponents' nodes rank theirs`,
+  });
+  const carcTimes: number[] = [];
+  {
+    const mcts = createMctsStrategy(carcassonneMctsGame, carcOptions);
+    const timed: Strategy = {
+      name: 'mcts',
+      decide(obs, ctx) {
+        const action = mcts.decide(obs as never, ctx);
+        carcTimes.push(mcts.lastReport!.elapsedMs);
+        return action;
+      },
+    };
+    const greedy = createGreedyStrategy({ params: {} }) as Strategy;
+    await runMatch({ engine: carcassonneEngine, config: carc.config, players: [timed, greedy], seed: 300 });
+  }
+  carcTimes.sort((a, b) => a - b);
+  const carcMean = carcTimes.reduce((sum, t) => sum + t, 0) / carcTimes.length;
+  const carcP95 = carcTimes[Math.min(carcTimes.length - 1, Math.floor(carcTimes.length * 0.95))]!;
+  results.push({
+    group: GROUP,
+    name: `Carcassonne: decision time at the default budget (${carcOptions.iterations} iterations), mean`,
+    value: Math.round(carcMean * 10) / 10,
+    unit: 'ms',
+    target: '< 1000',
+    note: `${carcTimes.length} decisions in a game against carcassonne-greedy`,
+  });
+  results.push({
+    group: GROUP,
+    name: `Carcassonne: decision time at the default budget (${carcOptions.iterations} iterations), p95`,
+    value: Math.round(carcP95 * 10) / 10,
+    unit: 'ms',
+    target: '< 1000',
   });
 
   // The generic search on the small fixture games: what the tree itself costs when the game is cheap.

@@ -140,7 +140,7 @@ export const carcassonneMctsGame: Game = {
 
 export const carcassonneMctsDefaults: MctsDefaults = {
   iterations: 200,
-  depth: 6,
+  depth: 4,
   rollout: 'random-bot',
   c: 0.1,
   // Finding the new root in the old tree compares whole states as JSON, through chance nodes of up to 24
