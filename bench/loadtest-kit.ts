@@ -71,11 +71,17 @@ export async function withChild<T>(args: string[], body: (port: number) => Promi
   }
 }
 
-/** The node args of `botswarm serve <protocol>` on a free port with these `--set` settings. */
+/**
+ * The node args of `botswarm serve <protocol>` on a free port with these `--set` settings. Node flags for the
+ * server only come from `LOADTEST_SERVER_NODE_ARGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, which
+ * NODE_OPTIONS refuses).
+ */
 export function serveArgs(protocol: string, settings: Record<string, string | number>): string[] {
   const sets = Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+  const nodeArgs = process.env.LOADTEST_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   return [
     process.execPath,
+    ...nodeArgs,
     'bin/botswarm.js',
     'serve',
     protocol,
