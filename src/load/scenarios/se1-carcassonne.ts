@@ -296,7 +296,7 @@ async function runSession(ctx: SessionContext<CarcassonneShared>): Promise<void>
       joinedAt = performance.now();
       await lobby('join_rtt', `JOIN GAME ${name}`);
       // Until the other player is in and the game starts: the lobby wait.
-      arm(shared.lobbyTimeoutMs + ctx.requestTimeoutMs, 'lobby_timeout', 'nobody joined');
+      arm(shared.lobbyTimeoutMs, 'lobby_timeout', 'nobody joined');
       const finished = await over.catch((error: unknown) => {
         if (error instanceof SessionFailure && error.kind === 'lobby_timeout' && !running) {
           if (creator) abandon();
