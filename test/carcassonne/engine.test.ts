@@ -243,3 +243,23 @@ describe('full games', () => {
     expect(hashState(final)).toBe(a.hashes!.at(-1));
   });
 });
+
+describe('serialisation', () => {
+  it('a state restored from JSON lists the same legal actions in the same order as the live one', () => {
+    const rng = createRng('serialise');
+    let live = carcassonneEngine.setup(config, 2, createRng(3));
+    let checked = 0;
+    while (!live.over) {
+      if (live.drawn < 0) {
+        live = apply(live, { kind: 'chance', outcome: carcassonneEngine.sampleChance!(live, rng) });
+        continue;
+      }
+      const restored = JSON.parse(JSON.stringify(live)) as CarcassonneState;
+      const actions = legalActions(live, live.current);
+      expect(legalActions(restored, restored.current)).toEqual(actions);
+      checked++;
+      live = apply(live, { kind: 'players', actions: new Map([[live.current, rng.pick(actions)]]) });
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+});

@@ -53,31 +53,34 @@ export class CellTable {
   }
 }
 
-/** Empty cells next to the board with their demand byte, as a flat list of (key, demand) pairs. */
+/**
+ * Empty cells next to the board with their demand byte, as a flat list of (key, demand) pairs in ascending key
+ * order. The order is what legal placements are listed in, so it must depend on the board alone: a frontier
+ * built move by move and one rebuilt from a deserialised state's tiles must list the same placements in the
+ * same order, or a seeded bot would play differently from a restored state.
+ */
 export class Frontier {
   constructor(readonly pairs: number[] = []) {}
-  #find(k: number): number {
+  /** Index of the pair with key `k`, or of the first pair with a larger key (where `k` would go). */
+  #seek(k: number): number {
     const p = this.pairs;
-    for (let i = 0; i < p.length; i += 2) if (p[i] === k) return i;
-    return -1;
+    let i = 0;
+    while (i < p.length && p[i]! < k) i += 2;
+    return i;
   }
   get(k: number): number | undefined {
-    const i = this.#find(k);
-    return i < 0 ? undefined : this.pairs[i + 1];
+    const i = this.#seek(k);
+    return this.pairs[i] === k ? this.pairs[i + 1] : undefined;
   }
   /** ORs `bits` into the cell's demand, adding the cell if it is new. */
   demand(k: number, bits: number): void {
-    const i = this.#find(k);
-    if (i < 0) this.pairs.push(k, bits);
-    else this.pairs[i + 1]! |= bits;
+    const i = this.#seek(k);
+    if (this.pairs[i] === k) this.pairs[i + 1]! |= bits;
+    else this.pairs.splice(i, 0, k, bits);
   }
   delete(k: number): void {
-    const i = this.#find(k);
-    if (i < 0) return;
-    const p = this.pairs;
-    p[i] = p[p.length - 2]!;
-    p[i + 1] = p[p.length - 1]!;
-    p.length -= 2;
+    const i = this.#seek(k);
+    if (this.pairs[i] === k) this.pairs.splice(i, 2);
   }
   clone(): Frontier {
     return new Frontier(this.pairs.slice());
