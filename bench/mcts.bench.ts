@@ -66,63 +66,44 @@ function iterationsPerSecond(
   return { rate: (iterations * 1000) / elapsed, decisions };
 }
 
-/** Galax positions from a seeded heuristic-vs-heuristic game: years 2, 10, 20, 35 (opening to middle game). */
-async function galaxPositions() {
-  const config = galaxEngine.defaultConfig();
-  const wanted = new Set([2, 10, 20, 35]);
+/**
+ * Positions from one seeded game between two copies of a heuristic: the observations at the moments `at` picks
+ * (a year, a round, a turn), with the seat that saw them.
+ */
+async function positionsFrom(
+  // biome-ignore lint/suspicious/noExplicitAny: a bench runs games of every type.
+  engine: GameEngine<any, any, any, any, any, any>,
+  // biome-ignore lint/suspicious/noExplicitAny: likewise its heuristics.
+  createStrategy: (options: { params: Record<string, number> }) => Strategy<any, any>,
+  at: (obs: unknown) => boolean,
+) {
+  const config = engine.defaultConfig();
   const positions: { obs: unknown; seat: number }[] = [];
   const recorder = (seat: number): Strategy => {
-    const inner = createHeuristicStrategy({ params: {} });
+    const inner = createStrategy({ params: {} });
     return {
       name: 'recorder',
       decide(obs, ctx) {
-        const o = obs as { year: number };
-        if (wanted.has(o.year / 10)) positions.push({ obs, seat });
+        if (at(obs)) positions.push({ obs, seat });
         return inner.decide(obs as never, ctx);
       },
     };
   };
-  await runMatch({ engine: galaxEngine, config, players: [recorder(0), recorder(1)], seed: 77 });
+  await runMatch({ engine, config, players: [recorder(0), recorder(1)], seed: 77 });
   return { config, positions };
 }
 
-/** Ore Rush positions from a seeded heuristic-vs-heuristic game: rounds 3, 20, 60, 120. */
-async function orerushPositions() {
-  const config = orerushEngine.defaultConfig();
-  const wanted = new Set([3, 20, 60, 120]);
-  const positions: { obs: unknown; seat: number }[] = [];
-  const recorder = (seat: number): Strategy => {
-    const inner = createMinerStrategy({ params: {} });
-    return {
-      name: 'recorder',
-      decide(obs, ctx) {
-        if (wanted.has((obs as { round: number }).round)) positions.push({ obs, seat });
-        return inner.decide(obs as never, ctx);
-      },
-    };
-  };
-  await runMatch({ engine: orerushEngine, config, players: [recorder(0), recorder(1)], seed: 77 });
-  return { config, positions };
-}
-
-/** Carcassonne positions (tile drawn, seat to move) from a seeded greedy-vs-greedy game: turns 4, 20, 40, 60. */
-async function carcassonnePositions() {
-  const config = carcassonneEngine.defaultConfig();
-  const wanted = new Set([4, 20, 40, 60]);
-  const positions: { obs: unknown; seat: number }[] = [];
-  const recorder = (seat: number): Strategy => {
-    const inner = createGreedyStrategy({ params: {} });
-    return {
-      name: 'recorder',
-      decide(obs, ctx) {
-        if (wanted.has((obs as { turn: number }).turn)) positions.push({ obs, seat });
-        return inner.decide(obs as never, ctx);
-      },
-    };
-  };
-  await runMatch({ engine: carcassonneEngine, config, players: [recorder(0), recorder(1)], seed: 77 });
-  return { config, positions };
-}
+/** Galax: years 2, 10, 20, 35 (opening to middle game). */
+const galaxPositions = () =>
+  positionsFrom(galaxEngine, createHeuristicStrategy, (o) =>
+    [2, 10, 20, 35].includes((o as { year: number }).year / 10),
+  );
+/** Ore Rush: rounds 3, 20, 60, 120. */
+const orerushPositions = () =>
+  positionsFrom(orerushEngine, createMinerStrategy, (o) => [3, 20, 60, 120].includes((o as { round: number }).round));
+/** Carcassonne (tile drawn, seat to move): turns 4, 20, 40, 60. */
+const carcassonnePositions = () =>
+  positionsFrom(carcassonneEngine, createGreedyStrategy, (o) => [4, 20, 40, 60].includes((o as { turn: number }).turn));
 
 export const run: Bench = async () => {
   const results: BenchResult[] = [];
