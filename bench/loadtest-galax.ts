@@ -4,7 +4,7 @@
  */
 import { connect } from 'node:net';
 import { GalaxClient } from '../src/protocols/galax/index.ts';
-import { WINDOW } from './loadtest-kit.ts';
+import { pipelinedRate, rawCounter, WINDOW } from './loadtest-kit.ts';
 
 /** A tiny server answering the handshake and every MOVE with MVOK: only the clients' cost differs. */
 export const MVOK_SERVER = `
@@ -38,10 +38,11 @@ export function rawGalaxClient(port: number, ms: number, coalesce: boolean): Pro
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.setNoDelay(true);
-    let done = 0;
+    const counter = rawCounter(ms, (rate) => {
+      socket.destroy();
+      resolve(rate);
+    });
     let rest = '';
-    let started = 0;
-    let stopping = false;
     let out = '';
     const send = () => {
       if (coalesce) out += 'MOVE 0 1 1\r\n';
@@ -53,22 +54,15 @@ export function rawGalaxClient(port: number, ms: number, coalesce: boolean): Pro
       rest = lines.pop()!;
       for (const line of lines) {
         if (line === 'CLOK\r') {
-          started = performance.now();
+          counter.start();
           for (let i = 0; i < WINDOW; i++) send();
         } else if (line.startsWith('MVOK ')) {
           const parts = line.slice(5, -1).split(' ');
           if (parts.length !== 4 || Number.isNaN(Number(parts[3]))) throw new Error(`bad MVOK: ${line}`);
-          done++;
-          if (!stopping && performance.now() - started < ms) send();
-          else if (!stopping) {
-            stopping = true;
-            const elapsed = performance.now() - started;
-            socket.destroy();
-            resolve((done / elapsed) * 1000);
-          }
+          if (counter.answered()) send();
         }
       }
-      if (out && !stopping) socket.write(out);
+      if (out && !counter.stopping) socket.write(out);
       out = '';
     });
     socket.on('connect', () => socket.write('GCLT 0.22 raw\r\n'));
@@ -78,16 +72,9 @@ export function rawGalaxClient(port: number, ms: number, coalesce: boolean): Pro
 /** The same exchange through botswarm's GalaxClient (Connection, line framer, codec, request matching). */
 export async function botswarmGalaxClient(port: number, ms: number): Promise<number> {
   const client = await GalaxClient.connect({ host: '127.0.0.1', port, name: 'bench', requestTimeoutMs: 30_000 });
-  let done = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (performance.now() - started < ms) {
-      await client.move(0, 1, 1);
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: WINDOW }, worker));
-  const elapsed = performance.now() - started;
-  client.close();
-  return (done / elapsed) * 1000;
+  try {
+    return await pipelinedRate(ms, () => client.move(0, 1, 1));
+  } finally {
+    client.close();
+  }
 }

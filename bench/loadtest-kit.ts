@@ -264,6 +264,54 @@ export async function sideBySide(
 export const WINDOW = 64;
 
 /**
+ * Round trips/s of `request` kept WINDOW-deep in flight through botswarm's promise API for `ms`; `check` looks at
+ * each answer (throws on a wrong one) without another promise per request.
+ */
+export async function pipelinedRate<T>(
+  ms: number,
+  request: () => Promise<T>,
+  check: (answer: T) => void = () => {},
+): Promise<number> {
+  let done = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (performance.now() - started < ms) {
+      check(await request());
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: WINDOW }, worker));
+  return (done / (performance.now() - started)) * 1000;
+}
+
+/**
+ * The bookkeeping of a raw client: `answered()` for each answer read returns true while the client should send
+ * another; once `ms` are over it calls `finish` once with the rate.
+ */
+export function rawCounter(ms: number, finish: (rate: number) => void) {
+  let done = 0;
+  let started = 0;
+  let stopping = false;
+  return {
+    start: () => {
+      started = performance.now();
+    },
+    get stopping() {
+      return stopping;
+    },
+    answered(): boolean {
+      done++;
+      if (stopping) return false;
+      const elapsed = performance.now() - started;
+      if (elapsed < ms) return true;
+      stopping = true;
+      finish((done / elapsed) * 1000);
+      return false;
+    },
+  };
+}
+
+/**
  * The figures of a side-by-side run: each client's rate, and ours relative to the raw client writing once per
  * request (the issue's target) and to the raw client coalescing its writes (same write pattern as botswarm).
  */

@@ -5,7 +5,7 @@
 import { connect } from 'node:net';
 import type { Command } from '../src/games/orerush/index.ts';
 import { encodeMoves, OreRushClient } from '../src/protocols/orerush/index.ts';
-import { WINDOW } from './loadtest-kit.ts';
+import { pipelinedRate, rawCounter, WINDOW } from './loadtest-kit.ts';
 
 /** A tiny server answering every pmove with succs: only the clients' cost differs. */
 export const SUCCS_SERVER = `
@@ -46,16 +46,21 @@ export function rawOreRushClient(port: number, ms: number, coalesce: boolean): P
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.setNoDelay(true);
-    let done = 0;
+    const counter = rawCounter(ms, (rate) => {
+      socket.destroy();
+      resolve(rate);
+    });
     let round = 0;
     let rest = '';
-    let started = 0;
-    let stopping = false;
     let out = '';
     const send = () => {
       const packet = `\x02pmove\x1f0\x1f${JSON.stringify({ round: round++, commands: COMMANDS })}\x03`;
       if (coalesce) out += packet;
       else socket.write(packet);
+    };
+    const flush = () => {
+      if (out && !counter.stopping) socket.write(out);
+      out = '';
     };
     socket.on('error', reject);
     socket.on('data', (d) => {
@@ -63,23 +68,14 @@ export function rawOreRushClient(port: number, ms: number, coalesce: boolean): P
       rest = packets.pop()!;
       for (const p of packets) {
         if (p !== SUCCS_BODY) throw new Error(`not succs: ${JSON.stringify(p)}`);
-        done++;
-        if (!stopping && performance.now() - started < ms) send();
-        else if (!stopping) {
-          stopping = true;
-          const elapsed = performance.now() - started;
-          socket.destroy();
-          resolve((done / elapsed) * 1000);
-        }
+        if (counter.answered()) send();
       }
-      if (out && !stopping) socket.write(out);
-      out = '';
+      flush();
     });
     socket.on('connect', () => {
-      started = performance.now();
+      counter.start();
       for (let i = 0; i < WINDOW; i++) send();
-      if (out) socket.write(out);
-      out = '';
+      flush();
     });
   });
 }
@@ -87,18 +83,16 @@ export function rawOreRushClient(port: number, ms: number, coalesce: boolean): P
 /** The same exchange through botswarm's OreRushClient (Connection, STX/ETX framer, packet codec, answer matching). */
 export async function botswarmOreRushClient(port: number, ms: number): Promise<number> {
   const client = await OreRushClient.connect({ host: '127.0.0.1', port, answerTimeoutMs: 30_000 });
-  let done = 0;
   let round = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (performance.now() - started < ms) {
-      const answer = await client.request(encodeMoves(0, round++, COMMANDS));
-      if (answer.kind !== 'success') throw new Error(`pmove refused: ${JSON.stringify(answer)}`);
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: WINDOW }, worker));
-  const elapsed = performance.now() - started;
-  client.close();
-  return (done / elapsed) * 1000;
+  try {
+    return await pipelinedRate(
+      ms,
+      () => client.request(encodeMoves(0, round++, COMMANDS)),
+      (answer) => {
+        if (answer.kind !== 'success') throw new Error(`pmove refused: ${JSON.stringify(answer)}`);
+      },
+    );
+  } finally {
+    client.close();
+  }
 }
