@@ -48,7 +48,11 @@ function list(value: unknown, name: string, length?: number): unknown[] {
 
 function ints(value: unknown, name: string, length: number, min: number, max: number): number[] {
   const a = list(value, name, length);
-  for (let i = 0; i < a.length; i++) int(a[i], `${name}[${i}]`, min, max);
+  // Checked inline, the element's name built only for the message: every bot decodes a grid of these each round.
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) int(v, `${name}[${i}]`, min, max);
+  }
   return a as number[];
 }
 
