@@ -123,6 +123,22 @@ describe('Galax server: a failing game step ends that game only', () => {
     expect(s.stats()).toMatchObject({ gamesAborted: 2, gamesFinished: 1, gamesRunning: 0, errorsERRJ: 6 });
   });
 
+  it('playGalaxOnline fails at once when the server aborts its game (it does not wait for its timeout)', async () => {
+    const s = await server({ config: galaxEngine.parseConfig({ maxYear: 8 }), engine: brokenEngine('apply') });
+    const started = performance.now();
+    const game = playGalaxOnline({
+      host: '127.0.0.1',
+      port: s.port,
+      bots: await resolveBots(['random', 'random', 'random'], 'galax'),
+      seed: 7,
+      budget: { iterations: 20 },
+      log: silentLogger,
+      timeoutMs: 60_000,
+    });
+    await expect(game).rejects.toThrow(/the server aborted the game \(game 1 aborted: internal server error/);
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
   it('a throw while starting a game answers PLAY with ERRJ and the lobby, for every player of it', async () => {
     const s = await server({ config: galaxEngine.parseConfig({ maxYear: 5 }), engine: brokenEngine('setup') });
     const players = await table(s.port, 3);

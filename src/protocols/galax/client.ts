@@ -582,7 +582,12 @@ export async function playGalaxOnline(options: GalaxOnlineOptions): Promise<Gala
           name: `${bot.label} (seat ${i})`,
           requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
           onMessage,
-          onUnsolicitedError: (code, message) => seat?.errors.push(`${code} ${message}`),
+          onUnsolicitedError: (code, message) => {
+            seat?.errors.push(`${code} ${message}`);
+            // The server gave up this game after a failure of its own (docs §8): no WINN will come.
+            if (code === 'ERRJ' && /^game \d+ aborted/.test(message))
+              rejectEnd(new GalaxSessionError(`seat ${i}: the server aborted the game (${message})`));
+          },
           ...(options.onTiming ? { onTiming: options.onTiming } : {}),
           log,
         }),
