@@ -41,6 +41,8 @@ export interface LoadSettings {
   out?: string;
   seed?: string | number;
   allowRemote?: boolean;
+  /** Worker threads running the sessions (default 1). */
+  threads?: number;
 }
 
 const FILE_FIELDS: readonly (keyof LoadSettings)[] = [
@@ -64,6 +66,7 @@ const FILE_FIELDS: readonly (keyof LoadSettings)[] = [
   'out',
   'seed',
   'allowRemote',
+  'threads',
 ];
 
 export const DEFAULT_DURATION = '30s';
@@ -71,6 +74,8 @@ export const DEFAULT_MAX_DURATION = '1h';
 export const DEFAULT_BOTS = 10;
 export const DEFAULT_MAX_BOTS = 1000;
 export const DEFAULT_REQUEST_TIMEOUT = '10s';
+/** More threads than this only adds contention (each is a full V8 isolate). */
+export const MAX_THREADS = 64;
 
 /** Reads a scenario file: a JSON object with the fields of LoadSettings. */
 export function readScenarioFile(path: string): LoadSettings {
@@ -99,6 +104,7 @@ export function readScenarioFile(path: string): LoadSettings {
   for (const k of ['stopGrace', 'gracefulStop', 'out']) str(k);
   for (const k of ['embedded', 'allowRemote']) check(k, typeof s[k] === 'boolean', 'true or false');
   for (const k of ['bots', 'maxBots']) check(k, Number.isInteger(s[k]) && (s[k] as number) >= 0, 'a whole number');
+  check('threads', Number.isInteger(s.threads) && (s.threads as number) >= 1, 'a whole number of at least 1');
   check('seed', typeof s.seed === 'string' || typeof s.seed === 'number', 'a string or a number');
   check(
     'thresholds',
@@ -148,6 +154,7 @@ export interface ResolvedLoadConfig {
   readonly thresholds: Threshold[];
   readonly params: Record<string, string | number | boolean>;
   readonly seed: string;
+  readonly threads: number;
   /** Undefined with --embedded (the port is known once the server runs). */
   readonly target?: { host: string; port: number };
 }
@@ -218,6 +225,10 @@ export function resolveLoadConfig(s: LoadSettings, defaultPort: number): Resolve
     const requestTimeoutMs = parseDurationMs(s.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT);
     if (requestTimeoutMs < 1) throw new LoadConfigError('--request-timeout must be above 0');
     const stopGraceMs = parseDurationMs(s.stopGrace ?? '5s');
+    const threads = s.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+      throw new LoadConfigError(`--threads must be a whole number from 1 to ${MAX_THREADS}`);
+    }
     const thresholds = parseThresholds(s.thresholds ?? []);
     let target: { host: string; port: number } | undefined;
     if (s.embedded) {
@@ -244,6 +255,7 @@ export function resolveLoadConfig(s: LoadSettings, defaultPort: number): Resolve
       thresholds,
       params: { ...(s.params ?? {}) },
       seed: String(s.seed ?? 1),
+      threads,
       ...(target ? { target } : {}),
     };
   });

@@ -6,6 +6,7 @@ export {
   DEFAULT_MAX_DURATION,
   LoadConfigError,
   type LoadSettings,
+  MAX_THREADS,
   mergeSettings,
   parsePairs,
   type ResolvedLoadConfig,
@@ -17,6 +18,7 @@ export {
   type LatencyStats,
   LoadRecorder,
   type SessionMetrics,
+  type ThreadInterval,
   type TimePoint,
 } from './metrics.ts';
 export { renderReport } from './report.ts';
@@ -37,6 +39,7 @@ export {
   type RunStatus,
   SUMMARY_FORMAT,
 } from './summary.ts';
+export { shareOf, THREAD_FAILED, threadData } from './threads.ts';
 export {
   evaluateThreshold,
   evaluateThresholds,
@@ -46,7 +49,7 @@ export {
   ThresholdError,
   type ThresholdResult,
 } from './thresholds.ts';
-export type { LoadMetrics, LoadScenario, SessionContext } from './types.ts';
+export type { LoadMetrics, LoadScenario, PrepareOptions, SessionContext, ThreadSupport } from './types.ts';
 export {
   ArrivalSchedule,
   closedTarget,

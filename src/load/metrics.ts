@@ -15,6 +15,64 @@ function newHistogram(): Histogram {
   });
 }
 
+/** One latency metric's interval as it crosses threads: HDR histograms, compressed and base64-encoded. */
+export interface EncodedTrend {
+  readonly corrected: string;
+  /** Absent when it equals the corrected view (an unscheduled metric). */
+  readonly uncorrected?: string;
+  readonly scheduled: boolean;
+}
+
+/** A thread's event-loop lag over the run so far (nanoseconds) at fixed percentiles. */
+export interface ThreadLag {
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
+  /** [percentile, ns], ascending. */
+  readonly percentiles: readonly (readonly [number, number])[];
+}
+
+/** What a worker thread measured since its previous report (see `LoadRecorder.takeInterval`). */
+export interface ThreadInterval {
+  readonly latency: Readonly<Record<string, EncodedTrend>>;
+  readonly counters: Readonly<Record<string, number>>;
+  readonly errors: Readonly<Record<string, number>>;
+  readonly started: number;
+  readonly completed: number;
+  readonly errored: number;
+  readonly dropped: number;
+  /** Sessions in flight at the report. */
+  readonly active: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly messagesIn: number;
+  readonly messagesOut: number;
+  readonly connections: number;
+  readonly lagP99Ms: number;
+  readonly lagMaxMs: number;
+  readonly lag: ThreadLag;
+}
+
+const LAG_PERCENTILES = [1, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100] as const;
+
+function lagOf(h: IntervalHistogram): ThreadLag {
+  if (!h.count) return { count: 0, min: 0, max: 0, mean: 0, percentiles: [] };
+  return {
+    count: h.count,
+    min: h.min,
+    max: h.max,
+    mean: h.mean,
+    percentiles: LAG_PERCENTILES.map((p) => [p, h.percentile(p)] as const),
+  };
+}
+
+/** The lag at `p`: the first kept percentile at or above it (never under-reports). */
+function percentileOf(l: ThreadLag, p: number): number {
+  for (const [q, ns] of l.percentiles) if (q >= p) return ns;
+  return l.max;
+}
+
 /** Percentiles shown in summaries, tables and the report. */
 export const SUMMARY_PERCENTILES = [50, 90, 95, 99, 99.9] as const;
 
@@ -135,8 +193,8 @@ export interface SessionMetrics extends LoadMetrics {
 
 /**
  * Everything a run measures. Samples go into per-second interval histograms; `tick()` closes an interval,
- * folds it into the run totals and returns the point for the time series. Single-threaded: all sessions run on
- * this process's event loop.
+ * folds it into the run totals and returns the point for the time series. One recorder per thread: with worker
+ * threads each worker records its own sessions and the main thread's recorder `absorb`s their intervals.
  */
 export class LoadRecorder implements LoadMetrics {
   readonly startedAt = performance.now();
@@ -176,6 +234,15 @@ export class LoadRecorder implements LoadMetrics {
   maxRss = 0;
   maxHeapUsed = 0;
   #endedAt: number | undefined;
+  /** Worker threads' event-loop lag (threaded runs): the latest cumulative view and this interval's worst. */
+  readonly #threadLag = new Map<number, ThreadLag>();
+  #threadIntervalLagP99Ms = 0;
+  #threadIntervalLagMaxMs = 0;
+  /** Each worker thread's sessions in flight at its last report (threaded runs). */
+  readonly #threadActive = new Map<number, number>();
+  /** What the last `takeInterval` reported, for deltas. */
+  #sent = { started: 0, completed: 0, errored: 0, dropped: 0, bytesIn: 0, bytesOut: 0, msgIn: 0, msgOut: 0, conns: 0 };
+  readonly #errorsSent = new Map<string, number>();
 
   constructor() {
     this.#lagInterval = monitorEventLoopDelay({ resolution: 10 });
@@ -286,13 +353,19 @@ export class LoadRecorder implements LoadMetrics {
       errors: this.#intervalErrors,
       latency,
       counters,
-      eventLoopLagP99Ms: lag.count ? Math.round(lag.percentile(99) / 1e4) / 100 : 0,
-      eventLoopLagMaxMs: lag.count ? Math.round(lag.max / 1e4) / 100 : 0,
+      // Threaded runs: the worst thread's lag (the main thread's included).
+      eventLoopLagP99Ms: Math.max(
+        lag.count ? Math.round(lag.percentile(99) / 1e4) / 100 : 0,
+        this.#threadIntervalLagP99Ms,
+      ),
+      eventLoopLagMaxMs: Math.max(lag.count ? Math.round(lag.max / 1e4) / 100 : 0, this.#threadIntervalLagMaxMs),
       cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 1000) / 10,
       rssMB: Math.round(memory.rss / 104857.6) / 10,
       heapUsedMB: Math.round(memory.heapUsed / 104857.6) / 10,
     };
     lag.reset();
+    this.#threadIntervalLagP99Ms = 0;
+    this.#threadIntervalLagMaxMs = 0;
     this.#intervalErrors = 0;
     this.#lastTick = now;
     this.#lastStarted = this.sessionsStarted;
@@ -378,12 +451,147 @@ export class LoadRecorder implements LoadMetrics {
     return errors === 0 ? 0 : errors / (this.operations + errors);
   }
 
+  /** The run's event-loop lag; in a threaded run each figure is the worst thread's. */
   eventLoopLag(): { p50Ms: number; p99Ms: number; maxMs: number; meanMs: number } {
-    const h = this.#lagTotal;
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-    return h.count
-      ? { p50Ms: ms(h.percentile(50)), p99Ms: ms(h.percentile(99)), maxMs: ms(h.max), meanMs: ms(h.mean) }
-      : { p50Ms: 0, p99Ms: 0, maxMs: 0, meanMs: 0 };
+    const lags = this.#lagViews();
+    if (lags.length === 0) return { p50Ms: 0, p99Ms: 0, maxMs: 0, meanMs: 0 };
+    const worst = (f: (l: ThreadLag) => number) => ms(Math.max(...lags.map(f)));
+    return {
+      p50Ms: worst((l) => percentileOf(l, 50)),
+      p99Ms: worst((l) => percentileOf(l, 99)),
+      maxMs: worst((l) => l.max),
+      meanMs: worst((l) => l.mean),
+    };
+  }
+
+  /** The main thread's lag and every worker thread's, each with samples. */
+  #lagViews(): ThreadLag[] {
+    const views = [...this.#threadLag.values()].filter((l) => l.count > 0);
+    if (this.#lagTotal.count) views.push(lagOf(this.#lagTotal));
+    return views;
+  }
+
+  /**
+   * A worker thread's side of the recorder: everything measured since the last call, to be sent to the main
+   * thread (structured clone) and merged there with `absorb`. Histograms travel HDR-encoded; an unscheduled
+   * metric's uncorrected view is its corrected one, so it is not sent twice.
+   */
+  takeInterval(): ThreadInterval {
+    this.#sampleConnections();
+    const latency: Record<string, EncodedTrend> = {};
+    for (const [name, trend] of this.#trends) {
+      if (trend.interval.totalCount === 0) continue;
+      const same = !trend.scheduled;
+      latency[name] = {
+        corrected: hdr.encodeIntoCompressedBase64(trend.interval),
+        ...(same ? {} : { uncorrected: hdr.encodeIntoCompressedBase64(trend.intervalUncorrected) }),
+        scheduled: trend.scheduled,
+      };
+      trend.interval.reset();
+      trend.intervalUncorrected.reset();
+    }
+    const counters = Object.fromEntries(this.#intervalCounters);
+    this.#intervalCounters.clear();
+    const errors: Record<string, number> = {};
+    for (const [kind, n] of this.#errors) {
+      const d = n - (this.#errorsSent.get(kind) ?? 0);
+      if (d > 0) errors[kind] = d;
+      this.#errorsSent.set(kind, n);
+    }
+    const lag = this.#lagInterval;
+    const sent = this.#sent;
+    const out: ThreadInterval = {
+      latency,
+      counters,
+      errors,
+      started: this.sessionsStarted - sent.started,
+      completed: this.sessionsCompleted - sent.completed,
+      errored: this.sessionsErrored - sent.errored,
+      dropped: this.droppedSessions - sent.dropped,
+      active: this.activeSessions,
+      bytesIn: this.bytesIn - sent.bytesIn,
+      bytesOut: this.bytesOut - sent.bytesOut,
+      messagesIn: this.messagesIn - sent.msgIn,
+      messagesOut: this.messagesOut - sent.msgOut,
+      connections: this.connectionsTracked - sent.conns,
+      lagP99Ms: lag.count ? Math.round(lag.percentile(99) / 1e4) / 100 : 0,
+      lagMaxMs: lag.count ? Math.round(lag.max / 1e4) / 100 : 0,
+      lag: lagOf(this.#lagTotal),
+    };
+    lag.reset();
+    this.#intervalErrors = 0;
+    this.#sent = {
+      started: this.sessionsStarted,
+      completed: this.sessionsCompleted,
+      errored: this.sessionsErrored,
+      dropped: this.droppedSessions,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      msgIn: this.messagesIn,
+      msgOut: this.messagesOut,
+      conns: this.connectionsTracked,
+    };
+    return out;
+  }
+
+  /**
+   * Merges a worker thread's interval into this (the main thread's) recorder: samples go into the current
+   * interval histograms, so `tick()`, the totals, thresholds and reports see one run whatever the thread count.
+   */
+  absorb(thread: number, i: ThreadInterval): void {
+    for (const [name, t] of Object.entries(i.latency)) {
+      let trend = this.#trends.get(name);
+      if (!trend) {
+        trend = new Trend();
+        this.#trends.set(name, trend);
+      }
+      const corrected = hdr.decodeFromCompressedBase64(t.corrected);
+      trend.interval.add(corrected);
+      trend.intervalUncorrected.add(t.uncorrected ? hdr.decodeFromCompressedBase64(t.uncorrected) : corrected);
+      if (t.scheduled) trend.scheduled = true;
+    }
+    for (const [name, n] of Object.entries(i.counters)) this.count(name, n);
+    for (const [kind, n] of Object.entries(i.errors)) {
+      this.#errors.set(kind, (this.#errors.get(kind) ?? 0) + n);
+      this.#intervalErrors += n;
+    }
+    this.sessionsStarted += i.started;
+    this.sessionsCompleted += i.completed;
+    this.sessionsErrored += i.errored;
+    this.droppedSessions += i.dropped;
+    this.bytesIn += i.bytesIn;
+    this.bytesOut += i.bytesOut;
+    this.messagesIn += i.messagesIn;
+    this.messagesOut += i.messagesOut;
+    this.connectionsTracked += i.connections;
+    this.#threadActive.set(thread, i.active);
+    this.#recountActive();
+    this.#threadIntervalLagP99Ms = Math.max(this.#threadIntervalLagP99Ms, i.lagP99Ms);
+    this.#threadIntervalLagMaxMs = Math.max(this.#threadIntervalLagMaxMs, i.lagMaxMs);
+    this.#threadLag.set(thread, i.lag);
+  }
+
+  /** A worker thread is gone: its sessions no longer run (they are counted ended, with an error). */
+  threadLost(thread: number): void {
+    const lost = this.#threadActive.get(thread) ?? 0;
+    this.sessionsCompleted += lost;
+    this.sessionsErrored += lost;
+    this.#threadActive.set(thread, 0);
+    this.#recountActive();
+  }
+
+  /** A worker thread's sessions in flight at its last report. */
+  activeIn(thread: number): number {
+    return this.#threadActive.get(thread) ?? 0;
+  }
+
+  /** Threaded: sessions in flight are the sum of every thread's last report (sampled, so maxActive is too). */
+  #recountActive(): void {
+    let n = 0;
+    for (const a of this.#threadActive.values()) n += a;
+    this.activeSessions = n;
+    if (n > this.maxActiveSessions) this.maxActiveSessions = n;
   }
 
   /** Average generator CPU over the run, percent of one core. */
@@ -412,14 +620,26 @@ export class LoadRecorder implements LoadMetrics {
       session_error_rate: () => (this.sessionsCompleted ? this.sessionsErrored / this.sessionsCompleted : 0),
     };
     const lagView = (): TrendStats => {
-      const h = this.#lagTotal;
       const us = (ns: number) => ns / 1000;
+      if (this.#threadLag.size === 0) {
+        const h = this.#lagTotal;
+        return {
+          count: h.count,
+          min: us(h.min),
+          max: us(h.max),
+          mean: us(h.mean),
+          percentile: (p) => us(h.percentile(Math.max(p, 0.0001))),
+        };
+      }
+      // Threaded: the worst thread at every figure.
+      const views = this.#lagViews();
+      const worst = (f: (l: ThreadLag) => number) => (views.length ? us(Math.max(...views.map(f))) : 0);
       return {
-        count: h.count,
-        min: us(h.min),
-        max: us(h.max),
-        mean: us(h.mean),
-        percentile: (p) => us(h.percentile(Math.max(p, 0.0001))),
+        count: views.reduce((n, l) => n + l.count, 0),
+        min: worst((l) => l.min),
+        max: worst((l) => l.max),
+        mean: worst((l) => l.mean),
+        percentile: (p) => worst((l) => percentileOf(l, p)),
       };
     };
     return {

@@ -15,6 +15,7 @@ import {
   type RunStatus,
   writeAtomic,
 } from './summary.ts';
+import { ThreadPool, threadData } from './threads.ts';
 import { evaluateThresholds, type Threshold, type ThresholdResult } from './thresholds.ts';
 import type { LoadScenario, SessionContext } from './types.ts';
 import { ArrivalSchedule, closedTarget, type Workload, workloadDurationMs } from './workload.ts';
@@ -49,6 +50,16 @@ export interface LoadTestOptions {
   readonly embedded?: boolean;
   /** The embedded server's counters, added to the summary. */
   readonly serverStats?: () => Record<string, number>;
+  /**
+   * Worker threads running the sessions (default 1: every session on this thread). With more, this thread keeps
+   * the schedule, thresholds and reports; the scenario must support threads (see `LoadScenario.threads`).
+   */
+  readonly threads?: number;
+  /**
+   * With threads: a module (file URL) the workers import the scenario from, by its id, instead of the registry
+   * of src/load/scenarios.ts (a scenario object cannot cross threads).
+   */
+  readonly scenarioModule?: string;
 }
 
 export interface LoadTestResult {
@@ -117,6 +128,14 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const { scenario, host, port, workload } = options;
   const totalMs = workloadDurationMs(workload);
   const external = options.signal;
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new LoadTestError(`threads must be a whole number of at least 1, got ${threads}`);
+  }
+  // Refused before anything connects: a scenario that declares no thread support never starts.
+  if (threads > 1 && (!scenario.threads || 'refused' in scenario.threads)) {
+    throw new LoadTestError((threadData(scenario, undefined) as { refused: string }).refused);
+  }
   if (options.preflight !== false) await probeTarget(host, port);
   let shared: unknown;
   try {
@@ -125,7 +144,34 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     throw new LoadTestError(`scenario ${scenario.id}: prepare failed: ${(error as Error).message}`);
   }
 
+  let pool: ThreadPool | undefined;
+  if (threads > 1) {
+    const crossing = threadData(scenario, shared);
+    if ('refused' in crossing) throw new LoadTestError(crossing.refused);
+    try {
+      pool = await ThreadPool.start({
+        scenario,
+        ...(options.scenarioModule ? { scenarioModule: options.scenarioModule } : {}),
+        data: crossing.data,
+        threads,
+        host,
+        port,
+        log,
+        params: options.params,
+        seed: options.seed,
+        thinkTimeMs: options.thinkTimeMs,
+        requestTimeoutMs: options.requestTimeoutMs,
+        stopGraceMs: options.stopGraceMs ?? 5000,
+        maxSessions: workload.kind === 'open' ? workload.maxSessions : Number.MAX_SAFE_INTEGER,
+      });
+    } catch (error) {
+      throw new LoadTestError(`cannot start the load generator's worker threads: ${(error as Error).message}`);
+    }
+  }
+
+  // Created once the workers are ready (loading them takes a moment): the run and its rates count from here.
   const recorder = new LoadRecorder();
+  pool?.attach(recorder);
   const startedAt = new Date();
   const t0 = recorder.startedAt;
   const run: RunDescription = {
@@ -139,6 +185,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     requestTimeoutMs: options.requestTimeoutMs,
     seed: options.seed,
     params: options.params,
+    ...(threads > 1 ? { threads } : {}),
   };
   const outDir = options.outDir;
   if (outDir) mkdirSync(outDir, { recursive: true });
@@ -232,6 +279,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   };
   let schedule: ArrivalSchedule | undefined;
   let nextArrival: number | undefined;
+  /** Threaded open model: arrivals dealt so far (arrival j is session index j, run by worker j % threads). */
+  let arrivals = 0;
   if (workload.kind === 'open') {
     schedule = new ArrivalSchedule(workload);
     nextArrival = schedule.next();
@@ -240,7 +289,17 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     if (ending.signal.aborted) return;
     const now = performance.now();
     const elapsed = now - t0;
-    if (workload.kind === 'closed') {
+    if (pool) {
+      // Threaded: the schedule stays here, the sessions run in the workers.
+      if (workload.kind === 'closed') pool.setTarget(closedTarget(workload, Math.min(elapsed, totalMs - 1)));
+      else {
+        while (nextArrival !== undefined && nextArrival <= elapsed) {
+          pool.arrive(arrivals++, performance.timeOrigin + t0 + nextArrival);
+          nextArrival = schedule!.next();
+        }
+        pool.flush();
+      }
+    } else if (workload.kind === 'closed') {
       const target = closedTarget(workload, Math.min(elapsed, totalMs - 1));
       while (bots.length < target) {
         const ac = new AbortController();
@@ -296,22 +355,32 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   ending.abort();
   clearInterval(controller);
   const gracefulMs = options.gracefulStopMs ?? 0;
-  if (gracefulMs > 0 && !stop.signal.aborted && active.size > 0) {
-    await Promise.race([Promise.allSettled([...active]), sleep(gracefulMs, stop.signal)]);
-  }
-  const interrupted = external?.aborted === true;
-  stop.abort();
-  for (const ac of bots.splice(0)) ac.abort();
-  for (const ac of sessionAborts) ac.abort();
-  sessionAborts.clear();
   const grace = options.stopGraceMs ?? 5000;
-  const settled = Promise.allSettled([...active]).then(() => true);
-  const graceOver = new AbortController();
-  const inTime = await Promise.race([settled, delay(grace, false, { signal: graceOver.signal }).catch(() => false)]);
-  graceOver.abort();
-  if (!inTime) {
-    recorder.count('stuck_sessions', active.size);
-    log.warn({ sessions: active.size }, `sessions did not leave within ${grace} ms of the end; abandoned`);
+  let interrupted: boolean;
+  if (pool) {
+    pool.end();
+    if (gracefulMs > 0 && !stop.signal.aborted) await pool.waitIdle(gracefulMs, stop.signal);
+    interrupted = external?.aborted === true;
+    stop.abort();
+    // Each worker stops its sessions within its own stop grace and reports what it measured until then.
+    await pool.stop(grace);
+  } else {
+    if (gracefulMs > 0 && !stop.signal.aborted && active.size > 0) {
+      await Promise.race([Promise.allSettled([...active]), sleep(gracefulMs, stop.signal)]);
+    }
+    interrupted = external?.aborted === true;
+    stop.abort();
+    for (const ac of bots.splice(0)) ac.abort();
+    for (const ac of sessionAborts) ac.abort();
+    sessionAborts.clear();
+    const settled = Promise.allSettled([...active]).then(() => true);
+    const graceOver = new AbortController();
+    const inTime = await Promise.race([settled, delay(grace, false, { signal: graceOver.signal }).catch(() => false)]);
+    graceOver.abort();
+    if (!inTime) {
+      recorder.count('stuck_sessions', active.size);
+      log.warn({ sessions: active.size }, `sessions did not leave within ${grace} ms of the end; abandoned`);
+    }
   }
   clearInterval(ticker);
   external?.removeEventListener('abort', onExternal);
@@ -327,6 +396,11 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     failure = `no session could connect to ${host}:${port}${kinds ? ` (errors: ${kinds})` : ''}`;
+  }
+  if (pool && pool.failures.length > 0) {
+    // A dead worker thread took its sessions' last measurements with it: the figures are incomplete.
+    status = 'failed';
+    failure = `the load generator lost ${pool.failures.length} of ${threads} worker threads (${pool.failures.join('; ')})`;
   }
   const stats = serverStats();
   const summary = buildSummary(recorder, run, startedAt, status, thresholdResults(), {

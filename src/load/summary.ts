@@ -18,6 +18,8 @@ export interface RunDescription {
   readonly requestTimeoutMs: number;
   readonly seed: string;
   readonly params: Readonly<Record<string, string | number | boolean>>;
+  /** Worker threads that ran the sessions; absent for one (every session on the main thread). */
+  readonly threads?: number;
 }
 
 export interface LatencySummary {

@@ -50,6 +50,27 @@ export interface SessionContext<Shared = unknown> {
   readonly scheduledAt?: number;
 }
 
+export interface PrepareOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly log: Logger;
+  readonly params: SessionContext['params'];
+}
+
+/**
+ * How a scenario runs on worker threads (`--threads N`, N > 1). `prepare` runs once, in the main thread;
+ * `toWorker` turns its result into what is sent to each worker (a structured clone: data, no functions or
+ * class instances), and `inWorker` rebuilds there the state that worker's sessions share. Without them the
+ * prepare result itself is cloned. `refused` says why the scenario cannot run threaded (e.g. its sessions must
+ * see each other in-process).
+ */
+export type ThreadSupport<Shared> =
+  | { readonly refused: string }
+  | {
+      toWorker?(shared: Shared): unknown;
+      inWorker?(data: unknown, options: PrepareOptions & { thread: number; threads: number }): Promise<Shared>;
+    };
+
 export interface LoadScenario<Shared = unknown> {
   /** e.g. `galax-play`, `chat-converse`, `lekt-churn`. */
   readonly id: string;
@@ -59,7 +80,9 @@ export interface LoadScenario<Shared = unknown> {
   /** Default parameters, shown by `botswarm loadtest --list`. */
   readonly params?: Readonly<Record<string, string | number | boolean>>;
   /** Once per run, before the first session. */
-  prepare?(options: { host: string; port: number; log: Logger; params: SessionContext['params'] }): Promise<Shared>;
+  prepare?(options: PrepareOptions): Promise<Shared>;
+  /** Whether and how its sessions can be spread over worker threads; absent: refused with threads > 1. */
+  readonly threads?: ThreadSupport<Shared>;
   /** One bot session, from connect to leave. Resolves when it has left; errors are recorded, not thrown. */
   runSession(context: SessionContext<Shared>): Promise<void>;
 }

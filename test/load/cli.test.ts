@@ -50,6 +50,9 @@ describe('botswarm loadtest (CLI)', { timeout: 120_000 }, () => {
       '4',
       '--duration',
       '2s',
+      // Games in flight at the end finish, so the bots' counters can match the server's (no race at the end).
+      '--graceful-stop',
+      '20s',
       '--threshold',
       'p99(move_rtt) < 10s',
       '--threshold',
@@ -98,6 +101,8 @@ describe('botswarm loadtest (CLI)', { timeout: 120_000 }, () => {
       [['--protocol', 'galax', '--embedded', '--threshold', 'p99(move_rtt <'], /expected/],
       [['--protocol', 'galax', '--target', '10.1.2.3:42529'], /not a loopback address/],
       [['--protocol', 'galax', '--embedded', '--param', 'colour=red'], /no parameter "colour"/],
+      [['--scenario', 'lekt-churn', '--embedded', '--threads', '2'], /lekt-churn cannot run threaded/],
+      [['--protocol', 'galax', '--embedded', '--threads', '0'], /--threads must be an integer from 1/],
     ];
     const runs = await Promise.all(cases.map(([args]) => botswarm(args)));
     for (const [i, [args, message]] of cases.entries()) {
@@ -135,5 +140,34 @@ describe('botswarm loadtest (CLI)', { timeout: 120_000 }, () => {
     expect(summary.status).toBe('interrupted');
     expect(summary.elapsedSeconds).toBeLessThan(30);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+  });
+
+  it('with --threads 2, Ctrl-C reaches the worker threads: the summary is written, exit 130', async () => {
+    const out = join(dir, 'threads-interrupted');
+    const run = await botswarm(
+      [...embedded, '--bots', '6', '--duration', '60s', '--think', '50ms', '--threads', '2', '--out', out],
+      (child) => {
+        // Once a second has been reported with bots playing, so the workers' intervals are in the summary.
+        const poll = setInterval(() => {
+          try {
+            const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+            if (s.latency?.move_rtt?.corrected.count > 0) {
+              clearInterval(poll);
+              child.kill('SIGINT');
+            }
+          } catch {
+            // Not written yet.
+          }
+        }, 100);
+        child.on('exit', () => clearInterval(poll));
+      },
+    );
+    expect(run.code, run.stderr).toBe(130);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.status).toBe('interrupted');
+    expect(summary.run.threads).toBe(2);
+    expect(summary.elapsedSeconds).toBeLessThan(30);
+    expect(summary.latency.move_rtt.corrected.count).toBeGreaterThan(0);
+    expect(summary.errors.byKind.generator_thread_failed).toBeUndefined();
   });
 });

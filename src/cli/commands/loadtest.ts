@@ -13,6 +13,7 @@ import {
   type LoadSettings,
   LoadTestError,
   loadScenario,
+  MAX_THREADS,
   mergeSettings,
   parsePairs,
   readScenarioFile,
@@ -20,6 +21,7 @@ import {
   runLoadTest,
   scenarioIds,
   type TimePoint,
+  threadData,
 } from '../../load/index.ts';
 import { loadProtocol, protocolIds, type RunningServer } from '../../protocols/registry.ts';
 import { CliError, EXIT, parseIntOption } from '../errors.ts';
@@ -121,6 +123,11 @@ export function registerLoadtest(program: Command): void {
     .option('--param <key=value>', 'scenario parameter, repeatable (see --list)', collect)
     .option('--out <dir>', 'write summary.json (every second), timeseries.csv and report.html here')
     .option('--seed <s>', "seed of the bots' random streams (default 1)")
+    .option(
+      '--threads <n>',
+      'worker threads running the bot sessions (default 1); this thread keeps the schedule and reports',
+      parseIntOption('--threads', 1, MAX_THREADS),
+    )
     .option('--allow-remote', 'allow a target that is not on this machine')
     .option('--json', 'print the summary as JSON on stdout instead of the table')
     .option('--quiet', 'no progress line on stderr')
@@ -137,6 +144,7 @@ Examples:
   botswarm loadtest --protocol galax --target 127.0.0.1:42529 --stages 10s:100,20s:100,5s:0 --think 100ms \\
       --threshold 'p99(move_rtt) < 50ms' --threshold 'error_rate < 0.01' --out results/
   botswarm loadtest --protocol galax --embedded --rate 5/s --duration 30s --max-bots 200
+  botswarm loadtest --protocol galax --embedded --bots 10000 --duration 60s --think 1s --threads 2
   botswarm loadtest galax-load.json      (a JSON file of the same settings; see docs/loadtest.md)`,
     )
     .action(async (file: string | undefined, opts) => {
@@ -167,6 +175,7 @@ Examples:
           out: opts.out,
           seed: opts.seed,
           allowRemote: opts.allowRemote,
+          threads: opts.threads,
         };
         settings = mergeSettings(fromFile, flags);
       } catch (error) {
@@ -186,6 +195,9 @@ Examples:
       } catch (error) {
         if (error instanceof LoadConfigError) throw new CliError(error.message);
         throw error;
+      }
+      if (config.threads > 1 && (!scenario.threads || 'refused' in scenario.threads)) {
+        throw new CliError((threadData(scenario, undefined) as { refused: string }).refused);
       }
       const known = scenario.params ? Object.keys(scenario.params) : undefined;
       if (known) {
@@ -263,6 +275,7 @@ Examples:
           gracefulStopMs: config.gracefulStopMs,
           params,
           seed: config.seed,
+          threads: config.threads,
           thresholds: config.thresholds,
           ...(settings.out ? { outDir: settings.out } : {}),
           log,

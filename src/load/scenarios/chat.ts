@@ -49,6 +49,9 @@ export const chatConverseScenario: LoadScenario<ChatConverseShared> = {
   async prepare() {
     return { runId: randomBytes(4).toString('hex') };
   },
+  // Partners meet through the server by name (index ^ 1), so a pair may be split over threads; the run id is
+  // plain data and crosses as it is.
+  threads: {},
   async runSession(ctx: SessionContext<ChatConverseShared>): Promise<void> {
     const { metrics, signal, params } = ctx;
     const messages = Math.max(0, Math.floor(numParam(params.messages, 10)));

@@ -370,5 +370,26 @@ export const galaxPlayScenario: LoadScenario<GalaxShared> = {
       iterations: intParam(params, 'iterations', 1, 10_000_000),
     };
   },
+  // Each worker thread seats its own sessions: a game's players are all in one thread (they meet only through
+  // the server, so that changes nothing the server sees). The bot is resolved again from its spec there.
+  threads: {
+    toWorker: (s) => ({
+      bot: s.bot.label,
+      players: s.matchmaker.size,
+      games: s.games,
+      lobbyTimeoutMs: s.lobbyTimeoutMs,
+      iterations: s.iterations,
+    }),
+    async inWorker(data) {
+      const d = data as { bot: string; players: number; games: number; lobbyTimeoutMs: number; iterations: number };
+      return {
+        bot: await resolveBot(d.bot, 'galax'),
+        matchmaker: new Matchmaker(d.players),
+        games: d.games,
+        lobbyTimeoutMs: d.lobbyTimeoutMs,
+        iterations: d.iterations,
+      };
+    },
+  },
   runSession,
 };

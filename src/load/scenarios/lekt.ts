@@ -34,6 +34,10 @@ export const lektChurnScenario: LoadScenario<LektChurnShared> = {
     bind: 'auto',
     addressBase: '127.10.0.0',
   },
+  threads: {
+    refused:
+      "its propagation metric compares every peer's view in one in-process tracker, so all sessions must run in one thread (use --threads 1)",
+  },
   async prepare({ host, params }) {
     const bindParam = params.bind ?? 'auto';
     const bind = bindParam === 'auto' ? isLoopback(host) : bindParam === true || bindParam === 'true';

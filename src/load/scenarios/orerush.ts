@@ -228,5 +228,13 @@ export const orerushPlayScenario: LoadScenario<OreRushShared> = {
       iterations: intParam(params, 'iterations', 1),
     };
   },
+  // Sessions are matched by the server (quick-match): a worker thread only needs the bot, resolved again there.
+  threads: {
+    toWorker: (s) => ({ bot: s.bot.label, games: s.games, lobbyTimeoutMs: s.lobbyTimeoutMs, iterations: s.iterations }),
+    async inWorker(data) {
+      const d = data as { bot: string; games: number; lobbyTimeoutMs: number; iterations: number };
+      return { ...d, bot: await resolveBot(d.bot, 'orerush') };
+    },
+  },
   runSession,
 };

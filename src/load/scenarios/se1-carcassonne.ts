@@ -337,5 +337,34 @@ export const se1CarcassonneScenario: LoadScenario<CarcassonneShared> = {
       config: carcassonneEngine.defaultConfig(),
     };
   },
+  // Each worker thread pairs its own sessions, under its own game-name prefix so that names never collide.
+  threads: {
+    toWorker: (s) => ({
+      strategy: s.bot.label,
+      prefix: s.pairs.prefix,
+      games: s.games,
+      lobbyTimeoutMs: s.lobbyTimeoutMs,
+      iterations: s.iterations,
+      config: s.config,
+    }),
+    async inWorker(data, { thread }) {
+      const d = data as {
+        strategy: string;
+        prefix: string;
+        games: number;
+        lobbyTimeoutMs: number;
+        iterations: number;
+        config: CarcassonneConfig;
+      };
+      return {
+        bot: await resolveBot(d.strategy, 'carcassonne'),
+        pairs: new PairMaker(`${d.prefix}t${thread}`),
+        games: d.games,
+        lobbyTimeoutMs: d.lobbyTimeoutMs,
+        iterations: d.iterations,
+        config: d.config,
+      };
+    },
+  },
   runSession,
 };

@@ -14,6 +14,8 @@ export const se1LobbyScenario: LoadScenario = {
   protocol: 'se1',
   description: 'SE1 lobby round trips: CREATE TESTPLAYER, LOGIN, then NOOP / LIST GAMES / LIST USERS / ID',
   params: { requests: 20 },
+  // Independent sessions, nothing shared.
+  threads: {},
   async runSession(ctx: SessionContext) {
     const { metrics, rng, signal } = ctx;
     const requests = numParam(ctx.params.requests, 20);

@@ -1,0 +1,197 @@
+/**
+ * One load-generator worker thread: it runs the sessions the main thread deals it (a share of the closed
+ * model's bots, or open-model arrivals), records them in its own LoadRecorder, and sends that recorder's
+ * interval to the main thread every second. The main thread keeps the schedule, thresholds and reports.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger, type Logger } from '../core/log.ts';
+import { createRng } from '../core/rng.ts';
+import { LoadRecorder } from './metrics.ts';
+import { sleep } from './scenario-kit.ts';
+import { loadScenario } from './scenarios.ts';
+import type { FromWorker, ToWorker, WorkerInit } from './thread-protocol.ts';
+import type { LoadScenario, SessionContext } from './types.ts';
+
+const port = parentPort;
+if (!port) throw new Error('thread-worker.ts runs as a worker thread of the load generator');
+const init = workerData as WorkerInit;
+const post = (message: FromWorker) => port.postMessage(message);
+
+async function findScenario(): Promise<LoadScenario> {
+  if (!init.scenarioModule) return loadScenario(init.scenario);
+  const mod = (await import(init.scenarioModule)) as Record<string, unknown>;
+  const found = Object.values(mod).find(
+    (v): v is LoadScenario => !!v && typeof v === 'object' && (v as LoadScenario).id === init.scenario,
+  );
+  if (!found) throw new Error(`${init.scenarioModule} exports no scenario "${init.scenario}"`);
+  return found;
+}
+
+async function main(): Promise<void> {
+  const log: Logger = createLogger({ level: init.logLevel, name: 'loadtest' }).child({ thread: init.thread });
+  let scenario: LoadScenario;
+  let shared: unknown;
+  try {
+    scenario = await findScenario();
+    const support = scenario.threads;
+    if (!support || 'refused' in support) throw new Error(`scenario ${scenario.id} cannot run on worker threads`);
+    shared = support.inWorker
+      ? await support.inWorker(init.data, {
+          host: init.host,
+          port: init.port,
+          log,
+          params: init.params,
+          thread: init.thread,
+          threads: init.threads,
+        })
+      : init.data;
+  } catch (error) {
+    post({ type: 'init-failed', message: (error as Error).message });
+    return;
+  }
+
+  const recorder = new LoadRecorder();
+  const rootRng = createRng(init.seed);
+  const stop = new AbortController();
+  const ending = new AbortController();
+  const active = new Set<Promise<void>>();
+  const sessionAborts = new Set<AbortController>();
+  // Session indexes interleave over the threads (thread + threads * k), so bot slot b's first session has
+  // index b whatever the thread count, and every index names the same seeded stream.
+  let local = 0;
+  const nextIndex = () => init.thread + init.threads * local++;
+  let idleSent = false;
+  const maybeIdle = () => {
+    if (ending.signal.aborted && active.size === 0 && !idleSent) {
+      idleSent = true;
+      post({ type: 'idle' });
+    }
+  };
+
+  const runSession = async (index: number, signal: AbortSignal, scheduledAt: number): Promise<boolean> => {
+    const metrics = recorder.session();
+    recorder.sessionStarted();
+    const context: SessionContext = {
+      host: init.host,
+      port: init.port,
+      index,
+      metrics,
+      rng: rootRng.fork(`session/${index}`),
+      log,
+      signal,
+      thinkTimeMs: init.thinkTimeMs,
+      requestTimeoutMs: init.requestTimeoutMs,
+      params: init.params,
+      shared,
+      scheduledAt,
+    };
+    try {
+      await scenario.runSession(context);
+    } catch (error) {
+      metrics.error('exception');
+      log.warn({ err: error, session: index }, 'session threw');
+    } finally {
+      recorder.sessionEnded(metrics.errored);
+    }
+    return metrics.errored;
+  };
+  const spawn = (fn: () => Promise<void>) => {
+    const p = fn().finally(() => {
+      active.delete(p);
+      maybeIdle();
+    });
+    active.add(p);
+  };
+
+  // Closed model: the same bot loop as the single-threaded runner.
+  const bots: AbortController[] = [];
+  const botLoop = async (ac: AbortController) => {
+    while (!ac.signal.aborted && !ending.signal.aborted) {
+      const errored = await runSession(nextIndex(), ac.signal, performance.now());
+      if (ac.signal.aborted) break;
+      const pause = errored ? Math.max(init.thinkTimeMs, 250) : init.thinkTimeMs;
+      if (pause > 0) await sleep(pause, ac.signal);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+  const setTarget = (target: number) => {
+    while (bots.length < target) {
+      const ac = new AbortController();
+      bots.push(ac);
+      spawn(async () => {
+        try {
+          await botLoop(ac);
+        } finally {
+          const i = bots.indexOf(ac);
+          if (i !== -1) bots.splice(i, 1);
+        }
+      });
+    }
+    while (bots.length > target) bots.pop()!.abort();
+  };
+  const arrive = (sessions: readonly (readonly [number, number])[]) => {
+    for (const [index, dueEpochMs] of sessions) {
+      // performance.now() counts from each thread's own origin: the due time crosses as epoch ms.
+      const due = dueEpochMs - performance.timeOrigin;
+      if (recorder.activeSessions >= init.maxSessions) {
+        recorder.sessionDropped();
+        continue;
+      }
+      const ac = new AbortController();
+      sessionAborts.add(ac);
+      recorder.latency('session_start_lag', Math.max(0, performance.now() - due) * 1000);
+      spawn(async () => {
+        try {
+          await runSession(index, ac.signal, due);
+        } finally {
+          sessionAborts.delete(ac);
+        }
+      });
+    }
+  };
+
+  const ticker = setInterval(() => post({ type: 'interval', interval: recorder.takeInterval() }), 1000);
+  const finish = async () => {
+    stop.abort();
+    ending.abort();
+    for (const ac of bots.splice(0)) ac.abort();
+    for (const ac of sessionAborts) ac.abort();
+    sessionAborts.clear();
+    const graceOver = new AbortController();
+    const inTime = await Promise.race([
+      Promise.allSettled([...active]).then(() => true),
+      sleep(init.stopGraceMs, graceOver.signal).then(() => false),
+    ]);
+    graceOver.abort();
+    const stuck = inTime ? 0 : active.size;
+    if (stuck) {
+      recorder.count('stuck_sessions', stuck);
+      log.warn({ sessions: stuck }, `sessions did not leave within ${init.stopGraceMs} ms of the end; abandoned`);
+    }
+    clearInterval(ticker);
+    recorder.end();
+    post({ type: 'done', interval: recorder.takeInterval(), stuck });
+  };
+
+  port!.on('message', (message: ToWorker) => {
+    if (stop.signal.aborted) return;
+    switch (message.type) {
+      case 'target':
+        if (!ending.signal.aborted) setTarget(message.bots);
+        break;
+      case 'arrive':
+        if (!ending.signal.aborted) arrive(message.sessions);
+        break;
+      case 'end':
+        ending.abort();
+        maybeIdle();
+        break;
+      case 'stop':
+        void finish();
+        break;
+    }
+  });
+  post({ type: 'ready' });
+}
+
+await main();
