@@ -113,6 +113,8 @@ export interface CapacityOptions {
   readonly holdMs: number;
   /** A step is stable when every second's p99 in the second half of its hold stays under this. */
   readonly p99LimitMs: number;
+  /** Worker threads of the generator (default 1: every session on the main thread). */
+  readonly threads?: number;
 }
 
 export interface StepResult {
@@ -159,6 +161,7 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
       thresholds: [],
       log: silentLogger,
       preflight: false,
+      ...(o.threads && o.threads > 1 ? { threads: o.threads } : {}),
       onTick: (point) => {
         // Memory once the step is fully connected and playing (mid-hold), after a collection.
         if (!holdMemory && point.t >= holdStart + 3) {
@@ -190,7 +193,7 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
         summary.errors.total === 0 && playing >= bots * 0.95 && p99SecondHalfMs > 0 && p99SecondHalfMs <= o.p99LimitMs,
     };
     results.push(step);
-    process.stderr.write(`   ${o.label} ${bots} bots: ${JSON.stringify(step)}\n`);
+    process.stderr.write(`   ${o.label} ${bots} bots, ${o.threads ?? 1} thread(s): ${JSON.stringify(step)}\n`);
     // Let the server drop the last step's games before the next one.
     await new Promise((r) => setTimeout(r, 2000));
     if (!step.stable) break;
@@ -208,10 +211,12 @@ export function capacityFigures(group: string, o: CapacityOptions, steps: readon
         `${s.bots}: p99 ${s.p99Ms.toFixed(1)} ms (settled ${s.p99SecondHalfMs.toFixed(1)}), errors ${s.errors}, playing ${s.playing}, lag max ${s.maxLagMs} ms, cpu ${s.cpu}%${s.stable ? '' : ' (unstable)'}`,
     )
     .join('; ');
+  const threads = o.threads ?? 1;
+  const onThreads = threads > 1 ? ` on ${threads} worker threads` : '';
   const out: BenchResult[] = [
     {
       group,
-      name: `concurrent ${o.label} bots one generator keeps playing with a stable ${o.exchange} p99 (<= ${o.p99LimitMs} ms, think ${o.thinkMs} ms)`,
+      name: `concurrent ${o.label} bots one generator${onThreads} keeps playing with a stable ${o.exchange} p99 (<= ${o.p99LimitMs} ms, think ${o.thinkMs} ms)`,
       value: best?.bots ?? 0,
       unit: 'bots',
       target: '>= 10000',
@@ -221,7 +226,16 @@ export function capacityFigures(group: string, o: CapacityOptions, steps: readon
         (o.maxBots < o.steps.at(-1)! ? `; fd soft limit ${o.fdLimit} caps the steps` : `; fd soft limit ${o.fdLimit}`),
     },
   ];
-  if (best) {
+  // With worker threads the sessions' heaps are the workers' isolates, which process.memoryUsage() does not count.
+  if (best && threads > 1) {
+    out.push({
+      group,
+      name: `${o.label} generator RSS per connected bot${onThreads} (${best.bots} bots playing)`,
+      value: best.rssPerBotKB,
+      unit: 'KiB',
+      note: 'RSS growth over the idle generator (every thread: heaps, socket buffers, histograms), divided by the bots',
+    });
+  } else if (best) {
     out.push(
       {
         group,

@@ -107,6 +107,8 @@ export function buildSummary(
   for (const [k, v] of Object.entries(counters)) rates[k] = perSec(v, seconds);
   const lag = recorder.eventLoopLag();
   const cpu = recorder.cpuPercent();
+  // CPU is process-wide: with worker threads the budget is a core per thread.
+  const cpuPerThread = cpu / (run.threads ?? 1);
   return {
     format: SUMMARY_FORMAT,
     status,
@@ -147,7 +149,7 @@ export function buildSummary(
       eventLoopLag: { p50Ms: lag.p50Ms, p99Ms: lag.p99Ms, maxMs: lag.maxMs },
       maxRssMB: mb(recorder.maxRss),
       maxHeapUsedMB: mb(recorder.maxHeapUsed),
-      saturated: isSaturated(lag.p99Ms, cpu),
+      saturated: isSaturated(lag.p99Ms, cpuPerThread),
     },
     ...(extra.server ? { server: extra.server } : {}),
     thresholds,
@@ -240,7 +242,7 @@ export function formatSummaryTable(s: LoadSummary): string {
   );
   const g = s.generator;
   lines.push(
-    `generator: cpu ${g.cpuPercent}% of a core, event-loop lag p99 ${g.eventLoopLag.p99Ms} ms (max ${g.eventLoopLag.maxMs}),` +
+    `generator: cpu ${g.cpuPercent}% of a core${s.run.threads ? ` (${s.run.threads} worker threads)` : ''}, event-loop lag${s.run.threads ? ' (worst thread)' : ''} p99 ${g.eventLoopLag.p99Ms} ms (max ${g.eventLoopLag.maxMs}),` +
       ` rss max ${g.maxRssMB} MB${g.saturated ? '  ** SATURATED: figures measure the generator, not the server **' : ''}`,
   );
   if (s.server) {
