@@ -124,7 +124,8 @@ export class ThreadPool {
         thinkTimeMs: o.thinkTimeMs,
         requestTimeoutMs: o.requestTimeoutMs,
         stopGraceMs: o.stopGraceMs,
-        maxSessions: Math.max(1, shareOf(o.maxSessions, thread, o.threads)),
+        // Shared out exactly (a thread may get 0 when the cap is below the thread count): the sum is the cap.
+        maxSessions: shareOf(o.maxSessions, thread, o.threads),
         thread,
         threads: o.threads,
         logLevel,
