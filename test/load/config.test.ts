@@ -85,4 +85,15 @@ describe('load-test settings', () => {
     });
     expect(() => parsePairs(['oops'], '--param')).toThrow(/key=value/);
   });
+
+  it('threads: 1 by default, from a file or a flag, bounded', () => {
+    expect(resolveLoadConfig({}, 1).threads).toBe(1);
+    const path = join(dir, 't.json');
+    writeFileSync(path, JSON.stringify({ protocol: 'galax', threads: 2 }));
+    expect(resolveLoadConfig(readScenarioFile(path), 1).threads).toBe(2);
+    expect(resolveLoadConfig(mergeSettings(readScenarioFile(path), { threads: 3 }), 1).threads).toBe(3);
+    writeFileSync(path, JSON.stringify({ threads: 0 }));
+    expect(() => readScenarioFile(path)).toThrow(/"threads" must be a whole number of at least 1/);
+    expect(() => resolveLoadConfig({ threads: 65 }, 1)).toThrow(/--threads must be a whole number from 1 to 64/);
+  });
 });

@@ -135,6 +135,19 @@ describe('load generator on worker threads', () => {
     expect(openRuns[1]!.summary.latency.connect?.corrected.count).toBe(8);
   }, 30_000);
 
+  it('open model on 2 threads: the concurrency cap is shared out, arrivals past it are dropped', async () => {
+    const { summary } = await probeRun(2, {
+      kind: 'open',
+      start: 20,
+      stages: [{ durationMs: 1000, rate: 20 }],
+      maxSessions: 4,
+    });
+    expect(summary.sessions.started).toBe(4);
+    expect(summary.sessions.dropped).toBe(16);
+    // Arrivals 0..3 are dealt first (0 and 2 to one thread, 1 and 3 to the other): they are the ones that ran.
+    expect(Object.keys(probes(summary.counters)).sort()).toEqual(['probe-x_0', 'probe-x_1', 'probe-x_2', 'probe-x_3']);
+  }, 20_000);
+
   it('a dead worker thread is counted and the summary still written, status failed', async () => {
     const { status, summary } = await probeRun(
       2,
