@@ -4,7 +4,7 @@
  * worker threads. Runner rates are steady-state (first result to last), so the one-off cost of starting the
  * threads (loading tsx and the engine in each) is reported apart; the first quarter of the games is warm-up
  * for every variant. Each variant runs ROUNDS times,
- * interleaved, and the best run counts: the machine is shared and noisy.
+ * interleaved; rates are the best run, ratios the median of each round's ratio: the machine is shared and noisy.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -24,7 +24,14 @@ const GAMES = 3000;
 const THREADED_GAMES = 12_000;
 /** Runner rates are timed from this share of the results on, past thread start-up and JIT warm-up. */
 const WARM = 0.25;
-const ROUNDS = 3;
+const ROUNDS = 5;
+
+/** The middle value: ratios are judged on the median of the rounds, each round's variants run back to back. */
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 /** CPU time of this process (every thread) per wall-clock time since `since`: the cores it really got. */
 function coresUsed(since: NodeJS.CpuUsage, wallMs: number): number {
@@ -112,14 +119,33 @@ export const run: Bench = async () => {
     if (sample.rate > best[key].rate) best[key] = sample;
   };
   let startup = Number.POSITIVE_INFINITY;
+  // Per round, the ratios of variants that ran back to back: on a shared machine whose speed drifts within
+  // seconds, a ratio of two best-of-N figures from different moments can be off by a third either way.
+  const rounds: Record<'speedUp' | 'speedUpCpu' | 'overhead' | 'overheadCpu' | 'overhead0', number[]> = {
+    speedUp: [],
+    speedUpCpu: [],
+    overhead: [],
+    overheadCpu: [],
+    overhead0: [],
+  };
   for (let i = 0; i < ROUNDS; i++) {
-    keep('direct', await direct());
-    keep('w0', await runner(0));
+    const d = await direct();
+    keep('direct', d);
+    const w0 = await runner(0);
+    keep('w0', w0);
     const one = await runner(1);
     keep('w1', one);
     startup = Math.min(startup, one.startupMs);
-    keep('w2', await runner(2));
+    const two = await runner(2);
+    keep('w2', two);
+    rounds.speedUp.push(two.rate / one.rate);
+    rounds.speedUpCpu.push(two.rate / two.cores / (one.rate / one.cores));
+    rounds.overhead.push((d.rate / one.rate - 1) * 100);
+    rounds.overheadCpu.push((d.rate / d.cores / (one.rate / one.cores) - 1) * 100);
+    rounds.overhead0.push((d.rate / w0.rate - 1) * 100);
   }
+  const spread = (xs: readonly number[], digits: number) =>
+    `median of ${ROUNDS} rounds (${xs.map((x) => x.toFixed(digits)).join(', ')})`;
   rmSync(scratch, { recursive: true, force: true });
 
   const load = os
@@ -161,42 +187,42 @@ export const run: Bench = async () => {
     {
       group: 'Tournament',
       name: 'speed-up, 2 workers over 1',
-      value: best.w2.rate / best.w1.rate,
+      value: median(rounds.speedUp),
       unit: 'x',
       target: '>= 1.8',
       note:
-        `${os.availableParallelism()} cores; limited by the cores the process got ` +
+        `${spread(rounds.speedUp, 2)}; ${os.availableParallelism()} cores; best runs got ` +
         `(${best.w1.cores.toFixed(2)} with 1 worker, ${best.w2.cores.toFixed(2)} with 2)`,
     },
     {
       group: 'Tournament',
       name: 'speed-up per CPU second, 2 workers over 1',
-      value: best.w2.rate / best.w2.cores / (best.w1.rate / best.w1.cores),
+      value: median(rounds.speedUpCpu),
       unit: 'x',
-      note: 'games per CPU-second: ~1 means the second worker adds no work of its own (no contention in the runner)',
+      note: `${spread(rounds.speedUpCpu, 2)}; games per CPU-second: ~1 means the second worker adds no work of its own (no contention in the runner)`,
     },
     {
       group: 'Tournament',
       name: 'runner overhead per game, 1 worker vs runMatch loop',
-      value: (best.direct.rate / best.w1.rate - 1) * 100,
+      value: median(rounds.overhead),
       unit: '%',
       target: '< 10',
-      note: 'time per game in the runner (thread, batching, JSONL append) over a bare runMatch loop',
+      note: `${spread(rounds.overhead, 1)}; time per game in the runner (thread, batching, JSONL append) over a bare runMatch loop`,
     },
     {
       group: 'Tournament',
       name: 'runner overhead per game in CPU time, 1 worker vs runMatch loop',
-      value: (best.direct.rate / best.direct.cores / (best.w1.rate / best.w1.cores) - 1) * 100,
+      value: median(rounds.overheadCpu),
       unit: '%',
       target: '< 10',
-      note: 'CPU-seconds per game of the whole process (worker + parent): less sensitive to a loaded machine',
+      note: `${spread(rounds.overheadCpu, 1)}; CPU-seconds per game of the whole process (worker + parent): less sensitive to a loaded machine`,
     },
     {
       group: 'Tournament',
       name: 'runner overhead per game, workers 0 vs runMatch loop',
-      value: (best.direct.rate / best.w0.rate - 1) * 100,
+      value: median(rounds.overhead0),
       unit: '%',
-      note: 'the same without threads: scheduling, records and the JSONL append only',
+      note: `${spread(rounds.overhead0, 1)}; the same without threads: scheduling, records and the JSONL append only`,
     },
     {
       group: 'Tournament',
