@@ -54,7 +54,7 @@ function git(args: string[]): string {
 const cpus = os.cpus();
 const machine = [
   `- date: ${new Date().toISOString()}`,
-  `- commit: ${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain']) ? ' (with uncommitted changes)' : ''}`,
+  `- commit: ${git(['rev-parse', '--short', 'HEAD'])}${/* this file's own previous output is not a change to the code measured */ git(['status', '--porcelain', '--', '.', ':!BENCHMARKS.md']) ? ' (with uncommitted changes)' : ''}`,
   `- cpu: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length} (os.availableParallelism ${os.availableParallelism()})`,
   `- memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average at start ${os
     .loadavg()
