@@ -7,6 +7,7 @@ import { createRng } from '../core/rng.ts';
 import { LoadRecorder, type TimePoint } from './metrics.ts';
 import { renderReport } from './report.ts';
 import { sleep } from './scenario-kit.ts';
+import { runScenarioSession, type SessionRun } from './session.ts';
 import {
   buildSummary,
   formatTimeseriesCsv,
@@ -17,7 +18,7 @@ import {
 } from './summary.ts';
 import { ThreadPool, threadData } from './threads.ts';
 import { evaluateThresholds, type Threshold, type ThresholdResult } from './thresholds.ts';
-import type { LoadScenario, SessionContext } from './types.ts';
+import type { LoadScenario } from './types.ts';
 import { ArrivalSchedule, closedTarget, type Workload, workloadDurationMs } from './workload.ts';
 
 export interface LoadTestOptions {
@@ -231,35 +232,20 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const active = new Set<Promise<void>>();
   const sessionAborts = new Set<AbortController>();
   let nextIndex = 0;
-  const runSession = async (signal: AbortSignal, scheduledAt: number): Promise<boolean> => {
-    const index = nextIndex++;
-    const metrics = recorder.session();
-    recorder.sessionStarted();
-    const context: SessionContext = {
-      host,
-      port,
-      index,
-      metrics,
-      rng: rootRng.fork(`session/${index}`),
-      log,
-      signal,
-      thinkTimeMs: options.thinkTimeMs,
-      requestTimeoutMs: options.requestTimeoutMs,
-      params: options.params,
-      shared,
-      scheduledAt,
-    };
-    try {
-      await scenario.runSession(context);
-    } catch (error) {
-      // Scenarios record their errors; a throw is a bug in one, counted rather than fatal for the run.
-      metrics.error('exception');
-      log.warn({ err: error, session: index }, 'session threw');
-    } finally {
-      recorder.sessionEnded(metrics.errored);
-    }
-    return metrics.errored;
+  const sessionRun: SessionRun = {
+    scenario,
+    recorder,
+    rootRng,
+    log,
+    host,
+    port,
+    thinkTimeMs: options.thinkTimeMs,
+    requestTimeoutMs: options.requestTimeoutMs,
+    params: options.params,
+    shared,
   };
+  const runSession = (signal: AbortSignal, scheduledAt: number): Promise<boolean> =>
+    runScenarioSession(sessionRun, nextIndex++, signal, scheduledAt);
   const spawn = (fn: () => Promise<void>) => {
     const p = fn().finally(() => active.delete(p));
     active.add(p);

@@ -9,8 +9,9 @@ import { createRng } from '../core/rng.ts';
 import { LoadRecorder } from './metrics.ts';
 import { sleep } from './scenario-kit.ts';
 import { loadScenario } from './scenarios.ts';
+import { runScenarioSession, type SessionRun } from './session.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './thread-protocol.ts';
-import type { LoadScenario, SessionContext } from './types.ts';
+import type { LoadScenario } from './types.ts';
 
 const port = parentPort;
 if (!port) throw new Error('thread-worker.ts runs as a worker thread of the load generator');
@@ -68,33 +69,20 @@ async function main(): Promise<void> {
     }
   };
 
-  const runSession = async (index: number, signal: AbortSignal, scheduledAt: number): Promise<boolean> => {
-    const metrics = recorder.session();
-    recorder.sessionStarted();
-    const context: SessionContext = {
-      host: init.host,
-      port: init.port,
-      index,
-      metrics,
-      rng: rootRng.fork(`session/${index}`),
-      log,
-      signal,
-      thinkTimeMs: init.thinkTimeMs,
-      requestTimeoutMs: init.requestTimeoutMs,
-      params: init.params,
-      shared,
-      scheduledAt,
-    };
-    try {
-      await scenario.runSession(context);
-    } catch (error) {
-      metrics.error('exception');
-      log.warn({ err: error, session: index }, 'session threw');
-    } finally {
-      recorder.sessionEnded(metrics.errored);
-    }
-    return metrics.errored;
+  const sessionRun: SessionRun = {
+    scenario,
+    recorder,
+    rootRng,
+    log,
+    host: init.host,
+    port: init.port,
+    thinkTimeMs: init.thinkTimeMs,
+    requestTimeoutMs: init.requestTimeoutMs,
+    params: init.params,
+    shared,
   };
+  const runSession = (index: number, signal: AbortSignal, scheduledAt: number): Promise<boolean> =>
+    runScenarioSession(sessionRun, index, signal, scheduledAt);
   const spawn = (fn: () => Promise<void>) => {
     const p = fn().finally(() => {
       active.delete(p);
