@@ -17,3 +17,35 @@ export function numParam(value: string | number | boolean | undefined, fallback:
   const n = Number(value);
   return value === undefined || value === '' || !Number.isFinite(n) ? fallback : n;
 }
+
+/**
+ * A whole-number scenario parameter within [min, max], or `fallback` when absent; anything else stops the run
+ * before it starts, with the scenario, the parameter and the range named.
+ */
+export function intParam(
+  scenario: string,
+  params: Readonly<Record<string, string | number | boolean>>,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = params[key] ?? fallback;
+  const n = Number(raw);
+  if (typeof raw === 'boolean' || raw === '' || !Number.isInteger(n) || n < min || n > max) {
+    throw new Error(
+      `${scenario}: parameter ${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
+}
+
+/** Why a session stopped early: `kind` is the error kind it counts (`timeout`, `disconnect`, ...). */
+export class SessionFailure extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -21,6 +21,7 @@ import {
   type ServerMessage,
 } from '../../protocols/galax/index.ts';
 import { captureSocket } from '../capture.ts';
+import { intParam } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
 
 interface Group {
@@ -76,17 +77,6 @@ export interface GalaxShared {
 }
 
 const DEFAULTS = { bot: 'random', players: 4, games: 1, lobbyTimeoutMs: 10_000, iterations: 100 } as const;
-
-function intParam(params: SessionContext['params'], key: keyof typeof DEFAULTS, min: number, max: number): number {
-  const raw = params[key] ?? DEFAULTS[key];
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(
-      `galax-play: parameter ${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return n;
-}
 
 /** The error kind of a failed session step, in the conventions of src/load/types.ts. */
 export function errorKind(error: unknown): string {
@@ -361,13 +351,13 @@ export const galaxPlayScenario: LoadScenario<GalaxShared> = {
   description: 'bots create/join games in groups of `players`, play them to the end with a strategy, and leave',
   params: { ...DEFAULTS },
   async prepare({ params }) {
-    const players = intParam(params, 'players', 2, galaxEngine.maxPlayers);
+    const players = intParam('galax-play', params, 'players', DEFAULTS.players, 2, galaxEngine.maxPlayers);
     return {
       bot: await resolveBot(String(params.bot ?? DEFAULTS.bot), 'galax'),
       matchmaker: new Matchmaker(players),
-      games: intParam(params, 'games', 1, 1_000_000),
-      lobbyTimeoutMs: intParam(params, 'lobbyTimeoutMs', 1, 3_600_000),
-      iterations: intParam(params, 'iterations', 1, 10_000_000),
+      games: intParam('galax-play', params, 'games', DEFAULTS.games, 1, 1_000_000),
+      lobbyTimeoutMs: intParam('galax-play', params, 'lobbyTimeoutMs', DEFAULTS.lobbyTimeoutMs, 1, 3_600_000),
+      iterations: intParam('galax-play', params, 'iterations', DEFAULTS.iterations, 1, 10_000_000),
     };
   },
   // Each worker thread seats its own sessions: a game's players are all in one thread (they meet only through

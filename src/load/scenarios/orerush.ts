@@ -13,6 +13,7 @@ import {
   orerushEngine,
 } from '../../games/orerush/index.ts';
 import { type Answer, ErrorCode, encodeMoves, type GameInfo, OreRushClient } from '../../protocols/orerush/index.ts';
+import { intParam, SessionFailure } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
 
 export interface OreRushShared {
@@ -28,22 +29,6 @@ const CODE_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name,
 
 /** Error kind of a protocol error answer, e.g. `error_move` for code 7. */
 export const errorKindOf = (code: number) => `error_${CODE_NAMES.get(code) ?? code}`;
-
-function intParam(params: SessionContext['params'], key: 'games' | 'lobbyTimeoutMs' | 'iterations', min: number) {
-  const raw = params[key] ?? DEFAULTS[key];
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`orerush-play: ${key} must be an integer >= ${min}, got ${raw}`);
-  return n;
-}
-
-class SessionFailure extends Error {
-  constructor(
-    readonly kind: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
   const { metrics, signal, shared, rng } = ctx;
@@ -223,9 +208,9 @@ export const orerushPlayScenario: LoadScenario<OreRushShared> = {
     const bot = await resolveBot(String(params.bot ?? DEFAULTS.bot), 'orerush');
     return {
       bot,
-      games: intParam(params, 'games', 1),
-      lobbyTimeoutMs: intParam(params, 'lobbyTimeoutMs', 1),
-      iterations: intParam(params, 'iterations', 1),
+      games: intParam('orerush-play', params, 'games', DEFAULTS.games, 1, 1_000_000),
+      lobbyTimeoutMs: intParam('orerush-play', params, 'lobbyTimeoutMs', DEFAULTS.lobbyTimeoutMs, 1, 3_600_000),
+      iterations: intParam('orerush-play', params, 'iterations', DEFAULTS.iterations, 1, 10_000_000),
     };
   },
   // Sessions are matched by the server (quick-match): a worker thread only needs the bot, resolved again there.

@@ -23,7 +23,7 @@ import {
   defaultAction,
 } from '../../games/carcassonne/index.ts';
 import { CarcassonneSession, parseNotice, Se1Client, Se1Error, type Se1Event } from '../../protocols/se1/index.ts';
-import { sleep } from '../scenario-kit.ts';
+import { intParam, SessionFailure, sleep } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
 
 /** Two sessions per game: the first creates it, the second joins by name. */
@@ -71,27 +71,6 @@ export interface CarcassonneShared {
 }
 
 const DEFAULTS = { strategy: 'random', games: 1, lobbyTimeoutMs: 10_000, iterations: 100 } as const;
-
-function intParam(params: SessionContext['params'], key: 'games' | 'lobbyTimeoutMs' | 'iterations', max: number) {
-  const raw = params[key] ?? DEFAULTS[key];
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new Error(
-      `se1-carcassonne: parameter ${key} must be an integer from 1 to ${max}, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return n;
-}
-
-/** Why a session stopped early; `kind` is the error counted. */
-class SessionFailure extends Error {
-  constructor(
-    readonly kind: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function errorKind(error: unknown): string {
   if (error instanceof SessionFailure) return error.kind;
@@ -331,9 +310,9 @@ export const se1CarcassonneScenario: LoadScenario<CarcassonneShared> = {
     return {
       bot,
       pairs: new PairMaker(`lt-${Date.now().toString(36)}`),
-      games: intParam(params, 'games', 1000),
-      lobbyTimeoutMs: intParam(params, 'lobbyTimeoutMs', 600_000),
-      iterations: intParam(params, 'iterations', 1_000_000),
+      games: intParam('se1-carcassonne', params, 'games', DEFAULTS.games, 1, 1000),
+      lobbyTimeoutMs: intParam('se1-carcassonne', params, 'lobbyTimeoutMs', DEFAULTS.lobbyTimeoutMs, 1, 600_000),
+      iterations: intParam('se1-carcassonne', params, 'iterations', DEFAULTS.iterations, 1, 1_000_000),
       config: carcassonneEngine.defaultConfig(),
     };
   },
