@@ -7,7 +7,7 @@ import { createRng } from '../core/rng.ts';
 import { LoadRecorder, type TimePoint } from './metrics.ts';
 import { renderReport } from './report.ts';
 import { sleep } from './scenario-kit.ts';
-import { runScenarioSession, type SessionRun } from './session.ts';
+import { ClosedBots, runScenarioSession, type SessionRun } from './session.ts';
 import {
   buildSummary,
   formatTimeseriesCsv,
@@ -252,17 +252,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   };
 
   // Closed model: bots that each run sessions back to back; a ramp-down aborts the newest bots.
-  const bots: AbortController[] = [];
-  const botLoop = async (ac: AbortController) => {
-    while (!ac.signal.aborted && !ending.signal.aborted) {
-      const errored = await runSession(ac.signal, performance.now());
-      if (ac.signal.aborted) break;
-      // After a failed session a bot waits a little, so a refusing server is not hammered in a tight loop.
-      const pause = errored ? Math.max(options.thinkTimeMs, 250) : options.thinkTimeMs;
-      if (pause > 0) await sleep(pause, ac.signal);
-      else await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  };
+  const bots = new ClosedBots({ runSession, spawn, thinkTimeMs: options.thinkTimeMs, ending: ending.signal });
   let schedule: ArrivalSchedule | undefined;
   let nextArrival: number | undefined;
   /** Threaded open model: arrivals dealt so far (arrival j is session index j, run by worker j % threads). */
@@ -286,20 +276,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
         pool.flush();
       }
     } else if (workload.kind === 'closed') {
-      const target = closedTarget(workload, Math.min(elapsed, totalMs - 1));
-      while (bots.length < target) {
-        const ac = new AbortController();
-        bots.push(ac);
-        spawn(async () => {
-          try {
-            await botLoop(ac);
-          } finally {
-            const i = bots.indexOf(ac);
-            if (i !== -1) bots.splice(i, 1);
-          }
-        });
-      }
-      while (bots.length > target) bots.pop()!.abort();
+      bots.setTarget(closedTarget(workload, Math.min(elapsed, totalMs - 1)));
     } else {
       while (nextArrival !== undefined && nextArrival <= elapsed) {
         const due = t0 + nextArrival;
@@ -356,7 +333,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     }
     interrupted = external?.aborted === true;
     stop.abort();
-    for (const ac of bots.splice(0)) ac.abort();
+    bots.setTarget(0);
     for (const ac of sessionAborts) ac.abort();
     sessionAborts.clear();
     const settled = Promise.allSettled([...active]).then(() => true);

@@ -1,6 +1,7 @@
 import type { Logger } from '../core/log.ts';
 import type { Rng } from '../core/rng.ts';
 import type { LoadRecorder } from './metrics.ts';
+import { sleep } from './scenario-kit.ts';
 import type { LoadScenario, SessionContext } from './types.ts';
 
 /** What every session of a run shares, in the main thread or in a generator thread alike. */
@@ -51,4 +52,52 @@ export async function runScenarioSession(
     run.recorder.sessionEnded(metrics.errored);
   }
   return metrics.errored;
+}
+
+/**
+ * The closed model's bots: each runs sessions back to back (think time between them, a longer pause after a
+ * failed one so a refusing server is not hammered); `setTarget` starts bots or aborts the newest ones.
+ * The same in the single-threaded runner and in each generator thread.
+ */
+export class ClosedBots {
+  readonly #bots: AbortController[] = [];
+
+  constructor(
+    private readonly options: {
+      /** Runs the next session; resolves with whether it recorded an error. */
+      readonly runSession: (signal: AbortSignal, scheduledAt: number) => Promise<boolean>;
+      /** Tracks a bot's loop (the runner waits for these at the end). */
+      readonly spawn: (loop: () => Promise<void>) => void;
+      readonly thinkTimeMs: number;
+      /** Aborted when the run ends: no bot starts another session. */
+      readonly ending: AbortSignal;
+    },
+  ) {}
+
+  setTarget(target: number): void {
+    while (this.#bots.length < target) {
+      const ac = new AbortController();
+      this.#bots.push(ac);
+      this.options.spawn(async () => {
+        try {
+          await this.#loop(ac.signal);
+        } finally {
+          const i = this.#bots.indexOf(ac);
+          if (i !== -1) this.#bots.splice(i, 1);
+        }
+      });
+    }
+    while (this.#bots.length > target) this.#bots.pop()!.abort();
+  }
+
+  async #loop(signal: AbortSignal): Promise<void> {
+    const { runSession, thinkTimeMs, ending } = this.options;
+    while (!signal.aborted && !ending.aborted) {
+      const errored = await runSession(signal, performance.now());
+      if (signal.aborted) break;
+      const pause = errored ? Math.max(thinkTimeMs, 250) : thinkTimeMs;
+      if (pause > 0) await sleep(pause, signal);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
 }

@@ -9,7 +9,7 @@ import { createRng } from '../core/rng.ts';
 import { LoadRecorder } from './metrics.ts';
 import { sleep } from './scenario-kit.ts';
 import { loadScenario } from './scenarios.ts';
-import { runScenarioSession, type SessionRun } from './session.ts';
+import { ClosedBots, runScenarioSession, type SessionRun } from './session.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './thread-protocol.ts';
 import type { LoadScenario } from './types.ts';
 
@@ -92,31 +92,12 @@ async function main(): Promise<void> {
   };
 
   // Closed model: the same bot loop as the single-threaded runner.
-  const bots: AbortController[] = [];
-  const botLoop = async (ac: AbortController) => {
-    while (!ac.signal.aborted && !ending.signal.aborted) {
-      const errored = await runSession(nextIndex(), ac.signal, performance.now());
-      if (ac.signal.aborted) break;
-      const pause = errored ? Math.max(init.thinkTimeMs, 250) : init.thinkTimeMs;
-      if (pause > 0) await sleep(pause, ac.signal);
-      else await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  };
-  const setTarget = (target: number) => {
-    while (bots.length < target) {
-      const ac = new AbortController();
-      bots.push(ac);
-      spawn(async () => {
-        try {
-          await botLoop(ac);
-        } finally {
-          const i = bots.indexOf(ac);
-          if (i !== -1) bots.splice(i, 1);
-        }
-      });
-    }
-    while (bots.length > target) bots.pop()!.abort();
-  };
+  const bots = new ClosedBots({
+    runSession: (signal, scheduledAt) => runSession(nextIndex(), signal, scheduledAt),
+    spawn,
+    thinkTimeMs: init.thinkTimeMs,
+    ending: ending.signal,
+  });
   const arrive = (sessions: readonly (readonly [number, number])[]) => {
     for (const [index, dueEpochMs] of sessions) {
       // performance.now() counts from each thread's own origin: the due time crosses as epoch ms.
@@ -142,7 +123,7 @@ async function main(): Promise<void> {
   const finish = async () => {
     stop.abort();
     ending.abort();
-    for (const ac of bots.splice(0)) ac.abort();
+    bots.setTarget(0);
     for (const ac of sessionAborts) ac.abort();
     sessionAborts.clear();
     const graceOver = new AbortController();
@@ -165,7 +146,7 @@ async function main(): Promise<void> {
     if (stop.signal.aborted) return;
     switch (message.type) {
       case 'target':
-        if (!ending.signal.aborted) setTarget(message.bots);
+        if (!ending.signal.aborted) bots.setTarget(message.bots);
         break;
       case 'arrive':
         if (!ending.signal.aborted) arrive(message.sessions);
