@@ -105,6 +105,43 @@ const orerushPositions = () =>
 const carcassonnePositions = () =>
   positionsFrom(carcassonneEngine, createGreedyStrategy, (o) => [4, 20, 40, 60].includes((o as { turn: number }).turn));
 
+/**
+ * Every decision time (ms, sorted) of the MCTS bot at `options` in `games` seeded games against `opponent`,
+ * the bot taking seat 0 in even games and seat 1 in odd ones.
+ */
+async function decisionTimes(
+  game: AnyGame,
+  config: unknown,
+  options: MctsOptions,
+  // biome-ignore lint/suspicious/noExplicitAny: likewise its opponents.
+  opponent: () => Strategy<any, any>,
+  games: number,
+): Promise<{ times: number[]; mean: number; p95: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < games; i++) {
+    const mcts = createMctsStrategy(game, options);
+    const timed: Strategy = {
+      name: 'mcts',
+      decide(obs, ctx) {
+        const action = mcts.decide(obs as never, ctx);
+        times.push(mcts.lastReport!.elapsedMs);
+        return action;
+      },
+    };
+    const other = opponent() as Strategy;
+    await runMatch({
+      engine: game.engine,
+      config,
+      players: i % 2 === 0 ? [timed, other] : [other, timed],
+      seed: 300 + i,
+    });
+  }
+  times.sort((a, b) => a - b);
+  const mean = times.reduce((sum, t) => sum + t, 0) / times.length;
+  const p95 = times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]!;
+  return { times, mean, p95 };
+}
+
 export const run: Bench = async () => {
   const results: BenchResult[] = [];
   const galax = await galaxPositions();
@@ -120,28 +157,13 @@ export const run: Bench = async () => {
   });
 
   // Decision time at the default budget, in real play against the heuristic (both seats).
-  const times: number[] = [];
-  for (let game = 0; game < 2; game++) {
-    const mcts = createMctsStrategy(galaxMctsGame, galaxOptions);
-    const timed: Strategy = {
-      name: 'mcts',
-      decide(obs, ctx) {
-        const action = mcts.decide(obs as never, ctx);
-        times.push(mcts.lastReport!.elapsedMs);
-        return action;
-      },
-    };
-    const heuristic = createHeuristicStrategy({ params: {} }) as Strategy;
-    await runMatch({
-      engine: galaxEngine,
-      config: galax.config,
-      players: game === 0 ? [timed, heuristic] : [heuristic, timed],
-      seed: 300 + game,
-    });
-  }
-  times.sort((a, b) => a - b);
-  const mean = times.reduce((s, t) => s + t, 0) / times.length;
-  const p95 = times[Math.min(times.length - 1, Math.floor(times.length * 0.95))]!;
+  const { times, mean, p95 } = await decisionTimes(
+    galaxMctsGame as AnyGame,
+    galax.config,
+    galaxOptions,
+    () => createHeuristicStrategy({ params: {} }),
+    2,
+  );
   results.push({
     group: GROUP,
     name: `Galax: decision time at the default budget (${galaxOptions.iterations} iterations), mean`,
@@ -192,23 +214,17 @@ export const run: Bench = async () => {
     unit: 'iter/s',
     note: `${cr.decisions} searches over ${carc.positions.length} positions of a seeded greedy game; candidates rank every legal action one ply ahead (cached for the root), opponents' nodes rank theirs`,
   });
-  const carcTimes: number[] = [];
-  {
-    const mcts = createMctsStrategy(carcassonneMctsGame, carcOptions);
-    const timed: Strategy = {
-      name: 'mcts',
-      decide(obs, ctx) {
-        const action = mcts.decide(obs as never, ctx);
-        carcTimes.push(mcts.lastReport!.elapsedMs);
-        return action;
-      },
-    };
-    const greedy = createGreedyStrategy({ params: {} }) as Strategy;
-    await runMatch({ engine: carcassonneEngine, config: carc.config, players: [timed, greedy], seed: 300 });
-  }
-  carcTimes.sort((a, b) => a - b);
-  const carcMean = carcTimes.reduce((sum, t) => sum + t, 0) / carcTimes.length;
-  const carcP95 = carcTimes[Math.min(carcTimes.length - 1, Math.floor(carcTimes.length * 0.95))]!;
+  const {
+    times: carcTimes,
+    mean: carcMean,
+    p95: carcP95,
+  } = await decisionTimes(
+    carcassonneMctsGame as AnyGame,
+    carc.config,
+    carcOptions,
+    () => createGreedyStrategy({ params: {} }),
+    1,
+  );
   results.push({
     group: GROUP,
     name: `Carcassonne: decision time at the default budget (${carcOptions.iterations} iterations), mean`,
