@@ -1,46 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/log.ts';
-import { loadScenario, runLoadTest, type Workload } from '../../src/load/index.ts';
-import { loadProtocol, type RunningServer } from '../../src/protocols/registry.ts';
+import { describe, expect, it } from 'vitest';
+import { loadScenario, runLoadTest } from '../../src/load/index.ts';
+import { galaxHarness } from './galax-harness.ts';
 
-let server: RunningServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function startGalax(settings: Record<string, string>): Promise<RunningServer> {
-  const protocol = await loadProtocol('galax');
-  server = await protocol.start({ host: '127.0.0.1', port: 0, log: silentLogger, settings });
-  return server;
-}
-
-async function run(workload: Workload, params: Record<string, string | number | boolean>, thinkTimeMs = 0) {
-  const s = server!;
-  return runLoadTest({
-    scenario: await loadScenario('galax-play'),
-    host: s.host,
-    port: s.port,
-    workload,
-    thinkTimeMs,
-    requestTimeoutMs: 5000,
-    // Games in flight when the duration ends finish on their own, so every counter can match the server's.
-    gracefulStopMs: 20_000,
-    params,
-    seed: 'test',
-    thresholds: [],
-  });
-}
+const galax = galaxHarness();
 
 describe('galax-play against the reference server', () => {
   it('a closed run: bots, games and moves match the server counters', async () => {
-    await startGalax({ maxYear: '12', moveTimeoutMs: '5000', seed: '7' });
-    const { status, summary } = await run(
+    await galax.start({ maxYear: '12', moveTimeoutMs: '5000', seed: '7' });
+    const { status, summary } = await galax.run(
       { kind: 'closed', start: 8, stages: [{ durationMs: 2000, target: 8 }] },
       { players: 4, lobbyTimeoutMs: 1000, bot: 'random' },
       5,
     );
-    const stats = server!.stats();
+    const stats = galax.server().stats();
     expect(status).toBe('completed');
     expect(summary.errors.total).toBe(0);
     expect(summary.sessions.maxActive).toBe(8);
@@ -68,12 +40,12 @@ describe('galax-play against the reference server', () => {
   });
 
   it('an open run: arrivals, games and moves match the server counters', async () => {
-    await startGalax({ maxYear: '8', moveTimeoutMs: '5000', seed: '8' });
-    const { status, summary } = await run(
+    await galax.start({ maxYear: '8', moveTimeoutMs: '5000', seed: '8' });
+    const { status, summary } = await galax.run(
       { kind: 'open', start: 6, stages: [{ durationMs: 2000, rate: 6 }], maxSessions: 100 },
       { players: 2, lobbyTimeoutMs: 800, bot: 'heuristic' },
     );
-    const stats = server!.stats();
+    const stats = galax.server().stats();
     expect(status).toBe('completed');
     // 6/s for 2 s: 12 arrivals, none dropped.
     expect(summary.sessions.started).toBe(12);
@@ -92,11 +64,11 @@ describe('galax-play against the reference server', () => {
   });
 
   it('an open run past its concurrency cap counts dropped sessions', async () => {
-    await startGalax({ maxYear: '200', moveTimeoutMs: '5000' });
+    await galax.start({ maxYear: '200', moveTimeoutMs: '5000' });
     const { summary } = await runLoadTest({
       scenario: await loadScenario('galax-play'),
-      host: server!.host,
-      port: server!.port,
+      host: galax.server().host,
+      port: galax.server().port,
       workload: { kind: 'open', start: 20, stages: [{ durationMs: 1000, rate: 20 }], maxSessions: 4 },
       thinkTimeMs: 200,
       requestTimeoutMs: 5000,

@@ -1,40 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/log.ts';
+import { describe, expect, it } from 'vitest';
 import { LoadTestError, loadScenario, runLoadTest, type Workload } from '../../src/load/index.ts';
 import { shareOf, threadData } from '../../src/load/threads.ts';
-import { loadProtocol, type RunningServer } from '../../src/protocols/registry.ts';
 import { probeScenario, unthreadedProbe } from './fixtures/probe-scenario.ts';
+import { galaxHarness } from './galax-harness.ts';
 
 const PROBE_MODULE = new URL('./fixtures/probe-scenario.ts', import.meta.url).href;
 
-let server: RunningServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function startGalax(settings: Record<string, string>): Promise<RunningServer> {
-  const protocol = await loadProtocol('galax');
-  server = await protocol.start({ host: '127.0.0.1', port: 0, log: silentLogger, settings });
-  return server;
-}
-
-async function galaxRun(workload: Workload, params: Record<string, string | number | boolean>, thinkTimeMs = 0) {
-  const s = server!;
-  return runLoadTest({
-    scenario: await loadScenario('galax-play'),
-    host: s.host,
-    port: s.port,
-    workload,
-    thinkTimeMs,
-    requestTimeoutMs: 5000,
-    gracefulStopMs: 20_000,
-    params,
-    seed: 'test',
-    thresholds: [],
-    threads: 2,
-  });
-}
+const galax = galaxHarness(2);
 
 function probeRun(threads: number, workload: Workload, params: Record<string, string | number | boolean> = {}) {
   return runLoadTest({
@@ -66,13 +38,13 @@ describe('load generator on worker threads', () => {
   });
 
   it('a closed Galax run on 2 threads: bots, games and moves match the server counters', async () => {
-    await startGalax({ maxYear: '12', moveTimeoutMs: '5000', seed: '7' });
-    const { status, summary, recorder } = await galaxRun(
+    await galax.start({ maxYear: '12', moveTimeoutMs: '5000', seed: '7' });
+    const { status, summary, recorder } = await galax.run(
       { kind: 'closed', start: 8, stages: [{ durationMs: 2500, target: 8 }] },
       { players: 4, lobbyTimeoutMs: 1000, bot: 'random' },
       5,
     );
-    const stats = server!.stats();
+    const stats = galax.server().stats();
     expect(summary.run.threads).toBe(2);
     expect(status).toBe('completed');
     expect(summary.errors.total).toBe(0);
@@ -100,12 +72,12 @@ describe('load generator on worker threads', () => {
   }, 40_000);
 
   it('an open Galax run on 2 threads: arrivals, games and moves match the server counters', async () => {
-    await startGalax({ maxYear: '8', moveTimeoutMs: '5000', seed: '8' });
-    const { status, summary } = await galaxRun(
+    await galax.start({ maxYear: '8', moveTimeoutMs: '5000', seed: '8' });
+    const { status, summary } = await galax.run(
       { kind: 'open', start: 6, stages: [{ durationMs: 2000, rate: 6 }], maxSessions: 100 },
       { players: 2, lobbyTimeoutMs: 800, bot: 'heuristic' },
     );
-    const stats = server!.stats();
+    const stats = galax.server().stats();
     expect(status).toBe('completed');
     expect(summary.sessions.started).toBe(12);
     expect(summary.sessions.dropped).toBe(0);
