@@ -42,6 +42,17 @@ async function greeted(port: number, name = 'tester') {
   return { r, lobby: lobby.slice(1, -1) };
 }
 
+/** Players `a` and `b` in game 1 (a created it): the usual start of a two-player scenario. */
+async function twoInGame1(port: number) {
+  const { r: a } = await greeted(port, 'a');
+  a.send('JOIN 0');
+  await a.next('GPLR 1');
+  const { r: b } = await greeted(port, 'b');
+  b.send('JOIN 1');
+  await b.next('GPLR 2');
+  return [a, b] as const;
+}
+
 describe('Galax server: session sequence', () => {
   it('greets, accepts any client version, lists joinable games, joins, re-sends the player list, starts', async () => {
     const s = await server({ maxYear: '3' });
@@ -94,12 +105,7 @@ describe('Galax server: session sequence', () => {
 
   it('answers MOVE with MVOK and its arrival time, and refuses bad moves with ERRP / ERRM', async () => {
     const s = await server({ maxYear: '5', seed: '3' });
-    const { r: a } = await greeted(s.port, 'a');
-    a.send('JOIN 0');
-    await a.next('GPLR 1');
-    const { r: b } = await greeted(s.port, 'b');
-    b.send('JOIN 1');
-    await b.next('GPLR 2');
+    const [a, b] = await twoInGame1(s.port);
     a.send('PLAY');
     const lines = await a.until((l) => l.startsWith('YEAR'));
     await b.until((l) => l.startsWith('YEAR'));
@@ -171,12 +177,7 @@ describe('Galax server: session sequence', () => {
 
   it('renumbers the waiting players when one leaves before the start, and drops an empty game', async () => {
     const s = await server();
-    const { r: a } = await greeted(s.port, 'a');
-    a.send('JOIN 0');
-    await a.next('GPLR 1');
-    const { r: b } = await greeted(s.port, 'b');
-    b.send('JOIN 1');
-    await b.next('GPLR 2');
+    const [a, b] = await twoInGame1(s.port);
     a.close();
     expect(await b.until((l) => l.startsWith('GPLR'))).toEqual(['GPLR 1 b']);
     b.send('PLAY');
@@ -188,12 +189,7 @@ describe('Galax server: session sequence', () => {
 
   it('hides other planets under fog (-1) and shows them in full visibility', async () => {
     const s = await server({ visibility: 'fog' });
-    const { r: a } = await greeted(s.port, 'a');
-    a.send('JOIN 0');
-    await a.next('GPLR 1');
-    const { r: b } = await greeted(s.port, 'b');
-    b.send('JOIN 1');
-    await b.next('GPLR 2');
+    const [a] = await twoInGame1(s.port);
     a.send('PLAY');
     const plnt = (await a.until((l) => l.startsWith('YEAR'))).filter((l) => l.startsWith('PLNT'));
     expect(plnt[0]).toMatch(/^PLNT 0 \d+ \d+ 1 10 10$/);
@@ -324,12 +320,7 @@ describe('Galax server: absent players', () => {
 
   it('a player who disconnects mid-game is implied DONE; the game goes on and ends', async () => {
     const s = await server({ maxYear: '6', moveTimeoutMs: '60000' });
-    const { r: a } = await greeted(s.port, 'a');
-    a.send('JOIN 0');
-    await a.next('GPLR 1');
-    const { r: b } = await greeted(s.port, 'b');
-    b.send('JOIN 1');
-    await b.next('GPLR 2');
+    const [a, b] = await twoInGame1(s.port);
     const { r: c } = await greeted(s.port, 'c');
     c.send('JOIN 1');
     await c.next('GPLR 3');
@@ -350,12 +341,7 @@ describe('Galax server: absent players', () => {
 
   it('a game whose players all left is aborted, and the server keeps serving', async () => {
     const s = await server({ moveTimeoutMs: '60000' });
-    const { r: a } = await greeted(s.port, 'a');
-    a.send('JOIN 0');
-    await a.next('GPLR 1');
-    const { r: b } = await greeted(s.port, 'b');
-    b.send('JOIN 1');
-    await b.next('GPLR 2');
+    const [a, b] = await twoInGame1(s.port);
     a.send('PLAY');
     await a.next('YEAR');
     await b.next('YEAR');
