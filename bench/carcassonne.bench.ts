@@ -3,36 +3,16 @@
  * validate, apply every turn) on one core, base game (72 tiles), a new seed per game.
  */
 
-import { runMatch } from '../src/core/match.ts';
-import type { StrategyFactory } from '../src/core/strategy.ts';
-import {
-  type CarcassonneAction,
-  type CarcassonneObservation,
-  carcassonneEngine,
-} from '../src/games/carcassonne/index.ts';
+import { carcassonneEngine } from '../src/games/carcassonne/index.ts';
 import { createGreedyStrategy, createRandomStrategy } from '../strategies/carcassonne/index.ts';
-import type { Bench, BenchResult } from './harness.ts';
+import { type Bench, type BenchResult, fullGamesPerSecond } from './harness.ts';
 
 const GROUP = 'Carcassonne';
 
-async function gamesPerSecond(factory: StrategyFactory<CarcassonneObservation, CarcassonneAction>, ms: number) {
-  const config = carcassonneEngine.defaultConfig();
-  let games = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < ms) {
-    const bots = [factory({ params: {} }), factory({ params: {} })];
-    await runMatch({ engine: carcassonneEngine, config, players: bots, seed: games });
-    games++;
-    elapsed = performance.now() - started;
-  }
-  return { rate: (games * 1000) / elapsed, games };
-}
-
 export const run: Bench = async () => {
   const results: BenchResult[] = [];
-  await gamesPerSecond(createRandomStrategy, 700);
-  const random = await gamesPerSecond(createRandomStrategy, 3000);
+  await fullGamesPerSecond(carcassonneEngine, createRandomStrategy, 2, 700);
+  const random = await fullGamesPerSecond(carcassonneEngine, createRandomStrategy, 2, 3000);
   results.push({
     group: GROUP,
     name: '2 players, random bots: full games/s (1 core)',
@@ -41,7 +21,7 @@ export const run: Bench = async () => {
     target: '>= 500',
     note: `${random.games} games of 71 draws and ~71 placements; the cost is the copy of the board arrays per placement`,
   });
-  const greedy = await gamesPerSecond(createGreedyStrategy, 3000);
+  const greedy = await fullGamesPerSecond(carcassonneEngine, createGreedyStrategy, 2, 3000);
   results.push({
     group: GROUP,
     name: '2 players, greedy bots: full games/s (1 core)',

@@ -3,33 +3,11 @@
  * seat every year) on one core, default config (16 x 16, 12 planets, maxYear 200), a new seed per game.
  */
 
-import { runMatch } from '../src/core/match.ts';
-import type { StrategyFactory } from '../src/core/strategy.ts';
-import { type GalaxAction, type GalaxObservation, galaxEngine } from '../src/games/galax/index.ts';
+import { galaxEngine } from '../src/games/galax/index.ts';
 import { createHeuristicStrategy, createRandomStrategy } from '../strategies/galax/index.ts';
-import type { Bench, BenchResult } from './harness.ts';
+import { type Bench, type BenchResult, fullGamesPerSecond } from './harness.ts';
 
 const GROUP = 'Galax engine';
-
-async function gamesPerSecond(
-  factory: StrategyFactory<GalaxObservation, GalaxAction>,
-  players: number,
-  ms: number,
-): Promise<{ rate: number; years: number; games: number }> {
-  const config = galaxEngine.defaultConfig();
-  let games = 0;
-  let years = 0;
-  const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < ms) {
-    const bots = Array.from({ length: players }, () => factory({ params: {} }));
-    const out = await runMatch({ engine: galaxEngine, config, players: bots, seed: games });
-    years += out.steps;
-    games++;
-    elapsed = performance.now() - started;
-  }
-  return { rate: (games * 1000) / elapsed, years: years / games, games };
-}
 
 export const run: Bench = async () => {
   const results: BenchResult[] = [];
@@ -41,8 +19,8 @@ export const run: Bench = async () => {
   ] as const;
   for (const c of cases) {
     // Warm-up so that the figure is the optimised code's, not the interpreter's.
-    await gamesPerSecond(c.factory, c.players, 700);
-    const { rate, years, games } = await gamesPerSecond(c.factory, c.players, 3000);
+    await fullGamesPerSecond(galaxEngine, c.factory, c.players, 700);
+    const { rate, steps: years, games } = await fullGamesPerSecond(galaxEngine, c.factory, c.players, 3000);
     results.push({
       group: GROUP,
       name: `${c.players} players, ${c.label} bots: full games/s (1 core)`,

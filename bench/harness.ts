@@ -3,6 +3,10 @@
  * (bench/run.ts) runs them one after another, prints each figure and writes BENCHMARKS.md with the machine.
  * Ratios are measured side by side inside one module, in one run, because the machines are shared and noisy.
  */
+
+import type { GameEngine } from '../src/core/engine.ts';
+import { runMatch } from '../src/core/match.ts';
+import type { StrategyFactory } from '../src/core/strategy.ts';
 export interface BenchResult {
   /** Section heading in BENCHMARKS.md, e.g. `Galax engine`. */
   readonly group: string;
@@ -28,4 +32,38 @@ export function opsPerSecond(fn: () => number, ms = 2000): number {
     elapsed = performance.now() - start;
   }
   return (ops * 1000) / elapsed;
+}
+
+/**
+ * Full seeded games per second of `engine` between `players` fresh copies of one strategy, played for at least
+ * `ms`: the engine benchmark of every game. `steps` is the mean number of engine steps per game; `cpuRate` counts
+ * games per CPU-second of this process (less sensitive to a shared machine than the wall-clock `rate`).
+ */
+export async function fullGamesPerSecond<O, A>(
+  // biome-ignore lint/suspicious/noExplicitAny: any game's engine.
+  engine: GameEngine<any, A, O, any, any, any>,
+  factory: StrategyFactory<O, A>,
+  players: number,
+  ms: number,
+): Promise<{ rate: number; games: number; steps: number; cpuRate: number }> {
+  const config = engine.defaultConfig();
+  let games = 0;
+  let steps = 0;
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    const bots = Array.from({ length: players }, () => factory({ params: {} }));
+    const out = await runMatch({ engine, config, players: bots, seed: games });
+    steps += out.steps;
+    games++;
+    elapsed = performance.now() - started;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    rate: (games * 1000) / elapsed,
+    games,
+    steps: steps / games,
+    cpuRate: games / ((cpu.user + cpu.system) / 1e6),
+  };
 }

@@ -3,40 +3,13 @@
  * every seat every round) on one core, default config (30 x 15, 5 robots, 200 rounds), a new seed per game.
  * Also the packet codec: one full `updte` (an observation of the default board) encoded and decoded.
  */
-import { runMatch } from '../src/core/match.ts';
 import { createRng } from '../src/core/rng.ts';
-import type { StrategyFactory } from '../src/core/strategy.ts';
-import {
-  type OreRushAction,
-  type OreRushObservation,
-  type OreRushState,
-  orerushEngine,
-} from '../src/games/orerush/index.ts';
+import { type OreRushState, orerushEngine } from '../src/games/orerush/index.ts';
 import { decodePacket, decodeUpdate, encodePacket, encodeUpdate, type Packet } from '../src/protocols/orerush/index.ts';
 import { createHeuristicStrategy, createRandomStrategy } from '../strategies/orerush/index.ts';
-import { type Bench, type BenchResult, opsPerSecond } from './harness.ts';
+import { type Bench, type BenchResult, fullGamesPerSecond, opsPerSecond } from './harness.ts';
 
 const GROUP = 'Ore Rush';
-
-async function gamesPerSecond(
-  factory: StrategyFactory<OreRushObservation, OreRushAction>,
-  players: number,
-  ms: number,
-): Promise<{ rate: number; games: number; cpuRate: number }> {
-  const config = orerushEngine.defaultConfig();
-  let games = 0;
-  const cpu0 = process.cpuUsage();
-  const started = performance.now();
-  let elapsed = 0;
-  while (elapsed < ms) {
-    const bots = Array.from({ length: players }, () => factory({ params: {} }));
-    await runMatch({ engine: orerushEngine, config, players: bots, seed: games });
-    games++;
-    elapsed = performance.now() - started;
-  }
-  const cpu = process.cpuUsage(cpu0);
-  return { rate: (games * 1000) / elapsed, games, cpuRate: games / ((cpu.user + cpu.system) / 1e6) };
-}
 
 export const run: Bench = async () => {
   const results: BenchResult[] = [];
@@ -46,8 +19,8 @@ export const run: Bench = async () => {
     { label: 'random', factory: createRandomStrategy, players: 4 },
   ] as const;
   for (const c of cases) {
-    await gamesPerSecond(c.factory, c.players, 700);
-    const { rate, games, cpuRate } = await gamesPerSecond(c.factory, c.players, 3000);
+    await fullGamesPerSecond(orerushEngine, c.factory, c.players, 700);
+    const { rate, games, cpuRate } = await fullGamesPerSecond(orerushEngine, c.factory, c.players, 3000);
     results.push({
       group: GROUP,
       name: `engine, ${c.players} players, ${c.label} bots: full games/s (1 core)`,
