@@ -3,10 +3,10 @@
  * (set-up, move validation, travel time, battles, eliminations, the end of the game, fog) is the engine's; this
  * file only keeps sessions, the lobby and the move-phase clock, and turns engine events into lines.
  */
-import { ConfigError } from '../../core/engine.ts';
+import { ConfigError, type GameResult } from '../../core/engine.ts';
 import { type Logger, silentLogger } from '../../core/log.ts';
-import { matchStreams } from '../../core/match.ts';
 import { deriveSeed } from '../../core/rng.ts';
+import { type HostedMatch, type Match, MatchHost } from '../../game/host.ts';
 import {
   type GalaxAction,
   type GalaxConfig,
@@ -121,23 +121,28 @@ class Session {
   constructor(readonly conn: Connection) {}
 }
 
+type GalaxMatch = Match<GalaxState, GalaxAction, GalaxConfig, never, GalaxEvent>;
+
 class Game {
   readonly members: Session[] = [];
-  running = false;
-  state: GalaxState | null = null;
+  /** The running game on the match host; null in the lobby phase (before PLAY). */
+  match: GalaxMatch | null = null;
   /** Per seat, null once that player has disconnected (its phases are implied DONE). */
   sessions: (Session | null)[] = [];
-  accepted: Move[][] = [];
-  done: boolean[] = [];
-  timer: NodeJS.Timeout | null = null;
-  /** Counts move phases; a timer or a deferred resolution only ends the phase it was set for. */
-  phase = 0;
-  /** Set while a phase resolution is scheduled, so it is scheduled once. */
-  pending = false;
+  /** Whether the first move phase (after GFLD) has been sent. */
+  opened = false;
   constructor(
     readonly id: number,
     readonly seed: string | number,
   ) {}
+
+  get running(): boolean {
+    return this.match?.running === true;
+  }
+
+  get state(): GalaxState | null {
+    return this.match?.state ?? null;
+  }
 }
 
 const CRLF = '\r\n';
@@ -154,6 +159,7 @@ export class GalaxServer {
   readonly #maxPlayers: number;
   readonly #name: string;
   readonly #games = new Map<number, Game>();
+  readonly #host: MatchHost;
   #nextGameId = 1;
   readonly #stats: GalaxServerStats = {
     connections: 0,
@@ -176,6 +182,7 @@ export class GalaxServer {
 
   constructor(options: GalaxServerOptions) {
     this.#log = options.log ?? silentLogger;
+    this.#host = new MatchHost({ log: this.#log });
     this.#engine = options.engine ?? galaxEngine;
     this.#config = options.config ?? this.#engine.defaultConfig();
     this.#seed = options.seed ?? 1;
@@ -221,11 +228,14 @@ export class GalaxServer {
     for (const g of this.#games.values()) g.running ? running++ : open++;
     this.#stats.gamesOpen = open;
     this.#stats.gamesRunning = running;
+    this.#stats.gamesStarted = this.#host.stats.started;
+    this.#stats.gamesFinished = this.#host.stats.finished;
+    this.#stats.years = this.#host.stats.steps;
     return { ...this.#stats };
   }
 
   async close(): Promise<void> {
-    for (const g of this.#games.values()) if (g.timer) clearTimeout(g.timer);
+    this.#host.close();
     this.#games.clear();
     await this.#tcp.close();
   }
@@ -375,38 +385,45 @@ export class GalaxServer {
       this.#error(session, 'ERRP', `a game needs at least ${this.#engine.minPlayers} players, game ${game.id} has 1`);
       return;
     }
-    this.#guarded(game, () => this.#start(game));
+    this.#start(game);
   }
 
   /**
-   * Runs one step of a game (its start, a phase end). A throw there is an engine bug or a configuration nobody
-   * tried: it ends that game only, and the server goes on serving. Phase ends run from timers, where nothing else
-   * would catch the throw and the whole process would die.
+   * Starts the game on the match host, which runs its move phases: their clock, the players who do not answer,
+   * and every engine step, guarded. A throw there ends that game only (`#aborted`); the server goes on.
    */
-  #guarded(game: Game, step: () => void): void {
-    try {
-      step();
-    } catch (error) {
-      if (this.#games.get(game.id) === game) this.#abort(game, error);
-      else this.#log.error({ err: error, game: game.id }, 'failure in a game already over');
-    }
+  #start(game: Game): void {
+    const players = game.members.length;
+    game.sessions = game.members.slice();
+    game.members.forEach((m, seat) => {
+      m.state = 'playing';
+      m.seat = seat;
+    });
+    game.match = this.#host.open({
+      id: game.id,
+      seed: game.seed,
+      engine: this.#engine,
+      config: this.#config,
+      mode: 'rounds',
+      roundTimeoutMs: this.#config.moveTimeoutMs,
+      wire: {
+        roundOpened: (_m, events) => this.#openPhase(game, events),
+        finished: (_m, result, events) => this.#finished(game, result, events),
+        aborted: (m) => this.#aborted(game, m),
+      },
+    });
+    if (game.match.start(players)) this.#log.info({ game: game.id, seed: game.seed, players }, 'game started');
   }
 
   /**
    * Ends a game the server cannot go on with: its connected players get `ERRJ game <id> aborted: ...` (not a
    * reply to any request of theirs) and the lobby list, and are in the lobby again; their connections stay open.
    */
-  #abort(game: Game, error: unknown): void {
+  #aborted(game: Game, match: HostedMatch<GalaxState>): void {
     this.#games.delete(game.id);
-    game.running = false;
-    // Any scheduled phase end of this game is now stale.
-    game.phase++;
-    game.pending = false;
-    if (game.timer) clearTimeout(game.timer);
-    game.timer = null;
     this.#stats.gamesAborted++;
-    const year = game.state ? formatYear(game.state.year) : null;
-    this.#log.error({ err: error, game: game.id, seed: game.seed, year }, 'game failed; aborted');
+    // The host has logged the fault with the game's id and seed.
+    const year = match.state ? formatYear(match.state.year) : null;
     const reason = `game ${game.id} aborted: internal server error${year === null ? ' at its start' : ` in year ${year}`}`;
     const lobby = this.#lobbyLines();
     for (const s of game.members) {
@@ -419,30 +436,20 @@ export class GalaxServer {
     }
   }
 
-  #start(game: Game): void {
-    const players = game.members.length;
-    const state = this.#engine.setup(this.#config, players, matchStreams(game.seed).map);
-    game.running = true;
-    game.state = state;
-    game.sessions = game.members.slice();
-    game.members.forEach((m, seat) => {
-      m.state = 'playing';
-      m.seat = seat;
-    });
-    this.#stats.gamesStarted++;
-    this.#log.info({ game: game.id, seed: game.seed, players }, 'game started');
-    const { width, height } = this.#config;
-    const planets = state.planets.length;
-    this.#openPhase(game, (seat) => `GFLD ${width} ${height} ${planets} ${players} ${seat + 1}${CRLF}`);
-  }
-
   /**
-   * Sends every connected player `prefix(seat)` (the battle lines of the phase that just ended) then the planet
-   * list and YEAR, and starts the move-phase clock.
+   * Sends every connected player the lines of the phase that just ended (GFLD before the first one), then the
+   * planet list and YEAR. The host keeps the move-phase clock.
    */
-  #openPhase(game: Game, prefix: (seat: number) => string): void {
+  #openPhase(game: Game, events: readonly GalaxEvent[]): void {
     const state = game.state!;
     const players = state.players;
+    let prefix: (seat: number) => string;
+    if (!game.opened) {
+      game.opened = true;
+      const { width, height } = this.#config;
+      const planets = state.planets.length;
+      prefix = (seat) => `GFLD ${width} ${height} ${planets} ${players} ${seat + 1}${CRLF}`;
+    } else prefix = this.#battlePrefix(events);
     const shared = this.#config.visibility === 'full' ? this.#planetLines(state, 0) : null;
     const year = `YEAR ${formatYear(state.year)}`;
     for (let seat = 0; seat < players; seat++) {
@@ -450,11 +457,13 @@ export class GalaxServer {
       if (!s) continue;
       s.conn.send(`${prefix(seat)}${shared ?? this.#planetLines(state, seat)}${year}`);
     }
-    game.accepted = Array.from({ length: players }, () => []);
-    game.done = Array.from({ length: players }, (_, seat) => !state.alive[seat] || !game.sessions[seat]);
-    const phase = ++game.phase;
-    game.timer = setTimeout(() => this.#guarded(game, () => this.#endPhase(game, phase)), this.#config.moveTimeoutMs);
-    this.#maybeEnd(game);
+  }
+
+  /** Each seat's battle lines of a phase's events (all of them with full visibility). */
+  #battlePrefix(events: readonly GalaxEvent[]): (seat: number) => string {
+    const visibility = this.#config.visibility;
+    const shared = visibility === 'full' ? battleLines(events) : null;
+    return (seat) => shared ?? battleLines(visibleEvents(events as GalaxEvent[], seat, visibility));
   }
 
   #planetLines(state: GalaxState, seat: number): string {
@@ -467,79 +476,60 @@ export class GalaxServer {
 
   #move(session: Session, m: { from: number; to: number; ships: number }): void {
     const game = session.game!;
-    const state = game.state!;
+    const match = game.match!;
     const seat = session.seat;
-    if (game.done[seat]) {
-      const why = state.alive[seat] ? `already sent DONE for year ${formatYear(state.year)}` : 'you are eliminated';
-      this.#error(session, 'ERRP', `MOVE refused: ${why}`);
-      return;
-    }
-    const move: Move = { from: m.from, to: m.to, ships: m.ships };
-    const reason = validateMove(state, seat + 1, game.accepted[seat]!, move);
-    if (reason !== null) {
-      const code = reason.startsWith('ERRP') ? 'ERRP' : reason.startsWith('ERRC') ? 'ERRC' : 'ERRM';
-      this.#error(session, code, reason.replace(/^ERR[PCMJ]: ?/, ''));
-      return;
-    }
-    game.accepted[seat]!.push(move);
-    this.#stats.movesAccepted++;
-    const arrival = state.year + travelTime(state.planets[m.from]!, state.planets[m.to]!);
-    session.conn.send(`MVOK ${m.from} ${m.to} ${m.ships} ${formatYear(arrival)}`);
+    // A request path calls the engine too: a throw here aborts the game like one at a phase end.
+    match.guard(() => {
+      const state = match.state!;
+      if (!match.isWaiting(seat)) {
+        const why = state.alive[seat] ? `already sent DONE for year ${formatYear(state.year)}` : 'you are eliminated';
+        this.#error(session, 'ERRP', `MOVE refused: ${why}`);
+        return;
+      }
+      let accepted = match.actionOf(seat) as Move[] | undefined;
+      const move: Move = { from: m.from, to: m.to, ships: m.ships };
+      const reason = validateMove(state, seat + 1, accepted ?? [], move);
+      if (reason !== null) {
+        const code = reason.startsWith('ERRP') ? 'ERRP' : reason.startsWith('ERRC') ? 'ERRC' : 'ERRM';
+        this.#error(session, code, reason.replace(/^ERR[PCMJ]: ?/, ''));
+        return;
+      }
+      const arrival = state.year + travelTime(state.planets[m.from]!, state.planets[m.to]!);
+      if (!accepted) {
+        accepted = [];
+        match.hold(seat, accepted);
+      }
+      accepted.push(move);
+      this.#stats.movesAccepted++;
+      session.conn.send(`MVOK ${m.from} ${m.to} ${m.ships} ${formatYear(arrival)}`);
+    });
   }
 
   #done(session: Session): void {
-    const game = session.game!;
-    const state = game.state!;
+    const match = session.game!.match!;
     const seat = session.seat;
-    if (game.done[seat]) {
+    if (!match.isWaiting(seat)) {
+      const state = match.state!;
       const why = state.alive[seat] ? `already sent DONE for year ${formatYear(state.year)}` : 'you are eliminated';
       this.#error(session, 'ERRP', `DONE refused: ${why}`);
       return;
     }
-    game.done[seat] = true;
-    this.#maybeEnd(game);
+    // The last DONE of a phase ends it at once (the host runs the step, guarded).
+    match.ready(seat);
   }
 
-  /** Ends the phase once every alive, connected player is DONE; deferred so a chain of empty phases never recurses. */
-  #maybeEnd(game: Game): void {
-    if (game.pending || !game.done.every(Boolean)) return;
-    game.pending = true;
-    const phase = game.phase;
-    setImmediate(() => this.#guarded(game, () => this.#endPhase(game, phase)));
-  }
-
-  #endPhase(game: Game, phase: number): void {
-    if (phase !== game.phase) return;
-    game.phase++;
-    game.pending = false;
-    if (game.timer) clearTimeout(game.timer);
-    game.timer = null;
-    if (!game.running || this.#games.get(game.id) !== game) return;
-    const before = game.state!;
-    const turn = this.#engine.toAct(before);
-    if (turn.kind !== 'players') return;
-    const actions = new Map<number, GalaxAction>();
-    for (const seat of turn.seats) actions.set(seat, game.accepted[seat]!);
-    const events: GalaxEvent[] = [];
-    const state = this.#engine.apply(before, { kind: 'players', actions }, events);
-    game.state = state;
-    this.#stats.years++;
-    const visibility = this.#config.visibility;
-    const shared = visibility === 'full' ? battleLines(events) : null;
-    const prefix = (seat: number) => shared ?? battleLines(visibleEvents(events, seat, visibility));
-    if (state.winner === null) {
-      this.#openPhase(game, prefix);
-      return;
-    }
-    // Game over: battle lines, the final planet list, WINN, then the lobby again. Every line that needs the engine
-    // is built before the game is let go, so a failure there still aborts it (#guarded) instead of stranding it.
-    const planets = visibility === 'full' ? this.#planetLines(state, 0) : null;
+  /**
+   * Game over: battle lines, the final planet list, WINN, then the lobby again. Every line that needs the engine
+   * is built before the game is let go, so a failure there still aborts it instead of stranding it.
+   */
+  #finished(game: Game, _result: GameResult, events: readonly GalaxEvent[]): void {
+    const state = game.state!;
+    const prefix = this.#battlePrefix(events);
+    const planets = this.#config.visibility === 'full' ? this.#planetLines(state, 0) : null;
     const final = game.sessions.map((s, seat) =>
       s ? `${prefix(seat)}${planets ?? this.#planetLines(state, seat)}WINN ${state.winner}${CRLF}` : '',
     );
     this.#games.delete(game.id);
-    game.running = false;
-    this.#stats.gamesFinished++;
     this.#log.info({ game: game.id, winner: state.winner, year: state.year }, 'game finished');
     const lobby = this.#lobbyLines();
     game.sessions.forEach((s, seat) => {
@@ -565,16 +555,14 @@ export class GalaxServer {
       return;
     }
     game.sessions[session.seat] = null;
-    game.done[session.seat] = true;
     if (game.sessions.every((s) => s === null)) {
-      if (game.timer) clearTimeout(game.timer);
+      game.match?.discard();
       this.#games.delete(game.id);
-      game.running = false;
       this.#stats.gamesAborted++;
       this.#log.info({ game: game.id }, 'game aborted: every player left');
       return;
     }
-    this.#maybeEnd(game);
+    game.match?.leave(session.seat);
   }
 }
 
