@@ -3,16 +3,17 @@
  * a session; a session joins one game at a time. Rounds close when every connected player has moved or the
  * round deadline passes (missing players' robots wait). docs/protocols/orerush.md is the contract.
  */
-import { ConfigError } from '../../core/engine.ts';
+import { ConfigError, type GameResult } from '../../core/engine.ts';
 import { hashState } from '../../core/hash.ts';
 import type { Logger } from '../../core/log.ts';
 import { silentLogger } from '../../core/log.ts';
-import { matchStreams } from '../../core/match.ts';
 import { createRng } from '../../core/rng.ts';
+import { type Match, MatchHost } from '../../game/host.ts';
 import {
   CONFIG_FIELDS,
   type OreRushAction,
   type OreRushConfig,
+  type OreRushEvent,
   type OreRushState,
   orerushEngine,
 } from '../../games/orerush/index.ts';
@@ -143,10 +144,8 @@ interface Game {
   rules: Record<string, unknown>;
   config: OreRushConfig;
   roundTimeoutMs: number;
-  state: OreRushState | null;
-  moves: Map<number, OreRushAction>;
-  timer: NodeJS.Timeout | null;
-  roundStarted: number;
+  /** The running game on the match host (rounds, deadline, guarded steps); null until all seats are taken. */
+  match: Match<OreRushState, OreRushAction, OreRushConfig, never, OreRushEvent> | null;
 }
 
 export interface FinishedGame {
@@ -155,7 +154,7 @@ export interface FinishedGame {
   readonly players: number;
   readonly finalState: OreRushState;
   readonly stateHash: string;
-  readonly result: import('../../core/engine.ts').GameResult;
+  readonly result: GameResult;
 }
 
 export interface OreRushRunningServer extends RunningServer {
@@ -179,14 +178,11 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
   const counters: Record<string, number> = {
     sessions: 0,
     games_created: 0,
-    games_started: 0,
     games_finished: 0,
     games_abandoned: 0,
     games_aborted: 0,
-    rounds: 0,
     moves: 0,
     moves_late: 0,
-    round_deadlines: 0,
     pings: 0,
     drops_silent: 0,
     chats: 0,
@@ -199,6 +195,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     counters[key] = (counters[key] ?? 0) + n;
   };
   const games = new Map<number, Game>();
+  const host = new MatchHost({ log });
   const sessions = new Set<Session>();
   const finished: FinishedGame[] = [];
   const seedRng = createRng(`orerush-server/${Date.now()}/${process.pid}`);
@@ -260,10 +257,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
       rules: {},
       config: makeConfig({}),
       roundTimeoutMs: settings.roundTimeoutMs,
-      state: null,
-      moves: new Map(),
-      timer: null,
-      roundStarted: 0,
+      match: null,
     };
     games.set(game.id, game);
     bump('games_created');
@@ -271,14 +265,13 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
   };
 
   const removeGame = (game: Game) => {
-    if (game.timer) clearTimeout(game.timer);
-    game.timer = null;
+    game.match?.discard();
     games.delete(game.id);
     for (const s of game.seats) if (s && s.game === game) s.game = null;
   };
 
   const sendUpdates = (game: Game) => {
-    const state = game.state!;
+    const state = game.match!.state!;
     const result = engine.result(state);
     game.seats.forEach((s, seat) => {
       if (s && !s.conn.closed && s.game === game) send(s, encodeUpdate(engine.observe(state, seat), result));
@@ -286,88 +279,54 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
   };
 
   /**
-   * A failure while starting a game or closing a round (an engine bug, a configuration nobody tried) ends that
-   * game only: its players get `close -1` without a final update and are back in the lobby, their connections
-   * open. Rounds also close from timers, where nothing else would catch the throw and the process would die.
+   * A failure while starting a game, closing a round or checking a move (an engine bug, a configuration nobody
+   * tried) ends that game only (the match host guards every path and logs it): its players get `close -1`
+   * without a final update and are back in the lobby, their connections open.
    */
-  const abortGame = (game: Game, error: unknown) => {
+  const abortGame = (game: Game) => {
     bump('games_aborted');
-    log.error({ err: error, game: game.id, round: game.state?.round ?? null }, 'game failed; aborting it');
     const now = Date.now();
     const players = members(game).filter((s) => s.game === game);
     removeGame(game);
     for (const s of players) send(s, { type: 'close', timestamp: now, player: -1 });
   };
 
-  const guarded = (game: Game, step: () => void) => {
-    try {
-      step();
-    } catch (error) {
-      if (games.get(game.id) === game) abortGame(game, error);
-      else log.error({ err: error, game: game.id }, 'failure in a game already gone');
-    }
-  };
-
-  const openRound = (game: Game) => {
-    game.moves.clear();
-    game.roundStarted = Date.now();
+  const finishGame = (game: Game, result: GameResult) => {
+    const state = game.match!.state!;
     sendUpdates(game);
-    game.timer = setTimeout(() => closeRound(game, true), game.roundTimeoutMs);
-  };
-
-  const startGame = (game: Game) =>
-    guarded(game, () => {
-      game.state = engine.setup(game.config, game.players, matchStreams(game.seed).map);
-      bump('games_started');
-      log.info({ game: game.id, players: game.players }, 'game started');
-      openRound(game);
+    const now = Date.now();
+    for (const s of members(game)) if (s.game === game) send(s, { type: 'close', timestamp: now, player: -1 });
+    finished.push({
+      id: game.id,
+      seed: game.seed,
+      players: game.players,
+      finalState: state,
+      stateHash: hashState(state),
+      result,
     });
-
-  const closeRound = (game: Game, deadline: boolean) => guarded(game, () => resolveRound(game, deadline));
-
-  const resolveRound = (game: Game, deadline: boolean) => {
-    if (!game.state || !games.has(game.id)) return;
-    if (game.timer) clearTimeout(game.timer);
-    game.timer = null;
-    const state = game.state;
-    const actions = new Map<number, OreRushAction>();
-    for (let seat = 0; seat < game.players; seat++) {
-      const action = game.moves.get(seat);
-      if (action) actions.set(seat, action);
-      else {
-        if (deadline && game.seats[seat] && !game.seats[seat]!.conn.closed) bump('round_deadlines');
-        actions.set(seat, engine.defaultAction(state, seat));
-      }
-    }
-    game.state = engine.apply(state, { kind: 'players', actions });
-    bump('rounds');
-    const result = engine.result(game.state);
-    if (result) {
-      sendUpdates(game);
-      const now = Date.now();
-      for (const s of members(game)) if (s.game === game) send(s, { type: 'close', timestamp: now, player: -1 });
-      finished.push({
-        id: game.id,
-        seed: game.seed,
-        players: game.players,
-        finalState: game.state,
-        stateHash: hashState(game.state),
-        result,
-      });
-      if (finished.length > 100) finished.shift();
-      bump('games_finished');
-      log.info({ game: game.id, scores: result.scores }, 'game finished');
-      removeGame(game);
-      return;
-    }
-    openRound(game);
+    if (finished.length > 100) finished.shift();
+    bump('games_finished');
+    log.info({ game: game.id, scores: result.scores }, 'game finished');
+    removeGame(game);
   };
 
-  /** Every connected player has moved (players who left or were dropped are not waited for). */
-  const maybeCloseRound = (game: Game) => {
-    if (!game.state) return;
-    const waiting = game.seats.some((s, seat) => s && !s.conn.closed && s.game === game && !game.moves.has(seat));
-    if (!waiting) closeRound(game, false);
+  /** All seats are taken: the match host runs the rounds (updte, the deadline, the moves' step) from here. */
+  const startGame = (game: Game) => {
+    const match = host.open({
+      id: game.id,
+      seed: game.seed,
+      engine,
+      config: game.config,
+      mode: 'rounds',
+      roundTimeoutMs: game.roundTimeoutMs,
+      wire: {
+        roundOpened: () => sendUpdates(game),
+        finished: (_m, result) => finishGame(game, result),
+        aborted: () => abortGame(game),
+      },
+    });
+    game.match = match;
+    if (match.start(game.players)) log.info({ game: game.id, players: game.players }, 'game started');
   };
 
   const leave = (session: Session, announce: boolean) => {
@@ -376,7 +335,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     const seat = seatOf(session);
     session.game = null;
     const now = Date.now();
-    if (!game.state) {
+    if (!game.match) {
       // Before the start the seat is given up and later players move up one seat.
       game.seats.splice(seat, 1);
       if (seat === 0 || game.seats.length === 0) {
@@ -397,7 +356,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
       removeGame(game);
       return;
     }
-    maybeCloseRound(game);
+    game.match.leave(seat);
   };
 
   const join = (session: Session, gameId: number) => {
@@ -406,7 +365,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     if (gameId === 0 || gameId === -1) {
       if (gameId === -1) {
         for (const g of games.values()) {
-          if (g.quick && !g.state && g.seats.length < g.players) {
+          if (g.quick && !g.match && g.seats.length < g.players) {
             game = g;
             break;
           }
@@ -419,7 +378,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     } else {
       game = games.get(gameId);
       if (!game) return fail(session, ErrorCode.join, `no game ${gameId}`);
-      if (game.state) return fail(session, ErrorCode.join, `game ${gameId} has already started`);
+      if (game.match) return fail(session, ErrorCode.join, `game ${gameId} has already started`);
       if (game.seats.length >= game.players) return fail(session, ErrorCode.join, `game ${gameId} is full`);
     }
     game.seats.push(session);
@@ -428,8 +387,13 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     send(session, succs());
     send(session, gameInfo(game, seat));
     for (const [i, s] of game.seats.entries()) {
-      if (s && s !== session && !s.conn.closed) send(s, { type: 'nickn', player: seat, name: session.name });
-      if (s && s !== session) send(session, { type: 'nickn', player: i, name: s.name });
+      if (!s || s === session) continue;
+      // The seats changed: every member already there gets a fresh settn (§6.1), then the newcomer's name.
+      if (!s.conn.closed) {
+        send(s, gameInfo(game, i));
+        send(s, { type: 'nickn', player: seat, name: session.name });
+      }
+      send(session, { type: 'nickn', player: i, name: s.name });
     }
     if (game.seats.length === game.players) startGame(game);
   };
@@ -439,7 +403,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     if (!game) return fail(session, ErrorCode.state, 'not in a game: send reqst first');
     if (game.seats[0] !== session)
       return fail(session, ErrorCode.denied, 'only the player who created the game sets it');
-    if (game.state) return fail(session, ErrorCode.state, 'the game has already started');
+    if (game.match) return fail(session, ErrorCode.state, 'the game has already started');
     const request = decodeSettingsRequest(raw, engine.maxPlayers);
     if (request.players !== undefined && request.players < game.seats.length)
       return fail(session, ErrorCode.settings, `players: ${game.seats.length} players have already joined`);
@@ -471,21 +435,25 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     const seat = seatOf(session);
     if (player !== seat) return fail(session, ErrorCode.denied, `you are player ${seat}, not ${player}`);
     const { round, action } = decodeMoves(raw);
-    const state = game.state;
-    if (!state) return fail(session, ErrorCode.state, 'the game has not started');
+    const match = game.match;
+    const state = match?.state;
+    if (!match || !state) return fail(session, ErrorCode.state, 'the game has not started');
     if (round < state.round) {
       bump('moves_late');
       return send(session, timeo());
     }
     if (round > state.round)
       return fail(session, ErrorCode.state, `round ${round} is not open (current: ${state.round})`);
-    if (game.moves.has(seat)) return fail(session, ErrorCode.state, `already moved in round ${round}`);
-    const reason = engine.validate(state, seat, action);
-    if (reason) return fail(session, ErrorCode.move, reason);
-    game.moves.set(seat, action);
-    bump('moves');
-    send(session, succs());
-    maybeCloseRound(game);
+    if (!match.isWaiting(seat)) return fail(session, ErrorCode.state, `already moved in round ${round}`);
+    // The engine's check runs guarded like the round's step: a throw there aborts this game, not the connection.
+    match.guard(() => {
+      const reason = engine.validate(state, seat, action);
+      if (reason) return fail(session, ErrorCode.move, reason);
+      bump('moves');
+      send(session, succs());
+      // The last move of a round closes it here, inside this request.
+      match.ready(seat, action);
+    });
   };
 
   const chat = (session: Session, to: number, message: string) => {
@@ -610,13 +578,17 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     stats: () => ({
       ...counters,
       connections: server.connections.size,
-      games_running: [...games.values()].filter((g) => g.state).length,
-      games_waiting: [...games.values()].filter((g) => !g.state).length,
+      games_started: host.stats.started,
+      rounds: host.stats.steps,
+      round_deadlines: host.stats.deadlinesMissed,
+      games_running: [...games.values()].filter((g) => g.match).length,
+      games_waiting: [...games.values()].filter((g) => !g.match).length,
     }),
     finished: () => finished.slice(),
     async close() {
       clearInterval(pinger);
       for (const g of [...games.values()]) removeGame(g);
+      host.close();
       await server.close();
     },
   };

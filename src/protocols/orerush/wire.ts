@@ -170,6 +170,22 @@ export function encodeMoves(player: number, round: number, action: OreRushAction
 }
 
 /**
+ * Whether a command is well-formed (code 4). Coordinates need only be integers here: whether they lie on the
+ * board is a rule (code 7, §7), so `MOVE x=-1` gets the engine's off-board message, not a bound of 2^53.
+ */
+function wireShapeError(raw: unknown): string | null {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const c = raw as Record<string, unknown>;
+    if (c.type === 'MOVE' || c.type === 'DIG') {
+      if (!Number.isSafeInteger(c.x)) return `${c.type} x must be an integer, got ${JSON.stringify(c.x)}`;
+      if (!Number.isSafeInteger(c.y)) return `${c.type} y must be an integer, got ${JSON.stringify(c.y)}`;
+      return null;
+    }
+  }
+  return commandShapeError(raw, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+}
+
+/**
  * The commands of a `pmove`, normalised to their documented fields. Well-formedness is checked here (code 4);
  * whether the commands fit the board and the rules is the engine's `validate` (code 7).
  */
@@ -178,7 +194,7 @@ export function decodeMoves(moves: Obj): { round: number; action: OreRushAction 
   const commands = list(moves.commands, 'moves.commands');
   if (commands.length > 1000) bad('moves.commands has more than 1000 entries');
   const action: Command[] = commands.map((raw, i) => {
-    const error = commandShapeError(raw, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    const error = wireShapeError(raw);
     if (error) bad(`moves.commands[${i}]: ${error}`);
     const c = raw as Command;
     switch (c.type) {
