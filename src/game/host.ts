@@ -45,6 +45,10 @@ export interface HostedMatch<S> {
   readonly state: S | undefined;
   /** Per seat: still connected. A seat that left is never waited for; the engine's default action plays it. */
   readonly present: readonly boolean[];
+  /** Runs `step` guarded: a throw aborts this game (see `Match.guard`). */
+  guard(step: () => void): boolean;
+  /** Drops a game that never started or that everyone left (no result, nobody told); idempotent. */
+  discard(): void;
 }
 
 export interface MatchSpec<S, A, C, X, E> {

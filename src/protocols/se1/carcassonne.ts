@@ -3,10 +3,8 @@
  * written here: legality, scoring and the end come from src/games/carcassonne; this file only turns commands
  * into engine steps and engine steps into `Class@hex` property events.
  */
-import { matchStreams } from '../../core/match.ts';
-import type { Rng } from '../../core/rng.ts';
+import type { Match } from '../../game/host.ts';
 import {
-  apply,
   type CarcassonneAction,
   type CarcassonneConfig,
   type CarcassonneEvent,
@@ -14,7 +12,6 @@ import {
   carcassonneEngine,
   DX,
   DY,
-  defaultAction,
   defaultConfig,
   formatDeckMap,
   MapError,
@@ -23,11 +20,22 @@ import {
   placementError,
   SIDE_NAMES,
   STANDARD_DECK,
-  sampleChance,
   TILE_KINDS,
 } from '../../games/carcassonne/index.ts';
 import { prop, type Se1Command } from './json.ts';
-import type { GameRoom, MapInfo, RoomContext, RoomMember, RoomOptions, RoomStatus, Se1Game } from './room.ts';
+import {
+  type GameRoom,
+  type MapInfo,
+  playerColor,
+  type RoomContext,
+  type RoomMember,
+  type RoomOptions,
+  type RoomStatus,
+  type Se1Game,
+} from './room.ts';
+
+/** The rules a room plays by: always `carcassonneEngine` except in tests that inject a failing engine. */
+export type CarcassonneRules = typeof carcassonneEngine;
 
 export const ROTATIONS = ['R0', 'R90', 'R180', 'R270'] as const;
 
@@ -60,19 +68,21 @@ interface Seat {
   readonly meeples: string[];
   /** Meeples in the supply, in the order they came back. */
   readonly supply: string[];
+  /** The colour announced for this player (`Player color`). */
+  readonly color: string;
   present: boolean;
 }
 
 class CarcassonneRoom implements GameRoom {
   readonly id: string;
-  status: RoomStatus = 'JOINING';
+  #status: 'JOINING' | 'RUNNING' | 'FINISHED' = 'JOINING';
   readonly #ctx: RoomContext;
   readonly #options: RoomOptions;
   readonly #config: CarcassonneConfig;
   readonly #seats: Seat[] = [];
   readonly #visitors = new Set<RoomMember>();
-  #state: CarcassonneState | undefined;
-  #dice: Rng | undefined;
+  /** The game on the server's match host: engine state, tile draws, the turn deadline, guarded steps. */
+  readonly match: Match<CarcassonneState, CarcassonneAction, CarcassonneConfig, number, CarcassonneEvent>;
   /** Field ids by tile index, and tile index by field id. */
   readonly #fields: string[] = [];
   readonly #fieldIndex = new Map<string, number>();
@@ -80,10 +90,8 @@ class CarcassonneRoom implements GameRoom {
   readonly #onSegment = new Map<number, string>();
   #card: string | undefined;
   #pending: { action: CarcassonneAction; field: string; meepleId?: string } | undefined;
-  /** The running turn's deadline (see `RoomOptions.turnTimeoutMs`), armed at its first prompt. */
-  #turnTimer: NodeJS.Timeout | undefined;
 
-  constructor(ctx: RoomContext, options: RoomOptions) {
+  constructor(ctx: RoomContext, options: RoomOptions, engine: CarcassonneRules) {
     this.#ctx = ctx;
     this.#options = options;
     // The standard map is the engine's default deck: a game on it is the same game as `botswarm play --seed`.
@@ -92,6 +100,14 @@ class CarcassonneRoom implements GameRoom {
         ? defaultConfig()
         : { ...defaultConfig(), deck: parseDeckMap(options.mapContent) };
     this.id = ctx.newId('Game');
+    this.match = ctx.host.open({
+      id: options.name,
+      seed: options.seed,
+      engine,
+      config: this.#config,
+      mode: 'turns',
+      wire: { aborted: () => this.#aborted() },
+    });
     ctx.broadcast(this.id, 'name', options.name);
     ctx.broadcast(this.id, 'map', options.map);
     ctx.broadcast(this.id, 'maxPlayers', String(options.maxPlayers));
@@ -103,8 +119,30 @@ class CarcassonneRoom implements GameRoom {
     return this.#seats.length;
   }
 
+  get status(): RoomStatus {
+    return this.match.status === 'aborted' ? 'ABORTED' : this.#status;
+  }
+
+  /** The engine's state; only read while the game runs. */
+  get #state(): CarcassonneState | undefined {
+    return this.match.state;
+  }
+
+  /**
+   * A fault ended the game (the host has logged it and stopped the clock): the model says so to everyone, and
+   * every member present — players and visitors — gets a notice. They stay in the room until LEAVE_GAME.
+   */
+  #aborted() {
+    const ctx = this.#ctx;
+    ctx.broadcast(this.id, 'status', 'ABORTED', this.#status);
+    const text = `game ${this.#options.name} aborted: internal server error`;
+    for (const seat of this.#seats) if (seat.present) ctx.error(seat.member, 'GAME', text);
+    for (const visitor of this.#visitors) ctx.error(visitor, 'GAME', text);
+  }
+
   canJoin(member: RoomMember): string | null {
     if (member.visitor) return null;
+    if (this.status === 'ABORTED') return `game ${this.#options.name} was aborted`;
     if (this.status !== 'JOINING') return `game ${this.#options.name} has already started`;
     if (this.#seats.length >= this.#options.maxPlayers) return `game ${this.#options.name} is full`;
     return null;
@@ -117,13 +155,17 @@ class CarcassonneRoom implements GameRoom {
       ctx.broadcast(this.id, 'visitors', member.user.id);
       return;
     }
-    const seat: Seat = { member, id: ctx.newId('Player'), meeples: [], supply: [], present: true };
+    const color = playerColor(
+      member.user,
+      this.#seats.map((s) => s.color),
+    );
+    const seat: Seat = { member, id: ctx.newId('Player'), meeples: [], supply: [], color, present: true };
     this.#seats.push(seat);
     ctx.broadcast(seat.id, 'user', member.user.id);
     ctx.broadcast(seat.id, 'nickname', member.user.nick);
-    ctx.broadcast(seat.id, 'color', member.user.color);
+    ctx.broadcast(seat.id, 'color', color);
     ctx.broadcast(this.id, 'players', seat.id);
-    if (this.#seats.length >= carcassonneEngine.minPlayers) ctx.ok(this.#seats[0]!.member, 'startGame');
+    if (this.#seats.length >= this.match.engine.minPlayers) ctx.ok(this.#seats[0]!.member, 'startGame');
   }
 
   leave(member: RoomMember) {
@@ -141,7 +183,9 @@ class CarcassonneRoom implements GameRoom {
     }
     seat.present = false;
     this.#ctx.broadcast(seat.id, 'left', 'true');
-    if (this.status === 'RUNNING') this.#autoplay();
+    // Only the current player's leaving changes whose turn it is; a player who leaves out of turn is played for
+    // when their turn comes (#prompt). Re-prompting the current player here would repeat their prompt.
+    if (this.status === 'RUNNING' && this.#state!.current === i) this.#autoplay();
   }
 
   command(member: RoomMember, command: Se1Command) {
@@ -151,6 +195,7 @@ class CarcassonneRoom implements GameRoom {
       return fail(
         `unknown action (known: ${[...CARCASSONNE_ACTIONS, 'CHANGE_USER_COLOR', 'MESSAGE', 'LEAVE_GAME', 'NOOP'].join(', ')})`,
       );
+    if (this.status === 'ABORTED') return fail('the game is aborted');
     if (member.visitor) return fail('visitors cannot play');
     const seatIndex = this.#seats.findIndex((s) => s.member === member);
     if (seatIndex < 0) return fail('you are not a player of this game');
@@ -172,17 +217,17 @@ class CarcassonneRoom implements GameRoom {
   #start(member: RoomMember) {
     const ctx = this.#ctx;
     if (this.status !== 'JOINING') return ctx.error(member, 'START_GAME', 'the game has already started');
-    if (this.#seats.length < carcassonneEngine.minPlayers)
-      return ctx.error(member, 'START_GAME', `at least ${carcassonneEngine.minPlayers} players are needed`);
-    const streams = matchStreams(this.#options.seed);
-    this.#dice = streams.dice;
-    this.#state = carcassonneEngine.setup(this.#config, this.#seats.length, streams.map);
-    this.status = 'RUNNING';
+    if (this.#seats.length < this.match.engine.minPlayers)
+      return ctx.error(member, 'START_GAME', `at least ${this.match.engine.minPlayers} players are needed`);
+    // Set-up from the seed's map stream; a throw there aborts the game (the host tells everyone, #aborted).
+    if (!this.match.start(this.#seats.length)) return;
+    const state = this.#state!;
+    this.#status = 'RUNNING';
     ctx.broadcast(this.id, 'status', 'RUNNING', 'JOINING');
     for (const [i, seat] of this.#seats.entries()) {
       ctx.broadcast(seat.id, 'seat', String(i));
       ctx.broadcast(seat.id, 'score', '0');
-      for (let k = 0; k < this.#state.followers[i]!; k++) {
+      for (let k = 0; k < state.followers[i]!; k++) {
         const m = ctx.newId('Meeple');
         seat.meeples.push(m);
         seat.supply.push(m);
@@ -190,11 +235,12 @@ class CarcassonneRoom implements GameRoom {
         ctx.broadcast(seat.id, 'meeples', m);
       }
     }
-    const start = this.#state.tiles[0]!;
+    const start = state.tiles[0]!;
     const card = ctx.newId('Card');
     ctx.broadcast(card, 'type', TILE_KINDS[start.kind]!.id);
     this.#putField(card, start.x, start.y, start.rot);
-    ctx.broadcast(this.id, 'cardsLeft', String(this.#state.deckLeft));
+    ctx.broadcast(this.id, 'cardsLeft', String(state.deckLeft));
+    // Seat 0 (the first to join) moves first.
     ctx.broadcast(this.id, 'currentPlayer', this.#seats[0]!.id);
     ctx.ok(member, 'START_GAME');
     this.#prompt();
@@ -218,10 +264,10 @@ class CarcassonneRoom implements GameRoom {
     if (state.over) return;
     const seat = this.#seats[state.current]!;
     if (!seat.present) return this.#autoplay();
-    if (!this.#turnTimer && this.#options.turnTimeoutMs > 0) {
+    // The turn's deadline runs from its first prompt; the host runs it guarded and stops it when the turn ends.
+    if (!this.match.armed && this.#options.turnTimeoutMs > 0) {
       const turn = state.turn;
-      this.#turnTimer = setTimeout(() => this.#turnTimedOut(turn), this.#options.turnTimeoutMs);
-      this.#turnTimer.unref();
+      this.match.arm(this.#options.turnTimeoutMs, () => this.#turnTimedOut(turn));
     }
     const type =
       state.drawn < 0 ? 'drawCard' : !this.#pending ? 'placeCard' : this.#pending.meepleId ? 'endTurn' : 'placeMeeple';
@@ -241,20 +287,21 @@ class CarcassonneRoom implements GameRoom {
     const ctx = this.#ctx;
     while (!this.#state!.over && this.#state!.drawn < 0) {
       const before = this.#state!;
-      const kind = sampleChance(before, this.#dice!);
-      this.#state = apply(before, { kind: 'chance', outcome: kind }, []);
+      // The draw from the seed's dice stream, applied and committed by the host before anything is announced.
+      const kind = this.match.chance([]);
+      const after = this.#state!;
       const card = ctx.newId('Card');
       ctx.broadcast(card, 'type', TILE_KINDS[kind]!.id);
-      ctx.broadcast(this.id, 'cardsLeft', String(this.#state.deckLeft), String(before.deckLeft));
-      if (this.#state.drawn >= 0) {
+      ctx.broadcast(this.id, 'cardsLeft', String(after.deckLeft), String(before.deckLeft));
+      if (after.drawn >= 0) {
         this.#card = card;
         ctx.broadcast(this.id, 'drawnCard', card);
       } else {
         ctx.broadcast(card, 'discarded', 'true');
       }
-      if (this.#state.over) {
-        this.#report(before, this.#state);
-        this.#finish(this.#state);
+      if (after.over) {
+        this.#report(before, after);
+        this.#finish();
       }
     }
   }
@@ -325,7 +372,6 @@ class CarcassonneRoom implements GameRoom {
    * stays in the game and is prompted for their next turn as usual.
    */
   #turnTimedOut(turn: number) {
-    this.#turnTimer = undefined;
     const state = this.#state;
     if (this.status !== 'RUNNING' || !state || state.turn !== turn) return;
     const seat = this.#seats[state.current]!;
@@ -343,7 +389,7 @@ class CarcassonneRoom implements GameRoom {
     if (this.#state!.drawn < 0) this.#drawUntilPlaceable();
     if (this.status !== 'RUNNING') return;
     if (!this.#pending) {
-      const a = defaultAction(this.#state!, this.#state!.current);
+      const a = this.match.engine.defaultAction(this.#state!, this.#state!.current);
       const field = this.#putField(this.#card!, a.x, a.y, a.rot);
       this.#ctx.broadcast(this.id, 'drawnCard', undefined, this.#card);
       this.#pending = { action: a, field };
@@ -354,18 +400,17 @@ class CarcassonneRoom implements GameRoom {
   /** Applies the pending turn to the engine and reports what changed. */
   #commitTurn() {
     const ctx = this.#ctx;
-    clearTimeout(this.#turnTimer);
-    this.#turnTimer = undefined;
     const before = this.#state!;
     const pending = this.#pending!;
+    const events: CarcassonneEvent[] = [];
+    // The engine's step first: only once it succeeded is the turn over (a throw leaves it as it was, and aborts).
+    const after = this.match.step({ kind: 'players', actions: new Map([[before.current, pending.action]]) }, events);
+    this.match.disarm();
     this.#pending = undefined;
     this.#card = undefined;
-    const events: CarcassonneEvent[] = [];
-    const after = apply(before, { kind: 'players', actions: new Map([[before.current, pending.action]]) }, events);
-    this.#state = after;
     if (pending.meepleId) this.#onSegment.set(after.tiles.at(-1)!.seg0 + pending.action.meeple!, pending.meepleId);
     this.#report(before, after);
-    if (after.over) this.#finish(after);
+    if (after.over) this.#finish();
     else ctx.broadcast(this.id, 'currentPlayer', this.#seats[after.current]!.id, this.#seats[before.current]!.id);
   }
 
@@ -392,13 +437,12 @@ class CarcassonneRoom implements GameRoom {
     return this.#seats.find((s) => s.meeples.includes(meeple))!;
   }
 
-  #finish(final: CarcassonneState) {
+  #finish() {
     const ctx = this.#ctx;
-    if (this.status === 'FINISHED') return;
-    this.status = 'FINISHED';
-    clearTimeout(this.#turnTimer);
-    this.#turnTimer = undefined;
-    const result = carcassonneEngine.result(final)!;
+    if (this.#status === 'FINISHED') return;
+    // The host stops the clock and counts the game as finished.
+    const result = this.match.finish();
+    this.#status = 'FINISHED';
     ctx.broadcast(this.id, 'status', 'FINISHED', 'RUNNING');
     if (result.winner !== null) ctx.broadcast(this.id, 'winner', this.#seats[result.winner]!.id);
     for (const seat of this.#seats)
@@ -414,13 +458,18 @@ class CarcassonneRoom implements GameRoom {
   }
 }
 
-export const carcassonneSe1: Se1Game = {
-  id: 'carcassonne',
-  title: 'Carcassonne',
-  minPlayers: carcassonneEngine.minPlayers,
-  maxPlayers: carcassonneEngine.maxPlayers,
-  maps: [STANDARD_MAP],
-  checkMap: checkCarcassonneMap,
-  actions: CARCASSONNE_ACTIONS,
-  createRoom: (ctx, options) => new CarcassonneRoom(ctx, options),
-};
+/** Carcassonne for the SE1 server, on `engine` (the real rules unless a test injects a failing engine). */
+export function carcassonneSe1Game(engine: CarcassonneRules = carcassonneEngine): Se1Game {
+  return {
+    id: 'carcassonne',
+    title: 'Carcassonne',
+    minPlayers: engine.minPlayers,
+    maxPlayers: engine.maxPlayers,
+    maps: [STANDARD_MAP],
+    checkMap: checkCarcassonneMap,
+    actions: CARCASSONNE_ACTIONS,
+    createRoom: (ctx, options) => new CarcassonneRoom(ctx, options, engine),
+  };
+}
+
+export const carcassonneSe1: Se1Game = carcassonneSe1Game();

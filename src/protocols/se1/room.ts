@@ -1,4 +1,5 @@
 import type { Logger } from '../../core/log.ts';
+import type { HostedMatch, MatchHost } from '../../game/host.ts';
 import type { Se1Command } from './json.ts';
 
 /** A logged-in user as the lobby knows them. */
@@ -10,7 +11,22 @@ export interface Se1User {
   readonly role: string;
   readonly team: { readonly name: string; readonly id: string };
   readonly temporary: boolean;
-  color: string;
+  /** The colour the user chose with CHANGE_USER_COLOR; undefined until then (a player then wears a default). */
+  color: string | undefined;
+}
+
+/**
+ * A player's colour when the user has chosen none: the first of these not worn by another player of the game,
+ * in join order (red, blue, green, yellow, black — the follower colours of the board game); past five, the
+ * list starts over.
+ */
+export const DEFAULT_COLORS = ['FF0000', '0000FF', '00A000', 'FFD700', '000000'] as const;
+
+/** The colour a new player wears: the user's own, else the first default no other player wears. */
+export function playerColor(user: Se1User, worn: readonly string[]): string {
+  return (
+    user.color ?? DEFAULT_COLORS.find((c) => !worn.includes(c)) ?? DEFAULT_COLORS[worn.length % DEFAULT_COLORS.length]!
+  );
 }
 
 /** Someone in a game: a player or a visitor (who only watches and chats). */
@@ -22,6 +38,8 @@ export interface RoomMember {
 /** What a game room may do to the world: events to everyone (recorded for late joiners) or to one member. */
 export interface RoomContext {
   readonly log: Logger;
+  /** The server's match host: a room runs its game on a match from here (guarded steps, the turn deadline). */
+  readonly host: MatchHost;
   /** A fresh object id `Class@hex`, unique on this server. */
   newId(cls: string): string;
   /** A model change: sent to every member and kept in the game's history (replayed on JOIN GAME). */
@@ -48,7 +66,8 @@ export interface RoomOptions {
   readonly turnTimeoutMs: number;
 }
 
-export type RoomStatus = 'JOINING' | 'RUNNING' | 'FINISHED';
+/** ABORTED: a server fault ended the game (see docs/protocols/se1.md, "A game aborted by a server fault"). */
+export type RoomStatus = 'JOINING' | 'RUNNING' | 'FINISHED' | 'ABORTED';
 
 /** One game on the server, game-specific; the lobby handles everything else (accounts, chat, LEAVE_GAME). */
 export interface GameRoom {
@@ -56,6 +75,11 @@ export interface GameRoom {
   readonly id: string;
   readonly status: RoomStatus;
   readonly players: number;
+  /**
+   * The room's game on the match host. The server runs every call into the room (`join`, `leave`, `command`)
+   * through `match.guard`, so a fault there aborts this game only.
+   */
+  readonly match: HostedMatch<unknown>;
   /** Null when `member` may join now, else why not. */
   canJoin(member: RoomMember): string | null;
   /** Adds the member (it already has the history) and announces it. */

@@ -6,6 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Logger } from '../../core/log.ts';
 import { silentLogger } from '../../core/log.ts';
 import { createRng, deriveSeed, type Rng } from '../../core/rng.ts';
+import { MatchHost } from '../../game/host.ts';
 import type { Connection } from '../../net/connection.ts';
 import { lineFramer } from '../../net/framing.ts';
 import { TcpServer } from '../../net/server.ts';
@@ -183,6 +184,8 @@ interface GameRoomEntry {
   readonly members: Set<Session>;
   /** Index in `history` of each user's latest `color` event: a new color replaces it (spam cannot grow history). */
   readonly colorAt: Map<string, number>;
+  /** Each user's latest `User color` sent in this game: the `@ov` of their next change. */
+  readonly colorSent: Map<string, string>;
 }
 
 export interface Se1RunningServer {
@@ -217,6 +220,8 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
   const passwords: Rng = root.fork('passwords');
   const sessions = new Set<Session>();
   const games = new Map<string, GameRoomEntry>();
+  /** Every room's game runs on this host: guarded steps, turn deadlines; a fault aborts that game only. */
+  const host = new MatchHost({ log });
   /** Test players by nick, oldest first (creation order). */
   const temporary = new Map<string, { user: Se1User; password: string; expires: number }>();
   /** Drops test players past their time that are not logged in; they are in creation order, so this stops early. */
@@ -354,13 +359,16 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
     s.room = undefined;
     const member = s.member;
     s.member = undefined;
-    entry.room.leave(member);
-    if (entry.room.status === 'FINISHED' && entry.members.size === 0) {
-      // A finished game stays listed while anyone watches; once empty it goes.
+    // A leaver's turns are played by the server: engine steps, guarded like any other.
+    entry.room.match.guard(() => entry.room.leave(member));
+    const status = entry.room.status;
+    if ((status === 'FINISHED' || status === 'ABORTED') && entry.members.size === 0) {
+      // A finished (or aborted) game stays listed while anyone watches; once empty it goes.
       games.delete(entry.name);
-      counters.gamesFinished++;
+      if (status === 'FINISHED') counters.gamesFinished++;
     } else if (entry.room.status === 'JOINING' && entry.room.players === 0 && entry.members.size === 0) {
       games.delete(entry.name);
+      entry.room.match.discard();
     }
   };
 
@@ -370,6 +378,7 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
 
   const roomContext = (entry: () => Pick<GameRoomEntry, 'history' | 'members'>): RoomContext => ({
     log,
+    host,
     newId,
     broadcast(src, p, nv, ov) {
       const line = encodeEvent({
@@ -432,7 +441,7 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
               role: stored.role,
               team: { name: stored.team, id: teamId(stored.team) },
               temporary: false,
-              color: 'FF0000',
+              color: undefined,
             };
           }
         }
@@ -470,7 +479,7 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
           role: 'TEST',
           team: { name: 'TEST', id: teamId('TEST') },
           temporary: true,
-          color: 'FF0000',
+          color: undefined,
         };
         temporary.set(nick, { user, password, expires: Date.now() + settings.testPlayerTtlMs });
         return ok(s, [`TEMPORARY USER NICK=${nick} PASSWORD=${password}`]);
@@ -577,6 +586,7 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
           history,
           members,
           colorAt: new Map(),
+          colorSent: new Map(),
         });
         counters.gamesCreated++;
         return ok(s);
@@ -608,7 +618,7 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
         s.room = entry;
         s.member = member;
         entry.members.add(s);
-        entry.room.join(member);
+        entry.room.match.guard(() => entry.room.join(member));
         return;
       }
     }
@@ -668,15 +678,23 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
         const color = prop(command, 'color');
         if (!color || !/^[0-9A-Fa-f]{6}$/.test(color))
           return notice(s, 'ERROR: CHANGE_USER_COLOR - color must be six hex digits, e.g. FFFF00');
-        const old = member.user.color;
-        member.user.color = color.toUpperCase();
-        // Only the latest color of a user stays in the history: a late joiner needs no more, and a client
-        // repeating the command cannot grow the history.
-        const previous = entry.colorAt.get(member.user.id);
+        const user = member.user;
+        const nv = color.toUpperCase();
+        user.color = nv;
+        // `@ov` is the last `User color` this game was sent for the user (none before their first change here):
+        // never a value its members did not see.
+        const ov = entry.colorSent.get(user.id);
+        entry.colorSent.set(user.id, nv);
+        const ts = String(Date.now());
+        const live = encodeEvent({ ts, src: user.id, prop: 'color', nv, ...(ov !== undefined ? { ov } : {}) });
+        for (const m of entry.members) send(m, live);
+        // Only the latest color of a user stays in the history, without `@ov` (a late joiner saw no earlier one):
+        // a late joiner needs no more, and a client repeating the command cannot grow the history.
+        const previous = entry.colorAt.get(user.id);
         if (previous !== undefined) entry.history.splice(previous, 1);
         for (const [id, i] of entry.colorAt) if (previous !== undefined && i > previous) entry.colorAt.set(id, i - 1);
-        entry.colorAt.set(member.user.id, entry.history.length);
-        roomContext(() => entry).broadcast(member.user.id, 'color', member.user.color, old);
+        entry.colorAt.set(user.id, entry.history.length);
+        entry.history.push(encodeEvent({ ts, src: user.id, prop: 'color', nv }));
         return notice(s, 'OK - CHANGE_USER_COLOR');
       }
       case 'MESSAGE': {
@@ -703,7 +721,8 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
         return notice(s, 'OK - MESSAGE');
       }
       default:
-        entry.room.command(member, command);
+        // A game command runs guarded: an engine fault aborts this game (its members are told), nothing else.
+        entry.room.match.guard(() => entry.room.command(member, command));
     }
   };
 
@@ -782,7 +801,11 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
           leaveRoom(s);
           sessions.delete(s);
           // A game its creator left before anyone joined would stay listed for ever: it goes with them.
-          if (s.user) for (const g of openGamesOf(s.user.nick)) games.delete(g.name);
+          if (s.user)
+            for (const g of openGamesOf(s.user.nick)) {
+              games.delete(g.name);
+              g.room.match.discard();
+            }
         },
       };
     },
@@ -795,10 +818,12 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
     stats: () => ({
       ...counters,
       connections: server.connections.size,
+      gamesAborted: host.stats.aborted,
       games: games.size,
       online: online().length,
     }),
     async close() {
+      host.close();
       await server.close();
       store.close();
     },
