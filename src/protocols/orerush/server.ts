@@ -445,8 +445,9 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     if (round > state.round)
       return fail(session, ErrorCode.state, `round ${round} is not open (current: ${state.round})`);
     if (!match.isWaiting(seat)) return fail(session, ErrorCode.state, `already moved in round ${round}`);
-    // The engine's check runs guarded like the round's step: a throw there aborts this game, not the connection.
-    match.guard(() => {
+    // The engine's check runs guarded like the round's step: a throw there aborts this game, not the connection,
+    // and the move is still answered (§2): error 5, after the `close -1` of the abort (§6.6).
+    const checked = match.guard(() => {
       const reason = engine.validate(state, seat, action);
       if (reason) return fail(session, ErrorCode.move, reason);
       bump('moves');
@@ -454,6 +455,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
       // The last move of a round closes it here, inside this request.
       match.ready(seat, action);
     });
+    if (!checked) fail(session, ErrorCode.state, 'the game was aborted by a server fault');
   };
 
   const chat = (session: Session, to: number, message: string) => {
