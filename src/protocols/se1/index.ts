@@ -4,12 +4,21 @@ import { playOnline } from './carcassonne-client.ts';
 import { loadSe1Game } from './games.ts';
 import { DEFAULT_PORT, parseSe1Settings, startSe1Server } from './server.ts';
 
-export { CARCASSONNE_ACTIONS, carcassonneSe1, checkCarcassonneMap, PROMPTS, ROTATIONS } from './carcassonne.ts';
+export {
+  CARCASSONNE_ACTIONS,
+  type CarcassonneRules,
+  carcassonneSe1,
+  carcassonneSe1Game,
+  checkCarcassonneMap,
+  PROMPTS,
+  ROTATIONS,
+} from './carcassonne.ts';
 export { CarcassonneSession, ensureMap, playOnline } from './carcassonne-client.ts';
 export { type LobbyReply, Se1Client, type Se1ClientOptions, Se1Error, Se1Model, TO_MANY } from './client.ts';
 export { loadSe1Game, se1GameIds } from './games.ts';
 export * from './json.ts';
 export type * from './room.ts';
+export { DEFAULT_COLORS, playerColor } from './room.ts';
 export {
   COMMAND_HELP,
   DEFAULT_PORT,
