@@ -445,17 +445,21 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     if (round > state.round)
       return fail(session, ErrorCode.state, `round ${round} is not open (current: ${state.round})`);
     if (!match.isWaiting(seat)) return fail(session, ErrorCode.state, `already moved in round ${round}`);
-    // The engine's check runs guarded like the round's step: a throw there aborts this game, not the connection,
-    // and the move is still answered (§2): error 5, after the `close -1` of the abort (§6.6).
-    const checked = match.guard(() => {
-      const reason = engine.validate(state, seat, action);
-      if (reason) return fail(session, ErrorCode.move, reason);
-      bump('moves');
-      send(session, succs());
-      // The last move of a round closes it here, inside this request.
-      match.ready(seat, action);
-    });
-    if (!checked) fail(session, ErrorCode.state, 'the game was aborted by a server fault');
+    // The engine's check runs guarded like the round's step (a plain try: no closure per move on the hot path).
+    // A throw there aborts this game, not the connection, and the move is still answered (§2): error 5, after
+    // the `close -1` of the abort (§6.6).
+    let reason: string | null;
+    try {
+      reason = engine.validate(state, seat, action);
+    } catch (error) {
+      match.abort(error);
+      return fail(session, ErrorCode.state, 'the game was aborted by a server fault');
+    }
+    if (reason) return fail(session, ErrorCode.move, reason);
+    bump('moves');
+    send(session, succs());
+    // The last move of a round closes it here, inside this request (guarded by the host).
+    match.ready(seat, action);
   };
 
   const chat = (session: Session, to: number, message: string) => {
