@@ -141,6 +141,8 @@ export class Match<S, A, C, X, E> implements HostedMatch<S> {
   /** Counts rounds (and clock arms): a stale timer or deferred close finds a newer number and does nothing. */
   #generation = 0;
   #clock: NodeJS.Timeout | undefined;
+  /** Set while the adapter's `finished` runs: the game is ending by its rules (a fault there still aborts it). */
+  #finishing = false;
 
   constructor(host: MatchHost, spec: MatchSpec<S, A, C, X, E>) {
     this.#host = host;
@@ -207,9 +209,12 @@ export class Match<S, A, C, X, E> implements HostedMatch<S> {
     }
   }
 
-  /** Drops a match that never started or whose players all left: no abort, no result. */
+  /**
+   * Drops a match that never started or whose players all left: no abort, no result. An adapter may call it from
+   * its `finished` callback while cleaning up (the game is ending anyway): it is then a no-op.
+   */
   discard(): void {
-    if (this.#status === 'finished' || this.#status === 'aborted') return;
+    if (this.#finishing || this.#status === 'finished' || this.#status === 'aborted') return;
     this.#status = 'aborted';
     this.disarm();
     this.#host.release(this as never);
@@ -257,9 +262,19 @@ export class Match<S, A, C, X, E> implements HostedMatch<S> {
   finish(events: readonly E[] = []): GameResult {
     const result = this.engine.result(this.#running());
     if (!result) throw new Error(`match ${this.id}: finish() on a state that is not terminal`);
-    this.#wire.finished?.(this, result, events);
-    this.#end();
+    this.#finished(result, events);
     return result;
+  }
+
+  /** Lets the adapter tell the end, then counts the game as finished (unless telling it failed: then aborted). */
+  #finished(result: GameResult, events: readonly E[]): void {
+    this.#finishing = true;
+    try {
+      this.#wire.finished?.(this, result, events);
+    } finally {
+      this.#finishing = false;
+    }
+    if (this.#status === 'running') this.#end();
   }
 
   #end(): void {
@@ -407,8 +422,7 @@ export class Match<S, A, C, X, E> implements HostedMatch<S> {
     while (this.engine.toAct(this.#state!).kind === 'chance') this.chance(events);
     const result = this.engine.result(this.#state!);
     if (result) {
-      this.#wire.finished?.(this, result, events);
-      this.#end();
+      this.#finished(result, events);
       return;
     }
     this.#openRound(events);

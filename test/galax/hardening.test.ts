@@ -93,7 +93,7 @@ describe('Galax server: a failing game step ends that game only', () => {
     const config = galaxEngine.parseConfig({ maxYear: 8, moveTimeoutMs: 1500 });
     const s = await server({ config, engine: brokenEngine('apply') });
 
-    // Game 1: every player sends DONE, so the phase ends from setImmediate.
+    // Game 1: every player sends DONE, so the phase ends inside the last DONE (a request).
     const quick = await table(s.port, 3);
     quick[0]!.send('PLAY');
     for (const r of quick) await r.next('YEAR 0.0');

@@ -185,6 +185,41 @@ describe('match host: rounds of simultaneous moves', () => {
   });
 });
 
+describe('match host: ending', () => {
+  it('a discard() from the adapter’s own finished callback leaves the game finished, counted once', () => {
+    const host = new MatchHost();
+    let match: ReturnType<typeof open>['match'] | undefined;
+    const opened = open(host, {
+      roundTimeoutMs: 0,
+      wire: { finished: () => match!.discard(), aborted: () => {} },
+    });
+    match = opened.match;
+    match.start(1);
+    for (let i = 0; i < 3; i++) match.ready(0, 1);
+    expect(match.status).toBe('finished');
+    expect(host.stats).toMatchObject({ finished: 1, aborted: 0 });
+  });
+
+  it('a throw while telling the end aborts the game instead', () => {
+    const host = new MatchHost();
+    const aborted: unknown[] = [];
+    const { match } = open(host, {
+      wire: {
+        finished: () => {
+          throw new Error('final lines');
+        },
+        aborted: (_m, e) => aborted.push(e),
+      },
+    });
+    match.start(1);
+    for (let i = 0; i < 3; i++) match.ready(0, 1);
+    expect(match.status).toBe('aborted');
+    expect(match.state?.round).toBe(3);
+    expect(aborted).toHaveLength(1);
+    expect(host.stats).toMatchObject({ finished: 0, aborted: 1 });
+  });
+});
+
 describe('match host: turn mode', () => {
   it('steps are atomic, the clock runs guarded, finish counts the game', () => {
     const host = new MatchHost();
