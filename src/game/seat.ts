@@ -78,6 +78,11 @@ export interface SeatOptions<O, A> {
   think?(): number;
   /** Stops the seat (the run ends): `done` rejects with `SeatStopped`. */
   readonly signal?: AbortSignal;
+  /**
+   * Fails the seat with `SeatTimeout` when one wait for the server lasts longer than this: `startMs` until the
+   * game begins (the lobby wait), `turnMs()` after (asked each time, so it may follow the game's own deadline).
+   */
+  readonly patience?: { readonly startMs: number; turnMs(): number };
 }
 
 export interface SeatOutcome {
@@ -90,6 +95,17 @@ export interface SeatOutcome {
   readonly errors: readonly string[];
   /** The decision context, once a decision was made (for `onGameEnd` of a result the caller combines). */
   readonly context: DecisionContext | undefined;
+}
+
+/** One wait for the server lasted longer than the seat's patience; `phase` says which wait. */
+export class SeatTimeout extends Error {
+  override name = 'SeatTimeout';
+  constructor(
+    readonly phase: 'start' | 'turn',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The run ended (abort signal) while the seat was playing. */
@@ -125,16 +141,21 @@ export class OnlineSeat<O, A> {
   /** Since when the bot waits for the server (performance.now()), or -1. */
   #waitingSince: number;
   #started = false;
+  /** Waits are clocked: for the gap hook or the patience. */
+  #clocked: boolean;
+  #patienceTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SeatOptions<O, A>) {
     this.#options = options;
     this.#hooks = options.hooks ?? {};
+    this.#clocked = this.#hooks.gap !== undefined || options.patience !== undefined;
     this.done = new Promise<SeatOutcome>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
     this.done.catch(() => {});
-    this.#waitingSince = this.#hooks.gap ? performance.now() : -1;
+    this.#waitingSince = this.#clocked ? performance.now() : -1;
+    if (options.patience) this.#patienceTimer = setTimeout(this.#checkPatience, options.patience.startMs);
     const { signal } = options;
     if (signal) {
       if (signal.aborted) this.fail(new SeatStopped('the run ended'));
@@ -159,9 +180,32 @@ export class OnlineSeat<O, A> {
   fail(error: Error): void {
     if (this.#over) return;
     this.#over = true;
+    if (this.#patienceTimer) clearTimeout(this.#patienceTimer);
     this.#options.game.detach();
     this.#reject(error);
   }
+
+  /**
+   * One lazy timer for every wait: a wait only stamps its start (`#waitingSince`); when the timer fires it fails
+   * the seat if the current wait is overdue, or sleeps until it would be.
+   */
+  readonly #checkPatience = (): void => {
+    this.#patienceTimer = undefined;
+    const patience = this.#options.patience;
+    if (this.#over || !patience) return;
+    const limit = this.#started ? patience.turnMs() : patience.startMs;
+    const since = this.#waitingSince;
+    const left = since < 0 ? limit : since + limit - performance.now();
+    if (left > 0) {
+      this.#patienceTimer = setTimeout(this.#checkPatience, left);
+      return;
+    }
+    this.fail(
+      this.#started
+        ? new SeatTimeout('turn', `no turn from the server within ${limit} ms`)
+        : new SeatTimeout('start', `the game did not start within ${limit} ms`),
+    );
+  };
 
   readonly #sink: SeatSink<O> = {
     started: () => {
@@ -172,7 +216,7 @@ export class OnlineSeat<O, A> {
     },
     served: (kind) => this.#served(kind),
     waiting: () => {
-      if (this.#hooks.gap) this.#waitingSince = performance.now();
+      if (this.#clocked) this.#waitingSince = performance.now();
     },
     observe: (observation) => {
       if (this.#over) return;
@@ -192,6 +236,7 @@ export class OnlineSeat<O, A> {
     end: (result) => {
       if (this.#over) return;
       this.#over = true;
+      if (this.#patienceTimer) clearTimeout(this.#patienceTimer);
       this.#options.game.detach();
       if (result && this.#ctx) this.#options.strategy.onGameEnd?.(result, this.#ctx);
       this.#resolve({
@@ -206,9 +251,9 @@ export class OnlineSeat<O, A> {
   };
 
   #served(kind: string): void {
+    if (this.#waitingSince < 0) return;
     const gap = this.#hooks.gap;
-    if (!gap || this.#waitingSince < 0) return;
-    gap(kind, Math.round((performance.now() - this.#waitingSince) * 1000));
+    if (gap) gap(kind, Math.round((performance.now() - this.#waitingSince) * 1000));
     this.#waitingSince = -1;
   }
 
@@ -276,7 +321,7 @@ export class OnlineSeat<O, A> {
       this.fail(error as Error);
       return;
     }
-    if (hooks.gap) this.#waitingSince = performance.now();
+    if (this.#clocked) this.#waitingSince = performance.now();
     if (sent) sent.then(this.#idle, (error: unknown) => this.fail(error as Error));
     else this.#idle();
   }
