@@ -9,10 +9,10 @@ import { resolveBots } from '../../src/bots/resolve.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { createRng } from '../../src/core/rng.ts';
 import {
+  orerushEngine as engine,
   type OreRushAction,
   type OreRushConfig,
   type OreRushState,
-  orerushEngine as engine,
 } from '../../src/games/orerush/index.ts';
 import { delimitedFramer } from '../../src/net/framing.ts';
 import {

@@ -13,8 +13,8 @@ export {
   OreRushClient,
 } from './client.ts';
 export { type OnlineSeatResult, type PlayOreRushOptions, playOnline, playOreRushOnline } from './online.ts';
-export { OreRushGameClosed, type OreRushGameOptions, OreRushOnlineGame } from './seat-adapter.ts';
 export * from './packets.ts';
+export { OreRushGameClosed, type OreRushGameOptions, OreRushOnlineGame } from './seat-adapter.ts';
 export {
   CLIENT_RULE_LIMITS,
   DEFAULT_SERVER_SETTINGS,
