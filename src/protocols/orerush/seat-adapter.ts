@@ -82,7 +82,7 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
     },
   };
 
-  #deliver(e: Early): void {
+  #deliver(e: Early) {
     const sink = this.#sink;
     if (!sink) {
       if (!this.#detached) this.#early.push(e);

@@ -108,7 +108,7 @@ export class CarcassonneOnlineGame implements OnlineGame<CarcassonneState, Carca
     return n;
   }
 
-  #prompt(type: string, sink: SeatSink<CarcassonneState>): void {
+  #prompt(type: string, sink: SeatSink<CarcassonneState>) {
     switch (type) {
       case 'drawCard':
         sink.served('prompt');
