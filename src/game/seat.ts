@@ -288,10 +288,7 @@ export class OnlineSeat<O, A> {
       const t0 = this.#hooks.decided ? performance.now() : 0;
       const decided = this.#options.strategy.decide(observation, ctx);
       if (isThenable(decided)) {
-        decided.then(
-          (action) => this.#send(observation, action, t0, intended),
-          (error: unknown) => this.fail(error as Error),
-        );
+        decided.then((action) => this.#send(observation, action, t0, intended), this.#onError);
       } else this.#send(observation, decided, t0, intended);
     } catch (error) {
       this.fail(error as Error);
@@ -322,9 +319,12 @@ export class OnlineSeat<O, A> {
       return;
     }
     if (this.#clocked) this.#waitingSince = performance.now();
-    if (sent) sent.then(this.#idle, (error: unknown) => this.fail(error as Error));
+    if (sent) sent.then(this.#idle, this.#onError);
     else this.#idle();
   }
+
+  /** Bound once: no closure per decision on the hot path. */
+  readonly #onError = (error: unknown): void => this.fail(error as Error);
 
   readonly #idle = (): void => {
     this.#busy = false;

@@ -42,7 +42,7 @@ export async function playOreRushOnline(options: PlayOreRushOptions): Promise<On
     for (let i = 0; i < bots.length; i++) {
       const client = await OreRushClient.connect({ host: options.host, port: options.port, log });
       clients.push(client);
-      const game = new OreRushOnlineGame(client);
+      const game = new OreRushOnlineGame(client, { keepEvents: true });
       const strategy = bots[i]!.create() as Strategy<OreRushObservation, OreRushAction>;
       const seat = new OnlineSeat<OreRushObservation, OreRushAction>({
         game,

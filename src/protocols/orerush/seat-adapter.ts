@@ -22,6 +22,8 @@ export class OreRushGameClosed extends Error {
 }
 
 export interface OreRushGameOptions {
+  /** Keep every event of the game in `events` (`play --connect` reports them; a load test does not need them). */
+  readonly keepEvents?: boolean;
   /** How long to wait for `close -1` after the final `updte` before leaving anyway (default 10 s, the answer wait). */
   readonly closeWaitMs?: number;
   /** Each `pmove` answered: its round trip in µs and the answer (timing and error counting). */
@@ -38,7 +40,7 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
   info: GameInfo | undefined;
   /** The final observation and result, once the final `updte` came. */
   final: { readonly observation: OreRushObservation; readonly result: GameResult } | undefined;
-  /** Every event of every `updte`, in order. */
+  /** Every event of every `updte`, in order (with `keepEvents`). */
   readonly events: unknown[] = [];
   #sink: SeatSink<OreRushObservation> | null = null;
   #early: Early[] = [];
@@ -94,7 +96,7 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
       return sink.fail(new OreRushGameClosed('the server closed the game without a final update (aborted)'));
     }
     if (this.final) return; // nothing counts after the final update
-    this.events.push(...e.observation.events);
+    if (this.options.keepEvents) for (const event of e.observation.events) this.events.push(event);
     if (e.observation.over) {
       if (!e.result) return sink.fail(new Error('final update without a result'));
       this.final = { observation: e.observation, result: e.result };
