@@ -161,6 +161,7 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
   const onAbort = () => client.close();
   signal.addEventListener('abort', onAbort, { once: true });
   const closed = client.whenClosed();
+  closed.then((error) => current?.onClosed(error));
 
   const untilClosed = <T>(p: Promise<T>): Promise<T> =>
     Promise.race([p, closed.then((e) => Promise.reject(signal.aborted ? new Stop() : e))]);

@@ -91,7 +91,9 @@ export async function playGalaxOnline(options: GalaxOnlineOptions): Promise<Gala
         aborted,
       ]);
       clients.push(client);
-      game = new GalaxOnlineGame(client, options.config, `seat ${i}: `);
+      const g = new GalaxOnlineGame(client, options.config, `seat ${i}: `);
+      game = g;
+      client.whenClosed().then((error) => g.onClosed(error));
       const strategy = bot.create() as Strategy<GalaxObservation, GalaxAction>;
       const seat = new OnlineSeat<GalaxObservation, GalaxAction>({
         game,

@@ -25,17 +25,19 @@ export class GalaxOnlineGame implements OnlineGame<GalaxObservation, GalaxAction
   #begun = false;
 
   /**
-   * `client` carries this seat's session; route its `onMessage`, `onUnsolicitedError` and `whenClosed` here.
-   * `config`: the server's game settings where the wire does not carry them (maxYear, visibility...).
+   * `client` carries this seat's session: route its `onMessage`, `onUnsolicitedError` and `whenClosed` here (the
+   * caller does, once per session: a session plays many games). `settings`: the server's game settings where the
+   * wire does not carry them (maxYear, visibility...).
    */
   constructor(
     readonly client: GalaxClient,
     readonly settings: Partial<GalaxConfig> = {},
     readonly label = '',
-  ) {
-    client.whenClosed().then((error) => {
-      if (this.adapter.winner === null) this.#fail(new GalaxSessionError(`${this.label}${error.message}`));
-    });
+  ) {}
+
+  /** The session ended (the client's `whenClosed`): unless the game is over, the seat cannot go on. */
+  onClosed(error: Error): void {
+    if (this.adapter.winner === null) this.#fail(new GalaxSessionError(`${this.label}${error.message}`));
   }
 
   /** Every server message of the session (the client's `onMessage`). */
