@@ -38,7 +38,8 @@ function decisions() {
   return {
     bySeat,
     onDecision: (seat: number, observation: unknown, action: unknown) => {
-      (bySeat[seat] ??= []).push(`${hashState(canonical(observation))} ${hashState(canonical(action))}`);
+      bySeat[seat] ??= [];
+      bySeat[seat].push(`${hashState(canonical(observation))} ${hashState(canonical(action))}`);
     },
   };
 }
