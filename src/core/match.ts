@@ -28,6 +28,11 @@ export interface MatchOptions<S, A, O, C, X, E> {
   readonly record?: { readonly actions?: boolean; readonly hashes?: boolean; readonly events?: boolean };
   /** A guard against engines that never end; the default is generous for every built-in game. */
   readonly maxSteps?: number;
+  /**
+   * Every decision: the observation a seat was given and the action its strategy returned (before validation).
+   * The online seat has the same hook, so per-decision equivalence tests compare the two.
+   */
+  readonly onDecision?: (seat: Seat, observation: O, action: A) => void;
 }
 
 export interface MatchOutcome<A, X, E> {
@@ -107,8 +112,10 @@ export async function runMatch<S, A, O, C, X, E>(
       const chosen = new Map<Seat, A>();
       for (const seat of turn.seats) {
         const ctx = contexts[seat]!;
-        const decided = players[seat]!.decide(engine.observe(state, seat), ctx);
+        const observation = engine.observe(state, seat);
+        const decided = players[seat]!.decide(observation, ctx);
         let action = isThenable(decided) ? await decided : decided;
+        options.onDecision?.(seat, observation, action);
         const reason = engine.validate(state, seat, action);
         if (reason !== null) {
           invalid.push({ step: steps, seat, action, reason });

@@ -270,6 +270,11 @@ export class LoadRecorder implements LoadMetrics {
     this.#intervalErrors++;
   }
 
+  /** Minimal until the metrics branch lands its own: every wait for the server goes to one histogram. */
+  gap(_kind: string, micros: number): void {
+    this.latency('server_gap', micros);
+  }
+
   track(connection: Connection): void {
     this.connectionsTracked++;
     this.#tracked.add({ connection, bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 });
@@ -286,6 +291,7 @@ export class LoadRecorder implements LoadMetrics {
         this.error(kind);
       },
       track: (c) => this.track(c),
+      gap: (k, micros) => this.gap(k, micros),
       get errored() {
         return errored;
       },

@@ -184,27 +184,29 @@ describe('Galax client', () => {
   });
 
   it("the request timeout runs from each request's own send, also after earlier replies", async () => {
-    // Answers the first MOVE late (after 250 ms) and never the second, sent 200 ms after the first.
+    // Answers the first MOVE after 300 ms (its deadline is at 1500 ms) and never the second, sent 700 ms after the
+    // first. Margins of more than a second each way: a busy machine only makes timers late, never early.
     const port = await fakeServer((socket) => {
       socket.write('GSRV 0.22 slow\r\nCLOK\r\nSLCT\r\n');
       let answered = false;
       socket.on('data', () => {
         if (answered) return;
         answered = true;
-        setTimeout(() => socket.write('MVOK 0 1 1 1.5\r\n'), 250);
+        setTimeout(() => socket.write('MVOK 0 1 1 1.5\r\n'), 300);
       });
     });
-    const client = await GalaxClient.connect({ host: '127.0.0.1', port, requestTimeoutMs: 300 });
+    const client = await GalaxClient.connect({ host: '127.0.0.1', port, requestTimeoutMs: 1500 });
     cleanups.push(() => client.close());
     const first = client.move(0, 1, 1);
-    await new Promise((r) => setTimeout(r, 200));
+    first.catch(() => {});
+    await new Promise((r) => setTimeout(r, 700));
     const sentAt = performance.now();
     const second = client.move(0, 2, 1);
     second.catch(() => {});
     await expect(first).resolves.toMatchObject({ cmd: 'MVOK', from: 0, to: 1 });
-    await expect(second).rejects.toThrow(new GalaxSessionError('no reply to "MOVE 0 2 1" within 300 ms'));
-    // Not failed when the first request's deadline passed (100 ms after the second was sent).
-    expect(performance.now() - sentAt).toBeGreaterThanOrEqual(290);
+    await expect(second).rejects.toThrow(new GalaxSessionError('no reply to "MOVE 0 2 1" within 1500 ms'));
+    // Not failed when the first request's deadline passed (at most 800 ms after the second was sent).
+    expect(performance.now() - sentAt).toBeGreaterThanOrEqual(1490);
     expect(client.closed).toBe(true);
   });
 

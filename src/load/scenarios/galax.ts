@@ -11,11 +11,13 @@
  */
 import type { Socket } from 'node:net';
 import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
-import type { DecisionContext, Strategy } from '../../core/strategy.ts';
+import type { Strategy } from '../../core/strategy.ts';
+import { OnlineSeat, type SeatHooks } from '../../game/seat.ts';
 import { type GalaxAction, type GalaxObservation, galaxEngine } from '../../games/galax/index.ts';
 import {
-  GalaxAdapter,
+  GalaxAbortedError,
   GalaxClient,
+  GalaxOnlineGame,
   GalaxReplyError,
   GalaxSessionError,
   type ServerMessage,
@@ -81,6 +83,7 @@ const DEFAULTS = { bot: 'random', players: 4, games: 1, lobbyTimeoutMs: 10_000, 
 /** The error kind of a failed session step, in the conventions of src/load/types.ts. */
 export function errorKind(error: unknown): string {
   if (error instanceof GalaxReplyError) return error.code;
+  if (error instanceof GalaxAbortedError) return 'game_aborted';
   const message = (error as Error)?.message ?? String(error);
   if (/within \d+ ms|timed out/.test(message)) return 'timeout';
   if (/cannot connect/.test(message)) return 'connect_failed';
@@ -101,6 +104,20 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
   let route: ((m: ServerMessage) => void) | null = null;
   let moveLatenessUs = 0;
   let firstEvent = false;
+  /** The game being played: unsolicited errors go to its seat (an abort ends it at once). */
+  let current: GalaxOnlineGame | null = null;
+  const hooks: SeatHooks<GalaxObservation, GalaxAction> = {
+    firstEvent: (now) => {
+      if (firstEvent) return;
+      firstEvent = true;
+      metrics.latency('first_event', (now - due) * 1000, (now - started) * 1000);
+    },
+    gap: (kind, micros) => metrics.gap(kind, micros),
+    decision: () => metrics.count('decisions'),
+    refused: (kind) => metrics.error(kind),
+    // With a think time the bot sends on a schedule: a late send (a busy generator) counts in move_rtt.
+    ...(think > 0 ? { decided: (_: number, late: number) => (moveLatenessUs = late) } : {}),
+  };
 
   let client: GalaxClient;
   try {
@@ -116,10 +133,15 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
           onMessage: (m) => route?.(m),
           onTiming: (kind, micros, ok) => {
             if (!ok) return;
-            if (kind === 'move') metrics.latency('move_rtt', micros + moveLatenessUs, micros);
-            else metrics.latency(`${kind}_rtt`, micros);
+            if (kind === 'move') {
+              metrics.latency('move_rtt', micros + moveLatenessUs, micros);
+              metrics.count('moves');
+            } else metrics.latency(`${kind}_rtt`, micros);
           },
-          onUnsolicitedError: (code) => metrics.error(code),
+          onUnsolicitedError: (code, message) => {
+            if (current) current.onUnsolicitedError(code, message);
+            else metrics.error(code);
+          },
           log: ctx.log,
         }),
     );
@@ -139,6 +161,7 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
   const onAbort = () => client.close();
   signal.addEventListener('abort', onAbort, { once: true });
   const closed = client.whenClosed();
+  closed.then((error) => current?.onClosed(error));
 
   const untilClosed = <T>(p: Promise<T>): Promise<T> =>
     Promise.race([p, closed.then((e) => Promise.reject(signal.aborted ? new Stop() : e))]);
@@ -212,24 +235,30 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
     if (!joined) throw new GalaxSessionError('could not join a game after 3 attempts');
     const group = joined.group;
 
-    // Lobby, then play. One router for the whole game.
-    const adapter = new GalaxAdapter();
+    // Lobby, then play: the game loop is the one seat's (src/game/seat.ts); the lobby stays here.
+    const game = new GalaxOnlineGame(client);
+    current = game;
     const strategy = shared.bot.create() as Strategy<GalaxObservation, GalaxAction>;
-    let decisionContext: DecisionContext | undefined;
+    const seat = new OnlineSeat<GalaxObservation, GalaxAction>({
+      game,
+      strategy,
+      context: (s, config) => ({
+        seat: s,
+        rng: ctx.rng.fork(`game/${gameNo}`),
+        budget: { iterations: shared.iterations },
+        model: { engine: galaxEngine, config },
+        log: ctx.log,
+      }),
+      hooks,
+      ...(think > 0 ? { think: () => think * (0.5 + ctx.rng.next()) } : {}),
+    });
     let me = 0;
     let listed = 0;
     let starting = false;
     let deadline: NodeJS.Timeout | undefined;
-    let endGame!: (winner: number) => void;
-    let failGame!: (error: Error) => void;
-    const over = new Promise<number>((resolve, reject) => {
-      endGame = resolve;
-      failGame = reject;
-    });
-    over.catch(() => {});
     const joinedAt = performance.now();
     const silence = watch(shared.lobbyTimeoutMs + 2 * ctx.requestTimeoutMs);
-    silence.expired.catch((e: Error) => failGame(e));
+    silence.expired.catch((e: Error) => seat.fail(e));
 
     /** `when`: a GPLR arrived, the lobby wait is over, or the last wait for claimed joiners is over. */
     const maybeStart = (when: 'join' | 'deadline' | 'final') => {
@@ -247,46 +276,20 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
           () => metrics.count('games_started'),
           (error: unknown) => {
             if (error instanceof GalaxReplyError) metrics.error(error.code);
-            failGame(error as Error);
+            seat.fail(error as Error);
           },
         );
       } else if (waited && listed < 2 && (group.claimed <= 1 || when === 'final')) {
         // Alone when the lobby wait is over: leave this game (closing is Galax's only way out of it).
         if (deadline) clearTimeout(deadline);
         metrics.count('lobby_timeouts');
-        failGame(new Stop('lobby timeout'));
+        seat.fail(new Stop('lobby timeout'));
       }
     };
     const armLobbyDeadline = () => {
       if (deadline || starting) return;
       const left = Math.max(0, joinedAt + shared.lobbyTimeoutMs - performance.now());
       deadline = setTimeout(() => maybeStart('deadline'), left);
-    };
-
-    const act = async (obs: GalaxObservation, intended: number) => {
-      if (!decisionContext) {
-        const config = galaxEngine.parseConfig({
-          width: adapter.width,
-          height: adapter.height,
-          planets: adapter.planets.length,
-        });
-        decisionContext = {
-          seat: adapter.player - 1,
-          rng: ctx.rng.fork(`game/${gameNo}`),
-          budget: { iterations: shared.iterations },
-          model: { engine: galaxEngine, config },
-          log: ctx.log,
-        };
-      }
-      const action = await strategy.decide(obs, decisionContext);
-      // With a think time the bot sends on a schedule: a late send (a busy generator) counts in move_rtt.
-      moveLatenessUs = think > 0 ? Math.max(0, performance.now() - intended) * 1000 : 0;
-      const replies = await client.moves(Array.isArray(action) ? action : []);
-      metrics.count('decisions');
-      for (const r of replies) {
-        if (r instanceof GalaxReplyError) metrics.error(r.code);
-        else metrics.count('moves');
-      }
     };
 
     route = (m) => {
@@ -301,32 +304,18 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
         }
         return;
       }
-      const what = adapter.onMessage(m);
-      if (what === 'year') {
-        if (!firstEvent) {
-          firstEvent = true;
-          metrics.latency('first_event', (performance.now() - due) * 1000, (performance.now() - started) * 1000);
-        }
-        if (!adapter.alive) return;
-        const obs = adapter.observation();
-        const pause = think > 0 ? think * (0.5 + ctx.rng.next()) : 0;
-        const intended = performance.now() + pause;
-        const go = () => act(obs, intended).catch((error: Error) => failGame(error));
-        if (pause > 0) setTimeout(go, pause);
-        else go();
-      } else if (what === 'over') {
-        endGame(adapter.winner ?? 0);
-      }
+      game.onMessage(m);
     };
     for (const m of early.splice(0)) route(m);
     try {
-      await untilClosed(over);
+      await untilClosed(seat.done);
       if (!group.counted) {
         group.counted = true;
         metrics.count('games');
       }
     } finally {
       route = null;
+      current = null;
       silence.stop();
       if (deadline) clearTimeout(deadline);
     }

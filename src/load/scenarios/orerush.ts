@@ -5,15 +5,17 @@
  * A session still alone after `lobbyTimeoutMs` leaves its game (`close`) and counts `lobby_timeouts`.
  */
 import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
-import type { DecisionContext, Strategy } from '../../core/strategy.ts';
+import type { Strategy } from '../../core/strategy.ts';
+import { OnlineSeat, SeatTimeout } from '../../game/seat.ts';
+import { type OreRushAction, type OreRushObservation, orerushEngine } from '../../games/orerush/index.ts';
 import {
-  type OreRushAction,
-  type OreRushConfig,
-  type OreRushObservation,
-  orerushEngine,
-} from '../../games/orerush/index.ts';
-import { type Answer, ErrorCode, encodeMoves, type GameInfo, OreRushClient } from '../../protocols/orerush/index.ts';
-import { intParam, SessionFailure } from '../scenario-kit.ts';
+  type Answer,
+  ErrorCode,
+  OreRushClient,
+  OreRushGameClosed,
+  OreRushOnlineGame,
+} from '../../protocols/orerush/index.ts';
+import { intParam } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
 
 export interface OreRushShared {
@@ -54,55 +56,6 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
   const onAbort = () => client.close();
   signal.addEventListener('abort', onAbort, { once: true });
 
-  // One queue of what the server pushes; the game loop below takes from it.
-  type Pushed =
-    | { kind: 'settn'; info: GameInfo }
-    | { kind: 'updte'; obs: OreRushObservation }
-    | { kind: 'close'; player: number }
-    | { kind: 'gone'; reason: string };
-  const inbox: Pushed[] = [];
-  // One lazy timer per session for every wait (a round's update, the lobby, the close): a wait only notes its
-  // deadline, and the timer re-arms itself when it fires early, instead of a setTimeout and clearTimeout per round.
-  let waiter: { deadline: number; wake: () => void } | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let timerAt = Number.POSITIVE_INFINITY;
-  const onTimer = () => {
-    timer = null;
-    timerAt = Number.POSITIVE_INFINITY;
-    if (!waiter) return;
-    if (performance.now() >= waiter.deadline) waiter.wake();
-    else armTimer(waiter.deadline);
-  };
-  const armTimer = (deadline: number) => {
-    if (timer && timerAt <= deadline) return;
-    if (timer) clearTimeout(timer);
-    timerAt = deadline;
-    timer = setTimeout(onTimer, Math.max(0, deadline - performance.now()));
-  };
-  const push = (p: Pushed) => {
-    inbox.push(p);
-    waiter?.wake();
-  };
-  client.setHandlers({
-    onSettings: (info) => push({ kind: 'settn', info }),
-    onUpdate: (obs) => push({ kind: 'updte', obs }),
-    onClose: (player) => push({ kind: 'close', player }),
-    onDisconnect: (reason) => push({ kind: 'gone', reason }),
-  });
-  const take = async (ms: number, what: string): Promise<Pushed> => {
-    const deadline = performance.now() + ms;
-    while (inbox.length === 0) {
-      if (performance.now() >= deadline) throw new SessionFailure('timeout', `no ${what} within ${ms} ms`);
-      await new Promise<void>((resolve) => {
-        waiter = { deadline, wake: resolve };
-        armTimer(deadline);
-      });
-      waiter = null;
-    }
-    const p = inbox.shift()!;
-    if (p.kind === 'gone') throw new SessionFailure(signal.aborted ? 'aborted' : 'disconnect', p.reason);
-    return p;
-  };
   const answerOk = (answer: Answer, what: string) => {
     if (answer.kind === 'success') return true;
     if (answer.kind === 'timeout') metrics.error('timeout_answer');
@@ -110,89 +63,76 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
     ctx.log.debug({ answer, what }, 'orerush request refused');
     return false;
   };
+  const think = ctx.thinkTimeMs;
 
   try {
-    for (let game = 0; game < shared.games && !signal.aborted; game++) {
+    for (let gameNo = 0; gameNo < shared.games && !signal.aborted; gameNo++) {
+      // The game loop is the one seat's (src/game/seat.ts); its handlers are in place before the reqst, whose
+      // answer the server follows at once with the game's settings.
+      const game = new OreRushOnlineGame(client, {
+        closeWaitMs: ctx.requestTimeoutMs,
+        onMoveAnswer: (micros, answer) => {
+          metrics.latency('move_rtt', micros);
+          metrics.count('moves');
+          answerOk(answer, 'pmove');
+        },
+      });
       const t0 = performance.now();
       const joined = await client.request({ type: 'reqst', timestamp: Date.now(), game: -1 });
       metrics.latency('join_rtt', (performance.now() - t0) * 1000);
       if (!answerOk(joined, 'reqst')) return;
-      let info: GameInfo | undefined;
-      let config: OreRushConfig | undefined;
-      let decisionContext: DecisionContext | undefined;
       const strategy = shared.bot.create() as Strategy<OreRushObservation, OreRushAction>;
-      let firstEvent = true;
-      for (;;) {
-        // Waiting for partners is bounded by the lobby timeout; a running game by its round deadline.
-        const waitMs = firstEvent ? shared.lobbyTimeoutMs : (info?.roundTimeoutMs ?? 60_000) + ctx.requestTimeoutMs;
-        let pushed: Pushed;
-        try {
-          pushed = await take(waitMs, firstEvent ? 'game start' : 'update');
-        } catch (error) {
-          if (firstEvent && error instanceof SessionFailure && error.kind === 'timeout') {
-            metrics.count('lobby_timeouts');
-            if (info) await client.request({ type: 'close', timestamp: Date.now(), player: info.player });
-            return;
-          }
-          throw error;
-        }
-        if (pushed.kind === 'settn') {
-          info = pushed.info;
-          continue;
-        }
-        if (pushed.kind === 'close') {
-          if (pushed.player === -1) break;
-          continue;
-        }
-        if (pushed.kind !== 'updte' || !info) continue;
-        const obs = pushed.obs;
-        if (firstEvent) {
-          metrics.latency('first_event', (performance.now() - t0) * 1000);
-          firstEvent = false;
-        }
-        if (obs.over) {
-          // Once per game, not once per player.
-          if (info.player === 0) metrics.count('games');
-          // The server closes the game right after its final update; take that before the next reqst.
-          for (;;) {
-            const next = await take(ctx.requestTimeoutMs, 'close of the finished game');
-            if (next.kind === 'close' && next.player === -1) break;
-          }
-          break;
-        }
-        config ??= orerushEngine.parseConfig(info.rules);
-        decisionContext ??= {
-          seat: info.player,
-          rng: rng.fork(`game/${game}`),
+      const seat = new OnlineSeat<OreRushObservation, OreRushAction>({
+        game,
+        strategy,
+        context: (s, config) => ({
+          seat: s,
+          rng: rng.fork(`game/${gameNo}`),
           budget: { iterations: shared.iterations },
           model: { engine: orerushEngine, config },
           log: ctx.log,
-        };
-        if (ctx.thinkTimeMs > 0) {
-          await new Promise((resolve) => setTimeout(resolve, ctx.thinkTimeMs * (0.5 + rng.next())));
+        }),
+        hooks: {
+          firstEvent: (now) => metrics.latency('first_event', (now - t0) * 1000),
+          gap: (kind, micros) => metrics.gap(kind, micros),
+        },
+        // Waiting for partners is bounded by the lobby timeout; a running game by its round deadline.
+        patience: {
+          startMs: shared.lobbyTimeoutMs,
+          turnMs: () => (game.info?.roundTimeoutMs ?? 60_000) + ctx.requestTimeoutMs,
+        },
+        ...(think > 0 ? { think: () => think * (0.5 + rng.next()) } : {}),
+        signal,
+      });
+      try {
+        await seat.done;
+      } catch (error) {
+        if (error instanceof SeatTimeout && error.phase === 'start') {
+          metrics.count('lobby_timeouts');
+          if (game.info) await client.request({ type: 'close', timestamp: Date.now(), player: game.info.player });
+          return;
         }
-        const action = await strategy.decide(obs, decisionContext);
-        const sent = performance.now();
-        const answer = await client.request(encodeMoves(info.player, obs.round, action));
-        metrics.latency('move_rtt', (performance.now() - sent) * 1000);
-        metrics.count('moves');
-        answerOk(answer, 'pmove');
+        throw error;
       }
+      // Once per game, not once per player.
+      if (game.info?.player === 0) metrics.count('games');
     }
   } catch (error) {
     if (signal.aborted) return;
+    const message = (error as Error).message;
     const kind =
-      error instanceof SessionFailure
-        ? error.kind
-        : /closed/.test((error as Error).message)
-          ? 'disconnect'
-          : /no answer/.test((error as Error).message)
-            ? 'timeout'
-            : 'exception';
+      error instanceof SeatTimeout
+        ? 'timeout'
+        : error instanceof OreRushGameClosed
+          ? 'game_aborted'
+          : /closed|disconnected/.test(message)
+            ? 'disconnect'
+            : /no answer/.test(message)
+              ? 'timeout'
+              : 'exception';
     metrics.error(kind);
     ctx.log.debug({ err: error }, 'orerush session failed');
   } finally {
-    if (timer) clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
     client.close();
   }

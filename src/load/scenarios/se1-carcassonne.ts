@@ -15,15 +15,16 @@
  * `lobby_timeouts`.
  */
 import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
-import type { DecisionContext } from '../../core/strategy.ts';
+import type { Strategy } from '../../core/strategy.ts';
+import { OnlineSeat, SeatStopped, SeatTimeout } from '../../game/seat.ts';
 import {
   type CarcassonneAction,
   type CarcassonneConfig,
+  type CarcassonneState,
   carcassonneEngine,
-  defaultAction,
 } from '../../games/carcassonne/index.ts';
-import { CarcassonneSession, parseNotice, Se1Client, Se1Error, type Se1Event } from '../../protocols/se1/index.ts';
-import { intParam, SessionFailure, sleep } from '../scenario-kit.ts';
+import { CarcassonneOnlineGame, Se1Client, Se1Error, type Se1Event } from '../../protocols/se1/index.ts';
+import { intParam, SessionFailure } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
 
 /** Two sessions per game: the first creates it, the second joins by name. */
@@ -81,8 +82,6 @@ function errorKind(error: unknown): string {
   if (error instanceof Se1Error) return 'ERROR';
   return 'exception';
 }
-
-const metricOf = (action: string) => `${action.toLowerCase()}_rtt`;
 
 async function runSession(ctx: SessionContext<CarcassonneShared>): Promise<void> {
   const { metrics, signal, shared, rng } = ctx;
@@ -158,140 +157,81 @@ async function runSession(ctx: SessionContext<CarcassonneShared>): Promise<void>
    */
   async function playGame(name: string, creator: boolean, abandon: () => void): Promise<boolean> {
     const c = client!;
-    const session = new CarcassonneSession(nick, shared.config);
-    const strategy = shared.bot.create();
-    const decision: DecisionContext = {
-      seat: 0,
-      rng,
-      budget: { iterations: shared.iterations },
-      model: { engine: carcassonneEngine, config: shared.config },
-      log: ctx.log,
-    };
-    const pending = new Map<string, number>();
-    let planned: CarcassonneAction | undefined;
-    let joinedAt = 0;
-    let running = false;
-    let done!: (ok: boolean) => void;
-    let fail!: (error: Error) => void;
-    const over = new Promise<boolean>((resolve, reject) => {
-      done = resolve;
-      fail = reject;
-    });
-    // No progress for this long (own requests, the other player's turn, the lobby wait) ends the session.
-    let watchdog: NodeJS.Timeout | undefined;
-    const arm = (ms: number, kind: string, what: string) => {
-      clearTimeout(watchdog);
-      watchdog = setTimeout(() => fail(new SessionFailure(kind, what)), ms);
-    };
-    const send = (action: string, properties: readonly (readonly [string, string])[] = []) => {
-      pending.set(action, performance.now());
-      c.command(action, properties);
-    };
-    const onAbort = () => done(false);
-    signal.addEventListener('abort', onAbort, { once: true });
-
-    const prompt = (type: string) => {
-      switch (type) {
-        case 'startGame':
-          return send('START_GAME');
-        case 'drawCard':
-          return send('DRAW_CARD');
-        case 'placeCard': {
-          session.markPending(undefined);
-          const obs = session.observation();
-          const seat = obs.current;
-          const t0 = performance.now();
-          const decided = strategy.decide(obs, { ...decision, seat });
-          if (decided instanceof Promise) throw new Error('se1-carcassonne needs a synchronous strategy');
-          metrics.latency('decide', Math.round((performance.now() - t0) * 1000));
-          planned = decided as CarcassonneAction;
-          session.decisions++;
-          if (carcassonneEngine.validate(obs, seat, planned) !== null) planned = defaultAction(obs, seat);
-          return send('PLACE_CARD', session.placeCard(obs, planned));
-        }
-        case 'placeMeeple': {
-          const meeple = session.freeMeeple();
-          if (planned && planned.meeple !== null && meeple)
-            return send('PLACE_MEEPLE', [
-              ['meeple', meeple],
-              ['position', String(planned.meeple)],
-            ]);
-          return send('END_TURN');
-        }
-        case 'endTurn':
-          return send('END_TURN');
-        case 'gameOver':
-          if (creator) metrics.count('games');
-          return done(true);
-      }
-    };
-
-    onClose = () => fail(new SessionFailure('disconnect', 'the server closed the connection'));
-    onEvent = (e) => {
-      try {
-        session.onEvent(e);
-        if (e.src.startsWith('Game@') && e.prop === 'board' && e.nv && planned) session.markPending(e.nv);
-        if (e.src.startsWith('Game@') && e.prop === 'currentPlayer') {
-          session.markPending(undefined);
-          if (!running) {
-            running = true;
-            metrics.latency('first_event', Math.round((performance.now() - joinedAt) * 1000));
-            if (creator) metrics.count('games_started');
+    // The game loop is the one seat's (src/game/seat.ts); pairing and the lobby stay here.
+    const game = new CarcassonneOnlineGame(c, {
+      nick,
+      config: shared.config,
+      creator,
+      players: 2,
+      onAnswer: (kind, micros, ok) => {
+        metrics.latency(`${kind}_rtt`, micros);
+        if (!ok) return;
+        if (kind === 'end_turn') metrics.count('moves');
+        else if (kind === 'place_meeple') metrics.count('meeples');
+      },
+      ...(creator
+        ? {
+            onEvent: (e: Se1Event) => {
+              if (e.src.startsWith('Card@') && e.prop === 'discarded' && e.nv === 'true')
+                metrics.count('tiles_discarded');
+            },
           }
-        }
-        if (creator && e.src.startsWith('Card@') && e.prop === 'discarded' && e.nv === 'true')
-          metrics.count('tiles_discarded');
-        const n = parseNotice(e);
-        if (!n) return;
-        const sent = pending.get(n.type);
-        if (sent !== undefined) {
-          pending.delete(n.type);
-          metrics.latency(metricOf(n.type), Math.round((performance.now() - sent) * 1000));
-        }
-        if (n.kind === 'error') {
-          metrics.error(`ERROR_${n.type}`);
-          // A refused follower does not end the turn by itself; anything else refused is a broken session.
-          if (n.type === 'PLACE_MEEPLE') return send('END_TURN');
-          return fail(new SessionFailure(`ERROR_${n.type}`, n.message ?? n.type));
-        }
-        if (n.type === 'END_TURN') metrics.count('moves');
-        if (n.type === 'PLACE_MEEPLE') metrics.count('meeples');
-        if (n.type === 'DRAW_CARD' || n.type === 'PLACE_CARD' || n.type === 'PLACE_MEEPLE' || n.type === 'END_TURN')
-          return;
-        // A prompt: my turn goes on (or starts); the other player's turn may take its thinking time.
-        arm(ctx.requestTimeoutMs * 4, 'timeout', `no progress after ${n.type}`);
-        // Think time before a decision only: the other prompts are answered at once.
-        const wait = ctx.thinkTimeMs > 0 && n.type === 'placeCard' ? rng.int(0, 2 * ctx.thinkTimeMs) : 0;
-        if (wait > 0)
-          sleep(wait, signal)
-            .then(() => prompt(n.type))
-            .catch(fail);
-        else prompt(n.type);
-      } catch (error) {
-        fail(error as Error);
-      }
-    };
+        : {}),
+    });
+    onEvent = (e) => game.onEvent(e);
+    onClose = () => game.onClose();
+    const strategy = shared.bot.create() as Strategy<CarcassonneState, CarcassonneAction>;
+    let joinedAt = performance.now();
+    const seat = new OnlineSeat<CarcassonneState, CarcassonneAction>({
+      game,
+      strategy,
+      context: (s, config) => ({
+        seat: s,
+        rng,
+        budget: { iterations: shared.iterations },
+        model: { engine: carcassonneEngine, config },
+        log: ctx.log,
+      }),
+      hooks: {
+        firstEvent: (now) => {
+          metrics.latency('first_event', Math.round((now - joinedAt) * 1000));
+          if (creator) metrics.count('games_started');
+        },
+        gap: (kind, micros) => metrics.gap(kind, micros),
+        decided: (micros) => metrics.latency('decide', micros),
+        refused: (kind) => metrics.error(kind),
+      },
+      // Think time before a decision only: the other prompts are answered at once.
+      ...(ctx.thinkTimeMs > 0 ? { think: () => rng.int(0, 2 * ctx.thinkTimeMs) } : {}),
+      // Until the other player is in and the game starts: the lobby wait; then no progress for this long (own
+      // requests, the other player's turn) ends the session.
+      patience: { startMs: shared.lobbyTimeoutMs, turnMs: () => ctx.requestTimeoutMs * 4 },
+      signal,
+    });
     try {
       joinedAt = performance.now();
       await lobby('join_rtt', `JOIN GAME ${name}`);
-      // Until the other player is in and the game starts: the lobby wait.
-      arm(shared.lobbyTimeoutMs, 'lobby_timeout', 'nobody joined');
-      const finished = await over.catch((error: unknown) => {
-        if (error instanceof SessionFailure && error.kind === 'lobby_timeout' && !running) {
-          if (creator) abandon();
-          metrics.count('lobby_timeouts');
-          return false;
-        }
-        throw error;
-      });
-      clearTimeout(watchdog);
+      const finished = await seat.done.then(
+        () => {
+          if (creator) metrics.count('games');
+          return true;
+        },
+        (error: unknown) => {
+          if (error instanceof SeatStopped) return false;
+          if (error instanceof SeatTimeout && error.phase === 'start') {
+            if (creator) abandon();
+            metrics.count('lobby_timeouts');
+            return false;
+          }
+          throw error instanceof SeatTimeout ? new SessionFailure('timeout', error.message) : error;
+        },
+      );
       onEvent = null;
       onClose = null;
       if (!c.closed) await c.leaveGame().catch(() => undefined);
       return finished && !signal.aborted;
     } finally {
-      clearTimeout(watchdog);
-      signal.removeEventListener('abort', onAbort);
+      seat.fail(new SeatStopped('session over'));
       onEvent = null;
       onClose = null;
     }

@@ -1,19 +1,13 @@
 /**
  * Galax 0.22 client: `GalaxClient` is one session (one Connection, requests matched to replies in order, a timing
- * hook per request); `GalaxAdapter` rebuilds the engine's `GalaxObservation` from the lines a player receives;
- * `playGalaxOnline` seats strategies in a live game and plays it to the end.
+ * hook per request); `GalaxAdapter` rebuilds the engine's `GalaxObservation` from the lines a player receives.
+ * The game loop on top of them is the one seat (src/game/seat.ts, with ./seat-adapter.ts).
  */
-import type { GameResult } from '../../core/engine.ts';
-import { type Logger, silentLogger } from '../../core/log.ts';
-import { matchStreams } from '../../core/match.ts';
-import type { Budget, DecisionContext, Strategy } from '../../core/strategy.ts';
+import type { Logger } from '../../core/log.ts';
 import {
   type GalaxAction,
-  type GalaxConfig,
   type GalaxEvent,
   type GalaxObservation,
-  type GalaxState,
-  galaxEngine,
   type OwnFleet,
   type PlanetView,
   TENTHS,
@@ -22,7 +16,6 @@ import {
 import { connectFramed } from '../../net/client.ts';
 import type { Connection } from '../../net/connection.ts';
 import { lineFramer } from '../../net/framing.ts';
-import type { OnlineOutcome, OnlinePlayOptions } from '../registry.ts';
 import {
   type ErrorCode,
   GALAX_MAX_LINE,
@@ -462,202 +455,4 @@ export class GalaxAdapter {
   get alive(): boolean {
     return this.player > 0 && !this.killed.has(this.player) && this.winner === null;
   }
-}
-
-export interface GalaxOnlineOptions extends OnlinePlayOptions {
-  /**
-   * The game config the strategies see as `model.config` (maxYear, surprise, visibility...). The wire carries
-   * only the field size and planet count (GFLD, which override these); give the server's settings here so that
-   * bots that read the config decide as they would offline.
-   */
-  config?: Partial<GalaxConfig>;
-  /** Per-request timeout of each session. */
-  requestTimeoutMs?: number;
-  /** Timing hook shared by every seat. */
-  onTiming?: GalaxClientOptions['onTiming'];
-}
-
-export interface GalaxOnlineOutcome extends OnlineOutcome {
-  readonly gameId: number;
-  /** The final planet list as seat 0 saw it. */
-  readonly planets: readonly PlanetView[];
-  readonly events: readonly GalaxEvent[];
-}
-
-interface Seat {
-  readonly index: number;
-  readonly client: GalaxClient;
-  readonly adapter: GalaxAdapter;
-  readonly strategy: Strategy<GalaxObservation, GalaxAction>;
-  decisions: number;
-  readonly errors: string[];
-  ctx?: DecisionContext;
-}
-
-/**
- * Seats `options.bots` in one new game on a live server and plays it to the end: seat 0 creates the game, the
- * others join in seat order, seat 0 starts it. Each seat's rng is `matchStreams(seed).bot(seat)` and its model
- * `{ engine: galaxEngine, config }`, as in `runMatch`, so a seeded game is the same offline and online.
- */
-export async function playGalaxOnline(options: GalaxOnlineOptions): Promise<GalaxOnlineOutcome> {
-  const log = options.log ?? silentLogger;
-  const n = options.bots.length;
-  if (n < galaxEngine.minPlayers || n > galaxEngine.maxPlayers) {
-    throw new RangeError(`galax takes ${galaxEngine.minPlayers} to ${galaxEngine.maxPlayers} players, got ${n}`);
-  }
-  const seats: Seat[] = [];
-  let abort: ((error: Error) => void) | null = null;
-  const aborted = new Promise<never>((_, reject) => {
-    abort = reject;
-  });
-  aborted.catch(() => {});
-  const overall = setTimeout(
-    () => abort?.(new GalaxSessionError(`the online game did not end within ${options.timeoutMs} ms`)),
-    options.timeoutMs,
-  );
-  const streams = matchStreams(options.seed);
-  const budget: Budget = options.budget;
-  const finished: Promise<void>[] = [];
-  let gameId = 0;
-  try {
-    for (let i = 0; i < n; i++) {
-      const adapter = new GalaxAdapter();
-      const bot = options.bots[i]!;
-      let seat: Seat | undefined;
-      let resolveEnd!: () => void;
-      let rejectEnd!: (error: Error) => void;
-      const end = new Promise<void>((resolve, reject) => {
-        resolveEnd = resolve;
-        rejectEnd = reject;
-      });
-      // Handled here too: a seat may fail after the game was given up for another reason.
-      end.catch(() => {});
-      finished.push(end);
-      const onMessage = (m: ServerMessage) => {
-        const what = adapter.onMessage(m);
-        if (!seat) return;
-        if (what === 'year') decide(seat);
-        else if (what === 'over') resolveEnd();
-      };
-      const decide = (s: Seat) => {
-        if (!s.adapter.alive) return;
-        const obs = s.adapter.observation();
-        const ctx = context(s);
-        Promise.resolve()
-          .then(() => s.strategy.decide(obs, ctx))
-          .then(async (action) => {
-            s.decisions++;
-            const replies = await s.client.moves(Array.isArray(action) ? action : []);
-            for (const r of replies) if (r instanceof GalaxReplyError) s.errors.push(`${r.code} ${r.serverMessage}`);
-          })
-          .catch((error: Error) =>
-            rejectEnd(
-              error instanceof GalaxSessionError ? new GalaxSessionError(`seat ${i}: ${error.message}`) : error,
-            ),
-          );
-      };
-      const context = (s: Seat): DecisionContext => {
-        if (!s.ctx) {
-          const gameSeat = s.adapter.player - 1;
-          const config = galaxEngine.parseConfig({
-            ...options.config,
-            width: s.adapter.width,
-            height: s.adapter.height,
-            planets: s.adapter.planetCount,
-          });
-          s.ctx = {
-            seat: gameSeat,
-            rng: streams.bot(gameSeat),
-            budget,
-            model: { engine: galaxEngine, config },
-            log: log.child({ bot: s.strategy.name, seat: gameSeat }),
-          };
-        }
-        return s.ctx;
-      };
-      const client = await Promise.race([
-        GalaxClient.connect({
-          host: options.host,
-          port: options.port,
-          name: `${bot.label} (seat ${i})`,
-          requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
-          onMessage,
-          onUnsolicitedError: (code, message) => {
-            seat?.errors.push(`${code} ${message}`);
-            // The server gave up this game after a failure of its own (docs §8): no WINN will come.
-            if (code === 'ERRJ' && /^game \d+ aborted/.test(message))
-              rejectEnd(new GalaxSessionError(`seat ${i}: the server aborted the game (${message})`));
-          },
-          ...(options.onTiming ? { onTiming: options.onTiming } : {}),
-          log,
-        }),
-        aborted,
-      ]);
-      seat = {
-        index: i,
-        client,
-        adapter,
-        strategy: bot.create() as Strategy<GalaxObservation, GalaxAction>,
-        decisions: 0,
-        errors: [],
-      };
-      seats.push(seat);
-      const s = seat;
-      client.whenClosed().then((error) => {
-        if (s.adapter.winner === null) rejectEnd(new GalaxSessionError(`seat ${i}: ${error.message}`));
-      });
-      const joined = await Promise.race([client.join(gameId), aborted]);
-      if (i === 0) gameId = joined;
-    }
-    const field = await Promise.race([seats[0]!.client.start(), aborted]);
-    if (field.players !== n) {
-      throw new GalaxSessionError(
-        `game ${gameId} started with ${field.players} players, not ${n}: someone else joined it`,
-      );
-    }
-    await Promise.race([Promise.all(finished), aborted]);
-  } finally {
-    clearTimeout(overall);
-    for (const s of seats) s.client.close();
-  }
-  const result = combinedResult(seats);
-  for (const s of seats) if (s.ctx) s.strategy.onGameEnd?.(result, s.ctx);
-  const first = seats[0]!.adapter;
-  return {
-    gameId,
-    result,
-    decisions: seats.map((s) => s.decisions),
-    errors: seats.flatMap((s) => s.errors.map((e) => `seat ${s.index}: ${e}`)),
-    events: first.history,
-    planets: first.planets,
-  };
-}
-
-/**
- * The game result from every seat's final view: each planet's garrison as its owner saw it (known even under fog),
- * every seat's own fleets in flight, eliminations from KILL; then the engine's own `result`, so scores and ranks
- * follow the same rule as offline.
- */
-function combinedResult(seats: readonly Seat[]): GameResult {
-  const first = seats[0]!.adapter;
-  const players = first.players;
-  const planets = first.planets.map((p) => {
-    if (p.ships >= 0 || p.owner === 0) return p;
-    const owner = seats.find((s) => s.adapter.player === p.owner);
-    return owner?.adapter.planets[p.id] ?? { ...p, ships: 0 };
-  });
-  let id = 0;
-  const fleets = seats.flatMap((s) => s.adapter.fleets.map((f) => ({ id: id++, owner: s.adapter.player, ...f })));
-  const alive = Array.from({ length: players }, (_, i) => !first.killed.has(i + 1));
-  const state: GalaxState = {
-    config: galaxEngine.defaultConfig(),
-    players,
-    year: first.year,
-    planets,
-    fleets,
-    alive,
-    reports: [],
-    winner: first.winner ?? 0,
-  };
-  return galaxEngine.result(state)!;
 }

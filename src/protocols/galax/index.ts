@@ -1,24 +1,23 @@
 /** Galax 0.22 over TCP: the wire codec, the reference server and the client, and their registry entries. */
 import { type GalaxConfig, galaxEngine } from '../../games/galax/index.ts';
 import type { ClientProtocol, RunningServer, ServerProtocol } from '../registry.ts';
-import { playGalaxOnline } from './client.ts';
 import { GALAX_DEFAULT_PORT } from './codec.ts';
+import { playGalaxOnline } from './online.ts';
 import { GalaxServer, parseServerSettings, SERVER_SETTINGS } from './server.ts';
 
 export {
   GalaxAdapter,
   GalaxClient,
   type GalaxClientOptions,
-  type GalaxOnlineOptions,
-  type GalaxOnlineOutcome,
   GalaxReplyError,
   GalaxSessionError,
   type GfldMessage,
   type MvokMessage,
-  playGalaxOnline,
   type RequestKind,
 } from './client.ts';
 export * from './codec.ts';
+export { type GalaxOnlineOptions, type GalaxOnlineOutcome, playGalaxOnline } from './online.ts';
+export { GalaxAbortedError, GalaxOnlineGame } from './seat-adapter.ts';
 export {
   GalaxServer,
   type GalaxServerOptions,

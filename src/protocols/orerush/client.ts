@@ -6,18 +6,10 @@
 import type { GameResult } from '../../core/engine.ts';
 import type { Logger } from '../../core/log.ts';
 import { silentLogger } from '../../core/log.ts';
-import { matchStreams } from '../../core/match.ts';
-import type { DecisionContext, Strategy } from '../../core/strategy.ts';
-import {
-  type OreRushAction,
-  type OreRushConfig,
-  type OreRushObservation,
-  orerushEngine,
-} from '../../games/orerush/index.ts';
+import type { OreRushObservation } from '../../games/orerush/index.ts';
 import { connectFramed } from '../../net/client.ts';
 import type { Connection } from '../../net/connection.ts';
 import { delimitedFramer } from '../../net/framing.ts';
-import type { OnlineOutcome, OnlinePlayOptions } from '../registry.ts';
 import {
   ANSWER_TYPES,
   awake,
@@ -33,7 +25,7 @@ import {
   STX,
   succs,
 } from './packets.ts';
-import { decodeGameInfo, decodeUpdate, encodeMoves, type GameInfo } from './wire.ts';
+import { decodeGameInfo, decodeUpdate, type GameInfo } from './wire.ts';
 
 /** What a request got back. */
 export type Answer =
@@ -54,6 +46,8 @@ export interface ClientHandlers {
   onNick?(player: number, name: string): void;
   /** The connection ended. */
   onDisconnect?(reason: string): void;
+  /** A server packet this client could not read (answered with an error): a game cannot go on silently. */
+  onUnreadable?(type: string, message: string): void;
 }
 
 export interface ClientOptions {
@@ -251,6 +245,7 @@ export class OreRushClient {
     } catch (error) {
       if (error instanceof PacketError) {
         this._protocolError(error.code, error.message);
+        h.onUnreadable?.(packet.type, error.message);
         return;
       }
       throw error;
@@ -267,153 +262,4 @@ export class OreRushClient {
     }
     this.#handlers.onDisconnect?.(reason);
   }
-}
-
-export interface OnlineSeatResult {
-  readonly result: GameResult;
-  readonly finalObservation: OreRushObservation;
-  readonly decisions: number;
-  readonly errors: string[];
-  readonly events: unknown[];
-}
-
-export interface PlayOreRushOptions extends OnlinePlayOptions {
-  /** Rules sent by the game's creator (seat 0) before the others join. */
-  rules?: Record<string, unknown>;
-  roundTimeoutMs?: number;
-}
-
-/**
- * Plays one game with one connection per bot: seat 0 creates a private game (`reqst 0`), sets the player
- * count, the seed and the rules (`settn`), and the others join it by id. Each bot draws from its own stream
- * `bot/<seat>` of the seed, exactly as in the local runner, so a seeded game ends as it does offline.
- */
-export async function playOreRushOnline(options: PlayOreRushOptions): Promise<OnlineSeatResult[]> {
-  const { bots, seed } = options;
-  const log = options.log ?? silentLogger;
-  const clients: OreRushClient[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const games: Promise<OnlineSeatResult>[] = [];
-    let gameId = 0;
-    for (let seat = 0; seat < bots.length; seat++) {
-      const infoWaiter = deferred<GameInfo>();
-      const done = deferred<OnlineSeatResult>();
-      const strategy = bots[seat]!.create() as Strategy<OreRushObservation, OreRushAction>;
-      const client = await OreRushClient.connect({ host: options.host, port: options.port, log });
-      clients.push(client);
-      let info: GameInfo | undefined;
-      let config: OreRushConfig | undefined;
-      let ctx: DecisionContext | undefined;
-      let decisions = 0;
-      const errors: string[] = [];
-      const events: unknown[] = [];
-      let busy = Promise.resolve();
-      client.setHandlers({
-        onSettings: (i) => {
-          info = i;
-          infoWaiter.resolve(i);
-        },
-        onUpdate: (obs, result) => {
-          events.push(...obs.events);
-          if (obs.over) {
-            if (result) {
-              const outcome = { result, finalObservation: obs, decisions, errors, events };
-              strategy.onGameEnd?.(result, ctx!);
-              done.resolve(outcome);
-            } else done.reject(new Error('final update without a result'));
-            return;
-          }
-          // Decisions run one at a time; the server sends the next update only after every move is in.
-          busy = busy.then(async () => {
-            if (!info) throw new Error('update before the game settings');
-            config ??= orerushEngine.parseConfig(info.rules);
-            ctx ??= {
-              seat: info.player,
-              rng: matchStreams(seed).bot(info.player),
-              budget: options.budget,
-              model: { engine: orerushEngine, config },
-              log: log.child({ bot: strategy.name, seat: info.player }),
-            };
-            const action = await strategy.decide(obs, ctx);
-            decisions++;
-            const answer = await client.request(encodeMoves(info.player, obs.round, action));
-            if (answer.kind === 'error') {
-              errors.push(`${answer.code} ${answer.message}`);
-              // As the local runner does: an illegal action becomes the default action (every robot waits).
-              if (answer.code === ErrorCode.move) {
-                const wait: OreRushAction = obs.robots.map(() => ({ type: 'WAIT' }));
-                await client.request(encodeMoves(info.player, obs.round, wait));
-              }
-            } else if (answer.kind === 'timeout') errors.push(`round ${obs.round}: move came too late`);
-          });
-          busy.catch((error) => done.reject(error as Error));
-        },
-        onClose: (player) => {
-          if (player === -1) setTimeout(() => done.reject(new Error('the server closed the game')), 100).unref();
-        },
-        onDisconnect: (reason) => done.reject(new Error(`disconnected: ${reason}`)),
-      });
-      done.promise.catch(() => {});
-      const joined = await client.request({ type: 'reqst', timestamp: Date.now(), game: gameId });
-      if (joined.kind !== 'success') throw new Error(`seat ${seat} cannot join: ${describe(joined)}`);
-      const gi = await withTimeout(infoWaiter.promise, 10_000, 'game settings');
-      if (seat === 0) {
-        gameId = gi.game;
-        const set = await client.request({
-          type: 'settn',
-          settings: {
-            players: bots.length,
-            seed: String(seed),
-            ...(options.roundTimeoutMs ? { roundTimeoutMs: options.roundTimeoutMs } : {}),
-            ...(options.rules ? { rules: options.rules } : {}),
-          },
-        });
-        if (set.kind !== 'success') throw new Error(`settings refused: ${describe(set)}`);
-      }
-      games.push(done.promise);
-    }
-    const all = Promise.all(games);
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no result after ${options.timeoutMs} ms`)), options.timeoutMs);
-    });
-    return await Promise.race([all, timeout]);
-  } finally {
-    if (timer) clearTimeout(timer);
-    for (const c of clients) c.close();
-  }
-}
-
-export async function playOnline(options: OnlinePlayOptions): Promise<OnlineOutcome> {
-  const seats = await playOreRushOnline(options);
-  return {
-    result: seats[0]!.result,
-    decisions: seats.map((s) => s.decisions),
-    errors: seats.flatMap((s, seat) => s.errors.map((e) => `seat ${seat}: ${e}`)),
-    events: seats[0]!.events,
-  };
-}
-
-function describe(answer: Answer): string {
-  return answer.kind === 'error' ? `error ${answer.code}: ${answer.message}` : answer.kind;
-}
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

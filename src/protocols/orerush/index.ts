@@ -1,7 +1,7 @@
 /** Ore Rush over TCP: the packet codec, the reference server and the client. */
 import { ConfigError } from '../../core/engine.ts';
 import type { ClientProtocol, ServerProtocol } from '../registry.ts';
-import { playOnline } from './client.ts';
+import { playOnline } from './online.ts';
 import { DEFAULT_PORT } from './packets.ts';
 import { parseServerSettings, startOreRushServer } from './server.ts';
 
@@ -10,13 +10,11 @@ export {
   AnswerTimeoutError,
   type ClientHandlers,
   type ClientOptions,
-  type OnlineSeatResult,
   OreRushClient,
-  type PlayOreRushOptions,
-  playOnline,
-  playOreRushOnline,
 } from './client.ts';
+export { type OnlineSeatResult, type PlayOreRushOptions, playOnline, playOreRushOnline } from './online.ts';
 export * from './packets.ts';
+export { OreRushGameClosed, type OreRushGameOptions, OreRushOnlineGame } from './seat-adapter.ts';
 export {
   CLIENT_RULE_LIMITS,
   DEFAULT_SERVER_SETTINGS,

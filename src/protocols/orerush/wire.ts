@@ -77,14 +77,25 @@ function robot(value: unknown, name: string, width: number, height: number): Rob
 
 const EVENT_KINDS = new Set(['explosion', 'destroyed', 'radarLost', 'dig', 'request', 'blocked', 'score']);
 
-function event(value: unknown, name: string): OreRushEvent {
+/** One event of an `updte`; null for a kind this client does not know (ignored, as unknown keys are: §4.1). */
+function event(value: unknown, name: string): OreRushEvent | null {
   const o = obj(value, name);
-  if (typeof o.kind !== 'string' || !EVENT_KINDS.has(o.kind)) bad(`${name}.kind is not a known event`);
+  if (typeof o.kind !== 'string') bad(`${name}.kind must be a string`);
+  if (!EVENT_KINDS.has(o.kind as string)) return null;
   for (const [key, v] of Object.entries(o)) {
     if (key !== 'kind' && v !== null && typeof v !== 'number' && typeof v !== 'string')
       bad(`${name}.${key} must be a number, a string or null`);
   }
   return o as unknown as OreRushEvent;
+}
+
+function knownEvents(values: readonly unknown[]): OreRushEvent[] {
+  const events: OreRushEvent[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const e = event(values[i], `map.events[${i}]`);
+    if (e) events.push(e);
+  }
+  return events;
 }
 
 /** One `updte` packet: the observation, and the result once the game is over. */
@@ -155,7 +166,7 @@ export function decodeUpdate(packet: Extract<Packet, { type: 'updte' }>): {
     }),
     scores,
     alive: ints(s.alive, 'scores.alive', players, 0, Number.MAX_SAFE_INTEGER),
-    events: list(m.events, 'map.events').map((v, i) => event(v, `map.events[${i}]`)),
+    events: knownEvents(list(m.events, 'map.events')),
   };
   let result: GameResult | null = null;
   if (s.ranks !== undefined) {

@@ -5,8 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { GameResult } from '../../core/engine.ts';
-import { matchStreams } from '../../core/match.ts';
-import type { DecisionContext } from '../../core/strategy.ts';
 import {
   apply,
   type CarcassonneAction,
@@ -16,16 +14,14 @@ import {
   type DeckMap,
   DX,
   DY,
-  defaultAction,
   formatDeckMap,
   kindIndex,
   rebuildState,
   SIDE_NAMES,
 } from '../../games/carcassonne/index.ts';
-import type { OnlineOutcome, OnlinePlayOptions } from '../registry.ts';
 import { ROTATIONS } from './carcassonne.ts';
-import { Se1Client, Se1Model } from './client.ts';
-import { parseNotice, type Se1Event } from './json.ts';
+import { type Se1Client, Se1Model } from './client.ts';
+import type { Se1Event } from './json.ts';
 import { DEFAULT_PORT } from './server.ts';
 
 type HistoryEntry =
@@ -149,125 +145,6 @@ export class CarcassonneSession {
         );
     }
     return result;
-  }
-}
-
-/** `botswarm play carcassonne --connect host:port`: every bot logs in as a test player; bot 0 creates the game. */
-export async function playOnline(options: OnlinePlayOptions): Promise<OnlineOutcome> {
-  const { bots, seed, budget, log } = options;
-  const config = carcassonneEngine.parseConfig(options.settings ?? {});
-  const players = bots.length;
-  const streams = matchStreams(seed);
-  const gameName = `botswarm-${seed}-${Date.now().toString(36)}`;
-  const clients: Se1Client[] = [];
-  const sessions: CarcassonneSession[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await new Promise<OnlineOutcome>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no result after ${options.timeoutMs} ms`)), options.timeoutMs);
-      const finished = new Set<number>();
-      const done = () => {
-        if (finished.size < players) return;
-        const result = sessions[0]!.result();
-        if (!result)
-          return reject(new Error('the server announced the end, but the game rebuilt from its events is not over'));
-        resolve({
-          result,
-          decisions: sessions.map((s) => s.decisions),
-          errors: sessions.flatMap((s) => s.errors),
-          events: sessions[0]!.events,
-        });
-      };
-      const run = async () => {
-        for (let seat = 0; seat < players; seat++) {
-          const strategy = bots[seat]!.create();
-          const ctx: DecisionContext = {
-            seat,
-            rng: streams.bot(seat),
-            budget,
-            model: { engine: carcassonneEngine, config },
-            log: log.child({ bot: strategy.name, seat }),
-          };
-          let session: CarcassonneSession | undefined;
-          let planned: CarcassonneAction | undefined;
-          let client: Se1Client;
-          const onPrompt = async (type: string) => {
-            const s = session!;
-            // START_GAME is sent once every seat has joined (see onEvent), not at the first startGame prompt.
-            if (type === 'startGame') return;
-            if (type === 'gameOver') {
-              finished.add(seat);
-              done();
-              return;
-            }
-            if (type === 'drawCard') return client.command('DRAW_CARD');
-            if (type === 'placeCard') {
-              s.markPending(undefined);
-              const obs = s.observation();
-              planned = (await strategy.decide(obs, ctx as never)) as CarcassonneAction;
-              s.decisions++;
-              if (carcassonneEngine.validate(obs, seat, planned) !== null) planned = defaultAction(obs, seat);
-              return client.command('PLACE_CARD', s.placeCard(obs, planned));
-            }
-            if (type === 'placeMeeple') {
-              const meeple = s.freeMeeple();
-              if (planned && planned.meeple !== null && meeple)
-                return client.command('PLACE_MEEPLE', [
-                  ['meeple', meeple],
-                  ['position', String(planned.meeple)],
-                ]);
-              return client.command('END_TURN');
-            }
-            if (type === 'endTurn') return client.command('END_TURN');
-          };
-          client = await Se1Client.connect({
-            host: options.host,
-            port: options.port,
-            log,
-            onEvent: (e) => {
-              const s = session!;
-              s.onEvent(e);
-              // A field placed by me is pending until END_TURN: the engine only sees whole turns.
-              if (e.src.startsWith('Game@') && e.prop === 'board' && e.nv && planned) s.markPending(e.nv);
-              if (e.src.startsWith('Game@') && e.prop === 'currentPlayer') s.markPending(undefined);
-              if (
-                e.src.startsWith('Game@') &&
-                e.prop === 'players' &&
-                e.nv &&
-                seat === 0 &&
-                s.players.length === players
-              )
-                client.command('START_GAME');
-              const n = parseNotice(e);
-              if (!n) return;
-              if (n.kind === 'error') {
-                s.errors.push(`${n.type} - ${n.message ?? ''}`);
-                if (n.type === 'PLACE_MEEPLE') client.command('END_TURN');
-                return;
-              }
-              onPrompt(n.type).catch(reject);
-            },
-            onClose: () => {
-              if (!finished.has(seat)) reject(new Error(`seat ${seat}: the server closed the connection`));
-            },
-          });
-          clients.push(client);
-          const account = await client.createTestPlayer();
-          await client.login(account.nick, account.password);
-          session = new CarcassonneSession(account.nick, config);
-          sessions.push(session);
-          if (seat === 0) {
-            const map = config.deck ? ` -map ${await ensureMap(client, config.deck)}` : '';
-            await client.request(`CREATE GAME ${gameName} -maxPlayers ${players} -testgame -seed ${seed}${map}`);
-          }
-          await client.joinGame(gameName);
-        }
-      };
-      run().catch(reject);
-    });
-  } finally {
-    if (timer) clearTimeout(timer);
-    for (const c of clients) c.close();
   }
 }
 

@@ -1,6 +1,6 @@
 /** SE1 (seed 003): the plain-text lobby, the JSON event layer, the reference server and the clients. */
 import type { ClientProtocol, ServerProtocol } from '../registry.ts';
-import { playOnline } from './carcassonne-client.ts';
+import { playOnline } from './carcassonne-online.ts';
 import { loadSe1Game } from './games.ts';
 import { DEFAULT_PORT, parseSe1Settings, startSe1Server } from './server.ts';
 
@@ -13,12 +13,14 @@ export {
   PROMPTS,
   ROTATIONS,
 } from './carcassonne.ts';
-export { CarcassonneSession, ensureMap, playOnline } from './carcassonne-client.ts';
+export { CarcassonneSession, ensureMap } from './carcassonne-client.ts';
+export { type CarcassonneOnlineOptions, playOnline } from './carcassonne-online.ts';
 export { type LobbyReply, Se1Client, type Se1ClientOptions, Se1Error, Se1Model, TO_MANY } from './client.ts';
 export { loadSe1Game, se1GameIds } from './games.ts';
 export * from './json.ts';
 export type * from './room.ts';
 export { DEFAULT_COLORS, playerColor } from './room.ts';
+export { type CarcassonneGameOptions, CarcassonneOnlineGame } from './seat-adapter.ts';
 export {
   COMMAND_HELP,
   DEFAULT_PORT,

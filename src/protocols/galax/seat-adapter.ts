@@ -1,0 +1,101 @@
+/**
+ * Galax's online adapter for the one seat (src/game/seat.ts): a GalaxClient's messages become the engine's
+ * `GalaxObservation` at each YEAR, an action becomes MOVE lines and DONE, WINN ends the game, and a game the
+ * server aborted (`ERRJ game <id> aborted`, docs §8) fails the seat at once.
+ */
+import type { OnlineGame, SeatSink } from '../../game/seat.ts';
+import { type GalaxAction, type GalaxConfig, type GalaxObservation, galaxEngine } from '../../games/galax/index.ts';
+import { GalaxAdapter, type GalaxClient, GalaxReplyError, GalaxSessionError } from './client.ts';
+import type { ErrorCode, ServerMessage } from './codec.ts';
+
+/** The server gave up the game after a failure of its own (docs §8): no WINN will come. */
+export class GalaxAbortedError extends GalaxSessionError {
+  override name = 'GalaxAbortedError';
+}
+
+const ABORTED = /^game \d+ aborted/;
+
+export class GalaxOnlineGame implements OnlineGame<GalaxObservation, GalaxAction> {
+  readonly adapter = new GalaxAdapter();
+  #sink: SeatSink<GalaxObservation> | null = null;
+  #early: ServerMessage[] = [];
+  #detached = false;
+  #config: GalaxConfig | undefined;
+  #failure: Error | undefined;
+  #begun = false;
+
+  /**
+   * `client` carries this seat's session: route its `onMessage`, `onUnsolicitedError` and `whenClosed` here (the
+   * caller does, once per session: a session plays many games). `settings`: the server's game settings where the
+   * wire does not carry them (maxYear, visibility...).
+   */
+  constructor(
+    readonly client: GalaxClient,
+    readonly settings: Partial<GalaxConfig> = {},
+    readonly label = '',
+  ) {}
+
+  /** The session ended (the client's `whenClosed`): unless the game is over, the seat cannot go on. */
+  onClosed(error: Error): void {
+    if (this.adapter.winner === null) this.#fail(new GalaxSessionError(`${this.label}${error.message}`));
+  }
+
+  /** Every server message of the session (the client's `onMessage`). */
+  onMessage(m: ServerMessage): void {
+    const sink = this.#sink;
+    if (!sink) {
+      if (!this.#detached) this.#early.push(m);
+      return;
+    }
+    const what = this.adapter.onMessage(m);
+    if (what === 'year') {
+      if (!this.#begun) {
+        this.#begun = true;
+        sink.started();
+      } else sink.served('year');
+      if (this.adapter.alive) sink.observe(this.adapter.observation());
+    } else if (what === 'over') sink.end(null);
+  }
+
+  /** An ERR* line that answers no request (the client's `onUnsolicitedError`). */
+  onUnsolicitedError(code: ErrorCode, message: string): void {
+    this.#sink?.refused(code, message);
+    if (code === 'ERRJ' && ABORTED.test(message))
+      this.#fail(new GalaxAbortedError(`${this.label}the server aborted the game (${message})`));
+  }
+
+  #fail(error: Error): void {
+    if (this.#sink) this.#sink.fail(error);
+    else if (!this.#detached) this.#failure ??= error;
+  }
+
+  attach(sink: SeatSink<GalaxObservation>): void {
+    this.#sink = sink;
+    for (const m of this.#early.splice(0)) this.onMessage(m);
+    if (this.#failure) sink.fail(this.#failure);
+  }
+
+  seat() {
+    const a = this.adapter;
+    this.#config ??= galaxEngine.parseConfig({
+      ...this.settings,
+      width: a.width,
+      height: a.height,
+      planets: a.planetCount,
+    });
+    return { seat: a.player - 1, config: this.#config };
+  }
+
+  act(_observation: GalaxObservation, action: GalaxAction): Promise<void> {
+    return this.client.moves(Array.isArray(action) ? action : []).then(this.#replies);
+  }
+
+  readonly #replies = (replies: readonly unknown[]): void => {
+    for (const r of replies) if (r instanceof GalaxReplyError) this.#sink?.refused(r.code, r.serverMessage);
+  };
+
+  detach(): void {
+    this.#sink = null;
+    this.#detached = true;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Ore Rush's online adapter for the one seat (src/game/seat.ts): `updte` packets are the engine's observations,
+ * an action is one `pmove`; the game is over at the final `updte` and left only once its `close -1` has come and
+ * been answered (§2 "every packet is answered", §6.2.4), however late it comes. A `close -1` without a final
+ * `updte` is an aborted game (§6.6), an `updte` the client cannot read fails the seat: never silent.
+ */
+import type { GameResult } from '../../core/engine.ts';
+import type { OnlineGame, SeatSink } from '../../game/seat.ts';
+import {
+  type OreRushAction,
+  type OreRushConfig,
+  type OreRushObservation,
+  orerushEngine,
+} from '../../games/orerush/index.ts';
+import type { Answer, ClientHandlers, OreRushClient } from './client.ts';
+import { ErrorCode } from './packets.ts';
+import { encodeMoves, type GameInfo } from './wire.ts';
+
+/** The server closed the game without a final update (§6.6), or before it started. */
+export class OreRushGameClosed extends Error {
+  override name = 'OreRushGameClosed';
+}
+
+export interface OreRushGameOptions {
+  /** Keep every event of the game in `events` (`play --connect` reports them; a load test does not need them). */
+  readonly keepEvents?: boolean;
+  /** How long to wait for `close -1` after the final `updte` before leaving anyway (default 10 s, the answer wait). */
+  readonly closeWaitMs?: number;
+  /** Each `pmove` answered: its round trip in µs and the answer (timing and error counting). */
+  onMoveAnswer?(micros: number, answer: Answer): void;
+}
+
+type Early =
+  | { readonly kind: 'updte'; readonly observation: OreRushObservation; readonly result: GameResult | null }
+  | { readonly kind: 'close' }
+  | { readonly kind: 'fail'; readonly error: Error };
+
+export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRushAction> {
+  /** The latest `settn` of this game (player number, rules). */
+  info: GameInfo | undefined;
+  /** The final observation and result, once the final `updte` came. */
+  final: { readonly observation: OreRushObservation; readonly result: GameResult } | undefined;
+  /** Every event of every `updte`, in order (with `keepEvents`). */
+  readonly events: unknown[] = [];
+  #sink: SeatSink<OreRushObservation> | null = null;
+  #early: Early[] = [];
+  #detached = false;
+  #begun = false;
+  #closeTimer: NodeJS.Timeout | undefined;
+  #config: OreRushConfig | undefined;
+  /** Settles when the `settn` after joining has come. */
+  readonly settings: Promise<GameInfo>;
+  #settled!: (info: GameInfo) => void;
+  #unsettled!: (error: Error) => void;
+
+  constructor(
+    readonly client: OreRushClient,
+    readonly options: OreRushGameOptions = {},
+  ) {
+    this.settings = new Promise<GameInfo>((resolve, reject) => {
+      this.#settled = resolve;
+      this.#unsettled = reject;
+    });
+    this.settings.catch(() => {});
+    client.setHandlers(this.handlers);
+  }
+
+  readonly handlers: ClientHandlers = {
+    onSettings: (info) => {
+      this.info = info;
+      this.#settled(info);
+    },
+    onUpdate: (observation, result) => this.#deliver({ kind: 'updte', observation, result }),
+    onClose: (player) => {
+      if (player === -1) this.#deliver({ kind: 'close' });
+    },
+    onDisconnect: (reason) => {
+      const error = new Error(`disconnected: ${reason}`);
+      this.#unsettled(error);
+      this.#deliver({ kind: 'fail', error });
+    },
+    onUnreadable: (type, message) => {
+      if (type === 'updte') this.#deliver({ kind: 'fail', error: new Error(`unreadable updte: ${message}`) });
+    },
+  };
+
+  #deliver(e: Early) {
+    const sink = this.#sink;
+    if (!sink) {
+      if (!this.#detached) this.#early.push(e);
+      return;
+    }
+    if (e.kind === 'fail') return sink.fail(e.error);
+    if (e.kind === 'close') {
+      if (this.final) return this.#end(sink);
+      return sink.fail(new OreRushGameClosed('the server closed the game without a final update (aborted)'));
+    }
+    if (this.final) return; // nothing counts after the final update
+    if (this.options.keepEvents) for (const event of e.observation.events) this.events.push(event);
+    if (e.observation.over) {
+      if (!e.result) return sink.fail(new Error('final update without a result'));
+      this.final = { observation: e.observation, result: e.result };
+      // Leave only once close -1 is in (and answered); if it never comes, after the answer wait.
+      this.#closeTimer = setTimeout(() => this.#end(sink), this.options.closeWaitMs ?? 10_000);
+      return;
+    }
+    if (!this.#begun) {
+      this.#begun = true;
+      sink.started();
+    } else sink.served('round');
+    sink.observe(e.observation);
+  }
+
+  #end(sink: SeatSink<OreRushObservation>): void {
+    if (this.#closeTimer) clearTimeout(this.#closeTimer);
+    sink.end(this.final!.result);
+  }
+
+  attach(sink: SeatSink<OreRushObservation>): void {
+    this.#sink = sink;
+    for (const e of this.#early.splice(0)) this.#deliver(e);
+  }
+
+  seat() {
+    const info = this.info;
+    if (!info) throw new Error('update before the game settings');
+    this.#config ??= orerushEngine.parseConfig(info.rules);
+    return { seat: info.player, config: this.#config };
+  }
+
+  async act(observation: OreRushObservation, action: OreRushAction): Promise<void> {
+    const player = this.info!.player;
+    const sent = performance.now();
+    const answer = await this.client.request(encodeMoves(player, observation.round, action));
+    this.options.onMoveAnswer?.(Math.round((performance.now() - sent) * 1000), answer);
+    if (answer.kind === 'timeout') this.#sink?.refused('timeout', `round ${observation.round}: move came too late`);
+    else if (answer.kind === 'error') {
+      this.#sink?.refused(String(answer.code), answer.message);
+      // As the local runner does: an illegal action becomes the default action (every robot waits).
+      if (answer.code === ErrorCode.move) {
+        const wait: OreRushAction = observation.robots.map(() => ({ type: 'WAIT' }));
+        await this.client.request(encodeMoves(player, observation.round, wait));
+      }
+    }
+  }
+
+  detach(): void {
+    this.#sink = null;
+    this.#detached = true;
+    if (this.#closeTimer) clearTimeout(this.#closeTimer);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Equivalence per decision: a seeded game played in-process (`runMatch`) and over TCP against the reference
+ * server (the one online seat) gives every seat the same observations and gets the same actions back, decision
+ * by decision — with random, heuristic (greedy) and MCTS bots. MCTS reads the forward model's config, so it is
+ * the bot that a settings drift between the server and the client would show first.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveBots } from '../../src/bots/resolve.ts';
+import { hashState } from '../../src/core/hash.ts';
+import { silentLogger } from '../../src/core/log.ts';
+import { runMatch } from '../../src/core/match.ts';
+import { carcassonneEngine } from '../../src/games/carcassonne/index.ts';
+import { galaxEngine } from '../../src/games/galax/index.ts';
+import { orerushEngine } from '../../src/games/orerush/index.ts';
+import { playGalaxOnline, startGalaxServer } from '../../src/protocols/galax/index.ts';
+import { playOreRushOnline, startOreRushServer } from '../../src/protocols/orerush/index.ts';
+import { carcassonneSe1, playOnline as playCarcassonneOnline, startSe1Server } from '../../src/protocols/se1/index.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Key order is not content: objects are hashed with sorted keys (a decoded observation builds them in wire order). */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = canonical((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+/** `seat → [hash(observation) hash(action)]...`, in decision order. */
+function decisions() {
+  const bySeat: string[][] = [];
+  return {
+    bySeat,
+    onDecision: (seat: number, observation: unknown, action: unknown) => {
+      bySeat[seat] ??= [];
+      bySeat[seat].push(`${hashState(canonical(observation))} ${hashState(canonical(action))}`);
+    },
+  };
+}
+
+function expectSameDecisions(offline: string[][], online: string[][]): void {
+  expect(online.length).toBe(offline.length);
+  for (const [seat, list] of offline.entries()) {
+    expect(list.length, `seat ${seat} decided`).toBeGreaterThan(0);
+    const other = online[seat] ?? [];
+    const first = list.findIndex((h, i) => other[i] !== h);
+    expect(first === -1 ? null : { seat, decision: first, offline: list[first], online: other[first] }).toBeNull();
+    expect(other.length, `seat ${seat}: decisions online`).toBe(list.length);
+  }
+}
+
+const BUDGET = { iterations: 12 };
+
+describe('per-decision equivalence, in-process and over TCP', () => {
+  it('Galax: random, heuristic and MCTS see the same observations and answer the same actions', async () => {
+    const raw = { maxYear: 16, planets: 12 };
+    const config = galaxEngine.parseConfig(raw);
+    const seed = 4242;
+    const server = await startGalaxServer({ port: 0, gameSeed: seed, config });
+    cleanups.push(() => server.close());
+    const bots = await resolveBots(['random', 'heuristic', 'mcts:iterations=12'], 'galax');
+    const offline = decisions();
+    await runMatch({
+      engine: galaxEngine,
+      config,
+      players: bots.map((b) => b.create()),
+      seed,
+      budget: BUDGET,
+      onDecision: offline.onDecision,
+    });
+    const online = decisions();
+    const out = await playGalaxOnline({
+      host: '127.0.0.1',
+      port: server.port,
+      bots,
+      seed,
+      budget: BUDGET,
+      log: silentLogger,
+      timeoutMs: 60_000,
+      config: raw,
+      onDecision: online.onDecision,
+    });
+    expect(out.errors).toEqual([]);
+    expectSameDecisions(offline.bySeat, online.bySeat);
+  }, 60_000);
+
+  it('Ore Rush: random, heuristic and MCTS see the same observations and answer the same actions', async () => {
+    const rules = { rounds: 15, width: 16, height: 8, robots: 3 };
+    const config = orerushEngine.parseConfig(rules);
+    const seed = 'equiv-decisions';
+    const server = await startOreRushServer({ port: 0 });
+    cleanups.push(() => server.close());
+    const bots = await resolveBots(['random', 'heuristic', 'mcts:iterations=12'], 'orerush');
+    const offline = decisions();
+    await runMatch({
+      engine: orerushEngine,
+      config,
+      players: bots.map((b) => b.create()),
+      seed,
+      budget: BUDGET,
+      onDecision: offline.onDecision,
+    });
+    const online = decisions();
+    const seats = await playOreRushOnline({
+      host: '127.0.0.1',
+      port: server.port,
+      bots,
+      seed,
+      rules,
+      budget: BUDGET,
+      log: silentLogger,
+      timeoutMs: 60_000,
+      onDecision: online.onDecision,
+    });
+    expect(seats.flatMap((s) => s.errors)).toEqual([]);
+    expectSameDecisions(offline.bySeat, online.bySeat);
+  }, 60_000);
+
+  it('Carcassonne: random, greedy and MCTS see the same observations and answer the same actions', async () => {
+    const server = await startSe1Server({
+      port: 0,
+      game: carcassonneSe1,
+      settings: { seed: 'equiv', timeoutMs: 60_000 },
+    });
+    cleanups.push(() => server.close());
+    const seed = 31;
+    const bots = await resolveBots(['random', 'greedy', 'mcts:iterations=12'], 'carcassonne');
+    const config = carcassonneEngine.defaultConfig();
+    const offline = decisions();
+    await runMatch({
+      engine: carcassonneEngine,
+      config,
+      players: bots.map((b) => b.create()),
+      seed,
+      budget: BUDGET,
+      onDecision: offline.onDecision,
+    });
+    const online = decisions();
+    const out = await playCarcassonneOnline({
+      host: server.host,
+      port: server.port,
+      bots,
+      seed,
+      budget: BUDGET,
+      log: silentLogger,
+      timeoutMs: 90_000,
+      onDecision: online.onDecision,
+    });
+    expect(out.errors).toEqual([]);
+    expectSameDecisions(offline.bySeat, online.bySeat);
+  }, 120_000);
+});
