@@ -6,7 +6,7 @@ export const catanBots: BotDefinition<CatanObservation, CatanAction>[] = [
   {
     name: 'catan-random',
     game: 'catan',
-    description: 'a uniformly random legal action, as Catanatron\'s RandomPlayer (baseline)',
+    description: "a uniformly random legal action, as Catanatron's RandomPlayer (baseline)",
     create: createRandomStrategy,
   },
   {

@@ -154,7 +154,8 @@ function missing(hand: readonly number[], o: number, cost: readonly number[]): n
 /** Plays a knight when the robber sits on one of its own hexes, or when it takes or nears the largest army. */
 function knightWorthIt(obs: CatanObservation): boolean {
   if (obs.devs[KNIGHT]! === 0 || obs.devPlayed) return false;
-  for (const v of HEX_VERTICES[obs.robber]!) if (obs.buildings[v]! >= 0 && obs.buildings[v]! >> 1 === obs.seat) return true;
+  for (const v of HEX_VERTICES[obs.robber]!)
+    if (obs.buildings[v]! >= 0 && obs.buildings[v]! >> 1 === obs.seat) return true;
   const mine = obs.knights[obs.seat]! + 1;
   const holder = obs.largestArmy;
   return mine >= 3 && (holder < 0 || (holder !== obs.seat && mine > obs.knights[holder]!));
@@ -206,4 +207,3 @@ function answerOffer(obs: CatanObservation, actions: readonly CatanAction[]): Ca
     12 / (1 + missing(h, 0, DEV_COST));
   return score(after) > score(before) + 1 ? accept : actions.find((a) => a.type === 'decline')!;
 }
-

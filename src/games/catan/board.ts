@@ -87,18 +87,23 @@ const isRed = (n: number) => n === 6 || n === 8;
  */
 export function randomBoard(rng: Rng): CatanBoard {
   const terrain = rng.shuffle(TERRAINS);
-  const numbers = new Array<number>(HEX_COUNT).fill(0);
+  const land: number[] = [];
+  for (let h = 0; h < HEX_COUNT; h++) if (terrain[h] !== 'desert') land.push(h);
+  // Whether a layout is allowed depends only on where the four red tokens lie: draw those places until no two
+  // touch (rejection keeps every allowed layout equally likely), then deal the other tokens on the rest.
+  let places: number[];
   for (;;) {
-    const tokens = rng.shuffle(TOKENS);
-    let t = 0;
-    for (let h = 0; h < HEX_COUNT; h++) numbers[h] = terrain[h] === 'desert' ? 0 : tokens[t++]!;
+    places = rng.shuffle(land);
     let ok = true;
-    for (let h = 0; h < HEX_COUNT && ok; h++) {
-      if (!isRed(numbers[h]!)) continue;
-      for (const g of HEX_NEIGHBOURS[h]!) if (isRed(numbers[g]!)) ok = false;
+    for (let i = 0; i < 4 && ok; i++) {
+      for (let j = i + 1; j < 4 && ok; j++) if (HEX_NEIGHBOURS[places[i]!]!.includes(places[j]!)) ok = false;
     }
     if (ok) break;
   }
+  const numbers = new Array<number>(HEX_COUNT).fill(0);
+  const reds = rng.shuffle(TOKENS.filter(isRed));
+  const others = rng.shuffle(TOKENS.filter((t) => !isRed(t)));
+  for (let i = 0; i < places.length; i++) numbers[places[i]!] = i < 4 ? reds[i]! : others[i - 4]!;
   const kinds = rng.shuffle(HARBOUR_KINDS);
   return { terrain, numbers, harbours: kinds.map((resource, i) => ({ edge: HARBOUR_EDGES[i]!, resource })) };
 }

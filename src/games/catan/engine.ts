@@ -21,7 +21,6 @@ import {
   canAfford,
   DEV_COST,
   longestRoadOf,
-  ownerOf,
   PIECES,
   ROAD_COST,
   roadSiteOk,
@@ -31,7 +30,7 @@ import {
   siteFree,
   tradeRatio,
 } from './rules.ts';
-import { EDGE_COUNT, EDGE_VERTICES, HEX_COUNT, HEX_VERTICES, VERTEX_COUNT, VERTEX_EDGES, VERTEX_HEXES } from './topology.ts';
+import { EDGE_COUNT, HEX_COUNT, HEX_VERTICES, VERTEX_COUNT, VERTEX_EDGES, VERTEX_HEXES } from './topology.ts';
 import type {
   CatanAction,
   CatanChance,
@@ -88,10 +87,7 @@ export function setup(config: CatanConfig, players: number, rng: Rng): CatanStat
 // ---- points ---------------------------------------------------------------------------------------------
 
 /** Points everyone can see: 1 per settlement, 2 per city, 2 for longest road and for largest army. */
-export function publicPoints(
-  s: Pick<CatanState, 'pieces' | 'longestRoad' | 'largestArmy'>,
-  seat: number,
-): number {
+export function publicPoints(s: Pick<CatanState, 'pieces' | 'longestRoad' | 'largestArmy'>, seat: number): number {
   const settlements = PIECES[1]! - s.pieces[seat * 3 + 1]!;
   const cities = PIECES[2]! - s.pieces[seat * 3 + 2]!;
   return settlements + 2 * cities + (s.longestRoad === seat ? 2 : 0) + (s.largestArmy === seat ? 2 : 0);
@@ -393,7 +389,9 @@ export function validate(s: CatanState, seat: Seat, action: CatanAction): string
       if (!isIndex(action.vertex, VERTEX_COUNT)) return 'vertex must be 0..53';
       if (s.pieces[seat * 3 + 2]! <= 0) return 'no city left in supply';
       if (!canAfford(s.hands, o, CITY_COST)) return 'a city costs 2 grain and 3 ore';
-      return s.buildings[action.vertex] === seat * 2 ? null : `no settlement of seat ${seat} on vertex ${action.vertex}`;
+      return s.buildings[action.vertex] === seat * 2
+        ? null
+        : `no settlement of seat ${seat} on vertex ${action.vertex}`;
     case 'buyDev':
       if (!canAfford(s.hands, o, DEV_COST)) return 'a development card costs wool, grain and ore';
       return deckLeft(s) > 0 ? null : 'the development deck is empty';
@@ -518,40 +516,52 @@ class Draft {
     this.winner = s.winner;
   }
   buildings(): number[] {
-    return (this.#buildings ??= this.s.buildings.slice());
+    if (this.#buildings === null) this.#buildings = this.s.buildings.slice();
+    return this.#buildings;
   }
   roads(): number[] {
-    return (this.#roads ??= this.s.roads.slice());
+    if (this.#roads === null) this.#roads = this.s.roads.slice();
+    return this.#roads;
   }
   hands(): number[] {
-    return (this.#hands ??= this.s.hands.slice());
+    if (this.#hands === null) this.#hands = this.s.hands.slice();
+    return this.#hands;
   }
   bank(): number[] {
-    return (this.#bank ??= this.s.bank.slice());
+    if (this.#bank === null) this.#bank = this.s.bank.slice();
+    return this.#bank;
   }
   deck(): number[] {
-    return (this.#deck ??= this.s.deck.slice());
+    if (this.#deck === null) this.#deck = this.s.deck.slice();
+    return this.#deck;
   }
   devs(): number[] {
-    return (this.#devs ??= this.s.devs.slice());
+    if (this.#devs === null) this.#devs = this.s.devs.slice();
+    return this.#devs;
   }
   devNew(): number[] {
-    return (this.#devNew ??= this.s.devNew.slice());
+    if (this.#devNew === null) this.#devNew = this.s.devNew.slice();
+    return this.#devNew;
   }
   played(): number[] {
-    return (this.#played ??= this.s.played.slice());
+    if (this.#played === null) this.#played = this.s.played.slice();
+    return this.#played;
   }
   knights(): number[] {
-    return (this.#knights ??= this.s.knights.slice());
+    if (this.#knights === null) this.#knights = this.s.knights.slice();
+    return this.#knights;
   }
   pieces(): number[] {
-    return (this.#pieces ??= this.s.pieces.slice());
+    if (this.#pieces === null) this.#pieces = this.s.pieces.slice();
+    return this.#pieces;
   }
   roadLength(): number[] {
-    return (this.#roadLength ??= this.s.roadLength.slice());
+    if (this.#roadLength === null) this.#roadLength = this.s.roadLength.slice();
+    return this.#roadLength;
   }
   views(): number[] {
-    return (this.#views ??= this.s.views.slice());
+    if (this.#views === null) this.#views = this.s.views.slice();
+    return this.#views;
   }
 
   /** The current arrays, read-only (written or not). */
@@ -1104,7 +1114,12 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
     handSizes[p] = handSize(s, p);
     const o = p * 5;
     devCounts[p] =
-      s.devs[o]! + s.devs[o + 1]! + s.devs[o + 2]! + s.devs[o + 3]! + s.devs[o + 4]! + (p === s.current ? devNewCount : 0);
+      s.devs[o]! +
+      s.devs[o + 1]! +
+      s.devs[o + 2]! +
+      s.devs[o + 3]! +
+      s.devs[o + 4]! +
+      (p === s.current ? devNewCount : 0);
     publicPts[p] = publicPoints(s, p);
     if (p === seat) {
       for (let r = 0; r < 5; r++) known[o + r] = s.hands[o + r]!;

@@ -20,8 +20,8 @@ export { defaultConfig, parseConfig } from './config.ts';
 export {
   apply,
   catanEngine,
-  defaultAction,
   deckLeft,
+  defaultAction,
   describeStep,
   determinize,
   ENGINE_VERSION,

@@ -84,7 +84,7 @@ export function tradeRatio(s: BoardView, seat: number, resource: number): number
     const h = harbour[v]!;
     if (h === -2 || ownerOf(s.buildings[v]!) !== seat) continue;
     if (h === resource) return 2;
-    ratio = 3;
+    if (h === -1) ratio = 3;
   }
   return ratio;
 }

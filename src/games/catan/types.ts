@@ -191,7 +191,12 @@ export type CatanChance =
 
 /** What happened, in order. A hidden detail (stolen resource, drawn card) is -1 in another seat's copy. */
 export type CatanEvent =
-  | { readonly type: 'built'; readonly seat: number; readonly piece: 'settlement' | 'city' | 'road'; readonly at: number }
+  | {
+      readonly type: 'built';
+      readonly seat: number;
+      readonly piece: 'settlement' | 'city' | 'road';
+      readonly at: number;
+    }
   | { readonly type: 'rolled'; readonly seat: number; readonly d1: number; readonly d2: number }
   | { readonly type: 'produced'; readonly seat: number; readonly resources: readonly number[] }
   | { readonly type: 'discarded'; readonly seat: number; readonly resource: number }
@@ -208,7 +213,12 @@ export type CatanEvent =
       readonly count: number;
       readonly get: number;
     }
-  | { readonly type: 'offered'; readonly seat: number; readonly give: readonly number[]; readonly get: readonly number[] }
+  | {
+      readonly type: 'offered';
+      readonly seat: number;
+      readonly give: readonly number[];
+      readonly get: readonly number[];
+    }
   | { readonly type: 'answered'; readonly seat: number; readonly accept: boolean }
   | {
       readonly type: 'traded';
