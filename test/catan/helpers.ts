@@ -30,7 +30,7 @@ export function chance(s: CatanState, outcome: CatanChance, events?: CatanEvent[
 }
 
 /** A position in the main phase of `current`'s turn, with the given pieces and hands and nothing else. */
-export function position(parts: Partial<CatanState> & { hands?: number[] }, players = 4): CatanState {
+export function position(parts: Partial<CatanState>, players = 4): CatanState {
   const base = fresh(players);
   return { ...base, step: { phase: 'main' }, ...parts };
 }

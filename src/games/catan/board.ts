@@ -116,6 +116,9 @@ export interface BoardLookups {
   readonly hexesByRoll: readonly (readonly number[])[];
   /** Per vertex: -2 no harbour, -1 a 3:1 harbour, 0..4 a 2:1 harbour of that resource. */
   readonly vertexHarbour: readonly number[];
+  /** The 18 vertices that give harbour access, with the harbour's kind (-1 generic, 0..4 a resource). */
+  readonly harbourVertices: readonly number[];
+  readonly harbourKinds: readonly number[];
   /** Per vertex * 5 + resource: pips (ways out of 36) of the hexes around it. */
   readonly vertexPips: readonly number[];
   readonly desert: number;
@@ -131,6 +134,13 @@ export function boardLookups(board: CatanBoard): BoardLookups {
   for (let h = 0; h < HEX_COUNT; h++) if (board.numbers[h]! > 0) hexesByRoll[board.numbers[h]!]!.push(h);
   const vertexHarbour = new Array<number>(VERTEX_COUNT).fill(-2);
   for (const hb of board.harbours) for (const v of EDGE_VERTICES[hb.edge]!) vertexHarbour[v] = hb.resource;
+  const harbourVertices: number[] = [];
+  const harbourKinds: number[] = [];
+  for (let v = 0; v < VERTEX_COUNT; v++) {
+    if (vertexHarbour[v] === -2) continue;
+    harbourVertices.push(v);
+    harbourKinds.push(vertexHarbour[v]!);
+  }
   const vertexPips = new Array<number>(VERTEX_COUNT * 5).fill(0);
   for (let v = 0; v < VERTEX_COUNT; v++) {
     for (const h of VERTEX_HEXES[v]!) {
@@ -139,7 +149,7 @@ export function boardLookups(board: CatanBoard): BoardLookups {
     }
   }
   const desert = board.terrain.indexOf('desert');
-  l = { hexResource, hexesByRoll, vertexHarbour, vertexPips, desert };
+  l = { hexResource, hexesByRoll, vertexHarbour, harbourVertices, harbourKinds, vertexPips, desert };
   lookups.set(board, l);
   return l;
 }

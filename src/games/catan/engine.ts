@@ -102,6 +102,13 @@ export function totalPoints(s: CatanState, seat: number): number {
 // ---- who acts -------------------------------------------------------------------------------------------
 
 const SEAT_TURNS: ToAct[] = Array.from({ length: 8 }, (_, s) => ({ kind: 'players', seats: [s] }) as const);
+/** OTHERS[players][seat]: everyone but `seat` (who answers an offer). */
+const OTHERS: ToAct[][] = Array.from({ length: 9 }, (_, n) =>
+  Array.from(
+    { length: n },
+    (_, s) => ({ kind: 'players', seats: Array.from({ length: n }, (_, i) => i).filter((i) => i !== s) }) as const,
+  ),
+);
 const CHANCE: ToAct = { kind: 'chance' };
 const TERMINAL: ToAct = { kind: 'terminal' };
 
@@ -119,11 +126,8 @@ export function toAct(s: CatanState): ToAct {
       for (let p = 0; p < s.players; p++) if (step.left[p]! > 0) seats.push(p);
       return { kind: 'players', seats };
     }
-    case 'offer': {
-      const seats: number[] = [];
-      for (let p = 0; p < s.players; p++) if (p !== s.current) seats.push(p);
-      return { kind: 'players', seats };
-    }
+    case 'offer':
+      return OTHERS[s.players]![s.current]!;
     default:
       return SEAT_TURNS[s.current]!;
   }
@@ -564,6 +568,16 @@ class Draft {
     return this.#views;
   }
 
+  piecesNow(): readonly number[] {
+    return this.#pieces ?? this.s.pieces;
+  }
+  devsNow(): readonly number[] {
+    return this.#devs ?? this.s.devs;
+  }
+  devNewNow(): readonly number[] {
+    return this.#devNew ?? this.s.devNew;
+  }
+
   /** The current arrays, read-only (written or not). */
   view(): CatanState {
     const s = this.s;
@@ -667,8 +681,10 @@ const resumeStep = (r: ResumePhase): CatanStep => (r === 'main' ? MAIN : PRE_ROL
 
 /** Ends the game if the player to move has reached the winning points (only on one's own turn). */
 function checkWin(d: Draft): boolean {
-  const s = d.view();
-  if (totalPoints(s, d.current) < s.config.vpToWin) return false;
+  const seat = d.current;
+  const vpCards = d.devsNow()[seat * 5 + VICTORY_POINT]! + d.devNewNow()[VICTORY_POINT]!;
+  const pts = publicPoints({ pieces: d.piecesNow(), longestRoad: d.longestRoad, largestArmy: d.largestArmy }, seat);
+  if (pts + vpCards < d.s.config.vpToWin) return false;
   d.winner = d.current;
   finish(d);
   return true;

@@ -78,11 +78,12 @@ export function anyRoadSite(s: BoardView, seat: number): boolean {
 
 /** The bank ratio `seat` gets when giving `resource`: 2 with that resource's harbour, 3 with a generic one, else 4. */
 export function tradeRatio(s: BoardView, seat: number, resource: number): number {
-  const harbour = boardLookups(s.board).vertexHarbour;
+  const { harbourVertices, harbourKinds } = boardLookups(s.board);
   let ratio = 4;
-  for (let v = 0; v < VERTEX_COUNT; v++) {
-    const h = harbour[v]!;
-    if (h === -2 || ownerOf(s.buildings[v]!) !== seat) continue;
+  for (let i = 0; i < harbourVertices.length; i++) {
+    const b = s.buildings[harbourVertices[i]!]!;
+    if (b < 0 || b >> 1 !== seat) continue;
+    const h = harbourKinds[i]!;
     if (h === resource) return 2;
     if (h === -1) ratio = 3;
   }
