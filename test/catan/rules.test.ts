@@ -25,6 +25,7 @@ import {
   VERTEX_COUNT,
   VERTEX_EDGES,
   VERTEX_HEXES,
+  VERTEX_NEIGHBOURS,
   validate,
 } from '../../src/games/catan/index.ts';
 import { act, board, chance, fresh, pieces, position, shared } from './helpers.ts';
@@ -108,9 +109,9 @@ describe('opening', () => {
         // The distance rule holds in the opening too.
         const taken = s.buildings.findIndex((b) => b >= 0);
         if (taken >= 0) {
-          expect(validate(s, seat, { type: 'settlement', vertex: VERTEX_EDGES[taken]!.length && taken })).toMatch(
-            /taken/,
-          );
+          expect(validate(s, seat, { type: 'settlement', vertex: taken })).toMatch(/taken/);
+          const next = VERTEX_NEIGHBOURS[taken]![0]!;
+          expect(validate(s, seat, { type: 'settlement', vertex: next })).toMatch(/next to a building/);
         }
         const vertex = legalActions(s, seat)[0]!;
         s = act(s, seat, vertex, events);
