@@ -186,10 +186,12 @@ function pushRobberMoves(s: CatanState, seat: number, out: CatanAction[]) {
   for (let h = 0; h < HEX_COUNT; h++) {
     if (h === s.robber) continue;
     let any = false;
-    for (const v of seatsAtHex(s, h, seat)) {
-      if (handSize(s, v) === 0) continue;
-      out.push(robberActions[h]![v + 1]!);
-      any = true;
+    const mask = seatsAtHex(s, h, seat);
+    for (let v = 0; mask >> v !== 0; v++) {
+      if ((mask >> v) & 1 && handSize(s, v) > 0) {
+        out.push(robberActions[h]![v + 1]!);
+        any = true;
+      }
     }
     if (!any) out.push(robberActions[h]![0]!);
   }
@@ -429,9 +431,15 @@ function robberError(s: CatanState, seat: number, action: CatanAction): string |
   if (action.type !== 'robber') return 'move the robber';
   if (!isIndex(action.hex, HEX_COUNT)) return 'hex must be 0..18';
   if (action.hex === s.robber) return 'the robber must move to another hex';
-  const victims = seatsAtHex(s, action.hex, seat).filter((v) => handSize(s, v) > 0);
-  if (action.victim === null) return victims.length === 0 ? null : 'choose a player to rob';
-  return victims.includes(action.victim) ? null : `seat ${action.victim} cannot be robbed there`;
+  const mask = seatsAtHex(s, action.hex, seat);
+  const robbable = (v: number) => ((mask >> v) & 1) === 1 && handSize(s, v) > 0;
+  if (action.victim === null) {
+    for (let v = 0; v < s.players; v++) if (robbable(v)) return 'choose a player to rob';
+    return null;
+  }
+  return isIndex(action.victim, s.players) && robbable(action.victim)
+    ? null
+    : `seat ${action.victim} cannot be robbed there`;
 }
 
 export function defaultAction(s: CatanState, seat: Seat): CatanAction {

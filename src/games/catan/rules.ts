@@ -90,15 +90,14 @@ export function tradeRatio(s: BoardView, seat: number, resource: number): number
   return ratio;
 }
 
-/** Seats (other than `seat`) with a building on a corner of `hex`. */
-export function seatsAtHex(s: BoardView, hex: number, seat: number): number[] {
-  const out: number[] = [];
+/** Seats other than `seat` with a building on a corner of `hex`, as a bit mask (bit p set for seat p). */
+export function seatsAtHex(s: BoardView, hex: number, seat: number): number {
+  let mask = 0;
   for (const v of HEX_VERTICES[hex]!) {
-    const o = ownerOf(s.buildings[v]!);
-    if (o >= 0 && o !== seat && !out.includes(o)) out.push(o);
+    const b = s.buildings[v]!;
+    if (b >= 0 && b >> 1 !== seat) mask |= 1 << (b >> 1);
   }
-  out.sort((a, b) => a - b);
-  return out;
+  return mask;
 }
 
 const usedEdge = new Uint8Array(EDGE_COUNT);
