@@ -70,6 +70,7 @@ function playChecked(seed: number, players: number, config: ReturnType<typeof pa
         // The bots' cheap rules view lists exactly the true legal actions.
         expect(legalActions(rulesView(observe(s, seat)), seat)).toEqual(legal);
         for (const a of legal) expect(validate(s, seat, a), JSON.stringify(a)).toBeNull();
+        expect(validate(s, seat, catanEngine.defaultAction(s, seat))).toBeNull();
         const g = garbage[steps % garbage.length];
         const reason = validate(s, seat, g as CatanAction);
         expect(reason === null || typeof reason === 'string').toBe(true);
@@ -83,7 +84,7 @@ function playChecked(seed: number, players: number, config: ReturnType<typeof pa
 }
 
 describe('random games', () => {
-  it('always end, and every legal action of every state validates (property)', () => {
+  it('always end; every legal action and the default action of every state validate (property)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 1_000_000 }),

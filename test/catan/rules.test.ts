@@ -555,3 +555,27 @@ describe('hidden information', () => {
     expect(JSON.stringify(third)).not.toContain('"views"');
   });
 });
+
+describe('events and text', () => {
+  it('hides a drawn card from the other seats and describes every step in words', () => {
+    const events: CatanEvent[] = [];
+    let s = position({ hands: hand([0, 0, 1, 1, 1], none, none, none) });
+    s = act(s, 0, { type: 'buyDev' }, events);
+    s = chance(s, { type: 'dev', card: 4 }, events);
+    expect(catanEngine.visibleEvents!(events, 0)).toEqual(events);
+    expect(catanEngine.visibleEvents!(events, 1)).toContainEqual({ type: 'boughtDev', seat: 0, card: -1 });
+    const lines = catanEngine.describeStep!(s, { kind: 'chance', outcome: { type: 'dev', card: 4 } }, events, s);
+    expect(lines.join('\n')).toMatch(/seat 0 buys a development card \(monopoly\)/);
+  });
+
+  it('plays three-player games in snake order 0 1 2 2 1 0', () => {
+    let s = fresh(3);
+    const order: number[] = [];
+    while (s.step.phase === 'setupSettlement' || s.step.phase === 'setupRoad') {
+      if (s.step.phase === 'setupSettlement') order.push(s.current);
+      s = act(s, s.current, legalActions(s, s.current)[0]!);
+    }
+    expect(order).toEqual([0, 1, 2, 2, 1, 0]);
+    expect(s.views).toHaveLength(3 * 3 * 6);
+  });
+});
