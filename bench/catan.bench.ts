@@ -42,7 +42,7 @@ export const run: Bench = async () => {
     value: Math.round(turns * 10) / 10,
     unit: 'turns',
     target: '300-345 (Catanatron)',
-    note: `200 games; ${Math.round(noOffers * 10) / 10} turns with player-to-player offers off (maxOffersPerTurn=0), as Catanatron's random player never trades with players`,
+    note: `200 games; ${Math.round(noOffers * 10) / 10} turns with player-to-player offers off (maxOffersPerTurn=0), as Catanatron's random games have no player-to-player trades`,
   });
   const heuristic = await fullGamesPerSecond(catanEngine, createHeuristicStrategy, 4, 3000);
   results.push({
