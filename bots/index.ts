@@ -1,5 +1,6 @@
 import type { BotDefinition } from '../src/core/strategy.ts';
 import { carcassonneBots } from './carcassonne.ts';
+import { catanBots } from './catan.ts';
 import { chatBots } from './chat.ts';
 import { galaxBots } from './galax.ts';
 import { lektBots } from './lekt.ts';
@@ -15,4 +16,5 @@ export const builtinBots: readonly BotDefinition[] = [
   ...chatBots,
   ...lektBots,
   ...carcassonneBots,
+  ...catanBots,
 ];

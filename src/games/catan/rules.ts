@@ -1,0 +1,140 @@
+/**
+ * Rule predicates shared by the engine, its validation and the bots: what may be built where, what a seat can
+ * afford, the trade ratio it gets, its longest road. All read a state (or an observation: they only need the
+ * public board fields) and allocate nothing.
+ */
+import { boardLookups } from './board.ts';
+import {
+  EDGE_COUNT,
+  EDGE_VERTICES,
+  HEX_VERTICES,
+  otherEnd,
+  VERTEX_COUNT,
+  VERTEX_EDGES,
+  VERTEX_NEIGHBOURS,
+} from './topology.ts';
+import type { CatanBoard } from './types.ts';
+
+export const ROAD_COST: readonly number[] = [1, 1, 0, 0, 0];
+export const SETTLEMENT_COST: readonly number[] = [1, 1, 1, 1, 0];
+export const CITY_COST: readonly number[] = [0, 0, 0, 2, 3];
+export const DEV_COST: readonly number[] = [0, 0, 1, 1, 1];
+
+/** Roads, settlements and cities each player has at the start. */
+export const PIECES: readonly number[] = [15, 5, 4];
+
+/** The board fields the placement rules read; both a state and an observation have them. */
+export interface BoardView {
+  readonly board: CatanBoard;
+  readonly buildings: readonly number[];
+  readonly roads: readonly number[];
+  readonly players: number;
+}
+
+export const ownerOf = (building: number): number => (building < 0 ? -1 : building >> 1);
+export const isCity = (building: number): boolean => building >= 0 && (building & 1) === 1;
+
+/** `cost` is affordable from the 5 cards at hand[offset ..]. */
+export function canAfford(hand: readonly number[], offset: number, cost: readonly number[]): boolean {
+  for (let r = 0; r < 5; r++) if (hand[offset + r]! < cost[r]!) return false;
+  return true;
+}
+
+/** The distance rule: vertex `v` is empty and so are all its neighbours. */
+export function siteFree(s: BoardView, v: number): boolean {
+  if (s.buildings[v] !== -1) return false;
+  for (const n of VERTEX_NEIGHBOURS[v]!) if (s.buildings[n] !== -1) return false;
+  return true;
+}
+
+/** A settlement of `seat` may stand on `v` after the opening: a free site touched by one of its roads. */
+export function settlementSiteOk(s: BoardView, seat: number, v: number): boolean {
+  if (!siteFree(s, v)) return false;
+  for (const e of VERTEX_EDGES[v]!) if (s.roads[e] === seat) return true;
+  return false;
+}
+
+/**
+ * A road of `seat` may go on `e`: empty, and touching the seat's building, or one of its roads at a vertex no
+ * enemy building occupies (an enemy settlement cuts a network).
+ */
+export function roadSiteOk(s: BoardView, seat: number, e: number): boolean {
+  if (s.roads[e] !== -1) return false;
+  for (const v of EDGE_VERTICES[e]!) {
+    const b = s.buildings[v]!;
+    if (b >= 0) {
+      if (b >> 1 === seat) return true;
+      continue;
+    }
+    for (const f of VERTEX_EDGES[v]!) if (f !== e && s.roads[f] === seat) return true;
+  }
+  return false;
+}
+
+export function anyRoadSite(s: BoardView, seat: number): boolean {
+  for (let e = 0; e < EDGE_COUNT; e++) if (roadSiteOk(s, seat, e)) return true;
+  return false;
+}
+
+/** The bank ratio `seat` gets when giving `resource`: 2 with that resource's harbour, 3 with a generic one, else 4. */
+export function tradeRatio(s: BoardView, seat: number, resource: number): number {
+  const { harbourVertices, harbourKinds } = boardLookups(s.board);
+  let ratio = 4;
+  for (let i = 0; i < harbourVertices.length; i++) {
+    const b = s.buildings[harbourVertices[i]!]!;
+    if (b < 0 || b >> 1 !== seat) continue;
+    const h = harbourKinds[i]!;
+    if (h === resource) return 2;
+    if (h === -1) ratio = 3;
+  }
+  return ratio;
+}
+
+/** Seats other than `seat` with a building on a corner of `hex`, as a bit mask (bit p set for seat p). */
+export function seatsAtHex(s: BoardView, hex: number, seat: number): number {
+  let mask = 0;
+  for (const v of HEX_VERTICES[hex]!) {
+    const b = s.buildings[v]!;
+    if (b >= 0 && b >> 1 !== seat) mask |= 1 << (b >> 1);
+  }
+  return mask;
+}
+
+const usedEdge = new Uint8Array(EDGE_COUNT);
+
+function walk(s: BoardView, seat: number, v: number, length: number): number {
+  let best = length;
+  // A trail may end at an enemy building but not pass through it.
+  if (length > 0) {
+    const b = s.buildings[v]!;
+    if (b >= 0 && b >> 1 !== seat) return best;
+  }
+  for (const e of VERTEX_EDGES[v]!) {
+    if (usedEdge[e] || s.roads[e] !== seat) continue;
+    usedEdge[e] = 1;
+    const l = walk(s, seat, otherEnd(e, v), length + 1);
+    usedEdge[e] = 0;
+    if (l > best) best = l;
+  }
+  return best;
+}
+
+/** The longest trail of `seat`'s roads (each road once, vertices may repeat), cut by enemy buildings. */
+export function longestRoadOf(s: BoardView, seat: number): number {
+  let best = 0;
+  for (let v = 0; v < VERTEX_COUNT; v++) {
+    let touches = false;
+    for (const e of VERTEX_EDGES[v]!) if (s.roads[e] === seat) touches = true;
+    if (!touches) continue;
+    const l = walk(s, seat, v, 0);
+    if (l > best) best = l;
+  }
+  return best;
+}
+
+/** Pips (ways out of 36) per resource that a building on `v` would collect, robber ignored. */
+export function vertexPips(board: CatanBoard, v: number, out: number[] = [0, 0, 0, 0, 0]): number[] {
+  const pips = boardLookups(board).vertexPips;
+  for (let r = 0; r < 5; r++) out[r]! += pips[v * 5 + r]!;
+  return out;
+}

@@ -1,0 +1,234 @@
+/**
+ * Settlers of Catan, base game. Resources, development cards and seats are small integers (indices into
+ * RESOURCES / DEV_CARDS) so that states stay compact JSON and the hot loops index flat arrays.
+ */
+
+/** 0 brick, 1 lumber, 2 wool, 3 grain, 4 ore (see RESOURCES). */
+export type Resource = 0 | 1 | 2 | 3 | 4;
+/** 0 knight, 1 victory point, 2 road building, 3 year of plenty, 4 monopoly (see DEV_CARDS). */
+export type DevCard = 0 | 1 | 2 | 3 | 4;
+
+export type Terrain = 'hills' | 'forest' | 'pasture' | 'fields' | 'mountains' | 'desert';
+
+/** The rule sets the engine knows by name; only `base` is implemented (Cities & Knights is planned). */
+export type CatanRules = 'base';
+export type CatanMap = 'beginner' | 'random';
+
+export interface CatanConfig {
+  readonly rules: CatanRules;
+  /** `beginner`: the rulebook's fixed starting board; `random`: seeded terrain, tokens and harbours. */
+  readonly map: CatanMap;
+  /** Victory points that win (10 in the base game). */
+  readonly vpToWin: number;
+  /** Turn-limit safety: after this many player turns the game ends and seats are ranked by points. */
+  readonly maxTurns: number;
+  /** Player-to-player offers the player to move may make per turn (keeps random play finite). */
+  readonly maxOffersPerTurn: number;
+}
+
+/** A harbour on a coastal edge: `resource` -1 is a generic 3:1 harbour, 0..4 a 2:1 harbour of that resource. */
+export interface Harbour {
+  readonly edge: number;
+  readonly resource: number;
+}
+
+/** One layout: the terrain and number token of each of the 19 land hexes, and the 9 harbours. */
+export interface CatanBoard {
+  readonly terrain: readonly Terrain[];
+  /** Number token per hex, 0 on the desert. */
+  readonly numbers: readonly number[];
+  readonly harbours: readonly Harbour[];
+}
+
+/** A player-to-player offer by the player to move: `give` and `get` are counts per resource. */
+export interface TradeOffer {
+  readonly give: readonly number[];
+  readonly get: readonly number[];
+}
+
+/** Where play resumes after the robber (or a road-building card): before or after this turn's roll. */
+export type ResumePhase = 'preRoll' | 'main';
+
+/**
+ * What the game waits for. A discriminated union, so that the data of a pending decision (the seats that
+ * still discard, the victim of a steal, the open offer) exists exactly while it is pending.
+ * Chance steps: `dice`, `steal`, `drawDev`.
+ */
+export type CatanStep =
+  | { readonly phase: 'setupSettlement'; readonly round: 0 | 1 }
+  | { readonly phase: 'setupRoad'; readonly round: 0 | 1; readonly vertex: number }
+  | { readonly phase: 'preRoll' }
+  | { readonly phase: 'dice' }
+  | { readonly phase: 'discard'; readonly left: readonly number[] }
+  | { readonly phase: 'robber'; readonly resume: ResumePhase }
+  | { readonly phase: 'steal'; readonly victim: number; readonly resume: ResumePhase }
+  | { readonly phase: 'main' }
+  | { readonly phase: 'drawDev' }
+  | { readonly phase: 'roadBuilding'; readonly roads: 1 | 2; readonly resume: ResumePhase }
+  | { readonly phase: 'offer'; readonly offer: TradeOffer }
+  | { readonly phase: 'confirm'; readonly offer: TradeOffer; readonly accepted: readonly number[] }
+  | { readonly phase: 'over' };
+
+export type CatanPhase = CatanStep['phase'];
+
+/**
+ * The whole game. Flat arrays indexed by seat * 5 + resource (hands, dev cards) or by vertex / edge id
+ * (see topology.ts). States are immutable: `apply` copies only the arrays a step changes.
+ */
+export interface CatanState {
+  readonly config: CatanConfig;
+  readonly players: number;
+  readonly board: CatanBoard;
+  /** Per vertex: -1 empty, else seat * 2 + (1 for a city, 0 for a settlement). */
+  readonly buildings: readonly number[];
+  /** Per edge: -1 empty, else the seat owning the road. */
+  readonly roads: readonly number[];
+  /** The hex the robber stands on. */
+  readonly robber: number;
+  /** Resource cards per seat (seat * 5 + resource). */
+  readonly hands: readonly number[];
+  readonly bank: readonly number[];
+  /** Development cards left in the deck, per kind (the order is not held: a draw is a chance step). */
+  readonly deck: readonly number[];
+  /** Development cards held per seat (seat * 5 + card), not counting those bought this turn. */
+  readonly devs: readonly number[];
+  /** Cards the player to move bought this turn (not playable before the next turn; VP cards count at once). */
+  readonly devNew: readonly number[];
+  /** Development cards played so far, per kind (public). */
+  readonly played: readonly number[];
+  /** Knights played per seat. */
+  readonly knights: readonly number[];
+  /** Pieces in supply per seat: seat * 3 + 0 roads, + 1 settlements, + 2 cities. */
+  readonly pieces: readonly number[];
+  /** Length of each seat's longest road (trail of its own roads not passing an enemy building). */
+  readonly roadLength: readonly number[];
+  readonly longestRoad: number;
+  readonly largestArmy: number;
+  /**
+   * What each seat knows of each other seat's hand, from public events only: (observer * players + seat) * 6 +
+   * resource is a count the seat surely holds, + 5 the cards of unknown kind. Kept for observer != seat.
+   */
+  readonly views: readonly number[];
+  readonly current: number;
+  readonly step: CatanStep;
+  /** Player turns completed after the opening. */
+  readonly turn: number;
+  readonly devPlayed: boolean;
+  readonly offers: number;
+  /** The seat that reached the winning points, or -1 (none yet, or the game hit the turn limit). */
+  readonly winner: number;
+}
+
+/** What one seat sees: the board and everything public, its own cards, and what it can infer of the others. */
+export interface CatanObservation {
+  readonly seat: number;
+  readonly players: number;
+  readonly config: CatanConfig;
+  readonly board: CatanBoard;
+  readonly buildings: readonly number[];
+  readonly roads: readonly number[];
+  readonly robber: number;
+  readonly bank: readonly number[];
+  readonly deckLeft: number;
+  /** Own resource cards, per resource. */
+  readonly hand: readonly number[];
+  /** Own development cards held from earlier turns, and bought this turn. */
+  readonly devs: readonly number[];
+  readonly devNew: readonly number[];
+  /** Per seat: resource cards held (public count). */
+  readonly handSizes: readonly number[];
+  /** Per seat * 5 + resource: cards surely held (own seat: exact). */
+  readonly known: readonly number[];
+  /** Per seat: cards of unknown kind (0 for the own seat). */
+  readonly unknown: readonly number[];
+  /** Per seat: development cards held, bought this turn included (public count). */
+  readonly devCounts: readonly number[];
+  /** Development cards the player to move bought this turn (public count). */
+  readonly devNewCount: number;
+  readonly played: readonly number[];
+  readonly knights: readonly number[];
+  readonly pieces: readonly number[];
+  readonly roadLength: readonly number[];
+  readonly longestRoad: number;
+  readonly largestArmy: number;
+  /** Points everyone can see (buildings, longest road, largest army); own VP cards are in `devs`. */
+  readonly publicPoints: readonly number[];
+  readonly current: number;
+  readonly step: CatanStep;
+  readonly turn: number;
+  readonly devPlayed: boolean;
+  readonly offers: number;
+  readonly winner: number;
+}
+
+export type CatanAction =
+  | { readonly type: 'settlement'; readonly vertex: number }
+  | { readonly type: 'city'; readonly vertex: number }
+  | { readonly type: 'road'; readonly edge: number }
+  | { readonly type: 'roll' }
+  | { readonly type: 'discard'; readonly resource: number }
+  | { readonly type: 'robber'; readonly hex: number; readonly victim: number | null }
+  | { readonly type: 'buyDev' }
+  | { readonly type: 'knight' }
+  | { readonly type: 'roadBuilding' }
+  | { readonly type: 'yearOfPlenty'; readonly resources: readonly [number, number] }
+  | { readonly type: 'monopoly'; readonly resource: number }
+  | { readonly type: 'bankTrade'; readonly give: number; readonly get: number }
+  | { readonly type: 'offer'; readonly give: readonly number[]; readonly get: readonly number[] }
+  | { readonly type: 'accept' }
+  | { readonly type: 'decline' }
+  | { readonly type: 'confirm'; readonly seat: number }
+  | { readonly type: 'cancel' }
+  | { readonly type: 'end' };
+
+export type CatanActionType = CatanAction['type'];
+
+/** Chance outcomes: the two dice, the development card drawn, the resource stolen. */
+export type CatanChance =
+  | { readonly type: 'dice'; readonly d1: number; readonly d2: number }
+  | { readonly type: 'dev'; readonly card: number }
+  | { readonly type: 'steal'; readonly resource: number };
+
+/** What happened, in order. A hidden detail (stolen resource, drawn card) is -1 in another seat's copy. */
+export type CatanEvent =
+  | {
+      readonly type: 'built';
+      readonly seat: number;
+      readonly piece: 'settlement' | 'city' | 'road';
+      readonly at: number;
+    }
+  | { readonly type: 'rolled'; readonly seat: number; readonly d1: number; readonly d2: number }
+  | { readonly type: 'produced'; readonly seat: number; readonly resources: readonly number[] }
+  | { readonly type: 'discarded'; readonly seat: number; readonly resource: number }
+  | { readonly type: 'robber'; readonly seat: number; readonly hex: number; readonly victim: number | null }
+  | { readonly type: 'stole'; readonly seat: number; readonly victim: number; readonly resource: number }
+  | { readonly type: 'boughtDev'; readonly seat: number; readonly card: number }
+  | { readonly type: 'playedDev'; readonly seat: number; readonly card: number }
+  | { readonly type: 'monopoly'; readonly seat: number; readonly resource: number; readonly taken: readonly number[] }
+  | { readonly type: 'yearOfPlenty'; readonly seat: number; readonly resources: readonly number[] }
+  | {
+      readonly type: 'bankTrade';
+      readonly seat: number;
+      readonly give: number;
+      readonly count: number;
+      readonly get: number;
+    }
+  | {
+      readonly type: 'offered';
+      readonly seat: number;
+      readonly give: readonly number[];
+      readonly get: readonly number[];
+    }
+  | { readonly type: 'answered'; readonly seat: number; readonly accept: boolean }
+  | {
+      readonly type: 'traded';
+      readonly seat: number;
+      readonly partner: number;
+      readonly give: readonly number[];
+      readonly get: readonly number[];
+    }
+  | { readonly type: 'offerClosed'; readonly seat: number }
+  | { readonly type: 'longestRoad'; readonly seat: number; readonly length: number }
+  | { readonly type: 'largestArmy'; readonly seat: number; readonly knights: number }
+  | { readonly type: 'turn'; readonly seat: number; readonly turn: number }
+  | { readonly type: 'end'; readonly winner: number; readonly points: readonly number[] };

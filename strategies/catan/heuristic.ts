@@ -1,0 +1,209 @@
+import type { Rng } from '../../src/core/rng.ts';
+import type { StrategyFactory } from '../../src/core/strategy.ts';
+import {
+  apply,
+  boardLookups,
+  type CatanAction,
+  type CatanObservation,
+  type CatanState,
+  CITY_COST,
+  DEV_COST,
+  determinize,
+  HEX_VERTICES,
+  KNIGHT,
+  legalActions,
+  PIPS,
+  ROAD_COST,
+  roadSiteOk,
+  rulesView,
+  SETTLEMENT_COST,
+  settlementSiteOk,
+  siteFree,
+  totalPoints,
+  VERTEX_COUNT,
+  VERTEX_EDGES,
+} from '../../src/games/catan/index.ts';
+
+/**
+ * A value function over the four things that win Catan, and a one-ply search with it:
+ * - points (every point is worth far more than anything else, so a build that scores is always taken);
+ * - production: the pips (ways out of 36) of the hexes around own buildings, cities twice, the robbed hex not
+ *   counted, plus a bonus per resource kind produced at all (variety is what lets a player build);
+ * - expansion: free sites a settlement could go on now, and sites one road away (capped: two open sites are
+ *   enough, more roads are waste), and the longest road;
+ * - development: cards held, knights played, and how close the hand is to the next city, settlement,
+ *   development card and road (fewer missing cards is better), with a penalty for a hand a 7 would halve.
+ * Every legal action of the player to move is applied to a state sampled from the observation (`determinize`)
+ * and the best value is played; `end` is the baseline, so the bot only trades when the trade brings it closer
+ * to a build. Special cases: the robber goes where it hurts the leader most, offers are never made, and an
+ * offer is accepted when the hand after it is worth more. Parameters: `points`, `production`, `variety`,
+ * `expansion`, `development` (weights).
+ */
+export const createHeuristicStrategy: StrategyFactory<CatanObservation, CatanAction> = (options) => {
+  const p = options.params;
+  const w = {
+    points: Number(p.points ?? 100),
+    production: Number(p.production ?? 3),
+    variety: Number(p.variety ?? 6),
+    expansion: Number(p.expansion ?? 8),
+    development: Number(p.development ?? 9),
+  };
+  return {
+    name: 'catan-heuristic',
+    decide(obs, ctx) {
+      const view = rulesView(obs);
+      const actions = legalActions(view, ctx.seat);
+      if (actions.length === 1) return actions[0]!;
+      const step = obs.step;
+      if (step.phase === 'robber') return robberMove(obs, actions);
+      if (step.phase === 'offer') return answerOffer(obs, actions);
+      if (step.phase === 'confirm') return actions.find((a) => a.type === 'confirm') ?? actions[0]!;
+      if (step.phase === 'preRoll') return preRoll(obs, actions);
+      return bestByValue(obs, ctx.seat, ctx.rng, w, actions);
+    },
+  };
+};
+
+type Weights = { points: number; production: number; variety: number; expansion: number; development: number };
+
+function bestByValue(obs: CatanObservation, seat: number, rng: Rng, w: Weights, actions: readonly CatanAction[]) {
+  const state = determinize(obs, seat, obs.config, rng);
+  let best = actions[0]!;
+  let bestValue = Number.NEGATIVE_INFINITY;
+  for (const a of actions) {
+    if (a.type === 'offer') continue;
+    if (a.type === 'knight' && !knightWorthIt(obs)) continue;
+    const after = apply(state, { kind: 'players', actions: new Map([[seat, a]]) });
+    let v = value(after, seat, w);
+    if (a.type === 'buyDev') v += w.development * 1.5;
+    if (v > bestValue + 1e-9) {
+      bestValue = v;
+      best = a;
+    }
+  }
+  return best;
+}
+
+/** A seat's worth in `s` (see the strategy's comment). */
+export function value(s: CatanState, seat: number, w: Weights): number {
+  if (s.step.phase === 'over') return s.winner === seat ? 1e9 : -1e9;
+  const lk = boardLookups(s.board);
+  const prod = [0, 0, 0, 0, 0];
+  for (let v = 0; v < VERTEX_COUNT; v++) {
+    const b = s.buildings[v]!;
+    if (b < 0 || b >> 1 !== seat) continue;
+    const k = (b & 1) + 1;
+    for (const h of lkHexes(v)) {
+      if (h === s.robber) continue;
+      const r = lk.hexResource[h]!;
+      if (r >= 0) prod[r]! += k * PIPS[s.board.numbers[h]!]!;
+    }
+  }
+  let production = 0;
+  let variety = 0;
+  for (let r = 0; r < 5; r++) {
+    production += prod[r]!;
+    if (prod[r]! > 0) variety++;
+  }
+  const o = seat * 5;
+  const hand = s.hands;
+  let cards = 0;
+  for (let r = 0; r < 5; r++) cards += hand[o + r]!;
+  let direct = 0;
+  let near = 0;
+  for (let v = 0; v < VERTEX_COUNT; v++) {
+    if (!siteFree(s, v)) continue;
+    if (settlementSiteOk(s, seat, v)) direct++;
+    else for (const e of VERTEX_EDGES[v]!) if (roadSiteOk(s, seat, e)) near++;
+  }
+  const expansion = Math.min(direct, 2) * 2 + Math.min(near, 3);
+  const hasSettlement = s.pieces[seat * 3 + 1]! < 5;
+  const closeness =
+    (hasSettlement ? 30 / (1 + missing(hand, o, CITY_COST)) : 0) +
+    (direct > 0 ? 30 / (1 + missing(hand, o, SETTLEMENT_COST)) : 0) +
+    12 / (1 + missing(hand, o, DEV_COST)) +
+    (direct === 0 ? 8 / (1 + missing(hand, o, ROAD_COST)) : 0);
+  let devCards = 0;
+  for (let c = 0; c < 5; c++) if (c !== 1) devCards += s.devs[o + c]! + (seat === s.current ? s.devNew[c]! : 0);
+  const freeRoads = s.step.phase === 'roadBuilding' && s.current === seat ? s.step.roads : 0;
+  return (
+    w.points * totalPoints(s, seat) +
+    w.production * production +
+    w.variety * variety +
+    w.expansion * expansion +
+    w.development * (devCards + 0.5 * s.knights[seat]!) +
+    2 * Math.min(s.roadLength[seat]!, 8) +
+    6 * freeRoads +
+    closeness +
+    0.5 * cards -
+    (cards > 7 ? 3 * (cards - 7) : 0)
+  );
+}
+
+const lkHexes = (v: number) => VERTEX_HEX_LIST[v]!;
+const VERTEX_HEX_LIST: readonly (readonly number[])[] = Array.from({ length: VERTEX_COUNT }, (_, v) =>
+  HEX_VERTICES.map((vs, h) => (vs.includes(v) ? h : -1)).filter((h) => h >= 0),
+);
+
+function missing(hand: readonly number[], o: number, cost: readonly number[]): number {
+  let m = 0;
+  for (let r = 0; r < 5; r++) m += Math.max(0, cost[r]! - hand[o + r]!);
+  return m;
+}
+
+/** Plays a knight when the robber sits on one of its own hexes, or when it takes or nears the largest army. */
+function knightWorthIt(obs: CatanObservation): boolean {
+  if (obs.devs[KNIGHT]! === 0 || obs.devPlayed) return false;
+  for (const v of HEX_VERTICES[obs.robber]!)
+    if (obs.buildings[v]! >= 0 && obs.buildings[v]! >> 1 === obs.seat) return true;
+  const mine = obs.knights[obs.seat]! + 1;
+  const holder = obs.largestArmy;
+  return mine >= 3 && (holder < 0 || (holder !== obs.seat && mine > obs.knights[holder]!));
+}
+
+function preRoll(obs: CatanObservation, actions: readonly CatanAction[]): CatanAction {
+  const knight = actions.find((a) => a.type === 'knight');
+  if (knight && knightWorthIt(obs)) return knight;
+  return actions.find((a) => a.type === 'roll')!;
+}
+
+/** The robber goes where it blocks the most pips of the strongest opponents, never on an own building. */
+function robberMove(obs: CatanObservation, actions: readonly CatanAction[]): CatanAction {
+  let best = actions[0]!;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const a of actions) {
+    if (a.type !== 'robber') continue;
+    const pips = PIPS[obs.board.numbers[a.hex]!]!;
+    let score = 0;
+    for (const v of HEX_VERTICES[a.hex]!) {
+      const b = obs.buildings[v]!;
+      if (b < 0) continue;
+      const owner = b >> 1;
+      const k = (b & 1) + 1;
+      if (owner === obs.seat) score -= 100;
+      else score += k * pips * (1 + obs.publicPoints[owner]! / 4);
+    }
+    if (a.victim !== null) score += 1 + obs.handSizes[a.victim]! / 4 + obs.publicPoints[a.victim]! / 2;
+    if (score > bestScore) {
+      bestScore = score;
+      best = a;
+    }
+  }
+  return best;
+}
+
+/** Accepts an offer when the hand after it is closer to a build. */
+function answerOffer(obs: CatanObservation, actions: readonly CatanAction[]): CatanAction {
+  const accept = actions.find((a) => a.type === 'accept');
+  if (!accept || obs.step.phase !== 'offer') return actions.find((a) => a.type === 'decline')!;
+  const { give, get } = obs.step.offer;
+  const before = obs.hand;
+  const after = before.map((c, r) => c + give[r]! - get[r]!);
+  // Never help the leader to a win.
+  if (obs.publicPoints[obs.current]! >= obs.config.vpToWin - 2) return actions.find((a) => a.type === 'decline')!;
+  const score = (h: readonly number[]) =>
+    30 / (1 + missing(h, 0, CITY_COST)) +
+    30 / (1 + missing(h, 0, SETTLEMENT_COST)) +
+    12 / (1 + missing(h, 0, DEV_COST));
+  return score(after) > score(before) + 1 ? accept : actions.find((a) => a.type === 'decline')!;
+}

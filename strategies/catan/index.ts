@@ -1,0 +1,2 @@
+export { createHeuristicStrategy, value } from './heuristic.ts';
+export { createRandomStrategy } from './random.ts';
