@@ -1,6 +1,7 @@
 import type { BotDefinition } from '../src/core/strategy.ts';
 import { carcassonneBots } from './carcassonne.ts';
 import { chatBots } from './chat.ts';
+import { creepsmashBots } from './creepsmash.ts';
 import { galaxBots } from './galax.ts';
 import { lektBots } from './lekt.ts';
 import { orerushBots } from './orerush.ts';
@@ -15,4 +16,5 @@ export const builtinBots: readonly BotDefinition[] = [
   ...chatBots,
   ...lektBots,
   ...carcassonneBots,
+  ...creepsmashBots,
 ];

@@ -8,6 +8,7 @@ const loaders: Record<string, () => Promise<AnyEngine>> = {
   galax: async () => (await import('./galax/index.ts')).galaxEngine,
   orerush: async () => (await import('./orerush/index.ts')).orerushEngine,
   carcassonne: async () => (await import('./carcassonne/index.ts')).carcassonneEngine,
+  creepsmash: async () => (await import('./creepsmash/index.ts')).creepsmashEngine,
 };
 
 export const gameIds = (): string[] => Object.keys(loaders);

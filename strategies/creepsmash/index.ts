@@ -1,0 +1,2 @@
+export { createHeuristicStrategy } from './heuristic.ts';
+export { createRandomStrategy } from './random.ts';
