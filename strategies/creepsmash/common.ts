@@ -78,8 +78,11 @@ export function dps(kind: TowerKind, level: number): number {
   return (l.damage * 20) / l.cooldown;
 }
 
-/** Whether this tick is one the bot acts on: every `every` ticks, from the first tick whose commands can count. */
-export function decisionTick(state: CreepSmashState, every: number): boolean {
+/**
+ * Whether this tick is one the bot acts on: every `every` ticks, from the first tick whose commands can count,
+ * shifted by `offset` (bots draw it from their own stream, so two copies of one bot do not act in lockstep).
+ */
+export function decisionTick(state: CreepSmashState, every: number, offset = 0): boolean {
   const first = Math.max(0, state.config.incomeTicks - state.config.delayTicks);
-  return state.phase === 'play' && state.tick >= first && (state.tick - first) % every === 0;
+  return state.phase === 'play' && state.tick >= first && (state.tick - first) % every === offset % every;
 }

@@ -29,13 +29,15 @@ export const createHeuristicStrategy: StrategyFactory<CreepSmashObservation, Cre
   const every = Math.max(1, Number(options.params.every ?? 10));
   const reserve = Number(options.params.reserve ?? 0.1);
   const attack = Number(options.params.attack ?? 0.6);
+  let offset = -1;
   let livesSeen = -1;
   let pressure = 0;
   return {
     name: 'creepsmash-heuristic',
-    decide({ seat, state }) {
+    decide({ seat, state }, ctx) {
       if (state.phase === 'choose') return [{ kind: 'tile', tile: seat }];
-      if (!decisionTick(state, every)) return [];
+      if (offset < 0) offset = ctx.rng.int(0, every - 1);
+      if (!decisionTick(state, every, offset)) return [];
       const me = state.seats[seat]!;
       if (livesSeen >= 0 && me.lives < livesSeen) pressure += livesSeen - me.lives;
       pressure *= 0.9;

@@ -9,7 +9,16 @@ import {
   type ToAct,
 } from '../../core/engine.ts';
 import type { Rng } from '../../core/rng.ts';
-import { CREEP_KINDS, CREEPS, ROCKET_PX_PER_TICK, SELL_SHARE, STRATEGIES, TOWER_KINDS, TOWERS } from './data.ts';
+import {
+  CELL_PX,
+  CREEP_KINDS,
+  CREEPS,
+  ROCKET_PX_PER_TICK,
+  SELL_SHARE,
+  STRATEGIES,
+  TOWER_KINDS,
+  TOWERS,
+} from './data.ts';
 import { DEFAULT_MAP, type Geometry, geometryOf, MapError, parseMap, positionAt } from './map.ts';
 import {
   type Command,
@@ -345,20 +354,22 @@ function splash(
   }
 }
 
-function pickTarget(w: Work, tower: Tower, tx: number, ty: number, range: number): number {
+function pickTarget(w: Work, at: Positions, tower: Tower, tx: number, ty: number, range: number): number {
   let best = -1;
   let bestKey = 0;
+  const r2 = range * range;
   for (let i = 0; i < w.creeps.length; i++) {
     const c = w.creeps[i]!;
     if (c.board !== tower.board || c.hp <= 0) continue;
-    const [cx, cy] = positionAt(w.g, c.progress);
-    const d = Math.hypot(cx - tx, cy - ty);
-    if (d > range) continue;
+    const dx = at.x[i]! - tx;
+    const dy = at.y[i]! - ty;
+    const d2 = dx * dx + dy * dy;
+    if (d2 > r2) continue;
     // Larger key wins; ties go to the lower id (creeps are kept in id order).
     let key: number;
     switch (tower.strategy) {
       case 'CLOSEST':
-        key = -d;
+        key = -d2;
         break;
       case 'FARTHEST':
         key = c.progress;
@@ -381,19 +392,40 @@ function pickTarget(w: Work, tower: Tower, tx: number, ty: number, range: number
   return best;
 }
 
+/** Creep positions of this tick by index into `w.creeps` (they move before towers fire, then stay put). */
+interface Positions {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+}
+
+function positionsOf(w: Work): Positions {
+  const x = new Float64Array(w.creeps.length);
+  const y = new Float64Array(w.creeps.length);
+  for (let i = 0; i < w.creeps.length; i++) {
+    const [cx, cy] = positionAt(w.g, w.creeps[i]!.progress);
+    x[i] = cx;
+    y[i] = cy;
+  }
+  return { x, y };
+}
+
 function fire(w: Work) {
+  if (w.creeps.length === 0) return;
+  let at: Positions | null = null;
   for (let ti = 0; ti < w.towers.length; ti++) {
     const t = w.towers[ti]!;
     if (t.readyAt > w.tick || !w.seats[t.board]!.alive) continue;
     const spec = TOWERS[t.kind][t.level - 1]!;
-    const tx = t.x * 20 + 10;
-    const ty = t.y * 20 + 10;
-    const target = pickTarget(w, t, tx, ty, spec.range);
+    const tx = t.x * CELL_PX + CELL_PX / 2;
+    const ty = t.y * CELL_PX + CELL_PX / 2;
+    at ??= positionsOf(w);
+    const target = pickTarget(w, at, t, tx, ty, spec.range);
     if (target < 0) continue;
     w.towers[ti] = { ...t, readyAt: w.tick + spec.cooldown };
     const c = w.creeps[target]!;
     w.events?.push({ type: 'shot', tower: t.id, creep: c.id });
-    const [cx, cy] = positionAt(w.g, c.progress);
+    const cx = at.x[target]!;
+    const cy = at.y[target]!;
     switch (spec.weapon) {
       case 'laser':
         w.creeps[target] = { ...c, hp: c.hp - spec.damage };

@@ -166,11 +166,18 @@ export interface Geometry {
 }
 
 const geometries = new Map<string, Geometry>();
+/** States share their config object, so most look-ups end here without formatting the map. */
+const byObject = new WeakMap<CreepMap, Geometry>();
 
 export function geometryOf(map: CreepMap): Geometry {
+  const known = byObject.get(map);
+  if (known) return known;
   const key = formatMap(map);
   const cached = geometries.get(key);
-  if (cached) return cached;
+  if (cached) {
+    byObject.set(map, cached);
+    return cached;
+  }
   const cells = new Uint8Array(map.width * map.height);
   for (const [x, y] of map.path) cells[y * map.width + x] = 1;
   for (const [x, y] of map.blocked) cells[y * map.width + x] = 2;
@@ -182,6 +189,7 @@ export function geometryOf(map: CreepMap): Geometry {
   });
   const geometry = { map, cells, pathX, pathY, endSteps: (map.path.length - 1) * STEPS_PER_CELL };
   if (geometries.size < 64) geometries.set(key, geometry);
+  byObject.set(map, geometry);
   return geometry;
 }
 
