@@ -82,7 +82,8 @@ function defenceOf(state: CreepSmashState, seat: number): number {
   return sum;
 }
 
-function bestDefence(state: CreepSmashState, seat: number, money: number): Command | null {
+/** The purchase (new tower or upgrade) with the most added damage × path coverage per credit, within `money`. */
+export function bestDefence(state: CreepSmashState, seat: number, money: number): Command | null {
   let best: Command | null = null;
   let bestValue = 0;
   const width = mapWidth(state);

@@ -368,3 +368,19 @@ describe('whole games', () => {
     for (const kind of Object.keys(TOWERS) as TowerKind[]) expect(TOWERS[kind].length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('search bot', () => {
+  it('weighs the heuristic choice, waiting, defence and creeps; decides the same from the same observation', async () => {
+    const { candidates, searchDecision } = await import('../../strategies/creepsmash/search.ts');
+    const s = position({ tick: 600, seats: [{ credits: 600 }] });
+    const list = candidates(s, 0, 3, [{ kind: 'send', creep: 'MERCURY' }]);
+    expect(list[0]).toEqual([{ kind: 'send', creep: 'MERCURY' }]);
+    expect(list).toContainEqual([]);
+    expect(list.some((a) => a[0]?.kind === 'build' || a[0]?.kind === 'upgrade')).toBe(true);
+    expect(list.filter((a) => a[0]?.kind === 'send').map((a) => a[0])).toHaveLength(3);
+    const params = { every: 100, horizon: 200, creeps: 2 };
+    const a = searchDecision(s, 0, params, []);
+    expect(searchDecision(s, 0, params, [])).toEqual(a);
+    expect(engine.validate(s, 0, a)).toBeNull();
+  });
+});
