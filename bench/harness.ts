@@ -22,6 +22,26 @@ export interface BenchResult {
 
 export type Bench = () => Promise<BenchResult[]>;
 
+/**
+ * `met` or `missed` for a figure with a target (`>= 2000`, `< 1000`, `<= 50`, `> 1.8`), `unchecked` for a target this
+ * reader cannot parse (a bench must not write one), '' without a target.
+ */
+export function judge(r: Pick<BenchResult, 'value' | 'target'>): '' | 'met' | 'missed' | 'unchecked' {
+  if (!r.target) return '';
+  const m = /^\s*(>=|<=|>|<)\s*(-?[0-9][0-9,]*(?:\.[0-9]+)?)\s*$/.exec(r.target);
+  if (!m) return 'unchecked';
+  const bound = Number(m[2]!.replaceAll(',', ''));
+  const ok =
+    m[1] === '>='
+      ? r.value >= bound
+      : m[1] === '<='
+        ? r.value <= bound
+        : m[1] === '>'
+          ? r.value > bound
+          : r.value < bound;
+  return ok ? 'met' : 'missed';
+}
+
 /** Runs `fn` repeatedly for at least `ms` milliseconds; returns operations per second. */
 export function opsPerSecond(fn: () => number, ms = 2000): number {
   let ops = 0;

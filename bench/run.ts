@@ -1,16 +1,20 @@
 /**
- * `npm run bench [-- <filter>]`: runs every bench/<area>.bench.ts in its own child process (one module's heap or
- * JIT state cannot skew another's), prints each figure as it comes and writes BENCHMARKS.md with the machine.
+ * `npm run bench [-- [--check] [<filter>]]`: runs every bench/<area>.bench.ts in its own child process (one module's
+ * heap or JIT state cannot skew another's), prints each figure as it comes, marks every figure that has a target as
+ * met or missed, and writes BENCHMARKS.md with the machine and the commit measured. `--check` exits 1 when a target
+ * is missed or a bench module fails (a benchmark, not a test: it is not part of `npm test`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchResult } from './harness.ts';
+import { type BenchResult, judge } from './harness.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const filter = process.argv[2];
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const filter = args.find((a) => !a.startsWith('--'));
 const modules = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => !filter || f.includes(filter))
@@ -34,7 +38,10 @@ for (const file of modules) {
   const rows = JSON.parse(line.slice('BENCH_RESULTS '.length)) as BenchResult[];
   for (const r of rows) {
     results.push(r);
-    process.stdout.write(`   ${r.name}: ${format(r.value)} ${r.unit}${r.target ? `  (target ${r.target})` : ''}\n`);
+    const status = judge(r);
+    process.stdout.write(
+      `   ${r.name}: ${format(r.value)} ${r.unit}${r.target ? `  (target ${r.target}: ${status})` : ''}\n`,
+    );
   }
 }
 
@@ -67,10 +74,17 @@ const body = groups
   .map((g) => {
     const rows = results
       .filter((r) => r.group === g)
-      .map((r) => `| ${r.name} | ${format(r.value)} ${r.unit} | ${r.target ?? ''} | ${r.note ?? ''} |`);
-    return [`## ${g}`, '', '| measure | value | target | note |', '|---|---|---|---|', ...rows].join('\n');
+      .map((r) => {
+        const status = judge(r);
+        const shown = status === 'missed' ? '**missed**' : status;
+        return `| ${r.name} | ${format(r.value)} ${r.unit} | ${r.target ?? ''} | ${shown} | ${r.note ?? ''} |`;
+      });
+    return [`## ${g}`, '', '| measure | value | target | status | note |', '|---|---|---|---|---|', ...rows].join('\n');
   })
   .join('\n\n');
+const judged = results.filter((r) => r.target);
+const missed = judged.filter((r) => judge(r) !== 'met');
+const summary = `${judged.length - missed.length} of ${judged.length} targets met${missed.length ? `; missed: ${missed.map((r) => `${r.group}: ${r.name}`).join('; ')}` : ''}`;
 const doc = [
   '# Benchmarks',
   '',
@@ -78,6 +92,7 @@ const doc = [
   'are shared and noisy: compare ratios measured side by side in one run, not absolute figures across runs.',
   '',
   ...machine,
+  `- targets: ${summary}`,
   '',
   body,
   failures.length ? `\n## Failed\n\n${failures.map((f) => `- ${f}`).join('\n')}` : '',
@@ -85,4 +100,5 @@ const doc = [
 ].join('\n');
 if (!filter) writeFileSync(join(here, '..', 'BENCHMARKS.md'), doc);
 else process.stdout.write('\n(filtered run: BENCHMARKS.md not written)\n');
-process.exitCode = failures.length ? 1 : 0;
+process.stdout.write(`\n${summary}\n`);
+process.exitCode = failures.length || (check && missed.length) ? 1 : 0;

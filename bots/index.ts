@@ -2,6 +2,7 @@ import type { BotDefinition } from '../src/core/strategy.ts';
 import { carcassonneBots } from './carcassonne.ts';
 import { catanBots } from './catan.ts';
 import { chatBots } from './chat.ts';
+import { creepsmashBots } from './creepsmash.ts';
 import { galaxBots } from './galax.ts';
 import { lektBots } from './lekt.ts';
 import { orerushBots } from './orerush.ts';
@@ -17,4 +18,5 @@ export const builtinBots: readonly BotDefinition[] = [
   ...lektBots,
   ...carcassonneBots,
   ...catanBots,
+  ...creepsmashBots,
 ];

@@ -9,6 +9,7 @@ const loaders: Record<string, () => Promise<AnyEngine>> = {
   orerush: async () => (await import('./orerush/index.ts')).orerushEngine,
   carcassonne: async () => (await import('./carcassonne/index.ts')).carcassonneEngine,
   catan: async () => (await import('./catan/index.ts')).catanEngine,
+  creepsmash: async () => (await import('./creepsmash/index.ts')).creepsmashEngine,
 };
 
 export const gameIds = (): string[] => Object.keys(loaders);
