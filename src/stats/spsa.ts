@@ -79,9 +79,10 @@ const clamp01 = (u: number) => Math.min(1, Math.max(0, u));
 export function toValue(p: SpsaParam, u: number): number {
   const raw = p.min + clamp01(u) * (p.max - p.min);
   if (p.step === 0) return raw;
-  const steps = Math.round((raw - p.min) / p.step);
-  // Rounding may land one step past max when the range is not a multiple of the step.
-  const value = Math.min(p.min + steps * p.step, p.max);
+  let steps = Math.round((raw - p.min) / p.step);
+  // Rounding may land one step past max when the range is not a multiple of the step: the last step inside.
+  if (p.min + steps * p.step > p.max + p.step * 1e-9) steps--;
+  const value = p.min + steps * p.step;
   // Decimal steps (0.05) leave float dust: cut it at the step's own precision.
   const decimals = Math.max(0, -Math.floor(Math.log10(p.step)) + 2);
   return Number(value.toFixed(Math.min(12, decimals)));

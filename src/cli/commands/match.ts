@@ -156,10 +156,12 @@ export async function playMatchWithOutput(definition: MatchDefinition, flags: Ma
     );
   }
   let last = performance.now();
+  let shown = 0;
   const onProgress = (p: MatchProgress) => {
     const now = performance.now();
     if (now - last < 1000) return;
     last = now;
+    shown = p.pairs;
     out(flags.json ? JSON.stringify({ event: 'progress', ...p }) : describeMatchProgress(p, players));
   };
   const stop = new AbortController();
@@ -184,7 +186,7 @@ export async function playMatchWithOutput(definition: MatchDefinition, flags: Ma
   if (flags.json) {
     out(JSON.stringify({ event: 'result', ...header, ...result, exitCode: matchExitCode(result.outcome) }));
   } else {
-    out(describeMatchProgress(result, players));
+    if (shown !== result.pairs || result.pairs === 0) out(describeMatchProgress(result, players));
     out(verdict(result, definition.labels, definition.sprt));
     const e = result.elo;
     out(
