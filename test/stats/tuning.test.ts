@@ -66,17 +66,14 @@ describe('a tuning run (SPSA on real Galax games)', () => {
     expect(again.state.history).toHaveLength(4);
   });
 
-  it('refuses a state file of another run, naming what differs', () => {
+  it('refuses a state file of another run, naming what differs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'botswarm-tune-'));
     const path = join(dir, 'state.json');
-    const pool = createGamePool(0);
-    return runTuning(loadTuneState(path, { ...definition, iterations: 1, gains: defaultGains(1) }), {
-      pool,
-      statePath: path,
-    }).then(() => {
-      expect(() => loadTuneState(path, definition)).toThrow(TuneStateError);
-      expect(() => loadTuneState(path, definition)).toThrow(/differs in gains, iterations/);
-    });
+    const other = { ...definition, iterations: 1, gains: defaultGains(1) };
+    await runTuning(loadTuneState(path, other), { pool: createGamePool(0), statePath: path });
+    expect(loadTuneState(path, other).iteration).toBe(1);
+    expect(() => loadTuneState(path, definition)).toThrow(TuneStateError);
+    expect(() => loadTuneState(path, definition)).toThrow(/differs in gains, iterations/);
   });
 
   it('writes the tuned values into a bot spec', () => {

@@ -113,7 +113,7 @@ export function describeMatchProgress(p: MatchProgress, players: number): string
   );
 }
 
-function verdict(result: MatchResult, labels: readonly string[], sprt: SprtSettings): string {
+function verdict(result: MatchResult, labels: readonly string[], sprt: SprtSettings, limitFlag: string): string {
   const [fresh, old] = labels;
   switch (result.outcome) {
     case 'H1':
@@ -121,7 +121,7 @@ function verdict(result: MatchResult, labels: readonly string[], sprt: SprtSetti
     case 'H0':
       return `H0 accepted: ${fresh} is not ${sprt.elo1} Elo stronger than ${old} (at most ${sprt.elo0} Elo)`;
     case 'inconclusive':
-      return `inconclusive: neither hypothesis accepted within ${result.games} games (raise --max-games)`;
+      return `inconclusive: neither hypothesis accepted within ${result.games} games (raise ${limitFlag})`;
     case 'interrupted':
       return `interrupted after ${result.games} games, undecided`;
   }
@@ -130,6 +130,8 @@ function verdict(result: MatchResult, labels: readonly string[], sprt: SprtSetti
 export interface MatchRunFlags {
   readonly workers?: number;
   readonly json?: boolean;
+  /** The option that sets the game limit, for the inconclusive verdict's advice. */
+  readonly limitFlag?: string;
 }
 
 /**
@@ -187,7 +189,7 @@ export async function playMatchWithOutput(definition: MatchDefinition, flags: Ma
     out(JSON.stringify({ event: 'result', ...header, ...result, exitCode: matchExitCode(result.outcome) }));
   } else {
     if (shown !== result.pairs || result.pairs === 0) out(describeMatchProgress(result, players));
-    out(verdict(result, definition.labels, definition.sprt));
+    out(verdict(result, definition.labels, definition.sprt, flags.limitFlag ?? '--max-games'));
     const e = result.elo;
     out(
       `Elo ${signed(e.elo)} (95%: ${signed(e.eloLow)} to ${signed(e.eloHigh)})  LOS ${(e.los * 100).toFixed(1)}%  ` +

@@ -81,7 +81,7 @@ export function registerTune(program: Command): void {
     .description("SPSA over a bot's numeric parameters, then an SPRT match of the tuned bot against the untuned one")
     .requiredOption('--game <id>', 'game id, e.g. galax')
     .requiredOption('--bot <spec>', 'the bot to tune (built-in name or module path; fixed parameters may follow)')
-    .requiredOption('--param <name=min..max[:step]...>', 'a parameter to tune and its range, repeatable')
+    .requiredOption('--param <range...>', 'a parameter to tune: name=min..max[:step], repeatable')
     .option('--against <list>', 'opponents, comma-separated (default: the untuned bot itself)')
     .option('--games <n>', 'games in all for the tuning (the final match is extra)', parseIntOption('--games', 1), 400)
     .option(
@@ -165,9 +165,23 @@ export function registerTune(program: Command): void {
       }
       const out = (line: string) => process.stdout.write(`${line}\n`);
       const json = Boolean(opts.json);
-      if (state.iteration > 0 && !json)
-        out(`resuming ${statePath} after iteration ${state.iteration} of ${iterations}`);
-      if (!json) {
+      if (json) {
+        out(
+          JSON.stringify({
+            event: 'tune',
+            game,
+            bot: botSpec,
+            params,
+            start: definition.start,
+            against,
+            iterations,
+            gamesPerIteration: perIteration,
+            gains: definition.gains,
+            resumedAfter: state.iteration,
+          }),
+        );
+      } else {
+        if (state.iteration > 0) out(`resuming ${statePath} after iteration ${state.iteration} of ${iterations}`);
         out(
           `SPSA on ${botSpec} (${game}): ${iterations} iterations of ${perIteration} games, ` +
             `a=${definition.gains.a.toPrecision(4)} c=${definition.gains.c} A=${definition.gains.A} ` +
@@ -241,7 +255,7 @@ export function registerTune(program: Command): void {
           sprt,
           maxGames: opts.sprtMaxGames as number,
         },
-        { ...(workers !== undefined ? { workers } : {}), json },
+        { ...(workers !== undefined ? { workers } : {}), json, limitFlag: '--sprt-max-games' },
       );
       process.exitCode = matchExitCode(result.outcome);
     });
