@@ -104,7 +104,7 @@ export async function playGroups(run: GroupRun, pool: GamePool): Promise<GroupRu
   };
 
   for (;;) {
-    while (!failure && !aborted() && next < run.groups && inFlight.size < pool.parallel) dispatch();
+    // Hand over before dispatching more: a stop then leaves no needless task behind.
     while (finished.has(handed)) {
       const records = finished.get(handed)!;
       finished.delete(handed);
@@ -116,6 +116,7 @@ export async function playGroups(run: GroupRun, pool: GamePool): Promise<GroupRu
       throw failure;
     }
     if (handed >= run.groups) return 'complete';
+    while (!aborted() && next < run.groups && inFlight.size < pool.parallel) dispatch();
     if (inFlight.size === 0) return 'interrupted';
     await Promise.race(inFlight);
   }
