@@ -188,6 +188,20 @@ describe('SPRT error rates on simulated games with a known Elo difference', () =
     expect(h1.meanPairs).toBeLessThan(coins.meanPairs);
   });
 
+  it('needs 104 won pairs for elo1=10, 53 for elo1=20 and 8 for elo1=200, as fishtest does', () => {
+    // fishtest: LLR_logistic(0, 10, [0, 0, 0, 0, 103]) = 2.92198 < log(19) = 2.94444 < LLR(…, 104) = 2.95034.
+    const pairsToH1 = (elo1: number) => {
+      const sprt = new Sprt({ elo0: 0, elo1, alpha: 0.05, beta: 0.05 });
+      let pairs = 0;
+      while (!sprt.add(4)) pairs++;
+      return pairs + 1;
+    };
+    expect(pairsToH1(10)).toBe(104);
+    expect(pairsToH1(20)).toBe(53);
+    expect(pairsToH1(200)).toBe(8);
+    expect(llrLogistic(0, 10, [0, 0, 0, 0, 103])).toBeCloseTo(2.9219763906810057, 9);
+  });
+
   it('decides once and then takes no more samples', () => {
     const sprt = new Sprt({ elo0: 0, elo1: 200, alpha: 0.05, beta: 0.05 });
     let decision = null;
