@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { registerBots } from './commands/bots.ts';
 import { registerLoadtest } from './commands/loadtest.ts';
+import { registerMatch } from './commands/match.ts';
 import { registerPlay } from './commands/play.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTournament } from './commands/tournament.ts';
+import { registerTune } from './commands/tune.ts';
 import { CliError, EXIT } from './errors.ts';
 
 const program = new Command();
@@ -22,6 +24,8 @@ registerPlay(program);
 registerTournament(program);
 registerReplay(program);
 registerLoadtest(program);
+registerMatch(program);
+registerTune(program);
 
 try {
   await program.parseAsync(process.argv);
