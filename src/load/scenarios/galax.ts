@@ -7,7 +7,10 @@
  * the server lists as player 1 (GPLR) starts it (PLAY) once `players` have joined. After `lobbyTimeoutMs` the
  * game takes no new claims and starts as soon as every seat already claimed has joined (at least two players;
  * after a further request timeout, with whoever is there); a player alone at that point leaves (counted in
- * `lobby_timeouts`). If a creator fails before it has a game id, its claimed joiners claim again.
+ * `lobby_timeouts`). If a creator fails before it has a game id, its claimed joiners claim again. The game loop
+ * is the online seat of `botswarm play --connect` (src/game/seat.ts); every wait for the server goes to
+ * `metrics.gap` (`start`: JOIN to the first YEAR, then `year`: DONE to the next YEAR). A game the server aborts
+ * (`ERRJ game <id> aborted`) ends the session at once (`game_aborted`).
  */
 import type { Socket } from 'node:net';
 import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';

@@ -2,7 +2,9 @@
  * `orerush-play`: one bot session against an Ore Rush server: connect, quick-match (`reqst -1`: the server
  * seats sessions into open games of its `quickPlayers` size in arrival order), play every round with a real
  * strategy (orerush-random, orerush-heuristic... via resolveBot) until the final update, `games` times, leave.
- * A session still alone after `lobbyTimeoutMs` leaves its game (`close`) and counts `lobby_timeouts`.
+ * A session still alone after `lobbyTimeoutMs` leaves its game (`close`) and counts `lobby_timeouts`. The game
+ * loop is the online seat of `botswarm play --connect` (src/game/seat.ts); every wait for the server goes to
+ * `metrics.gap` (`start`, then `round`: from a `pmove` to the next `updte`).
  */
 import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
 import type { Strategy } from '../../core/strategy.ts';

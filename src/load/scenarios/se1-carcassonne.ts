@@ -2,15 +2,15 @@
  * `se1-carcassonne`: Carcassonne games on an SE1 server. Each bot session connects, creates a test player,
  * logs in, and pairs up with another session as players would on a real server: the first of every two
  * sessions creates a test game (`CREATE GAME <name> -maxPlayers 2 -testgame`), the next one joins it, and
- * whoever the server prompts with `startGame` starts it. Both play to the end with a strategy of
- * strategies/carcassonne (`strategy` parameter: random, greedy, mcts, with bot parameters as in
- * `mcts:iterations=50`), through the same event-stream client as `botswarm play --connect`, then leave and log
- * out.
+ * the creator starts it once both are in. Both play to the end with a strategy of strategies/carcassonne
+ * (`strategy` parameter: random, greedy, mcts, with bot parameters as in `mcts:iterations=50`), on the same
+ * online seat as `botswarm play --connect` (src/game/seat.ts), then leave and log out.
  *
  * Timed: `connect`, `testplayer_rtt`, `login_rtt`, `create_rtt`, `join_rtt` (lobby replies); the JSON layer's
  * round trips from a command to the server's `OK - <ACTION>` (`start_game_rtt`, `draw_card_rtt`,
  * `place_card_rtt`, `place_meeple_rtt`, `end_turn_rtt`); `first_event` (JOIN GAME sent to the game's first
- * turn); `decide` (the strategy's thinking time). Counted: `games_created`, `games` (finished, counted by the
+ * turn); `decide` (the strategy's thinking time); every wait for the server (`metrics.gap`: `start`, `prompt`).
+ * Counted: `games_created`, `games` (finished, counted by the
  * creator), `games_started`, `moves` (turns ended), `meeples`, `tiles_discarded` (by the creator), `sessions`,
  * `lobby_timeouts`.
  */
