@@ -238,7 +238,15 @@ export class OnlineSeat<O, A> {
       this.#over = true;
       if (this.#patienceTimer) clearTimeout(this.#patienceTimer);
       this.#options.game.detach();
-      if (result && this.#ctx) this.#options.strategy.onGameEnd?.(result, this.#ctx);
+      if (result && this.#ctx) {
+        // A strategy that throws here fails its seat, not the connection's read loop the end came from.
+        try {
+          this.#options.strategy.onGameEnd?.(result, this.#ctx);
+        } catch (error) {
+          this.#reject(error as Error);
+          return;
+        }
+      }
       this.#resolve({
         result,
         decisions: this.decisions,

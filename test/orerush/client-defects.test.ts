@@ -38,6 +38,8 @@ interface Script {
   unknownEvent?: boolean;
   /** Round 1's `updte` has a field of the wrong type. */
   unreadableAt?: number;
+  /** After the move of this round the game is aborted: `close -1` without a final `updte` (§6.6). */
+  abortAfter?: number;
 }
 
 interface Observed {
@@ -143,6 +145,10 @@ async function oddServer(script: Script): Promise<{ port: number; observed: Obse
               return;
             }
             step(action);
+            if (script.abortAfter === round) {
+              write([{ type: 'succs' }, { type: 'close', timestamp: Date.now(), player: -1 }]);
+              return;
+            }
             if (engine.toAct(state).kind === 'terminal') {
               write([{ type: 'succs' }]);
               finish();
@@ -251,5 +257,15 @@ describe('the Ore Rush client against an odd but conforming server', () => {
     await observed.ended;
     expect(observed.errorsFromClient).toHaveLength(1);
     expect(observed.moves).toEqual([0]);
+  });
+
+  it('a close -1 without a final updte (an aborted game, §6.6) fails the game at once, answered', async () => {
+    const { port, observed } = await oddServer({ abortAfter: 2 });
+    const started = performance.now();
+    await expect(play(port, 30_000)).rejects.toThrow(/closed the game without a final update/);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    await observed.ended;
+    expect(observed.closeAnswered).toBe(true);
+    expect(observed.moves).toEqual([0, 1, 2]);
   });
 });
