@@ -196,6 +196,25 @@ describe('SE1 Carcassonne: an engine fault aborts that game only', () => {
       .filter((e) => e['@prop'] === 'USER_MESSAGE' && e['@src'] === 'SERVER')
       .map((e) => e['@nv']!);
 
+  it('a bot playing over SE1 (play --connect) gives up at once when its game is aborted', async () => {
+    const s = await startSe1Server({ port: 0, game: carcassonneSe1Game(broken), settings: { seed: 'faults' } });
+    cleanups.push(() => s.close());
+    const bots = await resolveBots(['random', 'random', 'random'], 'carcassonne');
+    const started = performance.now();
+    const online = playOnline({
+      host: s.host,
+      port: s.port,
+      bots,
+      seed: 4,
+      budget: { iterations: 1 },
+      log: silentLogger,
+      timeoutMs: 120_000,
+    });
+    await expect(online).rejects.toThrow(/aborted/);
+    // Not the 120 s timeout: the ABORTED status event ends it.
+    expect(performance.now() - started).toBeLessThan(60_000);
+  }, 120_000);
+
   for (const path of ['request (DRAW_CARD)', 'turn deadline', 'leave (the server plays the leaver’s turn)'] as const) {
     it(`on the ${path} path`, async () => {
       const s = await startSe1Server({

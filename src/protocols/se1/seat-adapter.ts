@@ -72,6 +72,11 @@ export class CarcassonneOnlineGame implements OnlineGame<CarcassonneState, Carca
         sink.started();
       }
     }
+    // A server fault ended the game (docs/protocols/se1.md, "A game aborted by a server fault"): give up at once.
+    if (game && e.prop === 'status' && e.nv === 'ABORTED') {
+      this.options.onEvent?.(e);
+      return sink.fail(new Se1Error('the server aborted the game'));
+    }
     if (game && e.prop === 'players' && e.nv && this.options.creator && !this.#started) {
       if (s.players.length === this.options.players) {
         this.#started = true;
