@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import { ChatClient } from '../src/protocols/chat/client.ts';
 import { Status } from '../src/protocols/chat/codec.ts';
@@ -13,13 +16,15 @@ interface Pair {
 }
 
 /**
- * Messages/s through the reference chat server (SQLite in memory, every message stored and pushed) with the
+ * Messages/s through the reference chat server (SQLite in a file in the OS temporary folder, as a real server
+ * runs it, so that the figure includes what durable commits cost; every message stored and pushed) with the
  * sender→recipient delivery latency, for `users` concurrent users in pairs. Every user sends `perUser`
  * messages to its partner, each after the previous one's 219 (closed loop), all users at once; set-up
  * (register, login, contacts, chats) is not timed.
  */
 async function measure(users: number, perUser: number): Promise<{ rate: number; p50: number; p99: number }> {
-  const server = await startChatServer({ port: 0, db: ':memory:', scryptCost: 16 });
+  const dir = mkdtempSync(join(tmpdir(), 'botswarm-chat-bench-'));
+  const server = await startChatServer({ port: 0, db: join(dir, 'chat.db'), scryptCost: 16 });
   const clients: ChatClient[] = [];
   try {
     for (let i = 0; i < users; i += 100) {
@@ -82,6 +87,7 @@ async function measure(users: number, perUser: number): Promise<{ rate: number; 
   } finally {
     for (const c of clients) c.close();
     await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
