@@ -5,6 +5,7 @@ import { registerPlay } from './commands/play.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTournament } from './commands/tournament.ts';
+import { registerView } from './commands/view.ts';
 import { CliError, EXIT } from './errors.ts';
 
 const program = new Command();
@@ -22,6 +23,7 @@ registerPlay(program);
 registerTournament(program);
 registerReplay(program);
 registerLoadtest(program);
+registerView(program);
 
 try {
   await program.parseAsync(process.argv);
