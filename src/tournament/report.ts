@@ -179,21 +179,18 @@ function forfeitSeats(g: GameRecord): number[] {
 
 function ratingHistorySvg(s: Standings, games: readonly GameRecord[]): string {
   const bots = s.tournament.bots;
-  const marks = [
-    ...new Set(Array.from({ length: HISTORY_POINTS }, (_, i) => Math.round(((i + 1) * games.length) / HISTORY_POINTS))),
-  ].filter((n) => n > 0);
-  const points = [{ n: 0, standings: computeStandings(s.tournament, [], s.gamesTotal, s.deterministic) }].concat(
-    marks.map((n) => ({
-      n,
-      standings: computeStandings(s.tournament, games.slice(0, n), s.gamesTotal, s.deterministic),
-    })),
-  );
-  const series = bots.map((bot) =>
-    points.map(({ n, standings }) => {
-      const b = standings.bots.find((x) => x.bot === bot)!;
-      return { n, mu: b.mu, sigma: b.sigma };
-    }),
-  );
+  // One more rating pass, sampling HISTORY_POINTS points of it (a pass per point would cost that many passes).
+  const every = Math.max(1, Math.ceil(games.length / HISTORY_POINTS));
+  const series = bots.map(() => [{ n: 0, mu: 0, sigma: 0 }]);
+  computeStandings(s.tournament, games, s.gamesTotal, s.deterministic, (n, ratings) => {
+    if (n % every !== 0 && n !== games.length) return;
+    ratings.forEach((r, i) => series[i]!.push({ n, mu: r.mu, sigma: r.sigma }));
+  });
+  const initial = computeStandings(s.tournament, [], s.gamesTotal, s.deterministic);
+  series.forEach((pts, i) => {
+    const b = initial.bots.find((x) => x.bot === bots[i])!;
+    pts[0] = { n: 0, mu: b.mu, sigma: b.sigma };
+  });
   const all = series.flat();
   const lo = Math.min(...all.map((p) => p.mu - p.sigma));
   const hi = Math.max(...all.map((p) => p.mu + p.sigma));

@@ -92,7 +92,7 @@ describe('botswarm view in headless Chromium', () => {
         await page.click('#next');
         expect(await step(page)).toBe(1);
         await page.keyboard.press(' ');
-        await page.waitForFunction(() => Number(document.body.getAttribute('data-step')) >= 4, undefined, {
+        await page.waitForFunction("Number(document.body.getAttribute('data-step')) >= 4", undefined, {
           timeout: 20_000,
         });
         await page.keyboard.press(' ');
