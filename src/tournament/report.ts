@@ -184,7 +184,7 @@ function ratingHistorySvg(s: Standings, games: readonly GameRecord[]): string {
   const series = bots.map(() => [{ n: 0, mu: 0, sigma: 0 }]);
   computeStandings(s.tournament, games, s.gamesTotal, s.deterministic, (n, ratings) => {
     if (n % every !== 0 && n !== games.length) return;
-    ratings.forEach((r, i) => series[i]!.push({ n, mu: r.mu, sigma: r.sigma }));
+    for (const [i, r] of ratings.entries()) series[i]!.push({ n, mu: r.mu, sigma: r.sigma });
   });
   const initial = computeStandings(s.tournament, [], s.gamesTotal, s.deterministic);
   series.forEach((pts, i) => {
