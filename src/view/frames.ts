@@ -18,6 +18,8 @@ export interface GameViewer<S = unknown, O = unknown, V = unknown> {
    * hides nothing that the drawing shows (Carcassonne: only the deck order is secret): the page then says so.
    */
   seat?(observation: O, seat: number, state: S): V;
+  /** The events of a step that `seat` was told about (with `seat`: its lines show only those and its own action). */
+  seatEvents?(events: readonly unknown[], seat: number, before: S): unknown[];
   /** Score per seat in this state, for the chart of scores over time. */
   scores(state: S): number[];
   /** A short name for the state, e.g. `year 3.0`, `round 12/200`, `turn 7`. */
@@ -39,6 +41,8 @@ export interface ViewFrame {
   readonly full: unknown;
   /** Per seat, what it observed in this state; null when the game hides nothing the picture shows. */
   readonly seats: readonly unknown[] | null;
+  /** Per seat, the step in words as that seat knows it: its own action and the events it was told. */
+  readonly seatLines: readonly (readonly string[])[] | null;
 }
 
 export interface ViewData {
@@ -77,10 +81,11 @@ export function buildViewData(engine: AnyEngine, viewer: GameViewer, replay: Rep
     if (expected !== undefined && expected !== hashState(state))
       throw new ViewError(`the state after step ${i} differs from the replay (run botswarm replay for details)`);
   };
-  const frame = (step: number, lines: readonly string[]): ViewFrame => ({
+  const frame = (step: number, lines: readonly string[], seatLines: ViewFrame['seatLines'] = null): ViewFrame => ({
     step,
     label: viewer.label(state),
     lines,
+    seatLines,
     scores: viewer.scores(state),
     full: viewer.full(state),
     seats: viewer.seat
@@ -105,10 +110,22 @@ export function buildViewData(engine: AnyEngine, viewer: GameViewer, replay: Rep
     }
     const events: unknown[] = [];
     const next = engine.apply(state, step, events);
-    const lines = engine.describeStep ? engine.describeStep(state, step, events, next) : [];
+    const describe = engine.describeStep?.bind(engine);
+    const lines = describe ? describe(state, step, events, next) : [];
+    let seatLines: string[][] | null = null;
+    if (viewer.seat && describe) {
+      const before = state;
+      seatLines = Array.from({ length: players }, (_, seat) => {
+        const own: StepActions<unknown, unknown> =
+          step.kind === 'players'
+            ? { kind: 'players', actions: new Map([...step.actions].filter(([s]) => s === seat)) }
+            : step;
+        return describe(before, own, viewer.seatEvents ? viewer.seatEvents(events, seat, before) : [], next);
+      });
+    }
     state = next;
     check(i + 1);
-    frames.push(frame(i + 1, lines));
+    frames.push(frame(i + 1, lines, seatLines));
   });
   return {
     format: 'botswarm-view/1',

@@ -49,7 +49,8 @@ function show(i) {
   RENDER($('board'), view, info);
   $('scrub').value = String(at);
   $('pos').textContent = 'step ' + at + ' / ' + (frames.length - 1) + ' \u2014 ' + f.label;
-  $('lines').textContent = f.lines.length ? f.lines.join('\n') : (at === 0 ? 'start of the game' : '(nothing happened)');
+  var lines = seat >= 0 && f.seatLines ? f.seatLines[seat] : f.lines;
+  $('lines').textContent = lines.length ? lines.join('\n') : (at === 0 ? 'start of the game' : '(nothing happened)');
   $('cursor').setAttribute('x1', String(xOf(at)));
   $('cursor').setAttribute('x2', String(xOf(at)));
   document.body.setAttribute('data-step', String(at));

@@ -92,9 +92,10 @@ describe('botswarm view in headless Chromium', () => {
         await page.click('#next');
         expect(await step(page)).toBe(1);
         await page.keyboard.press(' ');
-        await page.waitForFunction("Number(document.body.getAttribute('data-step')) >= 4", undefined, {
-          timeout: 20_000,
-        });
+        // Polled from here: the page's own policy forbids evaluating strings in it.
+        const deadline = Date.now() + 20_000;
+        while ((await step(page)) < 4 && Date.now() < deadline) await page.waitForTimeout(100);
+        expect(await step(page)).toBeGreaterThanOrEqual(4);
         await page.keyboard.press(' ');
         const paused = await step(page);
         await page.waitForTimeout(700);

@@ -4,7 +4,7 @@
  * observation: under fog, enemy garrisons read `?` and only its own fleets fly.
  */
 import type { GameViewer } from '../../view/frames.ts';
-import { shipsPerPlayer } from './engine.ts';
+import { shipsPerPlayer, visibleEvents } from './engine.ts';
 import { formatYear, travelTime } from './rules.ts';
 import type { GalaxEvent, GalaxObservation, GalaxState, OwnFleet, Planet } from './types.ts';
 
@@ -104,6 +104,7 @@ export const galaxViewer: GameViewer<GalaxState, GalaxObservation, GalaxView> = 
     ),
     battles: battlesOf(o.events),
   }),
+  seatEvents: (events, seat, before) => visibleEvents(events as GalaxEvent[], seat, before.config.visibility),
   scores: (s) => shipsPerPlayer(s.players, s.planets, s.fleets),
   label: (s) => `year ${formatYear(s.year)}`,
   renderer: renderGalax.toString(),

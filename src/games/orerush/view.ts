@@ -4,8 +4,8 @@
  * its own traps and radars, enemy robots only where its radars see.
  */
 import type { GameViewer } from '../../view/frames.ts';
-import { visionMask } from './engine.ts';
-import type { Item, OreRushObservation, OreRushState, Robot } from './types.ts';
+import { visibleEvents, visionMask } from './engine.ts';
+import type { Item, OreRushEvent, OreRushObservation, OreRushState, Robot } from './types.ts';
 
 export interface OreRushView {
   readonly width: number;
@@ -131,6 +131,7 @@ export const orerushViewer: GameViewer<OreRushState, OreRushObservation, OreRush
       traps: o.traps.map((t) => [t.x, t.y, seat] as const),
     };
   },
+  seatEvents: (events, seat) => visibleEvents(events as OreRushEvent[], seat),
   scores: (s) => s.scores.slice(),
   label: (s) => `round ${s.round}/${s.config.rounds}`,
   renderer: renderOreRush.toString(),
