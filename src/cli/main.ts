@@ -7,6 +7,7 @@ import { registerReplay } from './commands/replay.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTournament } from './commands/tournament.ts';
 import { registerTune } from './commands/tune.ts';
+import { registerView } from './commands/view.ts';
 import { CliError, EXIT } from './errors.ts';
 
 const program = new Command();
@@ -26,6 +27,7 @@ registerReplay(program);
 registerLoadtest(program);
 registerMatch(program);
 registerTune(program);
+registerView(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -71,6 +71,8 @@ export function computeStandings(
   records: Iterable<GameRecord>,
   totalGames: number,
   deterministic = definition.timeLimitMs === undefined,
+  /** Called after each game's rating update (in game-index order) with every bot's rating: the rating history. */
+  onRated?: (gamesRated: number, ratings: readonly { readonly mu: number; readonly sigma: number }[]) => void,
 ): Standings {
   const games = [...records].sort((x, y) => x.index - y.index);
   const n = definition.bots.length;
@@ -90,6 +92,7 @@ export function computeStandings(
     { games: number; aWins: number; draws: number; bWins: number; aS: number; bS: number }
   >();
 
+  let rated = 0;
   for (const g of games) {
     const teams = g.seats.map((bot) => [ratings[bot]!]);
     const updated = rate(teams, { rank: [...g.ranks] });
@@ -103,6 +106,7 @@ export function computeStandings(
       const s = sums.get(bot);
       return s ? rating({ mu: s.mu / s.k, sigma: s.sigma / s.k }) : r;
     });
+    onRated?.(++rated, ratings);
 
     for (const bot of new Set(g.seats)) {
       const t = tally[bot]!;

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { Piscina } from 'piscina';
 import { type Logger, silentLogger } from '../core/log.ts';
+import { writeReplayViews } from '../view/index.ts';
 import { BatchPlanner } from './batching.ts';
 import { canonicalJson, definitionDifferences, type LoadedTournament } from './definition.ts';
 import { computeStandings, type Standings } from './ratings.ts';
@@ -258,6 +259,7 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
     await pool?.destroy();
   }
   const standings = computeStandings(definition, records.values(), schedule.total);
+  if (replayDir) await writeReplayViews(outDir, records.values());
   writeStandings(outDir, standings);
   if (failure) throw failure;
   return {

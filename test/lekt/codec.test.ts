@@ -9,6 +9,7 @@ import {
   encodeClientPacket,
   encodeServerPacket,
   ipFromNumber,
+  isEndOfAnswer,
   LektStreamDecoder,
   LIMITS,
   type MethodInfo,
@@ -17,6 +18,7 @@ import {
   splitAdded,
   splitRemoved,
   VERSION,
+  withEndOfAnswer,
 } from '../../src/protocols/lekt/codec.ts';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -262,6 +264,28 @@ describe('LEKT codec properties', () => {
 });
 
 describe('LEKT update splitting', () => {
+  it('an answer built from any split ends with exactly one end marker, its only empty packet', () => {
+    fc.assert(
+      fc.property(
+        fc.array(client, { maxLength: 60 }),
+        fc.array(fc.nat({ max: 2 ** 32 - 1 }), { maxLength: 60 }),
+        fc.integer({ min: 64, max: 600 }),
+        fc.integer({ min: 1, max: 7 }),
+        (clients, ips, maxBytes, maxClients) => {
+          const objects = clients.map((c) => encodeAdded(0n, [c]).subarray(20));
+          const packets = splitRemoved(9n, ips, maxBytes, maxClients);
+          if (objects.length > 0) packets.push(...splitAdded(9n, objects, maxBytes, maxClients));
+          const answer = withEndOfAnswer(9n, packets);
+          expect(answer.map(isEndOfAnswer)).toEqual(answer.map((_, i) => i === answer.length - 1));
+          const last = decodeServerPacket(answer[answer.length - 1]!);
+          expect(last).toMatchObject({ type: 'added', timestamp: 9n, clients: [] });
+          // A removed packet with count 0 is not a marker (only an empty *added* packet is).
+          expect(isEndOfAnswer(splitRemoved(9n, [1])[0]!.fill(0, 17, 20).subarray(0, 20))).toBe(false);
+        },
+      ),
+    );
+  });
+
   it('keeps every packet under the byte and client limits and loses no client', () => {
     fc.assert(
       fc.property(

@@ -139,12 +139,16 @@ describe('LEKT server: the session, byte by byte', () => {
       timestamp: 1n,
       clients: [{ ip: '127.0.0.1', methods: [{ method: 1, port: 9000 }] }],
     });
+    const end = (timestamp: bigint) => ({ type: 'added', timestamp, clients: [] });
+    expect(await e.next()).toMatchObject(end(1n));
     c.send(encodeHeartbeat(43n));
     expect(await c.next()).toMatchObject({ type: 'added', timestamp: 43n, clients: [{ ip: '127.0.0.3' }] });
+    expect(await c.next()).toMatchObject(end(43n));
     e.socket.end();
     await until(() => server.liveCount === 1, 5000, 'removal');
     c.send(encodeHeartbeat(44n));
     expect(await c.next()).toMatchObject({ type: 'removed', timestamp: 44n, ips: ['127.0.0.3'] });
+    expect(await c.next()).toMatchObject(end(44n));
   });
 
   const rejects: [string, string, RegExp][] = [
@@ -225,11 +229,69 @@ describe('LEKT server: the session, byte by byte', () => {
     for (let n = 0; n < 3; n++) {
       const p = await c.next();
       if (p?.type !== 'added') throw new Error(`expected an added packet, got ${p?.type}`);
+      expect(p.clients.length).toBeGreaterThan(0);
       expect(p.clients.length).toBeLessThanOrEqual(3);
       expect(p.timestamp).toBe(5n);
       got.push(...p.clients.map((x) => x.ip));
     }
     expect(got.sort()).toEqual([0, 1, 2, 3, 4, 5, 6].map(addr).sort());
+    // The third packet was full-sized for nothing: only the end marker says the answer is complete.
+    expect(await c.next()).toEqual({ type: 'added', version: expect.anything(), timestamp: 5n, clients: [] });
+  });
+
+  it('ends every answer with one empty added packet: removed only, split removed, split added, nothing', async () => {
+    const { port } = await startServer({ maxClientsPerPacket: 2 });
+    const others = [];
+    for (let i = 0; i < 5; i++) others.push(await peer(port, i));
+    const c = await raw(port, '127.0.0.98');
+    c.send(encodeHello([1]));
+    await c.next();
+    await c.next();
+    c.send(encodeResponse({ method: METHOD.tcp, port: 1 }));
+    await c.next();
+    /** The packets of one answer: everything up to and including the first empty added packet. */
+    const answer = async (timestamp: bigint) => {
+      c.send(encodeHeartbeat(timestamp));
+      const packets: string[] = [];
+      for (;;) {
+        const p = await c.next();
+        if (p?.type !== 'added' && p?.type !== 'removed') throw new Error(`expected an update, got ${p?.type}`);
+        expect(p.timestamp).toBe(timestamp);
+        const n = p.type === 'added' ? p.clients.length : p.ips.length;
+        packets.push(`${p.type === 'added' ? 'A' : 'R'}${n}`);
+        if (p.type === 'added' && n === 0) return packets;
+      }
+    };
+    expect(await answer(1n)).toEqual(['A2', 'A2', 'A1', 'A0']);
+    expect(await answer(2n)).toEqual(['A0']);
+    // Three leave: an answer made only of removed packets, split in two, still ends with the marker.
+    for (const p of others.slice(0, 3)) await p.leave();
+    await until(() => servers[0]!.stats().live === 3, 5000, 'the leaves');
+    expect(await answer(3n)).toEqual(['R2', 'R1', 'A0']);
+    // Nothing was left over: the next answer is the marker alone.
+    expect(await answer(4n)).toEqual(['A0']);
+  });
+
+  it("a peer's heartbeat resolves and `synced` turns true only when the whole answer has arrived", async () => {
+    const { port } = await startServer({ maxClientsPerPacket: 1 });
+    for (let i = 0; i < 4; i++) await peer(port, i);
+    // What the peer says while the four one-client packets of its first answer come in.
+    const during: string[] = [];
+    let self: LektPeer | undefined;
+    const p = await LektPeer.connect({
+      host: '127.0.0.1',
+      port,
+      localAddress: addr(50),
+      methods: [],
+      onChange: () => during.push(`${self!.synced} ${self!.heartbeatsAnswered}`),
+    });
+    self = p;
+    peers.push(p);
+    await p.heartbeat();
+    expect(during).toEqual(Array(4).fill('false 0'));
+    expect(p.synced).toBe(true);
+    expect(p.heartbeatsAnswered).toBe(1);
+    expect(p.peers.size).toBe(4);
   });
 });
 

@@ -206,8 +206,19 @@ export class ChatServer implements RunningServer {
     }
   }
 
+  /**
+   * Every line waits for the commit of the writes made before it (store `afterCommit`): an acknowledgement or a
+   * push never tells a client about something a crash could still undo, and lines keep their order because all
+   * of them wait while a batch is open. A failed commit closes the connection instead of answering.
+   */
   #send(session: Session, message: ServerMessage): void {
-    session.conn.send(encodeServer(message));
+    const line = encodeServer(message);
+    this.store.afterCommit((error) => {
+      if (error) {
+        this.#log.error({ err: error, peer: session.conn.remote }, 'chat database commit failed; closing');
+        session.conn.destroy('error', error);
+      } else if (!session.conn.closed) session.conn.send(line);
+    });
   }
 
   #status(session: Session, message: ServerMessage & { status: number }): void {
@@ -402,8 +413,9 @@ export class ChatServer implements RunningServer {
   /** Pushes a 220 and marks the message delivered: each message reaches its recipient once. */
   #deliver(s: Session, id: number, chatId: number, ts: number, text: string, mediaId: number | null): void {
     if (s.conn.closed) return;
-    this.#send(s, { op: 220, chatId, timestamp: ts, text, ...(mediaId === null ? {} : { mediaId }) });
+    // Marked first, so that the push waits for the mark's commit: a crash before it re-pushes, never loses.
     this.store.markDelivered(id);
+    this.#send(s, { op: 220, chatId, timestamp: ts, text, ...(mediaId === null ? {} : { mediaId }) });
     this.#counters.messagesDelivered++;
   }
 

@@ -239,6 +239,28 @@ export function encodeAdded(timestamp: bigint, clients: readonly ClientObject[],
   return encodeAddedRaw(timestamp, clients.map(encodeClientObject), version);
 }
 
+/**
+ * The end of an answer (§2.3): an *added* packet with count 0. Every answer ends with exactly one, and no other
+ * packet of an answer is empty, so a client knows an answer is complete without a length or a second packet.
+ */
+export function encodeEndOfAnswer(timestamp: bigint, version: Version = VERSION): Buffer {
+  return encodeAddedRaw(timestamp, [], version);
+}
+
+/** Whether a whole server packet (as the stream decoder frames it) is an end of answer: `H`, kind `A`, count 0. */
+export function isEndOfAnswer(frame: Buffer): boolean {
+  return (
+    frame.length === 20 && frame[4] === 0x48 /* H */ && frame[16] === 0x41 /* A */ && frame.readUIntBE(17, 3) === 0
+  );
+}
+
+/** `packets` (removed ones, then added ones, of one answer) with the end marker appended unless it is there. */
+export function withEndOfAnswer(timestamp: bigint, packets: Buffer[]): Buffer[] {
+  const last = packets[packets.length - 1];
+  if (!last || !isEndOfAnswer(last)) packets.push(encodeEndOfAnswer(timestamp));
+  return packets;
+}
+
 export function encodeRemovedRaw(timestamp: bigint, ips: readonly number[], version: Version = VERSION): Buffer {
   if (ips.length > LIMITS.maxCount) throw new RangeError('more clients than a 3-byte count holds');
   const out = updateHeader('R', timestamp, ips.length, 20 + 4 * ips.length, version);

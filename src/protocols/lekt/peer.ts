@@ -13,6 +13,7 @@ import {
   encodeResponse,
   forEachClientObject,
   ipFromNumber,
+  isEndOfAnswer,
   KNOWN_METHODS,
   METHOD,
   type MethodInfo,
@@ -77,7 +78,7 @@ export class LektPeer {
   /** This peer's address as the server sees it (its bound source address). */
   readonly address: string;
   readonly timings: { readonly connectMs: number; readonly handshakeMs: number };
-  /** True once the first heartbeat has been answered: `peers` then holds the whole swarm. */
+  /** True once the first heartbeat's answer is complete: `peers` then holds the whole swarm. */
   synced = false;
   heartbeatsAnswered = 0;
   closeReason: PeerCloseReason | null = null;
@@ -198,7 +199,7 @@ export class LektPeer {
     this.#timer = undefined;
   }
 
-  /** Sends one heartbeat; resolves with the round trip (ms) when the first packet of its answer arrives. */
+  /** Sends one heartbeat; resolves with the round trip (ms) when its whole answer arrived (its end marker). */
   heartbeat(): Promise<number> {
     if (this.closeReason || this.connection.closed)
       return Promise.reject(new LektPeerError(`session closed (${this.closeReason?.kind ?? 'disconnected'})`));
@@ -259,14 +260,6 @@ export class LektPeer {
       return;
     }
     if (this.closeReason?.kind === 'vanished') return;
-    const timestamp = frame.readBigInt64BE(8);
-    const head = this.#pending[0];
-    if (head && head.timestamp === timestamp) {
-      this.#pending.shift();
-      this.heartbeatsAnswered++;
-      this.synced = true;
-      head.resolve(performance.now() - head.sentAt);
-    }
     const keep = this.#options.keep;
     const onChange = this.#options.onChange;
     if (frame[16] === 0x52 /* R */) {
@@ -278,11 +271,22 @@ export class LektPeer {
       }
       return;
     }
-    forEachClientObject(frame, (ip, start, end) => {
-      if (!keep || keep(ip))
-        this.peers.set(ip, { ip: ipFromNumber(ip), methods: readClientMethods(frame, start, end) });
-      onChange?.('added', ip);
-    });
+    if (!isEndOfAnswer(frame)) {
+      forEachClientObject(frame, (ip, start, end) => {
+        if (!keep || keep(ip))
+          this.peers.set(ip, { ip: ipFromNumber(ip), methods: readClientMethods(frame, start, end) });
+        onChange?.('added', ip);
+      });
+      return;
+    }
+    // The end of an answer (§2.3): only now does `peers` reflect the heartbeat, however many packets it took.
+    const head = this.#pending[0];
+    if (head && head.timestamp === frame.readBigInt64BE(8)) {
+      this.#pending.shift();
+      this.heartbeatsAnswered++;
+      this.synced = true;
+      head.resolve(performance.now() - head.sentAt);
+    }
   }
 
   #setCloseReason(reason: PeerCloseReason): void {

@@ -38,6 +38,7 @@ import {
   splitAdded,
   splitRemoved,
   toLektError,
+  withEndOfAnswer,
 } from './codec.ts';
 
 export interface LektServerSettings {
@@ -383,7 +384,10 @@ export class LektServer {
     this.counters.joined++;
   }
 
-  /** Removes first, then additions; never nothing, so that every heartbeat gets an answer. */
+  /**
+   * Removes first, then additions, then the end marker (an empty *added* packet, §2.3): never nothing, so that
+   * every heartbeat gets an answer, and a client always knows when the answer is complete.
+   */
   #answer(s: Session, timestamp: bigint): void {
     const end = this.#logBase + this.#log.length;
     const { maxPacketBytes, maxClientsPerPacket } = this.settings;
@@ -410,6 +414,7 @@ export class LektServer {
       packets = this.#netAnswer(s, timestamp);
     }
     s.cursor = end;
+    packets = withEndOfAnswer(timestamp, packets);
     s.conn.socket.cork();
     for (const p of packets) s.conn.send(p);
     s.conn.socket.uncork();
@@ -435,7 +440,7 @@ export class LektServer {
     }
     const { maxPacketBytes, maxClientsPerPacket } = this.settings;
     const packets = splitRemoved(timestamp, removed, maxPacketBytes, maxClientsPerPacket);
-    if (added.length > 0 || packets.length === 0) {
+    if (added.length > 0) {
       const objects = added.map((o) => this.#objectFor(o, s.mask));
       packets.push(...splitAdded(timestamp, objects, maxPacketBytes, maxClientsPerPacket));
     }

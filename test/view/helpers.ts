@@ -1,0 +1,32 @@
+import { resolveBots } from '../../src/bots/resolve.ts';
+import { runMatch } from '../../src/core/match.ts';
+import { makeReplay, type ReplayFile } from '../../src/core/replay.ts';
+import { loadEngine } from '../../src/games/registry.ts';
+
+/** A seeded game played in-process and recorded as `botswarm play --replay` would. */
+export async function recordReplay(
+  game: string,
+  bots: readonly string[],
+  seed: number,
+  settings: Record<string, unknown> = {},
+): Promise<ReplayFile> {
+  const engine = await loadEngine(game);
+  const config = engine.parseConfig(settings);
+  const resolved = await resolveBots(bots, game);
+  const outcome = await runMatch({
+    engine,
+    config,
+    players: resolved.map((b) => b.create()),
+    seed,
+    budget: { iterations: 20 },
+    record: { actions: true, hashes: true },
+  });
+  return makeReplay(engine, config, seed, bots, outcome);
+}
+
+/** Short games of each viewed game with something hidden to show: fog in Galax, traps and radars in Ore Rush. */
+export const SAMPLE_GAMES = {
+  galax: () => recordReplay('galax', ['galax-heuristic', 'galax-random'], 5, { visibility: 'fog', maxYear: 25 }),
+  orerush: () => recordReplay('orerush', ['orerush-heuristic', 'orerush-random'], 3, { rounds: 80 }),
+  carcassonne: () => recordReplay('carcassonne', ['carcassonne-greedy', 'carcassonne-random'], 4),
+} as const;
