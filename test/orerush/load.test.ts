@@ -19,6 +19,7 @@ function recorder() {
     count: (c, n = 1) => counters.set(c, (counters.get(c) ?? 0) + n),
     error: (kind) => errors.push(kind),
     track: () => {},
+    gap: () => {},
   };
   return { metrics, latencies, counters, errors };
 }

@@ -25,6 +25,7 @@ describe('se1-lobby load scenario', () => {
       count: (c, n = 1) => counters.set(c, (counters.get(c) ?? 0) + n),
       error: (k) => errors.push(k),
       track: () => {},
+      gap: () => {},
     };
     await Promise.all(
       [0, 1, 2].map((index) =>
@@ -58,7 +59,7 @@ describe('se1-lobby load scenario', () => {
       host: '127.0.0.1',
       port: 1,
       index: 0,
-      metrics: { latency: () => {}, count: () => {}, error: (k) => errors.push(k), track: () => {} },
+      metrics: { latency: () => {}, count: () => {}, error: (k) => errors.push(k), track: () => {}, gap: () => {} },
       rng: createRng(1),
       log: silentLogger,
       signal: new AbortController().signal,

@@ -228,6 +228,9 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
     });
     over.catch(() => {});
     const joinedAt = performance.now();
+    /** Since when this bot has waited for the server: JNOK → first YEAR (`start`), DONE → next YEAR (`year`). */
+    let waitingSince: number | undefined = joinedAt;
+    let waitKind = 'start';
     const silence = watch(shared.lobbyTimeoutMs + 2 * ctx.requestTimeoutMs);
     silence.expired.catch((e: Error) => failGame(e));
 
@@ -281,7 +284,15 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
       const action = await strategy.decide(obs, decisionContext);
       // With a think time the bot sends on a schedule: a late send (a busy generator) counts in move_rtt.
       moveLatenessUs = think > 0 ? Math.max(0, performance.now() - intended) * 1000 : 0;
-      const replies = await client.moves(Array.isArray(action) ? action : []);
+      const moves = Array.isArray(action) ? action : [];
+      if (signal.aborted) return;
+      // moves() sends the MOVEs and DONE: from here the bot waits for the server's next YEAR.
+      waitingSince = performance.now();
+      const replies = await client.moves(moves).catch((error: unknown) => {
+        // Cut off by the end of the run: these MOVEs are not in the `moves` counter (the server may count them).
+        if (signal.aborted) metrics.count('in_flight_at_end', moves.length);
+        throw error;
+      });
       metrics.count('decisions');
       for (const r of replies) {
         if (r instanceof GalaxReplyError) metrics.error(r.code);
@@ -303,6 +314,11 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
       }
       const what = adapter.onMessage(m);
       if (what === 'year') {
+        if (waitingSince !== undefined) {
+          metrics.gap(waitKind, (performance.now() - waitingSince) * 1000);
+          waitingSince = undefined;
+          waitKind = 'year';
+        }
         if (!firstEvent) {
           firstEvent = true;
           metrics.latency('first_event', (performance.now() - due) * 1000, (performance.now() - started) * 1000);
@@ -350,6 +366,8 @@ export const galaxPlayScenario: LoadScenario<GalaxShared> = {
   protocol: 'galax',
   description: 'bots create/join games in groups of `players`, play them to the end with a strategy, and leave',
   params: { ...DEFAULTS },
+  // Every request answers the server: JOIN and PLAY follow the previous reply, MOVEs follow a YEAR.
+  reactive: ['join_rtt', 'play_rtt', 'move_rtt'],
   async prepare({ params }) {
     const players = intParam('galax-play', params, 'players', DEFAULTS.players, 2, galaxEngine.maxPlayers);
     return {

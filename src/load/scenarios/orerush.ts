@@ -122,6 +122,8 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
       let decisionContext: DecisionContext | undefined;
       const strategy = shared.bot.create() as Strategy<OreRushObservation, OreRushAction>;
       let firstEvent = true;
+      /** Since when this bot has waited for the server: join → first update, move answered → next update. */
+      let waitingSince: number | undefined = performance.now();
       for (;;) {
         // Waiting for partners is bounded by the lobby timeout; a running game by its round deadline.
         const waitMs = firstEvent ? shared.lobbyTimeoutMs : (info?.roundTimeoutMs ?? 60_000) + ctx.requestTimeoutMs;
@@ -146,6 +148,9 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
         }
         if (pushed.kind !== 'updte' || !info) continue;
         const obs = pushed.obs;
+        if (waitingSince !== undefined)
+          metrics.gap(firstEvent ? 'start' : 'round', (performance.now() - waitingSince) * 1000);
+        waitingSince = undefined;
         if (firstEvent) {
           metrics.latency('first_event', (performance.now() - t0) * 1000);
           firstEvent = false;
@@ -176,6 +181,7 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
         const answer = await client.request(encodeMoves(info.player, obs.round, action));
         metrics.latency('move_rtt', (performance.now() - sent) * 1000);
         metrics.count('moves');
+        waitingSince = performance.now();
         answerOk(answer, 'pmove');
       }
     }
@@ -204,6 +210,7 @@ export const orerushPlayScenario: LoadScenario<OreRushShared> = {
   description:
     'bots quick-match (reqst -1) into Ore Rush games and play every round to the end (move_rtt, join_rtt, first_event)',
   params: { ...DEFAULTS },
+  reactive: ['join_rtt', 'move_rtt'],
   async prepare({ params }) {
     const bot = await resolveBot(String(params.bot ?? DEFAULTS.bot), 'orerush');
     return {

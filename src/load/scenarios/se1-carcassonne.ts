@@ -183,7 +183,10 @@ async function runSession(ctx: SessionContext<CarcassonneShared>): Promise<void>
       clearTimeout(watchdog);
       watchdog = setTimeout(() => fail(new SessionFailure(kind, what)), ms);
     };
+    /** Since when this bot has waited for its next prompt (it answered the last one). */
+    let waitingSince: number | undefined;
     const send = (action: string, properties: readonly (readonly [string, string])[] = []) => {
+      waitingSince = performance.now();
       pending.set(action, performance.now());
       c.command(action, properties);
     };
@@ -259,6 +262,8 @@ async function runSession(ctx: SessionContext<CarcassonneShared>): Promise<void>
         if (n.type === 'DRAW_CARD' || n.type === 'PLACE_CARD' || n.type === 'PLACE_MEEPLE' || n.type === 'END_TURN')
           return;
         // A prompt: my turn goes on (or starts); the other player's turn may take its thinking time.
+        if (waitingSince !== undefined) metrics.gap('prompt', (performance.now() - waitingSince) * 1000);
+        waitingSince = undefined;
         arm(ctx.requestTimeoutMs * 4, 'timeout', `no progress after ${n.type}`);
         // Think time before a decision only: the other prompts are answered at once.
         const wait = ctx.thinkTimeMs > 0 && n.type === 'placeCard' ? rng.int(0, 2 * ctx.thinkTimeMs) : 0;
@@ -304,6 +309,8 @@ export const se1CarcassonneScenario: LoadScenario<CarcassonneShared> = {
   description:
     'SE1 Carcassonne games: test players pair up (CREATE GAME -maxPlayers 2 -testgame / JOIN GAME), play to the end with a strategies/carcassonne bot, leave',
   params: { ...DEFAULTS },
+  // Every command answers a prompt.
+  reactive: ['start_game_rtt', 'draw_card_rtt', 'place_card_rtt', 'place_meeple_rtt', 'end_turn_rtt'],
   async prepare({ params }) {
     const strategy = String(params.strategy ?? DEFAULTS.strategy);
     const bot = await resolveBot(strategy, 'carcassonne');
