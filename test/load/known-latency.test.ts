@@ -125,7 +125,7 @@ describe('load-test figures against a server with a known delay', { timeout: 120
       ['--out', withOut],
     ] as const) {
       const move = r.summary.latency.move_rtt!;
-      expect(move.corrected.count, label).toBeGreaterThan(50);
+      expect(move.corrected.count, label).toBeGreaterThan(20);
       // The server itself took DELAY_MS (plus its timer's lateness): its own figure is the reference. The bot's
       // median is within 1 ms of it, plus what this machine adds to any round trip between the two processes
       // (a few hundredths of a millisecond when quiet; a loaded machine's scheduling delays otherwise).
