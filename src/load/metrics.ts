@@ -321,7 +321,6 @@ class Trend {
   }
 }
 
-/** Count, min, mean, max and the summary percentiles in one pass over the buckets. */
 /** A histogram per interval folded into a run total: server response gaps (one kind, or all of them). */
 class Series {
   readonly total = newHistogram();

@@ -221,6 +221,16 @@ export class TimeseriesFile {
 
   /** Brings the file up to `points`; async unless `sync` (the final write). */
   async update(points: readonly TimePoint[], sync = false): Promise<void> {
+    try {
+      await this.#update(points, sync);
+    } catch (error) {
+      // Whatever reached the file, the next update rewrites it whole.
+      this.#columns = '';
+      throw error;
+    }
+  }
+
+  async #update(points: readonly TimePoint[], sync: boolean): Promise<void> {
     const columns = timeseriesColumns(points);
     const key = `${columns.latency.join(',')}|${columns.counters.join(',')}|${columns.gaps}`;
     if (key !== this.#columns || this.#written > points.length) {
