@@ -259,9 +259,9 @@ export interface TimePoint {
 export type MetricTiming = 'scheduled' | 'reactive' | 'unscheduled';
 
 /**
- * Metrics measured from a session's arrival time (see src/load/types.ts): scheduled in the open model, where
- * arrivals follow a rate; in the closed model a bot's next session starts when its previous one ended, so they
- * are unscheduled there.
+ * Metrics a scenario may measure from a session's arrival time (see src/load/types.ts): scheduled in the open
+ * model when given with both views (arrivals follow a rate); in the closed model a bot's next session starts when
+ * its previous one ended, so they are unscheduled there whatever the scenario passes.
  */
 export const ARRIVAL_METRICS: ReadonlySet<string> = new Set(['connect', 'first_event']);
 
@@ -278,7 +278,7 @@ export interface RecorderOptions {
 /** `scheduled` when correctable, fixed otherwise; `undefined`: decided by the samples (two different views). */
 function fixedTiming(name: string, o: RecorderOptions): MetricTiming | undefined {
   if (o.reactive?.includes(name)) return 'reactive';
-  if (ARRIVAL_METRICS.has(name)) return o.open ? 'scheduled' : 'unscheduled';
+  if (ARRIVAL_METRICS.has(name) && !o.open) return 'unscheduled';
   return undefined;
 }
 

@@ -100,6 +100,8 @@ describe('LoadRecorder figures (issue 22)', () => {
       r.latency('connect', 5000, 1000);
       r.latency('send_rtt', 7000, 3000);
       r.latency('join_rtt', 4000);
+      // Measured from the join, not the arrival (one view): no correction to claim, even in the open model.
+      r.latency('first_event', 6000);
       r.tick(r.startedAt + 1000);
     }
     const timing = (r: LoadRecorder, m: string) => r.latencySummary(m)!.timing;
@@ -110,6 +112,7 @@ describe('LoadRecorder figures (issue 22)', () => {
     expect(timing(open, 'connect')).toBe('scheduled');
     expect(open.latencySummary('connect')!.corrected.max).toBe(5000);
     expect(open.latencySummary('connect')!.uncorrected.max).toBe(1000);
+    expect(timing(open, 'first_event')).toBe('unscheduled');
     // A scenario's own schedule (chat's send rate): scheduled in either model.
     expect(timing(closed, 'send_rtt')).toBe('scheduled');
     expect(timing(closed, 'join_rtt')).toBe('unscheduled');
