@@ -20,7 +20,7 @@ export const se1LobbyScenario: LoadScenario = {
     const { metrics, rng, signal } = ctx;
     const requests = numParam(ctx.params.requests, 20);
     const started = performance.now();
-    const due = ctx.scheduledAt ?? started;
+    const arrival = ctx.scheduledAt ?? started;
     let client: Se1Client | undefined;
     const timed = async (name: string, line: string) => {
       const t0 = performance.now();
@@ -33,7 +33,7 @@ export const se1LobbyScenario: LoadScenario = {
       client = await Se1Client.connect({ host: ctx.host, port: ctx.port, requestTimeoutMs: ctx.requestTimeoutMs });
       // From the arrival time (open model: corrected for a late start) and from the actual start.
       const now = performance.now();
-      metrics.latency('connect', Math.round((now - due) * 1000), Math.round((now - started) * 1000));
+      metrics.latency('connect', Math.round((now - arrival) * 1000), Math.round((now - started) * 1000));
       metrics.track(client.connection);
       const created = await timed('testplayer', 'CREATE TESTPLAYER');
       const f = Se1Client.fields(created.lines[0] ?? '');
