@@ -34,19 +34,23 @@ function forEachBucket(h: Histogram, visit: (lowest: number, width: number, coun
   const total = h.totalCount;
   if (total === 0) return;
   const { _counts: counts, subBucketHalfCount: half, unitMagnitude: unit } = h as unknown as Buckets;
+  // The layout of `valueFromIndex`, walked incrementally: indexes below 2·half have width 2^unit and the value
+  // index·width; each further run of `half` indexes doubles the width and starts at half·width.
+  let width = 2 ** unit;
+  let base = 0;
+  let end = 2 * half;
   let seen = 0;
-  for (let i = 0; i < counts.length && seen < total; i++) {
+  const n = counts.length;
+  for (let i = 0; i < n && seen < total; i++) {
+    if (i === end) {
+      width *= 2;
+      base += half;
+      end += half;
+    }
     const c = counts[i]!;
     if (c === 0) continue;
     seen += c;
-    let bucket = Math.floor(i / half) - 1;
-    let sub = (i % half) + half;
-    if (bucket < 0) {
-      sub -= half;
-      bucket = 0;
-    }
-    const width = 2 ** (bucket + unit);
-    if (visit(sub * width, width, c)) return;
+    if (visit((i - base) * width, width, c)) return;
   }
 }
 

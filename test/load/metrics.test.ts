@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { LoadRecorder } from '../../src/load/metrics.ts';
+import { createRng } from '../../src/core/rng.ts';
+import { LoadRecorder, scanHistogram } from '../../src/load/metrics.ts';
 import { formatTimeseriesCsv, saturationReasons, TimeseriesFile } from '../../src/load/summary.ts';
 import { connectFramed } from '../../src/net/client.ts';
 import { lineFramer } from '../../src/net/framing.ts';
@@ -76,6 +78,21 @@ describe('LoadRecorder', () => {
 });
 
 describe('LoadRecorder figures (issue 22)', () => {
+  it('reads percentiles and the mean in one pass exactly as the histogram library does', () => {
+    const h = hdr.build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 3_600_000_000,
+      numberOfSignificantValueDigits: 3,
+    });
+    const rng = createRng('scan');
+    // Values over many bucket runs (1 µs to 10 s), so every width of the layout is walked.
+    for (let i = 0; i < 20_000; i++) h.recordValue(rng.int(0, 3) === 0 ? rng.int(0, 3000) : rng.int(1, 10_000_000));
+    const ps = [0.1, 1, 10, 50, 90, 99, 99.9, 99.99, 100];
+    const { values, sum } = scanHistogram(h, ps);
+    expect(values).toEqual(ps.map((p) => Math.min(h.maxValue, h.getValueAtPercentile(p))));
+    expect(sum / h.totalCount).toBeCloseTo(h.mean, 6);
+  });
+
   it('never prints a percentile above the maximum, and computes the mean in the same pass', () => {
     const r = new LoadRecorder();
     // 1027 µs lands in a bucket whose upper edge is 1027 + its width - 1: the library reports that edge.
