@@ -4,6 +4,8 @@
  * per connected bot, and interleaved side-by-side client throughput runs.
  */
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -403,4 +405,78 @@ export function wantedParts<T extends string>(all: readonly T[]): Set<T> {
   const unknown = asked.filter((p) => !all.includes(p as T));
   if (unknown.length > 0) throw new Error(`LOADTEST_PARTS: unknown part(s) ${unknown.join(', ')}; known: ${all}`);
   return new Set(asked as T[]);
+}
+
+/**
+ * What writing summary.json, timeseries.csv and report.html (`--out`) costs the figures: the same closed-model
+ * run with and without `--out` against the same server, alternated (without, with, with, without: a drift of the
+ * shared machine cancels out), judged on the move round trip's p99 in the hold (the mean of its per-second p99s,
+ * ramp and first second left out). Also the longest the measuring thread spent at once on its per-second work.
+ */
+export async function outInflation(o: {
+  port: number;
+  scenario: string;
+  params: Record<string, string | number | boolean>;
+  bots: number;
+  thinkMs: number;
+  rampMs: number;
+  holdMs: number;
+  metric: string;
+  order: readonly boolean[];
+}): Promise<
+  { inflationMs: number; withMs: number; withoutMs: number; selfMaxMs: number; lagP99Ms: number } | undefined
+> {
+  const scenario = await loadScenario(o.scenario);
+  const dir = mkdtempSync(join(tmpdir(), 'botswarm-out-bench-'));
+  const p99s = { with: [] as number[], without: [] as number[] };
+  let selfMaxMs = 0;
+  let lagP99Ms = 0;
+  try {
+    for (const [i, out] of o.order.entries()) {
+      gc();
+      const { recorder, summary } = await runLoadTest({
+        scenario,
+        host: '127.0.0.1',
+        port: o.port,
+        workload: {
+          kind: 'closed',
+          start: 0,
+          stages: [
+            { durationMs: o.rampMs, target: o.bots },
+            { durationMs: o.holdMs, target: o.bots },
+          ],
+        },
+        thinkTimeMs: o.thinkMs,
+        requestTimeoutMs: 10_000,
+        stopGraceMs: 10_000,
+        params: o.params,
+        seed: `bench-out-${o.bots}`,
+        thresholds: [],
+        log: silentLogger,
+        preflight: false,
+        ...(out ? { outDir: join(dir, String(i)) } : {}),
+      });
+      const from = (o.rampMs + 1000) / 1000;
+      const hold = recorder.points.filter((p) => p.t > from && p.t <= (o.rampMs + o.holdMs) / 1000 + 0.5);
+      const perSecond = hold.map((p) => p.latency[o.metric]?.p99 ?? 0).filter((v) => v > 0);
+      const p99 = perSecond.reduce((a, b) => a + b, 0) / Math.max(1, perSecond.length) / 1000;
+      // A hold without a sample (a generator too overloaded to play) has no p99 to compare.
+      if (perSecond.length > 0) (out ? p99s.with : p99s.without).push(p99);
+      if (out) {
+        selfMaxMs = Math.max(selfMaxMs, summary.generator.selfMaxMs);
+        lagP99Ms = Math.max(lagP99Ms, summary.generator.eventLoopLag.p99Ms);
+      }
+      process.stderr.write(
+        `   --out ${out ? 'on ' : 'off'} ${o.bots} bots: ${o.metric} hold p99 ${p99.toFixed(2)} ms, own per-second work max ${summary.generator.selfMaxMs} ms, lag p99 ${summary.generator.eventLoopLag.p99Ms} ms\n`,
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (p99s.with.length === 0 || p99s.without.length === 0) return undefined;
+  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+  const withMs = mean(p99s.with);
+  const withoutMs = mean(p99s.without);
+  return { inflationMs: withMs - withoutMs, withMs, withoutMs, selfMaxMs, lagP99Ms };
 }

@@ -8,7 +8,9 @@
  * 3. round trips/s of botswarm's client against a minimal raw `net` client, side by side, both against the same
  *    tiny answering server in a child process (so only client cost differs): MOVE→MVOK for Galax, pmove→succs
  *    for Ore Rush.
- * `LOADTEST_PARTS=galax-rtt,orerush-rtt` (or `galax-capacity`, `orerush-capacity`) runs only those parts;
+ * 4. the p99 inflation caused by `--out` (summary.json, timeseries.csv and report.html written every second) at
+ *    100 and 5,000 Galax bots: the same run with and without it, alternated (target under 1 ms).
+ * `LOADTEST_PARTS=galax-rtt,orerush-rtt` (or `galax-capacity`, `orerush-capacity`, `out-inflation`) runs only those parts;
  * `LOADTEST_STEPS=2000,5000` replaces the capacity steps.
  */
 import type { Bench, BenchResult } from './harness.ts';
@@ -17,6 +19,7 @@ import {
   type CapacityOptions,
   capacityFigures,
   capacitySteps,
+  outInflation,
   serveArgs,
   sideBySide,
   sideBySideFigures,
@@ -28,7 +31,7 @@ import {
 import { botswarmOreRushClient, rawOreRushClient, SUCCS_SERVER } from './loadtest-orerush.ts';
 
 const GROUP = 'Load test';
-const PARTS = ['galax-rtt', 'orerush-rtt', 'galax-capacity', 'orerush-capacity'] as const;
+const PARTS = ['galax-rtt', 'orerush-rtt', 'galax-capacity', 'orerush-capacity', 'out-inflation'] as const;
 const STEPS = wantedSteps([500, 1000, 2000, 5000, 10_000]);
 const COMMON = { thinkMs: 1000, rampMs: 4000, holdMs: 10_000, p99LimitMs: 200, steps: STEPS } as const;
 
@@ -95,6 +98,40 @@ export const run: Bench = async () => {
         target: '>= 10000',
         note: `1 thread: stable up to ${stableUpTo(one)}; 2 threads: stable up to ${stableUpTo(two)} (same steps, same server process)`,
       });
+    });
+  }
+  if (parts.has('out-inflation')) {
+    const server = serveArgs('galax', {
+      maxGames: 100_000,
+      maxConnections: 0,
+      moveTimeoutMs: 60_000,
+      maxYear: 100_000,
+      idleTimeoutMs: 0,
+    });
+    await withChild(server, async (port) => {
+      const common = { port, scenario: 'galax-play', params: { players: 4, bot: 'random', lobbyTimeoutMs: 5000 } };
+      const cases = [
+        { bots: 100, thinkMs: 200, rampMs: 1000, holdMs: 6000, order: [false, true, true, false] },
+        { bots: 5000, thinkMs: 1000, rampMs: 4000, holdMs: 8000, order: [false, true] },
+      ].filter((c) => c.bots <= maxBots);
+      for (const c of cases) {
+        const r = await outInflation({ ...common, ...c, metric: 'move_rtt' });
+        if (!r) {
+          process.stderr.write(`   --out inflation at ${c.bots} bots: no move_rtt sample in a hold, no figure\n`);
+          continue;
+        }
+        out.push({
+          group: GROUP,
+          name: `Galax move_rtt p99 inflation caused by --out at ${c.bots} bots`,
+          value: Math.round(r.inflationMs * 100) / 100,
+          unit: 'ms',
+          target: '< 1',
+          note:
+            `hold p99 (mean of per-second p99s) ${r.withMs.toFixed(2)} ms with --out, ${r.withoutMs.toFixed(2)} ms without; ` +
+            `runs alternated ${c.order.map((x) => (x ? 'with' : 'without')).join('/')}, think ${c.thinkMs} ms, ramp ${c.rampMs / 1000}s, hold ${c.holdMs / 1000}s; ` +
+            `with --out the measuring thread's own per-second work took at most ${r.selfMaxMs} ms at once (event-loop lag p99 ${r.lagP99Ms} ms, net)`,
+        });
+      }
     });
   }
   if (parts.has('orerush-capacity')) {

@@ -14,9 +14,11 @@ export {
   resolveLoadConfig,
 } from './config.ts';
 export {
+  type GapSummary,
   type IntervalLatency,
   type LatencyStats,
   LoadRecorder,
+  type MetricTiming,
   type SessionMetrics,
   type ThreadInterval,
   type TimePoint,

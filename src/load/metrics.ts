@@ -15,6 +15,98 @@ function newHistogram(): Histogram {
   });
 }
 
+/**
+ * The bucket layout of the library's typed-array histograms (the default `hdr.build`): public on its JsHistogram
+ * class, not on the `Histogram` interface. Read directly, a pass over the buckets costs microseconds; through
+ * its per-value methods (log2 and pow for every bucket) it cost milliseconds a second on the measuring thread.
+ */
+interface Buckets {
+  readonly _counts: ArrayLike<number>;
+  readonly subBucketHalfCount: number;
+  readonly unitMagnitude: number;
+}
+
+/**
+ * Calls `visit(lowest, width, count)` for every non-empty bucket in ascending order, up to the largest value
+ * (every value v in a bucket has lowest <= v < lowest + width); stops early when `visit` returns true.
+ */
+function forEachBucket(h: Histogram, visit: (lowest: number, width: number, count: number) => boolean | undefined) {
+  const total = h.totalCount;
+  if (total === 0) return;
+  const { _counts: counts, subBucketHalfCount: half, unitMagnitude: unit } = h as unknown as Buckets;
+  // The layout of `valueFromIndex`, walked incrementally: indexes below 2·half have width 2^unit and the value
+  // index·width; each further run of `half` indexes doubles the width and starts at half·width.
+  let width = 2 ** unit;
+  let base = 0;
+  let end = 2 * half;
+  let seen = 0;
+  const n = counts.length;
+  for (let i = 0; i < n && seen < total; i++) {
+    if (i === end) {
+      width *= 2;
+      base += half;
+      end += half;
+    }
+    const c = counts[i]!;
+    if (c === 0) continue;
+    seen += c;
+    if (visit((i - base) * width, width, c)) return;
+  }
+}
+
+/**
+ * One pass over a histogram's buckets, up to its largest value: the values at `percentiles` (ascending) and the
+ * sum (bucket midpoints, as the library's own `mean`, which walks an allocating iterator: with the percentiles,
+ * 20 ms a second at 100 bots when summary.json was rebuilt every second). Percentiles are clamped to the recorded
+ * [min, max]: a bucket's upper edge is above the largest value in it, which printed `p99.9 1028 max 1027`.
+ */
+export function scanHistogram(h: Histogram, percentiles: readonly number[]): { values: number[]; sum: number } {
+  const total = h.totalCount;
+  const values = percentiles.map(() => 0);
+  if (total === 0) return { values, sum: 0 };
+  const targets = percentiles.map((p) => {
+    const fp = (Math.min(p, 100) / 100) * total;
+    return Math.max(1, Math.ceil(fp - fp * Number.EPSILON * 4));
+  });
+  const lo = h.minNonZeroValue;
+  const hi = h.maxValue;
+  let k = 0;
+  let seen = 0;
+  let sum = 0;
+  forEachBucket(h, (lowest, width, c) => {
+    sum += (lowest + Math.floor(width / 2)) * c;
+    seen += c;
+    while (k < targets.length && seen >= targets[k]!) {
+      values[k] = Math.min(hi, Math.max(lo, lowest + width - 1));
+      k++;
+    }
+    return undefined;
+  });
+  return { values, sum };
+}
+
+/** The value at percentile `p`, clamped to the recorded [min, max] (see `scanHistogram`). */
+export function valueAt(h: Histogram, p: number): number {
+  if (h.totalCount === 0) return 0;
+  return Math.min(h.maxValue, Math.max(h.minNonZeroValue, h.getValueAtPercentile(p)));
+}
+
+/** Samples above `x` and the time past `x` summed over them (bucket midpoints): one pass. */
+export function excessOver(h: Histogram, x: number): { count: number; excess: number } {
+  let count = 0;
+  let excess = 0;
+  const max = h.maxValue;
+  forEachBucket(h, (lowest, width, c) => {
+    const v = Math.min(max, lowest + Math.floor(width / 2));
+    if (v > x) {
+      count += c;
+      excess += (v - x) * c;
+    }
+    return undefined;
+  });
+  return { count, excess };
+}
+
 /** One latency metric's interval as it crosses threads: HDR histograms, compressed and base64-encoded. */
 export interface EncodedTrend {
   readonly corrected: string;
@@ -52,18 +144,53 @@ export interface ThreadInterval {
   readonly lagP99Ms: number;
   readonly lagMaxMs: number;
   readonly lag: ThreadLag;
+  /** Server response gaps: HDR-encoded per kind, and each ended session's longest. */
+  readonly gaps: Readonly<Record<string, string>>;
+  readonly gapLongest?: string;
+  readonly gapsOver: number;
+  /** Bot-time so far (sessions' run time, those still running included), microseconds: a gauge. */
+  readonly botMicros: number;
+  /** Sessions still running when the run told them to stop (delta). */
+  readonly cutOff: number;
+  /** The longest this thread's per-second work took at once so far, ms. */
+  readonly selfMaxMs: number;
+}
+
+/** Server response gaps over the run (see `LoadMetrics.gap`). Microseconds. */
+export interface GapSummary {
+  /** Gaps longer than this are stalls. */
+  readonly thresholdMs: number;
+  /** Every gap, whatever its kind. */
+  readonly all: LatencyStats;
+  readonly byKind: Readonly<Record<string, LatencyStats>>;
+  /** Each ended session's longest gap: the longest silence each bot saw. */
+  readonly longestPerBot: LatencyStats;
+  /** Gaps longer than the threshold. */
+  readonly overThreshold: number;
+  /** Time-weighted: the share of bot-time spent waiting past the threshold (a gap of T adds T - threshold). */
+  readonly shareOverThreshold: number;
+  /** Sessions' run time summed, the share's denominator. */
+  readonly botSeconds: number;
 }
 
 const LAG_PERCENTILES = [1, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100] as const;
+
+/**
+ * `monitorEventLoopDelay` samples every LAG_RESOLUTION_MS and each sample includes that interval (an idle loop
+ * reads p50 10.17 ms): every lag figure is reported net of it, so an idle loop reads about 0.
+ */
+export const LAG_RESOLUTION_MS = 10;
+const netLag = (ns: number) => Math.max(0, ns - LAG_RESOLUTION_MS * 1e6);
+const lagMs = (ns: number) => Math.round(netLag(ns) / 1e4) / 100;
 
 function lagOf(h: IntervalHistogram): ThreadLag {
   if (!h.count) return { count: 0, min: 0, max: 0, mean: 0, percentiles: [] };
   return {
     count: h.count,
-    min: h.min,
-    max: h.max,
-    mean: h.mean,
-    percentiles: LAG_PERCENTILES.map((p) => [p, h.percentile(p)] as const),
+    min: netLag(h.min),
+    max: netLag(h.max),
+    mean: netLag(h.mean),
+    percentiles: LAG_PERCENTILES.map((p) => [p, netLag(h.percentile(p))] as const),
   };
 }
 
@@ -115,12 +242,48 @@ export interface TimePoint {
   readonly latency: Readonly<Record<string, IntervalLatency>>;
   /** Counter increments during this interval. */
   readonly counters: Readonly<Record<string, number>>;
+  /** Server response gaps ended in this interval (all kinds): how many, the longest, how many passed the threshold. */
+  readonly gaps: { readonly count: number; readonly maxMs: number; readonly over: number };
   readonly eventLoopLagP99Ms: number;
   readonly eventLoopLagMaxMs: number;
   /** Generator CPU, percent of one core. */
   readonly cpuPercent: number;
   readonly rssMB: number;
   readonly heapUsedMB: number;
+}
+
+/**
+ * How a metric's send times were chosen, which says whether coordinated omission could be corrected:
+ * - `scheduled`: from a schedule the server cannot move (open-model arrivals, a send rate, a think-time
+ *   schedule); the corrected view counts from the intended time, as wrk2 does;
+ * - `reactive`: in answer to a server message (a YEAR, a prompt, a round): a stall moves the send with it, so
+ *   nothing can be corrected; stalls show in the server response gaps instead;
+ * - `unscheduled`: measured from the actual send, with no schedule to correct against (a closed-model connect).
+ */
+export type MetricTiming = 'scheduled' | 'reactive' | 'unscheduled';
+
+/**
+ * Metrics a scenario may measure from a session's arrival time (see src/load/types.ts): scheduled in the open
+ * model when given with both views (arrivals follow a rate); in the closed model a bot's next session starts when
+ * its previous one ended, so they are unscheduled there whatever the scenario passes.
+ */
+export const ARRIVAL_METRICS: ReadonlySet<string> = new Set(['connect', 'first_event']);
+
+/** What a recorder needs to label its metrics (the same in the main thread and in every worker thread). */
+export interface RecorderOptions {
+  /** Open model: sessions arrive on a schedule. */
+  readonly open?: boolean;
+  /** Metrics the scenario sends in answer to the server (`LoadScenario.reactive`). */
+  readonly reactive?: readonly string[];
+  /** Server response gaps longer than this count as stalls (default 500 ms). */
+  readonly gapThresholdMs?: number;
+}
+
+/** `scheduled` when correctable, fixed otherwise; `undefined`: decided by the samples (two different views). */
+function fixedTiming(name: string, o: RecorderOptions): MetricTiming | undefined {
+  if (o.reactive?.includes(name)) return 'reactive';
+  if (ARRIVAL_METRICS.has(name) && !o.open) return 'unscheduled';
+  return undefined;
 }
 
 class Trend {
@@ -131,19 +294,28 @@ class Trend {
   /** True once a sample differed between the views, i.e. the scenario sends on a schedule. */
   scheduled = false;
 
+  /** `fixed`: the metric's timing when the run decides it; a non-scheduled metric keeps only the actual send. */
+  constructor(readonly fixed: MetricTiming | undefined) {}
+
+  get timing(): MetricTiming {
+    return this.fixed ?? (this.scheduled ? 'scheduled' : 'unscheduled');
+  }
+
   record(micros: number, uncorrected: number) {
+    if (this.fixed !== undefined && this.fixed !== 'scheduled') micros = uncorrected;
     this.interval.recordValue(Math.max(0, Math.round(micros)));
     this.intervalUncorrected.recordValue(Math.max(0, Math.round(uncorrected)));
     if (uncorrected !== micros) this.scheduled = true;
   }
 
   flush(): IntervalLatency {
+    const [p50 = 0, p99 = 0] = scanHistogram(this.interval, [50, 99]).values;
     const point = {
       count: this.interval.totalCount,
-      p50: this.interval.getValueAtPercentile(50),
-      p99: this.interval.getValueAtPercentile(99),
+      p50,
+      p99,
       max: this.interval.maxValue,
-      p99Uncorrected: this.intervalUncorrected.getValueAtPercentile(99),
+      p99Uncorrected: valueAt(this.intervalUncorrected, 99),
     };
     this.total.add(this.interval);
     this.totalUncorrected.add(this.intervalUncorrected);
@@ -153,18 +325,47 @@ class Trend {
   }
 }
 
+/** A histogram per interval folded into a run total: server response gaps (one kind, or all of them). */
+class Series {
+  readonly total = newHistogram();
+  readonly interval = newHistogram();
+
+  record(micros: number) {
+    this.interval.recordValue(Math.max(0, Math.round(micros)));
+  }
+
+  flush(): void {
+    this.total.add(this.interval);
+    this.interval.reset();
+  }
+
+  take(): string | undefined {
+    if (this.interval.totalCount === 0) return undefined;
+    const encoded = hdr.encodeIntoCompressedBase64(this.interval);
+    this.interval.reset();
+    return encoded;
+  }
+
+  absorb(encoded: string | undefined): void {
+    if (encoded) this.interval.add(hdr.decodeFromCompressedBase64(encoded));
+  }
+}
+
+/** Count, min, mean, max and the summary percentiles in one pass over the buckets. */
 export function latencyStats(h: Histogram): LatencyStats {
   const count = h.totalCount;
+  const { values, sum } = scanHistogram(h, SUMMARY_PERCENTILES);
+  const [p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0] = values;
   return {
     count,
     min: count ? h.minNonZeroValue : 0,
-    mean: count ? Math.round(h.mean * 10) / 10 : 0,
+    mean: count ? Math.round((sum / count) * 10) / 10 : 0,
     max: count ? h.maxValue : 0,
-    p50: h.getValueAtPercentile(50),
-    p90: h.getValueAtPercentile(90),
-    p95: h.getValueAtPercentile(95),
-    p99: h.getValueAtPercentile(99),
-    p999: h.getValueAtPercentile(99.9),
+    p50,
+    p90,
+    p95,
+    p99,
+    p999,
   };
 }
 
@@ -173,8 +374,10 @@ function trendView(h: Histogram): TrendStats {
     count: h.totalCount,
     min: h.totalCount ? h.minNonZeroValue : 0,
     max: h.maxValue,
-    mean: h.mean,
-    percentile: (p) => h.getValueAtPercentile(p),
+    get mean() {
+      return h.totalCount ? scanHistogram(h, []).sum / h.totalCount : 0;
+    },
+    percentile: (p) => valueAt(h, p),
   };
 }
 
@@ -189,6 +392,10 @@ interface Tracked {
 /** A session's view of the recorder: the same metrics, and a flag set by its first error. */
 export interface SessionMetrics extends LoadMetrics {
   readonly errored: boolean;
+  /** `performance.now()` when the session began. */
+  readonly startedAt: number;
+  /** The longest gap this session has waited for the server so far, microseconds. */
+  readonly longestGap: number;
 }
 
 /**
@@ -243,21 +450,59 @@ export class LoadRecorder implements LoadMetrics {
   /** What the last `takeInterval` reported, for deltas. */
   #sent = { started: 0, completed: 0, errored: 0, dropped: 0, bytesIn: 0, bytesOut: 0, msgIn: 0, msgOut: 0, conns: 0 };
   readonly #errorsSent = new Map<string, number>();
+  readonly #options: RecorderOptions;
+  /** Server response gaps by kind, all of them together, and each ended session's longest. */
+  readonly #gaps = new Map<string, Series>();
+  readonly #gapAll = new Series();
+  readonly #gapLongest = new Series();
+  readonly gapThresholdMs: number;
+  #intervalGapsOver = 0;
+  #gapsOverSent = 0;
+  gapsOver = 0;
+  /** Bot-time: ended sessions' run time, and the start times of those running (so the sum is exact at any time). */
+  #botMicrosEnded = 0;
+  #activeStartSum = 0;
+  readonly #threadBotMicros = new Map<number, number>();
+  /** Sessions still running when the run told them to stop: their requests in flight are not in the counts. */
+  sessionsCutOff = 0;
+  #cutOffSent = 0;
+  /** The longest the measuring thread spent at once on the run's per-second work (any thread), ms. */
+  selfMaxMs = 0;
 
-  constructor() {
+  constructor(options: RecorderOptions = {}) {
+    this.#options = options;
+    this.gapThresholdMs = options.gapThresholdMs ?? 500;
     this.#lagInterval = monitorEventLoopDelay({ resolution: 10 });
     this.#lagTotal = monitorEventLoopDelay({ resolution: 10 });
     this.#lagInterval.enable();
     this.#lagTotal.enable();
   }
 
-  latency(metric: string, micros: number, uncorrectedMicros?: number): void {
+  #trend(metric: string): Trend {
     let trend = this.#trends.get(metric);
     if (!trend) {
-      trend = new Trend();
+      trend = new Trend(fixedTiming(metric, this.#options));
       this.#trends.set(metric, trend);
     }
-    trend.record(micros, uncorrectedMicros ?? micros);
+    return trend;
+  }
+
+  latency(metric: string, micros: number, uncorrectedMicros?: number): void {
+    this.#trend(metric).record(micros, uncorrectedMicros ?? micros);
+  }
+
+  gap(kind: string, micros: number): void {
+    let series = this.#gaps.get(kind);
+    if (!series) {
+      series = new Series();
+      this.#gaps.set(kind, series);
+    }
+    series.record(micros);
+    this.#gapAll.record(micros);
+    if (micros > this.gapThresholdMs * 1000) {
+      this.#intervalGapsOver++;
+      this.gapsOver++;
+    }
   }
 
   count(counter: string, n = 1): void {
@@ -270,20 +515,17 @@ export class LoadRecorder implements LoadMetrics {
     this.#intervalErrors++;
   }
 
-  /** Minimal until the metrics branch lands its own: every wait for the server goes to one histogram. */
-  gap(_kind: string, micros: number): void {
-    this.latency('server_gap', micros);
-  }
-
   track(connection: Connection): void {
     this.connectionsTracked++;
     this.#tracked.add({ connection, bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 });
   }
 
-  /** A per-session view that remembers whether this session hit an error. */
+  /** A per-session view that remembers whether this session hit an error and the longest gap it saw. */
   session(): SessionMetrics {
     let errored = false;
+    let longest = 0;
     return {
+      startedAt: performance.now(),
       latency: (m, micros, u) => this.latency(m, micros, u),
       count: (c, n) => this.count(c, n),
       error: (kind) => {
@@ -291,23 +533,72 @@ export class LoadRecorder implements LoadMetrics {
         this.error(kind);
       },
       track: (c) => this.track(c),
-      gap: (k, micros) => this.gap(k, micros),
+      gap: (kind, micros) => {
+        if (micros > longest) longest = micros;
+        this.gap(kind, micros);
+      },
       get errored() {
         return errored;
+      },
+      get longestGap() {
+        return longest;
       },
     };
   }
 
-  sessionStarted(): void {
+  sessionStarted(session: SessionMetrics): void {
     this.sessionsStarted++;
     this.activeSessions++;
+    this.#activeStartSum += session.startedAt;
     if (this.activeSessions > this.maxActiveSessions) this.maxActiveSessions = this.activeSessions;
   }
 
-  sessionEnded(errored: boolean): void {
+  sessionEnded(session: SessionMetrics): void {
     this.activeSessions--;
     this.sessionsCompleted++;
-    if (errored) this.sessionsErrored++;
+    if (session.errored) this.sessionsErrored++;
+    this.#activeStartSum -= session.startedAt;
+    this.#botMicrosEnded += (performance.now() - session.startedAt) * 1000;
+    if (session.longestGap > 0) this.#gapLongest.record(session.longestGap);
+  }
+
+  /** The measuring thread spent `ms` at once on per-second work (interval, summary, files). */
+  noteSelfTime(ms: number): void {
+    if (ms > this.selfMaxMs) this.selfMaxMs = ms;
+  }
+
+  /** The run tells its sessions to stop: those still running are cut off (their requests in flight uncounted). */
+  markCutOff(): void {
+    this.sessionsCutOff += this.activeSessions;
+  }
+
+  /** Bot-time so far in microseconds: every session's run time, those still running included. */
+  botMicros(now = performance.now()): number {
+    let micros = this.#botMicrosEnded;
+    // Threaded runs track sessions in the workers; the main thread's own active count is theirs summed.
+    if (this.#threadBotMicros.size === 0) micros += (this.activeSessions * now - this.#activeStartSum) * 1000;
+    for (const m of this.#threadBotMicros.values()) micros += m;
+    return micros;
+  }
+
+  /** Server response gaps over the run so far, or undefined when the scenario reported none. */
+  gapSummary(): GapSummary | undefined {
+    const all = this.#gapAll.total;
+    if (all.totalCount === 0) return undefined;
+    const threshold = this.gapThresholdMs * 1000;
+    const bot = this.botMicros();
+    const { excess } = excessOver(all, threshold);
+    return {
+      thresholdMs: this.gapThresholdMs,
+      all: latencyStats(all),
+      byKind: Object.fromEntries(
+        [...this.#gaps].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, latencyStats(v.total)]),
+      ),
+      longestPerBot: latencyStats(this.#gapLongest.total),
+      overThreshold: this.gapsOver,
+      shareOverThreshold: bot > 0 ? Math.min(1, excess / bot) : 0,
+      botSeconds: Math.round(bot / 1e4) / 100,
+    };
   }
 
   sessionDropped(): void {
@@ -336,6 +627,16 @@ export class LoadRecorder implements LoadMetrics {
     const seconds = Math.max(0.001, (now - this.#lastTick) / 1000);
     const latency: Record<string, IntervalLatency> = {};
     for (const [name, trend] of this.#trends) latency[name] = trend.flush();
+    const gapInterval = this.#gapAll.interval;
+    const gaps = {
+      count: gapInterval.totalCount,
+      maxMs: Math.round(gapInterval.maxValue / 10) / 100,
+      over: this.#intervalGapsOver,
+    };
+    this.#intervalGapsOver = 0;
+    this.#gapAll.flush();
+    for (const series of this.#gaps.values()) series.flush();
+    this.#gapLongest.flush();
     const counters: Record<string, number> = {};
     for (const [name, n] of this.#intervalCounters) counters[name] = n;
     this.#intervalCounters.clear();
@@ -359,12 +660,10 @@ export class LoadRecorder implements LoadMetrics {
       errors: this.#intervalErrors,
       latency,
       counters,
+      gaps,
       // Threaded runs: the worst thread's lag (the main thread's included).
-      eventLoopLagP99Ms: Math.max(
-        lag.count ? Math.round(lag.percentile(99) / 1e4) / 100 : 0,
-        this.#threadIntervalLagP99Ms,
-      ),
-      eventLoopLagMaxMs: Math.max(lag.count ? Math.round(lag.max / 1e4) / 100 : 0, this.#threadIntervalLagMaxMs),
+      eventLoopLagP99Ms: Math.max(lag.count ? lagMs(lag.percentile(99)) : 0, this.#threadIntervalLagP99Ms),
+      eventLoopLagMaxMs: Math.max(lag.count ? lagMs(lag.max) : 0, this.#threadIntervalLagMaxMs),
       cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 1000) / 10,
       rssMB: Math.round(memory.rss / 104857.6) / 10,
       heapUsedMB: Math.round(memory.heapUsed / 104857.6) / 10,
@@ -402,13 +701,19 @@ export class LoadRecorder implements LoadMetrics {
   }
 
   /** Run totals so far (up to the last tick), corrected and uncorrected. */
-  latencySummary(name: string): { corrected: LatencyStats; uncorrected: LatencyStats; scheduled: boolean } | undefined {
+  latencySummary(
+    name: string,
+  ): { corrected: LatencyStats; uncorrected: LatencyStats; scheduled: boolean; timing: MetricTiming } | undefined {
     const trend = this.#trends.get(name);
     if (!trend) return undefined;
+    const timing = trend.timing;
+    const corrected = latencyStats(trend.total);
     return {
-      corrected: latencyStats(trend.total),
-      uncorrected: latencyStats(trend.totalUncorrected),
-      scheduled: trend.scheduled,
+      corrected,
+      // Only a scheduled metric has two different views: the other one is not scanned twice.
+      uncorrected: timing === 'scheduled' ? latencyStats(trend.totalUncorrected) : corrected,
+      scheduled: timing === 'scheduled',
+      timing,
     };
   }
 
@@ -422,7 +727,7 @@ export class LoadRecorder implements LoadMetrics {
     // Evenly spaced on a log scale of 1/(1-p): 0, 90, 99, 99.9... each decade gets the same width.
     for (let i = 0; i <= 50; i++) {
       const p = 100 * (1 - 10 ** (-i / 10));
-      out.push([Math.round(p * 10000) / 10000, h.getValueAtPercentile(p)]);
+      out.push([Math.round(p * 10000) / 10000, valueAt(h, p)]);
     }
     out.push([100, h.maxValue]);
     return out;
@@ -488,7 +793,7 @@ export class LoadRecorder implements LoadMetrics {
     const latency: Record<string, EncodedTrend> = {};
     for (const [name, trend] of this.#trends) {
       if (trend.interval.totalCount === 0) continue;
-      const same = !trend.scheduled;
+      const same = trend.timing !== 'scheduled';
       latency[name] = {
         corrected: hdr.encodeIntoCompressedBase64(trend.interval),
         ...(same ? {} : { uncorrected: hdr.encodeIntoCompressedBase64(trend.intervalUncorrected) }),
@@ -521,10 +826,25 @@ export class LoadRecorder implements LoadMetrics {
       messagesIn: this.messagesIn - sent.msgIn,
       messagesOut: this.messagesOut - sent.msgOut,
       connections: this.connectionsTracked - sent.conns,
-      lagP99Ms: lag.count ? Math.round(lag.percentile(99) / 1e4) / 100 : 0,
-      lagMaxMs: lag.count ? Math.round(lag.max / 1e4) / 100 : 0,
+      lagP99Ms: lag.count ? lagMs(lag.percentile(99)) : 0,
+      lagMaxMs: lag.count ? lagMs(lag.max) : 0,
       lag: lagOf(this.#lagTotal),
+      gaps: Object.fromEntries(
+        [...this.#gaps].flatMap(([kind, series]) => {
+          const encoded = series.take();
+          return encoded ? [[kind, encoded]] : [];
+        }),
+      ),
+      ...(this.#gapLongest.interval.totalCount ? { gapLongest: this.#gapLongest.take()! } : {}),
+      gapsOver: this.gapsOver - this.#gapsOverSent,
+      botMicros: this.botMicros(),
+      cutOff: this.sessionsCutOff - this.#cutOffSent,
+      selfMaxMs: this.selfMaxMs,
     };
+    this.#gapsOverSent = this.gapsOver;
+    this.#cutOffSent = this.sessionsCutOff;
+    // The per-kind series went out whole: the all-kinds series is rebuilt from them in the main thread.
+    this.#gapAll.interval.reset();
     lag.reset();
     this.#intervalErrors = 0;
     this.#sent = {
@@ -546,12 +866,24 @@ export class LoadRecorder implements LoadMetrics {
    * interval histograms, so `tick()`, the totals, thresholds and reports see one run whatever the thread count.
    */
   absorb(thread: number, i: ThreadInterval): void {
-    for (const [name, t] of Object.entries(i.latency)) {
-      let trend = this.#trends.get(name);
-      if (!trend) {
-        trend = new Trend();
-        this.#trends.set(name, trend);
+    for (const [kind, encoded] of Object.entries(i.gaps)) {
+      let series = this.#gaps.get(kind);
+      if (!series) {
+        series = new Series();
+        this.#gaps.set(kind, series);
       }
+      const h = hdr.decodeFromCompressedBase64(encoded);
+      series.interval.add(h);
+      this.#gapAll.interval.add(h);
+    }
+    this.#gapLongest.absorb(i.gapLongest);
+    this.gapsOver += i.gapsOver;
+    this.#intervalGapsOver += i.gapsOver;
+    this.#threadBotMicros.set(thread, i.botMicros);
+    this.sessionsCutOff += i.cutOff;
+    this.noteSelfTime(i.selfMaxMs);
+    for (const [name, t] of Object.entries(i.latency)) {
+      const trend = this.#trend(name);
       const corrected = hdr.decodeFromCompressedBase64(t.corrected);
       trend.interval.add(corrected);
       trend.intervalUncorrected.add(t.uncorrected ? hdr.decodeFromCompressedBase64(t.uncorrected) : corrected);
@@ -615,6 +947,8 @@ export class LoadRecorder implements LoadMetrics {
       sessions_completed: () => this.sessionsCompleted,
       sessions_errored: () => this.sessionsErrored,
       dropped_sessions: () => this.droppedSessions,
+      sessions_cut_off: () => this.sessionsCutOff,
+      server_gaps_over: () => this.gapsOver,
       messages_in: () => this.messagesIn,
       messages_out: () => this.messagesOut,
       messages: () => this.messagesIn + this.messagesOut,
@@ -624,6 +958,13 @@ export class LoadRecorder implements LoadMetrics {
     const ratios: Record<string, () => number> = {
       error_rate: () => this.errorRate,
       session_error_rate: () => (this.sessionsCompleted ? this.sessionsErrored / this.sessionsCompleted : 0),
+      server_gap_share: () => this.gapSummary()?.shareOverThreshold ?? 0,
+    };
+    const gapTrend = (name: string): Histogram | undefined => {
+      if (name === 'server_gap') return this.#gapAll.total;
+      if (name === 'server_gap_longest') return this.#gapLongest.total;
+      if (name.startsWith('server_gap.')) return this.#gaps.get(name.slice('server_gap.'.length))?.total;
+      return undefined;
     };
     const lagView = (): TrendStats => {
       const us = (ns: number) => ns / 1000;
@@ -631,10 +972,10 @@ export class LoadRecorder implements LoadMetrics {
         const h = this.#lagTotal;
         return {
           count: h.count,
-          min: us(h.min),
-          max: us(h.max),
-          mean: us(h.mean),
-          percentile: (p) => us(h.percentile(Math.max(p, 0.0001))),
+          min: us(netLag(h.min)),
+          max: us(netLag(h.max)),
+          mean: us(netLag(h.mean)),
+          percentile: (p) => us(netLag(h.percentile(Math.max(p, 0.0001)))),
         };
       }
       // Threaded: the worst thread at every figure.
@@ -652,6 +993,8 @@ export class LoadRecorder implements LoadMetrics {
       durationSeconds: this.elapsedSeconds,
       trend: (name) => {
         if (name === 'event_loop_lag') return lagView();
+        const gaps = gapTrend(name);
+        if (gaps) return gaps.totalCount ? trendView(gaps) : undefined;
         if (name.endsWith('_uncorrected')) {
           const trend = this.#trends.get(name.slice(0, -'_uncorrected'.length));
           return trend ? trendView(trend.totalUncorrected) : undefined;
@@ -669,6 +1012,9 @@ export class LoadRecorder implements LoadMetrics {
       names: () => [
         ...this.latencyNames(),
         'event_loop_lag',
+        ...(this.#gapAll.total.totalCount
+          ? ['server_gap', 'server_gap_longest', ...[...this.#gaps.keys()].map((k) => `server_gap.${k}`)]
+          : []),
         ...this.#counters.keys(),
         ...Object.keys(builtinCounters),
         ...[...this.#errors.keys()].map((k) => `errors.${k}`),

@@ -2,7 +2,7 @@
  * The self-contained HTML report: every chart is inline SVG built here, with no script, stylesheet, font or
  * image from anywhere else, so the file opens offline and can be mailed or archived as it is.
  */
-import type { TimePoint } from './metrics.ts';
+import { LAG_RESOLUTION_MS, type LatencyStats, type TimePoint } from './metrics.ts';
 import { formatSummaryTable, type LoadSummary, ms } from './summary.ts';
 
 interface Series {
@@ -145,6 +145,7 @@ export interface ReportInput {
 }
 
 export function renderReport({ summary, points, curves }: ReportInput): string {
+  const s0 = summary;
   const charts: string[] = [];
   for (const [name, curve] of Object.entries(curves)) {
     if (!curve.corrected.length) continue;
@@ -219,6 +220,23 @@ export function renderReport({ summary, points, curves }: ReportInput): string {
         { name: 'dropped sessions', points: points.map((p) => [t(p), p.droppedSessions / p.seconds] as const) },
       ],
     }),
+    ...(s0.gaps
+      ? [
+          lineChart({
+            id: 'over-time-gaps',
+            title: `Server response gaps: longest of each second, and gaps over ${s0.gaps.thresholdMs} ms`,
+            xLabel: 'seconds',
+            yLabel: 'ms / count',
+            series: [
+              {
+                name: 'longest gap (ms)',
+                points: points.map((p) => [t(p), p.gaps.count ? p.gaps.maxMs : null] as const),
+              },
+              { name: `gaps over ${s0.gaps.thresholdMs} ms`, points: points.map((p) => [t(p), p.gaps.over] as const) },
+            ],
+          }),
+        ]
+      : []),
     lineChart({
       id: 'over-time-generator',
       title: 'Load generator health',
@@ -247,10 +265,40 @@ export function renderReport({ summary, points, curves }: ReportInput): string {
           .map((x) => `<td>${ms(x)}</td>`)
           .join('')}</tr>`;
       return l.coordinatedOmissionCorrected
-        ? [row(name, l.corrected), row(`${name} (uncorrected)`, l.uncorrected)]
-        : [row(name, l.corrected)];
+        ? [row(`${name} (corrected)`, l.corrected), row(`${name} (uncorrected)`, l.uncorrected)]
+        : [row(`${name} (${l.timing})`, l.corrected)];
     })
     .join('\n');
+  const statsRow = (label: string, v: LatencyStats) =>
+    `<tr><td>${escapeHtml(label)}</td><td>${v.count}</td>${[v.min, v.mean, v.p50, v.p90, v.p95, v.p99, v.p999, v.max]
+      .map((x) => `<td>${ms(x)}</td>`)
+      .join('')}</tr>`;
+  const g = s.gaps;
+  const gapSection = g
+    ? `<h2>Server response gaps (ms)</h2>
+<p>Every interval in which a bot waited for the server (reactive protocols). A stall shows here even where the
+round-trip figures cannot see it, because the bot's next request waits for the server's next message.</p>
+<table id="gaps"><tr><th>gap</th><th>count</th><th>min</th><th>avg</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>
+${[
+  statsRow('server_gap (all kinds)', g.all),
+  ...Object.entries(g.byKind).map(([k, v]) => statsRow(`server_gap.${k}`, v)),
+  statsRow('longest per bot', g.longestPerBot),
+].join('\n')}
+</table>
+<p id="gap-share"><b>${g.overThreshold}</b> gaps longer than ${g.thresholdMs} ms; bots spent
+<b>${(g.shareOverThreshold * 100).toFixed(2)}%</b> of ${g.botSeconds} bot-seconds waiting past ${g.thresholdMs} ms.</p>`
+    : '';
+  const f = s.inFlightAtEnd;
+  const gen = s.generator;
+  const endSection = `<h2>End of run and generator</h2>
+<p id="in-flight">In flight at the end (<code>in_flight_at_end</code>): <b>${f.sessions}</b> sessions cut off,
+<b>${f.requests}</b> requests without their reply counted. ${
+    f.sessions || f.requests
+      ? 'The server may have counted what these sent; <code>--graceful-stop</code> lets running sessions finish so every counter can match it.'
+      : 'Every session ended on its own.'
+  }</p>
+<p id="generator">Generator: CPU ${gen.cpuPercent}% of a core, event-loop lag (net of its ${LAG_RESOLUTION_MS} ms sampling) p99 ${gen.eventLoopLag.p99Ms} ms, max ${gen.eventLoopLag.maxMs} ms; own per-second work max ${gen.selfMaxMs} ms.
+${gen.saturated ? `<b class="saturated">SATURATED</b>: ${gen.saturation.map(escapeHtml).join('; ')}.` : 'Not saturated: its own delays are too small to move a reported figure.'}</p>`;
   const thresholdRows = s.thresholds
     .map(
       (r) =>
@@ -287,7 +335,13 @@ ${s.thresholds.length ? `<h2>Thresholds</h2>\n<table><tr><th>result</th><th>expr
 <table><tr><th>metric</th><th>count</th><th>min</th><th>avg</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>
 ${latencyRows}
 </table>
-<p>Corrected latencies count from when a request was due (coordinated omission); the uncorrected view counts from when it was actually sent.</p>
+<p>Each metric says how its send times were chosen. <b>corrected</b>: sent on a schedule the server cannot move
+(arrivals, a send rate, a think-time schedule), counted from when it was due as wrk2 does, with the
+<b>uncorrected</b> view (from the actual send) beside it. <b>reactive</b>: sent in answer to the server, so a
+stall moves the send time too and cannot be corrected: see the server response gaps. <b>unscheduled</b>: no
+schedule, counted from the actual send.</p>
+${gapSection}
+${endSection}
 <h2>Latency percentiles</h2>
 <div class="charts" id="percentile-charts">
 ${charts.join('\n') || '<p>No latency samples.</p>'}

@@ -10,11 +10,12 @@ import { sleep } from './scenario-kit.ts';
 import { ClosedBots, runScenarioSession, type SessionRun } from './session.ts';
 import {
   buildSummary,
-  formatTimeseriesCsv,
   type LoadSummary,
   type RunDescription,
   type RunStatus,
+  TimeseriesFile,
   writeAtomic,
+  writeAtomicAsync,
 } from './summary.ts';
 import { ThreadPool, threadData } from './threads.ts';
 import { evaluateThresholds, type Threshold, type ThresholdResult } from './thresholds.ts';
@@ -45,6 +46,8 @@ export interface LoadTestOptions {
   readonly gracefulStopMs?: number;
   /** How long sessions get to leave once told to, before they are abandoned. Default 5 s. */
   readonly stopGraceMs?: number;
+  /** Server response gaps longer than this are stalls (summary, thresholds); default 500 ms. */
+  readonly gapThresholdMs?: number;
   /** Checks that the target accepts TCP connections before the run (default true). */
   readonly preflight?: boolean;
   readonly target?: string;
@@ -164,6 +167,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
         requestTimeoutMs: options.requestTimeoutMs,
         stopGraceMs: options.stopGraceMs ?? 5000,
         maxSessions: workload.kind === 'open' ? workload.maxSessions : Number.MAX_SAFE_INTEGER,
+        open: workload.kind === 'open',
+        gapThresholdMs: options.gapThresholdMs ?? 500,
       });
     } catch (error) {
       throw new LoadTestError(`cannot start the load generator's worker threads: ${(error as Error).message}`);
@@ -171,7 +176,11 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   }
 
   // Created once the workers are ready (loading them takes a moment): the run and its rates count from here.
-  const recorder = new LoadRecorder();
+  const recorder = new LoadRecorder({
+    open: workload.kind === 'open',
+    ...(scenario.reactive ? { reactive: scenario.reactive } : {}),
+    ...(options.gapThresholdMs !== undefined ? { gapThresholdMs: options.gapThresholdMs } : {}),
+  });
   pool?.attach(recorder);
   const startedAt = new Date();
   const t0 = recorder.startedAt;
@@ -206,23 +215,28 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       return undefined;
     }
   };
-  const writeProgress = (status: RunStatus, extra: { failure?: string } = {}) => {
-    if (!files.summary || !files.timeseries) return;
+  const timeseries = files.timeseries ? new TimeseriesFile(files.timeseries) : undefined;
+  /**
+   * The per-second summary.json and CSV rows. This thread may be the one reading replies, so the work is kept
+   * small (one pass per histogram, rows appended) and the file system calls go to libuv's pool; a second that
+   * finds the previous write still going skips its own rather than queue behind it.
+   */
+  let writing: Promise<void> | undefined;
+  const writeProgress = () => {
+    if (!files.summary || !timeseries || writing) return;
     const stats = serverStats();
-    const summary = buildSummary(recorder, run, startedAt, status, thresholdResults(), {
-      ...extra,
+    const summary = buildSummary(recorder, run, startedAt, 'running', thresholdResults(), {
       ...(stats ? { server: stats } : {}),
     });
-    try {
-      writeAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
-      // The series is rewritten whole (its columns grow as metrics appear); past ten minutes only every 10 s.
-      if (recorder.points.length < 600 || recorder.points.length % 10 === 0 || status !== 'running') {
-        writeAtomic(files.timeseries, formatTimeseriesCsv(recorder.points));
-      }
-    } catch (error) {
-      log.error({ err: error }, 'cannot write the summary');
-    }
-    return summary;
+    const text = `${JSON.stringify(summary, null, 2)}\n`;
+    writing = Promise.all([writeAtomicAsync(files.summary, text), timeseries.update(recorder.points)])
+      .then(
+        () => {},
+        (error: unknown) => log.error({ err: error }, 'cannot write the summary'),
+      )
+      .finally(() => {
+        writing = undefined;
+      });
   };
 
   // Sessions.
@@ -299,9 +313,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     }
   };
 
+  let ticks = 0;
   const ticker = setInterval(() => {
+    const t = performance.now();
     const point = recorder.tick();
-    writeProgress('running');
+    writeProgress();
+    // The first second also compiles this code (tens of ms, once): the steady per-second cost is what is judged.
+    if (++ticks > 1) recorder.noteSelfTime(performance.now() - t);
     try {
       options.onTick?.(point, recorder);
     } catch (error) {
@@ -325,13 +343,15 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     if (gracefulMs > 0 && !stop.signal.aborted) await pool.waitIdle(gracefulMs, stop.signal);
     interrupted = external?.aborted === true;
     stop.abort();
-    // Each worker stops its sessions within its own stop grace and reports what it measured until then.
+    // Each worker counts its sessions cut off, stops them within its own stop grace and reports what it
+    // measured until then.
     await pool.stop(grace);
   } else {
     if (gracefulMs > 0 && !stop.signal.aborted && active.size > 0) {
       await Promise.race([Promise.allSettled([...active]), sleep(gracefulMs, stop.signal)]);
     }
     interrupted = external?.aborted === true;
+    recorder.markCutOff();
     stop.abort();
     bots.setTarget(0);
     for (const ac of sessionAborts) ac.abort();
@@ -370,9 +390,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     ...(failure ? { failure } : {}),
     ...(stats ? { server: stats } : {}),
   });
-  if (files.summary && files.timeseries && files.report) {
+  if (files.summary && timeseries && files.report) {
+    await writing;
     writeAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
-    writeAtomic(files.timeseries, formatTimeseriesCsv(recorder.points));
+    await timeseries.update(recorder.points, true);
     const curves: Record<string, { corrected: [number, number][]; uncorrected: [number, number][] }> = {};
     for (const name of recorder.latencyNames()) {
       curves[name] = { corrected: recorder.percentileCurve(name), uncorrected: recorder.percentileCurve(name, true) };

@@ -27,7 +27,7 @@ export async function runScenarioSession(
   scheduledAt: number,
 ): Promise<boolean> {
   const metrics = run.recorder.session();
-  run.recorder.sessionStarted();
+  run.recorder.sessionStarted(metrics);
   const context: SessionContext = {
     host: run.host,
     port: run.port,
@@ -49,7 +49,7 @@ export async function runScenarioSession(
     metrics.error('exception');
     run.log.warn({ err: error, session: index }, 'session threw');
   } finally {
-    run.recorder.sessionEnded(metrics.errored);
+    run.recorder.sessionEnded(metrics);
   }
   return metrics.errored;
 }

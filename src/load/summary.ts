@@ -1,5 +1,6 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import type { LatencyStats, LoadRecorder, TimePoint } from './metrics.ts';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFile, rename, writeFile } from 'node:fs/promises';
+import type { GapSummary, LatencyStats, LoadRecorder, MetricTiming, TimePoint } from './metrics.ts';
 import type { ThresholdResult } from './thresholds.ts';
 
 export const SUMMARY_FORMAT = 'botswarm-loadtest/1';
@@ -26,7 +27,13 @@ export interface LatencySummary {
   /** All values in microseconds. */
   readonly corrected: LatencyStats;
   readonly uncorrected: LatencyStats;
-  /** True when samples were measured from an intended send time (the two views may differ). */
+  /**
+   * `scheduled`: sent on a schedule the server cannot move, corrected from the intended send time (wrk2-style);
+   * `reactive`: sent in answer to the server, so a stall moves the send too (see `gaps`); `unscheduled`: no
+   * schedule. Docs: docs/loadtest.md, "Coordinated omission".
+   */
+  readonly timing: MetricTiming;
+  /** True only for `scheduled` metrics: then the two views may differ. */
   readonly coordinatedOmissionCorrected: boolean;
 }
 
@@ -46,6 +53,14 @@ export interface LoadSummary {
     readonly maxActive: number;
     readonly dropped: number;
   };
+  /**
+   * What was still in flight when the run told its sessions to stop (after any `--graceful-stop`): sessions cut
+   * off, and requests sent without their reply counted, where the scenario can tell (`in_flight_at_end` counter).
+   * With a long enough graceful stop both are 0 and every counter can match the server's.
+   */
+  readonly inFlightAtEnd: { readonly sessions: number; readonly requests: number };
+  /** Server response gaps (reactive protocols): absent when the scenario reported none. */
+  readonly gaps?: GapSummary;
   readonly latency: Readonly<Record<string, LatencySummary>>;
   readonly counters: Readonly<Record<string, number>>;
   /** Counters per second of run time. */
@@ -68,7 +83,11 @@ export interface LoadSummary {
     readonly eventLoopLag: { readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
     readonly maxRssMB: number;
     readonly maxHeapUsedMB: number;
+    /** The longest the measuring thread spent at once on its per-second work (interval, summary, files), ms. */
+    readonly selfMaxMs: number;
     readonly saturated: boolean;
+    /** Why it is saturated: each reason is a delay of the generator's own large enough to move a figure. */
+    readonly saturation: readonly string[];
   };
   /** The embedded server's own counters, when the run started one. */
   readonly server?: Readonly<Record<string, number>>;
@@ -79,9 +98,20 @@ export interface LoadSummary {
 const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
 const perSec = (n: number, s: number) => (s > 0 ? Math.round((n / s) * 10) / 10 : 0);
 
-/** The generator is called saturated when its event loop lagged badly or it used most of a core. */
-export function isSaturated(lagP99Ms: number, cpuPercent: number): boolean {
-  return lagP99Ms > 50 || cpuPercent > 90;
+/**
+ * Why the generator's own delays may have moved a reported figure (empty: they did not). A reply that arrives
+ * while the event loop is busy is read late by that much: at a net lag p99 of 1 ms or more the busiest 1% of the
+ * run adds a millisecond to the samples in it, which moves a p99; a per-second report that blocks the thread for
+ * a millisecond does the same to the replies behind it; and a generator near a full core queues everything.
+ */
+export function saturationReasons(lagP99Ms: number, selfMaxMs: number, cpuPercentPerThread: number): string[] {
+  const reasons: string[] = [];
+  if (lagP99Ms >= 1) {
+    reasons.push(`event-loop lag p99 ${lagP99Ms} ms: replies were read up to that late, enough to move a p99`);
+  }
+  if (selfMaxMs >= 1) reasons.push(`the generator's own per-second work blocked it for ${selfMaxMs} ms at once`);
+  if (cpuPercentPerThread > 90) reasons.push(`CPU ${Math.round(cpuPercentPerThread)}% of a core per thread`);
+  return reasons;
 }
 
 export function buildSummary(
@@ -99,6 +129,7 @@ export function buildSummary(
     latency[name] = {
       corrected: s.corrected,
       uncorrected: s.uncorrected,
+      timing: s.timing,
       coordinatedOmissionCorrected: s.scheduled,
     };
   }
@@ -109,6 +140,9 @@ export function buildSummary(
   const cpu = recorder.cpuPercent();
   // CPU is process-wide: with worker threads the budget is a core per thread.
   const cpuPerThread = cpu / (run.threads ?? 1);
+  const selfMaxMs = Math.round(recorder.selfMaxMs * 100) / 100;
+  const saturation = saturationReasons(lag.p99Ms, selfMaxMs, cpuPerThread);
+  const gaps = recorder.gapSummary();
   return {
     format: SUMMARY_FORMAT,
     status,
@@ -125,6 +159,8 @@ export function buildSummary(
       maxActive: recorder.maxActiveSessions,
       dropped: recorder.droppedSessions,
     },
+    inFlightAtEnd: { sessions: recorder.sessionsCutOff, requests: counters.in_flight_at_end ?? 0 },
+    ...(gaps ? { gaps } : {}),
     latency,
     counters,
     rates,
@@ -149,7 +185,9 @@ export function buildSummary(
       eventLoopLag: { p50Ms: lag.p50Ms, p99Ms: lag.p99Ms, maxMs: lag.maxMs },
       maxRssMB: mb(recorder.maxRss),
       maxHeapUsedMB: mb(recorder.maxHeapUsed),
-      saturated: isSaturated(lag.p99Ms, cpuPerThread),
+      selfMaxMs,
+      saturated: saturation.length > 0,
+      saturation,
     },
     ...(extra.server ? { server: extra.server } : {}),
     thresholds,
@@ -162,6 +200,54 @@ export function writeAtomic(path: string, content: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, content);
   renameSync(tmp, path);
+}
+
+/** `writeAtomic` with the file system work off the event loop (libuv's pool), for the per-second files. */
+export async function writeAtomicAsync(path: string, content: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, path);
+}
+
+/**
+ * timeseries.csv kept up incrementally: each second appends the new rows; only when the columns change (a metric
+ * or counter appears) is the file rewritten whole. Rewriting it every second cost O(run length) per second.
+ */
+export class TimeseriesFile {
+  #columns = '';
+  #written = 0;
+
+  constructor(readonly path: string) {}
+
+  /** Brings the file up to `points`; async unless `sync` (the final write). */
+  async update(points: readonly TimePoint[], sync = false): Promise<void> {
+    try {
+      await this.#update(points, sync);
+    } catch (error) {
+      // Whatever reached the file, the next update rewrites it whole.
+      this.#columns = '';
+      throw error;
+    }
+  }
+
+  async #update(points: readonly TimePoint[], sync: boolean): Promise<void> {
+    const columns = timeseriesColumns(points);
+    const key = `${columns.latency.join(',')}|${columns.counters.join(',')}|${columns.gaps}`;
+    if (key !== this.#columns || this.#written > points.length) {
+      const all = formatTimeseriesCsv(points);
+      if (sync) writeAtomic(this.path, all);
+      else await writeAtomicAsync(this.path, all);
+      this.#columns = key;
+      this.#written = points.length;
+      return;
+    }
+    if (this.#written === points.length) return;
+    const rows = points.slice(this.#written).map((p) => timeseriesRow(p, columns));
+    const text = `${rows.join('\n')}\n`;
+    this.#written = points.length;
+    if (sync) appendFileSync(this.path, text);
+    else await appendFile(this.path, text);
+  }
 }
 
 export const ms = (micros: number) => {
@@ -218,10 +304,25 @@ export function formatSummaryTable(s: LoadSummary): string {
           ms(l.max),
         ]);
       const entry = s.latency[name]!;
-      add(name, entry.corrected);
+      add(entry.coordinatedOmissionCorrected ? `${name} (corrected)` : `${name} (${entry.timing})`, entry.corrected);
       if (entry.coordinatedOmissionCorrected) add(`${name} (uncorrected)`, entry.uncorrected);
     }
     lines.push(pad(rows), '');
+  }
+  if (s.gaps) {
+    const g = s.gaps;
+    const rows = [['server gaps (ms)', 'count', 'min', 'avg', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max']];
+    const add = (label: string, l: LatencyStats) =>
+      rows.push([label, String(l.count), ...[l.min, l.mean, l.p50, l.p90, l.p95, l.p99, l.p999, l.max].map(ms)]);
+    add('server_gap (all)', g.all);
+    for (const [kind, l] of Object.entries(g.byKind)) add(`server_gap.${kind}`, l);
+    add('longest per bot', g.longestPerBot);
+    lines.push(
+      pad(rows),
+      `stalls: ${g.overThreshold} gaps over ${g.thresholdMs} ms; bots spent ${(g.shareOverThreshold * 100).toFixed(2)}%` +
+        ` of ${g.botSeconds} bot-seconds waiting past ${g.thresholdMs} ms`,
+      '',
+    );
   }
   const counters = Object.entries(s.counters);
   if (counters.length) {
@@ -240,11 +341,21 @@ export function formatSummaryTable(s: LoadSummary): string {
   lines.push(
     `errors: ${s.errors.total} (rate ${s.errors.rate})${kinds.length ? `: ${kinds.map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}`,
   );
+  const f = s.inFlightAtEnd;
+  lines.push(
+    f.sessions || f.requests
+      ? `in_flight_at_end: ${f.sessions} sessions cut off, ${f.requests} requests without their reply counted` +
+          ' (the server may have counted them; --graceful-stop lets them finish)'
+      : 'in_flight_at_end: 0 (every session ended on its own)',
+  );
   const g = s.generator;
   lines.push(
     `generator: cpu ${g.cpuPercent}% of a core${s.run.threads ? ` (${s.run.threads} worker threads)` : ''}, event-loop lag${s.run.threads ? ' (worst thread)' : ''} p99 ${g.eventLoopLag.p99Ms} ms (max ${g.eventLoopLag.maxMs}),` +
-      ` rss max ${g.maxRssMB} MB${g.saturated ? '  ** SATURATED: figures measure the generator, not the server **' : ''}`,
+      ` rss max ${g.maxRssMB} MB, own per-second work max ${g.selfMaxMs} ms`,
   );
+  if (g.saturated) {
+    lines.push(`** SATURATED: figures include the generator's own delays: ${g.saturation.join('; ')} **`);
+  }
   if (s.server) {
     lines.push(
       `server: ${Object.entries(s.server)
@@ -259,10 +370,58 @@ export function formatSummaryTable(s: LoadSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
+interface TimeseriesColumns {
+  readonly latency: readonly string[];
+  readonly counters: readonly string[];
+  /** Server gap columns, once any interval had a gap. */
+  readonly gaps: boolean;
+}
+
+function timeseriesColumns(points: readonly TimePoint[]): TimeseriesColumns {
+  const latency = new Set<string>();
+  const counters = new Set<string>();
+  let gaps = false;
+  for (const p of points) {
+    for (const k in p.latency) latency.add(k);
+    for (const k in p.counters) counters.add(k);
+    if (p.gaps.count > 0) gaps = true;
+  }
+  return { latency: [...latency].sort(), counters: [...counters].sort(), gaps };
+}
+
+function timeseriesRow(p: TimePoint, c: TimeseriesColumns): string {
+  return [
+    p.t,
+    p.seconds,
+    p.activeSessions,
+    p.sessionsStarted,
+    p.sessionsCompleted,
+    p.droppedSessions,
+    p.messagesInPerSec,
+    p.messagesOutPerSec,
+    p.bytesInPerSec,
+    p.bytesOutPerSec,
+    p.errors,
+    ...c.latency.flatMap((n) => {
+      const l = p.latency[n];
+      return l?.count
+        ? [l.count, l.p50 / 1000, l.p99 / 1000, l.max / 1000, l.p99Uncorrected / 1000]
+        : [0, '', '', '', ''];
+    }),
+    ...c.counters.map((n) => p.counters[n] ?? 0),
+    ...(c.gaps ? [p.gaps.count, p.gaps.count ? p.gaps.maxMs : '', p.gaps.over] : []),
+    p.eventLoopLagP99Ms,
+    p.eventLoopLagMaxMs,
+    p.cpuPercent,
+    p.rssMB,
+    p.heapUsedMB,
+  ].join(',');
+}
+
 /** Per-second time series, one row per interval; latency columns in milliseconds. */
 export function formatTimeseriesCsv(points: readonly TimePoint[]): string {
-  const latencyNames = [...new Set(points.flatMap((p) => Object.keys(p.latency)))].sort();
-  const counterNames = [...new Set(points.flatMap((p) => Object.keys(p.counters)))].sort();
+  const columns = timeseriesColumns(points);
+  const { latency: latencyNames, counters: counterNames } = columns;
   const header = [
     't_s',
     'interval_s',
@@ -283,38 +442,13 @@ export function formatTimeseriesCsv(points: readonly TimePoint[]): string {
       `${n}_p99_uncorrected_ms`,
     ]),
     ...counterNames.map((n) => `${n}_delta`),
+    ...(columns.gaps ? ['server_gaps', 'server_gap_max_ms', 'server_gaps_over_threshold'] : []),
     'event_loop_lag_p99_ms',
     'event_loop_lag_max_ms',
     'cpu_percent',
     'rss_mb',
     'heap_used_mb',
   ];
-  const rows = points.map((p) =>
-    [
-      p.t,
-      p.seconds,
-      p.activeSessions,
-      p.sessionsStarted,
-      p.sessionsCompleted,
-      p.droppedSessions,
-      p.messagesInPerSec,
-      p.messagesOutPerSec,
-      p.bytesInPerSec,
-      p.bytesOutPerSec,
-      p.errors,
-      ...latencyNames.flatMap((n) => {
-        const l = p.latency[n];
-        return l?.count
-          ? [l.count, l.p50 / 1000, l.p99 / 1000, l.max / 1000, l.p99Uncorrected / 1000]
-          : [0, '', '', '', ''];
-      }),
-      ...counterNames.map((n) => p.counters[n] ?? 0),
-      p.eventLoopLagP99Ms,
-      p.eventLoopLagMaxMs,
-      p.cpuPercent,
-      p.rssMB,
-      p.heapUsedMB,
-    ].join(','),
-  );
+  const rows = points.map((p) => timeseriesRow(p, columns));
   return `${[header.join(','), ...rows].join('\n')}\n`;
 }

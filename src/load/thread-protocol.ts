@@ -20,6 +20,9 @@ export interface WorkerInit {
   readonly thread: number;
   readonly threads: number;
   readonly logLevel: string;
+  /** Open model (metric labels: arrival metrics are scheduled only there). */
+  readonly open: boolean;
+  readonly gapThresholdMs: number;
 }
 
 export type ToWorker =

@@ -73,6 +73,8 @@ export interface ThreadPoolOptions extends PrepareOptions {
   readonly stopGraceMs: number;
   /** Open model's concurrency cap for the whole run (shared out over the threads). */
   readonly maxSessions: number;
+  readonly open: boolean;
+  readonly gapThresholdMs: number;
   readonly log: Logger;
   /** How long the workers get to load and become ready. */
   readonly startTimeoutMs?: number;
@@ -129,6 +131,8 @@ export class ThreadPool {
         thread,
         threads: o.threads,
         logLevel,
+        open: o.open,
+        gapThresholdMs: o.gapThresholdMs,
       };
       const worker = new Worker(ENTRY, { workerData: init });
       slots.push({ worker, thread, alive: true, done: false, idle: false, target: 0, arrivals: [] });

@@ -10,13 +10,23 @@ import type { Connection } from '../net/connection.ts';
  * `connect`, `handshake`, `first_event` (time to first game event), `<request>_rtt` per message type
  * (`join_rtt`, `move_rtt`, `send_rtt`...), `delivery` (sender to recipient). Errors are counted by kind:
  * a protocol error reply by its code (`ERRM`, `status_409`), `disconnect`, `timeout`, `connect_failed`.
+ * `connect` and `first_event` count from the session's arrival (`SessionContext.scheduledAt`): they are
+ * corrected in the open model only (see `ARRIVAL_METRICS` in metrics.ts).
+ *
+ * Coordinated omission: a metric is labelled corrected only when its intended send times come from a schedule
+ * the server cannot move (a rate, a think-time schedule of a request/response scenario); metrics a scenario
+ * sends in answer to a server message are declared in `LoadScenario.reactive` and say so. A reactive protocol's
+ * stalls show in `gap` instead.
  */
 export interface LoadMetrics {
   /**
    * One latency sample. `micros` counts from when the request *should* have been sent (coordinated-omission
-   * corrected); `uncorrectedMicros` from when it actually was, if different. Unscheduled requests pass one value.
+   * corrected, wrk2-style); `uncorrectedMicros` from when it actually was, if different. Unscheduled requests pass
+   * one value. For a metric listed in `LoadScenario.reactive` only `uncorrectedMicros ?? micros` is kept.
    */
   latency(metric: string, micros: number, uncorrectedMicros?: number): void;
+  /** One interval in which this bot waited for the server (reactive game protocols): `kind` e.g. `year`, `round`, `prompt`, `start`. */
+  gap(kind: string, micros: number): void;
   /** A counter: `games`, `moves`, `messages_delivered`... */
   count(counter: string, n?: number): void;
   error(kind: string): void;
@@ -79,6 +89,11 @@ export interface LoadScenario<Shared = unknown> {
   /** The protocol id of `--protocol` (and its default port comes from the protocol registry). */
   readonly protocol: string;
   readonly description: string;
+  /**
+   * Latency metrics this scenario sends in answer to a server message (a Galax YEAR, an SE1 prompt): their send
+   * time follows the server, so a stall moves it and no schedule can correct them. Labelled `reactive`.
+   */
+  readonly reactive?: readonly string[];
   /** Default parameters, shown by `botswarm loadtest --list`. */
   readonly params?: Readonly<Record<string, string | number | boolean>>;
   /** Once per run, before the first session. */

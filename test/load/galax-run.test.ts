@@ -34,9 +34,16 @@ describe('galax-play against the reference server', () => {
     for (const metric of ['connect', 'handshake', 'join_rtt', 'play_rtt', 'move_rtt', 'first_event']) {
       expect(summary.latency[metric]?.corrected.count, metric).toBeGreaterThan(0);
     }
-    // With a think time, moves are sent on a schedule: both views are kept.
-    expect(summary.latency.move_rtt!.coordinatedOmissionCorrected).toBe(true);
-    expect(summary.latency.move_rtt!.corrected.p50).toBeGreaterThanOrEqual(summary.latency.move_rtt!.uncorrected.p50);
+    // A MOVE answers the server's YEAR, think time or not: reactive, never labelled corrected, one view.
+    expect(summary.latency.move_rtt).toMatchObject({ timing: 'reactive', coordinatedOmissionCorrected: false });
+    expect(summary.latency.move_rtt!.corrected).toEqual(summary.latency.move_rtt!.uncorrected);
+    // Closed model: the session's start follows the previous session, so connect is not corrected either.
+    expect(summary.latency.connect).toMatchObject({ timing: 'unscheduled', coordinatedOmissionCorrected: false });
+    // Every bot waited for YEARs: the gaps are there, one kind per wait, merged over the run.
+    expect(summary.gaps?.byKind.year?.count).toBeGreaterThan(0);
+    expect(summary.gaps?.byKind.start?.count).toBeGreaterThan(0);
+    // Every game ended before the graceful stop was over: nothing was cut off.
+    expect(summary.inFlightAtEnd).toEqual({ sessions: 0, requests: 0 });
   });
 
   it('an open run: arrivals, games and moves match the server counters', async () => {
@@ -61,6 +68,9 @@ describe('galax-play against the reference server', () => {
     // A creator left alone leaves its unstarted game: the server counts it aborted.
     expect(c.lobby_timeouts ?? 0).toBe(stats.gamesAborted);
     expect(summary.latency.session_start_lag?.corrected.count).toBe(12);
+    // Open model: sessions arrive on a schedule the server cannot move, so connect is corrected from it.
+    expect(summary.latency.connect).toMatchObject({ timing: 'scheduled', coordinatedOmissionCorrected: true });
+    expect(summary.latency.move_rtt?.timing).toBe('reactive');
   });
 
   it('an open run past its concurrency cap counts dropped sessions', async () => {
@@ -79,5 +89,7 @@ describe('galax-play against the reference server', () => {
     expect(summary.sessions.started).toBe(4);
     expect(summary.sessions.dropped).toBe(16);
     expect(summary.errors.total).toBe(0);
+    // 200-year games outlast the 1 s run and there is no graceful stop: all 4 sessions were cut off, and said so.
+    expect(summary.inFlightAtEnd.sessions).toBe(4);
   });
 });

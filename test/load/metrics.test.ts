@@ -1,7 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { LoadRecorder } from '../../src/load/metrics.ts';
-import { formatTimeseriesCsv } from '../../src/load/summary.ts';
+import { createRng } from '../../src/core/rng.ts';
+import { LoadRecorder, scanHistogram } from '../../src/load/metrics.ts';
+import { formatTimeseriesCsv, saturationReasons, TimeseriesFile } from '../../src/load/summary.ts';
 import { connectFramed } from '../../src/net/client.ts';
 import { lineFramer } from '../../src/net/framing.ts';
 
@@ -69,5 +74,174 @@ describe('LoadRecorder', () => {
     await new Promise((resolve) => server.close(resolve));
     r.tick();
     r.end();
+  });
+});
+
+describe('LoadRecorder figures (issue 22)', () => {
+  it('reads percentiles and the mean in one pass exactly as the histogram library does', () => {
+    const h = hdr.build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 3_600_000_000,
+      numberOfSignificantValueDigits: 3,
+    });
+    const rng = createRng('scan');
+    // Values over many bucket runs (1 µs to 10 s), so every width of the layout is walked.
+    for (let i = 0; i < 20_000; i++) h.recordValue(rng.int(0, 3) === 0 ? rng.int(0, 3000) : rng.int(1, 10_000_000));
+    const ps = [0.1, 1, 10, 50, 90, 99, 99.9, 99.99, 100];
+    const { values, sum } = scanHistogram(h, ps);
+    expect(values).toEqual(ps.map((p) => Math.min(h.maxValue, h.getValueAtPercentile(p))));
+    expect(sum / h.totalCount).toBeCloseTo(h.mean, 6);
+  });
+
+  it('never prints a percentile above the maximum, and computes the mean in the same pass', () => {
+    const r = new LoadRecorder();
+    // 1027 µs lands in a bucket whose upper edge is 1027 + its width - 1: the library reports that edge.
+    for (let i = 0; i < 1000; i++) r.latency('move_rtt', 1000 + (i % 28));
+    r.tick(r.startedAt + 1000);
+    const s = r.latencySummary('move_rtt')!.corrected;
+    expect(s.max).toBe(1027);
+    expect(s.p999).toBeLessThanOrEqual(s.max);
+    expect(s.p99).toBeLessThanOrEqual(s.max);
+    expect(s.mean).toBeGreaterThan(1010);
+    expect(s.mean).toBeLessThan(1016);
+    expect(s.min).toBe(1000);
+    r.end();
+  });
+
+  it('labels metrics by how their send times were chosen', () => {
+    const closed = new LoadRecorder({ reactive: ['move_rtt'] });
+    const open = new LoadRecorder({ open: true, reactive: ['move_rtt'] });
+    for (const r of [closed, open]) {
+      // Two views given: a reactive metric keeps only the actual send; an arrival metric only in the open model.
+      r.latency('move_rtt', 9000, 2000);
+      r.latency('connect', 5000, 1000);
+      r.latency('send_rtt', 7000, 3000);
+      r.latency('join_rtt', 4000);
+      // Measured from the join, not the arrival (one view): no correction to claim, even in the open model.
+      r.latency('first_event', 6000);
+      r.tick(r.startedAt + 1000);
+    }
+    const timing = (r: LoadRecorder, m: string) => r.latencySummary(m)!.timing;
+    expect(timing(closed, 'move_rtt')).toBe('reactive');
+    expect(closed.latencySummary('move_rtt')!.corrected.max).toBe(2000);
+    expect(timing(closed, 'connect')).toBe('unscheduled');
+    expect(closed.latencySummary('connect')!.corrected.max).toBe(1000);
+    expect(timing(open, 'connect')).toBe('scheduled');
+    expect(open.latencySummary('connect')!.corrected.max).toBe(5000);
+    expect(open.latencySummary('connect')!.uncorrected.max).toBe(1000);
+    expect(timing(open, 'first_event')).toBe('unscheduled');
+    // A scenario's own schedule (chat's send rate): scheduled in either model.
+    expect(timing(closed, 'send_rtt')).toBe('scheduled');
+    expect(timing(closed, 'join_rtt')).toBe('unscheduled');
+    closed.end();
+    open.end();
+  });
+
+  it('reports event-loop lag net of its 10 ms sampling interval: an idle loop reads about 0', async () => {
+    const r = new LoadRecorder();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    r.tick();
+    r.end();
+    // Gross, the idle loop reads 10 ms and more; net, a loaded machine may still add a little.
+    expect(r.eventLoopLag().p50Ms).toBeLessThan(5);
+  });
+
+  it('records server gaps by kind, each session longest, the stalls and the time-weighted share', () => {
+    const r = new LoadRecorder({ gapThresholdMs: 500 });
+    const a = r.session();
+    const b = r.session();
+    // Two bots that have run for 10 s each: 20 bot-seconds.
+    for (const s of [a, b]) (s as { startedAt: number }).startedAt = performance.now() - 10_000;
+    r.sessionStarted(a);
+    r.sessionStarted(b);
+    for (let i = 0; i < 10; i++) a.gap('year', 20_000);
+    a.gap('year', 1_500_000);
+    b.gap('start', 300_000);
+    r.sessionEnded(a);
+    r.sessionEnded(b);
+    const point = r.tick(r.startedAt + 1000);
+    expect(point.gaps).toEqual({ count: 12, maxMs: 1500, over: 1 });
+    const g = r.gapSummary()!;
+    expect(g.all.count).toBe(12);
+    expect(g.byKind.year!.count).toBe(11);
+    expect(g.byKind.start!.max).toBe(300_000);
+    expect(g.longestPerBot.count).toBe(2);
+    expect(g.longestPerBot.max).toBe(1_500_000);
+    expect(g.overThreshold).toBe(1);
+    // 1 s past the threshold over 20 bot-seconds.
+    expect(g.botSeconds).toBeGreaterThanOrEqual(20);
+    expect(g.botSeconds).toBeLessThan(25);
+    expect(g.shareOverThreshold).toBeCloseTo(1 / g.botSeconds, 3);
+    const lookup = r.lookup();
+    expect(lookup.trend('server_gap')!.max).toBe(1_500_000);
+    expect(lookup.trend('server_gap.start')!.count).toBe(1);
+    expect(lookup.counter('server_gaps_over')).toBe(1);
+    r.end();
+  });
+
+  it('merges worker threads gaps, bot-time and sessions cut off into the main recorder', () => {
+    const main = new LoadRecorder();
+    for (const thread of [0, 1]) {
+      const worker = new LoadRecorder();
+      const s = worker.session();
+      worker.sessionStarted(s);
+      s.gap('round', 800_000);
+      s.gap('round', 10_000);
+      worker.sessionEnded(s);
+      const t = worker.session();
+      worker.sessionStarted(t);
+      worker.markCutOff();
+      main.absorb(thread, worker.takeInterval());
+      worker.end();
+    }
+    main.tick(main.startedAt + 1000);
+    const g = main.gapSummary()!;
+    expect(g.byKind.round!.count).toBe(4);
+    expect(g.all.count).toBe(4);
+    expect(g.overThreshold).toBe(2);
+    expect(g.longestPerBot.count).toBe(2);
+    expect(main.sessionsCutOff).toBe(2);
+    expect(main.botMicros()).toBeGreaterThan(0);
+    main.end();
+  });
+});
+
+describe('saturation', () => {
+  it('names each generator delay large enough to move a figure', () => {
+    expect(saturationReasons(0.2, 0.3, 40)).toEqual([]);
+    const reasons = saturationReasons(20, 25, 95);
+    expect(reasons).toHaveLength(3);
+    expect(reasons[0]).toMatch(/lag p99 20 ms/);
+    expect(reasons[1]).toMatch(/blocked it for 25 ms/);
+    expect(reasons[2]).toMatch(/CPU 95%/);
+  });
+});
+
+describe('timeseries.csv', () => {
+  it('appends each second and rewrites only when a column appears', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'botswarm-csv-'));
+    try {
+      const r = new LoadRecorder();
+      const file = new TimeseriesFile(join(dir, 'timeseries.csv'));
+      r.latency('move_rtt', 1000);
+      r.tick(r.startedAt + 1000);
+      await file.update(r.points);
+      r.latency('move_rtt', 2000);
+      r.tick(r.startedAt + 2000);
+      await file.update(r.points);
+      expect(readFileSync(join(dir, 'timeseries.csv'), 'utf8')).toBe(formatTimeseriesCsv(r.points));
+      // A new metric: a new column, the file rewritten whole.
+      r.latency('join_rtt', 500);
+      r.gap('year', 700_000);
+      r.tick(r.startedAt + 3000);
+      await file.update(r.points, true);
+      const text = readFileSync(join(dir, 'timeseries.csv'), 'utf8');
+      expect(text).toBe(formatTimeseriesCsv(r.points));
+      expect(text.split('\n')[0]).toContain('join_rtt_p99_ms');
+      expect(text.split('\n')[0]).toContain('server_gaps_over_threshold');
+      r.end();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -64,7 +64,12 @@ describe('load generator on worker threads', () => {
     for (const metric of ['connect', 'handshake', 'join_rtt', 'play_rtt', 'move_rtt', 'first_event']) {
       expect(summary.latency[metric]?.corrected.count, metric).toBeGreaterThan(0);
     }
-    expect(summary.latency.move_rtt!.coordinatedOmissionCorrected).toBe(true);
+    expect(summary.latency.move_rtt).toMatchObject({ timing: 'reactive', coordinatedOmissionCorrected: false });
+    // Gaps cross threads too: every year gap of both workers is in the run's total.
+    expect(summary.gaps?.byKind.year?.count).toBeGreaterThan(0);
+    expect(summary.gaps?.all.count).toBe(
+      (summary.gaps?.byKind.year?.count ?? 0) + (summary.gaps?.byKind.start?.count ?? 0),
+    );
     // The per-second series holds the merged samples: its counts add up to the run's.
     const perSecond = recorder.points.reduce((n, p) => n + (p.latency.move_rtt?.count ?? 0), 0);
     expect(perSecond).toBe(summary.latency.move_rtt!.corrected.count);

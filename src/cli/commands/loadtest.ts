@@ -1,6 +1,18 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../core/log.ts';
 import {
+  CompareError,
+  type CompareOptions,
+  type Comparison,
+  compareRuns,
+  DEFAULT_COMPARE,
+  formatComparisonTable,
+  parseMicros,
+  parseTolerance,
+  readRun,
+  renderComparisonReport,
+} from '../../load/compare.ts';
+import {
   DEFAULT_BOTS,
   DEFAULT_DURATION,
   DEFAULT_MAX_BOTS,
@@ -23,6 +35,7 @@ import {
   type TimePoint,
   threadData,
 } from '../../load/index.ts';
+import { writeAtomic } from '../../load/summary.ts';
 import { loadProtocol, protocolIds, type RunningServer } from '../../protocols/registry.ts';
 import { CliError, EXIT, parseIntOption } from '../errors.ts';
 
@@ -90,7 +103,7 @@ async function listScenarios(): Promise<void> {
 }
 
 export function registerLoadtest(program: Command): void {
-  program
+  const loadtest = program
     .command('loadtest')
     .description('run N bots against a server: latency percentiles, errors, throughput, thresholds and reports')
     .argument('[file]', 'scenario file (JSON with the same settings as the flags; flags override it)')
@@ -145,7 +158,8 @@ Examples:
       --threshold 'p99(move_rtt) < 50ms' --threshold 'error_rate < 0.01' --out results/
   botswarm loadtest --protocol galax --embedded --rate 5/s --duration 30s --max-bots 200
   botswarm loadtest --protocol galax --embedded --bots 10000 --duration 60s --think 1s --threads 2
-  botswarm loadtest galax-load.json      (a JSON file of the same settings; see docs/loadtest.md)`,
+  botswarm loadtest galax-load.json      (a JSON file of the same settings; see docs/loadtest.md)
+  botswarm loadtest compare results/before results/after --tolerance 10%   (a regression gate: exit 99 if worse)`,
     )
     .action(async (file: string | undefined, opts) => {
       if (opts.list) {
@@ -312,6 +326,62 @@ Examples:
         const failed = summary.thresholds.filter((t) => !t.ok);
         throw new CliError(
           `${failed.length} of ${summary.thresholds.length} thresholds failed: ${failed.map((t) => `${t.threshold} (${t.message})`).join('; ')}`,
+          EXIT.thresholds,
+        );
+      }
+    });
+  registerCompare(loadtest);
+}
+
+/** `botswarm loadtest compare <run-a> <run-b>`: see src/load/compare.ts. */
+function registerCompare(loadtest: Command): void {
+  loadtest
+    .command('compare')
+    .description(
+      'two runs side by side (percentiles, throughput, errors, gaps, generator health); exit 99 if B is worse',
+    )
+    .argument('<run-a>', 'the reference run: its --out directory or its summary.json')
+    .argument('<run-b>', 'the run to judge against it')
+    .option('--tolerance <t>', 'how much a latency may grow or a throughput shrink, relative to A (default 10%)')
+    .option('--min-diff <d>', 'latency differences smaller than this are noise (default 1ms)')
+    .option('--error-tolerance <r>', 'how much the error rate may grow, absolute (default 0.001)')
+    .option('--out <file>', 'also write the comparison as one self-contained HTML page')
+    .option('--json', 'print the comparison as JSON instead of the table')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 B is not worse than A beyond the tolerance, 99 it is (a regression), 2 bad arguments or a file
+that is not a load-test summary.`,
+    )
+    .action((runA: string, runB: string, own) => {
+      // `loadtest` itself has --out and --json, and commander gives them to it wherever they appear.
+      const opts = { ...loadtest.opts(), ...own };
+      let comparison: Comparison;
+      try {
+        const options: CompareOptions = {
+          tolerance: opts.tolerance ? parseTolerance(opts.tolerance, '--tolerance') : DEFAULT_COMPARE.tolerance,
+          minDiffMicros: opts.minDiff ? parseMicros(opts.minDiff, '--min-diff') : DEFAULT_COMPARE.minDiffMicros,
+          errorTolerance: opts.errorTolerance
+            ? parseTolerance(opts.errorTolerance, '--error-tolerance')
+            : DEFAULT_COMPARE.errorTolerance,
+        };
+        comparison = compareRuns(readRun(runA), readRun(runB), options, [runA, runB]);
+      } catch (error) {
+        if (error instanceof CompareError) throw new CliError(error.message);
+        throw error;
+      }
+      process.stdout.write(opts.json ? `${JSON.stringify(comparison, null, 2)}\n` : formatComparisonTable(comparison));
+      if (opts.out) {
+        try {
+          writeAtomic(opts.out, renderComparisonReport(comparison));
+        } catch (error) {
+          throw new CliError(`cannot write ${opts.out}: ${(error as Error).message}`, EXIT.failure);
+        }
+        process.stderr.write(`botswarm: wrote ${opts.out}\n`);
+      }
+      if (comparison.regressions.length > 0) {
+        throw new CliError(
+          `run B is worse than run A in ${comparison.regressions.length} figure(s): ${comparison.regressions.map((r) => r.name).join(', ')}`,
           EXIT.thresholds,
         );
       }

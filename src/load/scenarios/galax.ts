@@ -161,7 +161,12 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
   metrics.latency('connect', (at - due) * 1000, (at - started) * 1000);
   metrics.latency('handshake', (ready - at) * 1000);
 
-  const onAbort = () => client.close();
+  const onAbort = () => {
+    // Cut off by the end of the run: MOVEs sent without their reply are not in `moves` (the server may count them).
+    const inFlight = client.movesInFlight;
+    if (inFlight > 0) metrics.count('in_flight_at_end', inFlight);
+    client.close();
+  };
   signal.addEventListener('abort', onAbort, { once: true });
   const closed = client.whenClosed();
   closed.then((error) => current?.onClosed(error));
@@ -342,6 +347,8 @@ export const galaxPlayScenario: LoadScenario<GalaxShared> = {
   protocol: 'galax',
   description: 'bots create/join games in groups of `players`, play them to the end with a strategy, and leave',
   params: { ...DEFAULTS },
+  // Every request answers the server: JOIN and PLAY follow the previous reply, MOVEs follow a YEAR.
+  reactive: ['join_rtt', 'play_rtt', 'move_rtt'],
   async prepare({ params }) {
     const players = intParam('galax-play', params, 'players', DEFAULTS.players, 2, galaxEngine.maxPlayers);
     return {

@@ -146,6 +146,7 @@ export const orerushPlayScenario: LoadScenario<OreRushShared> = {
   description:
     'bots quick-match (reqst -1) into Ore Rush games and play every round to the end (move_rtt, join_rtt, first_event)',
   params: { ...DEFAULTS },
+  reactive: ['join_rtt', 'move_rtt'],
   async prepare({ params }) {
     const bot = await resolveBot(String(params.bot ?? DEFAULTS.bot), 'orerush');
     return {

@@ -244,6 +244,8 @@ export const se1CarcassonneScenario: LoadScenario<CarcassonneShared> = {
   description:
     'SE1 Carcassonne games: test players pair up (CREATE GAME -maxPlayers 2 -testgame / JOIN GAME), play to the end with a strategies/carcassonne bot, leave',
   params: { ...DEFAULTS },
+  // Every command answers a prompt.
+  reactive: ['start_game_rtt', 'draw_card_rtt', 'place_card_rtt', 'place_meeple_rtt', 'end_turn_rtt'],
   async prepare({ params }) {
     const strategy = String(params.strategy ?? DEFAULTS.strategy);
     const bot = await resolveBot(strategy, 'carcassonne');

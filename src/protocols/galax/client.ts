@@ -175,6 +175,13 @@ export class GalaxClient {
     });
   }
 
+  /** MOVE requests sent and not yet answered (a load test counts them as in flight when its run ends). */
+  get movesInFlight(): number {
+    let n = 0;
+    for (const p of this.#pending) if (p.kind === 'move') n++;
+    return n;
+  }
+
   get closed(): boolean {
     return this.#closedError !== null;
   }
