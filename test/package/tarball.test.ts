@@ -20,7 +20,7 @@ const servers: ChildProcess[] = [];
 afterAll(() => {
   for (const server of servers) server.kill();
   rmSync(scratch, { recursive: true, force: true });
-});
+}, 120_000);
 
 interface Run {
   code: number | null;
@@ -99,6 +99,7 @@ beforeAll(() => {
   const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', scratch], {
     cwd: checkout,
     encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   tarball = join(scratch, packed.trim().split('\n').pop()!);
   mkdirSync(project);
@@ -130,7 +131,8 @@ beforeAll(() => {
   }
 }, 400_000);
 
-describe('the packed package in an empty project outside the checkout', () => {
+// Every test spawns the CLI a few times on a machine that may be busy: generous bounds, each still finite.
+describe('the packed package in an empty project outside the checkout', { timeout: 240_000 }, () => {
   it('ships dist with declarations and no sources; --version starts without compiling', async () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
     expect(files).toContain('package/dist/src/index.d.ts');
@@ -164,7 +166,7 @@ describe('the packed package in an empty project outside the checkout', () => {
       'out/two',
       '--no-progress',
     ]);
-    expect(two.stdout).toContain('6 games played');
+    expect(two.stdout).toContain('3 games played');
     const one = await ok([
       'tournament',
       '--game',
@@ -179,10 +181,10 @@ describe('the packed package in an empty project outside the checkout', () => {
       'out/one',
       '--no-progress',
     ]);
-    expect(one.stdout).toContain('6 games played');
+    expect(one.stdout).toContain('3 games played');
     const resumed = await ok(['tournament', '--resume', '--out', 'out/two', '--workers', '2', '--no-progress']);
     expect(resumed.stdout).toContain('0 games played');
-    expect(resumed.stdout).toContain('6 found by --resume');
+    expect(resumed.stdout).toContain('3 found by --resume');
   });
 
   it('the bot file and a Python process bot play against a server with play --connect', async () => {
