@@ -107,7 +107,18 @@ beforeAll(() => {
   // No install scripts: better-sqlite3 (chat only) would try to download or compile a binary.
   execFileSync(
     'npm',
-    ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel', 'error', tarball],
+    // @types/node: for the project `botswarm init --lang ts` writes (its test imports node:test).
+    [
+      'install',
+      '--prefer-offline',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel',
+      'error',
+      tarball,
+      '@types/node@^20.19.0',
+    ],
     { cwd: project, stdio: 'ignore', timeout: 300_000 },
   );
   writeFileSync(join(project, 'my-bot.ts'), TS_BOT);
