@@ -260,7 +260,8 @@ describe('the packed package in an empty project outside the checkout', { timeou
         '--json',
       ]);
       const summary = JSON.parse(run.stdout);
-      expect(summary.server.movesAccepted, bot).toBeGreaterThan(0);
+      // Decisions taken and answered over the wire (a bot may pass in the first years: no MOVE yet).
+      expect(summary.counters.decisions, bot).toBeGreaterThan(0);
     }
   });
 
