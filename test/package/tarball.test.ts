@@ -252,7 +252,7 @@ describe('the packed package in an empty project outside the checkout', { timeou
         '--bots',
         '2',
         '--duration',
-        '8s',
+        '12s',
         '--param',
         `bot=${bot}`,
         '--param',
