@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { builtinBots } from '../../bots/index.ts';
 import type { BotDefinition, Strategy, StrategyFactory } from '../core/strategy.ts';
+import { isProcessSpec, ProcessBotError, processBotDefinition } from './process-bot.ts';
+import { importUserModule } from './user-module.ts';
 
 /** A bot as named on the command line or in a tournament file, resolved to something that makes strategies. */
 export interface ResolvedBot {
@@ -78,8 +79,28 @@ function definitionFromModule(mod: Record<string, unknown>, game: string, path: 
   );
 }
 
-/** Resolves one bot spec for `game`: a built-in name (short or full), or a path to a .ts/.js module. */
+/**
+ * Resolves one bot spec for `game`: a built-in name (short or full), a path to a .ts/.js module, or
+ * `exec:<command line>` for a bot in any language, run as a child process (started at its first decision,
+ * in `cwd`).
+ */
 export async function resolveBot(spec: string, game: string, cwd = process.cwd()): Promise<ResolvedBot> {
+  if (isProcessSpec(spec)) {
+    let definition: BotDefinition;
+    try {
+      definition = processBotDefinition({ spec, game, cwd });
+    } catch (error) {
+      if (error instanceof ProcessBotError) throw new BotSpecError(error.message);
+      throw error;
+    }
+    return {
+      label: spec.trim(),
+      definition,
+      params: {},
+      source: 'process',
+      create: () => definition.create({ params: {} }),
+    };
+  }
   const { name, params } = parseBotSpec(spec);
   let definition: BotDefinition | undefined;
   let source = 'builtin';
@@ -88,7 +109,7 @@ export async function resolveBot(spec: string, game: string, cwd = process.cwd()
     if (!existsSync(path)) throw new BotSpecError(`bot module not found: ${path}`);
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+      mod = await importUserModule(path);
     } catch (error) {
       throw new BotSpecError(`cannot load bot module ${path}: ${(error as Error).message}`);
     }

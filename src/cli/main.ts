@@ -1,14 +1,33 @@
 import { Command, CommanderError } from 'commander';
-import { registerBots } from './commands/bots.ts';
-import { registerLoadtest } from './commands/loadtest.ts';
-import { registerMatch } from './commands/match.ts';
-import { registerPlay } from './commands/play.ts';
-import { registerReplay } from './commands/replay.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerTournament } from './commands/tournament.ts';
-import { registerTune } from './commands/tune.ts';
-import { registerView } from './commands/view.ts';
 import { CliError, EXIT } from './errors.ts';
+
+type Registration = (program: Command) => void;
+
+/**
+ * One line per command module: adding a command touches nothing else here. Each module is imported only
+ * when its command runs (or for `--help`, which lists them all), so `botswarm --version` loads no command and
+ * `botswarm bots` does not load the servers, the tournament runner or the load generator.
+ */
+const commands: Record<string, () => Promise<Registration>> = {
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+  bots: async () => (await import('./commands/bots.ts')).registerBots,
+  play: async () => (await import('./commands/play.ts')).registerPlay,
+  tournament: async () => (await import('./commands/tournament.ts')).registerTournament,
+  replay: async () => (await import('./commands/replay.ts')).registerReplay,
+  loadtest: async () => (await import('./commands/loadtest.ts')).registerLoadtest,
+  init: async () => (await import('./commands/init.ts')).registerInit,
+  match: async () => (await import('./commands/match.ts')).registerMatch,
+  tune: async () => (await import('./commands/tune.ts')).registerTune,
+  view: async () => (await import('./commands/view.ts')).registerView,
+};
+
+/** The command modules this invocation needs: the one named, none for a bare `--version`, else all (help). */
+function needed(argv: readonly string[]): string[] {
+  const first = argv.find((arg) => !arg.startsWith('-'));
+  if (first !== undefined && first in commands) return [first];
+  if (first === undefined && argv.length > 0 && argv.every((arg) => arg === '--version' || arg === '-V')) return [];
+  return Object.keys(commands);
+}
 
 const program = new Command();
 program
@@ -18,18 +37,10 @@ program
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)');
 
-// One line per command module: adding a command touches nothing else here.
-registerServe(program);
-registerBots(program);
-registerPlay(program);
-registerTournament(program);
-registerReplay(program);
-registerLoadtest(program);
-registerMatch(program);
-registerTune(program);
-registerView(program);
-
 try {
+  for (const register of await Promise.all(needed(process.argv.slice(2)).map((name) => commands[name]!()))) {
+    register(program);
+  }
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {

@@ -14,6 +14,13 @@ export { hashState } from './hash.ts';
 export { createLogger, type Logger, silentLogger } from './log.ts';
 export {
   DEFAULT_BUDGET,
+  DEFAULT_DECISION_LIMIT_MS,
+  DEFAULT_MAX_ILLEGAL_ACTIONS,
+  DecisionTimeoutError,
+  decisionLimitMs,
+  type Forfeit,
+  type ForfeitKind,
+  forfeitedResult,
   type InvalidAction,
   type LoggedStep,
   type MatchOptions,

@@ -16,6 +16,21 @@ export interface InvalidAction<A> {
   readonly reason: string;
 }
 
+/** Why a seat forfeited: its strategy threw (or its process failed), ran past the limit, or kept playing illegally. */
+export type ForfeitKind = 'error' | 'timeout' | 'illegal';
+
+/**
+ * A seat that stopped being asked: from `step` on the engine's default action plays for it (as for a player who
+ * left an online game), so the game still ends and replays; the result then ranks it below every other seat.
+ */
+export interface Forfeit {
+  readonly seat: Seat;
+  readonly step: number;
+  readonly kind: ForfeitKind;
+  /** One line for people, e.g. `timeout: no action within 1050 ms`. */
+  readonly reason: string;
+}
+
 export interface MatchOptions<S, A, O, C, X, E> {
   readonly engine: GameEngine<S, A, O, C, X, E>;
   readonly config: C;
@@ -33,12 +48,23 @@ export interface MatchOptions<S, A, O, C, X, E> {
    * The online seat has the same hook, so per-decision equivalence tests compare the two.
    */
   readonly onDecision?: (seat: Seat, observation: O, action: A) => void;
+  /**
+   * Hard wall-clock limit per decision, in ms; a later answer forfeits the game. By default
+   * {@link decisionLimitMs} of the budget: a generous 30 s, or the budget's `timeMs` plus as much again (at
+   * least 1 s) of grace. An asynchronous decision (a process bot, a remote one) is cut at the limit; a
+   * synchronous one can only be judged once it returns.
+   */
+  readonly decisionLimitMs?: number;
+  /** Illegal actions one seat may play in a game; the one after the last allowed forfeits. Default 10. */
+  readonly maxIllegalActions?: number;
 }
 
 export interface MatchOutcome<A, X, E> {
   readonly result: GameResult;
   readonly steps: number;
   readonly invalid: readonly InvalidAction<A>[];
+  /** Seats that forfeited, in the order they did; their result ranks are below every other seat's. */
+  readonly forfeits: readonly Forfeit[];
   readonly actions?: LoggedStep<A, X>[];
   /** hashes[i] is the state after step i; hashes[0]... preceded by the initial state's hash at index 0. */
   readonly hashes?: string[];
@@ -48,8 +74,53 @@ export interface MatchOutcome<A, X, E> {
 
 export const DEFAULT_BUDGET: Budget = { iterations: 1000 };
 
+/** The hard limit per decision without a wall-clock budget: long enough for any bot that is not stuck. */
+export const DEFAULT_DECISION_LIMIT_MS = 30_000;
+export const DEFAULT_MAX_ILLEGAL_ACTIONS = 10;
+
+/** The hard limit per decision for a budget: its `timeMs` plus as much again (at least 1 s), else 30 s. */
+export function decisionLimitMs(budget: Budget): number {
+  return budget.timeMs === undefined ? DEFAULT_DECISION_LIMIT_MS : budget.timeMs + Math.max(budget.timeMs, 1000);
+}
+
 function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown })?.then === 'function';
+}
+
+/**
+ * A decision that came too late. A strategy that enforces its own limit (a process bot kills its process)
+ * rejects with it too, so that the forfeit is a timeout whichever timer fired first.
+ */
+export class DecisionTimeoutError extends Error {
+  override name = 'DecisionTimeoutError';
+  constructor(readonly limitMs: number) {
+    super(`no action within ${limitMs} ms`);
+  }
+}
+
+/** The decision's answer, or a {@link DecisionTimeoutError} once `limitMs` has passed without one. */
+function answerWithin<A>(decided: Promise<A>, limitMs: number): Promise<A> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DecisionTimeoutError(limitMs)), limitMs);
+  });
+  return Promise.race([decided, expired]).finally(() => clearTimeout(timer));
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The engine's result with the forfeited seats ranked below every other one (tied among themselves); the
+ * others keep their order. Scores stay as played.
+ */
+export function forfeitedResult(result: GameResult, forfeited: ReadonlySet<Seat>): GameResult {
+  if (forfeited.size === 0) return result;
+  const stayed = result.ranks.map((_, seat) => seat).filter((seat) => !forfeited.has(seat));
+  const ranks = result.ranks.map((rank, seat) =>
+    forfeited.has(seat) ? stayed.length + 1 : 1 + stayed.filter((other) => result.ranks[other]! < rank).length,
+  );
+  const first = ranks.flatMap((rank, seat) => (rank === 1 ? [seat] : []));
+  return { scores: result.scores, ranks, winner: first.length === 1 ? first[0]! : null };
 }
 
 /**
@@ -78,6 +149,8 @@ export async function runMatch<S, A, O, C, X, E>(
   const budget = options.budget ?? DEFAULT_BUDGET;
   const record = options.record ?? {};
   const maxSteps = options.maxSteps ?? 1_000_000;
+  const limitMs = options.decisionLimitMs ?? decisionLimitMs(budget);
+  const maxIllegal = options.maxIllegalActions ?? DEFAULT_MAX_ILLEGAL_ACTIONS;
   if (players.length < engine.minPlayers || players.length > engine.maxPlayers) {
     throw new RangeError(
       `${engine.id} takes ${engine.minPlayers} to ${engine.maxPlayers} players, got ${players.length}`,
@@ -91,8 +164,17 @@ export async function runMatch<S, A, O, C, X, E>(
     budget,
     model: { engine, config },
     log: log.child({ bot: p.name, seat }),
+    decisionLimitMs: limitMs,
   }));
   const invalid: InvalidAction<A>[] = [];
+  const illegalBySeat = players.map(() => 0);
+  const forfeits: Forfeit[] = [];
+  const forfeited = new Set<Seat>();
+  const forfeit = (seat: Seat, kind: ForfeitKind, reason: string) => {
+    forfeited.add(seat);
+    forfeits.push({ seat, step: steps, kind, reason });
+    contexts[seat]!.log.warn({ step: steps, kind, reason }, 'seat forfeits the game');
+  };
   const actions: LoggedStep<A, X>[] | undefined = record.actions ? [] : undefined;
   const hashes: string[] | undefined = record.hashes ? [hashState(state)] : undefined;
   const events: E[] | undefined = record.events ? [] : undefined;
@@ -111,15 +193,48 @@ export async function runMatch<S, A, O, C, X, E>(
     } else {
       const chosen = new Map<Seat, A>();
       for (const seat of turn.seats) {
+        if (forfeited.has(seat)) {
+          chosen.set(seat, engine.defaultAction(state, seat));
+          continue;
+        }
         const ctx = contexts[seat]!;
+        // Synchronous strategies stay free of awaits: only a returned promise is awaited (and cut at the limit).
+        let action: A;
+        const asked = performance.now();
         const observation = engine.observe(state, seat);
-        const decided = players[seat]!.decide(observation, ctx);
-        let action = isThenable(decided) ? await decided : decided;
+        try {
+          const decided = players[seat]!.decide(observation, ctx);
+          action = isThenable(decided) ? await answerWithin(decided, limitMs) : decided;
+        } catch (error) {
+          // By name: a strategy may carry its own copy of this module (a bot built against another install).
+          if ((error as Error)?.name === 'DecisionTimeoutError')
+            forfeit(seat, 'timeout', `timeout: ${messageOf(error)}`);
+          else forfeit(seat, 'error', `error: ${messageOf(error)}`);
+          chosen.set(seat, engine.defaultAction(state, seat));
+          continue;
+        }
+        const took = performance.now() - asked;
+        if (took > limitMs) {
+          forfeit(seat, 'timeout', `timeout: took ${Math.round(took)} ms, the limit is ${limitMs} ms`);
+          chosen.set(seat, engine.defaultAction(state, seat));
+          continue;
+        }
         options.onDecision?.(seat, observation, action);
-        const reason = engine.validate(state, seat, action);
+        let reason: string | null;
+        try {
+          reason = engine.validate(state, seat, action);
+        } catch (error) {
+          // A malformed action (wrong shape from a process bot, say) may break validation itself.
+          reason = `malformed action: ${messageOf(error)}`;
+        }
         if (reason !== null) {
           invalid.push({ step: steps, seat, action, reason });
-          ctx.log.warn({ step: steps, reason }, 'illegal action replaced by the default action');
+          illegalBySeat[seat]!++;
+          if (illegalBySeat[seat]! > maxIllegal) {
+            forfeit(seat, 'illegal', `illegal: more than ${maxIllegal} illegal actions (last: ${reason})`);
+          } else {
+            ctx.log.warn({ step: steps, reason }, 'illegal action replaced by the default action');
+          }
           action = engine.defaultAction(state, seat);
         }
         chosen.set(seat, action);
@@ -131,13 +246,22 @@ export async function runMatch<S, A, O, C, X, E>(
     steps++;
     hashes?.push(hashState(state));
   }
-  const result = engine.result(state);
-  if (!result) throw new Error(`${engine.id}: terminal state without a result`);
-  for (const [seat, p] of players.entries()) p.onGameEnd?.(result, contexts[seat]!);
+  const played = engine.result(state);
+  if (!played) throw new Error(`${engine.id}: terminal state without a result`);
+  const result = forfeitedResult(played, forfeited);
+  for (const [seat, p] of players.entries()) {
+    try {
+      p.onGameEnd?.(result, contexts[seat]!);
+    } catch (error) {
+      // The game is over and its result stands; a strategy's farewell cannot change it.
+      contexts[seat]!.log.warn({ error: messageOf(error) }, 'onGameEnd threw');
+    }
+  }
   return {
     result,
     steps,
     invalid,
+    forfeits,
     durationMs: performance.now() - started,
     ...(actions ? { actions } : {}),
     ...(hashes ? { hashes } : {}),

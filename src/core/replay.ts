@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AnyEngine, GameResult } from './engine.ts';
-import type { LoggedStep, MatchOutcome, ReplayCheck } from './match.ts';
-import { matchStreams, replayActions } from './match.ts';
+import type { Forfeit, LoggedStep, MatchOutcome, ReplayCheck } from './match.ts';
+import { forfeitedResult, matchStreams, replayActions } from './match.ts';
 
 export const REPLAY_FORMAT = 'botswarm-replay/1';
 
@@ -18,6 +18,8 @@ export interface ReplayFile {
   /** hashes[0] is the initial state, hashes[i] the state after step i. */
   readonly hashes: readonly string[];
   readonly result: GameResult;
+  /** Seats that forfeited (absent when none did): the re-run result ranks them last, as the game did. */
+  readonly forfeits?: readonly Forfeit[];
 }
 
 export function makeReplay(
@@ -39,6 +41,7 @@ export function makeReplay(
     actions: outcome.actions,
     hashes: outcome.hashes,
     result: outcome.result,
+    ...(outcome.forfeits?.length ? { forfeits: outcome.forfeits } : {}),
   };
 }
 
@@ -106,7 +109,8 @@ export function verifyReplay(engine: AnyEngine, replay: ReplayFile): VerifiedRep
       state = next;
     }
   }
-  if (check.ok && JSON.stringify(check.result) !== JSON.stringify(replay.result)) {
+  const rerun = check.result && forfeitedResult(check.result, new Set(replay.forfeits?.map((f) => f.seat)));
+  if (check.ok && JSON.stringify(rerun) !== JSON.stringify(replay.result)) {
     return { ...check, ok: false, message: 'the re-run result differs from the recorded result', account };
   }
   return { ...check, account };

@@ -24,6 +24,11 @@ export interface DecisionContext<S = unknown, A = unknown, O = unknown, C = unkn
   readonly budget: Budget;
   readonly model: ForwardModel<S, A, O, C, X, E>;
   readonly log: Logger;
+  /**
+   * The hard wall-clock limit of each decision in ms, where the host enforces one: an answer later than this
+   * forfeits the game (a process bot tells its process, as `timeLeftMs`).
+   */
+  readonly decisionLimitMs?: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { isProcessSpec } from '../bots/process-bot.ts';
 import { BotSpecError, parseBotSpec, resolveBot } from '../bots/resolve.ts';
 import { type AnyEngine, ConfigError } from '../core/engine.ts';
 import { loadGameEngine } from './engine-loader.ts';
@@ -66,6 +67,8 @@ export function readTournamentFile(path: string): TournamentInput {
 
 /** Makes a path-like spec absolute so that workers (and a later `--resume` from elsewhere) find the module. */
 export function absoluteSpec(spec: string, baseDir: string): string {
+  // A process bot's command runs in baseDir, which travels with the task: its spec stays as written.
+  if (isProcessSpec(spec)) return spec.trim();
   const { name } = parseBotSpec(spec);
   if (!/[\\/]/.test(name) && !/\.(m?[jt]s)$/.test(name)) return spec.trim();
   if (isAbsolute(name)) return spec.trim();

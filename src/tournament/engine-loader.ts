@@ -1,4 +1,4 @@
-import { pathToFileURL } from 'node:url';
+import { importUserModule } from '../bots/user-module.ts';
 import type { AnyEngine } from '../core/engine.ts';
 import { loadEngine } from '../games/registry.ts';
 
@@ -8,7 +8,7 @@ import { loadEngine } from '../games/registry.ts';
  */
 export async function loadGameEngine(game: string, engineModule?: string): Promise<AnyEngine> {
   if (!engineModule) return loadEngine(game);
-  const mod = (await import(pathToFileURL(engineModule).href)) as { engine?: AnyEngine; default?: AnyEngine };
+  const mod = (await importUserModule(engineModule)) as { engine?: AnyEngine; default?: AnyEngine };
   const engine = mod.engine ?? mod.default;
   if (!engine || typeof engine.setup !== 'function') throw new Error(`${engineModule} exports no engine`);
   if (engine.id !== game) throw new Error(`${engineModule} holds the engine of ${engine.id}, not ${game}`);

@@ -17,6 +17,16 @@ export interface BotStanding {
   readonly avgScore: number;
   readonly avgRank: number;
   readonly invalidActions: number;
+  /** Games this bot forfeited (each counted as a loss below every other seat). */
+  readonly forfeits: number;
+}
+
+/** Forfeited games of a kind, with a few of their reasons as written. */
+export interface ForfeitSummary {
+  readonly kind: 'error' | 'timeout' | 'illegal';
+  readonly games: number;
+  /** Distinct reasons, at most five, each with how many forfeits gave it. */
+  readonly reasons: readonly { readonly bot: string; readonly reason: string; readonly count: number }[];
 }
 
 /** Head-to-head of two bots over every game where both sat (in a multi-player game: who ranked better). */
@@ -43,6 +53,10 @@ export interface Standings {
   readonly complete: boolean;
   readonly bots: readonly BotStanding[];
   readonly pairs: readonly PairStanding[];
+  /** Games in which a seat forfeited. */
+  readonly forfeitedGames: number;
+  /** Forfeits by kind, for the summary under the table. */
+  readonly forfeits: readonly ForfeitSummary[];
 }
 
 /** Wilson score interval for a proportion p̂ over n trials (z = 1.96 for 95%). */
@@ -86,7 +100,10 @@ export function computeStandings(
     rank: 0,
     seats: 0,
     invalid: 0,
+    forfeits: 0,
   }));
+  let forfeitedGames = 0;
+  const forfeitKinds = new Map<ForfeitSummary['kind'], { games: Set<number>; reasons: Map<string, number> }>();
   const pair = new Map<
     string,
     { games: number; aWins: number; draws: number; bWins: number; aS: number; bS: number }
@@ -94,6 +111,16 @@ export function computeStandings(
 
   let rated = 0;
   for (const g of games) {
+    if (g.forfeits?.length) forfeitedGames++;
+    for (const f of g.forfeits ?? []) {
+      const bot = g.seats[f.seat]!;
+      tally[bot]!.forfeits++;
+      const kind = forfeitKinds.get(f.kind) ?? { games: new Set(), reasons: new Map() };
+      kind.games.add(g.index);
+      const key = JSON.stringify([definition.bots[bot], f.reason]);
+      kind.reasons.set(key, (kind.reasons.get(key) ?? 0) + 1);
+      forfeitKinds.set(f.kind, kind);
+    }
     const teams = g.seats.map((bot) => [ratings[bot]!]);
     const updated = rate(teams, { rank: [...g.ranks] });
     const sums = new Map<number, { mu: number; sigma: number; k: number }>();
@@ -163,6 +190,7 @@ export function computeStandings(
       avgScore: t.seats ? round(t.score / t.seats, 2) : 0,
       avgRank: t.seats ? round(t.rank / t.seats, 2) : 0,
       invalidActions: t.invalid,
+      forfeits: t.forfeits,
     };
   });
   const order = rows
@@ -199,5 +227,19 @@ export function computeStandings(
     complete: games.length === totalGames,
     bots: order,
     pairs,
+    forfeitedGames,
+    forfeits: [...forfeitKinds.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([kind, { games: ids, reasons }]) => ({
+        kind,
+        games: ids.size,
+        reasons: [...reasons.entries()]
+          .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+          .slice(0, 5)
+          .map(([key, count]) => {
+            const [bot, reason] = JSON.parse(key) as [string, string];
+            return { bot, reason, count };
+          }),
+      })),
   };
 }

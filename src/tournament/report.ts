@@ -29,6 +29,7 @@ function standingsRows(s: Standings): string[][] {
     fixed(b.avgScore),
     fixed(b.avgRank),
     String(b.invalidActions),
+    String(b.forfeits),
   ]);
 }
 
@@ -46,6 +47,7 @@ const STANDINGS_HEAD = [
   'avg score',
   'avg rank',
   'invalid',
+  'forfeits',
 ];
 const PAIRS_HEAD = ['bot A', 'bot B', 'games', 'A wins', 'draws', 'B wins', 'A score [95% CI]', 'avg A', 'avg B'];
 
@@ -73,12 +75,28 @@ function textTable(head: string[], rows: string[][], rightFrom = 2): string {
   return [line(head), ...rows.map(line)].join('\n');
 }
 
+/**
+ * How many games were forfeited and why: a line per kind, then its most frequent reasons. Empty when none
+ * was.
+ */
+export function formatForfeits(s: Standings): string[] {
+  if (s.forfeitedGames === 0) return [];
+  const lines = [`${s.forfeitedGames} of ${s.gamesPlayed} games forfeited:`];
+  for (const kind of s.forfeits) {
+    lines.push(`  ${kind.kind}: ${kind.games} game${kind.games === 1 ? '' : 's'}`);
+    for (const r of kind.reasons) lines.push(`    ${r.count}× ${r.bot}: ${r.reason}`);
+  }
+  return lines;
+}
+
 /** The table printed on stdout. */
 export function formatStandingsText(s: Standings): string {
   const parts = [heading(s), '', textTable(STANDINGS_HEAD, standingsRows(s))];
   if (s.pairs.length) {
     parts.push('', 'Head to head (score = wins + ½ draws, Wilson 95% interval):', textTable(PAIRS_HEAD, pairRows(s)));
   }
+  const forfeits = formatForfeits(s);
+  if (forfeits.length) parts.push('', ...forfeits);
   parts.push('', 'ordinal = mu - 3*sigma (openskill), rated in game-index order');
   return `${parts.join('\n')}\n`;
 }
@@ -104,6 +122,8 @@ export function formatStandingsMarkdown(s: Standings): string {
       mdTable(PAIRS_HEAD, pairRows(s)),
     );
   }
+  const forfeits = formatForfeits(s);
+  if (forfeits.length) parts.push('', '## Forfeits', '', '```', ...forfeits, '```');
   parts.push('', 'Ordinal = μ − 3σ (openskill), rated in game-index order.');
   return `${parts.join('\n')}\n`;
 }
@@ -128,6 +148,7 @@ export function formatStandingsCsv(s: Standings): string {
     'avg_score',
     'avg_rank',
     'invalid_actions',
+    'forfeits',
   ];
   const rows = s.bots.map((b) => [
     b.rank,
@@ -143,6 +164,7 @@ export function formatStandingsCsv(s: Standings): string {
     b.avgScore,
     b.avgRank,
     b.invalidActions,
+    b.forfeits,
   ]);
   return `${[head, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
 }

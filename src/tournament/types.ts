@@ -60,12 +60,24 @@ export interface GameRecord {
   readonly steps: number;
   /** Illegal actions per seat (each was replaced by the engine's default action). */
   readonly invalidActions: readonly number[];
+  /**
+   * Seats that forfeited (their strategy threw, ran past the decision limit or kept playing illegally), with
+   * the reason; absent when none did. `ranks` and `winner` already rank them last.
+   */
+  readonly forfeits?: readonly GameForfeit[];
   /** The only field that differs between two runs of the same tournament. */
   readonly durationMs: number;
   readonly engine: string;
   readonly engineVersion: string;
   /** Replay file, relative to the output directory, when one was written. */
   readonly replay?: string;
+}
+
+/** A forfeit as results.jsonl records it. */
+export interface GameForfeit {
+  readonly seat: number;
+  readonly kind: 'error' | 'timeout' | 'illegal';
+  readonly reason: string;
 }
 
 /** `--replays`: every game, none, or the games with index < N. */

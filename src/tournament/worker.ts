@@ -70,6 +70,7 @@ export async function playBatch(task: BatchTask): Promise<GameRecord[]> {
         record: wantReplay ? { actions: true, hashes: true } : {},
       });
     } catch (error) {
+      // A bot's fault forfeits its game inside runMatch; what lands here is the engine's (or the host's) own.
       // Named so that the user can re-run exactly this game with `botswarm play --seed`.
       throw new Error(
         `game ${game.index} (seed ${game.seed}, ${labels.join(' vs ')}) failed: ${(error as Error).message}`,
@@ -97,6 +98,9 @@ export async function playBatch(task: BatchTask): Promise<GameRecord[]> {
       ranks: outcome.result.ranks,
       steps: outcome.steps,
       invalidActions: invalid,
+      ...(outcome.forfeits.length
+        ? { forfeits: outcome.forfeits.map(({ seat, kind, reason }) => ({ seat, kind, reason })) }
+        : {}),
       durationMs: Math.round(outcome.durationMs * 1000) / 1000,
       engine: engine.id,
       engineVersion: engine.version,

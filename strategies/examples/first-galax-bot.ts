@@ -3,8 +3,8 @@
  *   botswarm play galax --bots strategies/examples/first-galax-bot.ts,random --seed 1
  * It needs no registration: any path to a module like this one works wherever a bot name does.
  */
-import type { StrategyFactory } from '../../src/core/index.ts';
-import type { GalaxAction, GalaxObservation, Move } from '../../src/games/galax/index.ts';
+import type { StrategyFactory } from 'botswarm';
+import type { GalaxAction, GalaxObservation, Move } from 'botswarm/galax';
 
 const firstBot: StrategyFactory<GalaxObservation, GalaxAction> = () => ({
   name: 'first-galax-bot',

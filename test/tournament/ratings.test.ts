@@ -123,7 +123,7 @@ describe('ratings and tables', () => {
     const csv = formatStandingsCsv(s).trim().split('\n');
     expect(csv).toHaveLength(4);
     expect(csv[0]).toBe(
-      'rank,bot,ordinal,mu,sigma,games,wins,draws,losses,score_rate,avg_score,avg_rank,invalid_actions',
+      'rank,bot,ordinal,mu,sigma,games,wins,draws,losses,score_rate,avg_score,avg_rank,invalid_actions,forfeits',
     );
   });
 });

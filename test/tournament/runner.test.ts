@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readReplay, verifyReplay } from '../../src/core/replay.ts';
 import {
+  formatStandingsText,
   type GameRecord,
   type LoadedTournament,
   loadGameEngine,
@@ -123,13 +124,36 @@ describe('tournament runner (fixture game)', () => {
     expect(forced.played).toBe(3);
   });
 
-  it('a failing bot stops the tournament with the game named; finished games keep their tables', async () => {
+  it('a bot that throws, hangs or keeps playing illegally forfeits its games; the tournament finishes', async () => {
     const dir = freshDir();
-    const loaded = await load({ bots: ['./nim-random.ts', './nim-crash.ts'], games: 4 });
-    await expect(run(loaded, { outDir: dir, workers: 1, batchSize: 1 })).rejects.toThrow(
-      /game \d+ \(seed \d+, .*nim-crash\.ts.*\) failed: the crash bot crashed/,
+    const bots = ['./nim-random.ts', './nim-crash.ts', './nim-hang.ts', './nim-illegal.ts'];
+    // A 100 ms wall-clock budget makes the hard limit per decision 1.1 s (budget plus 1 s of grace).
+    const loaded = await load({ bots, games: 2, timeLimitMs: 100, config: { minTarget: 60, maxTarget: 60 } });
+    const done = await run(loaded, { outDir: dir, workers: 1, batchSize: 2 });
+    expect(done.played).toBe(12);
+    const records = readRecords(dir);
+    const reasons = (bot: string) =>
+      records.flatMap((r) => (r.forfeits ?? []).filter((f) => r.bots[f.seat] === bot).map((f) => f.reason));
+    expect(reasons('./nim-crash.ts')).toEqual(Array(6).fill('error: the crash bot crashed'));
+    expect(reasons('./nim-hang.ts')).toEqual(Array(6).fill('timeout: no action within 1100 ms'));
+    expect(new Set(reasons('./nim-illegal.ts'))).toEqual(
+      new Set(['illegal: more than 10 illegal actions (last: cannot add 5)']),
     );
-    expect(existsSync(join(dir, 'standings.json'))).toBe(true);
+    expect(reasons('./nim-random.ts')).toEqual([]);
+    const row = (bot: string) => done.standings.bots.find((b) => b.bot === bot)!;
+    expect(row('./nim-crash.ts').forfeits).toBe(6);
+    expect(row('./nim-hang.ts').forfeits).toBe(6);
+    expect(row('./nim-random.ts')).toMatchObject({ forfeits: 0, wins: 6, losses: 0 });
+    expect(done.standings.forfeitedGames).toBe(12);
+    expect(done.standings.forfeits.map((f) => [f.kind, f.games])).toEqual([
+      ['error', 6],
+      ['illegal', 6],
+      ['timeout', 6],
+    ]);
+    const text = formatStandingsText(done.standings);
+    expect(text).toContain('games forfeited:');
+    expect(text).toMatch(/timeout: 6 games\n\s+6× \.\/nim-hang\.ts: timeout: no action within 1100 ms/);
+    expect(standingsOf(dir).forfeitedGames).toBe(12);
   });
 
   it('swiss and free-for-all run to the same results with and without workers', async () => {
