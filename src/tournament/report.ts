@@ -194,9 +194,7 @@ const LISTED_GAMES = 2000;
 
 /** Forfeits per seat of a record, when the runner records them (`forfeit: { seat }` or `forfeits: [seat...]`). */
 function forfeitSeats(g: GameRecord): number[] {
-  const r = g as GameRecord & { forfeit?: { seat?: unknown } | null; forfeits?: unknown };
-  if (Array.isArray(r.forfeits)) return r.forfeits.filter((x): x is number => typeof x === 'number');
-  return typeof r.forfeit?.seat === 'number' ? [r.forfeit.seat] : [];
+  return (g.forfeits ?? []).map((f) => f.seat);
 }
 
 function ratingHistorySvg(s: Standings, games: readonly GameRecord[]): string {
