@@ -37,7 +37,7 @@ describe('standings.html', () => {
   const records = [
     record(0, [0, 1], 0, { replay: 'replays/game-0.json' }),
     record(1, [1, 0], 1, { replay: 'replays/game-1.json' }),
-    { ...record(2, [0, 2], 1), forfeits: [{ seat: 0, kind: 'error', reason: 'error: threw' }] },
+    { ...record(2, [0, 2], 1), forfeits: [{ seat: 0, kind: 'error' as const, reason: 'error: threw' }] },
     record(3, [2, 1], 0),
   ];
   const standings = computeStandings(definition, records, 6);
