@@ -174,7 +174,7 @@ describe('tournaments of Galax', () => {
     expect(unknownBot.code).toBe(2);
     expect(unknownBot.stderr).toContain(`${badBot}: bots[1]: unknown galax bot "foo"`);
     expect(zero.code).toBe(2);
-    expect(zero.stderr).toContain(`${badGames}: games: must be an integer >= 1`);
+    expect(zero.stderr).toContain(`${badGames}: games: must be an integer from 1 to 10000000, got 0`);
     expect(quick.code).toBe(0);
     expect(quick.stdout).toMatch(/quickstart: galax round-robin/);
     expect(quick.stdout).toMatch(/^1 {2}heuristic/m);
