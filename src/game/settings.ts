@@ -88,7 +88,7 @@ export function settingsSchema<P extends TProperties>(properties: P, options: { 
 type Json = Record<string, unknown>;
 const schemaOf = (s: TSchema) => s as unknown as Json;
 
-const shown = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value));
+const shown = (value: unknown) => JSON.stringify(value) ?? String(value);
 
 const INTEGER_TEXT = /^-?[0-9]+$/;
 const NUMBER_TEXT = /^-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$/;
@@ -123,6 +123,12 @@ export function describeSetting(schema: TSchema): string {
     default:
       return 'a value';
   }
+}
+
+/** The [minimum, maximum] a number setting declares. */
+export function numberBounds(schema: TSchema): readonly [number, number] {
+  const s = schemaOf(schema);
+  return [s.minimum as number, s.maximum as number];
 }
 
 /** The range column of the docs tables: `1 to 100000`, `true, false`, `full, fog`, `text`. */
@@ -171,14 +177,27 @@ function fromText(schema: TSchema, key: string, text: string): unknown {
   }
 }
 
+/** Text against its length limits and pattern, with a message for each (the usual mistakes, said plainly). */
+function checkText(s: Json, key: string, text: string): void {
+  const min = (s.minLength as number | undefined) ?? 0;
+  const max = s.maxLength as number | undefined;
+  if (text.length < min)
+    throw new ConfigError(key, min === 1 ? 'must not be empty' : `must be at least ${min} characters long`);
+  if (max !== undefined && text.length > max)
+    throw new ConfigError(key, `must be at most ${max} characters, got ${text.length}`);
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw new ConfigError(key, 'must not contain control characters');
+  if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(text))
+    throw new ConfigError(key, `must be ${s.patternHint ?? `text matching ${s.pattern}`}, got ${shown(text)}`);
+}
+
 /** One setting's value, converted from text where it is text, and checked against its schema. */
 export function readSetting(schema: TSchema, key: string, input: SettingInput): unknown {
   const s = schemaOf(schema);
   const value = typeof input === 'string' && s.type !== 'string' ? fromText(schema, key, input) : input;
+  if (typeof value === 'string' && s.type === 'string') checkText(s, key, value);
+  // The value as the user wrote it: `got "0"` for text, `got 0` from a JSON file.
   if (!Value.Check(schema, value))
-    throw new ConfigError(key, `must be ${describeSetting(schema)}, got ${shown(value)}`);
-  if (typeof value === 'string' && /[\u0000-\u001f\u007f]/.test(value))
-    throw new ConfigError(key, 'must not contain control characters');
+    throw new ConfigError(key, `must be ${describeSetting(schema)}, got ${shown(input)}`);
   return value;
 }
 

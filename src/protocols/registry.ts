@@ -1,4 +1,5 @@
 import type { Logger } from '../core/log.ts';
+import type { SettingsSchema } from '../game/settings.ts';
 
 export interface RunningServer {
   readonly host: string;
@@ -23,6 +24,8 @@ export interface ServerProtocol {
   readonly defaultPort: number;
   /** Extra `serve` flags this protocol understands, for `--help`. */
   readonly settingsHelp?: string;
+  /** The server's own settings (besides a game's, for a game server); the docs tables are checked against it. */
+  readonly settings?: SettingsSchema;
   start(options: ServeOptions): Promise<RunningServer>;
 }
 
