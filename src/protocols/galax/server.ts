@@ -512,7 +512,9 @@ export class GalaxServer {
     this.#games.delete(game.id);
     game.running = false;
     this.#stats.gamesFinished++;
-    this.#log.info({ game: game.id, winner: state.winner, year: state.year }, 'game finished');
+    // Seats are 0-based in every botswarm log (Galax player id k on the wire is seat k - 1); a draw is null.
+    const winnerSeat = state.winner ? state.winner - 1 : null;
+    this.#log.info({ game: game.id, winnerSeat, year: state.year }, 'game finished');
     const lobby = this.#lobbyLines();
     game.sessions.forEach((s, seat) => {
       if (!s) return;
