@@ -39,7 +39,10 @@ export const galaxServerLimits = settingsSchema({
 export const galaxServerSettings = settingsSchema(
   {
     seed: Setting.optional(
-      Setting.seed({ help: 'game k uses seed deriveSeed(seed, k); a decimal integer is taken as a number' }),
+      Setting.seed({
+        default: 1,
+        help: 'game k uses seed deriveSeed(seed, k); a decimal integer is taken as a number',
+      }),
     ),
     gameSeed: Setting.optional(Setting.seed({ help: 'if set, every game uses exactly this seed' })),
     ...galaxServerLimits.properties,
@@ -49,6 +52,7 @@ export const galaxServerSettings = settingsSchema(
         maxLength: 64,
         pattern: '^[\\x20-\\x7e]+$',
         patternHint: 'printable ASCII',
+        default: 'botswarm',
         help: 'server name in GSRV',
       }),
     ),
