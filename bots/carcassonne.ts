@@ -16,12 +16,12 @@ export const carcassonneBots: BotDefinition<CarcassonneObservation, CarcassonneA
     game: 'carcassonne',
     description: 'best value after one move: score + pending end score + a bonus for followers kept in hand',
     params: settingsSchema({
-      reserve: Setting.number({ min: 0, max: 100, default: 1.5, help: 'points a follower kept in hand is worth' }),
+      reserve: Setting.number({ min: 0, max: 100, default: 1.5, help: 'points a follower still in hand is worth' }),
       reserveCap: Setting.integer({
         min: 0,
         max: 50,
         default: 3,
-        help: 'followers in hand beyond which none is worth more',
+        help: 'followers in hand that count for the reserve at most',
       }),
     }),
     create: createGreedyStrategy,

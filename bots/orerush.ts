@@ -20,7 +20,7 @@ export const orerushBots: BotDefinition<OreRushObservation, OreRushAction>[] = [
         min: 0,
         max: 1000,
         default: 2,
-        help: 'unknown ore cells kept in view before a new radar',
+        help: 'known safe ore units per robot below which a radar is fetched',
       }),
     }),
     create: createHeuristicStrategy,
