@@ -86,7 +86,8 @@ export function settingsSchema<P extends TProperties>(properties: P, options: { 
 // ---- reading settings -----------------------------------------------------------------------------------
 
 type Json = Record<string, unknown>;
-const schemaOf = (s: TSchema) => s as unknown as Json;
+/** A schema's keywords as plain data (a TypeBox schema is a JSON Schema object). */
+export const schemaOf = (s: TSchema): Json => s as unknown as Json;
 
 const shown = (value: unknown) => JSON.stringify(value) ?? String(value);
 

@@ -7,7 +7,7 @@
  */
 import Type, { type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { describeSetting, Setting } from '../game/settings.ts';
+import { describeSetting, Setting, schemaOf } from '../game/settings.ts';
 
 export type JsonSchema = TSchema;
 
@@ -102,7 +102,7 @@ const at = (path: string, key: string | number) =>
  * ("must be an integer from 1 to 10000000, got 0"). Returns every problem, in document order.
  */
 export function validateSchema(schema: TSchema, value: unknown, path = ''): SchemaError[] {
-  const s = schema as unknown as Json;
+  const s = schemaOf(schema);
   const errors: SchemaError[] = [];
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
   if (s.type === 'object' && s.properties) {

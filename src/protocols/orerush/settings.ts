@@ -62,7 +62,7 @@ export function parseServerSettings(raw: Readonly<Record<string, SettingInput>>)
   const own: Record<string, SettingInput> = {};
   const given: Record<string, SettingInput> = {};
   for (const [key, value] of Object.entries(raw)) (serverKeys.includes(key) ? own : given)[key] = value;
-  const config = orerushEngine.parseConfig(given) as unknown as Record<string, unknown>;
+  const config: Record<string, unknown> = { ...orerushEngine.parseConfig(given) };
   const rules: Record<string, unknown> = {};
   for (const key of Object.keys(given)) if (given[key] !== undefined) rules[key] = config[key];
   return { ...readSettings(orerushServerSettings, own), rules };
