@@ -153,7 +153,7 @@ describe('tournaments of Galax', () => {
     ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/verified: all \d+ steps re-run/);
-    expect(ok.stdout).toMatch(/year \d+\.\d: P\d sends/);
+    expect(ok.stdout).toMatch(/year \d+\.\d: seat \d sends/);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`mismatch at step ${step + 1} of ${replay.actions.length}`);
     expect(version.code).toBe(1);
