@@ -83,7 +83,8 @@ describe('botswarm CLI', () => {
     const unknownProtocol = await botswarm(['serve', 'gopher']);
     expect(unknownProtocol.code).toBe(2);
     expect(unknownProtocol.stderr).toMatch(/unknown game or service "gopher" \(known: galax, /);
-  });
+    // Eight runs of the CLI one after the other: generous on a loaded machine.
+  }, 180_000);
 });
 
 describe('botswarm play --connect', () => {
