@@ -1,4 +1,5 @@
-import type { BotDefinition, StrategyOptions } from '../src/core/strategy.ts';
+import type { BotContext, BotDefinition, StrategyOptions } from '../src/core/strategy.ts';
+import { Setting, settingsSchema } from '../src/game/settings.ts';
 import type { PeerAction, PeerObservation, PeerStrategy } from '../src/protocols/lekt/bot.ts';
 
 const num = (params: StrategyOptions['params'], key: string, fallback: number) => {
@@ -31,18 +32,22 @@ export function createChurnPeer({ params }: StrategyOptions): PeerStrategy {
   };
 }
 
-export const lektBots: BotDefinition[] = [
+export const lektBots: BotDefinition<PeerObservation, PeerAction, BotContext>[] = [
   {
     name: 'lekt-steady',
     game: 'lekt',
     description: 'LEKT peer that heartbeats until the run ends',
     create: createSteadyPeer,
-  } satisfies BotDefinition<PeerObservation, PeerAction> as BotDefinition,
+  },
   {
     name: 'lekt-churn',
     game: 'lekt',
     description: 'LEKT peer that leaves or vanishes at random (seeded) after a few heartbeats',
-    params: { leave: 0.05, vanish: 0.02, minTicks: 3 },
+    params: settingsSchema({
+      leave: Setting.number({ min: 0, max: 1, default: 0.05, help: 'chance to leave at each tick' }),
+      vanish: Setting.number({ min: 0, max: 1, default: 0.02, help: 'chance to go silent at each tick' }),
+      minTicks: Setting.integer({ min: 0, max: 1_000_000, default: 3, help: 'heartbeats before it may leave' }),
+    }),
     create: createChurnPeer,
-  } satisfies BotDefinition<PeerObservation, PeerAction> as BotDefinition,
+  },
 ];

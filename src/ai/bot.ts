@@ -2,6 +2,7 @@ import type { GameEngine, Seat } from '../core/engine.ts';
 import { silentLogger } from '../core/log.ts';
 import type { Rng } from '../core/rng.ts';
 import type { BotDefinition, DecisionContext, Strategy, StrategyFactory, StrategyOptions } from '../core/strategy.ts';
+import { Setting, settingsSchema } from '../game/settings.ts';
 import { Mcts, MctsError } from './mcts.ts';
 import type { MctsGame, MctsOptions, RolloutPolicy, RolloutPolicyFactory, SearchReport } from './types.ts';
 
@@ -79,6 +80,25 @@ export function mctsOptionsFromParams(params: StrategyOptions['params'], default
   };
 }
 
+/** The parameters of every MCTS bot, with the game's defaults. */
+export function mctsParams(defaults: MctsDefaults) {
+  return settingsSchema({
+    iterations: Setting.integer({
+      min: 1,
+      max: 10_000_000,
+      default: defaults.iterations,
+      help: 'simulations per decision (capped by the budget)',
+    }),
+    depth: Setting.integer({ min: 0, max: 100_000, default: defaults.depth, help: 'steps a rollout plays at most' }),
+    rollout: Setting.text({ maxLength: 64, default: defaults.rollout, help: 'the rollout policy, by name' }),
+    c: Setting.number({ min: 0, max: 100, default: defaults.c, help: 'UCT exploration constant' }),
+    reuse: Setting.boolean({
+      default: defaults.reuse,
+      help: 'keep the subtree of the chosen move for the next decision',
+    }),
+  });
+}
+
 /**
  * A bot definition `<game>-mcts` for any game that supplies an `MctsGame`: the only thing a new game
  * writes to get a search bot (see strategies/galax/mcts.ts).
@@ -94,7 +114,7 @@ export function mctsBotDefinition<S, A, O, C, X, E>(
     name: `${game.engine.id}-mcts`,
     game: game.engine.id,
     description,
-    params: { ...defaults },
+    params: mctsParams(defaults),
     create,
   };
 }

@@ -1,16 +1,25 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { builtinBots } from '../../bots/index.ts';
-import type { BotDefinition, Strategy, StrategyFactory } from '../core/strategy.ts';
+import type { BotContext, BotDefinition, Strategy, StrategyFactory } from '../core/strategy.ts';
+import { loadBots, loadModule, moduleIds } from '../game/registry.ts';
+import { ConfigError, readSettings } from '../game/settings.ts';
 import { isProcessSpec, ProcessBotError, processBotDefinition } from './process-bot.ts';
 import { importUserModule } from './user-module.ts';
 
+type Params = Readonly<Record<string, string | number | boolean>>;
+
 /** A bot as named on the command line or in a tournament file, resolved to something that makes strategies. */
 export interface ResolvedBot {
-  /** The spec as written, used as the bot's label in tables (`heuristic`, `mcts:iterations=200`, `./my.ts`). */
+  /** The spec as written, used as the bot's label in result files (`heuristic`, `mcts:iterations=200`, `./my.ts`). */
   readonly label: string;
+  /**
+   * The bot's name for tables: the spec for a built-in bot, the module's name (not its path) for a module.
+   * Absent (bots built by hand in tests): the label.
+   */
+  readonly displayName?: string;
   readonly definition: BotDefinition;
-  readonly params: Readonly<Record<string, string | number | boolean>>;
+  /** Every parameter the bot declares, defaults filled in, values typed by its schema. */
+  readonly params: Params;
   /** Where the bot came from: `builtin` or the module's absolute path (workers re-import it from there). */
   readonly source: string;
   create(): Strategy;
@@ -21,29 +30,33 @@ export class BotSpecError extends Error {
 }
 
 /**
- * Splits `name:key=value:key=value`. Values that look like numbers or booleans become them.
- * A path may itself contain no colon (use a relative or absolute path without one).
+ * Splits `name:key=value:key=value` into the name and the parameters as text; the bot's parameter schema then
+ * types and checks them (src/game/settings.ts). A path may itself contain no colon.
  */
-export function parseBotSpec(spec: string): { name: string; params: Record<string, string | number | boolean> } {
+export function parseBotSpec(spec: string): { name: string; params: Record<string, string> } {
   const [name, ...pairs] = spec.trim().split(':');
   if (!name) throw new BotSpecError(`empty bot name in ${JSON.stringify(spec)}`);
-  const params: Record<string, string | number | boolean> = {};
+  const params: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new BotSpecError(`bot parameter "${pair}" in "${spec}" is not key=value`);
-    const key = pair.slice(0, eq);
-    const raw = pair.slice(eq + 1);
-    params[key] =
-      raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    params[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return { name, params };
 }
 
 const looksLikePath = (name: string) => /[\\/]/.test(name) || /\.(m?[jt]s)$/.test(name);
 
-function findBuiltin(game: string, name: string): BotDefinition | undefined {
-  return builtinBots.find((b) => b.game === game && (b.name === name || b.name === `${game}-${name}`));
+async function builtinBots(game: string): Promise<readonly BotDefinition<unknown, unknown, BotContext>[]> {
+  try {
+    return await loadBots(game);
+  } catch (error) {
+    throw new BotSpecError((error as Error).message);
+  }
 }
+
+const isSchema = (value: unknown): value is BotDefinition['params'] =>
+  typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'object';
 
 /** Accepts a module's default export (or named `bot`/`strategy`) in any of the shapes a bot writer may use. */
 function definitionFromModule(mod: Record<string, unknown>, game: string, path: string): BotDefinition {
@@ -64,7 +77,9 @@ function definitionFromModule(mod: Record<string, unknown>, game: string, path: 
   ) {
     const def = value as BotDefinition;
     if (def.game && def.game !== game) throw new BotSpecError(`${path} is a bot for ${def.game}, not ${game}`);
-    return { ...def, game };
+    if (def.params !== undefined && !isSchema(def.params))
+      throw new BotSpecError(`${path}: params must be a settings schema (see src/game/settings.ts)`);
+    return { ...def, name: def.name || name, game };
   }
   if (value && typeof value === 'object' && 'decide' in value) {
     // A plain strategy object: shared by every game it plays, so it must not keep per-game memory.
@@ -77,6 +92,21 @@ function definitionFromModule(mod: Record<string, unknown>, game: string, path: 
   throw new BotSpecError(
     `${path} must export (as default) a strategy factory, a strategy object with decide(), or a bot definition with create()`,
   );
+}
+
+/** The bot's parameters over its defaults, read by its schema: the same strict rules as every `--set`. */
+function readParams(definition: BotDefinition, params: Record<string, string>): Params {
+  if (!definition.params) {
+    const keys = Object.keys(params);
+    if (keys.length > 0) throw new BotSpecError(`bot ${definition.name} takes no parameters, got ${keys.join(', ')}`);
+    return {};
+  }
+  try {
+    return readSettings(definition.params, params) as Params;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new BotSpecError(`bot ${definition.name}: ${error.message}`);
+    throw error;
+  }
 }
 
 /**
@@ -93,15 +123,17 @@ export async function resolveBot(spec: string, game: string, cwd = process.cwd()
       if (error instanceof ProcessBotError) throw new BotSpecError(error.message);
       throw error;
     }
+    const label = spec.trim();
     return {
-      label: spec.trim(),
+      label,
+      displayName: label,
       definition,
       params: {},
       source: 'process',
       create: () => definition.create({ params: {} }),
     };
   }
-  const { name, params } = parseBotSpec(spec);
+  const { name, params: text } = parseBotSpec(spec);
   let definition: BotDefinition | undefined;
   let source = 'builtin';
   if (looksLikePath(name)) {
@@ -116,31 +148,38 @@ export async function resolveBot(spec: string, game: string, cwd = process.cwd()
     definition = definitionFromModule(mod, game, path);
     source = path;
   } else {
-    definition = findBuiltin(game, name);
+    const bots = (await builtinBots(game)) as readonly BotDefinition[];
+    definition = bots.find((b) => b.name === name || b.name === `${game}-${name}`);
     if (!definition) {
-      const known = builtinBots.filter((b) => b.game === game).map((b) => b.name.replace(`${game}-`, ''));
+      const known = bots.map((b) => b.name.replace(`${game}-`, ''));
       throw new BotSpecError(
         `unknown ${game} bot "${name}" (built-in: ${known.join(', ') || 'none'}; or give a path to a .ts/.js module)`,
       );
     }
-    for (const key of Object.keys(params)) {
-      if (!definition.params || !(key in definition.params)) {
-        const accepted = Object.keys(definition.params ?? {});
-        throw new BotSpecError(
-          `bot ${definition.name} has no parameter "${key}"${accepted.length ? ` (accepted: ${accepted.join(', ')})` : ''}`,
-        );
-      }
-    }
   }
   const def = definition;
-  const merged = { ...(def.params ?? {}), ...params };
-  return { label: spec.trim(), definition: def, params: merged, source, create: () => def.create({ params: merged }) };
+  const params = readParams(def, text);
+  const label = spec.trim();
+  const suffix = label.slice(name.length);
+  return {
+    label,
+    displayName: source === 'builtin' ? label : `${def.name}${suffix}`,
+    definition: def,
+    params,
+    source,
+    create: () => def.create({ params }),
+  };
 }
 
 export async function resolveBots(specs: readonly string[], game: string, cwd?: string): Promise<ResolvedBot[]> {
   return Promise.all(specs.map((s) => resolveBot(s, game, cwd)));
 }
 
-export function listBots(game?: string): readonly BotDefinition[] {
-  return game ? builtinBots.filter((b) => b.game === game) : builtinBots;
+/** The built-in bots of one game or service, or of all of them. */
+export async function listBots(id?: string): Promise<readonly BotDefinition<unknown, unknown, BotContext>[]> {
+  if (id !== undefined) {
+    await loadModule(id);
+    return loadBots(id);
+  }
+  return (await Promise.all(moduleIds().map((m) => loadBots(m)))).flat();
 }

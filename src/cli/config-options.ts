@@ -1,22 +1,25 @@
+import { ConfigError, parsePairs } from '../game/settings.ts';
 import { CliError } from './errors.ts';
 
 /**
- * `--set key=value` pairs into a config object; values that parse as JSON (numbers, booleans) become them.
- * `flag` names the option in messages (`--sprt elo0=0,elo1=10` is split on commas and parsed here too).
+ * `--set key=value` pairs as text, for the one settings reader (src/game/settings.ts) to convert by the
+ * schema's declared types; a malformed pair is a usage error.
  */
-export function parseSettings(pairs: readonly string[] | undefined, flag = '--set'): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const pair of pairs ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new CliError(`${flag} expects key=value, got "${pair}"`);
-    const raw = pair.slice(eq + 1);
-    let value: unknown = raw;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      // Not JSON: keep the text (e.g. --set visibility=fog).
-    }
-    out[pair.slice(0, eq)] = value;
+export function parseSettings(pairs: readonly string[] | undefined, flag = '--set'): Record<string, string> {
+  try {
+    return parsePairs(pairs, flag);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
   }
-  return out;
+}
+
+/** Runs `read`, turning a settings error (unknown key, bad value) into a usage error naming the key. */
+export function usageOnConfigError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AnyEngine, GameResult } from './engine.ts';
 import type { Forfeit, LoggedStep, MatchOutcome, ReplayCheck } from './match.ts';
 import { forfeitedResult, matchStreams, replayActions } from './match.ts';
@@ -45,7 +46,9 @@ export function makeReplay(
   };
 }
 
+/** Writes a replay, making its directory (the default `out/replays/` is git-ignored) where it is missing. */
 export function writeReplay(path: string, replay: ReplayFile): void {
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(replay)}\n`);
 }
 

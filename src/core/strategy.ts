@@ -1,3 +1,4 @@
+import type { SettingsSchema } from '../game/settings.ts';
 import type { GameEngine, Seat } from './engine.ts';
 import type { Logger } from './log.ts';
 import type { Rng } from './rng.ts';
@@ -17,12 +18,12 @@ export interface ForwardModel<S, A, O, C, X = never, E = never> {
   readonly config: C;
 }
 
-export interface DecisionContext<S = unknown, A = unknown, O = unknown, C = unknown, X = unknown, E = unknown> {
+/** What every bot is given with an observation: its seat, its own stream, its budget, a logger. */
+export interface BotContext {
   readonly seat: Seat;
   /** This bot's own stream (`bot/<seat>` below the game seed): the same in a tournament and over TCP. */
   readonly rng: Rng;
   readonly budget: Budget;
-  readonly model: ForwardModel<S, A, O, C, X, E>;
   readonly log: Logger;
   /**
    * The hard wall-clock limit of each decision in ms, where the host enforces one: an answer later than this
@@ -31,12 +32,18 @@ export interface DecisionContext<S = unknown, A = unknown, O = unknown, C = unkn
   readonly decisionLimitMs?: number;
 }
 
+/** A game bot's context: a bot context plus the rules to simulate with. Service bots (chat, LEKT) have none. */
+export interface DecisionContext<S = unknown, A = unknown, O = unknown, C = unknown, X = unknown, E = unknown>
+  extends BotContext {
+  readonly model: ForwardModel<S, A, O, C, X, E>;
+}
+
 /**
  * A bot's brain. It sees observations and returns actions; it never learns whether the game runs in-process
  * or over a socket, because the local runner and every protocol adapter produce the same observation type.
  * A strategy object lives for one game, so it may keep memory between decisions.
  */
-export interface Strategy<O = unknown, A = unknown, Ctx extends DecisionContext = DecisionContext> {
+export interface Strategy<O = unknown, A = unknown, Ctx extends BotContext = DecisionContext> {
   readonly name: string;
   decide(observation: O, context: Ctx): A | Promise<A>;
   /** Told once the game ends, with the final observation's result. */
@@ -49,15 +56,20 @@ export interface StrategyOptions {
 }
 
 /** Makes a fresh strategy for one game. */
-export type StrategyFactory<O = unknown, A = unknown> = (options: StrategyOptions) => Strategy<O, A>;
+export type StrategyFactory<O = unknown, A = unknown, Ctx extends BotContext = DecisionContext> = (
+  options: StrategyOptions,
+) => Strategy<O, A, Ctx>;
 
 /** A named, built-in or user-supplied bot. */
-export interface BotDefinition<O = unknown, A = unknown> {
+export interface BotDefinition<O = unknown, A = unknown, Ctx extends BotContext = DecisionContext> {
   /** Full name, `<game>-<short>`, e.g. `galax-heuristic`. */
   readonly name: string;
   readonly game: string;
   readonly description: string;
-  /** Parameters the bot accepts, with their defaults, for `botswarm bots`. */
-  readonly params?: Readonly<Record<string, string | number | boolean>>;
-  readonly create: StrategyFactory<O, A>;
+  /**
+   * The parameters the bot accepts (`heuristic:reserve=1.2`): names, types, ranges, defaults and help, as a
+   * settings schema (src/game/settings.ts). Absent: the bot takes none.
+   */
+  readonly params?: SettingsSchema;
+  readonly create: StrategyFactory<O, A, Ctx>;
 }

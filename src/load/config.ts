@@ -3,6 +3,7 @@
  * `runLoadTest` needs. Every problem is a `LoadConfigError` with a message naming the setting (exit code 2).
  */
 import { readFileSync } from 'node:fs';
+import { ConfigError, parsePairs as parseSettingPairs } from '../game/settings.ts';
 import { isLoopback, parseHostPort } from '../net/client.ts';
 import { parseThresholds, type Threshold, ThresholdError } from './thresholds.ts';
 import {
@@ -131,17 +132,17 @@ export function mergeSettings(file: LoadSettings, flags: LoadSettings): LoadSett
   return out;
 }
 
-/** `key=value` pairs; values that look like numbers or booleans become them. */
-export function parsePairs(pairs: readonly string[], flag: string): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new LoadConfigError(`${flag} expects key=value, got "${pair}"`);
-    const raw = pair.slice(eq + 1);
-    out[pair.slice(0, eq)] =
-      raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+/**
+ * `key=value` pairs as text (`--param`, `--server-set`): the scenario's parameter schema, or the server's
+ * settings schema, converts and checks them (src/game/settings.ts), exactly as `--set` everywhere else.
+ */
+export function parsePairs(pairs: readonly string[], flag: string): Record<string, string> {
+  try {
+    return parseSettingPairs(pairs, flag);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new LoadConfigError(error.message);
+    throw error;
   }
-  return out;
 }
 
 export interface ResolvedLoadConfig {

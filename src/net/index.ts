@@ -1,3 +1,5 @@
+/** Settings are read by the one settings reader (src/game/settings.ts). */
+export { parseStrictInt } from '../game/settings.ts';
 export { type ConnectOptions, connectFramed, isLoopback, parseHostPort } from './client.ts';
 export { type CloseReason, Connection, type ConnectionHandlers, type ConnectionOptions } from './connection.ts';
 export {
@@ -10,13 +12,3 @@ export {
   lineFramer,
 } from './framing.ts';
 export { TcpServer, type TcpServerOptions } from './server.ts';
-export {
-  boolSetting,
-  intSetting,
-  knownSettings,
-  parseStrictInt,
-  type RawSettings,
-  type SettingValue,
-  type StringSettingOptions,
-  stringSetting,
-} from './settings.ts';

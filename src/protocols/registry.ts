@@ -1,4 +1,5 @@
 import type { Logger } from '../core/log.ts';
+import type { SettingsSchema } from '../game/settings.ts';
 
 export interface RunningServer {
   readonly host: string;
@@ -23,24 +24,15 @@ export interface ServerProtocol {
   readonly defaultPort: number;
   /** Extra `serve` flags this protocol understands, for `--help`. */
   readonly settingsHelp?: string;
+  /** The server's own settings (besides a game's, for a game server); the docs tables are checked against it. */
+  readonly settings?: SettingsSchema;
   start(options: ServeOptions): Promise<RunningServer>;
 }
 
-/** Reference servers for `botswarm serve <id>`; a protocol adds one line. */
-const loaders: Record<string, () => Promise<ServerProtocol>> = {
-  galax: async () => (await import('./galax/index.ts')).galaxServerProtocol,
-  orerush: async () => (await import('./orerush/index.ts')).orerushServerProtocol,
-  chat: async () => (await import('./chat/index.ts')).chatServerProtocol,
-  lekt: async () => (await import('./lekt/index.ts')).lektServerProtocol,
-  se1: async () => (await import('./se1/index.ts')).se1ServerProtocol,
-};
-
-export const protocolIds = (): string[] => Object.keys(loaders);
-
+/** The server `botswarm serve <id>` starts, from the one registry (src/game/registry.ts). */
 export async function loadProtocol(id: string): Promise<ServerProtocol> {
-  const load = loaders[id];
-  if (!load) throw new Error(`unknown protocol "${id}" (known: ${protocolIds().join(', ')})`);
-  return load();
+  const { loadServer } = await import('../game/registry.ts');
+  return (await loadServer(id)).protocol;
 }
 
 export interface OnlinePlayOptions {
@@ -78,14 +70,10 @@ export interface ClientProtocol {
   playOnline(options: OnlinePlayOptions): Promise<OnlineOutcome>;
 }
 
-const clientLoaders: Record<string, () => Promise<ClientProtocol>> = {
-  galax: async () => (await import('./galax/index.ts')).galaxClientProtocol,
-  orerush: async () => (await import('./orerush/index.ts')).orerushClientProtocol,
-  carcassonne: async () => (await import('./se1/index.ts')).carcassonneClientProtocol,
-};
-
+/** The network client of a game, from its module in the one registry. */
 export async function loadClientProtocol(game: string): Promise<ClientProtocol> {
-  const load = clientLoaders[game];
-  if (!load) throw new Error(`no network client for "${game}" (known: ${Object.keys(clientLoaders).join(', ')})`);
-  return load();
+  const { loadGame, RegistryError } = await import('../game/registry.ts');
+  const client = (await loadGame(game)).client;
+  if (!client) throw new RegistryError(`${game} has no network client yet: it plays offline only`);
+  return client();
 }

@@ -168,7 +168,7 @@ export async function loadTournament(
     seed: (raw.seed as string | number | undefined) ?? 1,
     iterations: (raw.iterations as number | undefined) ?? 1000,
     ...(raw.timeLimitMs !== undefined ? { timeLimitMs: raw.timeLimitMs as number } : {}),
-    config: isRecord(raw.config) ? raw.config : {},
+    config: typedConfig(configRaw, config),
   };
   return {
     definition,
@@ -178,6 +178,21 @@ export async function loadTournament(
     botSpecs,
     ...(raw.replays !== undefined ? { replays: raw.replays as ReplayPolicy } : {}),
   };
+}
+
+/**
+ * The config as the definition stores it: what was given, with `--set` text replaced by the value the game's
+ * schema read from it (`"100"` -> 100), so that a flag and a file giving the same setting store the same thing.
+ */
+function typedConfig(given: Record<string, unknown>, parsed: unknown): Record<string, unknown> {
+  const read = (parsed ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(given)) {
+    const typed = read[key];
+    const scalar = typeof typed === 'number' || typeof typed === 'boolean' || Array.isArray(typed);
+    out[key] = typeof value === 'string' && scalar ? typed : value;
+  }
+  return out;
 }
 
 /** Stable JSON (sorted keys) of a definition, to compare a stored one with a new one. */

@@ -1,27 +1,15 @@
-import { readFileSync } from 'node:fs';
-
 /**
- * The subset of JSON Schema (2020-12) that `simulations/schema.json` uses, validated without a dependency:
- * type, enum, anyOf, minimum/maximum, minLength/maxLength, pattern, minItems/maxItems, items, properties,
- * required, additionalProperties. Annotations ($schema, $id, title, description, default) are ignored.
- * Every error names the field by its path (`bots[1]`, `config.maxYear`).
+ * The one definition of a tournament file's shape, as a TypeBox schema (plain JSON Schema 2020-12):
+ * `simulations/schema.json`, which editors read, is generated from it (`node --import tsx
+ * scripts/gen-schema.ts`, and a test fails when the committed file differs), and the command line's flags are
+ * read with the same ranges (`--games` has the file's limit). Every error names the field by its path
+ * (`bots[1]`, `config`).
  */
-export interface JsonSchema {
-  readonly type?: string | readonly string[];
-  readonly enum?: readonly unknown[];
-  readonly anyOf?: readonly JsonSchema[];
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly minLength?: number;
-  readonly maxLength?: number;
-  readonly pattern?: string;
-  readonly minItems?: number;
-  readonly maxItems?: number;
-  readonly items?: JsonSchema;
-  readonly properties?: Readonly<Record<string, JsonSchema>>;
-  readonly required?: readonly string[];
-  readonly additionalProperties?: boolean | JsonSchema;
-}
+import Type, { type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+import { describeSetting, Setting, schemaOf } from '../game/settings.ts';
+
+export type JsonSchema = TSchema;
 
 export interface SchemaError {
   /** `games`, `bots[1]`, `config`; empty for the document itself. */
@@ -29,156 +17,127 @@ export interface SchemaError {
   readonly message: string;
 }
 
-const KNOWN_KEYWORDS = new Set([
-  '$schema',
-  '$id',
-  'title',
-  'description',
-  'default',
-  'examples',
-  'type',
-  'enum',
-  'anyOf',
-  'minimum',
-  'maximum',
-  'minLength',
-  'maxLength',
-  'pattern',
-  'minItems',
-  'maxItems',
-  'items',
-  'properties',
-  'required',
-  'additionalProperties',
-]);
+export const MAX_GAMES = 10_000_000;
 
-/** Refuses a schema using a keyword this validator would silently skip. */
-export function checkSchemaSubset(schema: unknown, path = '#'): void {
-  if (typeof schema !== 'object' || schema === null) throw new Error(`${path}: a schema must be an object`);
-  for (const [key, value] of Object.entries(schema)) {
-    if (!KNOWN_KEYWORDS.has(key)) throw new Error(`${path}: keyword "${key}" is not supported by the validator`);
-    if (key === 'properties') {
-      for (const [name, sub] of Object.entries(value as object)) checkSchemaSubset(sub, `${path}/properties/${name}`);
-    } else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) {
-      checkSchemaSubset(value, `${path}/${key}`);
-    } else if (key === 'anyOf') {
-      (value as unknown[]).forEach((sub, i) => {
-        checkSchemaSubset(sub, `${path}/anyOf/${i}`);
-      });
-    }
-  }
+const TOURNAMENT_PROPERTIES = {
+  $schema: Type.String({ description: 'The schema this file follows (for editors).' }),
+  name: Setting.text({
+    maxLength: 64,
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+    patternHint: 'letters, digits, ".", "_" and "-", starting with a letter or digit,',
+    help: 'Names the default output directory out/<name>; defaults to the file name.',
+  }),
+  description: Type.String({ description: 'Free text, for people.' }),
+  game: Setting.text({ maxLength: 64, help: 'Game id, e.g. galax.' }),
+  format: Setting.oneOf(['round-robin', 'gauntlet', 'swiss', 'ffa'], {
+    help: 'round-robin (default), gauntlet, swiss or ffa (free-for-all).',
+  }),
+  bots: Type.Array(Setting.text({ maxLength: 4096, help: 'A bot spec.' }), {
+    minItems: 1,
+    maxItems: 256,
+    description:
+      'Bot specs: built-in names (random, heuristic, name:param=value) or paths to .ts/.js modules, relative to this file.',
+  }),
+  challenger: Setting.text({
+    maxLength: 4096,
+    help: 'Gauntlet: the bot that meets the field (one of bots; default the first).',
+  }),
+  players: Setting.integer({ min: 2, max: 64, help: 'Seats per game (default 2; ffa: the number of bots).' }),
+  games: Setting.integer({ min: 1, max: MAX_GAMES, help: 'Games per pairing (ffa: in total; default 10).' }),
+  rounds: Setting.integer({ min: 1, max: 1000, help: 'Swiss: rounds (default ceil(log2(bots))).' }),
+  seed: Setting.seed({ help: "Tournament seed; each game's seed derives from it and the game index." }),
+  iterations: Setting.integer({ min: 1, max: 1_000_000_000, help: 'Iteration budget per decision (default 1000).' }),
+  timeLimitMs: Setting.integer({
+    min: 1,
+    max: 86_400_000,
+    help: 'Wall-clock limit per decision (makes results non-deterministic).',
+  }),
+  config: Type.Record(Type.String(), Type.Unknown(), {
+    description: "Game settings, checked by the game's settings schema (see `botswarm play --help` and the README).",
+  }),
+  replays: Type.Union([Type.Enum(['all', 'none']), Type.Integer({ minimum: 0, maximum: MAX_GAMES })], {
+    description: 'Replay files to write: all, none, or the first N games.',
+  }),
+};
+
+const { game, bots, ...optional } = TOURNAMENT_PROPERTIES;
+
+export const TournamentSchema = Type.Object(
+  {
+    ...(Object.fromEntries(Object.entries(optional).map(([k, v]) => [k, Type.Optional(v)])) as {
+      [K in keyof typeof optional]: ReturnType<typeof Type.Optional<(typeof optional)[K]>>;
+    }),
+    game,
+    bots,
+  },
+  {
+    $id: 'https://github.com/botswarm/botswarm/simulations/schema.json',
+    title: 'botswarm tournament',
+    description: 'A tournament file for `botswarm tournament <file>`. Command-line flags override its fields.',
+    additionalProperties: false,
+  },
+);
+
+/** The tournament file schema (the TypeBox object is the JSON Schema). */
+export function tournamentSchema(): typeof TournamentSchema {
+  return TournamentSchema;
 }
 
-function typeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
+/** The text of `simulations/schema.json`, generated from `TournamentSchema`. */
+export function tournamentSchemaJson(): string {
+  const schema = {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    ...JSON.parse(JSON.stringify(TournamentSchema)),
+  };
+  return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
-function matchesType(value: unknown, type: string): boolean {
-  const actual = typeOf(value);
-  return actual === type || (type === 'number' && actual === 'integer');
-}
-
-const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
-
-/** "must be an integer >= 1", "must be a string", "must be one of ...". */
-function describe(schema: JsonSchema): string {
-  if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(', ');
-  if (schema.anyOf) return schema.anyOf.map(describe).join(' or ');
-  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
-  let text = types.length ? types.map(article).join(' or ') : 'a value';
-  const bounds: string[] = [];
-  if (schema.minimum !== undefined) bounds.push(`>= ${schema.minimum}`);
-  if (schema.maximum !== undefined) bounds.push(`<= ${schema.maximum}`);
-  if (bounds.length) text += ` ${bounds.join(' and ')}`;
-  return text;
-}
+type Json = Record<string, unknown>;
 
 const at = (path: string, key: string | number) =>
   typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
 
-export function validateSchema(schema: JsonSchema, value: unknown, path = ''): SchemaError[] {
+/**
+ * Checks `value` against an object, array or scalar schema, with messages in the words every setting uses
+ * ("must be an integer from 1 to 10000000, got 0"). Returns every problem, in document order.
+ */
+export function validateSchema(schema: TSchema, value: unknown, path = ''): SchemaError[] {
+  const s = schemaOf(schema);
   const errors: SchemaError[] = [];
-  const fail = (message: string) => errors.push({ path, message });
-  if (schema.anyOf) {
-    if (!schema.anyOf.some((sub) => validateSchema(sub, value, path).length === 0)) {
-      fail(`must be ${describe(schema)}, got ${JSON.stringify(value)}`);
-    }
-    return errors;
-  }
-  if (schema.enum && !schema.enum.some((v) => v === value)) {
-    fail(`must be one of ${describe(schema)}, got ${JSON.stringify(value)}`);
-    return errors;
-  }
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type as string];
-    if (!types.some((t) => matchesType(value, t))) {
-      fail(`must be ${describe(schema)}, got ${JSON.stringify(value)}`);
-      return errors;
-    }
-  }
-  if (typeof value === 'number') {
-    // Name only the bound that failed: "games: must be an integer >= 1, got 0".
-    const kind = describe({ ...(schema.type !== undefined ? { type: schema.type } : {}) });
-    if (schema.minimum !== undefined && value < schema.minimum)
-      fail(`must be ${kind} >= ${schema.minimum}, got ${value}`);
-    else if (schema.maximum !== undefined && value > schema.maximum) {
-      fail(`must be ${kind} <= ${schema.maximum}, got ${value}`);
-    }
-  }
-  if (typeof value === 'string') {
-    if (schema.minLength !== undefined && value.length < schema.minLength) {
-      fail(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters long`);
-    }
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-      fail(`must be at most ${schema.maxLength} characters long`);
-    }
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
-      fail(`must match ${schema.pattern}, got ${JSON.stringify(value)}`);
-    }
-  }
-  if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) {
-      fail(`must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`);
-    }
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-      fail(`must have at most ${schema.maxItems} items`);
-    }
-    if (schema.items) {
-      value.forEach((item, i) => {
-        errors.push(...validateSchema(schema.items!, item, at(path, i)));
-      });
-    }
-  }
-  if (typeOf(value) === 'object') {
-    const object = value as Record<string, unknown>;
-    for (const name of schema.required ?? []) {
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (s.type === 'object' && s.properties) {
+    if (!isObject) return [{ path, message: 'must be an object' }];
+    const properties = s.properties as Record<string, TSchema>;
+    const object = value as Json;
+    for (const name of (s.required as string[] | undefined) ?? []) {
       if (object[name] === undefined) errors.push({ path: at(path, name), message: 'is required' });
     }
     for (const [name, item] of Object.entries(object)) {
-      const sub = schema.properties?.[name];
+      const sub = properties[name];
       if (sub) errors.push(...validateSchema(sub, item, at(path, name)));
-      else if (schema.additionalProperties === false) {
-        const known = Object.keys(schema.properties ?? {}).filter((k) => !k.startsWith('$'));
+      else {
+        const known = Object.keys(properties).filter((k) => !k.startsWith('$'));
         errors.push({ path: at(path, name), message: `unknown field (known: ${known.join(', ')})` });
-      } else if (typeof schema.additionalProperties === 'object') {
-        errors.push(...validateSchema(schema.additionalProperties, item, at(path, name)));
       }
     }
+    return errors;
   }
+  if (s.type === 'object') {
+    return isObject ? [] : [{ path, message: 'must be an object' }];
+  }
+  if (s.type === 'array') {
+    if (!Array.isArray(value)) return [{ path, message: 'must be a list' }];
+    const min = s.minItems as number | undefined;
+    const max = s.maxItems as number | undefined;
+    if (min !== undefined && value.length < min)
+      errors.push({ path, message: `must have at least ${min} item${min === 1 ? '' : 's'}` });
+    if (max !== undefined && value.length > max) errors.push({ path, message: `must have at most ${max} items` });
+    value.forEach((item, i) => {
+      errors.push(...validateSchema(s.items as TSchema, item, at(path, i)));
+    });
+    return errors;
+  }
+  if (!Value.Check(schema, value))
+    errors.push({ path, message: `must be ${describeSetting(schema)}, got ${JSON.stringify(value)}` });
   return errors;
-}
-
-let cached: JsonSchema | undefined;
-
-/** `simulations/schema.json`, the one definition of a tournament file's shape (editors use it too). */
-export function tournamentSchema(): JsonSchema {
-  if (!cached) {
-    const raw: unknown = JSON.parse(readFileSync(new URL('../../simulations/schema.json', import.meta.url), 'utf8'));
-    checkSchemaSubset(raw);
-    cached = raw as JsonSchema;
-  }
-  return cached;
 }

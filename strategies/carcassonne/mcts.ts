@@ -5,6 +5,7 @@ import {
   type CarcassonneAction,
   type CarcassonneChance,
   type CarcassonneConfig,
+  type CarcassonneEvent,
   type CarcassonneObservation,
   type CarcassonneState,
   carcassonneEngine,
@@ -118,12 +119,11 @@ type Game = MctsGame<
   CarcassonneObservation,
   CarcassonneConfig,
   CarcassonneChance,
-  never
+  CarcassonneEvent
 >;
 
 export const carcassonneMctsGame: Game = {
-  // The search never asks for events.
-  engine: carcassonneEngine as unknown as Game['engine'],
+  engine: carcassonneEngine,
   candidates: (state, seat) => carcassonneCandidates(state, seat),
   opponentCandidates: (state, seat) => carcassonneOpponentCandidates(state, seat),
   actionKey,

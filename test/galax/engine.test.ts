@@ -478,7 +478,9 @@ describe('config', () => {
     expect(fieldOf({ widht: 3 })).toBe('widht');
     expect(fieldOf({ width: 0 })).toBe('width');
     expect(fieldOf({ height: 2.5 })).toBe('height');
-    expect(fieldOf({ maxYear: '200' })).toBe('maxYear');
+    // Text is read by the schema's type, strictly: '200' is 200, '2e2' is refused.
+    expect(fieldOf({ maxYear: '2e2' })).toBe('maxYear');
+    expect(fieldOf({ maxYear: '200' })).toBeNull();
     expect(fieldOf({ surprise: 'yes' })).toBe('surprise');
     expect(fieldOf({ visibility: 'partial' })).toBe('visibility');
     expect(fieldOf({ width: 3, height: 3, planets: 10 })).toBe('planets');
@@ -738,10 +740,11 @@ describe('describeStep', () => {
     const next = engine.apply(s, { kind: 'players', actions }, events);
     expect(engine.describeStep!(s, { kind: 'players', actions }, events, next)).toEqual([
       // Trip (0,0) -> (2,0) = 10 tenths; D 2 kills 1 -> 9 v 2; A 9 kills 2.
-      'year 3.0: P1 sends 10 ships 0 -> 1 (arrives 4.0)',
-      'year 4.0: battle at planet 1: P1 10 vs P2 2 -> P1 takes it with 9',
-      'P2 eliminated',
-      'P1 wins',
+      // Seats are 0-based in every account botswarm gives (Galax player 1 is seat 0).
+      'year 3.0: seat 0 sends 10 ships 0 -> 1 (arrives 4.0)',
+      'year 4.0: battle at planet 1: seat 0 10 vs seat 1 2 -> seat 0 takes it with 9',
+      'seat 1 eliminated',
+      'seat 0 wins',
     ]);
   });
 });

@@ -147,6 +147,6 @@ describe('galax strategies', () => {
     expect(h.create().name).toBe('galax-heuristic');
     const r = await resolveBot('galax-random', 'galax');
     expect(r.create().name).toBe('galax-random');
-    await expect(resolveBot('heuristic:bogus=1', 'galax')).rejects.toThrow(/no parameter "bogus"/);
+    await expect(resolveBot('heuristic:bogus=1', 'galax')).rejects.toThrow(/bogus: unknown setting \(known: margin/);
   });
 });

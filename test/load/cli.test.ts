@@ -100,7 +100,8 @@ describe('botswarm loadtest (CLI)', { timeout: 120_000 }, () => {
     const cases: [string[], RegExp][] = [
       [['--protocol', 'galax', '--embedded', '--threshold', 'p99(move_rtt <'], /expected/],
       [['--protocol', 'galax', '--target', '10.1.2.3:42529'], /not a loopback address/],
-      [['--protocol', 'galax', '--embedded', '--param', 'colour=red'], /no parameter "colour"/],
+      [['--protocol', 'galax', '--embedded', '--param', 'colour=red'], /galax-play: colour: unknown setting/],
+      [['--protocol', 'galax', '--embedded', '--param', 'games=0x10'], /galax-play: games: must be an integer/],
       [['--scenario', 'lekt-churn', '--embedded', '--threads', '2'], /lekt-churn cannot run threaded/],
       [['--protocol', 'galax', '--embedded', '--threads', '0'], /--threads must be an integer from 1/],
     ];
@@ -109,7 +110,7 @@ describe('botswarm loadtest (CLI)', { timeout: 120_000 }, () => {
       expect(runs[i]!.code, args.join(' ')).toBe(2);
       expect(runs[i]!.stderr, args.join(' ')).toMatch(message);
     }
-  });
+  }, 180_000);
 
   it('exits 1 when the target cannot be reached at all', async () => {
     const server = createServer();

@@ -78,10 +78,11 @@ describe('load-test settings', () => {
     expect(() => readScenarioFile(path)).toThrow(/unknown field "botz"/);
     writeFileSync(path, '{');
     expect(() => readScenarioFile(path)).toThrow(/cannot read scenario file/);
+    // Text: the scenario's parameter schema converts it (strictly), not Number().
     expect(parsePairs(['players=4', 'bot=heuristic', 'x=true'], '--param')).toEqual({
-      players: 4,
+      players: '4',
       bot: 'heuristic',
-      x: true,
+      x: 'true',
     });
     expect(() => parsePairs(['oops'], '--param')).toThrow(/key=value/);
   });

@@ -153,7 +153,7 @@ describe('tournaments of Galax', () => {
     ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/verified: all \d+ steps re-run/);
-    expect(ok.stdout).toMatch(/year \d+\.\d: P\d sends/);
+    expect(ok.stdout).toMatch(/year \d+\.\d: seat \d sends/);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`mismatch at step ${step + 1} of ${replay.actions.length}`);
     expect(version.code).toBe(1);
@@ -174,7 +174,7 @@ describe('tournaments of Galax', () => {
     expect(unknownBot.code).toBe(2);
     expect(unknownBot.stderr).toContain(`${badBot}: bots[1]: unknown galax bot "foo"`);
     expect(zero.code).toBe(2);
-    expect(zero.stderr).toContain(`${badGames}: games: must be an integer >= 1`);
+    expect(zero.stderr).toContain(`${badGames}: games: must be an integer from 1 to 10000000, got 0`);
     expect(quick.code).toBe(0);
     expect(quick.stdout).toMatch(/quickstart: galax round-robin/);
     expect(quick.stdout).toMatch(/^1 {2}heuristic/m);

@@ -150,7 +150,7 @@ export interface InitOptions {
 }
 
 /** Writes a new bot project; returns the files written, relative to `dir`. */
-export function initProject(options: InitOptions): string[] {
+export async function initProject(options: InitOptions): Promise<string[]> {
   const { game, lang } = options;
   const dir = resolve(options.dir);
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new CliError(`${dir} exists and is not empty`);
@@ -168,7 +168,7 @@ export function initProject(options: InitOptions): string[] {
       .replace(/[^a-z0-9-]+/g, '-') || 'my-bot';
   const botFile = lang === 'python' ? 'bot.py' : `bot.${lang}`;
   const botSpec = lang === 'python' ? 'exec:python3 bot.py' : `./${botFile}`;
-  const opponents = listBots(game)
+  const opponents = (await listBots(game))
     .map((b) => b.name.replace(`${game}-`, ''))
     .filter((b) => b !== 'mcts');
   const server = SERVERS[game] ?? { serve: `serve ${game}`, port: 0 };
@@ -273,10 +273,10 @@ export function registerInit(program: Command): void {
     .requiredOption('--game <id>', `the game (${gameIds().join(', ')})`)
     .option('--lang <lang>', `the bot's language: ${LANGUAGES.join(', ')}`, 'ts')
     .option('--botswarm <spec>', 'the botswarm dependency in package.json (default: this version)')
-    .action((dir: string, opts) => {
+    .action(async (dir: string, opts) => {
       const lang = String(opts.lang) as Language;
       if (!LANGUAGES.includes(lang)) throw new CliError(`--lang must be one of ${LANGUAGES.join(', ')}, got "${lang}"`);
-      const files = initProject({ dir, game: String(opts.game), lang, botswarm: opts.botswarm });
+      const files = await initProject({ dir, game: String(opts.game), lang, botswarm: opts.botswarm });
       process.stdout.write(`created ${dir}: ${files.join(', ')}\nnext: cd ${dir} && npm install && npm test\n`);
     });
 }

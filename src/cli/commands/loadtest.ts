@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../core/log.ts';
+import { moduleIds } from '../../game/registry.ts';
+import { ConfigError, readSettings, schemaFromDefaults } from '../../game/settings.ts';
 import {
   CompareError,
   type CompareOptions,
@@ -36,7 +38,7 @@ import {
   threadData,
 } from '../../load/index.ts';
 import { writeAtomic } from '../../load/summary.ts';
-import { loadProtocol, protocolIds, type RunningServer } from '../../protocols/registry.ts';
+import { loadProtocol, type RunningServer } from '../../protocols/registry.ts';
 import { CliError, EXIT, parseIntOption } from '../errors.ts';
 
 /** Ctrl-C: the summary and report of what ran are still written. */
@@ -107,7 +109,7 @@ export function registerLoadtest(program: Command): void {
     .command('loadtest')
     .description('run N bots against a server: latency percentiles, errors, throughput, thresholds and reports')
     .argument('[file]', 'scenario file (JSON with the same settings as the flags; flags override it)')
-    .option('--protocol <id>', `protocol (${protocolIds().join(', ')}); its first scenario unless --scenario`)
+    .option('--protocol <id>', `protocol (${moduleIds().join(', ')}); its first scenario unless --scenario`)
     .option('--scenario <id>', 'load scenario (see --list)')
     .option(
       '--target <host:port>',
@@ -213,17 +215,14 @@ Examples:
       if (config.threads > 1 && (!scenario.threads || 'refused' in scenario.threads)) {
         throw new CliError((threadData(scenario, undefined) as { refused: string }).refused);
       }
-      const known = scenario.params ? Object.keys(scenario.params) : undefined;
-      if (known) {
-        for (const key of Object.keys(config.params)) {
-          if (!known.includes(key)) {
-            throw new CliError(
-              `scenario ${scenario.id} has no parameter "${key}" (accepted: ${known.join(', ') || 'none'})`,
-            );
-          }
-        }
+      // The one settings reader: the scenario's parameters are typed by their defaults, text converted strictly.
+      let params: Record<string, string | number | boolean>;
+      try {
+        params = readSettings(schemaFromDefaults(scenario.params ?? {}), config.params) as typeof params;
+      } catch (error) {
+        if (error instanceof ConfigError) throw new CliError(`scenario ${scenario.id}: ${error.message}`);
+        throw error;
       }
-      const params = { ...(scenario.params ?? {}), ...config.params };
       const log = createLogger({ level: opts.logLevel, name: 'loadtest' });
 
       let server: RunningServer | undefined;

@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../core/log.ts';
-import { loadProtocol, protocolIds } from '../../protocols/registry.ts';
+import { loadServer, moduleIds } from '../../game/registry.ts';
+import { ConfigError } from '../../game/settings.ts';
+import { parseSettings } from '../config-options.ts';
 import { CliError, EXIT, parseIntOption } from '../errors.ts';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description(`run a reference server (${protocolIds().join(', ')}) until Ctrl-C`)
-    .argument('<protocol>', 'which server')
+    .description(`run a reference server (${moduleIds().join(', ')}) until Ctrl-C`)
+    .argument('<protocol>', 'which server: a game (its server) or a service')
     .option(
       '--port <n>',
       "TCP port (default: the protocol's own; 0 = any free port)",
@@ -20,18 +22,15 @@ export function registerServe(program: Command): void {
     .option('--log-level <level>', 'pino level: trace, debug, info, warn, error, silent', 'info')
     .option('--json', 'print the listening address as JSON')
     .action(async (protocolId: string, opts) => {
-      let protocol;
+      let found;
       try {
-        protocol = await loadProtocol(protocolId);
+        found = await loadServer(protocolId);
       } catch (error) {
         throw new CliError((error as Error).message);
       }
-      const settings: Record<string, string> = {};
-      for (const pair of (opts.set as string[] | undefined) ?? []) {
-        const eq = pair.indexOf('=');
-        if (eq <= 0) throw new CliError(`--set expects key=value, got "${pair}"`);
-        settings[pair.slice(0, eq)] = pair.slice(eq + 1);
-      }
+      const { protocol } = found;
+      // A game hosted by a service (carcassonne on se1) adds the settings that pick it.
+      const settings: Record<string, string> = { ...found.settings, ...parseSettings(opts.set) };
       if (opts.db !== undefined) settings.db = String(opts.db);
       if (opts.game !== undefined) settings.game = String(opts.game);
       const log = createLogger({ level: opts.logLevel, name: `${protocol.id}-server` });
@@ -39,6 +38,8 @@ export function registerServe(program: Command): void {
       try {
         server = await protocol.start({ host: opts.host, port: opts.port ?? protocol.defaultPort, log, settings });
       } catch (error) {
+        // A bad setting is the user's to fix (exit 2, as `play` refuses it); anything else is a failure.
+        if (error instanceof ConfigError) throw new CliError(error.message);
         throw new CliError(`cannot start the ${protocol.id} server: ${(error as Error).message}`, EXIT.failure);
       }
       if (opts.json)

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger } from '../../core/log.ts';
+import { readSetting } from '../../game/settings.ts';
 import {
   createProgressReporter,
   FORMATS,
@@ -16,7 +17,8 @@ import {
   type TournamentInput,
   TournamentStateError,
 } from '../../tournament/index.ts';
-import { parseSettings } from '../config-options.ts';
+import { TournamentSchema } from '../../tournament/schema.ts';
+import { parseSettings, usageOnConfigError } from '../config-options.ts';
 import { CliError, EXIT, parseDuration, parseIntOption } from '../errors.ts';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
@@ -62,11 +64,17 @@ function tournamentInput(file: string | undefined, opts: Record<string, unknown>
   flag('format', opts.format);
   flag('bots', opts.bots === undefined ? undefined : list(String(opts.bots)));
   flag('challenger', opts.challenger);
-  flag('players', opts.players);
-  flag('games', opts.games);
-  flag('rounds', opts.rounds);
-  flag('seed', opts.seed === undefined ? undefined : /^\d+$/.test(String(opts.seed)) ? Number(opts.seed) : opts.seed);
-  flag('iterations', opts.iterations);
+  // Number flags are read with the file's schema: one range for `--games` and `"games"` (and the same strict text).
+  const fromSchema = (key: 'players' | 'games' | 'rounds' | 'seed' | 'iterations') => {
+    const text = opts[key];
+    if (text === undefined) return;
+    raw[key] = usageOnConfigError(() => readSetting(TournamentSchema.properties[key], `--${key}`, String(text)));
+  };
+  fromSchema('players');
+  fromSchema('games');
+  fromSchema('rounds');
+  fromSchema('seed');
+  fromSchema('iterations');
   flag('timeLimitMs', opts.timeLimit === undefined ? undefined : parseDuration(String(opts.timeLimit)));
   if (opts.set) {
     const base = typeof raw.config === 'object' && raw.config !== null ? raw.config : {};
@@ -85,11 +93,11 @@ export function registerTournament(program: Command): void {
     .option('--bots <list>', 'comma-separated bot specs (built-in names or paths to .ts/.js modules)')
     .option('--format <format>', `${FORMATS.join(', ')} (default round-robin)`)
     .option('--challenger <bot>', 'gauntlet: the bot that meets the field (default the first bot)')
-    .option('--players <n>', 'seats per game (default 2; ffa: the number of bots)', parseIntOption('--players', 2))
-    .option('--games <n>', 'games per pairing (ffa: in total; default 10)', parseIntOption('--games', 1))
-    .option('--rounds <n>', 'swiss: rounds (default ceil(log2(bots)))', parseIntOption('--rounds', 1))
+    .option('--players <n>', 'seats per game (default 2; ffa: the number of bots)')
+    .option('--games <n>', 'games per pairing (ffa: in total; default 10)')
+    .option('--rounds <n>', 'swiss: rounds (default ceil(log2(bots)))')
     .option('--seed <seed>', 'tournament seed; game seeds derive from it (default 1)')
-    .option('--iterations <n>', 'iteration budget per decision (default 1000)', parseIntOption('--iterations', 1))
+    .option('--iterations <n>', 'iteration budget per decision (default 1000)')
     .option('--time-limit <duration>', 'wall-clock limit per decision, e.g. 50ms (results become non-deterministic)')
     .option('--set <key=value...>', 'game setting, repeatable (e.g. --set maxYear=100)')
     .option('--name <name>', 'tournament name (default: the file name); the default out dir is out/<name>')

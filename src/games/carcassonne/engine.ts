@@ -1,14 +1,6 @@
-import {
-  boolField,
-  ConfigError,
-  checkKnownFields,
-  type GameEngine,
-  type GameResult,
-  intField,
-  type Seat,
-  type StepActions,
-} from '../../core/engine.ts';
+import { ConfigError, type GameEngine, type GameResult, type Seat, type StepActions } from '../../core/engine.ts';
 import type { Rng } from '../../core/rng.ts';
+import { readSettings, Setting, settingsSchema } from '../../game/settings.ts';
 import { CellTable, Frontier } from './board.ts';
 import { deckOf, MAX_MAP_TILES, MapError, resolveDeckSetting } from './deck.ts';
 import { DX, DY, edgeCode, FITS, facingPort, KIND_COUNT, ROTATED, SEGMENT_SIDES, TILE_KINDS } from './tiles.ts';
@@ -26,19 +18,28 @@ import type {
 /** Bumped whenever a rule change could change a game's outcome. */
 export const ENGINE_VERSION = '1';
 
-const CONFIG_FIELDS = ['followers', 'farms', 'deck'] as const;
+/** The game's settings: the base game's 7 followers, fields scored, its 72 tiles unless a map is given. */
+export const carcassonneSettings = settingsSchema(
+  {
+    followers: Setting.integer({ min: 0, max: 50, default: 7, help: 'followers (meeples) per player' }),
+    farms: Setting.boolean({ default: true, help: 'score fields at the end (3 per completed city next to one)' }),
+    deck: Setting.optional(
+      Setting.custom({ help: 'the tiles: standard (default), a map file, or the map as JSON (see deck.ts)' }),
+    ),
+  },
+  { title: 'Carcassonne settings' },
+);
 
 export function defaultConfig(): CarcassonneConfig {
   return { followers: 7, farms: true };
 }
 
 export function parseConfig(raw: unknown): CarcassonneConfig {
-  const r = checkKnownFields(raw, CONFIG_FIELDS);
-  const d = defaultConfig();
-  const config = { followers: intField(r, 'followers', d.followers, 0, 50), farms: boolField(r, 'farms', d.farms) };
+  const { followers, farms, deck: deckSetting } = readSettings(carcassonneSettings, raw);
+  const config = { followers, farms };
   let deck;
   try {
-    deck = resolveDeckSetting(r.deck);
+    deck = resolveDeckSetting(deckSetting);
   } catch (e) {
     if (e instanceof MapError) throw new ConfigError('deck', e.message);
     throw e;

@@ -1,14 +1,13 @@
 import {
   ConfigError,
-  checkKnownFields,
   type GameEngine,
   type GameResult,
-  intField,
   type Seat,
   type StepActions,
   type ToAct,
 } from '../../core/engine.ts';
 import type { Rng } from '../../core/rng.ts';
+import { readSettings, Setting, settingsSchema } from '../../game/settings.ts';
 import {
   CELL_PX,
   CREEP_KINDS,
@@ -47,45 +46,55 @@ export const ENGINE_VERSION = '1';
 /** Not a rule of the original: a bound on `maxCommands`, so a hostile command list stays small. */
 const MAX_COMMANDS_LIMIT = 64;
 
+/** The game's settings (docs/rules/creepsmash.md, "Settings"); the original game's numbers are the defaults. */
+export const creepsmashSettings = settingsSchema(
+  {
+    startCredits: Setting.integer({ min: 0, max: 1_000_000_000, default: 200, help: 'credits at the start' }),
+    startIncome: Setting.integer({ min: 0, max: 1_000_000_000, default: 200, help: 'income at the start' }),
+    lives: Setting.integer({ min: 1, max: 1000, default: 20, help: 'lives of every player' }),
+    incomeTicks: Setting.integer({
+      min: 1,
+      max: 100_000,
+      default: 300,
+      help: 'income is paid every this many ticks, first at this tick; nothing takes effect before it',
+    }),
+    delayTicks: Setting.integer({
+      min: 0,
+      max: 1000,
+      default: 50,
+      help: 'lockstep delay: a command submitted at tick t takes effect at t + delayTicks',
+    }),
+    maxTicks: Setting.integer({ min: 1, max: 10_000_000, default: 36_000, help: 'the game ends here at the latest' }),
+    maxCommands: Setting.integer({
+      min: 1,
+      max: MAX_COMMANDS_LIMIT,
+      default: 8,
+      help: 'commands one player may submit in one tick',
+    }),
+    tickMs: Setting.integer({ min: 1, max: 60_000, default: 50, help: "a tick's length on a server, ms" }),
+    map: Setting.optional(
+      Setting.custom({ help: 'the board: "default", a map file text (docs/rules/creepsmash.md, "Maps") or a map object' }),
+    ),
+  },
+  { title: 'CreepSmash settings' },
+);
+
 export function defaultConfig(): CreepSmashConfig {
-  return {
-    startCredits: 200,
-    startIncome: 200,
-    lives: 20,
-    incomeTicks: 300,
-    delayTicks: 50,
-    maxTicks: 36_000,
-    maxCommands: 8,
-    tickMs: 50,
-  };
+  return parseConfig({});
 }
 
-const FIELDS = [...Object.keys(defaultConfig()), 'map'];
-
 export function parseConfig(raw: unknown): CreepSmashConfig {
-  const r = checkKnownFields(raw, FIELDS);
-  const d = defaultConfig();
-  let map = undefined as CreepSmashConfig['map'];
-  if (r.map !== undefined && r.map !== 'default') {
-    try {
-      if (typeof r.map === 'string') map = parseMap(r.map);
-      else if (r.map && typeof r.map === 'object') map = parseMap(formatMapLike(r.map));
-      else throw new MapError('must be "default", a map file text, or a map object');
-    } catch (error) {
-      throw new ConfigError('map', (error as Error).message);
-    }
-  }
-  return {
-    ...(map ? { map } : {}),
-    startCredits: intField(r, 'startCredits', d.startCredits, 0, 1_000_000_000),
-    startIncome: intField(r, 'startIncome', d.startIncome, 0, 1_000_000_000),
-    lives: intField(r, 'lives', d.lives, 1, 1000),
-    incomeTicks: intField(r, 'incomeTicks', d.incomeTicks, 1, 100_000),
-    delayTicks: intField(r, 'delayTicks', d.delayTicks, 0, 1000),
-    maxTicks: intField(r, 'maxTicks', d.maxTicks, 1, 10_000_000),
-    maxCommands: intField(r, 'maxCommands', d.maxCommands, 1, MAX_COMMANDS_LIMIT),
-    tickMs: intField(r, 'tickMs', d.tickMs, 1, 60_000),
+  const { map: rawMap, ...rest } = readSettings(creepsmashSettings, raw) as Omit<CreepSmashConfig, 'map'> & {
+    map?: unknown;
   };
+  if (rawMap === undefined || rawMap === 'default') return rest;
+  try {
+    if (typeof rawMap === 'string') return { ...rest, map: parseMap(rawMap) };
+    if (rawMap && typeof rawMap === 'object') return { ...rest, map: parseMap(formatMapLike(rawMap)) };
+    throw new MapError('must be "default", a map file text, or a map object');
+  } catch (error) {
+    throw new ConfigError('map', (error as Error).message);
+  }
 }
 
 /** A map object (from a replay or a tournament file) is checked by the same parser as map text. */

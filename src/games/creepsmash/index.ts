@@ -3,6 +3,7 @@ export { CELL_PX, CREEP_KINDS, CREEPS, paidFor, STEPS_PER_CELL, STRATEGIES, TOWE
 export {
   commandError,
   creepsmashEngine,
+  creepsmashSettings,
   defaultConfig,
   describeStep,
   ENGINE_VERSION,

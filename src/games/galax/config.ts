@@ -1,62 +1,62 @@
-import { boolField, ConfigError, checkKnownFields, intField } from '../../core/engine.ts';
-import type { GalaxConfig, Visibility } from './types.ts';
+import { ConfigError, readSettings, Setting, settingsSchema } from '../../game/settings.ts';
+import type { GalaxConfig } from './types.ts';
+
+const COUNT = 1_000_000;
 
 /**
- * Defaults: a 16 x 16 field with 12 planets gives 2 to 8 players room to expand before they meet (trips of 1 to
- * 11 years at speed 2); 200 years and the home / independent figures are those of the rules decision
- * (docs/protocols/galax.md, after KDE Konquest and Planet Wars).
+ * The game's settings. Defaults: a 16 x 16 field with 12 planets gives 2 to 8 players room to expand before
+ * they meet (trips of 1 to 11 years at speed 2); 200 years and the home / independent figures are those of the
+ * rules decision (docs/protocols/galax.md, after KDE Konquest and Planet Wars).
  */
+export const galaxSettings = settingsSchema(
+  {
+    width: Setting.integer({ min: 1, max: 1000, default: 16, help: 'field width in cells' }),
+    height: Setting.integer({ min: 1, max: 1000, default: 16, help: 'field height in cells' }),
+    planets: Setting.integer({ min: 2, max: 1000, default: 12, help: 'planets, home planets included' }),
+    // Years; the game ends when the year reaches it (200 -> move phases 0.0 .. 199.0).
+    maxYear: Setting.integer({ min: 1, max: 100_000, default: 200, help: 'the game ends when this year begins' }),
+    moveTimeoutMs: Setting.integer({
+      min: 1,
+      max: 86_400_000,
+      default: 10_000,
+      help: 'a move phase ends this long after it began',
+    }),
+    surprise: Setting.boolean({ default: true, help: 'a fleet whose trip took under one year fires first' }),
+    visibility: Setting.oneOf(['full', 'fog'], {
+      default: 'full',
+      help: 'fog: ships and production only of your own planets are shown',
+    }),
+    homeShips: Setting.integer({ min: 0, max: COUNT, default: 10, help: 'ships on a home planet at the start' }),
+    homeProduction: Setting.integer({ min: 0, max: COUNT, default: 10, help: 'ships a home planet builds a year' }),
+    neutralShipsMin: Setting.integer({ min: 0, max: COUNT, default: 5, help: 'least ships on an independent planet' }),
+    neutralShipsMax: Setting.integer({ min: 0, max: COUNT, default: 20, help: 'most ships on an independent planet' }),
+    neutralProductionMin: Setting.integer({
+      min: 0,
+      max: COUNT,
+      default: 1,
+      help: 'least production of an independent planet',
+    }),
+    neutralProductionMax: Setting.integer({
+      min: 0,
+      max: COUNT,
+      default: 5,
+      help: 'most production of an independent planet',
+    }),
+  },
+  { title: 'Galax settings' },
+);
+
 export function defaultConfig(): GalaxConfig {
-  return {
-    width: 16,
-    height: 16,
-    planets: 12,
-    maxYear: 200,
-    moveTimeoutMs: 10_000,
-    surprise: true,
-    visibility: 'full',
-    homeShips: 10,
-    homeProduction: 10,
-    neutralShipsMin: 5,
-    neutralShipsMax: 20,
-    neutralProductionMin: 1,
-    neutralProductionMax: 5,
-  };
+  return parseConfig({});
 }
 
-const FIELDS = Object.keys(defaultConfig());
-const VISIBILITIES: readonly Visibility[] = ['full', 'fog'];
-
-/** A partial config over the defaults; throws `ConfigError` naming the first bad field. */
+/** A partial config over the defaults (text or typed values); throws `ConfigError` naming the first bad field. */
 export function parseConfig(raw: unknown): GalaxConfig {
-  const r = checkKnownFields(raw, FIELDS);
-  const d = defaultConfig();
-  const width = intField(r, 'width', d.width, 1, 1000);
-  const height = intField(r, 'height', d.height, 1, 1000);
-  const planets = intField(r, 'planets', d.planets, 2, 1000);
+  const config: GalaxConfig = readSettings(galaxSettings, raw);
+  const { width, height, planets } = config;
   if (planets > width * height) {
     throw new ConfigError('planets', `${planets} planets do not fit on a ${width} x ${height} field (one per cell)`);
   }
-  const visibility = r.visibility === undefined ? d.visibility : r.visibility;
-  if (!VISIBILITIES.includes(visibility as Visibility)) {
-    throw new ConfigError('visibility', `must be "full" or "fog", got ${JSON.stringify(visibility)}`);
-  }
-  const config: GalaxConfig = {
-    width,
-    height,
-    planets,
-    // Years; the game ends when the year reaches it (200 -> move phases 0.0 .. 199.0).
-    maxYear: intField(r, 'maxYear', d.maxYear, 1, 100_000),
-    moveTimeoutMs: intField(r, 'moveTimeoutMs', d.moveTimeoutMs, 1, 86_400_000),
-    surprise: boolField(r, 'surprise', d.surprise),
-    visibility: visibility as Visibility,
-    homeShips: intField(r, 'homeShips', d.homeShips, 0, 1_000_000),
-    homeProduction: intField(r, 'homeProduction', d.homeProduction, 0, 1_000_000),
-    neutralShipsMin: intField(r, 'neutralShipsMin', d.neutralShipsMin, 0, 1_000_000),
-    neutralShipsMax: intField(r, 'neutralShipsMax', d.neutralShipsMax, 0, 1_000_000),
-    neutralProductionMin: intField(r, 'neutralProductionMin', d.neutralProductionMin, 0, 1_000_000),
-    neutralProductionMax: intField(r, 'neutralProductionMax', d.neutralProductionMax, 0, 1_000_000),
-  };
   if (config.neutralShipsMax < config.neutralShipsMin) {
     throw new ConfigError(
       'neutralShipsMax',

@@ -344,7 +344,8 @@ export function determinize(observation: GalaxObservation, seat: Seat, config: G
   };
 }
 
-const who = (player: PlayerId) => (player === 0 ? 'independent' : `P${player}`);
+/** botswarm numbers players by 0-based seat everywhere (Galax player id k on the wire is seat k - 1). */
+const who = (player: PlayerId) => (player === 0 ? 'independent' : `seat ${player - 1}`);
 
 /** Readable lines for `botswarm replay`: the moves of the year, then each report of its battle phase. */
 export function describeStep(
@@ -361,7 +362,7 @@ export function describeStep(
       for (const m of step.actions.get(seat)!) {
         const arrival = before.year + travelTime(before.planets[m.from]!, before.planets[m.to]!);
         lines.push(
-          `${at} P${seat + 1} sends ${m.ships} ship${m.ships === 1 ? '' : 's'} ${m.from} -> ${m.to} (arrives ${formatYear(arrival)})`,
+          `${at} seat ${seat} sends ${m.ships} ship${m.ships === 1 ? '' : 's'} ${m.from} -> ${m.to} (arrives ${formatYear(arrival)})`,
         );
       }
     }
@@ -380,13 +381,13 @@ export function describeStep(
         break;
       }
       case 'fort':
-        lines.push(`year ${formatYear(e.time)}: P${e.player} reinforces planet ${e.planet} to ${e.ships}`);
+        lines.push(`year ${formatYear(e.time)}: ${who(e.player)} reinforces planet ${e.planet} to ${e.ships}`);
         break;
       case 'kill':
-        lines.push(`P${e.player} eliminated`);
+        lines.push(`${who(e.player)} eliminated`);
         break;
       case 'winner':
-        lines.push(e.player === 0 ? 'draw' : `P${e.player} wins`);
+        lines.push(e.player === 0 ? 'draw' : `${who(e.player)} wins`);
         break;
     }
   }

@@ -2,7 +2,7 @@ import type { Logger } from '../../core/log.ts';
 import { silentLogger } from '../../core/log.ts';
 import { DEFAULT_BUDGET } from '../../core/match.ts';
 import { createRng } from '../../core/rng.ts';
-import type { DecisionContext, ForwardModel, Strategy } from '../../core/strategy.ts';
+import type { BotContext, Strategy } from '../../core/strategy.ts';
 import { ChatClient, type ChatClientOptions, ChatRequestError, expectOk } from './client.ts';
 import { Status, statusName } from './codec.ts';
 
@@ -30,23 +30,11 @@ export interface ChatAction {
   readonly leave?: boolean;
 }
 
-export type ChatStrategy = Strategy<ChatObservation, ChatAction>;
+/** Chat has no rules to simulate: a chat bot's context carries no forward model. */
+export type ChatStrategy = Strategy<ChatObservation, ChatAction, BotContext>;
 
-/**
- * Chat has no rules to simulate, so a chat bot's context carries no forward model; chat strategies never read
- * `model`. The field exists because `DecisionContext` is shared with game bots.
- */
-const NO_MODEL = Object.freeze({ engine: null, config: null }) as unknown as ForwardModel<
-  unknown,
-  unknown,
-  unknown,
-  unknown,
-  unknown,
-  unknown
->;
-
-export function chatContext(seed: string | number, log: Logger = silentLogger): DecisionContext {
-  return { seat: 0, rng: createRng(seed).fork('bot/0'), budget: DEFAULT_BUDGET, model: NO_MODEL, log };
+export function chatContext(seed: string | number, log: Logger = silentLogger): BotContext {
+  return { seat: 0, rng: createRng(seed).fork('bot/0'), budget: DEFAULT_BUDGET, log };
 }
 
 const chatIds = new WeakMap<ChatClient, Map<string, number>>();

@@ -3,7 +3,8 @@ import { type GalaxConfig, galaxEngine } from '../../games/galax/index.ts';
 import type { ClientProtocol, RunningServer, ServerProtocol } from '../registry.ts';
 import { GALAX_DEFAULT_PORT } from './codec.ts';
 import { playGalaxOnline } from './online.ts';
-import { GalaxServer, parseServerSettings, SERVER_SETTINGS } from './server.ts';
+import { GalaxServer } from './server.ts';
+import { galaxServerSettings, parseServerSettings, SERVER_SETTINGS } from './settings.ts';
 
 export {
   GalaxAdapter,
@@ -22,10 +23,9 @@ export {
   GalaxServer,
   type GalaxServerOptions,
   type GalaxServerStats,
-  parseServerSettings,
-  SERVER_SETTINGS,
   startGalaxServer,
 } from './server.ts';
+export { galaxServerLimits, galaxServerSettings, parseServerSettings, SERVER_SETTINGS } from './settings.ts';
 
 const engineSettings = Object.keys(galaxEngine.defaultConfig()).join(', ');
 
@@ -34,6 +34,7 @@ export const galaxServerProtocol: ServerProtocol = {
   description: 'Galax 0.22 reference server (lines over TCP, many concurrent games)',
   defaultPort: GALAX_DEFAULT_PORT,
   settingsHelp: `--set ${SERVER_SETTINGS.join('|')}=... and any game setting (${engineSettings})`,
+  settings: galaxServerSettings,
   async start(options): Promise<RunningServer> {
     const server = new GalaxServer({
       ...parseServerSettings(options.settings),

@@ -22,14 +22,6 @@ import type { Connection } from '../../net/connection.ts';
 import { lineFramer } from '../../net/framing.ts';
 import { TcpServer } from '../../net/server.ts';
 import {
-  intSetting,
-  knownSettings,
-  parseStrictInt,
-  type RawSettings,
-  type SettingValue,
-  stringSetting,
-} from '../../net/settings.ts';
-import {
   cleanText,
   type ErrorCode,
   formatYear,
@@ -38,6 +30,7 @@ import {
   isParseError,
   parseClientLine,
 } from './codec.ts';
+import { serverLimits } from './settings.ts';
 
 export interface GalaxServerOptions {
   host?: string;
@@ -85,27 +78,6 @@ export interface GalaxServerStats {
   errorsERRM: number;
   errorsERRJ: number;
 }
-
-/**
- * The server's own integer settings and their ranges, checked for `--set` text and for options given from code
- * alike. Every millisecond setting has a maximum: Node fires a timer of 2^31 ms or more after 1 ms.
- */
-const SERVER_RANGES = {
-  maxGames: [1, 1_000_000],
-  maxPlayers: [2, galaxEngine.maxPlayers],
-  maxConnections: [0, 10_000_000],
-  idleTimeoutMs: [0, 86_400_000],
-} as const satisfies Record<string, readonly [number, number]>;
-
-const SERVER_DEFAULTS: Record<keyof typeof SERVER_RANGES, number> = {
-  maxGames: 1000,
-  maxPlayers: galaxEngine.maxPlayers,
-  maxConnections: 10_000,
-  idleTimeoutMs: 600_000,
-};
-
-/** The server's own `--set` keys; every engine config field is a setting too. */
-export const SERVER_SETTINGS: readonly string[] = ['seed', 'gameSeed', ...Object.keys(SERVER_RANGES), 'name'];
 
 /** What the players of a game the server had to abort are told (then the lobby follows), see the protocol doc. */
 export const ABORT_CODE: ErrorCode = 'ERRJ';
@@ -536,7 +508,9 @@ export class GalaxServer {
       s ? `${prefix(seat)}${planets ?? this.#planetLines(state, seat)}WINN ${state.winner}${CRLF}` : '',
     );
     this.#games.delete(game.id);
-    this.#log.info({ game: game.id, winner: state.winner, year: state.year }, 'game finished');
+    // Seats are 0-based in every botswarm log (Galax player id k on the wire is seat k - 1); a draw is null.
+    const winnerSeat = state.winner ? state.winner - 1 : null;
+    this.#log.info({ game: game.id, winnerSeat, year: state.year }, 'game finished');
     const lobby = this.#lobbyLines();
     game.sessions.forEach((s, seat) => {
       if (!s) return;
@@ -594,67 +568,6 @@ function battleLines(events: readonly GalaxEvent[]): string {
         break;
     }
   }
-  return out;
-}
-
-/** The server's own integer options, defaults filled in, each checked against its range. */
-function serverLimits(options: Readonly<Partial<Record<keyof typeof SERVER_RANGES, SettingValue>>>) {
-  const out = { ...SERVER_DEFAULTS };
-  for (const key of Object.keys(SERVER_RANGES) as (keyof typeof SERVER_RANGES)[]) {
-    const [min, max] = SERVER_RANGES[key];
-    out[key] = intSetting(options, key, SERVER_DEFAULTS[key], min, max);
-  }
-  return out;
-}
-
-const ENGINE_DEFAULTS: Readonly<Record<string, unknown>> = { ...galaxEngine.defaultConfig() };
-
-/**
- * An engine setting's `--set` text as the engine's typed value, strictly: decimal digits for a number field
- * (`1e3`, ` 12`, `0x10` stay text), `true`/`false` for a boolean one. Anything else is passed on as it is, and
- * the engine's `parseConfig` then names the field and its range.
- */
-function engineValue(key: string, value: SettingValue): unknown {
-  if (typeof value !== 'string') return value;
-  const kind = typeof ENGINE_DEFAULTS[key];
-  if (kind === 'number') return parseStrictInt(value) ?? value;
-  if (kind === 'boolean') return value === 'true' ? true : value === 'false' ? false : value;
-  return value;
-}
-
-/** A seed: a decimal integer is a number (as `botswarm play --seed` takes it), any other text is kept as text. */
-function seedSetting(raw: RawSettings, key: string): string | number | undefined {
-  const value = raw[key];
-  if (value === undefined) return undefined;
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  const text = stringSetting(raw, key, '', { maxLength: 256 });
-  return parseStrictInt(text) ?? text;
-}
-
-/**
- * Server options from `--set key=value` pairs (text from the command line, or typed values from code): the
- * server's own keys (SERVER_SETTINGS) and every engine config field (width, height, planets, maxYear,
- * moveTimeoutMs, surprise, visibility, ...). Throws ConfigError naming an unknown key, or a bad value's key and
- * the range it must be in.
- */
-export function parseServerSettings(raw: RawSettings): Omit<GalaxServerOptions, 'port' | 'host' | 'log'> {
-  const engineKeys = Object.keys(ENGINE_DEFAULTS);
-  knownSettings(raw, [...SERVER_SETTINGS, ...engineKeys]);
-  const out: Omit<GalaxServerOptions, 'port' | 'host' | 'log'> = serverLimits(raw);
-  const seed = seedSetting(raw, 'seed');
-  if (seed !== undefined) out.seed = seed;
-  const gameSeed = seedSetting(raw, 'gameSeed');
-  if (gameSeed !== undefined) out.gameSeed = gameSeed;
-  // The name goes out in GSRV, the rest of a line: printable ASCII, at most 64 characters.
-  if (raw.name !== undefined)
-    out.name = stringSetting(raw, 'name', '', {
-      maxLength: 64,
-      pattern: /^[\x20-\x7e]+$/,
-      patternHint: 'printable ASCII',
-    });
-  const engineRaw: Record<string, unknown> = {};
-  for (const key of engineKeys) if (raw[key] !== undefined) engineRaw[key] = engineValue(key, raw[key]);
-  out.config = galaxEngine.parseConfig(engineRaw);
   return out;
 }
 

@@ -6,7 +6,7 @@
 import type { Logger } from '../../core/log.ts';
 import { silentLogger } from '../../core/log.ts';
 import type { Rng } from '../../core/rng.ts';
-import type { DecisionContext, ForwardModel, Strategy } from '../../core/strategy.ts';
+import type { BotContext, Strategy } from '../../core/strategy.ts';
 import type { LektPeer } from './peer.ts';
 
 export type PeerAction = 'heartbeat' | 'leave' | 'vanish';
@@ -21,15 +21,8 @@ export interface PeerObservation {
   readonly lastRttMs: number | null;
 }
 
-export type PeerStrategy = Strategy<PeerObservation, PeerAction>;
-
-/** A peer has no game to simulate; its decision context carries no forward model. */
-const NO_MODEL = Object.freeze({ engine: null, config: null }) as unknown as ForwardModel<
-  unknown,
-  unknown,
-  unknown,
-  unknown
->;
+/** A peer has no game to simulate: its context carries no forward model. */
+export type PeerStrategy = Strategy<PeerObservation, PeerAction, BotContext>;
 
 export interface PeerBotOptions {
   readonly intervalMs: number;
@@ -53,11 +46,10 @@ export type PeerBotEnd = 'left' | 'vanished' | 'aborted' | 'closed' | 'timeout' 
 
 /** Runs one peer bot until it leaves, vanishes, is closed, times out, or `signal` aborts (then it leaves). */
 export async function runPeerBot(peer: LektPeer, strategy: PeerStrategy, options: PeerBotOptions): Promise<PeerBotEnd> {
-  const ctx: DecisionContext = {
+  const ctx: BotContext = {
     seat: options.index ?? 0,
     rng: options.rng,
     budget: { iterations: 1 },
-    model: NO_MODEL,
     log: options.log ?? silentLogger,
   };
   const started = performance.now();

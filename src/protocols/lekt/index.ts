@@ -1,7 +1,8 @@
 /** LEKT (seed 001): a binary peer-discovery rendezvous. Spec: docs/protocols/lekt.md. */
 import type { ServerProtocol } from '../registry.ts';
 import { DEFAULT_PORT } from './codec.ts';
-import { DEFAULT_SETTINGS, LektServer, parseLektSettings, SETTING_RANGES } from './server.ts';
+import { LektServer } from './server.ts';
+import { DEFAULT_SETTINGS, lektServerSettings, parseLektSettings, SETTING_RANGES } from './settings.ts';
 
 export {
   type PeerAction,
@@ -21,14 +22,14 @@ export {
   type PeerEntry,
 } from './peer.ts';
 export { type Completion, type Observer, PropagationTracker, type SwarmChange } from './propagation.ts';
+export { LektServer, type LektServerOptions } from './server.ts';
 export {
   DEFAULT_SETTINGS,
-  LektServer,
-  type LektServerOptions,
   type LektServerSettings,
+  lektServerSettings,
   parseLektSettings,
   SETTING_RANGES,
-} from './server.ts';
+} from './settings.ts';
 
 export const lektServerProtocol: ServerProtocol = {
   id: 'lekt',
@@ -37,6 +38,7 @@ export const lektServerProtocol: ServerProtocol = {
   settingsHelp: (Object.keys(DEFAULT_SETTINGS) as (keyof typeof DEFAULT_SETTINGS)[])
     .map((k) => `${k}=${DEFAULT_SETTINGS[k]} (${SETTING_RANGES[k].join('..')})`)
     .join(', '),
+  settings: lektServerSettings,
   async start({ host, port, log, settings }) {
     const server = new LektServer({ host, port, log, settings: parseLektSettings(settings) });
     const address = await server.listen();

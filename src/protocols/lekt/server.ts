@@ -1,22 +1,7 @@
-/**
- * The LEKT reference server: a rendezvous that knows which clients are alive and how each can be reached,
- * and answers every heartbeat with what changed since that client's previous one.
- *
- * Changes go into one append-only log; each live session keeps a cursor into it, so an answer costs the
- * changes since the last heartbeat, not the size of the swarm. Only a session's first answer (its snapshot)
- * lists every live client.
- *
- * The bytes are kept too, per method mask of the receivers: the log as client objects back to back, and the
- * live set likewise (kept up to date by appending the joins, rebuilt after a leave). An answer that holds only
- * joins, and every first sync, is then a few slices of bytes already encoded, copied into packets: with N
- * clients a swarm's N² objects are encoded N times per mask and copied once each, not built per recipient.
- */
-import { ConfigError } from '../../core/engine.ts';
 import { type Logger, silentLogger } from '../../core/log.ts';
 import type { Connection } from '../../net/connection.ts';
 import type { FrameError, Framer } from '../../net/framing.ts';
 import { TcpServer } from '../../net/server.ts';
-import { intSetting, knownSettings, type RawSettings } from '../../net/settings.ts';
 import {
   type ClientPhase,
   clientPacketFramer,
@@ -29,7 +14,6 @@ import {
   ipv4Of,
   KNOWN_METHODS,
   LektError,
-  LIMITS,
   METHOD,
   type MethodInfo,
   type ObjectSpan,
@@ -40,61 +24,7 @@ import {
   toLektError,
   withEndOfAnswer,
 } from './codec.ts';
-
-export interface LektServerSettings {
-  /** How often clients are expected to heartbeat (advisory) and how often the server checks for silence. */
-  readonly heartbeatIntervalMs: number;
-  /** A live client silent this long is removed, told `timeout`, and reported removed to the others. */
-  readonly heartbeatTimeoutMs: number;
-  /** Handshake plus setup must be over within this long of connecting. */
-  readonly setupTimeoutMs: number;
-  /** Live plus setting-up clients; further handshakes are rejected `full`. */
-  readonly maxClients: number;
-  /** Largest update packet the server builds (bytes); larger updates are split. */
-  readonly maxPacketBytes: number;
-  /** Most clients in one update packet; larger updates are split. */
-  readonly maxClientsPerPacket: number;
-}
-
-export const DEFAULT_SETTINGS: LektServerSettings = {
-  heartbeatIntervalMs: 1000,
-  heartbeatTimeoutMs: 5000,
-  setupTimeoutMs: 10_000,
-  maxClients: 100_000,
-  maxPacketBytes: LIMITS.maxServerPacket,
-  maxClientsPerPacket: LIMITS.maxCount,
-};
-
-/** Every millisecond setting has a maximum: Node fires a timer of 2^31 ms or more after 1 ms. */
-export const SETTING_RANGES: Readonly<Record<keyof LektServerSettings, readonly [number, number]>> = {
-  heartbeatIntervalMs: [10, 3_600_000],
-  heartbeatTimeoutMs: [20, 86_400_000],
-  setupTimeoutMs: [10, 3_600_000],
-  maxClients: [1, 10_000_000],
-  maxPacketBytes: [64, LIMITS.maxServerPacket],
-  maxClientsPerPacket: [1, LIMITS.maxCount],
-};
-
-/**
- * `--set key=value` text (or typed values from code) over the defaults. Unknown keys and bad values throw
- * `ConfigError` naming the key and what it accepts; integers are decimal digits only (`1e3`, ` 12`, `0x10` are
- * refused).
- */
-export function parseLektSettings(raw: RawSettings): LektServerSettings {
-  const keys = Object.keys(SETTING_RANGES) as (keyof LektServerSettings)[];
-  knownSettings(raw, keys);
-  const out = { ...DEFAULT_SETTINGS };
-  for (const key of keys) {
-    const [min, max] = SETTING_RANGES[key];
-    out[key] = intSetting(raw, key, DEFAULT_SETTINGS[key], min, max);
-  }
-  if (out.heartbeatTimeoutMs <= out.heartbeatIntervalMs)
-    throw new ConfigError(
-      'heartbeatTimeoutMs',
-      `must be longer than heartbeatIntervalMs (${out.heartbeatIntervalMs}), got ${out.heartbeatTimeoutMs}`,
-    );
-  return out;
-}
+import { type LektServerSettings, parseLektSettings } from './settings.ts';
 
 type Phase = 'handshake' | 'setup' | 'live' | 'closed';
 

@@ -1,9 +1,9 @@
 /** Ore Rush over TCP: the packet codec, the reference server and the client. */
-import { ConfigError } from '../../core/engine.ts';
 import type { ClientProtocol, ServerProtocol } from '../registry.ts';
 import { playOnline } from './online.ts';
 import { DEFAULT_PORT } from './packets.ts';
-import { parseServerSettings, startOreRushServer } from './server.ts';
+import { startOreRushServer } from './server.ts';
+import { orerushServerSettings, parseServerSettings } from './settings.ts';
 
 export {
   type Answer,
@@ -17,14 +17,17 @@ export * from './packets.ts';
 export { OreRushGameClosed, type OreRushGameOptions, OreRushOnlineGame } from './seat-adapter.ts';
 export {
   CLIENT_RULE_LIMITS,
-  DEFAULT_SERVER_SETTINGS,
   type FinishedGame,
   type OreRushRunningServer,
-  type OreRushServerSettings,
-  parseServerSettings,
   type StartOptions,
   startOreRushServer,
 } from './server.ts';
+export {
+  DEFAULT_SERVER_SETTINGS,
+  type OreRushServerSettings,
+  orerushServerSettings,
+  parseServerSettings,
+} from './settings.ts';
 export * from './wire.ts';
 
 export const orerushServerProtocol: ServerProtocol = {
@@ -34,14 +37,9 @@ export const orerushServerProtocol: ServerProtocol = {
   settingsHelp:
     'pingIntervalMs=1000 silentTimeoutMs=10000 roundTimeoutMs=60000 maxGames=1000 maxConnections=5000 quickPlayers=2, ' +
     'and any game rule as the default of new games (e.g. rounds=50)',
+  settings: orerushServerSettings,
   async start(options) {
-    let settings;
-    try {
-      settings = parseServerSettings(options.settings);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new Error(`--set ${error.message}`);
-      throw error;
-    }
+    const settings = parseServerSettings(options.settings);
     return startOreRushServer({ host: options.host, port: options.port, log: options.log, settings });
   },
 };

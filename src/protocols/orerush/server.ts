@@ -20,7 +20,6 @@ import {
 import type { Connection } from '../../net/connection.ts';
 import { delimitedFramer, type FrameError } from '../../net/framing.ts';
 import { TcpServer } from '../../net/server.ts';
-import { intSetting, knownSettings, parseStrictInt, type RawSettings } from '../../net/settings.ts';
 import type { RunningServer } from '../registry.ts';
 import {
   decodePacket,
@@ -37,41 +36,8 @@ import {
   succs,
   timeo,
 } from './packets.ts';
+import { DEFAULT_SERVER_SETTINGS, type OreRushServerSettings } from './settings.ts';
 import { decodeMoves, decodeSettingsRequest, encodeUpdate } from './wire.ts';
-
-export interface OreRushServerSettings {
-  readonly pingIntervalMs: number;
-  /** A client that sends nothing for this long is dropped. */
-  readonly silentTimeoutMs: number;
-  /** Default per-round move deadline of a new game. */
-  readonly roundTimeoutMs: number;
-  readonly maxGames: number;
-  readonly maxConnections: number;
-  /** Seats of a quick-match game (`reqst -1`); it starts when they are all taken. */
-  readonly quickPlayers: number;
-  /** Default rules of new games (any engine setting, e.g. `rounds`). */
-  readonly rules: Readonly<Record<string, unknown>>;
-}
-
-export const DEFAULT_SERVER_SETTINGS: OreRushServerSettings = {
-  pingIntervalMs: 1000,
-  silentTimeoutMs: 10_000,
-  roundTimeoutMs: 60_000,
-  maxGames: 1000,
-  maxConnections: 5000,
-  quickPlayers: 2,
-  rules: {},
-};
-
-/** The server's own `--set` keys with their accepted ranges. */
-const SERVER_RANGES: Readonly<Record<Exclude<keyof OreRushServerSettings, 'rules'>, readonly [number, number]>> = {
-  pingIntervalMs: [10, 86_400_000],
-  silentTimeoutMs: [10, 86_400_000],
-  roundTimeoutMs: [10, 86_400_000],
-  maxGames: [1, 1_000_000],
-  maxConnections: [1, 1_000_000],
-  quickPlayers: [1, orerushEngine.maxPlayers],
-};
 
 /**
  * What a game's creator may set in `settn` rules, on top of the engine's own ranges: without these a client
@@ -95,36 +61,6 @@ export const CLIENT_RULE_LIMITS: Readonly<Record<string, { readonly min?: number
   trapBlast: { max: 5 },
   trapChain: { max: 5 },
 };
-
-/** A rule's `--set` text as the engine's JSON value: a strict integer, a JSON array/object/boolean, else text. */
-function ruleValue(text: string | number | boolean): unknown {
-  if (typeof text !== 'string') return text;
-  const n = parseStrictInt(text);
-  if (n !== undefined) return n;
-  if (/^[[{]/.test(text) || text === 'true' || text === 'false') {
-    try {
-      return JSON.parse(text);
-    } catch {
-      // Left as text: the engine then names the field and what it expects.
-    }
-  }
-  return text;
-}
-
-/** `--set key=value` pairs: the server's own keys, or a rule for new games (checked by the engine). */
-export function parseServerSettings(raw: RawSettings): OreRushServerSettings {
-  const serverKeys = Object.keys(SERVER_RANGES) as (keyof typeof SERVER_RANGES)[];
-  knownSettings(raw, [...serverKeys, ...CONFIG_FIELDS]);
-  const out: Record<string, unknown> = {};
-  for (const key of serverKeys) {
-    const [min, max] = SERVER_RANGES[key];
-    out[key] = intSetting(raw, key, DEFAULT_SERVER_SETTINGS[key], min, max);
-  }
-  const rules: Record<string, unknown> = {};
-  for (const key of CONFIG_FIELDS) if (raw[key] !== undefined) rules[key] = ruleValue(raw[key]);
-  orerushEngine.parseConfig(rules);
-  return { ...(out as Omit<OreRushServerSettings, 'rules'>), rules };
-}
 
 interface Session {
   readonly id: number;

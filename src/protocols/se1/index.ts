@@ -2,7 +2,8 @@
 import type { ClientProtocol, ServerProtocol } from '../registry.ts';
 import { playOnline } from './carcassonne-online.ts';
 import { loadSe1Game } from './games.ts';
-import { DEFAULT_PORT, parseSe1Settings, startSe1Server } from './server.ts';
+import { DEFAULT_PORT, startSe1Server } from './server.ts';
+import { parseSe1Settings, se1ServerSettings } from './settings.ts';
 
 export {
   CARCASSONNE_ACTIONS,
@@ -24,17 +25,21 @@ export { type CarcassonneGameOptions, CarcassonneOnlineGame } from './seat-adapt
 export {
   COMMAND_HELP,
   DEFAULT_PORT,
-  DEFAULT_SETTINGS,
   HELP_LINES,
   MAX_GAME_EVENTS,
   MAX_LINE,
-  parseSe1Settings,
-  SETTING_BOUNDS,
   type Se1RunningServer,
-  type Se1ServerSettings,
   type StartSe1Options,
   startSe1Server,
 } from './server.ts';
+export {
+  checkSe1Numbers,
+  DEFAULT_SETTINGS,
+  parseSe1Settings,
+  SETTING_BOUNDS,
+  type Se1ServerSettings,
+  se1ServerSettings,
+} from './settings.ts';
 export { type StoredMap, type StoredUser, UserStore } from './store.ts';
 
 export const se1ServerProtocol: ServerProtocol = {
@@ -43,6 +48,7 @@ export const se1ServerProtocol: ServerProtocol = {
   defaultPort: DEFAULT_PORT,
   settingsHelp:
     'game=carcassonne timeoutMs=3600000 (idle connection) turnTimeoutMs=120000 (0: none) users=:memory: (SQLite file of accounts and maps) addUsers=nick:password[:email[:team]],... seed=<n> maxGames=1000 maxConnections=2000 maxMaps=1000 maxTestPlayers=10000 testPlayerTtlMs=86400000 maxOpenGamesPerUser=10',
+  settings: se1ServerSettings,
   async start(options) {
     const settings = parseSe1Settings(options.settings);
     const game = await loadSe1Game(settings.game);

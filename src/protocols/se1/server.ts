@@ -10,89 +10,13 @@ import { MatchHost } from '../../game/host.ts';
 import type { Connection } from '../../net/connection.ts';
 import { lineFramer } from '../../net/framing.ts';
 import { TcpServer } from '../../net/server.ts';
-import { intSetting, knownSettings, type RawSettings, stringSetting } from '../../net/settings.ts';
 import { CommandError, decodeCommand, encodeEvent, prop } from './json.ts';
 import type { GameRoom, MapInfo, RoomContext, RoomMember, Se1Game, Se1User } from './room.ts';
+import { checkSe1Numbers, DEFAULT_SETTINGS, type Se1ServerSettings } from './settings.ts';
 import { samePassword, UserStore } from './store.ts';
 
 export const DEFAULT_PORT = 5000;
 export const MAX_LINE = 8192;
-
-export interface Se1ServerSettings {
-  /** Closes a connection after this long without receiving anything (the greeting announces it). */
-  readonly timeoutMs: number;
-  /** A player's turn is played by the server after this long (0: never); see `RoomOptions.turnTimeoutMs`. */
-  readonly turnTimeoutMs: number;
-  /** Test players (CREATE TESTPLAYER) at most at a time; expired ones do not count. */
-  readonly maxTestPlayers: number;
-  /** A test player expires this long after it was created, once it is not logged in. */
-  readonly testPlayerTtlMs: number;
-  /** Games in JOINING state one user may have created at a time. */
-  readonly maxOpenGamesPerUser: number;
-  /** SQLite file of registered users, or `:memory:`. */
-  readonly users: string;
-  /** `nick:password[:email[:team]]` accounts to create or update at start. */
-  readonly addUsers: readonly string[];
-  /** Root seed of game seeds and test-player passwords. */
-  readonly seed: string;
-  readonly maxGames: number;
-  readonly maxConnections: number;
-  /** Uploaded maps kept at most (built-in maps not counted). */
-  readonly maxMaps: number;
-}
-
-export const DEFAULT_SETTINGS: Se1ServerSettings = {
-  timeoutMs: 3_600_000,
-  turnTimeoutMs: 120_000,
-  maxTestPlayers: 10_000,
-  testPlayerTtlMs: 86_400_000,
-  maxOpenGamesPerUser: 10,
-  users: ':memory:',
-  addUsers: [],
-  seed: String(Date.now()),
-  maxGames: 1000,
-  maxConnections: 2000,
-  maxMaps: 1000,
-};
-
-/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); above it Node fires after 1 ms. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-/** Bounds of the integer settings: [min, max]. Every ms setting stays within a Node timer's range. */
-export const SETTING_BOUNDS = {
-  timeoutMs: [100, MAX_TIMER_MS],
-  turnTimeoutMs: [0, MAX_TIMER_MS],
-  maxTestPlayers: [0, 10_000_000],
-  testPlayerTtlMs: [1000, MAX_TIMER_MS],
-  maxOpenGamesPerUser: [1, 1_000_000],
-  maxGames: [1, 10_000_000],
-  maxConnections: [1, 10_000_000],
-  maxMaps: [0, 1_000_000],
-} as const satisfies Partial<Record<keyof Se1ServerSettings, readonly [number, number]>>;
-
-const KNOWN_SETTINGS = ['game', 'users', 'db', 'addUsers', 'seed', ...Object.keys(SETTING_BOUNDS)];
-
-/** `--set` text (or typed values from code) to settings: strict integers within bounds, known keys only. */
-export function parseSe1Settings(raw: RawSettings): Se1ServerSettings & { game: string } {
-  knownSettings(raw, KNOWN_SETTINGS);
-  const text = (key: string, fallback: string) => stringSetting(raw, key, fallback);
-  const addUsers = raw.addUsers === undefined ? '' : stringSetting(raw, 'addUsers', '', { allowEmpty: true });
-  return {
-    ...checkSe1Numbers(raw),
-    game: text('game', 'carcassonne'),
-    users: raw.users !== undefined ? text('users', ':memory:') : text('db', DEFAULT_SETTINGS.users),
-    addUsers: addUsers.split(',').filter(Boolean),
-    seed: text('seed', String(Date.now())),
-  };
-}
-
-/** The integer settings of `raw` (defaults for absent ones), each checked against `SETTING_BOUNDS`. */
-function checkSe1Numbers(raw: RawSettings) {
-  const out = {} as Record<keyof typeof SETTING_BOUNDS, number>;
-  for (const [key, [min, max]] of Object.entries(SETTING_BOUNDS) as [keyof typeof SETTING_BOUNDS, [number, number]][])
-    out[key] = intSetting(raw, key, DEFAULT_SETTINGS[key], min, max);
-  return out;
-}
 
 export const HELP_LINES = [
   'Available commands after greeting: LOGIN, LOGOUT',
@@ -207,7 +131,7 @@ export interface StartSe1Options {
 export async function startSe1Server(options: StartSe1Options): Promise<Se1RunningServer> {
   const merged: Se1ServerSettings = { ...DEFAULT_SETTINGS, ...options.settings };
   // Settings from code get the bounds `--set` gets: a timeout past 2^31 ms would fire at once.
-  const settings: Se1ServerSettings = { ...merged, ...checkSe1Numbers(merged as unknown as RawSettings) };
+  const settings: Se1ServerSettings = { ...merged, ...checkSe1Numbers(merged) };
   const log = options.log ?? silentLogger;
   const game = options.game;
   const store = new UserStore(settings.users);

@@ -1,0 +1,293 @@
+/**
+ * The one reader of settings: `--set key=value` on every command, bot parameters (`heuristic:reserve=1.2`),
+ * server settings, tournament and load files, and every engine's config. A settings schema is a TypeBox object
+ * schema, which is plain JSON Schema: the same object validates input, documents the settings (names, types,
+ * ranges, defaults, help) and is written into `simulations/schema.json` and checked against the docs tables.
+ *
+ * Text (from a command line) is converted by the type the schema declares, strictly: an integer is decimal
+ * digits with an optional minus sign (`1e1`, `0x10`, ` 12`, `1.0` and the empty string are refused, where
+ * `Number()` would take them); a number is a plain decimal; a boolean is `true` or `false`; anything else is a
+ * value of an enum, or text. Typed values (from JSON files or from code) are checked as they are. Every
+ * problem throws a `ConfigError` naming the key and what it accepts.
+ */
+import Type, { type Static, type TObject, type TProperties, type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+import { ConfigError } from '../core/engine.ts';
+
+export { ConfigError };
+
+/** A settings schema: an object schema with no additional properties, one property per setting. */
+export type SettingsSchema<P extends TProperties = TProperties> = TObject<P>;
+export type SettingsOf<S extends TSchema> = Static<S>;
+
+/** A value as it may arrive: text from a command line, or typed from a file or from code. */
+export type SettingInput = unknown;
+
+// ---- declaring settings ---------------------------------------------------------------------------------
+
+interface Common<T> {
+  /** One line of help for `--help`, `botswarm bots` and the docs tables. */
+  readonly help: string;
+  readonly default?: T;
+}
+
+const annotate = <T>(o: Common<T>) => ({
+  description: o.help,
+  ...(o.default !== undefined ? { default: o.default } : {}),
+});
+
+/** Builders for the settings of a schema; each setting carries its help text, default and range. */
+export const Setting = {
+  integer: (o: Common<number> & { readonly min: number; readonly max: number }) =>
+    Type.Integer({ minimum: o.min, maximum: o.max, ...annotate(o) }),
+  number: (o: Common<number> & { readonly min: number; readonly max: number }) =>
+    Type.Number({ minimum: o.min, maximum: o.max, ...annotate(o) }),
+  boolean: (o: Common<boolean>) => Type.Boolean(annotate(o)),
+  oneOf: <const V extends readonly string[]>(values: V, o: Common<V[number]>) =>
+    Type.Enum([...values] as V[number][], annotate(o)),
+  text: (
+    o: Common<string> & {
+      readonly maxLength?: number;
+      readonly minLength?: number;
+      /** A pattern the whole value must match (JSON Schema `pattern`); `patternHint` says it in words. */
+      readonly pattern?: string;
+      readonly patternHint?: string;
+    },
+  ) =>
+    Type.String({
+      minLength: o.minLength ?? 1,
+      maxLength: o.maxLength ?? 1024,
+      ...(o.pattern !== undefined ? { pattern: o.pattern } : {}),
+      ...(o.patternHint !== undefined ? { patternHint: o.patternHint } : {}),
+      ...annotate(o),
+    }),
+  /** A fixed number of integers; on a command line, separated by commas (`--set oreValues=1,2,4,6,9`). */
+  integers: (o: Common<number[]> & { readonly count: number; readonly min: number; readonly max: number }) =>
+    Type.Array(Type.Integer({ minimum: o.min, maximum: o.max }), {
+      minItems: o.count,
+      maxItems: o.count,
+      ...annotate(o),
+    }),
+  /** A seed: a decimal integer becomes a number (as `--seed` takes it), any other text stays text. */
+  seed: (o: Common<number | string>) =>
+    Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.String({ maxLength: 256 })], {
+      ...annotate(o),
+    }),
+  /** A value the owner checks itself (a map given as a file name or as JSON); text is passed on as it is. */
+  custom: (o: Common<unknown>) => Type.Unknown(annotate(o)),
+  optional: <T extends TSchema>(schema: T) => Type.Optional(schema),
+};
+
+/** An object schema of settings; unknown keys are refused. */
+export function settingsSchema<P extends TProperties>(properties: P, options: { title?: string } = {}): TObject<P> {
+  return Type.Object(properties, { additionalProperties: false, ...options });
+}
+
+// ---- reading settings -----------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+/** A schema's keywords as plain data (a TypeBox schema is a JSON Schema object). */
+export const schemaOf = (s: TSchema): Json => s as unknown as Json;
+
+const shown = (value: unknown) => JSON.stringify(value) ?? String(value);
+
+const INTEGER_TEXT = /^-?[0-9]+$/;
+const NUMBER_TEXT = /^-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$/;
+
+/** Text that is a decimal integer, as a number; undefined for anything else (`1e3`, ` 12`, `0x10`, `1.0`). */
+export function parseStrictInt(text: string): number | undefined {
+  if (!INTEGER_TEXT.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** What a setting accepts, in words: "an integer from 1 to 100000", "true or false", "one of full, fog". */
+export function describeSetting(schema: TSchema): string {
+  const s = schemaOf(schema);
+  if (Array.isArray(s.enum)) return `one of ${(s.enum as unknown[]).join(', ')}`;
+  if (Array.isArray(s.anyOf)) return (s.anyOf as TSchema[]).map(describeSetting).join(' or ');
+  switch (s.type) {
+    case 'integer':
+      return `an integer from ${s.minimum} to ${s.maximum}`;
+    case 'number':
+      return `a number from ${s.minimum} to ${s.maximum}`;
+    case 'boolean':
+      return 'true or false';
+    case 'string': {
+      const hint = s.patternHint ?? (s.pattern !== undefined ? `text matching ${s.pattern}` : 'text');
+      return `${hint} of ${s.minLength ?? 0} to ${s.maxLength ?? 'any number of'} characters`;
+    }
+    case 'array': {
+      const items = schemaOf(s.items as TSchema);
+      return `${s.minItems} integers from ${items.minimum} to ${items.maximum}, separated by commas`;
+    }
+    default:
+      return 'a value';
+  }
+}
+
+/** The [minimum, maximum] a number setting declares. */
+export function numberBounds(schema: TSchema): readonly [number, number] {
+  const s = schemaOf(schema);
+  return [s.minimum as number, s.maximum as number];
+}
+
+/** The range column of the docs tables: `1 to 100000`, `true, false`, `full, fog`, `text`. */
+export function rangeOf(schema: TSchema): string {
+  const s = schemaOf(schema);
+  if (Array.isArray(s.enum)) return (s.enum as unknown[]).join(', ');
+  if (s.type === 'integer' || s.type === 'number') return `${s.minimum} to ${s.maximum}`;
+  if (s.type === 'boolean') return 'true, false';
+  if (s.type === 'array') {
+    const items = schemaOf(s.items as TSchema);
+    return `${s.minItems} × ${items.minimum} to ${items.maximum}`;
+  }
+  return 'text';
+}
+
+/** Text from a command line as the type `schema` declares; a ConfigError when it is not one. */
+function fromText(schema: TSchema, key: string, text: string): unknown {
+  const s = schemaOf(schema);
+  const refuse = (): never => {
+    throw new ConfigError(key, `must be ${describeSetting(schema)}, got ${shown(text)}`);
+  };
+  if (Array.isArray(s.anyOf)) {
+    for (const branch of s.anyOf as TSchema[]) {
+      try {
+        const value = fromText(branch, key, text);
+        if (Value.Check(branch, value)) return value;
+      } catch {
+        // The next branch may take it.
+      }
+    }
+    return refuse();
+  }
+  switch (s.type) {
+    case 'integer':
+      return parseStrictInt(text) ?? refuse();
+    case 'number':
+      return NUMBER_TEXT.test(text) ? Number(text) : refuse();
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : refuse();
+    case 'array': {
+      const inner = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+      return inner.split(',').map((part) => parseStrictInt(part) ?? refuse());
+    }
+    default:
+      return text;
+  }
+}
+
+/** Text against its length limits and pattern, with a message for each (the usual mistakes, said plainly). */
+function checkText(s: Json, key: string, text: string): void {
+  const min = (s.minLength as number | undefined) ?? 0;
+  const max = s.maxLength as number | undefined;
+  if (text.length < min)
+    throw new ConfigError(key, min === 1 ? 'must not be empty' : `must be at least ${min} characters long`);
+  if (max !== undefined && text.length > max)
+    throw new ConfigError(key, `must be at most ${max} characters, got ${text.length}`);
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw new ConfigError(key, 'must not contain control characters');
+  if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(text))
+    throw new ConfigError(key, `must be ${s.patternHint ?? `text matching ${s.pattern}`}, got ${shown(text)}`);
+}
+
+/** One setting's value, converted from text where it is text, and checked against its schema. */
+export function readSetting(schema: TSchema, key: string, input: SettingInput): unknown {
+  const s = schemaOf(schema);
+  const value = typeof input === 'string' && s.type !== 'string' ? fromText(schema, key, input) : input;
+  if (typeof value === 'string' && s.type === 'string') checkText(s, key, value);
+  // The value as the user wrote it: `got "0"` for text, `got 0` from a JSON file.
+  if (!Value.Check(schema, value))
+    throw new ConfigError(key, `must be ${describeSetting(schema)}, got ${shown(input)}`);
+  return value;
+}
+
+/** Refuses keys the schema does not declare, naming every unknown one and listing the known ones. */
+export function checkKnownKeys(raw: Readonly<Record<string, unknown>>, known: readonly string[]): void {
+  const unknown = Object.keys(raw).filter((key) => raw[key] !== undefined && !known.includes(key));
+  if (unknown.length > 0)
+    throw new ConfigError(
+      unknown.join(', '),
+      `unknown setting${unknown.length > 1 ? 's' : ''} (known: ${known.join(', ') || 'none'})`,
+    );
+}
+
+/**
+ * Settings over the schema's defaults: every key known, every value converted (from text) and checked. Absent
+ * settings take their default; one with no default stays absent. Throws ConfigError naming the key.
+ */
+export function readSettings<S extends TObject>(schema: S, raw: SettingInput): Static<S> {
+  if (raw === undefined || raw === null) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('config', 'must be an object');
+  const input = raw as Record<string, unknown>;
+  const properties = schema.properties as Record<string, TSchema>;
+  checkKnownKeys(input, Object.keys(properties));
+  const out: Record<string, unknown> = {};
+  for (const [key, property] of Object.entries(properties)) {
+    const value = input[key];
+    if (value !== undefined) out[key] = readSetting(property, key, value);
+    else {
+      const fallback = schemaOf(property).default;
+      if (fallback !== undefined) out[key] = structuredClone(fallback);
+    }
+  }
+  return out as Static<S>;
+}
+
+/** The defaults a schema declares. */
+export function settingsDefaults<S extends TObject>(schema: S): Static<S> {
+  return readSettings(schema, {});
+}
+
+/** The names of a schema's settings, in declaration order. */
+export const settingNames = (schema: TObject): string[] => Object.keys(schema.properties);
+
+/**
+ * `key=value` pairs as text (`--set`, `--param`); `what` names the flag in errors. A pair without `=` or with
+ * an empty key is refused; a key given twice keeps its last value, as flags usually do.
+ */
+export function parsePairs(pairs: readonly string[] | undefined, what = '--set'): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ConfigError(what, `expects key=value, got ${JSON.stringify(pair)}`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+/** The rows of a settings table (docs, `--help`): name, default, range, help. */
+export function settingsTable(schema: TObject): { name: string; default: string; range: string; help: string }[] {
+  return Object.entries(schema.properties as Record<string, TSchema>).map(([name, property]) => {
+    const s = schemaOf(property);
+    const fallback = s.default;
+    return {
+      name,
+      default: fallback === undefined ? '' : Array.isArray(fallback) ? fallback.join(',') : String(fallback),
+      range: rangeOf(property),
+      help: String(s.description ?? ''),
+    };
+  });
+}
+
+/**
+ * A schema for parameters declared only by their defaults (load scenarios, a user's bot module): the default's
+ * type is the parameter's type, so text is converted as strictly as any setting. An integer default takes
+ * integers, any other number takes decimals; neither may be negative.
+ */
+export function schemaFromDefaults(defaults: Readonly<Record<string, string | number | boolean>>): TObject {
+  const properties: Record<string, TSchema> = {};
+  for (const [key, value] of Object.entries(defaults)) {
+    const help = `(default ${value})`;
+    if (typeof value === 'boolean') properties[key] = Setting.boolean({ default: value, help });
+    else if (typeof value === 'number')
+      properties[key] = (Number.isInteger(value) ? Setting.integer : Setting.number)({
+        min: 0,
+        max: Number.MAX_SAFE_INTEGER,
+        default: value,
+        help,
+      });
+    else properties[key] = Setting.text({ minLength: 0, default: value, help });
+  }
+  return settingsSchema(properties);
+}
