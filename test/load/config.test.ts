@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,5 +96,17 @@ describe('load-test settings', () => {
     writeFileSync(path, JSON.stringify({ threads: 0 }));
     expect(() => readScenarioFile(path)).toThrow(/: threads: must be an integer from 1 to /);
     expect(() => resolveLoadConfig({ threads: 65 }, 1)).toThrow(/--threads must be a whole number from 1 to 64/);
+  });
+});
+
+describe('the load file schema', () => {
+  it('accepts the example of docs/loadtest.md and refuses a field of the wrong type in it', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/loadtest.md'), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(doc)![1]!;
+    const path = join(dir, 'docs-example.json');
+    writeFileSync(path, example);
+    expect(readScenarioFile(path)).toMatchObject({ protocol: 'galax', embedded: true });
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(example), embedded: 'yes' }));
+    expect(() => readScenarioFile(path)).toThrow(/: embedded: must be true or false, got "yes"/);
   });
 });
