@@ -1,3 +1,4 @@
+import { checkKnownKeys, readSetting, Setting } from '../game/settings.ts';
 import type { Rng } from './rng.ts';
 
 /** A player's position in a game, 0-based. Games with their own player ids (Galax: 1-based) map to seats. */
@@ -92,29 +93,25 @@ export class ConfigError extends Error {
   }
 }
 
-/** Checks that `value` is an integer within [min, max]; used by every engine's `parseConfig`. */
+/**
+ * Helpers for an engine without a settings schema (out-of-tree and test engines). They are the one settings
+ * reader (src/game/settings.ts) with the schema given inline, so text and typed values follow the same rules
+ * everywhere; an engine of botswarm declares its settings with `settingsSchema` instead.
+ */
 export function intField(raw: Record<string, unknown>, field: string, fallback: number, min: number, max: number) {
-  const value = raw[field];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(field, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return value;
+  if (raw[field] === undefined) return fallback;
+  return readSetting(Setting.integer({ min, max, help: field }), field, raw[field]) as number;
 }
 
 export function boolField(raw: Record<string, unknown>, field: string, fallback: boolean) {
-  const value = raw[field];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new ConfigError(field, `must be true or false, got ${JSON.stringify(value)}`);
-  return value;
+  if (raw[field] === undefined) return fallback;
+  return readSetting(Setting.boolean({ help: field }), field, raw[field]) as boolean;
 }
 
 /** Rejects fields an engine does not know, so a typo in a tournament file is caught, not ignored. */
 export function checkKnownFields(raw: unknown, known: readonly string[]): Record<string, unknown> {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('config', 'must be an object');
-  for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) throw new ConfigError(key, `unknown setting (known: ${known.join(', ')})`);
-  }
+  checkKnownKeys(raw as Record<string, unknown>, known);
   return raw as Record<string, unknown>;
 }

@@ -291,3 +291,59 @@ export function schemaFromDefaults(defaults: Readonly<Record<string, string | nu
   }
   return settingsSchema(properties);
 }
+
+// ---- documents (tournament and load files) ----------------------------------------------------------------
+
+export interface SchemaError {
+  /** `games`, `bots[1]`, `config`; empty for the document itself. */
+  readonly path: string;
+  readonly message: string;
+}
+
+const at = (path: string, key: string | number) =>
+  typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+
+/**
+ * Checks `value` against an object, array or scalar schema, with messages in the words every setting uses
+ * ("must be an integer from 1 to 10000000, got 0"). Returns every problem, in document order.
+ */
+export function validateDocument(schema: TSchema, value: unknown, path = ''): SchemaError[] {
+  const s = schemaOf(schema);
+  const errors: SchemaError[] = [];
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (s.type === 'object' && s.properties) {
+    if (!isObject) return [{ path, message: 'must be an object' }];
+    const properties = s.properties as Record<string, TSchema>;
+    const object = value as Json;
+    for (const name of (s.required as string[] | undefined) ?? []) {
+      if (object[name] === undefined) errors.push({ path: at(path, name), message: 'is required' });
+    }
+    for (const [name, item] of Object.entries(object)) {
+      const sub = properties[name];
+      if (sub) errors.push(...validateDocument(sub, item, at(path, name)));
+      else {
+        const known = Object.keys(properties).filter((k) => !k.startsWith('$'));
+        errors.push({ path: at(path, name), message: `unknown field (known: ${known.join(', ')})` });
+      }
+    }
+    return errors;
+  }
+  if (s.type === 'object') {
+    return isObject ? [] : [{ path, message: 'must be an object' }];
+  }
+  if (s.type === 'array') {
+    if (!Array.isArray(value)) return [{ path, message: 'must be a list' }];
+    const min = s.minItems as number | undefined;
+    const max = s.maxItems as number | undefined;
+    if (min !== undefined && value.length < min)
+      errors.push({ path, message: `must have at least ${min} item${min === 1 ? '' : 's'}` });
+    if (max !== undefined && value.length > max) errors.push({ path, message: `must have at most ${max} items` });
+    value.forEach((item, i) => {
+      errors.push(...validateDocument(s.items as TSchema, item, at(path, i)));
+    });
+    return errors;
+  }
+  if (!Value.Check(schema, value))
+    errors.push({ path, message: `must be ${describeSetting(schema)}, got ${JSON.stringify(value)}` });
+  return errors;
+}

@@ -3,7 +3,8 @@
  * `runLoadTest` needs. Every problem is a `LoadConfigError` with a message naming the setting (exit code 2).
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, parsePairs as parseSettingPairs } from '../game/settings.ts';
+import Type from 'typebox';
+import { ConfigError, parsePairs as parseSettingPairs, Setting, validateDocument } from '../game/settings.ts';
 import { isLoopback, parseHostPort } from '../net/client.ts';
 import { parseThresholds, type Threshold, ThresholdError } from './thresholds.ts';
 import {
@@ -70,6 +71,47 @@ const FILE_FIELDS: readonly (keyof LoadSettings)[] = [
   'threads',
 ];
 
+const text = (help: string) => Type.Optional(Type.String({ description: help }));
+const count = (min: number, help: string) =>
+  Type.Optional(Setting.integer({ min, max: Number.MAX_SAFE_INTEGER, help }));
+
+/** A load file (`botswarm loadtest <file>`): the flags' settings as JSON; durations and rates as text. */
+export const LoadFileSchema = Type.Object(
+  {
+    $schema: text('The schema this file follows (for editors).'),
+    description: text('Free text, for people.'),
+    protocol: text('protocol id; its first scenario unless scenario is given'),
+    scenario: text('load scenario id'),
+    target: text('host:port of the server under test'),
+    embedded: Type.Optional(Setting.boolean({ help: 'start the reference server in-process' })),
+    serverSettings: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+    ),
+    bots: count(0, 'bots at once (closed workload)'),
+    duration: text('how long the run lasts, e.g. 30s'),
+    maxDuration: text('hard limit of the run'),
+    stages: Type.Optional(
+      Type.Union([
+        Type.String(),
+        Type.Array(Type.Object({ duration: Type.String(), target: Type.Union([Type.Integer(), Type.String()]) })),
+      ]),
+    ),
+    rate: text('arrivals per second (open workload), e.g. 5/s'),
+    maxBots: count(0, 'most bots at once in an open workload'),
+    think: text("pause between a bot's actions"),
+    requestTimeout: text('reply timeout of one request'),
+    stopGrace: text('time sessions get to leave at the end'),
+    gracefulStop: text('time sessions get to leave at the end'),
+    thresholds: Type.Optional(Type.Array(Type.String())),
+    params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+    out: text('output directory'),
+    seed: Type.Optional(Setting.seed({ help: 'root seed of the sessions' })),
+    allowRemote: Type.Optional(Setting.boolean({ help: 'allow a target that is not a loopback address' })),
+    threads: count(1, 'worker threads running the sessions'),
+  },
+  { additionalProperties: false },
+);
+
 export const DEFAULT_DURATION = '30s';
 export const DEFAULT_MAX_DURATION = '1h';
 export const DEFAULT_BOTS = 10;
@@ -89,33 +131,10 @@ export function readScenarioFile(path: string): LoadSettings {
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     throw new LoadConfigError(`${path}: a scenario file is a JSON object (fields: ${FILE_FIELDS.join(', ')})`);
   }
-  for (const key of Object.keys(data)) {
-    if (key === '$schema' || key === 'description') continue;
-    if (!FILE_FIELDS.includes(key as keyof LoadSettings)) {
-      throw new LoadConfigError(`${path}: unknown field "${key}" (known: ${FILE_FIELDS.join(', ')})`);
-    }
-  }
+  // The one schema reader: unknown fields named, each field checked against its type and range.
+  const errors = validateDocument(LoadFileSchema, data);
+  if (errors.length > 0) throw new LoadConfigError(`${path}: ${errors[0]!.path}: ${errors[0]!.message}`);
   const s = data as Record<string, unknown>;
-  const check = (key: string, ok: boolean, what: string) => {
-    if (s[key] !== undefined && !ok) throw new LoadConfigError(`${path}: "${key}" must be ${what}`);
-  };
-  const str = (k: string) => check(k, typeof s[k] === 'string', 'a string');
-  for (const k of ['protocol', 'scenario', 'target', 'duration', 'maxDuration', 'rate', 'think', 'requestTimeout'])
-    str(k);
-  for (const k of ['stopGrace', 'gracefulStop', 'out']) str(k);
-  for (const k of ['embedded', 'allowRemote']) check(k, typeof s[k] === 'boolean', 'true or false');
-  for (const k of ['bots', 'maxBots']) check(k, Number.isInteger(s[k]) && (s[k] as number) >= 0, 'a whole number');
-  check('threads', Number.isInteger(s.threads) && (s.threads as number) >= 1, 'a whole number of at least 1');
-  check('seed', typeof s.seed === 'string' || typeof s.seed === 'number', 'a string or a number');
-  check(
-    'thresholds',
-    Array.isArray(s.thresholds) && s.thresholds.every((t) => typeof t === 'string'),
-    'a list of strings',
-  );
-  check('stages', typeof s.stages === 'string' || Array.isArray(s.stages), 'a string or a list of {duration, target}');
-  for (const k of ['params', 'serverSettings']) {
-    check(k, !!s[k] && typeof s[k] === 'object' && !Array.isArray(s[k]), 'an object');
-  }
   return s as LoadSettings;
 }
 

@@ -125,3 +125,23 @@ function readSettingsDefaults(schema: SettingsSchema): Record<string, unknown> {
     Object.entries(schema.properties as Record<string, TSchema>).map(([k, s]) => [k, (s as unknown as Json).default]),
   );
 }
+
+describe("the README's settings lines match the schemas", () => {
+  it('every `key` (default) it gives for Galax and Ore Rush is the schema default', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const galax = await loadGame('galax');
+    const defaults: Record<string, unknown> = {
+      ...readSettingsDefaults(galax.settings),
+      ...readSettingsDefaults((await loadServer('galax')).protocol.settings!),
+      ...readSettingsDefaults((await loadServer('orerush')).protocol.settings!),
+    };
+    const claims: [string, string][] = [];
+    // `a`/`b` (x/y) or `a`/`b` (x): both keys; `a` (x): one key.
+    for (const [, a, b, x, y] of readme.matchAll(/`(\w+)`\/`(\w+)` \((\w+)(?:\/(\w+))?[,)]/g))
+      claims.push([a!, x!], [b!, y ?? x!]);
+    for (const [, key, value] of readme.matchAll(/`(\w+)` \((\w+)[,)]/g)) claims.push([key!, value!]);
+    const checked = claims.filter(([key]) => key in defaults && defaults[key] !== undefined);
+    expect(checked.length).toBeGreaterThan(12);
+    for (const [key, value] of checked) expect(`${key} ${value}`).toBe(`${key} ${String(defaults[key])}`);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,9 +73,9 @@ describe('load-test settings', () => {
     expect(merged).toMatchObject({ protocol: 'galax', bots: 7, params: { a: 1, b: 'x' } });
     expect(merged.thresholds).toEqual(['error_rate < 0.1', 'count(games) > 1']);
     writeFileSync(path, JSON.stringify({ bots: 'many' }));
-    expect(() => readScenarioFile(path)).toThrow(/"bots" must be a whole number/);
+    expect(() => readScenarioFile(path)).toThrow(/: bots: must be an integer from 0 to 9007199254740991, got "many"/);
     writeFileSync(path, JSON.stringify({ botz: 1 }));
-    expect(() => readScenarioFile(path)).toThrow(/unknown field "botz"/);
+    expect(() => readScenarioFile(path)).toThrow(/: botz: unknown field \(known: /);
     writeFileSync(path, '{');
     expect(() => readScenarioFile(path)).toThrow(/cannot read scenario file/);
     // Text: the scenario's parameter schema converts it (strictly), not Number().
@@ -94,7 +94,19 @@ describe('load-test settings', () => {
     expect(resolveLoadConfig(readScenarioFile(path), 1).threads).toBe(2);
     expect(resolveLoadConfig(mergeSettings(readScenarioFile(path), { threads: 3 }), 1).threads).toBe(3);
     writeFileSync(path, JSON.stringify({ threads: 0 }));
-    expect(() => readScenarioFile(path)).toThrow(/"threads" must be a whole number of at least 1/);
+    expect(() => readScenarioFile(path)).toThrow(/: threads: must be an integer from 1 to /);
     expect(() => resolveLoadConfig({ threads: 65 }, 1)).toThrow(/--threads must be a whole number from 1 to 64/);
+  });
+});
+
+describe('the load file schema', () => {
+  it('accepts the example of docs/loadtest.md and refuses a field of the wrong type in it', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/loadtest.md'), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(doc)![1]!;
+    const path = join(dir, 'docs-example.json');
+    writeFileSync(path, example);
+    expect(readScenarioFile(path)).toMatchObject({ protocol: 'galax', embedded: true });
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(example), embedded: 'yes' }));
+    expect(() => readScenarioFile(path)).toThrow(/: embedded: must be true or false, got "yes"/);
   });
 });
