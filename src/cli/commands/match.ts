@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import type { Static, TObject } from 'typebox';
 import { BotSpecError, type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
 import type { AnyEngine } from '../../core/engine.ts';
 import type { Budget } from '../../core/strategy.ts';
+import { ConfigError, readSettings, Setting, settingsSchema } from '../../game/settings.ts';
 import { loadEngine } from '../../games/registry.ts';
 import {
   createGamePool,
@@ -49,16 +51,33 @@ export const list = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** The `--sprt` settings, read by the one settings reader (strict numbers, known keys, ranges). */
+const SPRT_SETTINGS = settingsSchema({
+  elo0: Setting.number({ min: -799, max: 799, default: DEFAULT_SPRT.elo0, help: 'H0: the Elo difference (logistic)' }),
+  elo1: Setting.number({ min: -799, max: 799, default: DEFAULT_SPRT.elo1, help: 'H1: the Elo difference (logistic)' }),
+  alpha: Setting.number({
+    min: 0,
+    max: 0.5,
+    default: DEFAULT_SPRT.alpha,
+    help: 'chance of accepting H1 when H0 holds',
+  }),
+  beta: Setting.number({ min: 0, max: 0.5, default: DEFAULT_SPRT.beta, help: 'chance of accepting H0 when H1 holds' }),
+});
+
+/** `key=value,...` read by `schema`, as a usage error naming `flag` when it is not. */
+export function readOption<S extends TObject>(schema: S, text: string | undefined, flag: string): Static<S> {
+  const pairs = parseSettings(text === undefined ? [] : list(text), flag);
+  try {
+    return readSettings(schema, pairs);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(`${flag}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** `elo0=0,elo1=10[,alpha=0.05,beta=0.05]`; missing keys take the defaults. */
 export function parseSprtOption(text: string, flag = '--sprt'): SprtSettings {
-  const raw = parseSettings(list(text), flag);
-  const settings: Record<string, number> = { ...DEFAULT_SPRT };
-  for (const [key, value] of Object.entries(raw)) {
-    if (!(key in DEFAULT_SPRT)) throw new CliError(`${flag}: unknown key "${key}" (elo0, elo1, alpha, beta)`);
-    if (typeof value !== 'number') throw new CliError(`${flag}: ${key} must be a number, got "${value}"`);
-    settings[key] = value;
-  }
-  const sprt = settings as unknown as SprtSettings;
+  const sprt = readOption(SPRT_SETTINGS, text, flag);
   const problem = sprtSettingsProblem(sprt);
   if (problem) throw new CliError(`${flag}: ${problem}`);
   return sprt;

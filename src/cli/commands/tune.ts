@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { Setting, settingsSchema } from '../../game/settings.ts';
 import {
   createGamePool,
   loadTuneState,
@@ -11,7 +12,6 @@ import {
 } from '../../match/index.ts';
 import { defaultGains, gainsProblem, paramProblem, type SpsaGains, type SpsaParam } from '../../stats/index.ts';
 import { absoluteSpec } from '../../tournament/index.ts';
-import { parseSettings } from '../config-options.ts';
 import { CliError, parseIntOption } from '../errors.ts';
 import {
   budgetFrom,
@@ -22,6 +22,7 @@ import {
   matchExitCode,
   parseSprtOption,
   playMatchWithOutput,
+  readOption,
 } from './match.ts';
 
 const NUMBER = String.raw`-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?`;
@@ -57,15 +58,17 @@ export function parseParamOption(text: string, defaults: Readonly<Record<string,
   return param;
 }
 
+/** `--spsa`: each gain a number ≥ 0; absent ones take their defaults (which depend on the iterations). */
+const GAIN_SETTINGS = settingsSchema({
+  a: Setting.optional(Setting.number({ min: 0, max: 1e9, help: 'step size numerator' })),
+  c: Setting.optional(Setting.number({ min: 0, max: 1, help: 'perturbation at k = 0, share of each range' })),
+  A: Setting.optional(Setting.number({ min: 0, max: 1e9, help: 'stability constant' })),
+  alpha: Setting.optional(Setting.number({ min: 0, max: 10, help: 'step size decay exponent' })),
+  gamma: Setting.optional(Setting.number({ min: 0, max: 10, help: 'perturbation decay exponent' })),
+});
+
 function parseGainsOption(text: string | undefined, iterations: number): SpsaGains {
-  const raw = parseSettings(text === undefined ? [] : list(text), '--spsa');
-  const known = ['a', 'c', 'A', 'alpha', 'gamma'];
-  const overrides: Record<string, number> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (!known.includes(key)) throw new CliError(`--spsa: unknown key "${key}" (${known.join(', ')})`);
-    if (typeof value !== 'number') throw new CliError(`--spsa: ${key} must be a number, got "${value}"`);
-    overrides[key] = value;
-  }
+  const overrides = readOption(GAIN_SETTINGS, text, '--spsa');
   const gains = defaultGains(iterations, overrides);
   const problem = gainsProblem(gains);
   if (problem) throw new CliError(`--spsa: ${problem}`);
