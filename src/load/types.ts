@@ -32,8 +32,6 @@ export interface LoadMetrics {
   error(kind: string): void;
   /** Counts this connection's bytes and frames both ways (sampled every second until it closes). */
   track(connection: Connection): void;
-  /** One interval in which this bot waited for the server (reactive game protocols): `kind` e.g. `year`, `round`, `prompt`, `start`. */
-  gap(kind: string, micros: number): void;
 }
 
 export interface SessionContext<Shared = unknown> {

@@ -75,7 +75,8 @@ export class CarcassonneOnlineGame implements OnlineGame<CarcassonneState, Carca
     // A server fault ended the game (docs/protocols/se1.md, "A game aborted by a server fault"): give up at once.
     if (game && e.prop === 'status' && e.nv === 'ABORTED') {
       this.options.onEvent?.(e);
-      return sink.fail(new Se1Error('the server aborted the game'));
+      sink.fail(new Se1Error('the server aborted the game'));
+      return;
     }
     if (game && e.prop === 'players' && e.nv && this.options.creator && !this.#started) {
       if (s.players.length === this.options.players) {
