@@ -10,7 +10,6 @@ import { silentLogger } from '../../core/log.ts';
 import { createRng } from '../../core/rng.ts';
 import { type Match, MatchHost } from '../../game/host.ts';
 import {
-  CONFIG_FIELDS,
   type OreRushAction,
   type OreRushConfig,
   type OreRushEvent,
