@@ -89,7 +89,7 @@ describe('config', () => {
     expect(() => parseConfig({ rules: 'cities-and-knights' })).toThrow(/not implemented yet/);
     expect(() => parseConfig({ rules: 'cities-and-knights' })).toThrow(ConfigError);
     expect(() => parseConfig({ rules: 'seafarers' })).toThrow(/must be "base"/);
-    expect(() => parseConfig({ map: 'tiny' })).toThrow(/map: must be "beginner" or "random"/);
+    expect(() => parseConfig({ map: 'tiny' })).toThrow(/map: must be one of beginner, random/);
     expect(() => parseConfig({ vpToWin: 2 })).toThrow(/vpToWin/);
     expect(() => parseConfig({ colour: 'red' })).toThrow(/unknown setting/);
   });

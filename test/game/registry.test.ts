@@ -21,7 +21,9 @@ describe('the one registry', () => {
     );
     for (const entry of registryEntries().filter((e) => e.kind === 'game')) {
       const module = (await entry.load()) as AnyGameModule;
-      expect(Object.keys(module).sort(), entry.id).toEqual([...fields].sort());
+      // client and server come together, or not yet at all (a game that plays offline only so far).
+      const expected = module.client ? fields : fields.filter((f) => f !== 'client' && f !== 'server');
+      expect(Object.keys(module).sort(), entry.id).toEqual([...expected].sort());
     }
   });
 
