@@ -127,13 +127,14 @@ describe('load-test figures against a server with a known delay', { timeout: 120
       const move = r.summary.latency.move_rtt!;
       expect(move.corrected.count, label).toBeGreaterThan(20);
       // The server itself took DELAY_MS (plus its timer's lateness): its own figure is the reference. The bot's
-      // median is within 1 ms of it, plus what this machine adds to any round trip between the two processes and
-      // the generator's own median event-loop delay (together a few hundredths of a millisecond when the machine
-      // is quiet; on a loaded one, the scheduling delays the generator reports about itself).
+      // median is within 1 ms of it, plus what this machine adds to a round trip between the two processes (its
+      // p99, measured alongside: on a 2-core machine running other test files at the same time, a process waits
+      // for a core now and then) and the generator's own median event-loop delay. On a quiet machine both are a
+      // few hundredths of a millisecond.
       const lag = r.summary.generator.eventLoopLag;
-      const why = `${label}: bot p50 ${move.corrected.p50 / 1000} ms, server p50 ${r.truth.p50} ms, machine floor p50 ${r.floor.p50} ms, generator lag p50 ${lag.p50Ms} ms`;
+      const why = `${label}: bot p50 ${move.corrected.p50 / 1000} ms, server p50 ${r.truth.p50} ms, machine floor p50 ${r.floor.p50} ms p99 ${r.floor.p99} ms, generator lag p50 ${lag.p50Ms} ms`;
       expect(r.truth.p50, why).toBeGreaterThanOrEqual(DELAY_MS);
-      expect(Math.abs(move.corrected.p50 / 1000 - r.truth.p50), why).toBeLessThanOrEqual(1 + r.floor.p50 + lag.p50Ms);
+      expect(Math.abs(move.corrected.p50 / 1000 - r.truth.p50), why).toBeLessThanOrEqual(1 + r.floor.p99 + lag.p50Ms);
       // A MOVE answers the server's YEAR: reactive, one view, never labelled corrected.
       expect(move, label).toMatchObject({ timing: 'reactive', coordinatedOmissionCorrected: false });
       expect(r.summary.latency.connect?.timing, label).toBe('unscheduled');
