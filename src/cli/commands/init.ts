@@ -168,9 +168,7 @@ export async function initProject(options: InitOptions): Promise<string[]> {
       .replace(/[^a-z0-9-]+/g, '-') || 'my-bot';
   const botFile = lang === 'python' ? 'bot.py' : `bot.${lang}`;
   const botSpec = lang === 'python' ? 'exec:python3 bot.py' : `./${botFile}`;
-  const opponents = (await listBots(game))
-    .map((b) => b.name.replace(`${game}-`, ''))
-    .filter((b) => b !== 'mcts');
+  const opponents = (await listBots(game)).map((b) => b.name.replace(`${game}-`, '')).filter((b) => b !== 'mcts');
   const server = SERVERS[game] ?? { serve: `serve ${game}`, port: 0 };
   const testCommand =
     lang === 'ts'

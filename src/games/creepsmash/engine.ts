@@ -73,7 +73,9 @@ export const creepsmashSettings = settingsSchema(
     }),
     tickMs: Setting.integer({ min: 1, max: 60_000, default: 50, help: "a tick's length on a server, ms" }),
     map: Setting.optional(
-      Setting.custom({ help: 'the board: "default", a map file text (docs/rules/creepsmash.md, "Maps") or a map object' }),
+      Setting.custom({
+        help: 'the board: "default", a map file text (docs/rules/creepsmash.md, "Maps") or a map object',
+      }),
     ),
   },
   { title: 'CreepSmash settings' },
