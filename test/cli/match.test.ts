@@ -120,9 +120,9 @@ describe('botswarm match', () => {
       beta: 0.1,
     });
     expect(() => parseSprtOption('elo0=10,elo1=5')).toThrow(/--sprt: elo0 \(10\) must be below elo1/);
-    expect(() => parseSprtOption('elo1=5,gamma=2')).toThrow(/--sprt: unknown key "gamma"/);
-    expect(() => parseSprtOption('elo1')).toThrow(/--sprt expects key=value/);
-    expect(() => parseSprtOption('elo1=ten')).toThrow(/--sprt: elo1 must be a number/);
-    expect(() => parseSprtOption('alpha=0.6')).toThrow(/--sprt: alpha must lie in/);
+    expect(() => parseSprtOption('elo1=5,gamma=2')).toThrow(/--sprt: gamma: unknown setting/);
+    expect(() => parseSprtOption('elo1')).toThrow(/--sprt: expects key=value/);
+    expect(() => parseSprtOption('elo1=ten')).toThrow(/--sprt: elo1: must be a number/);
+    expect(() => parseSprtOption('alpha=0.6')).toThrow(/--sprt: alpha: must be a number from 0 to 0.5/);
   });
 });

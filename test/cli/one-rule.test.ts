@@ -49,7 +49,7 @@ describe('what a new user hit', () => {
 
   it('an unknown game is named as such, with the known games', async () => {
     const run = await botswarm(['play', 'chess', '--bots', 'random,random']);
-    expect(usage(run)).toBe('botswarm: unknown game "chess" (known: galax, orerush, carcassonne)');
+    expect(usage(run)).toBe('botswarm: unknown game "chess" (known: galax, orerush, carcassonne, catan, creepsmash)');
   }, 120_000);
 
   it('play shows a module bot by its name, and keeps the table aligned', async () => {

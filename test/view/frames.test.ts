@@ -68,9 +68,9 @@ describe('view frames: a replay re-run into pictures', () => {
     const orerush = await framesOf(await SAMPLE_GAMES.orerush());
     const all = (data: typeof galax, seat: number) => data.frames.flatMap((f) => f.seatLines?.[seat] ?? []);
     expect(galax.frames.slice(1).every((f) => f.seatLines?.length === 2)).toBe(true);
-    expect(all(galax, 0).some((l) => / P1 sends /.test(l))).toBe(true);
-    expect(all(galax, 0).some((l) => / P2 sends /.test(l))).toBe(false);
-    expect(galax.frames.some((f) => f.lines.some((l) => / P2 sends /.test(l)))).toBe(true);
+    expect(all(galax, 0).some((l) => / seat 0 sends /.test(l))).toBe(true);
+    expect(all(galax, 0).some((l) => / seat 1 sends /.test(l))).toBe(false);
+    expect(galax.frames.some((f) => f.lines.some((l) => / seat 1 sends /.test(l)))).toBe(true);
     expect(all(orerush, 0).some((l) => /seat 1: |seat 1 robot \d+ digs .*buries/.test(l))).toBe(false);
     expect(orerush.frames.some((f) => f.lines.some((l) => /seat 1 robot \d+ digs .*buries/.test(l)))).toBe(true);
   });

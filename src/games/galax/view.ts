@@ -61,7 +61,7 @@ function renderGalax(
     const battle = v.battles.find((b) => b[0] === p[0]);
     if (battle)
       out += `<circle class="battle" cx="${px(p[1])}" cy="${py(p[2])}" r="${r + 7}" fill="none" stroke="#ffeb3b" stroke-width="3"><title>battle: P${battle[1]} attacked P${battle[2]}, P${battle[3]} kept it with ${battle[4]}</title></circle>`;
-    out += `<circle class="planet" data-id="${p[0]}" data-owner="${p[3]}" cx="${px(p[1])}" cy="${py(p[2])}" r="${r}" fill="${color(p[3])}" stroke="#fff" stroke-width="1"><title>planet ${p[0]} owner ${p[3] === 0 ? 'independent' : `P${p[3]}`} ships ${p[4] < 0 ? '?' : p[4]} production ${p[5] < 0 ? '?' : p[5]}</title></circle>`;
+    out += `<circle class="planet" data-id="${p[0]}" data-owner="${p[3]}" cx="${px(p[1])}" cy="${py(p[2])}" r="${r}" fill="${color(p[3])}" stroke="#fff" stroke-width="1"><title>planet ${p[0]} owner ${p[3] === 0 ? 'independent' : `seat ${p[3] - 1}`} ships ${p[4] < 0 ? '?' : p[4]} production ${p[5] < 0 ? '?' : p[5]}</title></circle>`;
     out += `<text class="ships" x="${px(p[1])}" y="${py(p[2]) + 4}" text-anchor="middle" font-size="11" fill="#fff" font-weight="bold">${p[4] < 0 ? '?' : p[4]}</text>`;
     out += `<text x="${px(p[1])}" y="${py(p[2]) - r - 3}" text-anchor="middle" font-size="9" fill="#90a4ae">#${p[0]}${p[5] < 0 ? '' : ` +${p[5]}`}</text>`;
   }
