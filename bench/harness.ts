@@ -28,9 +28,15 @@ export type Bench = () => Promise<BenchResult[]>;
  */
 export function judge(r: Pick<BenchResult, 'value' | 'target'>): '' | 'met' | 'missed' | 'unchecked' {
   if (!r.target) return '';
-  const m = /^\s*(>=|<=|>|<)\s*(-?[0-9][0-9,]*(?:\.[0-9]+)?)\s*$/.exec(r.target);
+  // A trailing "(…)" says where the target comes from; it is not part of the bound.
+  const target = r.target.replace(/\s*\([^)]*\)\s*$/, '');
+  const num = '(-?[0-9][0-9,]*(?:\\.[0-9]+)?)';
+  const value = (text: string) => Number(text.replaceAll(',', ''));
+  const range = new RegExp(`^\\s*${num}\\s*(?:-|\\.\\.)\\s*${num}\\s*$`).exec(target);
+  if (range) return r.value >= value(range[1]!) && r.value <= value(range[2]!) ? 'met' : 'missed';
+  const m = new RegExp(`^\\s*(>=|<=|>|<)\\s*${num}\\s*$`).exec(target);
   if (!m) return 'unchecked';
-  const bound = Number(m[2]!.replaceAll(',', ''));
+  const bound = value(m[2]!);
   const ok =
     m[1] === '>='
       ? r.value >= bound

@@ -10,11 +10,39 @@
  * value of an enum, or text. Typed values (from JSON files or from code) are checked as they are. Every
  * problem throws a `ConfigError` naming the key and what it accepts.
  */
-import Type, { type Static, type TObject, type TProperties, type TSchema } from 'typebox';
-import { Value } from 'typebox/value';
+
+import { createRequire } from 'node:module';
+import type {
+  Static,
+  TArray,
+  TBoolean,
+  TEnum,
+  TInteger,
+  TNumber,
+  TObject,
+  TOptional,
+  TProperties,
+  TSchema,
+  TString,
+  TUnion,
+  TUnknown,
+} from 'typebox';
 import { ConfigError } from '../core/engine.ts';
 
 export { ConfigError };
+
+const require = createRequire(import.meta.url);
+let validator: typeof import('typebox/value')['Value'] | undefined;
+
+/**
+ * TypeBox's validator takes about a quarter of a second to load, more than the rest of a command's start-up:
+ * it is loaded (synchronously, Node >= 20.19 loads an ES module by `require`) the first time a given value is
+ * checked, so a command that only takes defaults never pays for it.
+ */
+function check(schema: TSchema, value: unknown): boolean {
+  validator ??= (require('typebox/value') as typeof import('typebox/value')).Value;
+  return validator.Check(schema, value);
+}
 
 /** A settings schema: an object schema with no additional properties, one property per setting. */
 export type SettingsSchema<P extends TProperties = TProperties> = TObject<P>;
@@ -36,15 +64,33 @@ const annotate = <T>(o: Common<T>) => ({
   ...(o.default !== undefined ? { default: o.default } : {}),
 });
 
+/**
+ * A schema object exactly as TypeBox's `Type.*` builds it (its JSON Schema fields, and TypeBox's non-enumerable
+ * `~kind` marker), built here because importing TypeBox's builders costs about a quarter of a second of every
+ * command's start-up. TypeBox stays the library: its types give `Static<>`, and its validator checks the values.
+ */
+function made<T>(kind: string, fields: Record<string, unknown>, optional = false): T {
+  const out = { ...fields };
+  Object.defineProperty(out, '~kind', { value: kind, writable: true, enumerable: false, configurable: true });
+  if (optional)
+    Object.defineProperty(out, '~optional', { value: true, writable: true, enumerable: false, configurable: true });
+  return out as T;
+}
+
+const kindOf = (s: TSchema): string => (s as unknown as { '~kind': string })['~kind'];
+const isOptional = (s: TSchema): boolean => (s as unknown as { '~optional'?: boolean })['~optional'] === true;
+const integer = (fields: Record<string, unknown>) => made<TInteger>('Integer', { type: 'integer', ...fields });
+const text = (fields: Record<string, unknown>) => made<TString>('String', { type: 'string', ...fields });
+
 /** Builders for the settings of a schema; each setting carries its help text, default and range. */
 export const Setting = {
   integer: (o: Common<number> & { readonly min: number; readonly max: number }) =>
-    Type.Integer({ minimum: o.min, maximum: o.max, ...annotate(o) }),
+    integer({ minimum: o.min, maximum: o.max, ...annotate(o) }),
   number: (o: Common<number> & { readonly min: number; readonly max: number }) =>
-    Type.Number({ minimum: o.min, maximum: o.max, ...annotate(o) }),
-  boolean: (o: Common<boolean>) => Type.Boolean(annotate(o)),
+    made<TNumber>('Number', { type: 'number', minimum: o.min, maximum: o.max, ...annotate(o) }),
+  boolean: (o: Common<boolean>) => made<TBoolean>('Boolean', { type: 'boolean', ...annotate(o) }),
   oneOf: <const V extends readonly string[]>(values: V, o: Common<V[number]>) =>
-    Type.Enum([...values] as V[number][], annotate(o)),
+    made<TEnum<V[number][]>>('Enum', { enum: [...values], ...annotate(o) }),
   text: (
     o: Common<string> & {
       readonly maxLength?: number;
@@ -54,7 +100,7 @@ export const Setting = {
       readonly patternHint?: string;
     },
   ) =>
-    Type.String({
+    text({
       minLength: o.minLength ?? 1,
       maxLength: o.maxLength ?? 1024,
       ...(o.pattern !== undefined ? { pattern: o.pattern } : {}),
@@ -63,24 +109,35 @@ export const Setting = {
     }),
   /** A fixed number of integers; on a command line, separated by commas (`--set oreValues=1,2,4,6,9`). */
   integers: (o: Common<number[]> & { readonly count: number; readonly min: number; readonly max: number }) =>
-    Type.Array(Type.Integer({ minimum: o.min, maximum: o.max }), {
+    made<TArray<TInteger>>('Array', {
+      type: 'array',
+      items: integer({ minimum: o.min, maximum: o.max }),
       minItems: o.count,
       maxItems: o.count,
       ...annotate(o),
     }),
   /** A seed: a decimal integer becomes a number (as `--seed` takes it), any other text stays text. */
   seed: (o: Common<number | string>) =>
-    Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.String({ maxLength: 256 })], {
+    made<TUnion<[TInteger, TString]>>('Union', {
+      anyOf: [integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), text({ maxLength: 256 })],
       ...annotate(o),
     }),
   /** A value the owner checks itself (a map given as a file name or as JSON); text is passed on as it is. */
-  custom: (o: Common<unknown>) => Type.Unknown(annotate(o)),
-  optional: <T extends TSchema>(schema: T) => Type.Optional(schema),
+  custom: (o: Common<unknown>) => made<TUnknown>('Unknown', annotate(o)),
+  optional: <T extends TSchema>(schema: T) =>
+    made<TOptional<T>>(kindOf(schema), { ...(schema as unknown as Record<string, unknown>) }, true),
 };
 
 /** An object schema of settings; unknown keys are refused. */
 export function settingsSchema<P extends TProperties>(properties: P, options: { title?: string } = {}): TObject<P> {
-  return Type.Object(properties, { additionalProperties: false, ...options });
+  const required = Object.keys(properties).filter((key) => !isOptional(properties[key] as TSchema));
+  return made<TObject<P>>('Object', {
+    type: 'object',
+    required,
+    properties,
+    additionalProperties: false,
+    ...options,
+  });
 }
 
 // ---- reading settings -----------------------------------------------------------------------------------
@@ -155,7 +212,7 @@ function fromText(schema: TSchema, key: string, text: string): unknown {
     for (const branch of s.anyOf as TSchema[]) {
       try {
         const value = fromText(branch, key, text);
-        if (Value.Check(branch, value)) return value;
+        if (check(branch, value)) return value;
       } catch {
         // The next branch may take it.
       }
@@ -197,8 +254,7 @@ export function readSetting(schema: TSchema, key: string, input: SettingInput): 
   const value = typeof input === 'string' && s.type !== 'string' ? fromText(schema, key, input) : input;
   if (typeof value === 'string' && s.type === 'string') checkText(s, key, value);
   // The value as the user wrote it: `got "0"` for text, `got 0` from a JSON file.
-  if (!Value.Check(schema, value))
-    throw new ConfigError(key, `must be ${describeSetting(schema)}, got ${shown(input)}`);
+  if (!check(schema, value)) throw new ConfigError(key, `must be ${describeSetting(schema)}, got ${shown(input)}`);
   return value;
 }
 
@@ -343,7 +399,7 @@ export function validateDocument(schema: TSchema, value: unknown, path = ''): Sc
     });
     return errors;
   }
-  if (!Value.Check(schema, value))
+  if (!check(schema, value))
     errors.push({ path, message: `must be ${describeSetting(schema)}, got ${JSON.stringify(value)}` });
   return errors;
 }

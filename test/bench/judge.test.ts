@@ -11,6 +11,9 @@ describe('bench targets', () => {
     [50, '<= 50', 'met'],
     [1.8, '> 1.8', 'missed'],
     [5, 'fast', 'unchecked'],
+    [1200, '>= 1000 (20x Catanatron)', 'met'],
+    [278, '300-345 (Catanatron)', 'missed'],
+    [310, '300..345', 'met'],
     [5, undefined, ''],
   ] as const)('%s against %s is %s', (value, target, status) => {
     expect(judge({ value, target })).toBe(status);
