@@ -290,6 +290,11 @@ export function replayActions<S, A, O, C, X, E>(
   seed: string | number,
   log: readonly LoggedStep<A, X>[],
   hashes?: readonly string[],
+  /**
+   * Called after each step that checked out (its index from 1, the state before, the step, that step's events and
+   * the state after): `botswarm replay`'s account and the viewer's frames ride on this one loop.
+   */
+  onStep?: (index: number, before: S, step: StepActions<A, X>, events: readonly E[], after: S) => void,
 ): ReplayCheck<S, E> {
   const streams = matchStreams(seed);
   let state = engine.setup(config, players, streams.map);
@@ -319,13 +324,18 @@ export function replayActions<S, A, O, C, X, E>(
       }
       step = { kind: 'players', actions: new Map(entry.actions) };
     }
-    state = engine.apply(state, step, events);
+    const before = state;
+    // Without a listener the events go straight into the game's list; with one, each step's are kept apart too.
+    const stepEvents: E[] = onStep ? [] : events;
+    state = engine.apply(state, step, stepEvents);
+    if (onStep) for (const e of stepEvents) events.push(e);
     if (hashes) {
       const expected = hashes[i + 1];
       const actual = hashState(state);
       if (expected !== actual)
         return fail(i + 1, `step ${i + 1}: state hash ${actual} differs from recorded ${expected}`);
     }
+    onStep?.(i + 1, before, step, stepEvents, state);
   }
   const result = engine.result(state);
   if (!result) return { ...fail(log.length, 'action log ends before the game does'), finalState: state };

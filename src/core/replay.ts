@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AnyEngine, GameResult } from './engine.ts';
 import type { Forfeit, LoggedStep, MatchOutcome, ReplayCheck } from './match.ts';
-import { forfeitedResult, matchStreams, replayActions } from './match.ts';
+import { forfeitedResult, replayActions } from './match.ts';
 
 export const REPLAY_FORMAT = 'botswarm-replay/1';
 
@@ -96,22 +96,19 @@ export function verifyReplay(engine: AnyEngine, replay: ReplayFile): VerifiedRep
     };
   }
   const config = engine.parseConfig(replay.config);
-  const check = replayActions(engine, config, replay.bots.length, replay.seed, replay.actions, replay.hashes);
-  const account: string[] = [];
-  if (check.ok && engine.describeStep) {
-    // A second pass, step by step, for the account (the check above stays free of formatting work).
-    let state = engine.setup(config, replay.bots.length, matchStreams(replay.seed).map);
-    for (const entry of replay.actions) {
-      const events: unknown[] = [];
-      const step =
-        entry.kind === 'chance'
-          ? ({ kind: 'chance', outcome: entry.outcome } as const)
-          : ({ kind: 'players', actions: new Map(entry.actions) } as const);
-      const next = engine.apply(state, step, events);
-      account.push(...engine.describeStep(state, step, events, next));
-      state = next;
-    }
-  }
+  const lines: string[] = [];
+  const describe = engine.describeStep?.bind(engine);
+  const check = replayActions(
+    engine,
+    config,
+    replay.bots.length,
+    replay.seed,
+    replay.actions,
+    replay.hashes,
+    describe && ((_, before, step, events, after) => lines.push(...describe(before, step, events, after))),
+  );
+  // The account of a replay that does not re-run would stop at its first bad step: it is not given.
+  const account = check.ok ? lines : [];
   const rerun = check.result && forfeitedResult(check.result, new Set(replay.forfeits?.map((f) => f.seat)));
   if (check.ok && JSON.stringify(rerun) !== JSON.stringify(replay.result)) {
     return { ...check, ok: false, message: 'the re-run result differs from the recorded result', account };

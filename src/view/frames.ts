@@ -1,6 +1,5 @@
 import type { AnyEngine, GameResult, StepActions } from '../core/engine.ts';
-import { hashState } from '../core/hash.ts';
-import { matchStreams } from '../core/match.ts';
+import { replayActions } from '../core/match.ts';
 import type { ReplayFile } from '../core/replay.ts';
 
 /**
@@ -75,13 +74,12 @@ export function buildViewData(engine: AnyEngine, viewer: GameViewer, replay: Rep
     );
   const players = replay.bots.length;
   const config = engine.parseConfig(replay.config);
-  let state = engine.setup(config, players, matchStreams(replay.seed).map);
-  const check = (i: number) => {
-    const expected = replay.hashes[i];
-    if (expected !== undefined && expected !== hashState(state))
-      throw new ViewError(`the state after step ${i} differs from the replay (run botswarm replay for details)`);
-  };
-  const frame = (step: number, lines: readonly string[], seatLines: ViewFrame['seatLines'] = null): ViewFrame => ({
+  const frame = (
+    step: number,
+    state: unknown,
+    lines: readonly string[],
+    seatLines: ViewFrame['seatLines'] = null,
+  ): ViewFrame => ({
     step,
     label: viewer.label(state),
     lines,
@@ -92,41 +90,35 @@ export function buildViewData(engine: AnyEngine, viewer: GameViewer, replay: Rep
       ? Array.from({ length: players }, (_, seat) => viewer.seat!(engine.observe(state, seat), seat, state))
       : null,
   });
-  check(0);
-  const frames: ViewFrame[] = [frame(0, [])];
-  replay.actions.forEach((entry, i) => {
-    const turn = engine.toAct(state);
-    if (turn.kind === 'terminal') throw new ViewError(`the game ended before step ${i + 1}`);
-    if (turn.kind !== entry.kind)
-      throw new ViewError(`step ${i + 1} is a ${entry.kind} step, the game expects ${turn.kind}`);
-    let step: StepActions<unknown, unknown>;
-    if (entry.kind === 'chance') step = { kind: 'chance', outcome: entry.outcome };
-    else {
-      for (const [seat, action] of entry.actions) {
-        const reason = engine.validate(state, seat, action);
-        if (reason !== null) throw new ViewError(`step ${i + 1}: seat ${seat} action is illegal: ${reason}`);
+  const frames: ViewFrame[] = [];
+  const describe = engine.describeStep?.bind(engine);
+  // The one re-run loop of replays (replayActions: the same set-up streams, validation and state hashes); a frame
+  // per state, the first one from the state before step 1.
+  const checked = replayActions(
+    engine,
+    config,
+    players,
+    replay.seed,
+    replay.actions,
+    replay.hashes,
+    (i, before, step, events, after) => {
+      if (i === 1) frames.push(frame(0, before, []));
+      const lines = describe ? describe(before, step, events, after) : [];
+      let seatLines: string[][] | null = null;
+      if (viewer.seat && describe) {
+        seatLines = Array.from({ length: players }, (_, seat) => {
+          const own: StepActions<unknown, unknown> =
+            step.kind === 'players'
+              ? { kind: 'players', actions: new Map([...step.actions].filter(([s]) => s === seat)) }
+              : step;
+          return describe(before, own, viewer.seatEvents ? viewer.seatEvents(events, seat, before) : [], after);
+        });
       }
-      step = { kind: 'players', actions: new Map(entry.actions) };
-    }
-    const events: unknown[] = [];
-    const next = engine.apply(state, step, events);
-    const describe = engine.describeStep?.bind(engine);
-    const lines = describe ? describe(state, step, events, next) : [];
-    let seatLines: string[][] | null = null;
-    if (viewer.seat && describe) {
-      const before = state;
-      seatLines = Array.from({ length: players }, (_, seat) => {
-        const own: StepActions<unknown, unknown> =
-          step.kind === 'players'
-            ? { kind: 'players', actions: new Map([...step.actions].filter(([s]) => s === seat)) }
-            : step;
-        return describe(before, own, viewer.seatEvents ? viewer.seatEvents(events, seat, before) : [], next);
-      });
-    }
-    state = next;
-    check(i + 1);
-    frames.push(frame(i + 1, lines, seatLines));
-  });
+      frames.push(frame(i, after, lines, seatLines));
+    },
+  );
+  if (!checked.ok) throw new ViewError(`${checked.message} (run botswarm replay for details)`);
+  if (frames.length === 0) frames.push(frame(0, checked.finalState, []));
   return {
     format: 'botswarm-view/1',
     game: replay.game,
