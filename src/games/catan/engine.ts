@@ -1238,32 +1238,7 @@ export function determinize(obs: CatanObservation, seat: Seat, _config: CatanCon
       } else views[base + 5] = obs.handSizes[p]!;
     }
   }
-  return {
-    config: obs.config,
-    players: n,
-    board: obs.board,
-    buildings: obs.buildings,
-    roads: obs.roads,
-    robber: obs.robber,
-    hands,
-    bank: obs.bank,
-    deck,
-    devs,
-    devNew,
-    played: obs.played,
-    knights: obs.knights,
-    pieces: obs.pieces,
-    roadLength: obs.roadLength,
-    longestRoad: obs.longestRoad,
-    largestArmy: obs.largestArmy,
-    views,
-    current: obs.current,
-    step: obs.step,
-    turn: obs.turn,
-    devPlayed: obs.devPlayed,
-    offers: obs.offers,
-    winner: obs.winner,
-  };
+  return { ...publicPart(obs), hands, deck, devs, devNew, views };
 }
 
 /**
@@ -1281,25 +1256,26 @@ export function rulesView(obs: CatanObservation): CatanState {
     hands[obs.seat * 5 + r] = obs.hand[r]!;
     devs[obs.seat * 5 + r] = obs.devs[r]!;
   }
+  return { ...publicPart(obs), hands, deck: [obs.deckLeft, 0, 0, 0, 0], devs, devNew: obs.devNew, views: EMPTY };
+}
+const EMPTY: readonly number[] = [];
+
+/** The part of a state every seat sees as it is: what `determinize` and `rulesView` copy from an observation. */
+function publicPart(obs: CatanObservation) {
   return {
     config: obs.config,
-    players: n,
+    players: obs.players,
     board: obs.board,
     buildings: obs.buildings,
     roads: obs.roads,
     robber: obs.robber,
-    hands,
     bank: obs.bank,
-    deck: [obs.deckLeft, 0, 0, 0, 0],
-    devs,
-    devNew: obs.devNew,
     played: obs.played,
     knights: obs.knights,
     pieces: obs.pieces,
     roadLength: obs.roadLength,
     longestRoad: obs.longestRoad,
     largestArmy: obs.largestArmy,
-    views: EMPTY,
     current: obs.current,
     step: obs.step,
     turn: obs.turn,
@@ -1308,7 +1284,6 @@ export function rulesView(obs: CatanObservation): CatanState {
     winner: obs.winner,
   };
 }
-const EMPTY: readonly number[] = [];
 
 /** Events as `seat` learns them: another pair's stolen card and another seat's drawn card are hidden (-1). */
 export function visibleEvents(events: readonly CatanEvent[], seat: Seat): CatanEvent[] {
