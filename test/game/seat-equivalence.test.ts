@@ -5,7 +5,8 @@
  * the bot that a settings drift between the server and the client would show first.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveBots } from '../../src/bots/resolve.ts';
+import { type ResolvedBot, resolveBots } from '../../src/bots/resolve.ts';
+import type { GameEngine } from '../../src/core/engine.ts';
 import { hashState } from '../../src/core/hash.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { runMatch } from '../../src/core/match.ts';
@@ -57,6 +58,26 @@ function expectSameDecisions(offline: string[][], online: string[][]): void {
 
 const BUDGET = { iterations: 12 };
 
+/** The same bots and seed in-process (runMatch), every decision recorded. */
+async function playOffline(
+  // biome-ignore lint/suspicious/noExplicitAny: any game's engine.
+  engine: GameEngine<any, any, any, any, any, any>,
+  config: unknown,
+  bots: readonly ResolvedBot[],
+  seed: string | number,
+) {
+  const offline = decisions();
+  await runMatch({
+    engine,
+    config,
+    players: bots.map((b) => b.create()),
+    seed,
+    budget: BUDGET,
+    onDecision: offline.onDecision,
+  });
+  return offline;
+}
+
 describe('per-decision equivalence, in-process and over TCP', () => {
   it('Galax: random, heuristic and MCTS see the same observations and answer the same actions', async () => {
     const raw = { maxYear: 16, planets: 12 };
@@ -65,15 +86,7 @@ describe('per-decision equivalence, in-process and over TCP', () => {
     const server = await startGalaxServer({ port: 0, gameSeed: seed, config });
     cleanups.push(() => server.close());
     const bots = await resolveBots(['random', 'heuristic', 'mcts:iterations=12'], 'galax');
-    const offline = decisions();
-    await runMatch({
-      engine: galaxEngine,
-      config,
-      players: bots.map((b) => b.create()),
-      seed,
-      budget: BUDGET,
-      onDecision: offline.onDecision,
-    });
+    const offline = await playOffline(galaxEngine, config, bots, seed);
     const online = decisions();
     const out = await playGalaxOnline({
       host: '127.0.0.1',
@@ -97,15 +110,7 @@ describe('per-decision equivalence, in-process and over TCP', () => {
     const server = await startOreRushServer({ port: 0 });
     cleanups.push(() => server.close());
     const bots = await resolveBots(['random', 'heuristic', 'mcts:iterations=12'], 'orerush');
-    const offline = decisions();
-    await runMatch({
-      engine: orerushEngine,
-      config,
-      players: bots.map((b) => b.create()),
-      seed,
-      budget: BUDGET,
-      onDecision: offline.onDecision,
-    });
+    const offline = await playOffline(orerushEngine, config, bots, seed);
     const online = decisions();
     const seats = await playOreRushOnline({
       host: '127.0.0.1',
@@ -132,15 +137,7 @@ describe('per-decision equivalence, in-process and over TCP', () => {
     const seed = 31;
     const bots = await resolveBots(['random', 'greedy', 'mcts:iterations=12'], 'carcassonne');
     const config = carcassonneEngine.defaultConfig();
-    const offline = decisions();
-    await runMatch({
-      engine: carcassonneEngine,
-      config,
-      players: bots.map((b) => b.create()),
-      seed,
-      budget: BUDGET,
-      onDecision: offline.onDecision,
-    });
+    const offline = await playOffline(carcassonneEngine, config, bots, seed);
     const online = decisions();
     const out = await playCarcassonneOnline({
       host: server.host,
