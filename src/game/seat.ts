@@ -12,8 +12,10 @@
  * - every interval in which the bot waits for the server is reported (`gap`), from the request that hands the
  *   turn back to the server to the next turn, prompt or round addressed to this bot.
  */
-import type { GameResult } from '../core/engine.ts';
-import type { DecisionContext, Strategy } from '../core/strategy.ts';
+import type { AnyEngine, GameResult } from '../core/engine.ts';
+import type { Logger } from '../core/log.ts';
+import type { Rng } from '../core/rng.ts';
+import type { Budget, DecisionContext, Strategy } from '../core/strategy.ts';
 
 /** Hooks a caller may give; an absent hook costs nothing (no clock read, no allocation). */
 export interface SeatHooks<O = unknown, A = unknown> {
@@ -95,6 +97,26 @@ export interface SeatOutcome {
   readonly errors: readonly string[];
   /** The decision context, once a decision was made (for `onGameEnd` of a result the caller combines). */
   readonly context: DecisionContext | undefined;
+}
+
+/**
+ * The decision context of a seat in `play --connect`, exactly as `runMatch` builds it offline: the bot's own
+ * `bot/<seat>` stream of the game seed, the budget, the engine as forward model with the config the seat learned.
+ */
+export function matchContext(
+  engine: AnyEngine,
+  streams: { bot(seat: number): Rng },
+  budget: Budget,
+  log: Logger,
+  botName: string,
+): SeatOptions<unknown, unknown>['context'] {
+  return (seat, config) => ({
+    seat,
+    rng: streams.bot(seat),
+    budget,
+    model: { engine, config },
+    log: log.child({ bot: botName, seat }),
+  });
 }
 
 /** One wait for the server lasted longer than the seat's patience; `phase` says which wait. */

@@ -5,7 +5,7 @@ import type { GameResult } from '../../core/engine.ts';
 import { silentLogger } from '../../core/log.ts';
 import { matchStreams } from '../../core/match.ts';
 import type { Strategy } from '../../core/strategy.ts';
-import { OnlineSeat } from '../../game/seat.ts';
+import { matchContext, OnlineSeat } from '../../game/seat.ts';
 import {
   type GalaxAction,
   type GalaxConfig,
@@ -98,13 +98,7 @@ export async function playGalaxOnline(options: GalaxOnlineOptions): Promise<Gala
       const seat = new OnlineSeat<GalaxObservation, GalaxAction>({
         game,
         strategy,
-        context: (s, config) => ({
-          seat: s,
-          rng: streams.bot(s),
-          budget: options.budget,
-          model: { engine: galaxEngine, config },
-          log: log.child({ bot: strategy.name, seat: s }),
-        }),
+        context: matchContext(galaxEngine, streams, options.budget, log, strategy.name),
         ...(options.onDecision ? { hooks: { decision: options.onDecision } } : {}),
       });
       players.push({ index: i, client, game, seat, strategy });

@@ -3,7 +3,7 @@ import type { GameResult } from '../../core/engine.ts';
 import { silentLogger } from '../../core/log.ts';
 import { matchStreams } from '../../core/match.ts';
 import type { Strategy } from '../../core/strategy.ts';
-import { OnlineSeat } from '../../game/seat.ts';
+import { matchContext, OnlineSeat } from '../../game/seat.ts';
 import { type OreRushAction, type OreRushObservation, orerushEngine } from '../../games/orerush/index.ts';
 import type { OnlineOutcome, OnlinePlayOptions } from '../registry.ts';
 import { type Answer, OreRushClient } from './client.ts';
@@ -47,13 +47,7 @@ export async function playOreRushOnline(options: PlayOreRushOptions): Promise<On
       const seat = new OnlineSeat<OreRushObservation, OreRushAction>({
         game,
         strategy,
-        context: (s, config) => ({
-          seat: s,
-          rng: streams.bot(s),
-          budget: options.budget,
-          model: { engine: orerushEngine, config },
-          log: log.child({ bot: strategy.name, seat: s }),
-        }),
+        context: matchContext(orerushEngine, streams, options.budget, log, strategy.name),
         ...(options.onDecision ? { hooks: { decision: options.onDecision } } : {}),
       });
       seats.push({ game, seat });
