@@ -29,6 +29,12 @@ function needed(argv: readonly string[]): string[] {
   return Object.keys(commands);
 }
 
+// A reader that goes away (`botswarm ... | head`) is not a failure of ours: stop quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  throw error;
+});
+
 const program = new Command();
 program
   .name('botswarm')

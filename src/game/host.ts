@@ -81,15 +81,53 @@ export interface HostStats {
   deadlinesMissed: number;
 }
 
+/**
+ * Something that follows a server's games as they are played (the live spectator page, `serve --web`). It runs
+ * outside the game: a throw in it is logged and never reaches the game, and with no observer the host does no
+ * extra work. It must not keep the game waiting: it sees each committed state and decides by itself what to do.
+ */
+export interface MatchObserver {
+  /** A game was set up and runs from `match.state`. */
+  started?(match: ObservedMatch): void;
+  /** A step was committed: `events` are that step's only (an empty list when the engine tells none). */
+  stepped?(
+    match: ObservedMatch,
+    before: unknown,
+    step: StepActions<unknown, unknown>,
+    events: readonly unknown[],
+  ): void;
+  /** The game ended: by its rules (`finished`), a fault (`aborted`), or dropped; `match.status` says which. */
+  ended?(match: ObservedMatch): void;
+}
+
+/** What an observer sees of a match: its face plus the engine and config its states belong to. */
+export interface ObservedMatch extends HostedMatch<unknown> {
+  readonly engine: GameEngine<unknown, unknown, unknown, unknown, unknown, unknown>;
+  readonly config: unknown;
+}
+
 /** Every game of one server: counts them and stops their clocks when the server closes. */
 export class MatchHost {
   readonly log: Logger;
+  /** Follows every game of this host (see `MatchObserver`); undefined for most servers. */
+  readonly observer: MatchObserver | undefined;
   readonly stats: HostStats = { started: 0, finished: 0, aborted: 0, steps: 0, deadlinesMissed: 0 };
   /** Matches not yet finished or aborted. */
   readonly #live = new Set<Match<unknown, unknown, unknown, unknown, unknown>>();
 
-  constructor(options: { log?: Logger } = {}) {
+  constructor(options: { log?: Logger; observer?: MatchObserver } = {}) {
     this.log = options.log ?? silentLogger;
+    this.observer = options.observer;
+  }
+
+  /** @internal Tells the observer, never letting its fault reach the game. */
+  notify(call: (observer: MatchObserver) => void): void {
+    if (!this.observer) return;
+    try {
+      call(this.observer);
+    } catch (err) {
+      this.log.warn({ err }, 'match observer failed (the game goes on)');
+    }
   }
 
   /** A new match of `spec`, waiting for `start`. */
@@ -106,7 +144,7 @@ export class MatchHost {
 
   /** @internal A match ended (finished or aborted) or was discarded. */
   release(match: Match<unknown, unknown, unknown, unknown, unknown>): void {
-    this.#live.delete(match);
+    if (this.#live.delete(match) && this.observer) this.notify((o) => o.ended?.(match as unknown as ObservedMatch));
   }
 
   /** Stops every clock (the server is closing); the matches are dropped, their players are not told. */
@@ -235,6 +273,7 @@ export class Match<S, A, C, X, E> implements HostedMatch<S> {
       this.#state = state;
       this.#status = 'running';
       this.#host.stats.started++;
+      if (this.#host.observer) this.#host.notify((o) => o.started?.(this as unknown as ObservedMatch));
       if (this.#mode === 'rounds') this.#openRound([]);
     });
   }
@@ -243,9 +282,23 @@ export class Match<S, A, C, X, E> implements HostedMatch<S> {
 
   /** Applies one step; the new state is committed only once the engine returned it. */
   step(step: StepActions<A, X>, events?: E[]): S {
-    const next = this.engine.apply(this.#running(), step, events);
+    const before = this.#running();
+    if (this.#host.observer) return this.#observedStep(before, step, events ?? []);
+    const next = this.engine.apply(before, step, events);
     this.#state = next;
     this.#host.stats.steps++;
+    return next;
+  }
+
+  /** `step` under an observer: the same commit, then the observer is told the step and its own events. */
+  #observedStep(before: S, step: StepActions<A, X>, events: E[]): S {
+    const from = events.length;
+    const next = this.engine.apply(before, step, events);
+    this.#state = next;
+    this.#host.stats.steps++;
+    this.#host.notify((o) =>
+      o.stepped?.(this as unknown as ObservedMatch, before, step as StepActions<unknown, unknown>, events.slice(from)),
+    );
     return next;
   }
 

@@ -16,6 +16,8 @@ export interface ServeOptions {
   log: Logger;
   /** Protocol-specific options from the command line (`--set key=value`, or named flags). */
   settings: Record<string, string>;
+  /** Follows the server's games (`serve --web`); servers without games ignore it. */
+  observer?: import('../game/host.ts').MatchObserver;
 }
 
 export interface ServerProtocol {
@@ -26,6 +28,8 @@ export interface ServerProtocol {
   readonly settingsHelp?: string;
   /** The server's own settings (besides a game's, for a game server); the docs tables are checked against it. */
   readonly settings?: SettingsSchema;
+  /** Its games run on a match host, so `serve --web` can follow them (a chat or rendezvous server has none). */
+  readonly hostsGames?: boolean;
   start(options: ServeOptions): Promise<RunningServer>;
 }
 

@@ -19,6 +19,12 @@ const viewers: Record<string, () => Promise<GameViewer>> = {
   carcassonne: async () => (await import('../games/carcassonne/view.ts')).carcassonneViewer as GameViewer,
 };
 
+/** Every game's drawing, by game id (the live spectator page carries them all: a server may host several). */
+export async function loadAllViewers(): Promise<Record<string, GameViewer>> {
+  const entries = await Promise.all(Object.entries(viewers).map(async ([id, load]) => [id, await load()] as const));
+  return Object.fromEntries(entries);
+}
+
 export async function loadViewer(game: string): Promise<GameViewer> {
   const load = viewers[game];
   if (!load) throw new ViewError(`no viewer for ${game} (games with one: ${Object.keys(viewers).join(', ')})`);

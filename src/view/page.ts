@@ -3,17 +3,18 @@ import type { ViewData } from './frames.ts';
 /** One colour per seat (up to 8 players), readable on the light and the dark parts of every board. */
 export const SEAT_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#e377c2', '#8c564b'];
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** JSON that is safe inside a <script> element (no `</script>`, no `<!--`, no U+2028/9 surprises). */
-const scriptJson = (value: unknown) =>
+export const scriptJson = (value: unknown) =>
   JSON.stringify(value)
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
 
-const STYLE = `
+/** The viewer's styles, shared by the live spectator page. */
+export const STYLE = `
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
 header{padding:8px 16px;background:#263238;color:#fff}
 header h1{font-size:18px;margin:0}

@@ -115,3 +115,16 @@ describe('botswarm play --connect', () => {
     expect(run.stderr).toMatch(/online game failed: .*127\.0\.0\.1:1/);
   });
 });
+
+describe('botswarm output to a closed pipe', () => {
+  it('stops quietly with exit 0 when the reader goes away (botswarm ... | head -1)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { BIN } = await import('./helpers.ts');
+    // `head -1` exits after the first line; the rest of the help text then meets a closed pipe.
+    const run = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${BIN}" loadtest --help | head -1 >/dev/null`], {
+      encoding: 'utf8',
+    });
+    expect(run.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(run.stderr).toBe('');
+  });
+});

@@ -35,12 +35,14 @@ export const galaxServerProtocol: ServerProtocol = {
   defaultPort: GALAX_DEFAULT_PORT,
   settingsHelp: `--set ${SERVER_SETTINGS.join('|')}=... and any game setting (${engineSettings})`,
   settings: galaxServerSettings,
+  hostsGames: true,
   async start(options): Promise<RunningServer> {
     const server = new GalaxServer({
       ...parseServerSettings(options.settings),
       host: options.host,
       port: options.port,
       log: options.log,
+      observer: options.observer,
     });
     const { host, port } = await server.listen();
     return {

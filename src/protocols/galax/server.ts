@@ -6,7 +6,7 @@
 import { ConfigError, type GameResult } from '../../core/engine.ts';
 import { type Logger, silentLogger } from '../../core/log.ts';
 import { deriveSeed } from '../../core/rng.ts';
-import { type HostedMatch, type Match, MatchHost } from '../../game/host.ts';
+import { type HostedMatch, type Match, MatchHost, type MatchObserver } from '../../game/host.ts';
 import {
   type GalaxAction,
   type GalaxConfig,
@@ -56,6 +56,8 @@ export interface GalaxServerOptions {
   idleTimeoutMs?: number;
   /** Server name in GSRV. */
   name?: string;
+  /** Follows every game as it is played (the live spectator page of `serve --web`). */
+  observer?: MatchObserver;
   /** The rules; always `galaxEngine` except in tests that inject a failing engine. */
   engine?: typeof galaxEngine;
 }
@@ -154,7 +156,7 @@ export class GalaxServer {
 
   constructor(options: GalaxServerOptions) {
     this.#log = options.log ?? silentLogger;
-    this.#host = new MatchHost({ log: this.#log });
+    this.#host = new MatchHost({ log: this.#log, observer: options.observer });
     this.#engine = options.engine ?? galaxEngine;
     this.#config = options.config ?? this.#engine.defaultConfig();
     this.#seed = options.seed ?? 1;

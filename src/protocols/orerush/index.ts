@@ -38,9 +38,16 @@ export const orerushServerProtocol: ServerProtocol = {
     'pingIntervalMs=1000 silentTimeoutMs=10000 roundTimeoutMs=60000 maxGames=1000 maxConnections=5000 quickPlayers=2, ' +
     'and any game rule as the default of new games (e.g. rounds=50)',
   settings: orerushServerSettings,
+  hostsGames: true,
   async start(options) {
     const settings = parseServerSettings(options.settings);
-    return startOreRushServer({ host: options.host, port: options.port, log: options.log, settings });
+    return startOreRushServer({
+      host: options.host,
+      port: options.port,
+      log: options.log,
+      settings,
+      observer: options.observer,
+    });
   },
 };
 

@@ -8,7 +8,7 @@ import { hashState } from '../../core/hash.ts';
 import type { Logger } from '../../core/log.ts';
 import { silentLogger } from '../../core/log.ts';
 import { createRng } from '../../core/rng.ts';
-import { type Match, MatchHost } from '../../game/host.ts';
+import { type Match, MatchHost, type MatchObserver } from '../../game/host.ts';
 import {
   type OreRushAction,
   type OreRushConfig,
@@ -102,6 +102,8 @@ export interface StartOptions {
   port: number;
   log?: Logger;
   settings?: Partial<OreRushServerSettings>;
+  /** Follows every game as it is played (the live spectator page of `serve --web`). */
+  observer?: MatchObserver;
   /** The rules; always `orerushEngine` except in tests that inject a failing engine. */
   engine?: typeof orerushEngine;
 }
@@ -130,7 +132,7 @@ export async function startOreRushServer(options: StartOptions): Promise<OreRush
     counters[key] = (counters[key] ?? 0) + n;
   };
   const games = new Map<number, Game>();
-  const host = new MatchHost({ log });
+  const host = new MatchHost({ log, observer: options.observer });
   const sessions = new Set<Session>();
   const finished: FinishedGame[] = [];
   const seedRng = createRng(`orerush-server/${Date.now()}/${process.pid}`);

@@ -49,10 +49,18 @@ export const se1ServerProtocol: ServerProtocol = {
   settingsHelp:
     'game=carcassonne timeoutMs=3600000 (idle connection) turnTimeoutMs=120000 (0: none) users=:memory: (SQLite file of accounts and maps) addUsers=nick:password[:email[:team]],... seed=<n> maxGames=1000 maxConnections=2000 maxMaps=1000 maxTestPlayers=10000 testPlayerTtlMs=86400000 maxOpenGamesPerUser=10',
   settings: se1ServerSettings,
+  hostsGames: true,
   async start(options) {
     const settings = parseSe1Settings(options.settings);
     const game = await loadSe1Game(settings.game);
-    return startSe1Server({ host: options.host, port: options.port, game, settings, log: options.log });
+    return startSe1Server({
+      host: options.host,
+      port: options.port,
+      game,
+      settings,
+      log: options.log,
+      observer: options.observer,
+    });
   },
 };
 

@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Logger } from '../../core/log.ts';
 import { silentLogger } from '../../core/log.ts';
 import { createRng, deriveSeed, type Rng } from '../../core/rng.ts';
-import { MatchHost } from '../../game/host.ts';
+import { MatchHost, type MatchObserver } from '../../game/host.ts';
 import type { Connection } from '../../net/connection.ts';
 import { lineFramer } from '../../net/framing.ts';
 import { TcpServer } from '../../net/server.ts';
@@ -126,6 +126,8 @@ export interface StartSe1Options {
   game: Se1Game;
   settings?: Partial<Se1ServerSettings>;
   log?: Logger;
+  /** Follows every game as it is played (the live spectator page of `serve --web`). */
+  observer?: MatchObserver;
 }
 
 export async function startSe1Server(options: StartSe1Options): Promise<Se1RunningServer> {
@@ -145,7 +147,7 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
   const sessions = new Set<Session>();
   const games = new Map<string, GameRoomEntry>();
   /** Every room's game runs on this host: guarded steps, turn deadlines; a fault aborts that game only. */
-  const host = new MatchHost({ log });
+  const host = new MatchHost({ log, observer: options.observer });
   /** Test players by nick, oldest first (creation order). */
   const temporary = new Map<string, { user: Se1User; password: string; expires: number }>();
   /** Drops test players past their time that are not logged in; they are in creation order, so this stops early. */

@@ -1,0 +1,174 @@
+/**
+ * What the live spectator page (`serve --web`) costs the game server (issue 21 item 4: "without slowing the game
+ * server, measured"). The same Galax load — `galax-play`, 4-player games of random bots with a think time, a
+ * closed model held for a fixed time — runs against `botswarm serve galax` in a child process, alternately
+ * without `--web` and with `--web` plus spectators connected over WebSocket, each following a different running
+ * game (and the next one when its game ends). Measured per run: the server process's CPU time per 1,000 moves
+ * (from /proc, user + system, over the hold) and the move round trip p99 the bots saw. Runs alternate
+ * off/on/on/off, after one uncounted warm-up run, so that a drift of the shared machine weighs on both sides alike.
+ */
+import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
+import { silentLogger } from '../src/core/log.ts';
+import { loadScenario, runLoadTest } from '../src/load/index.ts';
+import type { Bench, BenchResult } from './harness.ts';
+import { serveArgs, startChild, stopChild } from './loadtest-kit.ts';
+
+const GROUP = 'Live spectator page';
+const BOTS = 400;
+const THINK_MS = 100;
+const RAMP_MS = 2000;
+const HOLD_MS = 10_000;
+const SPECTATORS = 10;
+const ORDER = [false, true, true, false];
+
+/** CPU seconds (user + system) the process has used, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of stat(5); the slice starts at field 3.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Spectators that each follow a different running game, and move on when it ends. */
+function spectate(webPort: number, count: number) {
+  const sockets: WebSocket[] = [];
+  let frames = 0;
+  const watched = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const ws = new WebSocket(`ws://127.0.0.1:${webPort}/ws`);
+    let mine: string | undefined;
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data)) as { type: string; games?: { id: string; status: string }[]; status?: string };
+      if (m.type === 'frame') {
+        frames++;
+        if (m.status !== 'running' && mine) {
+          watched.delete(mine);
+          mine = undefined;
+        }
+      }
+      if (m.type === 'games' && !mine) {
+        const free = m.games!.find((g) => g.status === 'running' && !watched.has(g.id));
+        if (free) {
+          mine = free.id;
+          watched.add(mine);
+          ws.send(JSON.stringify({ type: 'watch', id: mine }));
+        }
+      }
+    });
+    sockets.push(ws);
+  }
+  return {
+    frames: () => frames,
+    watching: () => watched.size,
+    close: () => {
+      for (const s of sockets) s.terminate();
+    },
+  };
+}
+
+interface Measured {
+  cpuPerKiloMove: number;
+  p99Ms: number;
+  moves: number;
+  frames: number;
+  watching: number;
+}
+
+async function once(web: boolean): Promise<Measured> {
+  const args = serveArgs('galax', { maxGames: 10_000, maxConnections: 0, moveTimeoutMs: 60_000, idleTimeoutMs: 0 });
+  if (web) args.push('--web', '0');
+  const { child, info } = await startChild(args);
+  const webPort = (info as { webPort?: number }).webPort;
+  const viewers = web && webPort ? spectate(webPort, SPECTATORS) : undefined;
+  try {
+    let cpuAtHold = 0;
+    let cpuAtEnd = 0;
+    let framesAtHold = 0;
+    let watchingInHold = 0;
+    const holdTimer = setTimeout(() => {
+      cpuAtHold = cpuSeconds(child.pid!);
+      framesAtHold = viewers?.frames() ?? 0;
+    }, RAMP_MS);
+    const endTimer = setTimeout(() => {
+      cpuAtEnd = cpuSeconds(child.pid!);
+      watchingInHold = viewers?.watching() ?? 0;
+    }, RAMP_MS + HOLD_MS);
+    const { summary, recorder } = await runLoadTest({
+      scenario: await loadScenario('galax-play'),
+      host: '127.0.0.1',
+      port: info.port,
+      workload: {
+        kind: 'closed',
+        start: 0,
+        stages: [
+          { durationMs: RAMP_MS, target: BOTS },
+          { durationMs: HOLD_MS, target: BOTS },
+        ],
+      },
+      thinkTimeMs: THINK_MS,
+      requestTimeoutMs: 10_000,
+      stopGraceMs: 2000,
+      params: { players: 4, bot: 'random', lobbyTimeoutMs: 5000 },
+      seed: 'bench-spectator',
+      thresholds: [],
+      log: silentLogger,
+      preflight: false,
+    });
+    clearTimeout(holdTimer);
+    clearTimeout(endTimer);
+    const hold = recorder.points.filter((p) => p.t > RAMP_MS / 1000 && p.t <= (RAMP_MS + HOLD_MS) / 1000);
+    const moves = hold.reduce((a, p) => a + (p.counters.moves ?? 0), 0);
+    const p99 = summary.latency.move_rtt?.uncorrected?.p99 ?? summary.latency.move_rtt?.corrected?.p99 ?? 0;
+    return {
+      cpuPerKiloMove: moves > 0 ? ((cpuAtEnd - cpuAtHold) * 1000) / moves : Number.NaN,
+      p99Ms: p99 / 1000,
+      moves,
+      frames: (viewers?.frames() ?? 0) - framesAtHold,
+      watching: watchingInHold,
+    };
+  } finally {
+    viewers?.close();
+    await stopChild(child);
+  }
+}
+
+export const run: Bench = async () => {
+  const off: Measured[] = [];
+  const on: Measured[] = [];
+  // A first run that is not counted: the server's and the generator's code warm up (JIT) in it.
+  await once(true);
+  for (const web of ORDER) {
+    const m = await once(web);
+    (web ? on : off).push(m);
+    process.stderr.write(
+      `   ${web ? 'with' : 'without'} --web: ${m.cpuPerKiloMove.toFixed(3)} CPU-s per 1000 moves, p99 ${m.p99Ms.toFixed(2)} ms, ` +
+        `${m.moves} moves in the hold${web ? `, ${m.frames} frames to ${m.watching} spectators` : ''}\n`,
+    );
+  }
+  const mean = (xs: Measured[], f: (m: Measured) => number) => xs.reduce((a, m) => a + f(m), 0) / xs.length;
+  const cpuOff = mean(off, (m) => m.cpuPerKiloMove);
+  const cpuOn = mean(on, (m) => m.cpuPerKiloMove);
+  const p99Off = mean(off, (m) => m.p99Ms);
+  const p99On = mean(on, (m) => m.p99Ms);
+  const setup = `Galax, ${BOTS} bots in 4-player games, think ${THINK_MS} ms, hold ${HOLD_MS / 1000} s; runs ${ORDER.map((w) => (w ? 'with' : 'without')).join('/')}`;
+  const out: BenchResult[] = [
+    {
+      group: GROUP,
+      name: `server CPU per move with ${SPECTATORS} spectators watching, relative to none`,
+      value: Math.round((cpuOn / cpuOff) * 1000) / 1000,
+      unit: 'x',
+      target: '<= 1.1',
+      note: `${cpuOn.toFixed(3)} against ${cpuOff.toFixed(3)} CPU-seconds per 1000 moves (server process, /proc); ${setup}; ${Math.round(mean(on, (m) => m.frames) / (HOLD_MS / 1000))} frames/s sent`,
+    },
+    {
+      group: GROUP,
+      name: `move round trip p99 with ${SPECTATORS} spectators, minus without`,
+      value: Math.round((p99On - p99Off) * 100) / 100,
+      unit: 'ms',
+      target: '< 1',
+      note: `p99 ${p99On.toFixed(2)} ms with, ${p99Off.toFixed(2)} ms without (mean of 2 runs each); ${setup}`,
+    },
+  ];
+  return out;
+};
