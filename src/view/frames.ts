@@ -25,6 +25,12 @@ export interface GameViewer<S = unknown, O = unknown, V = unknown> {
   label(state: S): string;
   /** What the score is (`ships`, `points`). */
   readonly scoreName: string;
+  /**
+   * Keep a picture every this many steps (and of the last step); the steps in between add their lines to the next
+   * picture. For games of many small steps (CreepSmash: a step is a tick, 20 a second), so that a page stays a few
+   * megabytes. Absent: every step.
+   */
+  readonly frameEvery?: number;
   /** Shown under the seat switch when `seat` is absent. */
   readonly nothingHidden?: string;
   readonly renderer: string;
@@ -92,6 +98,11 @@ export function buildViewData(engine: AnyEngine, viewer: GameViewer, replay: Rep
   });
   const frames: ViewFrame[] = [];
   const describe = engine.describeStep?.bind(engine);
+  const every = Math.max(1, viewer.frameEvery ?? 1);
+  const last = replay.actions.length;
+  // Lines of steps not drawn yet (frameEvery > 1): they go with the next picture.
+  let pendingLines: string[] = [];
+  let pendingSeatLines: string[][] | null = null;
   // The one re-run loop of replays (replayActions: the same set-up streams, validation and state hashes); a frame
   // per state, the first one from the state before step 1.
   const checked = replayActions(
@@ -114,7 +125,19 @@ export function buildViewData(engine: AnyEngine, viewer: GameViewer, replay: Rep
           return describe(before, own, viewer.seatEvents ? viewer.seatEvents(events, seat, before) : [], after);
         });
       }
-      frames.push(frame(i, after, lines, seatLines));
+      if (every === 1) {
+        frames.push(frame(i, after, lines, seatLines));
+        return;
+      }
+      pendingLines.push(...lines);
+      if (seatLines) {
+        pendingSeatLines ??= seatLines.map(() => []);
+        for (const [seat, l] of seatLines.entries()) pendingSeatLines[seat]!.push(...l);
+      }
+      if (i % every !== 0 && i !== last) return;
+      frames.push(frame(i, after, pendingLines, pendingSeatLines));
+      pendingLines = [];
+      pendingSeatLines = null;
     },
   );
   if (!checked.ok) throw new ViewError(`${checked.message} (run botswarm replay for details)`);

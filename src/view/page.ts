@@ -49,7 +49,7 @@ function show(i) {
   info.seat = seat;
   RENDER($('board'), view, info);
   $('scrub').value = String(at);
-  $('pos').textContent = 'step ' + at + ' / ' + (frames.length - 1) + ' \u2014 ' + f.label;
+  $('pos').textContent = 'step ' + f.step + ' / ' + frames[frames.length - 1].step + ' \u2014 ' + f.label;
   var lines = seat >= 0 && f.seatLines ? f.seatLines[seat] : f.lines;
   $('lines').textContent = lines.length ? lines.join('\n') : (at === 0 ? 'start of the game' : '(nothing happened)');
   $('cursor').setAttribute('x1', String(xOf(at)));
@@ -138,7 +138,7 @@ export function viewerPage(data: ViewData, renderer: string): string {
 <title>${escapeHtml(`${data.game} seed ${data.seed}: ${outcome}`)}</title>
 <style>${STYLE}</style></head>
 <body data-game="${escapeHtml(data.game)}">
-<header><h1>${escapeHtml(`${data.game} ${data.engineVersion} · seed ${data.seed} · ${data.frames.length - 1} steps · ${outcome}`)}</h1>
+<header><h1>${escapeHtml(`${data.game} ${data.engineVersion} · seed ${data.seed} · ${data.frames.at(-1)?.step ?? 0} steps · ${outcome}`)}</h1>
 <div class="bots">${bots}</div></header>
 <div id="controls">
 <button id="first" title="first step (Home)">|◀</button><button id="prev" title="step back (←)">‹</button>

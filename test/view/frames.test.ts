@@ -4,19 +4,19 @@ import type { GalaxView } from '../../src/games/galax/view.ts';
 import type { OreRushView } from '../../src/games/orerush/view.ts';
 import { loadEngine } from '../../src/games/registry.ts';
 import { buildViewData, loadViewer, ViewError, viewerPage } from '../../src/view/index.ts';
-import { SAMPLE_GAMES } from './helpers.ts';
+import { pictureSteps, SAMPLE_GAMES } from './helpers.ts';
 
 async function framesOf(replay: ReplayFile) {
   return buildViewData(await loadEngine(replay.game), await loadViewer(replay.game), replay);
 }
 
 describe('view frames: a replay re-run into pictures', () => {
-  it('one frame per state, with the step in words and the scores; the last frame matches the result', async () => {
+  it('one frame per state (or per frameEvery steps), with the steps in words and the scores; the last frame matches the result', async () => {
     for (const make of Object.values(SAMPLE_GAMES)) {
       const replay = await make();
       const data = await framesOf(replay);
-      expect(data.frames).toHaveLength(replay.actions.length + 1);
-      expect(data.frames.map((f) => f.step)).toEqual(data.frames.map((_, i) => i));
+      const every = (await loadViewer(replay.game)).frameEvery;
+      expect(data.frames.map((f) => f.step)).toEqual(pictureSteps(replay.actions.length, every));
       expect(data.frames[0]!.lines).toEqual([]);
       expect(data.frames.slice(1).some((f) => f.lines.length > 0)).toBe(true);
       for (const f of data.frames) expect(f.scores).toHaveLength(replay.bots.length);
@@ -102,8 +102,24 @@ describe('view frames: a replay re-run into pictures', () => {
       expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
       expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
       const json = /<script type="application\/json" id="view-data">([\s\S]*?)<\/script>/.exec(html)![1]!;
-      expect(JSON.parse(json).frames).toHaveLength(replay.actions.length + 1);
+      expect(JSON.parse(json).frames).toHaveLength(pictureSteps(replay.actions.length, viewer.frameEvery).length);
     }
+  });
+
+  it('CreepSmash keeps a picture per game second, and the ticks in between keep every line', async () => {
+    const replay = await SAMPLE_GAMES.creepsmash();
+    const viewer = await loadViewer('creepsmash');
+    expect(viewer.frameEvery).toBe(20);
+    const engine = await loadEngine('creepsmash');
+    const sampled = buildViewData(engine, viewer, replay);
+    const every = buildViewData(engine, { ...viewer, frameEvery: 1 }, replay);
+    expect(sampled.frames.length).toBeLessThan(every.frames.length / 10);
+    expect(sampled.frames.flatMap((f) => f.lines)).toEqual(every.frames.flatMap((f) => f.lines));
+    expect(sampled.frames.flatMap((f) => f.lines).some((l) => /built|sent/.test(l))).toBe(true);
+    // The same pictures where both keep one.
+    const byStep = new Map(every.frames.map((f) => [f.step, f]));
+    for (const f of sampled.frames) expect(f.full).toEqual(byStep.get(f.step)!.full);
+    expect(sampled.nothingHidden).toMatch(/hides nothing/);
   });
 
   it('a bot name with markup cannot break out of the page', async () => {

@@ -169,6 +169,23 @@ describe('botswarm view in headless Chromium', () => {
     }
   }, 60_000);
 
+  it('creepsmash: every board with its towers and creeps, and the seat switch says nothing is hidden', async () => {
+    const { file, data } = pages.creepsmash!;
+    const { page, problems } = await open(pathToFileURL(file).href);
+    try {
+      await page.keyboard.press('End');
+      expect(await count(page, '.board')).toBe(data.bots.length);
+      expect(await count(page, '.tower')).toBeGreaterThan(0);
+      const full = await board(page);
+      await page.keyboard.press('1');
+      expect(await page.textContent('#note')).toMatch(/hides nothing/);
+      expect(await count(page, '.tower')).toBe((full.match(/class="tower"/g) ?? []).length);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
   it("the tournament's standings.html opens, and its replay links open the viewer", async () => {
     const out = join(dir, 'tournament');
     const quickstart = fileURLToPath(new URL('../../simulations/quickstart.json', import.meta.url));
