@@ -18,6 +18,7 @@ const viewers: Record<string, () => Promise<GameViewer>> = {
   orerush: async () => (await import('../games/orerush/view.ts')).orerushViewer as GameViewer,
   carcassonne: async () => (await import('../games/carcassonne/view.ts')).carcassonneViewer as GameViewer,
   creepsmash: async () => (await import('../games/creepsmash/view.ts')).creepsmashViewer as GameViewer,
+  catan: async () => (await import('../games/catan/view.ts')).catanViewer as GameViewer,
 };
 
 /** Every game's drawing, by game id (the live spectator page carries them all: a server may host several). */

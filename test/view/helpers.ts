@@ -32,6 +32,7 @@ export const SAMPLE_GAMES = {
   galax: () => recordReplay('galax', ['galax-heuristic', 'galax-random'], 5, { visibility: 'fog', maxYear: 25 }),
   orerush: () => recordReplay('orerush', ['orerush-heuristic', 'orerush-random'], 3, { rounds: 80 }),
   carcassonne: () => recordReplay('carcassonne', ['carcassonne-greedy', 'carcassonne-random'], 4),
+  catan: () => recordReplay('catan', ['catan-heuristic', 'catan-random', 'catan-heuristic'], 3),
   creepsmash: () => recordReplay('creepsmash', ['creepsmash-heuristic', 'creepsmash-random'], 2, { maxTicks: 1500 }),
 } as const;
 

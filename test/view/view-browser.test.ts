@@ -169,6 +169,32 @@ describe('botswarm view in headless Chromium', () => {
     }
   }, 60_000);
 
+  it('catan: a seat sees its own hand, only counts and sure cards of the others, and their public points', async () => {
+    const { file, data } = pages.catan!;
+    const { page, problems } = await open(pathToFileURL(file).href);
+    try {
+      // Half-way through, when hands are full and unknown cards abound.
+      await scrubTo(page, Math.floor(data.frames.length / 2));
+      expect(await count(page, '.hex')).toBe(19);
+      expect(await count(page, '.settlement, .city')).toBeGreaterThan(0);
+      const full = await board(page);
+      expect(full).not.toContain('+? points');
+      const fullCards = await page.$$eval('.seat[data-seat="0"] .card', (els) => els.map((e) => e.textContent));
+      await page.keyboard.press('1');
+      const seat0 = await board(page);
+      expect(seat0).toContain('seen by seat 0');
+      // The others' points are public points plus what seat 0 cannot know (their VP cards).
+      expect((seat0.match(/\+\? points/g) ?? []).length).toBe(data.bots.length - 1);
+      // Its own hand is exact: the same cards as in the full state.
+      expect(await page.$$eval('.seat[data-seat="0"] .card', (els) => els.map((e) => e.textContent))).toEqual(
+        fullCards,
+      );
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
   it('creepsmash: every board with its towers and creeps, and the seat switch says nothing is hidden', async () => {
     const { file, data } = pages.creepsmash!;
     const { page, problems } = await open(pathToFileURL(file).href);
