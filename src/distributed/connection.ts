@@ -60,7 +60,11 @@ export function parseQueueUrl(text: string): QueueAddress {
  */
 export async function openRedis(address: QueueAddress, timeoutMs = 5000): Promise<Redis> {
   const client = new Redis({ ...address.connection, lazyConnect: true });
-  client.on('error', () => {});
+  // ioredis rejects a refused password as "Connection is closed"; the error event says why.
+  let cause: Error | undefined;
+  client.on('error', (error: Error) => {
+    cause ??= error;
+  });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -74,7 +78,7 @@ export async function openRedis(address: QueueAddress, timeoutMs = 5000): Promis
   } catch (error) {
     client.disconnect();
     if (error instanceof QueueConnectionError) throw error;
-    throw new QueueConnectionError(`cannot use Redis at ${address.display}: ${(error as Error).message}`);
+    throw new QueueConnectionError(`cannot use Redis at ${address.display}: ${(cause ?? (error as Error)).message}`);
   } finally {
     clearTimeout(timer);
   }

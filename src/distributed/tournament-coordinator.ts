@@ -110,6 +110,8 @@ export class QueueCoordinator implements BatchExecutor {
       prefix: KEY_PREFIX,
     });
     queue.on('error', () => {});
+    // Every batch in flight waits on the queue's events.
+    queue.setMaxListeners(0);
     const events = new QueueEvents(TOURNAMENT_QUEUE, { connection: address.connection, prefix: KEY_PREFIX });
     events.on('error', () => {});
     events.setMaxListeners(0);

@@ -63,6 +63,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Worke
   const name = options.name ?? `${os.hostname()}:${process.pid}`;
   const threads = options.threads ?? os.availableParallelism();
   const lockDuration = options.lockDurationMs ?? 30_000;
+  // Before the threads start: an unreachable Redis ends the command with nothing left to stop.
   const redis = await openRedis(address);
   const pool =
     threads > 0

@@ -11,9 +11,10 @@ export interface CliProcess {
   readonly exited: Promise<number | null>;
 }
 
-export function startCli(args: readonly string[], cwd?: string): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
+/** `on` wraps the command (e.g. `ip netns exec host-1 …`, from hosts.ts) to run it on another test host. */
+export function startCli(args: readonly string[], on: (command: string[]) => string[] = (c) => c): CliProcess {
+  const [command, ...rest] = on([process.execPath, BIN, ...args]);
+  const child = spawn(command!, rest, {
     env: { ...process.env, BOTSWARM_FROM_SOURCE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

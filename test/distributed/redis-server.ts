@@ -28,9 +28,9 @@ function freePort(): Promise<number> {
   });
 }
 
-function ping(port: number): Promise<boolean> {
+function ping(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     let reply = '';
     socket.setTimeout(1000, () => {
       socket.destroy();
@@ -41,7 +41,8 @@ function ping(port: number): Promise<boolean> {
       reply += data;
       if (reply.includes('\r\n')) {
         socket.destroy();
-        resolve(reply.startsWith('+PONG'));
+        // Up either way: NOAUTH is the answer of a server with a password.
+        resolve(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
       }
     });
     socket.on('error', () => resolve(false));
@@ -52,12 +53,21 @@ function ping(port: number): Promise<boolean> {
  * A throw-away redis-server on a free port of 127.0.0.1, without persistence (`--port 0` is not supported
  * by redis-server: a port is picked by binding to 0 and closing). Answers PING before this resolves.
  */
-export async function startRedis(): Promise<RedisFixture> {
+export interface RedisStartOptions {
+  /** Addresses to listen on (default 127.0.0.1); the URL names the first. */
+  readonly bind?: readonly string[];
+  /** `requirepass`: clients must give it (in the URL). Needed off loopback (Redis's protected mode). */
+  readonly password?: string;
+}
+
+export async function startRedis(options: RedisStartOptions = {}): Promise<RedisFixture> {
+  const bind = options.bind ?? ['127.0.0.1'];
+  const auth = options.password ? ['--requirepass', options.password] : [];
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const child: ChildProcess = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(port), '--bind', ...bind, '--save', '', '--appendonly', 'no', ...auth],
       { stdio: 'ignore' },
     );
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -72,10 +82,10 @@ export async function startRedis(): Promise<RedisFixture> {
     });
     const deadline = Date.now() + 10_000;
     while (!dead && Date.now() < deadline) {
-      if (await ping(port)) {
+      if (await ping(bind[0]!, port)) {
         return {
           port,
-          url: `redis://127.0.0.1:${port}`,
+          url: `redis://${options.password ? `:${options.password}@` : ''}${bind[0]}:${port}`,
           stop: async () => {
             child.kill('SIGKILL');
             await exited;
