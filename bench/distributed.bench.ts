@@ -13,7 +13,7 @@ import { loadTournament, type RunOptions, runTournament } from '../src/tournamen
 import { startRedis } from '../test/distributed/redis-server.ts';
 import type { Bench, BenchResult } from './harness.ts';
 
-const GAMES = 2000;
+const GAMES = 600;
 const WARM = 0.25;
 const ROUNDS = 2;
 
@@ -78,6 +78,9 @@ export const run: Bench = async () => {
       const q1 = await queued(1);
       const l2 = await local(2);
       const q2 = await queued(2);
+      process.stderr.write(
+        `  games/s: local 1 ${l1.toFixed(0)}, queue 1 ${q1.toFixed(0)}, local 2 ${l2.toFixed(0)}, queue 2 ${q2.toFixed(0)}\n`,
+      );
       best.l1 = Math.max(best.l1, l1);
       best.q1 = Math.max(best.q1, q1);
       best.l2 = Math.max(best.l2, l2);

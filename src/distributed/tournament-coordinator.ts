@@ -150,6 +150,7 @@ export class QueueCoordinator implements BatchExecutor {
     try {
       for (const job of (await this.#queue.getJobs(['completed'])).filter(ours)) {
         const outcome = job.returnvalue;
+        if (!outcome || typeof outcome.lines !== 'string') continue;
         let text = '';
         for (const line of outcome.lines.split('\n')) {
           if (line === '') continue;
@@ -213,7 +214,12 @@ export class QueueCoordinator implements BatchExecutor {
         if (now - entry.seen < WORKER_GONE_MS) live.set(entry.name, entry);
       }
       for (const [name, entry] of live) {
-        if (!this.#workers.has(name)) this.#log.info({ worker: name, host: entry.host }, 'worker joined');
+        if (!this.#workers.has(name)) {
+          this.#log.info(
+            { worker: name, host: entry.host, botswarm: entry.botswarm, threads: entry.threads },
+            'worker joined',
+          );
+        }
       }
       for (const name of this.#workers.keys()) {
         if (!live.has(name)) this.#log.info({ worker: name }, 'worker left');
