@@ -35,7 +35,10 @@ export interface QueueCoordinatorOptions {
   readonly outDir: string;
   readonly game: string;
   readonly engineModule?: string;
-  /** Batches in the queue at once (workers take them as they come); default 32. */
+  /**
+   * Batches in the queue at once. Default: two per thread of the live workers (as the local pool holds two
+   * per thread), so that batches are as large as the workers' number allows and each costs one round trip.
+   */
   readonly queued?: number;
   readonly log?: Logger;
   /** A worker refused a batch: its engine stamp differs (the batch went back to the queue). */
@@ -71,7 +74,6 @@ function writeReplays(dir: string, replays: Readonly<Record<string, string>>): v
  * whose worker died is retried by BullMQ's stalled-job check, and the runner records a game only once.
  */
 export class QueueCoordinator implements BatchExecutor {
-  readonly slots: number;
   readonly #options: QueueCoordinatorOptions;
   readonly #queue: Queue<BatchJob, BatchOutcome>;
   readonly #events: QueueEvents;
@@ -99,7 +101,6 @@ export class QueueCoordinator implements BatchExecutor {
     this.#events = events;
     this.#stamp = stamp;
     this.#log = options.log ?? silentLogger;
-    this.slots = Math.max(1, Math.ceil((options.queued ?? 32) / 2));
   }
 
   static async open(options: QueueCoordinatorOptions): Promise<QueueCoordinator> {
@@ -118,9 +119,18 @@ export class QueueCoordinator implements BatchExecutor {
     await events.waitUntilReady();
     const stamp = await engineStamp(options.game, options.engineModule);
     const coordinator = new QueueCoordinator(options, queue, events, stamp, redis);
+    await coordinator.#watch();
     coordinator.#poll = setInterval(() => void coordinator.#watch(), options.pollMs ?? 1000);
     coordinator.#poll.unref();
     return coordinator;
+  }
+
+  /** Batches handed out at once, by the runner's reckoning (it queues two per slot). */
+  get slots(): number {
+    if (this.#options.queued !== undefined) return Math.max(1, Math.ceil(this.#options.queued / 2));
+    let threads = 0;
+    for (const worker of this.#workers.values()) threads += worker.threads;
+    return Math.max(1, threads);
   }
 
   get stamp(): EngineStamp {

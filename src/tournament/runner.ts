@@ -227,12 +227,15 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
   };
 
   const playRound = async (missing: ScheduledGame[]) => {
-    const parallel = options.executor?.slots ?? Math.max(1, workers);
+    // An executor's slots may change during a round (workers joining a queue): read again for every batch.
+    const slots = () => options.executor?.slots ?? Math.max(1, workers);
     // Two tasks per worker: the one it plays and the one it holds; the producer waits for a free slot, so
     // batches are cut (and a stop takes effect) as late as possible, with the freshest timings.
-    const queue = new PQueue({ concurrency: parallel * 2 });
+    const queue = new PQueue({ concurrency: slots() * 2 });
     let next = 0;
     while (next < missing.length && !stopped() && !failure) {
+      const parallel = slots();
+      queue.concurrency = parallel * 2;
       const left = missing.length - next;
       // Near the end batches shrink, so that the threads finish together.
       const size = options.batchSize ?? planner.size(missing, next, Math.ceil(left / (parallel * 4)));
