@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Registration>> = {
   match: async () => (await import('./commands/match.ts')).registerMatch,
   tune: async () => (await import('./commands/tune.ts')).registerTune,
   view: async () => (await import('./commands/view.ts')).registerView,
+  worker: async () => (await import('./commands/worker.ts')).registerWorker,
 };
 
 /** The command modules this invocation needs: the one named, none for a bare `--version`, else all (help). */

@@ -19,7 +19,14 @@ export {
   readStoredTournament,
   type StoredTournament,
 } from './results.ts';
-export { type Progress, type RunOptions, runTournament, type TournamentRun, TournamentStateError } from './runner.ts';
+export {
+  type BatchExecutor,
+  type Progress,
+  type RunOptions,
+  runTournament,
+  type TournamentRun,
+  TournamentStateError,
+} from './runner.ts';
 export { buildSchedule, combinations, defaultSwissRounds, pairSwiss, rotate, type Schedule } from './schedule.ts';
 export { type JsonSchema, tournamentSchema, validateSchema } from './schema.ts';
 export {

@@ -41,6 +41,17 @@ export interface RunOptions {
   /** A module exporting the engine, instead of the registry (tests, out-of-tree games). */
   readonly engineModule?: string;
   readonly log?: Logger;
+  /**
+   * Plays the batches somewhere else (a job queue over many hosts, src/distributed) instead of this
+   * process's worker threads; `slots` batches are handed out at once. The caller opens and closes it.
+   */
+  readonly executor?: BatchExecutor;
+}
+
+/** Plays one batch and returns its lines of results.jsonl (as the worker threads do), replay files written. */
+export interface BatchExecutor {
+  readonly slots: number;
+  run(task: BatchTask): Promise<string>;
 }
 
 export interface Progress {
@@ -147,7 +158,7 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
   const workers = options.workers ?? os.availableParallelism();
   const writer = new ResultsWriter(resultsPath(outDir));
   const pool =
-    workers > 0
+    workers > 0 && !options.executor
       ? new Piscina<BatchTask, string>({
           filename: WORKER_ENTRY,
           minThreads: workers,
@@ -206,7 +217,7 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
       batch,
     );
   };
-  const playBatchInPool = async (task: BatchTask, threads: Piscina<BatchTask, string>) => {
+  const playBatchInPool = async (task: BatchTask, threads: BatchExecutor | Piscina<BatchTask, string>) => {
     const lines = (await threads.run(task)).split('\n');
     lines.pop();
     recordBatch(
@@ -216,12 +227,15 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
   };
 
   const playRound = async (missing: ScheduledGame[]) => {
-    const parallel = Math.max(1, workers);
+    // An executor's slots may change during a round (workers joining a queue): read again for every batch.
+    const slots = () => options.executor?.slots ?? Math.max(1, workers);
     // Two tasks per worker: the one it plays and the one it holds; the producer waits for a free slot, so
     // batches are cut (and a stop takes effect) as late as possible, with the freshest timings.
-    const queue = new PQueue({ concurrency: parallel * 2 });
+    const queue = new PQueue({ concurrency: slots() * 2 });
     let next = 0;
     while (next < missing.length && !stopped() && !failure) {
+      const parallel = slots();
+      queue.concurrency = parallel * 2;
       const left = missing.length - next;
       // Near the end batches shrink, so that the threads finish together.
       const size = options.batchSize ?? planner.size(missing, next, Math.ceil(left / (parallel * 4)));
@@ -230,7 +244,8 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
       const task: BatchTask = { ...base, replayDir: games.some((g) => g.replay) ? replayDir : null, games };
       void queue.add(async () => {
         try {
-          await (pool ? playBatchInPool(task, pool) : playBatchHere(task));
+          const threads = options.executor ?? pool;
+          await (threads ? playBatchInPool(task, threads) : playBatchHere(task));
         } catch (error) {
           failure ??= error instanceof Error ? error : new Error(String(error));
         }

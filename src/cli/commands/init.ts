@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { listBots } from '../../bots/resolve.ts';
+import { packageRoot, packageVersion } from '../../core/package-info.ts';
 import { gameIds } from '../../games/registry.ts';
 import { CliError } from '../errors.ts';
 
@@ -15,24 +15,6 @@ const SERVERS: Record<string, { serve: string; port: number }> = {
   orerush: { serve: 'serve orerush', port: 1038 },
   carcassonne: { serve: 'serve se1 --game carcassonne', port: 5000 },
 };
-
-/** The package's own folder (dist/src/cli/commands or src/cli/commands below it): where the examples are. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (
-    !existsSync(join(dir, 'package.json')) ||
-    !readFileSync(join(dir, 'package.json'), 'utf8').includes('"name": "botswarm"')
-  ) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the botswarm package folder');
-    dir = up;
-  }
-  return dir;
-}
-
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 /** The bot's source for one game and language (TypeScript and JavaScript share the logic). */
 function botSource(game: string, lang: Exclude<Language, 'python'>): string {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createLogger } from '../../core/log.ts';
+import { createLogger, type Logger } from '../../core/log.ts';
+import type { QueueCoordinator } from '../../distributed/index.ts';
 import { readSetting } from '../../game/settings.ts';
 import {
   createProgressReporter,
@@ -84,6 +85,56 @@ function tournamentInput(file: string | undefined, opts: Record<string, unknown>
   return { ...input, raw };
 }
 
+/**
+ * `--queue`: the coordinator of a tournament played by `botswarm worker` hosts. Loaded only then (BullMQ,
+ * ioredis). With --resume, the batches a killed coordinator left finished in the queue are collected first.
+ */
+async function openQueue(
+  url: string,
+  loaded: LoadedTournament,
+  outDir: string,
+  opts: Record<string, unknown>,
+  log: Logger,
+): Promise<QueueCoordinator> {
+  const { parseQueueUrl, QueueConnectionError, QueueCoordinator, QueueUrlError, describeStamp } = await import(
+    '../../distributed/index.ts'
+  );
+  let coordinator: QueueCoordinator;
+  try {
+    const address = parseQueueUrl(url);
+    coordinator = await QueueCoordinator.open({
+      address,
+      outDir,
+      game: loaded.definition.game,
+      log,
+      ...(opts.queueBatches !== undefined ? { queued: opts.queueBatches as number } : {}),
+      onRefusal: (refusal) =>
+        process.stderr.write(
+          `botswarm: worker ${refusal.worker} refused: it runs ${describeStamp(refusal.mine)}, ` +
+            `this coordinator ${describeStamp(refusal.coordinator)}\n`,
+        ),
+      onNoWorkers: () =>
+        process.stderr.write(
+          `botswarm: no worker has taken a batch yet: start \`botswarm worker --queue ${address.display}\` on each host\n`,
+        ),
+    });
+  } catch (error) {
+    if (error instanceof QueueUrlError) throw new CliError(error.message, EXIT.usage);
+    if (error instanceof QueueConnectionError) throw new CliError(error.message, EXIT.failure);
+    throw error;
+  }
+  if (opts.resume) {
+    try {
+      await coordinator.harvest();
+    } catch (error) {
+      await coordinator.close();
+      if (error instanceof ResultsError) throw new CliError(error.message, EXIT.failure);
+      throw error;
+    }
+  }
+  return coordinator;
+}
+
 export function registerTournament(program: Command): void {
   program
     .command('tournament')
@@ -109,6 +160,15 @@ export function registerTournament(program: Command): void {
     )
     .option('--batch <n>', 'games per worker task (default: adaptive, at most 16)', parseIntOption('--batch', 1))
     .option('--replays <policy>', 'write replay files: all, none or N (the first N games)')
+    .option(
+      '--queue <url>',
+      'play the batches on `botswarm worker` hosts through this Redis server (redis://host:port)',
+    )
+    .option(
+      '--queue-batches <n>',
+      'with --queue: batches in the queue at once (default: two per thread of the live workers)',
+      parseIntOption('--queue-batches', 2, 100_000),
+    )
     .option('--resume', 'continue the tournament in the output directory: play exactly the missing games')
     .option('--force', 'start over even if the output directory holds an unfinished tournament')
     .option('--no-progress', 'no progress output on stderr')
@@ -146,9 +206,12 @@ export function registerTournament(program: Command): void {
       process.on('SIGINT', onSigint);
       process.on('SIGTERM', onSigint);
       const progress = opts.progress === false ? undefined : createProgressReporter(process.stderr);
+      const queue =
+        opts.queue === undefined ? undefined : await openQueue(String(opts.queue), loaded, outDir, opts, log);
       let run;
       try {
         run = await runTournament(loaded, {
+          ...(queue ? { executor: queue } : {}),
           outDir,
           ...(opts.workers !== undefined ? { workers: opts.workers as number } : {}),
           ...(opts.batch !== undefined ? { batchSize: opts.batch as number } : {}),
@@ -164,6 +227,7 @@ export function registerTournament(program: Command): void {
         if (error instanceof ResultsError) throw new CliError(error.message, EXIT.failure);
         throw new CliError(`tournament failed: ${(error as Error).message}`, EXIT.failure);
       } finally {
+        await queue?.close();
         progress?.finish();
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);

@@ -1,0 +1,270 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { type Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type Logger, silentLogger } from '../core/log.ts';
+import { canonicalJson } from '../tournament/definition.ts';
+import {
+  loadResults,
+  ResultsWriter,
+  readStoredTournament,
+  resultsPath,
+  type StoredTournament,
+  writeFileAtomic,
+} from '../tournament/results.ts';
+import type { BatchExecutor } from '../tournament/runner.ts';
+import type { GameRecord } from '../tournament/types.ts';
+import type { BatchTask } from '../tournament/worker.ts';
+import { KEY_PREFIX, openRedis, type QueueAddress } from './connection.ts';
+import {
+  type BatchJob,
+  type BatchOutcome,
+  JOB_KEEP_SECONDS,
+  type Refusal,
+  refusalsKey,
+  TOURNAMENT_QUEUE,
+  WORKER_GONE_MS,
+  WORKERS_KEY,
+  type WorkerEntry,
+} from './tournament-jobs.ts';
+import { describeStamp, type EngineStamp, engineStamp } from './version.ts';
+
+export interface QueueCoordinatorOptions {
+  readonly address: QueueAddress;
+  /** The tournament's output directory: its tournament.json names the run the jobs belong to. */
+  readonly outDir: string;
+  readonly game: string;
+  readonly engineModule?: string;
+  /**
+   * Batches in the queue at once. Default: two per thread of the live workers (as the local pool holds two
+   * per thread), so that batches are as large as the workers' number allows and each costs one round trip.
+   */
+  readonly queued?: number;
+  readonly log?: Logger;
+  /** A worker refused a batch: its engine stamp differs (the batch went back to the queue). */
+  readonly onRefusal?: (refusal: Refusal) => void;
+  /** Nobody took a batch for a while and no worker is registered. */
+  readonly onNoWorkers?: () => void;
+  /** How often the worker registry and the refusals are read; default 1 s. */
+  readonly pollMs?: number;
+}
+
+/** The run a tournament directory's jobs belong to: the same for a `--resume`, new for a fresh start. */
+export function runIdOf(stored: StoredTournament): string {
+  return createHash('sha256')
+    .update(`${canonicalJson(stored.definition)}\0${stored.createdAt}`)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** Replay file names a worker may send: nothing that leaves the replay directory. */
+const REPLAY_NAME = /^game-\d+\.json$/;
+
+function writeReplays(dir: string, replays: Readonly<Record<string, string>>): void {
+  for (const [name, text] of Object.entries(replays)) {
+    if (!REPLAY_NAME.test(name)) throw new Error(`a worker sent a replay named "${name}"`);
+    writeFileAtomic(join(dir, name), text);
+  }
+}
+
+/**
+ * The coordinator's side of a tournament over a BullMQ queue: a `BatchExecutor` for `runTournament` that
+ * puts each batch into the queue and resolves with its lines when some worker, on any host, has played it.
+ * Seeds, schedule, batching and results.jsonl stay in the coordinator, exactly as in a local run; a batch
+ * whose worker died is retried by BullMQ's stalled-job check, and the runner records a game only once.
+ */
+export class QueueCoordinator implements BatchExecutor {
+  readonly #options: QueueCoordinatorOptions;
+  readonly #queue: Queue<BatchJob, BatchOutcome>;
+  readonly #events: QueueEvents;
+  readonly #stamp: EngineStamp;
+  readonly #log: Logger;
+  readonly #redis: Redis;
+  #runId: string | undefined;
+  #poll: NodeJS.Timeout | undefined;
+  #refusalsSeen = 0;
+  #workers = new Map<string, WorkerEntry>();
+  #pending = 0;
+  #idleSince = Date.now();
+  #warnedNoWorkers = false;
+
+  private constructor(
+    options: QueueCoordinatorOptions,
+    queue: Queue<BatchJob, BatchOutcome>,
+    events: QueueEvents,
+    stamp: EngineStamp,
+    redis: Redis,
+  ) {
+    this.#redis = redis;
+    this.#options = options;
+    this.#queue = queue;
+    this.#events = events;
+    this.#stamp = stamp;
+    this.#log = options.log ?? silentLogger;
+  }
+
+  static async open(options: QueueCoordinatorOptions): Promise<QueueCoordinator> {
+    const { address } = options;
+    const redis = await openRedis(address);
+    const queue = new Queue<BatchJob, BatchOutcome>(TOURNAMENT_QUEUE, {
+      connection: address.connection,
+      prefix: KEY_PREFIX,
+    });
+    queue.on('error', () => {});
+    // Every batch in flight waits on the queue's events.
+    queue.setMaxListeners(0);
+    const events = new QueueEvents(TOURNAMENT_QUEUE, { connection: address.connection, prefix: KEY_PREFIX });
+    events.on('error', () => {});
+    events.setMaxListeners(0);
+    await events.waitUntilReady();
+    const stamp = await engineStamp(options.game, options.engineModule);
+    const coordinator = new QueueCoordinator(options, queue, events, stamp, redis);
+    await coordinator.#watch();
+    coordinator.#poll = setInterval(() => void coordinator.#watch(), options.pollMs ?? 1000);
+    coordinator.#poll.unref();
+    return coordinator;
+  }
+
+  /** Batches handed out at once, by the runner's reckoning (it queues two per slot). */
+  get slots(): number {
+    if (this.#options.queued !== undefined) return Math.max(1, Math.ceil(this.#options.queued / 2));
+    let threads = 0;
+    for (const worker of this.#workers.values()) threads += worker.threads;
+    return Math.max(1, threads);
+  }
+
+  get stamp(): EngineStamp {
+    return this.#stamp;
+  }
+
+  /** Live workers, as of the last poll. */
+  get workers(): readonly WorkerEntry[] {
+    return [...this.#workers.values()];
+  }
+
+  /**
+   * Before a `--resume`: the batches a killed coordinator left behind. Finished ones are appended to
+   * results.jsonl (games not in it yet) with their replays; waiting ones are dropped (the resumed run plans
+   * them again). Returns how many games it added.
+   */
+  async harvest(): Promise<number> {
+    const stored = readStoredTournament(this.#options.outDir);
+    if (!stored) return 0;
+    const run = runIdOf(stored);
+    const ours = (job: Job<BatchJob, BatchOutcome> | undefined): job is Job<BatchJob, BatchOutcome> =>
+      job?.data?.run === run;
+    // loadResults first: it cuts a torn last line, so that the lines below start on a clean line.
+    const { records } = loadResults(this.#options.outDir, stored.totalGames);
+    const writer = new ResultsWriter(resultsPath(this.#options.outDir));
+    let added = 0;
+    try {
+      for (const job of (await this.#queue.getJobs(['completed'])).filter(ours)) {
+        const outcome = job.returnvalue;
+        if (!outcome || typeof outcome.lines !== 'string') continue;
+        let text = '';
+        for (const line of outcome.lines.split('\n')) {
+          if (line === '') continue;
+          const record = JSON.parse(line) as GameRecord;
+          if (records.has(record.index)) continue;
+          records.set(record.index, record);
+          text += `${line}\n`;
+          added++;
+        }
+        if (Object.keys(outcome.replays).length > 0) {
+          writeReplays(join(this.#options.outDir, 'replays'), outcome.replays);
+        }
+        writer.appendLines(text);
+        await job.remove().catch(() => {});
+      }
+    } finally {
+      writer.close();
+    }
+    const waiting = await this.#queue.getJobs(['waiting', 'delayed', 'prioritized', 'paused']);
+    for (const job of waiting.filter(ours)) await job.remove().catch(() => {});
+    if (added > 0) this.#log.info({ added }, 'results of finished batches collected from the queue');
+    return added;
+  }
+
+  async run(task: BatchTask): Promise<string> {
+    if (this.#runId === undefined) {
+      const stored = readStoredTournament(this.#options.outDir);
+      if (!stored) throw new Error(`${this.#options.outDir} holds no tournament.json`);
+      this.#runId = runIdOf(stored);
+    }
+    const data: BatchJob = { run: this.#runId, stamp: this.#stamp, task };
+    this.#pending++;
+    let job: Job<BatchJob, BatchOutcome>;
+    let outcome: BatchOutcome;
+    try {
+      job = await this.#queue.add('batch', data, {
+        attempts: 1,
+        removeOnComplete: { age: JOB_KEEP_SECONDS },
+        removeOnFail: { age: JOB_KEEP_SECONDS },
+      });
+      outcome = await job.waitUntilFinished(this.#events);
+    } finally {
+      this.#pending--;
+      this.#idleSince = Date.now();
+    }
+    if (task.replayDir) writeReplays(task.replayDir, outcome.replays);
+    // The runner appends the lines as soon as this resolves (before any timer runs); only then may the
+    // finished job go, so that a coordinator killed in between finds it again with --resume.
+    setImmediate(() => void job.remove().catch(() => {}));
+    return outcome.lines;
+  }
+
+  async #watch(): Promise<void> {
+    try {
+      const client = this.#redis;
+      const entries = await client.hgetall(WORKERS_KEY);
+      const now = Date.now();
+      const live = new Map<string, WorkerEntry>();
+      for (const text of Object.values(entries)) {
+        const entry = JSON.parse(text) as WorkerEntry;
+        if (now - entry.seen < WORKER_GONE_MS) live.set(entry.name, entry);
+      }
+      for (const [name, entry] of live) {
+        if (!this.#workers.has(name)) {
+          this.#log.info(
+            { worker: name, host: entry.host, botswarm: entry.botswarm, threads: entry.threads },
+            'worker joined',
+          );
+        }
+      }
+      for (const name of this.#workers.keys()) {
+        if (!live.has(name)) this.#log.info({ worker: name }, 'worker left');
+      }
+      this.#workers = live;
+      if (this.#runId !== undefined) {
+        const refusals = await client.lrange(refusalsKey(this.#runId), this.#refusalsSeen, -1);
+        this.#refusalsSeen += refusals.length;
+        for (const text of refusals) {
+          const refusal = JSON.parse(text) as Refusal;
+          this.#log.warn(
+            { worker: refusal.worker, mine: describeStamp(refusal.mine) },
+            'worker refused: engine stamp differs',
+          );
+          this.#options.onRefusal?.(refusal);
+        }
+      }
+      if (live.size > 0 || this.#pending === 0) {
+        this.#idleSince = now;
+      } else if (!this.#warnedNoWorkers && now - this.#idleSince > 5000) {
+        this.#warnedNoWorkers = true;
+        this.#options.onNoWorkers?.();
+      }
+    } catch (error) {
+      this.#log.warn({ err: (error as Error).message }, 'cannot read the worker registry');
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#poll);
+    if (this.#runId !== undefined) {
+      await this.#redis.del(refusalsKey(this.#runId)).catch(() => 0);
+    }
+    await this.#events.close();
+    await this.#queue.close();
+    this.#redis.disconnect();
+  }
+}

@@ -1,0 +1,50 @@
+import type { BatchTask } from '../tournament/worker.ts';
+import { KEY_PREFIX } from './connection.ts';
+import type { EngineStamp } from './version.ts';
+
+/** The BullMQ queue every tournament worker takes batches from (under the `botswarm` key prefix). */
+export const TOURNAMENT_QUEUE = 'tournament';
+
+/** One batch of games as a job: the coordinator's task, its run and the stamp its results must carry. */
+export interface BatchJob {
+  /** Which coordinator run the batch belongs to (kept in the output directory, for `--resume`). */
+  readonly run: string;
+  readonly stamp: EngineStamp;
+  /** The coordinator's task; `replayDir` only says whether replays are wanted (the worker writes them locally). */
+  readonly task: BatchTask;
+}
+
+/** A finished batch: its lines of results.jsonl and the replay files (name → text), for the coordinator. */
+export interface BatchOutcome {
+  readonly lines: string;
+  readonly replays: Readonly<Record<string, string>>;
+  readonly worker: string;
+}
+
+/** A worker's entry in the registry of live workers (a Redis hash, refreshed while it runs). */
+export interface WorkerEntry {
+  readonly name: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly botswarm: string;
+  readonly threads: number;
+  /** Unix ms of its last heartbeat. */
+  readonly seen: number;
+}
+
+/** A job a worker refused because its engine stamp differs from the coordinator's. */
+export interface Refusal {
+  readonly worker: string;
+  readonly coordinator: EngineStamp;
+  readonly mine: EngineStamp;
+}
+
+export const WORKERS_KEY = `${KEY_PREFIX}:${TOURNAMENT_QUEUE}:workers`;
+export const refusalsKey = (run: string): string => `${KEY_PREFIX}:${TOURNAMENT_QUEUE}:refusals:${run}`;
+
+/** A worker whose heartbeat is older than this has left (killed, or cut off from Redis). */
+export const WORKER_HEARTBEAT_MS = 2000;
+export const WORKER_GONE_MS = 10_000;
+
+/** Completed and failed jobs the coordinator never collected expire after a day. */
+export const JOB_KEEP_SECONDS = 24 * 3600;
