@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 
 /** How a machine without it gets it (Debian, as .ci/run does). */
-export const REDIS_INSTALL = 'apt-get install -y redis-server';
+export const REDIS_INSTALL = 'sh scripts/install-system-packages.sh (or apt-get install -y redis-server)';
 
 /**
  * Whether the tests that need a Redis server can run here. Under CI they must: there a missing

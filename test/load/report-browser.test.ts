@@ -11,7 +11,7 @@ import { loadProtocol } from '../../src/protocols/registry.ts';
 /** Debian's chromium; BOTSWARM_CHROMIUM points elsewhere (or at nothing, to see the skip). */
 const CHROMIUM = process.env.BOTSWARM_CHROMIUM ?? '/usr/bin/chromium';
 /** The one command that installs it (Debian's package; the script asks for sudo when not root). */
-const INSTALL = 'sh scripts/install-chromium.sh';
+const INSTALL = 'sh scripts/install-system-packages.sh';
 
 /** What the test reads of an SVG path in the page (the project's TypeScript has no DOM types). */
 interface PathGeometry {

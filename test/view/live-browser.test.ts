@@ -13,8 +13,8 @@ const ARTEFACTS = fileURLToPath(new URL('../../out/test-artifacts/view/', import
 let browser: Browser;
 
 beforeAll(async () => {
-  // Not a skip: CI must install it (scripts/install-chromium.sh), or this test fails and says so.
-  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/install-chromium.sh (as root)`).toBe(true);
+  // Not a skip: CI must install it (scripts/install-system-packages.sh), or this test fails and says so.
+  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/install-system-packages.sh (as root)`).toBe(true);
   mkdirSync(ARTEFACTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -20,8 +20,8 @@ let browser: Browser;
 const pages: Record<string, { file: string; data: ViewData }> = {};
 
 beforeAll(async () => {
-  // Not a skip: CI must install it (scripts/install-chromium.sh), or this test fails and says so.
-  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/install-chromium.sh (as root)`).toBe(true);
+  // Not a skip: CI must install it (scripts/install-system-packages.sh), or this test fails and says so.
+  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/install-system-packages.sh (as root)`).toBe(true);
   mkdirSync(ARTEFACTS, { recursive: true });
   for (const [game, make] of Object.entries(SAMPLE_GAMES)) {
     const replay = await make();
