@@ -26,22 +26,35 @@ import {
 
 const ASCII = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
-/** A growable scratch buffer, reused by every encode on this thread (the result is copied out). */
-let scratch = Buffer.allocUnsafe(16 * 1024);
+/**
+ * Packets are written straight into a shared slab and handed out as slices of it, as Node's own Buffer pool does
+ * for small buffers (an update is just above the size that pool takes): no copy at the end, and one ArrayBuffer
+ * per 256 KiB of packets instead of one per packet. A slice is never written again once handed out. `base` is
+ * where the packet being written starts, `at` where it has got to.
+ */
+const SLAB = 256 * 1024;
+let scratch = Buffer.allocUnsafeSlow(SLAB);
+let base = 0;
 let at = 0;
 
+/** Room for `bytes` more: a packet that does not fit moves (what it has so far) to a fresh slab. */
 function reserve(bytes: number): void {
   if (at + bytes <= scratch.length) return;
-  const bigger = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + bytes));
-  scratch.copy(bigger, 0, 0, at);
-  scratch = bigger;
+  const fresh = Buffer.allocUnsafeSlow(Math.max(SLAB, 2 * (at - base + bytes)));
+  scratch.copy(fresh, 0, base, at);
+  at -= base;
+  base = 0;
+  scratch = fresh;
 }
 
 /** Writes ASCII bytes known in advance (keys, punctuation). */
 function raw(bytes: Uint8Array): void {
-  reserve(bytes.length);
-  scratch.set(bytes, at);
-  at += bytes.length;
+  const n = bytes.length;
+  if (at + n > scratch.length) reserve(n);
+  // A loop, not TypedArray#set: these are keys of a few bytes, where the call costs more than the copy.
+  const b = scratch;
+  for (let i = 0; i < n; i++) b[at + i] = bytes[i]!;
+  at += n;
 }
 
 /** Longest decimal form of a number as JSON writes it (`-1.2345678901234567e-308`), with a separator. */
@@ -98,9 +111,10 @@ function grid(values: readonly number[]): void {
     at += cached.length;
     return;
   }
-  const start = at;
+  // Relative to the packet's start: writing may move the packet to a fresh slab.
+  const offset = at - base;
   nums(values);
-  gridBytes.set(values, Buffer.from(scratch.subarray(start, at)));
+  gridBytes.set(values, copyOut(base + offset, at));
 }
 
 /** A flat array of numbers: `[1,-1,0]`. */
@@ -236,7 +250,7 @@ const S_WINNER = ASCII(',"winner":');
  * `encodePacket(encodeUpdate(obs, result))`, written without a packet object or JSON.stringify of the grids.
  */
 export function encodeUpdateBody(obs: OreRushObservation, result: GameResult | null): Buffer {
-  at = 0;
+  at = base;
   raw(MAP_SEAT);
   value(obs.seat);
   raw(MAP_PLAYERS);
@@ -313,7 +327,21 @@ export function encodeUpdateBody(obs: OreRushObservation, result: GameResult | n
     value(result.winner);
   }
   raw(CLOSE);
-  return Buffer.from(scratch.subarray(0, at));
+  const out = scratch.subarray(base, at);
+  // The next packet starts 8-byte aligned after this one, as in Node's pool.
+  base = (at + 7) & ~7;
+  if (base > scratch.length - 1024) {
+    scratch = Buffer.allocUnsafeSlow(SLAB);
+    base = 0;
+  }
+  return out;
+}
+
+/** A copy of scratch[start, end), for the grid cache (kept apart from the slab, which it would keep alive). */
+function copyOut(start: number, end: number): Buffer {
+  const own = Buffer.allocUnsafe(end - start);
+  scratch.copy(own, 0, start, end);
+  return own;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -330,9 +358,12 @@ let pos = 0;
 
 /** The next bytes must be exactly `bytes`. */
 function expect(bytes: Uint8Array): void {
-  if (pos + bytes.length > src.length) throw OFF;
-  for (let i = 0; i < bytes.length; i++) if (src[pos + i] !== bytes[i]) throw OFF;
-  pos += bytes.length;
+  const s = src;
+  const p = pos;
+  const n = bytes.length;
+  if (p + n > s.length) throw OFF;
+  for (let i = 0; i < n; i++) if (s[p + i] !== bytes[i]) throw OFF;
+  pos = p + n;
 }
 
 function peek(byte: number): boolean {
