@@ -68,17 +68,21 @@ describe('one-pass updte codec agrees with the general codec', () => {
       { seed: 'c', players: 2, heuristic: true, rounds: 60 },
     ];
     let packets = 0;
+    /** Every body handed out, checked again at the end: a later encode must never write over an earlier packet. */
+    const handedOut: [Buffer, Buffer][] = [];
     for (const g of games) {
       const rounds = seededGame(g.seed, g.players, g.heuristic, g.rounds);
       const readers = Array.from({ length: g.players }, () => new UpdateReader());
       for (const round of rounds) {
         for (const [seat, u] of round.entries()) {
           const body = encodeUpdateBody(u.observation, u.result);
-          expect(body.equals(referenceBytes(u.observation, u.result))).toBe(true);
+          const reference = referenceBytes(u.observation, u.result);
+          expect(body.equals(reference)).toBe(true);
+          handedOut.push([body, reference]);
           expect(isUpdateBody(body)).toBe(true);
-          const reference = referenceRead(body);
-          expect(readUpdateBody(body)).toStrictEqual(reference);
-          expect(readers[seat]!.read(body)).toStrictEqual(reference);
+          const read = referenceRead(body);
+          expect(readUpdateBody(body)).toStrictEqual(read);
+          expect(readers[seat]!.read(body)).toStrictEqual(read);
           packets++;
         }
       }
@@ -86,6 +90,7 @@ describe('one-pass updte codec agrees with the general codec', () => {
       expect(rounds.at(-1)![0]!.result).not.toBeNull();
     }
     expect(packets).toBeGreaterThan(1000);
+    expect(handedOut.filter(([body, reference]) => !body.equals(reference))).toEqual([]);
   });
 
   const event: fc.Arbitrary<OreRushEvent | Record<string, unknown>> = fc.oneof(
