@@ -194,6 +194,23 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
   const results: StepResult[] = [];
   const rampEnd = o.rampMs / 1000;
   const holdEnd = (o.rampMs + o.holdMs) / 1000;
+  // A few bots for 2 s first, not judged: the scenario's modules (its bot, the codec) load and compile here, not
+  // inside the first step's hold.
+  await runLoadTest({
+    scenario,
+    host: '127.0.0.1',
+    port: o.port,
+    workload: { kind: 'closed', start: 0, stages: [{ durationMs: 2000, target: 4 }] },
+    thinkTimeMs: o.thinkMs,
+    requestTimeoutMs: 10_000,
+    stopGraceMs: 10_000,
+    params: o.params,
+    seed: `bench-${o.scenario}-warm-up`,
+    thresholds: [],
+    log: silentLogger,
+    preflight: false,
+  });
+  await new Promise((r) => setTimeout(r, 1000));
   for (const bots of o.steps) {
     if (bots > o.maxBots) break;
     gc();
