@@ -195,7 +195,7 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
   const rampEnd = o.rampMs / 1000;
   const holdEnd = (o.rampMs + o.holdMs) / 1000;
   // A few bots for 2 s first, not judged: the scenario's modules (its bot, the codec) load and compile here, not
-  // inside the first step's hold.
+  // inside the first step's hold. Worker threads start anew with every step (inside its ramp).
   await runLoadTest({
     scenario,
     host: '127.0.0.1',
@@ -209,6 +209,8 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
     thresholds: [],
     log: silentLogger,
     preflight: false,
+    // With worker threads too: their first start compiles every module once.
+    ...(o.threads && o.threads > 1 ? { threads: o.threads } : {}),
   });
   await new Promise((r) => setTimeout(r, 1000));
   for (const bots of o.steps) {
