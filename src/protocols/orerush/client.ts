@@ -25,6 +25,7 @@ import {
   STX,
   succs,
 } from './packets.ts';
+import { isUpdateBody, UpdateReader } from './update-codec.ts';
 import { decodeGameInfo, decodeUpdate, type GameInfo } from './wire.ts';
 
 /** What a request got back. */
@@ -84,6 +85,8 @@ export class OreRushClient {
   #handlers: ClientHandlers = {};
   #answerTimeoutMs: number;
   #log: Logger;
+  /** This session's `updte` reader (the canonical form in one pass; anything else goes the general way below). */
+  #updates = new UpdateReader();
 
   private constructor(connection: Connection, answerTimeoutMs: number, log: Logger) {
     this.connection = connection;
@@ -180,6 +183,14 @@ export class OreRushClient {
     if (frame.equals(AWAKE_BODY)) {
       this.connection.send(SUCCS_BODY);
       return;
+    }
+    if (isUpdateBody(frame)) {
+      const update = this.#updates.read(frame);
+      if (update) {
+        this.connection.send(SUCCS_BODY);
+        this.#handlers.onUpdate?.(update.observation, update.result);
+        return;
+      }
     }
     let packet: Packet;
     try {

@@ -28,6 +28,7 @@ export {
   orerushServerSettings,
   parseServerSettings,
 } from './settings.ts';
+export { encodeUpdateBody, isUpdateBody, readUpdateBody, UpdateReader } from './update-codec.ts';
 export * from './wire.ts';
 
 export const orerushServerProtocol: ServerProtocol = {

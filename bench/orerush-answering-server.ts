@@ -1,0 +1,99 @@
+/**
+ * A minimal Ore Rush peer for the load-test bench (child process): it plays no game, it answers. Every update it
+ * sends was encoded once at start-up (every round of a seeded 4-player game of random bots, per seat), so a
+ * capacity figure measured against it is the generator's own cost, not the reference server's. Per connection:
+ * `reqst` → `succs`, `settn` (seat = connection number mod 4), the round-0 `updte`; `pmove` → `succs` and the
+ * next round's `updte` at once (with an `awake` once a second, as the real server pings); `close`, `awake`,
+ * `nickn`, `settn`, `pchat` → `succs`; answers are read and dropped. The game's rounds repeat from the start when
+ * they run out (a step never gets there). Prints `{"port": n}` when listening.
+ *
+ * Run: node --import tsx bench/orerush-answering-server.ts
+ */
+import { createServer } from 'node:net';
+import { createRng } from '../src/core/rng.ts';
+import { type OreRushAction, orerushEngine } from '../src/games/orerush/index.ts';
+import { encodePacket, encodeUpdateBody } from '../src/protocols/orerush/index.ts';
+import { createRandomStrategy } from '../strategies/orerush/index.ts';
+
+const PLAYERS = 4;
+const frame = (body: Buffer) => Buffer.concat([Buffer.from([0x02]), body, Buffer.from([0x03])]);
+
+// rounds[seat][r]: the framed update of round r for that seat (not the final one: the game never ends here).
+const config = orerushEngine.defaultConfig();
+const rounds: Buffer[][] = Array.from({ length: PLAYERS }, () => []);
+{
+  let state = orerushEngine.setup(config, PLAYERS, createRng('answering-server'));
+  const bots = Array.from({ length: PLAYERS }, () => createRandomStrategy({ params: {} }));
+  const ctx = { rng: createRng('answering-server/bots') } as never;
+  while (orerushEngine.toAct(state).kind !== 'terminal') {
+    for (let seat = 0; seat < PLAYERS; seat++)
+      rounds[seat]!.push(frame(encodeUpdateBody(orerushEngine.observe(state, seat), null)));
+    const actions = new Map(
+      bots.map((b, seat) => [seat, b.decide(orerushEngine.observe(state, seat), ctx) as OreRushAction]),
+    );
+    state = orerushEngine.apply(state, { kind: 'players', actions });
+  }
+}
+const SUCCS = frame(encodePacket({ type: 'succs' }));
+const AWAKE = frame(encodePacket({ type: 'awake' }));
+const settn = (game: number, seat: number) =>
+  frame(
+    encodePacket({
+      type: 'settn',
+      settings: {
+        game,
+        player: seat,
+        players: PLAYERS,
+        joined: PLAYERS,
+        roundTimeoutMs: 60_000,
+        rules: config as unknown as Record<string, unknown>,
+      },
+    }),
+  );
+
+let connections = 0;
+const server = createServer((socket) => {
+  socket.setNoDelay(true);
+  const id = connections++;
+  const seat = id % PLAYERS;
+  const mine = rounds[seat]!;
+  let round = 0;
+  let lastAwake = performance.now();
+  let rest: Buffer | null = null;
+  socket.on('data', (chunk: Buffer) => {
+    const data = rest ? Buffer.concat([rest, chunk]) : chunk;
+    const out: Buffer[] = [];
+    let at = 0;
+    for (;;) {
+      const end = data.indexOf(0x03, at);
+      if (end < 0) break;
+      // data[at] is STX; the type is the next five bytes.
+      const type = data.toString('latin1', at + 1, at + 6);
+      at = end + 1;
+      if (type === 'succs' || type === 'timeo' || type === 'error') continue;
+      out.push(SUCCS);
+      if (type === 'pmove') {
+        round = (round + 1) % mine.length;
+        const now = performance.now();
+        if (now - lastAwake >= 1000) {
+          lastAwake = now;
+          out.push(AWAKE);
+        }
+        out.push(mine[round]!);
+      } else if (type === 'reqst') {
+        round = 0;
+        out.push(settn(1 + Math.floor(id / PLAYERS), seat), mine[0]!);
+      }
+    }
+    rest = at < data.length ? data.subarray(at) : null;
+    if (out.length === 1) socket.write(out[0]!);
+    else if (out.length > 1) socket.write(Buffer.concat(out));
+  });
+  socket.on('error', () => {});
+});
+// A deep accept queue: a step connects thousands of bots within its ramp.
+server.listen({ port: 0, host: '127.0.0.1', backlog: 8192 }, () => {
+  const address = server.address();
+  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
+});
+process.on('SIGTERM', () => process.exit(0));

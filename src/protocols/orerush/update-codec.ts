@@ -1,0 +1,820 @@
+/**
+ * The hot `updte` codec: every player gets one every round, so the reference server encodes and every bot decodes
+ * thousands a second. The general codec (packets.ts `encodePacket`/`decodePacket` with wire.ts
+ * `encodeUpdate`/`decodeUpdate`) builds a packet object, JSON-stringifies or parses four object fields and then
+ * walks the result again; this module writes and reads the frame body's bytes directly, in one pass.
+ *
+ * The bytes are the general codec's, byte for byte (docs/protocols/orerush.md §4.1; test/orerush/update-codec.test.ts
+ * checks both agree on every packet of seeded games and on random observations). The reader takes only the
+ * canonical compact form this encoder (and the general one) writes — the documented keys in the documented order,
+ * no whitespace, integers, plain ASCII strings — and answers `null` for anything else, which the caller then reads
+ * with the general codec: every other valid packet, and every malformed one with its documented error, goes the
+ * old way. So the fast reader never accepts what the general codec refuses, and never refuses anything itself.
+ */
+import type { GameResult } from '../../core/engine.ts';
+import {
+  type EnemyView,
+  type Item,
+  ORE_KINDS,
+  type OreRushEvent,
+  type OreRushObservation,
+  type Robot,
+} from '../../games/orerush/index.ts';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Encoder
+
+const ASCII = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+
+/**
+ * Packets are written straight into a shared slab and handed out as slices of it, as Node's own Buffer pool does
+ * for small buffers (an update is just above the size that pool takes): no copy at the end, and one ArrayBuffer
+ * per 256 KiB of packets instead of one per packet. A slice is never written again once handed out. `base` is
+ * where the packet being written starts, `at` where it has got to.
+ */
+const SLAB = 256 * 1024;
+let scratch = Buffer.allocUnsafeSlow(SLAB);
+let base = 0;
+let at = 0;
+
+/** Room for `bytes` more: a packet that does not fit moves (what it has so far) to a fresh slab. */
+function reserve(bytes: number): void {
+  if (at + bytes <= scratch.length) return;
+  const fresh = Buffer.allocUnsafeSlow(Math.max(SLAB, 2 * (at - base + bytes)));
+  scratch.copy(fresh, 0, base, at);
+  at -= base;
+  base = 0;
+  scratch = fresh;
+}
+
+/** Writes ASCII bytes known in advance (keys, punctuation). */
+function raw(bytes: Uint8Array): void {
+  const n = bytes.length;
+  if (at + n > scratch.length) reserve(n);
+  // A loop, not TypedArray#set: these are keys of a few bytes, where the call costs more than the copy.
+  const b = scratch;
+  for (let i = 0; i < n; i++) b[at + i] = bytes[i]!;
+  at += n;
+}
+
+/** Longest decimal form of a number as JSON writes it (`-1.2345678901234567e-308`), with a separator. */
+const NUMBER_ROOM = 26;
+
+/** A number as JSON.stringify writes it; the caller has reserved NUMBER_ROOM bytes. */
+function num(v: number): void {
+  if (v >= 0 && v < 10 && (v | 0) === v) {
+    scratch[at++] = 0x30 + v;
+    return;
+  }
+  if (v === -1) {
+    scratch[at++] = 0x2d;
+    scratch[at++] = 0x31;
+    return;
+  }
+  if ((v | 0) === v) {
+    // A 32-bit integer: digits written from the right into their place.
+    let n = v;
+    if (n < 0) {
+      scratch[at++] = 0x2d;
+      n = -n;
+    }
+    let len = 1;
+    for (let t = n; t >= 10; t = (t / 10) | 0) len++;
+    let p = at + len;
+    at = p;
+    do {
+      const q = (n / 10) | 0;
+      scratch[--p] = 0x30 + n - q * 10;
+      n = q;
+    } while (n > 0);
+    return;
+  }
+  // -2^31 negated, beyond 32 bits, a fraction or not finite: rare here; JSON's own form.
+  const text = Number.isFinite(v) ? String(v) : 'null';
+  for (let i = 0; i < text.length; i++) scratch[at++] = text.charCodeAt(i);
+}
+
+/**
+ * The bytes of a grid, by the array's identity. The engine hands out the same array while what it shows is
+ * unchanged (the blank view of every player without a radar, a player's holes between digs, its ore view
+ * between radar changes: src/games/orerush/engine.ts), and observations are read-only, so an array once
+ * written is copied from here the next time: once per change, not once per player and round.
+ */
+const gridBytes = new WeakMap<readonly number[], Buffer>();
+
+/** A grid (`ore`, `kinds`, `holes`): from the cache, or written and cached. */
+function grid(values: readonly number[]): void {
+  const cached = gridBytes.get(values);
+  if (cached) {
+    reserve(cached.length);
+    scratch.set(cached, at);
+    at += cached.length;
+    return;
+  }
+  // Relative to the packet's start: writing may move the packet to a fresh slab.
+  const offset = at - base;
+  nums(values);
+  gridBytes.set(values, copyOut(base + offset, at));
+}
+
+/** A flat array of numbers: `[1,-1,0]`. */
+function nums(values: readonly number[]): void {
+  reserve(2 + values.length * NUMBER_ROOM);
+  // Locals, not the module's cursor: this loop writes every cell of three grids.
+  const b = scratch;
+  let p = at;
+  b[p++] = 0x5b;
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) b[p++] = 0x2c;
+    const v = values[i]!;
+    if (v >= 0 && v < 10 && (v | 0) === v) b[p++] = 0x30 + v;
+    else if (v === -1) {
+      b[p++] = 0x2d;
+      b[p++] = 0x31;
+    } else {
+      at = p;
+      num(v);
+      p = at;
+    }
+  }
+  b[p++] = 0x5d;
+  at = p;
+}
+
+/** A string as JSON.stringify writes it: printable ASCII without `"` or `\` as is, anything else by JSON itself. */
+function str(text: string): void {
+  reserve(text.length + 2);
+  const start = at;
+  scratch[at++] = 0x22;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+      at = start;
+      const json = JSON.stringify(text);
+      reserve(json.length * 3);
+      at += scratch.write(json, at, 'utf8');
+      return;
+    }
+    scratch[at++] = c;
+  }
+  scratch[at++] = 0x22;
+}
+
+/** Any JSON value: the primitives directly, anything nested by JSON.stringify (never in the engine's events). */
+function value(v: unknown): void {
+  if (typeof v === 'number') {
+    reserve(NUMBER_ROOM);
+    num(v);
+  } else if (typeof v === 'string') str(v);
+  else if (v === null) raw(NULL);
+  else if (v === true) raw(TRUE);
+  else if (v === false) raw(FALSE);
+  else {
+    const json = JSON.stringify(v);
+    reserve(json.length * 3);
+    at += scratch.write(json, at, 'utf8');
+  }
+}
+
+/** A flat object's own keys in their order, skipping undefined as JSON does. */
+function flat(o: object): void {
+  raw(OPEN);
+  let first = true;
+  for (const key of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[key];
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    if (!first) raw(COMMA);
+    first = false;
+    str(key);
+    raw(COLON);
+    value(v);
+  }
+  raw(CLOSE);
+}
+
+function cells(list: readonly { readonly x: number; readonly y: number }[]): void {
+  raw(LIST);
+  for (let i = 0; i < list.length; i++) {
+    if (i > 0) raw(COMMA);
+    const c = list[i]!;
+    raw(K_X);
+    value(c.x);
+    raw(K_Y);
+    value(c.y);
+    raw(CLOSE);
+  }
+  raw(LIST_END);
+}
+
+const NULL = ASCII('null');
+const TRUE = ASCII('true');
+const FALSE = ASCII('false');
+const OPEN = ASCII('{');
+const CLOSE = ASCII('}');
+const COMMA = ASCII(',');
+const COLON = ASCII(':');
+const LIST = ASCII('[');
+const LIST_END = ASCII(']');
+const K_X = ASCII('{"x":');
+const K_Y = ASCII(',"y":');
+const MAP_SEAT = ASCII('updte\x1f{"seat":');
+const MAP_PLAYERS = ASCII(',"players":');
+const MAP_ROUND = ASCII(',"round":');
+const MAP_ROUNDS = ASCII(',"rounds":');
+const MAP_WIDTH = ASCII(',"width":');
+const MAP_HEIGHT = ASCII(',"height":');
+const MAP_OVER = ASCII(',"over":');
+const MAP_ORE = ASCII(',"ore":');
+const MAP_KINDS = ASCII(',"kinds":');
+const MAP_HOLES = ASCII(',"holes":');
+const MAP_RADARS = ASCII(',"radars":');
+const MAP_TRAPS = ASCII(',"traps":');
+const MAP_EVENTS = ASCII(',"events":[');
+const COOL_RADAR = ASCII(']}\x1f{"radar":');
+const COOL_TRAP = ASCII(',"trap":');
+const ROBOTS_OWN = ASCII('}\x1f{"own":[');
+const R_OWNER = ASCII('{"owner":');
+const R_ID = ASCII(',"id":');
+const R_X = ASCII(',"x":');
+const R_Y = ASCII(',"y":');
+const R_ITEM = ASCII(',"item":');
+const R_ALIVE = ASCII(',"alive":');
+const ROBOTS_ENEMIES = ASCII('],"enemies":[');
+const SCORES = ASCII(']}\x1f{"scores":');
+const S_ALIVE = ASCII(',"alive":');
+const S_RANKS = ASCII(',"ranks":');
+const S_WINNER = ASCII(',"winner":');
+
+/**
+ * The frame body (without STX/ETX) of the `updte` for this observation and result: the same bytes as
+ * `encodePacket(encodeUpdate(obs, result))`, written without a packet object or JSON.stringify of the grids.
+ */
+export function encodeUpdateBody(obs: OreRushObservation, result: GameResult | null): Buffer {
+  at = base;
+  raw(MAP_SEAT);
+  value(obs.seat);
+  raw(MAP_PLAYERS);
+  value(obs.players);
+  raw(MAP_ROUND);
+  value(obs.round);
+  raw(MAP_ROUNDS);
+  value(obs.rounds);
+  raw(MAP_WIDTH);
+  value(obs.width);
+  raw(MAP_HEIGHT);
+  value(obs.height);
+  raw(MAP_OVER);
+  value(obs.over);
+  raw(MAP_ORE);
+  grid(obs.ore);
+  raw(MAP_KINDS);
+  grid(obs.kinds);
+  raw(MAP_HOLES);
+  grid(obs.holes);
+  raw(MAP_RADARS);
+  cells(obs.radars);
+  raw(MAP_TRAPS);
+  cells(obs.traps);
+  raw(MAP_EVENTS);
+  for (let i = 0; i < obs.events.length; i++) {
+    if (i > 0) raw(COMMA);
+    flat(obs.events[i]!);
+  }
+  raw(COOL_RADAR);
+  value(obs.cooldowns.radar);
+  raw(COOL_TRAP);
+  value(obs.cooldowns.trap);
+  raw(ROBOTS_OWN);
+  for (let i = 0; i < obs.robots.length; i++) {
+    if (i > 0) raw(COMMA);
+    const r = obs.robots[i]!;
+    raw(R_OWNER);
+    value(r.owner);
+    raw(R_ID);
+    value(r.id);
+    raw(R_X);
+    value(r.x);
+    raw(R_Y);
+    value(r.y);
+    raw(R_ITEM);
+    value(r.item);
+    raw(R_ALIVE);
+    value(r.alive);
+    raw(CLOSE);
+  }
+  raw(ROBOTS_ENEMIES);
+  for (let i = 0; i < obs.enemies.length; i++) {
+    if (i > 0) raw(COMMA);
+    const e = obs.enemies[i]!;
+    raw(R_OWNER);
+    value(e.owner);
+    raw(R_ID);
+    value(e.id);
+    raw(R_X);
+    value(e.x);
+    raw(R_Y);
+    value(e.y);
+    raw(CLOSE);
+  }
+  raw(SCORES);
+  nums(obs.scores);
+  raw(S_ALIVE);
+  nums(obs.alive);
+  if (result) {
+    raw(S_RANKS);
+    nums(result.ranks);
+    raw(S_WINNER);
+    value(result.winner);
+  }
+  raw(CLOSE);
+  const out = scratch.subarray(base, at);
+  // The next packet starts 8-byte aligned after this one, as in Node's pool.
+  base = (at + 7) & ~7;
+  if (base > scratch.length - 1024) {
+    scratch = Buffer.allocUnsafeSlow(SLAB);
+    base = 0;
+  }
+  return out;
+}
+
+/** A copy of scratch[start, end), for the grid cache (kept apart from the slab, which it would keep alive). */
+function copyOut(start: number, end: number): Buffer {
+  const own = Buffer.allocUnsafe(end - start);
+  scratch.copy(own, 0, start, end);
+  return own;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reader
+
+/** Thrown inside the reader at the first byte off the canonical form; `readUpdateBody` answers null. */
+class NotCanonical {}
+const OFF = new NotCanonical();
+
+/** Always a Buffer (one shape for the JIT); the reader's input. */
+const EMPTY = Buffer.alloc(0);
+let src: Buffer = EMPTY;
+let pos = 0;
+
+/** The next bytes must be exactly `bytes`. */
+function expect(bytes: Uint8Array): void {
+  const s = src;
+  const p = pos;
+  const n = bytes.length;
+  if (p + n > s.length) throw OFF;
+  for (let i = 0; i < n; i++) if (s[p + i] !== bytes[i]) throw OFF;
+  pos = p + n;
+}
+
+function peek(byte: number): boolean {
+  if (src[pos] === byte) {
+    pos++;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * An integer as JSON writes a safe one (`0`, `-12`; no `-0`, leading zero, fraction or exponent), at most 15
+ * digits so that it is exact; anything else is off the canonical form.
+ */
+function int(): number {
+  let neg = false;
+  if (src[pos] === 0x2d) {
+    neg = true;
+    pos++;
+  }
+  const start = pos;
+  let n = 0;
+  let c = src[pos]!;
+  while (c >= 0x30 && c <= 0x39) {
+    n = n * 10 + (c - 0x30);
+    c = src[++pos]!;
+  }
+  const digits = pos - start;
+  if (digits === 0 || digits > 15 || (digits > 1 && src[start] === 0x30)) throw OFF;
+  if (c === 0x2e || c === 0x65 || c === 0x45) throw OFF;
+  if (neg) {
+    if (n === 0) throw OFF;
+    return -n;
+  }
+  return n;
+}
+
+function intIn(min: number, max: number): number {
+  const n = int();
+  if (n < min || n > max) throw OFF;
+  return n;
+}
+
+/** `null`. */
+function nothing(): null {
+  expect(NULL);
+  return null;
+}
+
+function bool(): boolean {
+  if (src[pos] === 0x74) {
+    expect(TRUE);
+    return true;
+  }
+  expect(FALSE);
+  return false;
+}
+
+/** What a reader remembers of its previous update: its grids' bytes and the arrays read from them. */
+interface GridMemo {
+  bytes: Buffer;
+  readonly arrays: (number[] | null)[];
+  readonly starts: number[];
+  readonly ends: number[];
+}
+
+/** The reader's memo for this body (null: none kept), and the one being filled for the next. */
+let memo: GridMemo | null = null;
+let next: GridMemo | null = null;
+
+/**
+ * A grid of `length` integers in [min, max], number `k` of the update (0 ore, 1 kinds, 2 holes). When its bytes
+ * are those of the same grid in the reader's previous update (one memcmp), the array read then is handed out
+ * again: it was checked then, and observations are read-only, as the engine's own are.
+ */
+function gridOf(k: number, length: number, min: number, max: number): number[] {
+  if (src[pos] !== 0x5b) throw OFF;
+  const end = src.indexOf(0x5d, pos);
+  if (end < 0) throw OFF;
+  if (next) {
+    next.starts[k] = pos;
+    next.ends[k] = end + 1;
+  }
+  const before = memo?.arrays[k];
+  if (
+    memo &&
+    before &&
+    before.length === length &&
+    memo.ends[k]! - memo.starts[k]! === end + 1 - pos &&
+    src.compare(memo.bytes, memo.starts[k], memo.ends[k], pos, end + 1) === 0
+  ) {
+    pos = end + 1;
+    if (next) next.arrays[k] = before;
+    return before;
+  }
+  const out = end + 1 - pos === 2 * length + 1 ? digits(length, min, max) : ints(length, min, max);
+  if (next) next.arrays[k] = out;
+  return out;
+}
+
+/**
+ * A grid of one-digit cells (`[0,2,1]`, its length 2 * length + 1 bytes, as the holes always are): digit, comma,
+ * digit... at fixed places, read without looking for where each number ends.
+ */
+function digits(length: number, min: number, max: number): number[] {
+  const s = src;
+  const first = pos + 1;
+  const out = new Array<number>(length);
+  const lo = 0x30 + Math.max(0, min);
+  const hi = 0x30 + Math.min(9, max);
+  for (let i = 0; i < length; i++) {
+    const c = s[first + 2 * i]!;
+    if (c < lo || c > hi) throw OFF;
+    out[i] = c - 0x30;
+    if (i + 1 < length && s[first + 2 * i + 1] !== 0x2c) throw OFF;
+  }
+  // The closing bracket was found by the caller at first + 2 * length - 1.
+  pos = first + 2 * length;
+  return out;
+}
+
+/** A flat array of exactly `length` integers in [min, max]. */
+function ints(length: number, min: number, max: number): number[] {
+  expect(LIST);
+  if (peek(0x5d)) {
+    if (length !== 0) throw OFF;
+    return [];
+  }
+  const out = new Array<number>(length);
+  let i = 0;
+  // Locals, not the module's cursor: this loop reads every cell of three grids.
+  const s = src;
+  let p = pos;
+  for (;;) {
+    // The grids' cells are mostly one digit or -1: read those without the general path.
+    const c = s[p]!;
+    const d = s[p + 1]!;
+    let n: number;
+    if (c >= 0x30 && c <= 0x39 && (d === 0x2c || d === 0x5d)) {
+      n = c - 0x30;
+      p++;
+    } else if (c === 0x2d && d === 0x31 && (s[p + 2] === 0x2c || s[p + 2] === 0x5d)) {
+      n = -1;
+      p += 2;
+    } else {
+      pos = p;
+      n = int();
+      p = pos;
+    }
+    if (n < min || n > max || i === length) throw OFF;
+    out[i++] = n;
+    const sep = s[p++];
+    if (sep === 0x5d) break;
+    if (sep !== 0x2c) throw OFF;
+  }
+  pos = p;
+  if (i !== length) throw OFF;
+  return out;
+}
+
+/** A JSON string of printable ASCII without escapes (the engine's names); anything else is off the form. */
+function text(): string {
+  if (src[pos] !== 0x22) throw OFF;
+  const start = ++pos;
+  let h = 0;
+  for (;;) {
+    const c = src[pos];
+    if (c === undefined || c < 0x20 || c > 0x7e || c === 0x5c) throw OFF;
+    if (c === 0x22) break;
+    h = (h * 31 + c) & NAME_MASK;
+    pos++;
+  }
+  const end = pos++;
+  // Event kinds, keys and item names come again and again: the interned string when the bytes are one of them.
+  const known = NAMES[h];
+  if (known !== undefined && known.length === end - start) {
+    let same = true;
+    for (let i = 0; i < known.length; i++) {
+      if (known.charCodeAt(i) !== src[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return known;
+  }
+  let out = '';
+  for (let i = start; i < end; i++) out += String.fromCharCode(src[i]!);
+  return out;
+}
+
+const NAME_MASK = 1023;
+/** The names an update carries, by the hash `text` computes (a colliding name is simply not interned). */
+const NAMES: (string | undefined)[] = new Array(NAME_MASK + 1);
+for (const name of [
+  ...['kind', 'seat', 'robot', 'x', 'y', 'owner', 'buried', 'ore', 'item', 'points'],
+  ...['explosion', 'destroyed', 'radarLost', 'dig', 'request', 'blocked', 'score', 'radar', 'trap'],
+  ...ORE_KINDS,
+]) {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) & NAME_MASK;
+  NAMES[h] ??= name;
+}
+
+const ITEMS = new Map<string, Item>([
+  ['radar', 'radar'],
+  ['trap', 'trap'],
+  ...ORE_KINDS.map((k): [string, Item] => [k, k]),
+]);
+
+function item(): Item {
+  if (src[pos] === 0x6e) {
+    expect(NULL);
+    return null;
+  }
+  const name = text();
+  const known = ITEMS.get(name);
+  if (known === undefined) throw OFF;
+  return known;
+}
+
+function cellList(width: number, height: number): { x: number; y: number }[] {
+  expect(LIST);
+  const out: { x: number; y: number }[] = [];
+  if (peek(0x5d)) return out;
+  for (;;) {
+    expect(K_X);
+    const x = intIn(0, width - 1);
+    expect(K_Y);
+    const y = intIn(0, height - 1);
+    expect(CLOSE);
+    out.push({ x, y });
+    if (peek(0x5d)) return out;
+    expect(COMMA);
+  }
+}
+
+const EVENT_KINDS = new Set(['explosion', 'destroyed', 'radarLost', 'dig', 'request', 'blocked', 'score']);
+
+/** One event: a flat object whose first key is `kind`, values integers, plain strings or null. */
+function event(): OreRushEvent | null {
+  expect(K_KIND);
+  const kind = text();
+  const o: Record<string, unknown> = { kind };
+  while (!peek(0x7d)) {
+    expect(COMMA);
+    const key = text();
+    // A repeated key or __proto__ behaves differently in an object literal than in JSON.parse: the general way.
+    if (key === 'kind' || key === '__proto__' || Object.hasOwn(o, key)) throw OFF;
+    expect(COLON);
+    const c = src[pos];
+    o[key] = c === 0x22 ? text() : c === 0x6e ? nothing() : int();
+  }
+  return EVENT_KINDS.has(kind) ? (o as unknown as OreRushEvent) : null;
+}
+
+const K_KIND = ASCII('{"kind":');
+// The same keys with the list's `]` already taken by the loop that read the list.
+const COOL_RADAR_AFTER_EVENTS = COOL_RADAR.subarray(1);
+const ENEMIES_AFTER_OWN = ROBOTS_ENEMIES.subarray(1);
+const SCORES_AFTER_ENEMIES = SCORES.subarray(1);
+
+function readBody(): { observation: OreRushObservation; result: GameResult | null } {
+  expect(MAP_SEAT);
+  const seat = int();
+  expect(MAP_PLAYERS);
+  const players = intIn(1, 31);
+  if (seat < 0 || seat > players - 1) throw OFF;
+  expect(MAP_ROUND);
+  const round = intIn(0, Number.MAX_SAFE_INTEGER);
+  expect(MAP_ROUNDS);
+  const rounds = intIn(0, Number.MAX_SAFE_INTEGER);
+  expect(MAP_WIDTH);
+  const width = intIn(1, 10_000);
+  expect(MAP_HEIGHT);
+  const height = intIn(1, 10_000);
+  const n = width * height;
+  expect(MAP_OVER);
+  const over = bool();
+  expect(MAP_ORE);
+  const ore = gridOf(0, n, -1, Number.MAX_SAFE_INTEGER);
+  expect(MAP_KINDS);
+  const kinds = gridOf(1, n, -1, ORE_KINDS.length - 1);
+  expect(MAP_HOLES);
+  const holes = gridOf(2, n, 0, 2);
+  expect(MAP_RADARS);
+  const radars = cellList(width, height);
+  expect(MAP_TRAPS);
+  const traps = cellList(width, height);
+  expect(MAP_EVENTS);
+  const events: OreRushEvent[] = [];
+  if (!peek(0x5d)) {
+    for (;;) {
+      const e = event();
+      if (e) events.push(e);
+      if (peek(0x5d)) break;
+      expect(COMMA);
+    }
+  }
+  expect(COOL_RADAR_AFTER_EVENTS);
+  const radar = intIn(0, Number.MAX_SAFE_INTEGER);
+  expect(COOL_TRAP);
+  const trap = intIn(0, Number.MAX_SAFE_INTEGER);
+  expect(ROBOTS_OWN);
+  const robots: Robot[] = [];
+  if (!peek(0x5d)) {
+    for (;;) {
+      expect(R_OWNER);
+      const owner = intIn(0, 31);
+      expect(R_ID);
+      const id = intIn(0, Number.MAX_SAFE_INTEGER);
+      expect(R_X);
+      const x = intIn(0, width - 1);
+      expect(R_Y);
+      const y = intIn(0, height - 1);
+      expect(R_ITEM);
+      const it = item();
+      expect(R_ALIVE);
+      const alive = bool();
+      expect(CLOSE);
+      robots.push({ owner, id, x, y, item: it, alive });
+      if (peek(0x5d)) break;
+      expect(COMMA);
+    }
+  }
+  expect(ENEMIES_AFTER_OWN);
+  const enemies: EnemyView[] = [];
+  if (!peek(0x5d)) {
+    for (;;) {
+      expect(R_OWNER);
+      const owner = intIn(0, players - 1);
+      expect(R_ID);
+      const id = intIn(0, Number.MAX_SAFE_INTEGER);
+      expect(R_X);
+      const x = intIn(0, width - 1);
+      expect(R_Y);
+      const y = intIn(0, height - 1);
+      expect(CLOSE);
+      enemies.push({ owner, id, x, y });
+      if (peek(0x5d)) break;
+      expect(COMMA);
+    }
+  }
+  expect(SCORES_AFTER_ENEMIES);
+  const scores = ints(players, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  expect(S_ALIVE);
+  const alive = ints(players, 0, Number.MAX_SAFE_INTEGER);
+  let result: GameResult | null = null;
+  if (!peek(0x7d)) {
+    expect(S_RANKS);
+    const ranks = ints(players, 1, players);
+    expect(S_WINNER);
+    const winner = src[pos] === 0x6e ? nothing() : intIn(0, players - 1);
+    expect(CLOSE);
+    result = { scores, ranks, winner };
+  }
+  if (pos !== src.length) throw OFF;
+  const observation: OreRushObservation = {
+    seat,
+    players,
+    round,
+    rounds,
+    width,
+    height,
+    over,
+    ore,
+    kinds,
+    holes,
+    radars,
+    traps,
+    cooldowns: { radar, trap },
+    robots,
+    enemies,
+    scores,
+    alive,
+    events,
+  };
+  return { observation, result };
+}
+
+/**
+ * Reads an `updte` frame body in the canonical form the encoders write: the same observation and result as
+ * `decodeUpdate(decodePacket(body))`. Null when the body is anything else — another packet type, another valid
+ * JSON spelling (whitespace, other key order, unknown keys, escapes), or a malformed packet — which the caller
+ * then reads with the general codec, so that its answers and errors stay exactly the documented ones.
+ */
+export function readUpdateBody(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
+  return read(body, null, null);
+}
+
+function read(
+  body: Buffer,
+  previous: GridMemo | null,
+  fill: GridMemo | null,
+): { observation: OreRushObservation; result: GameResult | null } | null {
+  src = body;
+  pos = 0;
+  memo = previous;
+  next = fill;
+  try {
+    return readBody();
+  } catch (error) {
+    if (error === OFF) return null;
+    // An index past the end reads undefined, which every check above treats as off the form; nothing else throws.
+    throw error;
+  } finally {
+    src = EMPTY;
+    memo = null;
+    next = null;
+  }
+}
+
+/**
+ * One session's reader of its `updte` stream: as `readUpdateBody`, and a grid whose bytes are unchanged since this
+ * session's previous update (the kinds under its radars, most rounds its ore view, often its holes) is not read
+ * again: the previous array is handed out. Keeps the previous update's grid bytes (about 3 KB on the default board).
+ */
+export class UpdateReader {
+  #memo: GridMemo | null = null;
+  /** The previous update's grid bytes, copied (the frame may be a view of a larger read buffer); reused. */
+  #bytes = Buffer.allocUnsafe(0);
+
+  read(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
+    const fill: GridMemo = { bytes: body, arrays: [null, null, null], starts: [0, 0, 0], ends: [0, 0, 0] };
+    const out = read(body, this.#memo, fill);
+    if (!out) {
+      this.#memo = null;
+      return null;
+    }
+    const from = fill.starts[0]!;
+    const length = fill.ends[2]! - from;
+    if (this.#bytes.length < length) this.#bytes = Buffer.allocUnsafe(length);
+    body.copy(this.#bytes, 0, from, from + length);
+    fill.bytes = this.#bytes;
+    for (let k = 0; k < 3; k++) {
+      fill.starts[k] = fill.starts[k]! - from;
+      fill.ends[k] = fill.ends[k]! - from;
+    }
+    this.#memo = fill;
+    return out;
+  }
+}
+
+/** Whether a frame body is an `updte` (its type and first separator), without decoding it. */
+export function isUpdateBody(body: Uint8Array): boolean {
+  return (
+    body.length > 6 &&
+    body[0] === 0x75 &&
+    body[1] === 0x70 &&
+    body[2] === 0x64 &&
+    body[3] === 0x74 &&
+    body[4] === 0x65 &&
+    body[5] === 0x1f
+  );
+}

@@ -1,0 +1,276 @@
+/**
+ * The one-pass `updte` codec (update-codec.ts) against the general one (packets.ts + wire.ts, the reference):
+ * the same bytes out, the same observation in, on every packet of seeded games and on random observations; and
+ * on damaged packets the fast reader either steps aside (null: the general codec then answers with its error) or
+ * reads exactly what the general codec reads.
+ */
+
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { GameResult } from '../../src/core/engine.ts';
+import { createRng } from '../../src/core/rng.ts';
+import {
+  orerushEngine as engine,
+  ORE_KINDS,
+  type OreRushAction,
+  type OreRushEvent,
+  type OreRushObservation,
+} from '../../src/games/orerush/index.ts';
+import {
+  decodePacket,
+  decodeUpdate,
+  encodePacket,
+  encodeUpdate,
+  encodeUpdateBody,
+  isUpdateBody,
+  type Packet,
+  PacketError,
+  readUpdateBody,
+  UpdateReader,
+} from '../../src/protocols/orerush/index.ts';
+import { createHeuristicStrategy, createRandomStrategy } from '../../strategies/orerush/index.ts';
+
+type Update = { observation: OreRushObservation; result: GameResult | null };
+
+/** The general codec's bytes and reading: the reference. */
+const referenceBytes = (obs: OreRushObservation, result: GameResult | null) => encodePacket(encodeUpdate(obs, result));
+function referenceRead(body: Buffer): Update | PacketError {
+  try {
+    const packet = decodePacket(body);
+    if (packet.type !== 'updte') return new PacketError(2, 'not an updte');
+    return decodeUpdate(packet as Extract<Packet, { type: 'updte' }>);
+  } catch (error) {
+    if (error instanceof PacketError) return error;
+    throw error;
+  }
+}
+
+/** Every update of every seat of one seeded game, round by round. */
+function seededGame(seed: string, players: number, heuristic: boolean, rounds = 200): Update[][] {
+  let s = engine.setup(engine.parseConfig({ rounds }), players, createRng(seed));
+  const factory = heuristic ? createHeuristicStrategy : createRandomStrategy;
+  const bots = Array.from({ length: players }, () => factory({ params: {} }));
+  const ctx = { rng: createRng(`${seed}/bots`), budget: { iterations: 10 } } as never;
+  const updates: Update[][] = [];
+  for (;;) {
+    const result = engine.result(s);
+    updates.push(Array.from({ length: players }, (_, seat) => ({ observation: engine.observe(s, seat), result })));
+    if (engine.toAct(s).kind === 'terminal') return updates;
+    const actions = new Map(bots.map((b, seat) => [seat, b.decide(engine.observe(s, seat), ctx) as OreRushAction]));
+    s = engine.apply(s, { kind: 'players', actions });
+  }
+}
+
+describe('one-pass updte codec agrees with the general codec', () => {
+  it('on every packet of seeded games (bytes out; observation in, packet by packet and per session)', () => {
+    const games = [
+      { seed: 'a', players: 2, heuristic: false },
+      { seed: 'b', players: 4, heuristic: false, rounds: 120 },
+      { seed: 'c', players: 2, heuristic: true, rounds: 60 },
+    ];
+    let packets = 0;
+    /** Every body handed out, checked again at the end: a later encode must never write over an earlier packet. */
+    const handedOut: [Buffer, Buffer][] = [];
+    const mismatches: string[] = [];
+    for (const g of games) {
+      const rounds = seededGame(g.seed, g.players, g.heuristic, g.rounds);
+      const readers = Array.from({ length: g.players }, () => new UpdateReader());
+      for (const round of rounds) {
+        for (const [seat, u] of round.entries()) {
+          const body = encodeUpdateBody(u.observation, u.result);
+          const reference = referenceBytes(u.observation, u.result);
+          handedOut.push([body, reference]);
+          // Collected and asserted once (a deep expect per packet costs more than the codecs on a loaded machine).
+          const read = referenceRead(body);
+          if (!body.equals(reference)) mismatches.push(`${g.seed} seat ${seat}: bytes`);
+          if (!isUpdateBody(body)) mismatches.push(`${g.seed} seat ${seat}: not an updte`);
+          if (!isDeepStrictEqual(readUpdateBody(body), read)) mismatches.push(`${g.seed} seat ${seat}: read`);
+          if (!isDeepStrictEqual(readers[seat]!.read(body), read))
+            mismatches.push(`${g.seed} seat ${seat}: session read`);
+          packets++;
+        }
+      }
+      // The last round is the final update, with the result.
+      expect(rounds.at(-1)![0]!.result).not.toBeNull();
+    }
+    expect(mismatches).toEqual([]);
+    expect(packets).toBeGreaterThan(900);
+    expect(handedOut.filter(([body, reference]) => !body.equals(reference))).toEqual([]);
+    // Three whole games played and every packet read three ways: generous for a loaded 2-core machine.
+  }, 120_000);
+
+  const event: fc.Arbitrary<OreRushEvent | Record<string, unknown>> = fc.oneof(
+    { weight: 12, arbitrary: fc.constant({ kind: 'radarLost', seat: 0, x: 1, y: 2 }) },
+    fc.record({ kind: fc.constant('explosion'), x: fc.nat(50), y: fc.nat(50), owner: fc.nat(3) }),
+    fc.record({
+      kind: fc.constant('dig'),
+      seat: fc.nat(3),
+      robot: fc.nat(9),
+      x: fc.nat(50),
+      y: fc.nat(50),
+      buried: fc.constantFrom(null, 'radar', 'trap'),
+      ore: fc.constantFrom(null, ...ORE_KINDS),
+    }),
+    fc.record({
+      kind: fc.constant('score'),
+      seat: fc.nat(3),
+      robot: fc.nat(9),
+      ore: fc.constantFrom(...ORE_KINDS),
+      points: fc.integer({ min: -5, max: 1e12 }),
+    }),
+    fc.record({
+      kind: fc.constant('request'),
+      seat: fc.nat(3),
+      robot: fc.nat(9),
+      item: fc.constantFrom('radar', 'trap'),
+    }),
+    // A later version's event, and text that needs JSON escapes: both must come out as JSON writes them.
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('quake'), strength: fc.double(), note: fc.string({ maxLength: 6 }) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('blocked'),
+        seat: fc.nat(3),
+        robot: fc.nat(9),
+        x: fc.nat(9),
+        y: fc.nat(9),
+        why: fc.string({ maxLength: 6 }),
+      }),
+    },
+  );
+
+  const observation: fc.Arbitrary<Update> = fc
+    .record({
+      width: fc.integer({ min: 1, max: 12 }),
+      height: fc.integer({ min: 1, max: 6 }),
+      players: fc.integer({ min: 1, max: 4 }),
+    })
+    .chain(({ width, height, players }) => {
+      const n = width * height;
+      const cell = fc.record({ x: fc.nat(width - 1), y: fc.nat(height - 1) });
+      const scores = fc.array(fc.oneof(fc.integer({ min: -1e6, max: 1e12 }), fc.constant(Number.MAX_SAFE_INTEGER)), {
+        minLength: players,
+        maxLength: players,
+      });
+      return fc.record({
+        observation: fc.record({
+          seat: fc.nat(players - 1),
+          players: fc.constant(players),
+          round: fc.nat(),
+          rounds: fc.nat(),
+          width: fc.constant(width),
+          height: fc.constant(height),
+          over: fc.boolean(),
+          ore: fc.array(fc.oneof(fc.constant(-1), fc.nat(3), fc.integer({ min: -1, max: 1e9 })), {
+            minLength: n,
+            maxLength: n,
+          }),
+          kinds: fc.array(fc.integer({ min: -1, max: 4 }), { minLength: n, maxLength: n }),
+          holes: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: n, maxLength: n }),
+          radars: fc.array(cell, { maxLength: 3 }),
+          traps: fc.array(cell, { maxLength: 3 }),
+          cooldowns: fc.record({ radar: fc.nat(9), trap: fc.nat(2 ** 40) }),
+          robots: fc.array(
+            fc.record({
+              owner: fc.nat(3),
+              id: fc.nat(9),
+              x: fc.nat(width - 1),
+              y: fc.nat(height - 1),
+              item: fc.constantFrom(null, 'radar', 'trap', ...ORE_KINDS),
+              alive: fc.boolean(),
+            }),
+            { maxLength: 5 },
+          ),
+          enemies: fc.array(
+            fc.record({ owner: fc.nat(players - 1), id: fc.nat(9), x: fc.nat(width - 1), y: fc.nat(height - 1) }),
+            { maxLength: 4 },
+          ),
+          scores,
+          alive: fc.array(fc.nat(10), { minLength: players, maxLength: players }),
+          events: fc.array(event, { maxLength: 5 }),
+        }),
+        result: fc.option(
+          fc.record({
+            scores,
+            ranks: fc.array(fc.integer({ min: 1, max: players }), { minLength: players, maxLength: players }),
+            winner: fc.option(fc.nat(players - 1)),
+          }),
+        ),
+      }) as unknown as fc.Arbitrary<Update>;
+    });
+
+  it('on random valid observations: the same bytes, and reading them back gives what the general codec reads', () => {
+    let read = 0;
+    fc.assert(
+      fc.property(observation, ({ observation: obs, result }) => {
+        const body = encodeUpdateBody(obs, result);
+        expect(body.equals(referenceBytes(obs, result))).toBe(true);
+        const fast = readUpdateBody(body);
+        // Text needing escapes or a fraction is off the fast reader's form: the general codec reads it instead.
+        if (fast !== null) {
+          expect(fast).toStrictEqual(referenceRead(body));
+          read++;
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(read).toBeGreaterThan(40);
+  });
+
+  it('on damaged packets: null (the general codec answers) or exactly the general reading, never a throw', () => {
+    const rounds = seededGame('damage', 2, false);
+    const bodies = rounds
+      .filter((_, i) => i % 20 === 3)
+      .flatMap((r) => r.map((u) => encodeUpdateBody(u.observation, u.result)));
+    const damage = fc.record({
+      which: fc.nat(bodies.length - 1),
+      at: fc.nat(5000),
+      kind: fc.constantFrom('flip', 'insert', 'delete', 'truncate'),
+      byte: fc.constantFrom(0x20, 0x2c, 0x2d, 0x30, 0x31, 0x33, 0x39, 0x5d, 0x7d, 0x22, 0x1f, 0x61, 0xc3),
+    });
+    fc.assert(
+      fc.property(damage, fc.boolean(), ({ which, at, kind, byte }, warm) => {
+        const good = bodies[which]!;
+        const i = at % good.length;
+        const bad =
+          kind === 'flip'
+            ? Buffer.concat([good.subarray(0, i), Buffer.from([byte]), good.subarray(i + 1)])
+            : kind === 'insert'
+              ? Buffer.concat([good.subarray(0, i), Buffer.from([byte]), good.subarray(i)])
+              : kind === 'delete'
+                ? Buffer.concat([good.subarray(0, i), good.subarray(i + 1)])
+                : good.subarray(0, i);
+        const reference = referenceRead(bad);
+        // A session reader that has just read the undamaged packet (its grids remembered) must not be fooled.
+        const reader = new UpdateReader();
+        if (warm) reader.read(good);
+        for (const fast of [readUpdateBody(bad), reader.read(bad)]) {
+          if (fast === null) continue;
+          expect(reference).not.toBeInstanceOf(PacketError);
+          expect(fast).toStrictEqual(reference);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('steps aside for other spellings of a valid update, which the general codec still reads', () => {
+    const u = seededGame('spell', 2, false)[30]![0]!;
+    const body = encodeUpdateBody(u.observation, u.result).toString('utf8');
+    for (const other of [
+      body.replace('{"seat":', '{ "seat":'),
+      body.replace('"over":false', '"over":false,"extra":1'),
+      body.replace('{"radar":', '{"trap":0,"radar":'),
+    ]) {
+      const bytes = Buffer.from(other);
+      expect(readUpdateBody(bytes)).toBeNull();
+      expect(referenceRead(bytes)).not.toBeInstanceOf(PacketError);
+    }
+    expect(readUpdateBody(Buffer.from('succs\u001fSuccess'))).toBeNull();
+    expect(isUpdateBody(Buffer.from('succs\u001fSuccess'))).toBe(false);
+  });
+});
