@@ -101,7 +101,7 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
     if (n.kind === 'error') {
       sink.refused(`ERROR_${n.type}`, n.message ?? '');
       // The adapter validated the action first: a refusal means the two ends disagree, and the game cannot go on.
-      if (n.type !== 'MESSAGE' && n.type !== 'CHANGE_USER_COLOR')
+      if (n.type !== 'MESSAGE' && n.type !== 'CHANGE_USER_COLOR' && n.type !== 'TIMEOUT')
         sink.fail(new Se1Error(`${n.type} refused: ${n.message ?? ''}`));
       return;
     }
