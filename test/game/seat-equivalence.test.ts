@@ -60,7 +60,7 @@ function expectSameDecisions(offline: string[][], online: string[][]): void {
 }
 
 const BUDGET = { iterations: 12 };
-const CATAN_BOTS = ['catan-random', 'catan-heuristic', 'catan-random'];
+const CATAN_BOTS = ['catan-random', 'catan-heuristic', 'catan-mcts'];
 
 /** The same bots and seed in-process (runMatch), every decision recorded. */
 async function playOffline(

@@ -290,7 +290,7 @@ class CatanRoom implements GameRoom {
             return { type: 'roadBuilding' };
           case 'YEAR_OF_PLENTY': {
             const rs = parseResources(prop(command, 'resources') ?? '');
-            if (!rs || rs.reduce((a, b) => a + b, 0) !== 2) return 'YEAR_OF_PLENTY needs resources: two resource names';
+            if (rs?.reduce((a, b) => a + b, 0) !== 2) return 'YEAR_OF_PLENTY needs resources: two resource names';
             const picked = rs.flatMap((c, r) => Array.from({ length: c }, () => r));
             return { type: 'yearOfPlenty', resources: [picked[0]!, picked[1]!] };
           }
