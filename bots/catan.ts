@@ -2,6 +2,7 @@ import type { BotDefinition } from '../src/core/strategy.ts';
 import { Setting, settingsSchema } from '../src/game/settings.ts';
 import type { CatanAction, CatanObservation } from '../src/games/catan/index.ts';
 import { createHeuristicStrategy, createRandomStrategy } from '../strategies/catan/index.ts';
+import { catanMctsBot } from '../strategies/catan/mcts.ts';
 
 export const catanBots: BotDefinition<CatanObservation, CatanAction>[] = [
   {
@@ -23,4 +24,5 @@ export const catanBots: BotDefinition<CatanObservation, CatanAction>[] = [
     }),
     create: createHeuristicStrategy,
   },
+  catanMctsBot,
 ];

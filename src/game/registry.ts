@@ -46,8 +46,8 @@ const ENTRIES: readonly RegistryEntry[] = [
   {
     id: 'catan',
     kind: 'game',
-    summary: 'Settlers of Catan (base game), 3-4 players; offline only so far',
-    scenarios: [],
+    summary: 'Settlers of Catan (base game), 3-4 players, hosted on an SE1 server',
+    scenarios: ['se1-catan'],
     load: async () => (await import('../games/catan/module.ts')).catanModule,
   },
   {

@@ -11,10 +11,13 @@ import { hashState } from '../../src/core/hash.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { runMatch } from '../../src/core/match.ts';
 import { carcassonneEngine } from '../../src/games/carcassonne/index.ts';
+import { catanEngine } from '../../src/games/catan/index.ts';
 import { galaxEngine } from '../../src/games/galax/index.ts';
 import { orerushEngine } from '../../src/games/orerush/index.ts';
 import { playGalaxOnline, startGalaxServer } from '../../src/protocols/galax/index.ts';
 import { playOreRushOnline, startOreRushServer } from '../../src/protocols/orerush/index.ts';
+import { catanSe1 } from '../../src/protocols/se1/catan.ts';
+import { playOnline as playCatanOnline } from '../../src/protocols/se1/catan-online.ts';
 import { carcassonneSe1, playOnline as playCarcassonneOnline, startSe1Server } from '../../src/protocols/se1/index.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -57,6 +60,7 @@ function expectSameDecisions(offline: string[][], online: string[][]): void {
 }
 
 const BUDGET = { iterations: 12 };
+const CATAN_BOTS = ['catan-random', 'catan-heuristic', 'catan-mcts'];
 
 /** The same bots and seed in-process (runMatch), every decision recorded. */
 async function playOffline(
@@ -152,4 +156,26 @@ describe('per-decision equivalence, in-process and over TCP', () => {
     expect(out.errors).toEqual([]);
     expectSameDecisions(offline.bySeat, online.bySeat);
   }, 120_000);
+
+  it('Catan: random, heuristic and MCTS see the same observations (hidden cards included) and answer the same actions', async () => {
+    const server = await startSe1Server({ port: 0, game: catanSe1, settings: { seed: 'equiv', timeoutMs: 60_000 } });
+    cleanups.push(() => server.close());
+    const seed = 57;
+    const bots = await resolveBots(CATAN_BOTS, 'catan');
+    const config = catanEngine.defaultConfig();
+    const offline = await playOffline(catanEngine, config, bots, seed);
+    const online = decisions();
+    const out = await playCatanOnline({
+      host: server.host,
+      port: server.port,
+      bots,
+      seed,
+      budget: BUDGET,
+      log: silentLogger,
+      timeoutMs: 150_000,
+      onDecision: online.onDecision,
+    });
+    expect(out.errors).toEqual([]);
+    expectSameDecisions(offline.bySeat, online.bySeat);
+  }, 180_000);
 });

@@ -300,7 +300,7 @@ export class Se1Client {
 }
 
 /** Properties that are lists: `@nv` adds an element, `@ov` without `@nv` removes one. */
-export const TO_MANY = new Set(['players', 'board', 'visitors', 'meeples']);
+export const TO_MANY = new Set(['players', 'board', 'visitors', 'meeples', 'users']);
 
 /**
  * The object model, rebuilt from events as the SE1 tip suggests: objects by id, each a map of properties.

@@ -44,6 +44,11 @@ export interface RoomContext {
   newId(cls: string): string;
   /** A model change: sent to every member and kept in the game's history (replayed on JOIN GAME). */
   broadcast(src: string, prop: string, nv?: string, ov?: string): void;
+  /**
+   * A model change only `member` may see (a player's own cards): sent to that member alone, never kept in the
+   * history (a player cannot rejoin a running game, and visitors see public changes only).
+   */
+  tell(member: RoomMember, src: string, prop: string, nv?: string, ov?: string): void;
   /** `OK - <type>[ - message]` to one member: a prompt (camelCase type) or a confirmation (the action name). */
   ok(member: RoomMember, type: string, message?: string): void;
   /** `ERROR: <type> - <message>` to one member. */

@@ -318,6 +318,10 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
       e.history.push(line);
       for (const m of e.members) send(m, line);
     },
+    tell(member, src, p, nv, ov) {
+      const s = [...entry().members].find((m) => m.member === member);
+      if (s) event(s, src, p, nv, ov);
+    },
     ok(member, type, message) {
       const s = [...entry().members].find((m) => m.member === member);
       if (s) notice(s, `OK - ${type}${message ? ` - ${message}` : ''}`);

@@ -1,0 +1,291 @@
+/**
+ * Catan's online adapter for the one seat (src/game/seat.ts) over SE1: at every prompt that asks this player
+ * for a decision, the model rebuilt from the events becomes the engine's observation (catan-wire.ts); the
+ * strategy's action becomes the command (after the one validate → fallback), and the robber victim prompt that
+ * follows a CHOOSE Field is answered from the same action. The game's creator starts it once every seat is in.
+ */
+import type { GameResult } from '../../core/engine.ts';
+import type { OnlineGame, SeatSink } from '../../game/seat.ts';
+import {
+  type CatanAction,
+  type CatanBoard,
+  type CatanConfig,
+  type CatanObservation,
+  catanEngine,
+  defaultAction,
+  rulesView,
+} from '../../games/catan/index.ts';
+import { CatanIndex, formatResources, RESOURCE_NAMES, readBoard, readConfig, readObservation } from './catan-wire.ts';
+import { type Se1Client, Se1Error, Se1Model } from './client.ts';
+import { type Notice, parseNotice, type Se1Event } from './json.ts';
+
+export interface CatanGameOptions {
+  /** This bot's login. */
+  readonly nick: string;
+  /** The game's creator sends START_GAME once `players` have joined. */
+  readonly creator: boolean;
+  readonly players: number;
+  /** Each command the server confirmed (`OK - <ACTION>`) or refused: `roll_dies`, `build`..., its round trip. */
+  onAnswer?(kind: string, micros: number, ok: boolean): void;
+  /** Every event of the game, after the adapter has read it (load-test counters). */
+  onEvent?(e: Se1Event): void;
+}
+
+/** Confirmations of commands: no decision follows from them. */
+const CONFIRMED = new Set(['START_GAME', 'ROLL_DIES', 'BUILD', 'TRADE', 'OFFER', 'PLAY', 'CHOOSE', 'END_TURN']);
+
+type Command = readonly [string, readonly (readonly [string, string])[]];
+
+export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction> {
+  readonly model = new Se1Model();
+  readonly events: Se1Event[] = [];
+  readonly errors: string[] = [];
+  #sink: SeatSink<CatanObservation> | null = null;
+  #early: Se1Event[] = [];
+  #detached = false;
+  #started = false;
+  #begun = false;
+  #closed = false;
+  #index: CatanIndex | undefined;
+  #fixed: { config: CatanConfig; board: CatanBoard } | undefined;
+  /** The robber move sent as CHOOSE Field: its victim answers the next `choose(UserAssets:..)`. */
+  #robberVictim: number | null = null;
+  #sentAt = new Map<string, number>();
+
+  constructor(
+    readonly client: Se1Client,
+    readonly options: CatanGameOptions,
+  ) {}
+
+  get game(): string | undefined {
+    return this.model.ofClass('SettlersOfCatanGame')[0];
+  }
+
+  get users(): readonly string[] {
+    return this.game ? this.model.list(this.game, 'users') : [];
+  }
+
+  /** My UserAssets. */
+  get me(): string | undefined {
+    return this.users.find((u) => this.model.get(u, 'nickname') === this.options.nick);
+  }
+
+  onEvent(e: Se1Event): void {
+    const sink = this.#sink;
+    if (!sink) {
+      if (this.#detached) this.#answer(e);
+      else this.#early.push(e);
+      return;
+    }
+    this.events.push(e);
+    this.model.apply(e);
+    const game = e.src === this.game;
+    if (game && e.prop === 'status' && e.nv === 'ABORTED') {
+      this.options.onEvent?.(e);
+      sink.fail(new Se1Error('the server aborted the game'));
+      return;
+    }
+    if (game && e.prop === 'status' && e.nv === 'RUNNING' && !this.#begun) {
+      this.#begun = true;
+      sink.started();
+    }
+    if (game && e.prop === 'users' && e.nv && this.options.creator && !this.#started) {
+      if (this.users.length === this.options.players) {
+        this.#started = true;
+        this.#send(['START_GAME', []]);
+      }
+    }
+    this.options.onEvent?.(e);
+    const n = this.#answer(e);
+    if (!n) return;
+    if (n.kind === 'error') {
+      sink.refused(`ERROR_${n.type}`, n.message ?? '');
+      // The adapter validated the action first: a refusal means the two ends disagree, and the game cannot go on.
+      if (n.type !== 'MESSAGE' && n.type !== 'CHANGE_USER_COLOR' && n.type !== 'TIMEOUT')
+        sink.fail(new Se1Error(`${n.type} refused: ${n.message ?? ''}`));
+      return;
+    }
+    if (CONFIRMED.has(n.type)) return;
+    this.#prompt(n.type, sink);
+  }
+
+  #answer(e: Se1Event): Notice | undefined {
+    const n = parseNotice(e);
+    if (!n) return undefined;
+    const onAnswer = this.options.onAnswer;
+    if (onAnswer) {
+      const sent = this.#sentAt.get(n.type);
+      if (sent !== undefined) {
+        this.#sentAt.delete(n.type);
+        onAnswer(n.type.toLowerCase(), Math.round((performance.now() - sent) * 1000), n.kind === 'ok');
+      }
+    }
+    return n;
+  }
+
+  #prompt(type: string, sink: SeatSink<CatanObservation>) {
+    if (type === 'startGame') return;
+    if (type === 'gameOver') {
+      const result = this.result();
+      if (!result) return sink.fail(new Se1Error('the server announced the end without scores and ranks'));
+      return sink.end(result);
+    }
+    sink.served('prompt');
+    // The second half of a robber move: no new decision.
+    if (type.startsWith('choose(UserAssets:') && this.model.get(this.game!, 'phase') === 'robber') {
+      const victim = this.#robberVictim;
+      if (victim === null) return sink.fail(new Se1Error('asked for a robber victim, but the move named none'));
+      return this.#send(['CHOOSE', [['id', this.#ids().seats[victim]!]]]);
+    }
+    sink.observe(this.observation());
+  }
+
+  #ids(): CatanIndex {
+    this.#index ??= new CatanIndex(this.model);
+    return this.#index;
+  }
+
+  /** My observation, from the model as it stands. */
+  observation(): CatanObservation {
+    const ix = this.#ids();
+    this.#fixed ??= { config: readConfig(this.model, ix.game), board: readBoard(this.model, ix) };
+    return readObservation(this.model, ix, this.#seat(), this.#fixed.config, this.#fixed.board);
+  }
+
+  #seat(): number {
+    const me = this.me;
+    const seat = me === undefined ? undefined : this.#ids().seatOf.get(me);
+    if (seat === undefined) throw new Se1Error(`${this.options.nick} is not a player of this game`);
+    return seat;
+  }
+
+  /** The result the server announced (score and rank per player, the winner). */
+  result(): GameResult | null {
+    const ix = this.#ids();
+    const scores = ix.seats.map((u) => Number(this.model.get(u, 'score')));
+    const ranks = ix.seats.map((u) => Number(this.model.get(u, 'rank')));
+    if (scores.some((x) => !Number.isInteger(x)) || ranks.some((x) => !Number.isInteger(x))) return null;
+    const winner = this.model.get(ix.game, 'winner');
+    return { scores, ranks, winner: winner === undefined ? null : (ix.seatOf.get(winner) ?? null) };
+  }
+
+  #send([action, properties]: Command): void {
+    if (this.options.onAnswer) this.#sentAt.set(action, performance.now());
+    this.client.command(action, properties);
+    this.#sink?.waiting();
+  }
+
+  onClose(): void {
+    this.#closed = true;
+    this.#sink?.fail(new Se1Error('the server closed the connection'));
+  }
+
+  attach(sink: SeatSink<CatanObservation>): void {
+    this.#sink = sink;
+    for (const e of this.#early.splice(0)) this.onEvent(e);
+    if (this.#closed) sink.fail(new Se1Error('the server closed the connection'));
+  }
+
+  seat() {
+    return { seat: this.#seat(), config: this.#fixed?.config ?? readConfig(this.model, this.#ids().game) };
+  }
+
+  /** The one validate → fallback: an illegal action becomes the engine's default action, then a command. */
+  act(observation: CatanObservation, action: CatanAction): void {
+    const view = rulesView(observation);
+    const seat = observation.seat;
+    const planned = catanEngine.validate(view, seat, action) === null ? action : defaultAction(view, seat);
+    this.#send(this.#command(planned));
+  }
+
+  #command(a: CatanAction): Command {
+    const ix = this.#ids();
+    const r = (x: number) => RESOURCE_NAMES[x]!;
+    switch (a.type) {
+      case 'settlement':
+        return [
+          'BUILD',
+          [
+            ['type', 'Settlement'],
+            ['destination', ix.vertices[a.vertex]!],
+          ],
+        ];
+      case 'city':
+        return [
+          'BUILD',
+          [
+            ['type', 'City'],
+            ['destination', ix.vertices[a.vertex]!],
+          ],
+        ];
+      case 'road':
+        return [
+          'BUILD',
+          [
+            ['type', 'Road'],
+            ['destination', ix.edges[a.edge]!],
+          ],
+        ];
+      case 'buyDev':
+        return ['BUILD', [['type', 'DevelopmentCard']]];
+      case 'roll':
+        return ['ROLL_DIES', []];
+      case 'end':
+        return ['END_TURN', []];
+      case 'discard':
+        return ['CHOOSE', [['id', r(a.resource)]]];
+      case 'robber':
+        this.#robberVictim = a.victim;
+        return ['CHOOSE', [['id', ix.fields[a.hex]!]]];
+      case 'knight':
+        return ['PLAY', [['type', 'KNIGHT']]];
+      case 'roadBuilding':
+        return ['PLAY', [['type', 'ROAD_BUILDING']]];
+      case 'yearOfPlenty':
+        return [
+          'PLAY',
+          [
+            ['type', 'YEAR_OF_PLENTY'],
+            ['resources', `${r(a.resources[0])},${r(a.resources[1])}`],
+          ],
+        ];
+      case 'monopoly':
+        return [
+          'PLAY',
+          [
+            ['type', 'MONOPOLY'],
+            ['resource', r(a.resource)],
+          ],
+        ];
+      case 'bankTrade':
+        return [
+          'TRADE',
+          [
+            ['give', r(a.give)],
+            ['take', r(a.get)],
+          ],
+        ];
+      case 'offer':
+        return [
+          'OFFER',
+          [
+            ['give', formatResources(a.give)],
+            ['take', formatResources(a.get)],
+          ],
+        ];
+      case 'accept':
+        return ['CHOOSE', [['id', 'ACCEPT']]];
+      case 'decline':
+        return ['CHOOSE', [['id', 'DECLINE']]];
+      case 'confirm':
+        return ['CHOOSE', [['id', ix.seats[a.seat]!]]];
+      case 'cancel':
+        return ['CHOOSE', [['id', 'NONE']]];
+    }
+  }
+
+  detach(): void {
+    this.#sink = null;
+    this.#detached = true;
+  }
+}

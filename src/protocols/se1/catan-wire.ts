@@ -1,0 +1,430 @@
+/**
+ * Catan's SE1 object model, written once for both ends: the server flattens each seat's engine observation
+ * into `Class@hex` properties (public ones to everyone, the seat's own cards and its knowledge of the others to
+ * that seat only), and a client folds the properties it received back into the very same observation. No rule
+ * lives here — every value is the engine's `observe`; this file only names and parses them.
+ * docs/protocols/se1.md ("Settlers of Catan") lists every object and property.
+ */
+import {
+  type CatanBoard,
+  type CatanConfig,
+  type CatanObservation,
+  type CatanStep,
+  parseConfig,
+  type Terrain,
+} from '../../games/catan/index.ts';
+
+/** Resource names on the wire, in the engine's order (brick, lumber, wool, grain, ore). */
+export const RESOURCE_NAMES = ['BRICK', 'LUMBER', 'WOOL', 'GRAIN', 'ORE'] as const;
+/** Cities & Knights commodities: named so that a TRADE with them gets its own error under rules=base. */
+export const COMMODITY_NAMES = ['CLOTH', 'COIN', 'PAPER'] as const;
+/** Development card names on the wire, in the engine's order. */
+export const DEV_CARD_NAMES = ['KNIGHT', 'VICTORY_POINT', 'ROAD_BUILDING', 'YEAR_OF_PLENTY', 'MONOPOLY'] as const;
+/** Field types, as the SS13 map file names them. */
+export const TERRAIN_NAMES: Readonly<Record<Terrain, string>> = {
+  hills: 'HILL',
+  forest: 'FOREST',
+  pasture: 'PASTURE',
+  fields: 'FIELD',
+  mountains: 'MOUNTAIN',
+  desert: 'DESERT',
+};
+const TERRAIN_OF = new Map(Object.entries(TERRAIN_NAMES).map(([t, n]) => [n, t as Terrain]));
+
+/** A harbour's name: PORT_3TO1, or PORT_<resource> for a 2:1 harbour. */
+export const harbourName = (resource: number): string =>
+  resource < 0 ? 'PORT_3TO1' : `PORT_${RESOURCE_NAMES[resource]}`;
+const harbourResource = (name: string): number =>
+  name === 'PORT_3TO1' ? -1 : (RESOURCE_NAMES as readonly string[]).indexOf(name.slice(5));
+
+/** The ids of one game's objects, by engine index. */
+export interface CatanIds {
+  readonly game: string;
+  /** UserAssets@.. by seat. */
+  readonly seats: readonly string[];
+  /** Field@.. by hex, Intersection@.. by vertex, Border@.. by edge. */
+  readonly fields: readonly string[];
+  readonly vertices: readonly string[];
+  readonly edges: readonly string[];
+}
+
+/** Properties as `src prop` → value; an absent key is a null property. */
+export type Props = Map<string, string>;
+
+const key = (src: string, prop: string) => `${src} ${prop}`;
+const list = (xs: readonly number[]) => xs.join(',');
+
+/** The config as the Game object carries it (set once, at START_GAME). */
+export function configProps(config: CatanConfig, ids: CatanIds, out: Props): void {
+  out.set(key(ids.game, 'rules'), config.rules);
+  out.set(key(ids.game, 'layout'), config.map);
+  out.set(key(ids.game, 'victoryPoints'), String(config.vpToWin));
+  out.set(key(ids.game, 'maxTurns'), String(config.maxTurns));
+  out.set(key(ids.game, 'maxOffersPerTurn'), String(config.maxOffersPerTurn));
+}
+
+/** The board (set once): each Field's type and number, and the harbours on their Borders. */
+export function boardProps(board: CatanBoard, ids: CatanIds, out: Props): void {
+  for (const [h, f] of ids.fields.entries()) {
+    out.set(key(f, 'index'), String(h));
+    out.set(key(f, 'type'), TERRAIN_NAMES[board.terrain[h]!]);
+    if (board.numbers[h]! > 0) out.set(key(f, 'number'), String(board.numbers[h]));
+  }
+  for (const [v, id] of ids.vertices.entries()) out.set(key(id, 'index'), String(v));
+  for (const [e, id] of ids.edges.entries()) out.set(key(id, 'index'), String(e));
+  for (const h of board.harbours) out.set(key(ids.edges[h.edge]!, 'harbour'), harbourName(h.resource));
+  out.set(key(ids.game, 'harbours'), board.harbours.map((h) => ids.edges[h.edge]!).join(','));
+}
+
+const seatId = (ids: CatanIds, seat: number) => ids.seats[seat]!;
+
+/** Everything every member may see, from any seat's observation. */
+export function publicProps(obs: CatanObservation, ids: CatanIds): Props {
+  const out: Props = new Map();
+  const g = ids.game;
+  const set = (src: string, prop: string, value: string) => out.set(key(src, prop), value);
+  set(g, 'current', seatId(ids, obs.current));
+  set(g, 'turn', String(obs.turn));
+  set(g, 'robber', ids.fields[obs.robber]!);
+  set(g, 'bank', list(obs.bank));
+  set(g, 'deckLeft', String(obs.deckLeft));
+  set(g, 'played', list(obs.played));
+  set(g, 'devPlayed', String(obs.devPlayed));
+  set(g, 'offers', String(obs.offers));
+  set(g, 'newDevelopmentCards', String(obs.devNewCount));
+  if (obs.winner >= 0) set(g, 'winner', seatId(ids, obs.winner));
+  if (obs.longestRoad >= 0) set(g, 'longestRoad', seatId(ids, obs.longestRoad));
+  if (obs.largestArmy >= 0) set(g, 'largestArmy', seatId(ids, obs.largestArmy));
+  stepProps(obs.step, ids, set);
+  for (let p = 0; p < obs.players; p++) {
+    const u = seatId(ids, p);
+    set(u, 'resourceCount', String(obs.handSizes[p]));
+    set(u, 'developmentCardCount', String(obs.devCounts[p]));
+    set(u, 'knights', String(obs.knights[p]));
+    set(u, 'roads', String(obs.pieces[p * 3]));
+    set(u, 'settlements', String(obs.pieces[p * 3 + 1]));
+    set(u, 'cities', String(obs.pieces[p * 3 + 2]));
+    set(u, 'roadLength', String(obs.roadLength[p]));
+    set(u, 'points', String(obs.publicPoints[p]));
+  }
+  for (const [v, b] of obs.buildings.entries()) {
+    if (b < 0) continue;
+    set(ids.vertices[v]!, 'building', b & 1 ? 'City' : 'Settlement');
+    set(ids.vertices[v]!, 'owner', seatId(ids, b >> 1));
+  }
+  for (const [e, r] of obs.roads.entries()) if (r >= 0) set(ids.edges[e]!, 'owner', seatId(ids, r));
+  return out;
+}
+
+/** The pending decision (the engine's `step`) as Game properties; only those of the current phase are set. */
+function stepProps(step: CatanStep, ids: CatanIds, set: (src: string, prop: string, value: string) => void): void {
+  const g = ids.game;
+  set(g, 'phase', step.phase);
+  switch (step.phase) {
+    case 'setupSettlement':
+      set(g, 'setupRound', String(step.round));
+      return;
+    case 'setupRoad':
+      set(g, 'setupRound', String(step.round));
+      set(g, 'setupVertex', ids.vertices[step.vertex]!);
+      return;
+    case 'discard':
+      set(g, 'discardLeft', list(step.left));
+      return;
+    case 'robber':
+      set(g, 'resume', step.resume);
+      return;
+    case 'steal':
+      set(g, 'victim', seatId(ids, step.victim));
+      set(g, 'resume', step.resume);
+      return;
+    case 'roadBuilding':
+      set(g, 'freeRoads', String(step.roads));
+      set(g, 'resume', step.resume);
+      return;
+    case 'offer':
+      set(g, 'offerGive', list(step.offer.give));
+      set(g, 'offerTake', list(step.offer.get));
+      return;
+    case 'confirm':
+      set(g, 'offerGive', list(step.offer.give));
+      set(g, 'offerTake', list(step.offer.get));
+      set(g, 'accepted', step.accepted.map((s) => seatId(ids, s)).join(','));
+      return;
+    default:
+      return;
+  }
+}
+
+/** What only `obs.seat` may see: its own cards, and what it knows of each other seat's hand. */
+export function privateProps(obs: CatanObservation, ids: CatanIds): Props {
+  const out: Props = new Map();
+  const me = seatId(ids, obs.seat);
+  out.set(key(me, 'resources'), list(obs.hand));
+  out.set(key(me, 'developmentCards'), list(obs.devs));
+  out.set(key(me, 'boughtThisTurn'), list(obs.devNew));
+  for (let p = 0; p < obs.players; p++) {
+    if (p === obs.seat) continue;
+    const u = seatId(ids, p);
+    out.set(key(u, 'known'), list(obs.known.slice(p * 5, p * 5 + 5)));
+    out.set(key(u, 'unknown'), String(obs.unknown[p]));
+  }
+  return out;
+}
+
+/** One property change: `nv` undefined clears it (`ov` is the value it had). */
+export interface PropChange {
+  readonly src: string;
+  readonly prop: string;
+  readonly nv?: string;
+  readonly ov?: string;
+}
+
+/** The changes that turn `before` into `after`; `before` is updated to `after`. Sets first, then clears. */
+export function diffProps(before: Props, after: Props): PropChange[] {
+  const out: PropChange[] = [];
+  for (const [k, nv] of after) {
+    const ov = before.get(k);
+    if (ov === nv) continue;
+    const i = k.indexOf(' ');
+    out.push({ src: k.slice(0, i), prop: k.slice(i + 1), nv, ...(ov !== undefined ? { ov } : {}) });
+    before.set(k, nv);
+  }
+  for (const [k, ov] of before) {
+    if (after.has(k)) continue;
+    const i = k.indexOf(' ');
+    out.push({ src: k.slice(0, i), prop: k.slice(i + 1), ov });
+    before.delete(k);
+  }
+  return out;
+}
+
+// ---- the client's side: properties back into an observation ----------------------------------------------
+
+/** The part of the SE1 model a Catan client reads: scalar properties by object. */
+export interface CatanModelView {
+  get(id: string, prop: string): string | undefined;
+  ofClass(cls: string): readonly string[];
+  list(id: string, prop: string): readonly string[];
+}
+
+export class CatanWireError extends Error {
+  override name = 'CatanWireError';
+}
+
+const counts = (text: string | undefined, n: number, what: string): number[] => {
+  const xs = (text ?? '').split(',').map(Number);
+  if (text === undefined || xs.length !== n || xs.some((x) => !Number.isInteger(x)))
+    throw new CatanWireError(`${what}: expected ${n} integers, got ${JSON.stringify(text)}`);
+  return xs;
+};
+
+const int = (text: string | undefined, what: string): number => {
+  const x = Number(text);
+  if (text === undefined || !Number.isInteger(x)) throw new CatanWireError(`${what}: not an integer (${text})`);
+  return x;
+};
+
+/** Indices of the game's objects, read once the board is known (after START_GAME). */
+export class CatanIndex {
+  readonly game: string;
+  readonly seats: string[];
+  readonly seatOf = new Map<string, number>();
+  readonly fields: string[] = [];
+  readonly vertices: string[] = [];
+  readonly edges: string[] = [];
+  readonly #indexOf = new Map<string, number>();
+
+  constructor(model: CatanModelView) {
+    const game = model.ofClass('SettlersOfCatanGame')[0];
+    if (!game) throw new CatanWireError('no SettlersOfCatanGame object');
+    this.game = game;
+    this.seats = [...model.list(game, 'users')];
+    for (const u of this.seats) this.seatOf.set(u, int(model.get(u, 'seat'), `${u} seat`));
+    this.seats.sort((a, b) => this.seatOf.get(a)! - this.seatOf.get(b)!);
+    for (const [cls, into] of [
+      ['Field', this.fields],
+      ['Intersection', this.vertices],
+      ['Border', this.edges],
+    ] as const) {
+      for (const id of model.ofClass(cls)) {
+        const i = int(model.get(id, 'index'), `${id} index`);
+        into[i] = id;
+        this.#indexOf.set(id, i);
+      }
+    }
+  }
+
+  index(id: string | undefined, what: string): number {
+    const i = id === undefined ? undefined : (this.#indexOf.get(id) ?? this.seatOf.get(id));
+    if (i === undefined) throw new CatanWireError(`${what}: unknown object ${id}`);
+    return i;
+  }
+
+  ids(): CatanIds {
+    return { game: this.game, seats: this.seats, fields: this.fields, vertices: this.vertices, edges: this.edges };
+  }
+}
+
+/** The config the Game object announced. */
+export function readConfig(model: CatanModelView, game: string): CatanConfig {
+  return parseConfig({
+    rules: model.get(game, 'rules'),
+    map: model.get(game, 'layout'),
+    vpToWin: model.get(game, 'victoryPoints'),
+    maxTurns: model.get(game, 'maxTurns'),
+    maxOffersPerTurn: model.get(game, 'maxOffersPerTurn'),
+  });
+}
+
+/** The board the Field and Border objects describe. */
+export function readBoard(model: CatanModelView, ix: CatanIndex): CatanBoard {
+  const terrain = ix.fields.map((f) => {
+    const t = TERRAIN_OF.get(model.get(f, 'type') ?? '');
+    if (!t) throw new CatanWireError(`${f}: unknown type ${model.get(f, 'type')}`);
+    return t;
+  });
+  const numbers = ix.fields.map((f) => Number(model.get(f, 'number') ?? 0));
+  const harbourList = model.get(ix.game, 'harbours');
+  const harbours = (harbourList ? harbourList.split(',') : []).map((b) => ({
+    edge: ix.index(b, 'harbour'),
+    resource: harbourResource(model.get(b, 'harbour') ?? ''),
+  }));
+  return { terrain, numbers, harbours };
+}
+
+function readStep(model: CatanModelView, ix: CatanIndex, players: number): CatanStep {
+  const g = ix.game;
+  const phase = model.get(g, 'phase');
+  const round = () => int(model.get(g, 'setupRound'), 'setupRound') as 0 | 1;
+  const resume = () => {
+    const r = model.get(g, 'resume');
+    if (r !== 'preRoll' && r !== 'main') throw new CatanWireError(`resume: ${r}`);
+    return r;
+  };
+  const offer = () => ({
+    give: counts(model.get(g, 'offerGive'), 5, 'offerGive'),
+    get: counts(model.get(g, 'offerTake'), 5, 'offerTake'),
+  });
+  switch (phase) {
+    case 'setupSettlement':
+      return { phase, round: round() };
+    case 'setupRoad':
+      return { phase, round: round(), vertex: ix.index(model.get(g, 'setupVertex'), 'setupVertex') };
+    case 'discard':
+      return { phase, left: counts(model.get(g, 'discardLeft'), players, 'discardLeft') };
+    case 'robber':
+      return { phase, resume: resume() };
+    case 'steal':
+      return { phase, victim: ix.index(model.get(g, 'victim'), 'victim'), resume: resume() };
+    case 'roadBuilding':
+      return { phase, roads: int(model.get(g, 'freeRoads'), 'freeRoads') as 1 | 2, resume: resume() };
+    case 'offer':
+      return { phase, offer: offer() };
+    case 'confirm':
+      return {
+        phase,
+        offer: offer(),
+        accepted: (model.get(g, 'accepted') ?? '').split(',').map((u) => ix.index(u, 'accepted')),
+      };
+    case 'preRoll':
+    case 'dice':
+    case 'main':
+    case 'drawDev':
+    case 'over':
+      return { phase };
+    default:
+      throw new CatanWireError(`unknown phase ${phase}`);
+  }
+}
+
+/** The observation of `seat` from the model: the inverse of `publicProps` + `privateProps`. */
+export function readObservation(
+  model: CatanModelView,
+  ix: CatanIndex,
+  seat: number,
+  config: CatanConfig,
+  board: CatanBoard,
+): CatanObservation {
+  const g = ix.game;
+  const n = ix.seats.length;
+  const optSeat = (prop: string) => {
+    const id = model.get(g, prop);
+    return id === undefined ? -1 : ix.index(id, prop);
+  };
+  const per = <T>(f: (u: string, p: number) => T): T[] => ix.seats.map(f);
+  const perInt = (prop: string) => per((u) => int(model.get(u, prop), `${u} ${prop}`));
+  const me = ix.seats[seat]!;
+  const hand = counts(model.get(me, 'resources'), 5, 'resources');
+  const known: number[] = [];
+  const unknown: number[] = [];
+  for (const [p, u] of ix.seats.entries()) {
+    if (p === seat) {
+      known.push(...hand);
+      unknown.push(0);
+    } else {
+      known.push(...counts(model.get(u, 'known'), 5, `${u} known`));
+      unknown.push(int(model.get(u, 'unknown'), `${u} unknown`));
+    }
+  }
+  const pieces: number[] = [];
+  for (const u of ix.seats)
+    for (const prop of ['roads', 'settlements', 'cities']) pieces.push(int(model.get(u, prop), `${u} ${prop}`));
+  const buildings = ix.vertices.map((v) => {
+    const b = model.get(v, 'building');
+    if (b === undefined) return -1;
+    return ix.index(model.get(v, 'owner'), `${v} owner`) * 2 + (b === 'City' ? 1 : 0);
+  });
+  const roads = ix.edges.map((e) => {
+    const o = model.get(e, 'owner');
+    return o === undefined ? -1 : ix.index(o, `${e} owner`);
+  });
+  return {
+    seat,
+    players: n,
+    config,
+    board,
+    buildings,
+    roads,
+    robber: ix.index(model.get(g, 'robber'), 'robber'),
+    bank: counts(model.get(g, 'bank'), 5, 'bank'),
+    deckLeft: int(model.get(g, 'deckLeft'), 'deckLeft'),
+    hand,
+    devs: counts(model.get(me, 'developmentCards'), 5, 'developmentCards'),
+    devNew: counts(model.get(me, 'boughtThisTurn'), 5, 'boughtThisTurn'),
+    handSizes: perInt('resourceCount'),
+    known,
+    unknown,
+    devCounts: perInt('developmentCardCount'),
+    devNewCount: int(model.get(g, 'newDevelopmentCards'), 'newDevelopmentCards'),
+    played: counts(model.get(g, 'played'), 5, 'played'),
+    knights: perInt('knights'),
+    pieces,
+    roadLength: perInt('roadLength'),
+    longestRoad: optSeat('longestRoad'),
+    largestArmy: optSeat('largestArmy'),
+    publicPoints: perInt('points'),
+    current: ix.index(model.get(g, 'current'), 'current'),
+    step: readStep(model, ix, n),
+    turn: int(model.get(g, 'turn'), 'turn'),
+    devPlayed: model.get(g, 'devPlayed') === 'true',
+    offers: int(model.get(g, 'offers'), 'offers'),
+    winner: optSeat('winner'),
+  };
+}
+
+/** A resource list on the wire (`BRICK,BRICK,ORE`) as counts per resource; null when a name is unknown. */
+export function parseResources(text: string): number[] | null {
+  const out = [0, 0, 0, 0, 0];
+  if (text.trim() === '') return out;
+  for (const name of text.split(',')) {
+    const r = (RESOURCE_NAMES as readonly string[]).indexOf(name.trim().toUpperCase());
+    if (r < 0) return null;
+    out[r]!++;
+  }
+  return out;
+}
+
+/** Counts per resource as a wire list (`BRICK,BRICK,ORE`). */
+export const formatResources = (counts: readonly number[]): string =>
+  counts.flatMap((c, r) => Array.from({ length: c }, () => RESOURCE_NAMES[r]!)).join(',');

@@ -1,0 +1,260 @@
+/**
+ * The SE1 Catan room against hostile and careless clients: broken JSON, commands out of turn, illegal builds,
+ * Cities & Knights commands under rules=base, players who vanish; and the promise of the wire model: a
+ * player's own cards go to that player only.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { catanEngine } from '../../src/games/catan/index.ts';
+import { catanSe1, catanSe1Game } from '../../src/protocols/se1/catan.ts';
+import { encodeCommand, type Se1RunningServer, startSe1Server } from '../../src/protocols/se1/index.ts';
+import { RawLines } from './helpers.ts';
+
+const running: Se1RunningServer[] = [];
+const raws: RawLines[] = [];
+afterEach(async () => {
+  for (const r of raws.splice(0)) r.close();
+  for (const s of running.splice(0)) await s.close();
+});
+
+async function serve(game = catanSe1, turnTimeoutMs = 120_000) {
+  const server = await startSe1Server({ port: 0, game, settings: { seed: 'catan-room', turnTimeoutMs } });
+  running.push(server);
+  return server;
+}
+
+async function player(port: number): Promise<RawLines> {
+  const raw = await RawLines.open(port);
+  raws.push(raw);
+  await raw.until((l) => l.length >= 1);
+  const m = /NICK=(\S+) PASSWORD=(\S+)/.exec((await raw.request('CREATE TESTPLAYER'))[0] ?? '');
+  expect(await raw.request(`LOGIN ${m![1]} ${m![2]}`)).toContain('OK');
+  return raw;
+}
+
+const notices = (raw: RawLines, from = 0) =>
+  raw
+    .events(from)
+    .filter((e) => e['@src'] === 'SERVER' && e['@prop'] === 'USER_MESSAGE')
+    .map((e) => e['@nv']!);
+
+/** The last value of `prop` on an object of class `cls` (or on `src`), as `raw` saw it. */
+const lastValue = (raw: RawLines, prop: string, src?: string) =>
+  raw
+    .events()
+    .filter((e) => e['@prop'] === prop && (src === undefined || e['@src'] === src))
+    .at(-1)?.['@nv'];
+
+/** Three players in a started game; seat order is join order. */
+async function startedGame(port: number, name = 'hostile') {
+  const seats = [await player(port), await player(port), await player(port)];
+  await seats[0]!.request(`CREATE GAME ${name} -maxPlayers 3 -testgame -seed 9`);
+  for (const r of seats) expect(await r.request(`JOIN GAME ${name}`)).toContain('OK');
+  seats[0]!.send(encodeCommand('START_GAME'));
+  await seats[0]!.until(() => notices(seats[0]!).some((n) => n.startsWith('OK - buildSettlement')));
+  return seats;
+}
+
+/** Object ids of a class, in the order they were announced. */
+const idsOf = (raw: RawLines, cls: string) => [
+  ...new Set(
+    raw
+      .events()
+      .map((e) => e['@src']!)
+      .filter((s) => s.startsWith(`${cls}@`)),
+  ),
+];
+
+describe('SE1 Catan room', () => {
+  it('greets as the SettlersOfCatan server and prompts the first player for an opening settlement', async () => {
+    const s = await serve();
+    const raw = await RawLines.open(s.port);
+    raws.push(raw);
+    await raw.until((l) => l.length >= 1);
+    expect(raw.lines[0]).toMatch(/^SE1 SettlersOfCatan-Server 1\.0, Timeout set to \d+ms$/);
+    const [a, b] = await startedGame(s.port);
+    expect(notices(a!)).toContain('OK - buildSettlement - opening round 1');
+    expect(notices(b!).some((n) => n.includes('buildSettlement'))).toBe(false);
+  });
+
+  it('answers broken JSON, commands out of turn, illegal builds and unknown objects with an error, and plays on', async () => {
+    const s = await serve();
+    const [a, b] = await startedGame(s.port);
+    const vertices = idsOf(a!, 'Intersection');
+    expect(vertices).toHaveLength(54);
+    const from = b!.lines.length;
+    b!.send('{"@action": "BUILD", ');
+    b!.send(
+      encodeCommand('BUILD', [
+        ['type', 'Settlement'],
+        ['destination', vertices[0]!],
+      ]),
+    );
+    await b!.until(() => notices(b!, from).length >= 2);
+    expect(notices(b!, from)[0]).toMatch(/^ERROR: PARSE - broken JSON/);
+    expect(notices(b!, from)[1]).toBe('ERROR: BUILD - it is not your turn');
+    const fromA = a!.lines.length;
+    a!.send(
+      encodeCommand('BUILD', [
+        ['type', 'Settlement'],
+        ['destination', 'Intersection@0'],
+      ]),
+    );
+    a!.send(
+      encodeCommand('BUILD', [
+        ['type', 'City'],
+        ['destination', vertices[0]!],
+      ]),
+    );
+    a!.send(encodeCommand('ROLL_DIES'));
+    a!.send(encodeCommand('BUILD', [['type', 'Castle']]));
+    a!.send(
+      encodeCommand('TRADE', [
+        ['give', 'CLOTH'],
+        ['take', 'ORE'],
+      ]),
+    );
+    await a!.until(() => notices(a!, fromA).length >= 5);
+    expect(notices(a!, fromA)).toEqual([
+      "ERROR: BUILD - Intersection Intersection@0 is not one of this game's Intersections",
+      'ERROR: BUILD - place an opening settlement',
+      'ERROR: ROLL_DIES - place an opening settlement',
+      'ERROR: BUILD - type must be Settlement, City, Road or DevelopmentCard (Knight, CityWall: rules=cities-and-knights)',
+      'ERROR: TRADE - give: CLOTH is a commodity of rules=cities-and-knights (not yet available)',
+    ]);
+    // The legal move still goes through after all that.
+    const fromOk = a!.lines.length;
+    a!.send(
+      encodeCommand('BUILD', [
+        ['type', 'Settlement'],
+        ['destination', vertices[0]!],
+      ]),
+    );
+    await a!.until(() => notices(a!, fromOk).some((n) => n.startsWith('OK - buildRoad')));
+    expect(notices(a!, fromOk)[0]).toBe('OK - BUILD');
+    expect(lastValue(a!, 'building', vertices[0])).toBe('Settlement');
+  });
+
+  it('refuses the Cities & Knights commands with a clear error under rules=base', async () => {
+    const s = await serve();
+    const [a] = await startedGame(s.port);
+    const from = a!.lines.length;
+    for (const action of ['ACTIVATE_KNIGHT', 'UPGRADE_KNIGHT', 'USE_KNIGHT', 'UPGRADE_PROGRESS', 'END_PLAY'])
+      a!.send(encodeCommand(action, [['id', 'Knight@1']]));
+    await a!.until(() => notices(a!, from).length >= 5);
+    for (const n of notices(a!, from)) {
+      expect(n).toMatch(
+        /^ERROR: (ACTIVATE_KNIGHT|UPGRADE_KNIGHT|USE_KNIGHT|UPGRADE_PROGRESS|END_PLAY) - .*\(rules=cities-and-knights\), not yet available: this server plays rules=base$/,
+      );
+    }
+  });
+
+  it("sends a player's own cards to that player only; the others see counts", async () => {
+    const s = await serve();
+    const [a, b, c] = await startedGame(s.port);
+    const seatsOf = (r: RawLines) =>
+      Object.fromEntries(
+        r
+          .events()
+          .filter((e) => e['@prop'] === 'nickname' && e['@src']!.startsWith('UserAssets@'))
+          .map((e) => [e['@src'], e['@nv']]),
+      );
+    const players = Object.keys(seatsOf(a!));
+    expect(players).toHaveLength(3);
+    for (const [i, r] of [a!, b!, c!].entries()) {
+      await r.until(() => r.events().some((e) => e['@prop'] === 'resources'));
+      await r.until(() => r.events().filter((e) => e['@prop'] === 'known').length >= 2);
+      const own = r.events().filter((e) => e['@prop'] === 'resources');
+      expect(own.length).toBeGreaterThan(0);
+      // Only this player's UserAssets carries `resources` on this connection.
+      expect(new Set(own.map((e) => e['@src']))).toEqual(new Set([players[i]]));
+      const known = r.events().filter((e) => e['@prop'] === 'known');
+      expect(known.every((e) => e['@src'] !== players[i])).toBe(true);
+    }
+    // A visitor sees no one's cards.
+    const v = await player(s.port);
+    expect(await v.request('JOIN GAME hostile -visitor true')).toContain('OK');
+    await v.until((l) => l.some((x) => x.includes('resourceCount')));
+    expect(v.events().some((e) => e['@prop'] === 'resources' || e['@prop'] === 'known')).toBe(false);
+  });
+
+  it('plays a vanished player with the default action and prompts the next one', async () => {
+    const s = await serve();
+    const [a, b, c] = await startedGame(s.port);
+    b!.close();
+    const vertices = idsOf(a!, 'Intersection');
+    // Seat 0: settlement and road; then seat 1 (gone) is played by the server, and seat 2 is asked.
+    a!.send(
+      encodeCommand('BUILD', [
+        ['type', 'Settlement'],
+        ['destination', vertices[0]!],
+      ]),
+    );
+    await a!.until(() => notices(a!).some((n) => n.startsWith('OK - buildRoad')));
+    const road = /at (Intersection@\w+)/.exec(notices(a!).find((n) => n.startsWith('OK - buildRoad'))!)![1];
+    expect(road).toBe(vertices[0]);
+    const borders = idsOf(a!, 'Border');
+    let placed = false;
+    for (const edge of borders) {
+      const from = a!.lines.length;
+      a!.send(
+        encodeCommand('BUILD', [
+          ['type', 'Road'],
+          ['destination', edge],
+        ]),
+      );
+      await a!.until(() => notices(a!, from).length >= 1);
+      if (notices(a!, from)[0] === 'OK - BUILD') {
+        placed = true;
+        break;
+      }
+    }
+    expect(placed).toBe(true);
+    await c!.until(() => notices(c!).some((n) => n.startsWith('OK - buildSettlement')));
+    // The server placed seat 1's opening settlement.
+    const settlements = c!.events().filter((e) => e['@prop'] === 'building' && e['@nv'] === 'Settlement');
+    expect(settlements).toHaveLength(2);
+  });
+
+  it('plays a game every player left to its end, counted as finished', async () => {
+    const s = await serve();
+    const seats = await startedGame(s.port, 'abandoned');
+    for (const r of seats) r.close();
+    const deadline = Date.now() + 20_000;
+    while ((s.stats().gamesFinished ?? 0) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(s.stats().gamesFinished).toBe(1);
+    expect(s.stats().games).toBe(0);
+  });
+
+  it('aborts only the game whose engine fails; its players are told', async () => {
+    const failing = catanSe1Game({
+      ...catanEngine,
+      apply: () => {
+        throw new Error('boom');
+      },
+    });
+    const s = await serve(failing);
+    const [a] = await startedGame(s.port, 'faulty');
+    const vertices = idsOf(a!, 'Intersection');
+    a!.send(
+      encodeCommand('BUILD', [
+        ['type', 'Settlement'],
+        ['destination', vertices[0]!],
+      ]),
+    );
+    await a!.until(() => notices(a!).some((n) => n.startsWith('ERROR: GAME - ')));
+    expect(lastValue(a!, 'status')).toBe('ABORTED');
+    expect(s.stats().gamesAborted).toBe(1);
+    // The server still serves.
+    expect(await a!.request('{"@action":"LEAVE_GAME"}').catch(() => ['OK'])).toBeDefined();
+    const other = await player(s.port);
+    expect(await other.request('LIST GAMES')).toContain('OK');
+  });
+
+  it('plays the default for a present player who lets the deadline pass', async () => {
+    const s = await serve(catanSe1, 300);
+    const [a, b] = await startedGame(s.port, 'slow');
+    await a!.until(() => notices(a!).some((n) => n.startsWith('ERROR: TIMEOUT')), 10_000);
+    // Settlement and road of seat 0 were played by the server: seat 1 is asked next.
+    await b!.until(() => notices(b!).some((n) => n.startsWith('OK - buildSettlement')), 10_000);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The Catan wire model without a socket: at every state of seeded games, the public properties plus one seat's
+ * private ones fold back into exactly the engine's observation of that seat, and no seat's private properties
+ * carry another seat's cards.
+ */
+import { describe, expect, it } from 'vitest';
+import { matchStreams } from '../../src/core/match.ts';
+import {
+  type CatanAction,
+  type CatanState,
+  catanEngine,
+  legalActions,
+  sampleChance,
+} from '../../src/games/catan/index.ts';
+import {
+  boardProps,
+  type CatanIds,
+  CatanIndex,
+  type CatanModelView,
+  configProps,
+  privateProps,
+  publicProps,
+  readBoard,
+  readConfig,
+  readObservation,
+} from '../../src/protocols/se1/catan-wire.ts';
+
+/** A model that holds what the props say, with `users` as the to-many list the server announces. */
+function modelOf(props: Map<string, string>, ids: CatanIds): CatanModelView {
+  const objects = new Map<string, Map<string, string>>();
+  for (const [k, v] of props) {
+    const [src, prop] = k.split(' ') as [string, string];
+    if (!objects.has(src)) objects.set(src, new Map());
+    objects.get(src)!.set(prop, v);
+  }
+  for (const [i, u] of ids.seats.entries()) {
+    if (!objects.has(u)) objects.set(u, new Map());
+    objects.get(u)!.set('seat', String(i));
+  }
+  return {
+    get: (id, prop) => objects.get(id)?.get(prop),
+    ofClass: (cls) => [...objects.keys()].filter((id) => id.startsWith(`${cls}@`)),
+    list: (id, prop) => (id === ids.game && prop === 'users' ? ids.seats : []),
+  };
+}
+
+function idsFor(state: CatanState): CatanIds {
+  let n = 0x100;
+  const id = (cls: string) => `${cls}@${(n++).toString(16)}`;
+  return {
+    game: id('SettlersOfCatanGame'),
+    seats: Array.from({ length: state.players }, () => id('UserAssets')),
+    fields: state.board.terrain.map(() => id('Field')),
+    vertices: state.buildings.map(() => id('Intersection')),
+    edges: state.roads.map(() => id('Border')),
+  };
+}
+
+function* states(players: number, seed: number, map: 'random' | 'beginner'): Generator<CatanState> {
+  const config = catanEngine.parseConfig({ map });
+  const streams = matchStreams(seed);
+  let state = catanEngine.setup(config, players, streams.map);
+  for (let i = 0; i < 1500 && state.step.phase !== 'over'; i++) {
+    const turn = catanEngine.toAct(state);
+    if (turn.kind === 'chance') {
+      state = catanEngine.apply(state, { kind: 'chance', outcome: sampleChance(state, streams.dice) });
+      continue;
+    }
+    if (turn.kind !== 'players') break;
+    yield state;
+    const actions = new Map<number, CatanAction>();
+    for (const s of turn.seats) actions.set(s, streams.bot(s).pick(legalActions(state, s)));
+    state = catanEngine.apply(state, { kind: 'players', actions });
+  }
+  yield state;
+}
+
+describe('Catan wire model', () => {
+  for (const [players, seed, map] of [
+    [3, 11, 'random'],
+    [4, 12, 'beginner'],
+  ] as const) {
+    it(`gives back every seat's observation at every decision (${players} players, ${map} map)`, () => {
+      let checked = 0;
+      let ids: CatanIds | undefined;
+      const phases = new Set<string>();
+      for (const state of states(players, seed, map)) {
+        ids ??= idsFor(state);
+        phases.add(state.step.phase);
+        const fixed = new Map<string, string>();
+        configProps(state.config, ids, fixed);
+        boardProps(state.board, ids, fixed);
+        const pub = publicProps(catanEngine.observe(state, 0), ids);
+        for (let seat = 0; seat < players; seat++) {
+          const expected = catanEngine.observe(state, seat);
+          const own = privateProps(expected, ids);
+          for (const key of own.keys()) {
+            const [src, prop] = key.split(' ');
+            if (prop === 'resources' || prop === 'developmentCards' || prop === 'boughtThisTurn')
+              expect(src).toBe(ids.seats[seat]);
+            else expect(src).not.toBe(ids.seats[seat]);
+          }
+          const model = modelOf(new Map([...fixed, ...pub, ...own]), ids);
+          const ix = new CatanIndex(model);
+          const got = readObservation(model, ix, seat, readConfig(model, ix.game), readBoard(model, ix));
+          expect(got).toEqual(expected);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(300);
+      // The game went through the phases whose data travels on the Game object.
+      for (const p of ['setupSettlement', 'setupRoad', 'preRoll', 'main', 'robber', 'discard', 'offer'])
+        expect(phases).toContain(p);
+    });
+  }
+});
