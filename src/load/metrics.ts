@@ -2,7 +2,7 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import type { Connection } from '../net/connection.ts';
 import type { MetricLookup, TrendStats } from './thresholds.ts';
-import type { LoadMetrics } from './types.ts';
+import type { LoadMetrics, RequestsInFlight } from './types.ts';
 
 type Histogram = hdr.Histogram;
 
@@ -484,6 +484,8 @@ export interface SessionMetrics extends LoadMetrics {
   readonly startedAt: number;
   /** The longest gap this session has waited for the server so far, microseconds. */
   readonly longestGap: number;
+  /** The run cut this session off: its tracked clients' requests still in flight count as `in_flight_at_end`. */
+  cutOff(): void;
 }
 
 /**
@@ -607,7 +609,7 @@ export class LoadRecorder implements LoadMetrics {
     this.#intervalErrors++;
   }
 
-  track(connection: Connection): void {
+  track(connection: Connection, _requests?: RequestsInFlight): void {
     this.connectionsTracked++;
     this.#tracked.add({ connection, bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 });
   }
@@ -616,6 +618,7 @@ export class LoadRecorder implements LoadMetrics {
   session(): SessionMetrics {
     let errored = false;
     let longest = 0;
+    let clients: RequestsInFlight[] = [];
     return {
       startedAt: performance.now(),
       latency: (m, micros, u) => this.latency(m, micros, u),
@@ -624,7 +627,16 @@ export class LoadRecorder implements LoadMetrics {
         errored = true;
         this.error(kind);
       },
-      track: (c) => this.track(c),
+      track: (c, requests) => {
+        this.track(c);
+        if (requests) clients.push(requests);
+      },
+      cutOff: () => {
+        let n = 0;
+        for (const c of clients) n += c.requestsInFlight;
+        if (n > 0) this.count('in_flight_at_end', n);
+        clients = [];
+      },
       gap: (kind, micros) => {
         if (micros > longest) longest = micros;
         this.gap(kind, micros);
