@@ -19,6 +19,7 @@ export class ProgressWriter {
   readonly #log: Logger;
   #alive = true;
   #ready = false;
+  readonly #readyWaiters: (() => void)[] = [];
   #closed: Promise<void> | undefined;
 
   /**
@@ -32,9 +33,13 @@ export class ProgressWriter {
     this.#worker.unref();
     this.#worker.on('message', (m: FromProgress) => {
       if (m.type === 'error') this.#log.error(m.message);
-      else if (m.type === 'ready') this.#ready = true;
+      else if (m.type === 'ready') {
+        this.#ready = true;
+        for (const w of this.#readyWaiters.splice(0)) w();
+      }
     });
     const lost = (why: string) => {
+      for (const w of this.#readyWaiters.splice(0)) w();
       if (!this.#alive) return;
       this.#alive = false;
       this.#log.warn(`the progress writer ${why}: summary.json and timeseries.csv are written at the end only`);
@@ -50,6 +55,21 @@ export class ProgressWriter {
     } catch (error) {
       this.#log.warn({ err: error }, 'cannot reach the progress writer');
     }
+  }
+
+  /**
+   * Resolves once the thread has loaded (or is lost, or `timeoutMs` passed): the run starts after it, so that
+   * loading the thread (a moment of CPU, more from the TypeScript sources) is not measured with the replies.
+   */
+  ready(timeoutMs = 60_000): Promise<void> {
+    if (this.#ready || !this.#alive) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.#readyWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   begin(init: ProgressInit): void {

@@ -178,6 +178,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
         throw new LoadTestError(`cannot start the load generator's worker threads: ${(error as Error).message}`);
       }
     }
+    // The run starts once the progress writer has loaded too (it loaded while the above went on).
+    await progress?.ready();
     return { shared, pool };
   })().catch(async (error: unknown) => {
     await progress?.close();

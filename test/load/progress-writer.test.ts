@@ -51,6 +51,8 @@ describe('progress writer', { timeout: 90_000 }, () => {
     const summaryPath = join(dir, 'summary.json');
     const timeseriesPath = join(dir, 'timeseries.csv');
     const writer = new ProgressWriter(silentLogger);
+    // The run waits for this before it starts: loading the thread is not measured with the replies.
+    await writer.ready();
     const sessions = new LoadRecorder({ reactive: ['move_rtt'], gapThresholdMs: 250 });
     writer.begin({
       run,
