@@ -1,6 +1,6 @@
 import type { GameEngine, Seat } from '../core/engine.ts';
-import { silentLogger } from '../core/log.ts';
 import type { Rng } from '../core/rng.ts';
+import { silentLogger } from '../core/silent-logger.ts';
 import type { BotDefinition, DecisionContext, Strategy, StrategyFactory, StrategyOptions } from '../core/strategy.ts';
 import { Setting, settingsSchema } from '../game/settings.ts';
 import { Mcts, MctsError } from './mcts.ts';

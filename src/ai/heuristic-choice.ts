@@ -1,6 +1,6 @@
 import type { GameEngine, Seat } from '../core/engine.ts';
-import { silentLogger } from '../core/log.ts';
 import { createRng } from '../core/rng.ts';
+import { silentLogger } from '../core/silent-logger.ts';
 import type { DecisionContext, StrategyFactory } from '../core/strategy.ts';
 
 // Heuristics used as candidate generators draw no random numbers; the context still needs a generator,

@@ -23,5 +23,4 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(base, pino.destination({ fd: 2, sync: false }));
 }
 
-/** A logger that drops everything: the default in tight loops (tournament workers, benchmarks, tests). */
-export const silentLogger: Logger = pino({ level: 'silent' });
+export { silentLogger } from './silent-logger.ts';

@@ -1,7 +1,8 @@
 import type { GameEngine, GameResult, Seat, StepActions } from './engine.ts';
 import { hashState } from './hash.ts';
-import { type Logger, silentLogger } from './log.ts';
+import type { Logger } from './log.ts';
 import { createRng } from './rng.ts';
+import { silentLogger } from './silent-logger.ts';
 import type { Budget, DecisionContext, Strategy } from './strategy.ts';
 
 /** One step of the action log: what every acting seat did, or what chance decided. */

@@ -38,6 +38,8 @@ export interface LoadSettings {
   requestTimeout?: string;
   stopGrace?: string;
   gracefulStop?: string;
+  /** Server response gaps longer than this are stalls (`500ms`); a unit is required. */
+  gapThreshold?: string;
   thresholds?: string[];
   params?: Record<string, string | number | boolean>;
   out?: string;
@@ -63,6 +65,7 @@ const FILE_FIELDS: readonly (keyof LoadSettings)[] = [
   'requestTimeout',
   'stopGrace',
   'gracefulStop',
+  'gapThreshold',
   'thresholds',
   'params',
   'out',
@@ -102,6 +105,7 @@ export const LoadFileSchema = Type.Object(
     requestTimeout: text('reply timeout of one request'),
     stopGrace: text('time sessions get to leave at the end'),
     gracefulStop: text('time sessions get to leave at the end'),
+    gapThreshold: text('server response gaps longer than this are stalls, e.g. 500ms'),
     thresholds: Type.Optional(Type.Array(Type.String())),
     params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
     out: text('output directory'),
@@ -117,6 +121,7 @@ export const DEFAULT_MAX_DURATION = '1h';
 export const DEFAULT_BOTS = 10;
 export const DEFAULT_MAX_BOTS = 1000;
 export const DEFAULT_REQUEST_TIMEOUT = '10s';
+export const DEFAULT_GAP_THRESHOLD = '500ms';
 /** More threads than this only adds contention (each is a full V8 isolate). */
 export const MAX_THREADS = 64;
 
@@ -171,6 +176,8 @@ export interface ResolvedLoadConfig {
   readonly requestTimeoutMs: number;
   readonly stopGraceMs: number;
   readonly gracefulStopMs: number;
+  /** Server response gaps longer than this are stalls. */
+  readonly gapThresholdMs: number;
   readonly thresholds: Threshold[];
   readonly params: Record<string, string | number | boolean>;
   readonly seed: string;
@@ -186,6 +193,19 @@ function wrap<T>(fn: () => T): T {
     if (error instanceof WorkloadError || error instanceof ThresholdError) throw new LoadConfigError(error.message);
     throw error;
   }
+}
+
+/**
+ * `--gap-threshold`: a duration with its unit. A bare number would read as seconds, like every duration here, and
+ * `--gap-threshold 500` meant as milliseconds would silently make every stall invisible.
+ */
+function parseGapThreshold(text: string): number {
+  if (!/[a-z]\s*$/i.test(text)) {
+    throw new LoadConfigError(`--gap-threshold needs a unit: "${text}" (examples: 500ms, 2s)`);
+  }
+  const ms = parseDurationMs(text);
+  if (ms < 1) throw new LoadConfigError('--gap-threshold must be at least 1ms');
+  return ms;
 }
 
 /** Validates merged settings. `defaultPort` is the protocol's, for a target given without one. */
@@ -245,6 +265,7 @@ export function resolveLoadConfig(s: LoadSettings, defaultPort: number): Resolve
     const requestTimeoutMs = parseDurationMs(s.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT);
     if (requestTimeoutMs < 1) throw new LoadConfigError('--request-timeout must be above 0');
     const stopGraceMs = parseDurationMs(s.stopGrace ?? '5s');
+    const gapThresholdMs = parseGapThreshold(s.gapThreshold ?? DEFAULT_GAP_THRESHOLD);
     const threads = s.threads ?? 1;
     if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
       throw new LoadConfigError(`--threads must be a whole number from 1 to ${MAX_THREADS}`);
@@ -272,6 +293,7 @@ export function resolveLoadConfig(s: LoadSettings, defaultPort: number): Resolve
       requestTimeoutMs,
       stopGraceMs,
       gracefulStopMs,
+      gapThresholdMs,
       thresholds,
       params: { ...(s.params ?? {}) },
       seed: String(s.seed ?? 1),

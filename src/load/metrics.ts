@@ -2,7 +2,7 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import type { Connection } from '../net/connection.ts';
 import type { MetricLookup, TrendStats } from './thresholds.ts';
-import type { LoadMetrics } from './types.ts';
+import type { LoadMetrics, RequestsInFlight } from './types.ts';
 
 type Histogram = hdr.Histogram;
 
@@ -52,6 +52,88 @@ function forEachBucket(h: Histogram, visit: (lowest: number, width: number, coun
     seen += c;
     if (visit((i - base) * width, width, c)) return;
   }
+}
+
+/** The layout's fields this module writes (the bucket counts, and the summary fields `add` would update). */
+interface Writable {
+  _counts: Int32Array;
+  _totalCount: number;
+  maxValue: number;
+  minNonZeroValue: number;
+  countsArrayIndex(value: number): number;
+}
+
+/**
+ * One histogram's interval as it leaves the thread that recorded it: the bucket counts up to its largest value
+ * (the layout of `newHistogram`, index for index), with its count and extremes. Taking one is a copy of the used
+ * range, and folding one in a loop over it: both microseconds, where the library's `add` walks all 23,552
+ * buckets through a method call each, and its compressed encoding deflates them. Plain data: it crosses threads
+ * by structured clone (and may be serialised as is for another process: `counts` is all there is to it).
+ */
+export interface RawHistogram {
+  readonly counts: Int32Array;
+  readonly total: number;
+  /** Microseconds (the smallest non-zero value recorded, and the largest). */
+  readonly min: number;
+  readonly max: number;
+}
+
+/** How many leading buckets hold `h`'s values (0 when empty). */
+function usedBuckets(h: Histogram): number {
+  if (h.totalCount === 0) return 0;
+  const w = h as unknown as Writable;
+  return Math.min(w._counts.length, w.countsArrayIndex(h.maxValue) + 1);
+}
+
+/** Empties `h`, clearing only the buckets in use (the whole array is 92 KB). */
+export function clearHistogram(h: Histogram): void {
+  const w = h as unknown as Writable;
+  w._counts.fill(0, 0, usedBuckets(h));
+  w._totalCount = 0;
+  w.maxValue = 0;
+  w.minNonZeroValue = Number.MAX_SAFE_INTEGER;
+}
+
+/** `h`'s values as a RawHistogram (undefined when empty), and `h` emptied. */
+export function takeRaw(h: Histogram): RawHistogram | undefined {
+  if (h.totalCount === 0) return undefined;
+  const w = h as unknown as Writable;
+  const raw = {
+    counts: w._counts.slice(0, usedBuckets(h)),
+    total: h.totalCount,
+    min: h.minNonZeroValue,
+    max: h.maxValue,
+  };
+  clearHistogram(h);
+  return raw;
+}
+
+/** Folds `raw` into `h` (same layout). */
+export function addRaw(h: Histogram, raw: RawHistogram | undefined): void {
+  if (!raw || raw.total === 0) return;
+  const w = h as unknown as Writable;
+  const into = w._counts;
+  const from = raw.counts;
+  const n = Math.min(from.length, into.length);
+  for (let i = 0; i < n; i++) {
+    const c = from[i]!;
+    if (c !== 0) into[i] = into[i]! + c;
+  }
+  w._totalCount += raw.total;
+  if (raw.max > w.maxValue) w.maxValue = raw.max;
+  if (raw.min < w.minNonZeroValue) w.minNonZeroValue = raw.min;
+}
+
+/** Folds histogram `from` into `h` (same layout), over `from`'s used buckets only. */
+function addInto(h: Histogram, from: Histogram): void {
+  if (from.totalCount === 0) return;
+  const f = from as unknown as Writable;
+  addRaw(h, {
+    counts: f._counts.subarray(0, usedBuckets(from)),
+    total: from.totalCount,
+    min: from.minNonZeroValue,
+    max: from.maxValue,
+  });
 }
 
 /**
@@ -107,11 +189,11 @@ export function excessOver(h: Histogram, x: number): { count: number; excess: nu
   return { count, excess };
 }
 
-/** One latency metric's interval as it crosses threads: HDR histograms, compressed and base64-encoded. */
-export interface EncodedTrend {
-  readonly corrected: string;
-  /** Absent when it equals the corrected view (an unscheduled metric). */
-  readonly uncorrected?: string;
+/** One latency metric's interval as it crosses threads. */
+export interface IntervalTrend {
+  readonly corrected: RawHistogram;
+  /** Absent when it equals the corrected view (a metric that is not scheduled). */
+  readonly uncorrected?: RawHistogram;
   readonly scheduled: boolean;
 }
 
@@ -127,7 +209,7 @@ export interface ThreadLag {
 
 /** What a worker thread measured since its previous report (see `LoadRecorder.takeInterval`). */
 export interface ThreadInterval {
-  readonly latency: Readonly<Record<string, EncodedTrend>>;
+  readonly latency: Readonly<Record<string, IntervalTrend>>;
   readonly counters: Readonly<Record<string, number>>;
   readonly errors: Readonly<Record<string, number>>;
   readonly started: number;
@@ -144,9 +226,9 @@ export interface ThreadInterval {
   readonly lagP99Ms: number;
   readonly lagMaxMs: number;
   readonly lag: ThreadLag;
-  /** Server response gaps: HDR-encoded per kind, and each ended session's longest. */
-  readonly gaps: Readonly<Record<string, string>>;
-  readonly gapLongest?: string;
+  /** Server response gaps per kind, and each ended session's longest. */
+  readonly gaps: Readonly<Record<string, RawHistogram>>;
+  readonly gapLongest?: RawHistogram;
   readonly gapsOver: number;
   /** Bot-time so far (sessions' run time, those still running included), microseconds: a gauge. */
   readonly botMicros: number;
@@ -277,6 +359,13 @@ export interface RecorderOptions {
   readonly reactive?: readonly string[];
   /** Server response gaps longer than this count as stalls (default 500 ms). */
   readonly gapThresholdMs?: number;
+  /**
+   * Whether this recorder measures its own thread's event-loop lag (default true). False for a recorder that
+   * only merges other recorders' intervals on a thread whose lag is measured elsewhere (or does not matter).
+   */
+  readonly monitorLag?: boolean;
+  /** When the run began (`performance.now()` of this thread; default: now). Rates and the time series count from it. */
+  readonly startedAt?: number;
 }
 
 /** `scheduled` when correctable, fixed otherwise; `undefined`: decided by the samples (two different views). */
@@ -315,12 +404,14 @@ class Trend {
       p50,
       p99,
       max: this.interval.maxValue,
-      p99Uncorrected: valueAt(this.intervalUncorrected, 99),
+      // Both views hold the same samples unless the metric is scheduled: the second scan is only paid then.
+      p99Uncorrected:
+        this.timing === 'scheduled' ? (scanHistogram(this.intervalUncorrected, [99]).values[0] ?? 0) : p99,
     };
-    this.total.add(this.interval);
-    this.totalUncorrected.add(this.intervalUncorrected);
-    this.interval.reset();
-    this.intervalUncorrected.reset();
+    addInto(this.total, this.interval);
+    addInto(this.totalUncorrected, this.intervalUncorrected);
+    clearHistogram(this.interval);
+    clearHistogram(this.intervalUncorrected);
     return point;
   }
 }
@@ -335,19 +426,16 @@ class Series {
   }
 
   flush(): void {
-    this.total.add(this.interval);
-    this.interval.reset();
+    addInto(this.total, this.interval);
+    clearHistogram(this.interval);
   }
 
-  take(): string | undefined {
-    if (this.interval.totalCount === 0) return undefined;
-    const encoded = hdr.encodeIntoCompressedBase64(this.interval);
-    this.interval.reset();
-    return encoded;
+  take(): RawHistogram | undefined {
+    return takeRaw(this.interval);
   }
 
-  absorb(encoded: string | undefined): void {
-    if (encoded) this.interval.add(hdr.decodeFromCompressedBase64(encoded));
+  absorb(raw: RawHistogram | undefined): void {
+    addRaw(this.interval, raw);
   }
 }
 
@@ -396,6 +484,8 @@ export interface SessionMetrics extends LoadMetrics {
   readonly startedAt: number;
   /** The longest gap this session has waited for the server so far, microseconds. */
   readonly longestGap: number;
+  /** The run cut this session off: its tracked clients' requests still in flight count as `in_flight_at_end`. */
+  cutOff(): void;
 }
 
 /**
@@ -404,7 +494,7 @@ export interface SessionMetrics extends LoadMetrics {
  * threads each worker records its own sessions and the main thread's recorder `absorb`s their intervals.
  */
 export class LoadRecorder implements LoadMetrics {
-  readonly startedAt = performance.now();
+  readonly startedAt: number;
   readonly #trends = new Map<string, Trend>();
   readonly #counters = new Map<string, number>();
   readonly #intervalCounters = new Map<string, number>();
@@ -425,7 +515,7 @@ export class LoadRecorder implements LoadMetrics {
   messagesOut = 0;
   connectionsTracked = 0;
 
-  #lastTick = this.startedAt;
+  #lastTick: number;
   #lastStarted = 0;
   #lastCompleted = 0;
   #lastDropped = 0;
@@ -471,11 +561,15 @@ export class LoadRecorder implements LoadMetrics {
 
   constructor(options: RecorderOptions = {}) {
     this.#options = options;
+    this.startedAt = options.startedAt ?? performance.now();
+    this.#lastTick = this.startedAt;
     this.gapThresholdMs = options.gapThresholdMs ?? 500;
-    this.#lagInterval = monitorEventLoopDelay({ resolution: 10 });
-    this.#lagTotal = monitorEventLoopDelay({ resolution: 10 });
-    this.#lagInterval.enable();
-    this.#lagTotal.enable();
+    this.#lagInterval = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+    this.#lagTotal = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+    if (options.monitorLag !== false) {
+      this.#lagInterval.enable();
+      this.#lagTotal.enable();
+    }
   }
 
   #trend(metric: string): Trend {
@@ -515,7 +609,7 @@ export class LoadRecorder implements LoadMetrics {
     this.#intervalErrors++;
   }
 
-  track(connection: Connection): void {
+  track(connection: Connection, _requests?: RequestsInFlight): void {
     this.connectionsTracked++;
     this.#tracked.add({ connection, bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 });
   }
@@ -524,6 +618,7 @@ export class LoadRecorder implements LoadMetrics {
   session(): SessionMetrics {
     let errored = false;
     let longest = 0;
+    let clients: RequestsInFlight[] = [];
     return {
       startedAt: performance.now(),
       latency: (m, micros, u) => this.latency(m, micros, u),
@@ -532,7 +627,16 @@ export class LoadRecorder implements LoadMetrics {
         errored = true;
         this.error(kind);
       },
-      track: (c) => this.track(c),
+      track: (c, requests) => {
+        this.track(c);
+        if (requests) clients.push(requests);
+      },
+      cutOff: () => {
+        let n = 0;
+        for (const c of clients) n += c.requestsInFlight;
+        if (n > 0) this.count('in_flight_at_end', n);
+        clients = [];
+      },
       gap: (kind, micros) => {
         if (micros > longest) longest = micros;
         this.gap(kind, micros);
@@ -790,17 +894,13 @@ export class LoadRecorder implements LoadMetrics {
    */
   takeInterval(): ThreadInterval {
     this.#sampleConnections();
-    const latency: Record<string, EncodedTrend> = {};
+    const latency: Record<string, IntervalTrend> = {};
     for (const [name, trend] of this.#trends) {
       if (trend.interval.totalCount === 0) continue;
       const same = trend.timing !== 'scheduled';
-      latency[name] = {
-        corrected: hdr.encodeIntoCompressedBase64(trend.interval),
-        ...(same ? {} : { uncorrected: hdr.encodeIntoCompressedBase64(trend.intervalUncorrected) }),
-        scheduled: trend.scheduled,
-      };
-      trend.interval.reset();
-      trend.intervalUncorrected.reset();
+      const corrected = takeRaw(trend.interval)!;
+      const uncorrected = takeRaw(trend.intervalUncorrected);
+      latency[name] = { corrected, ...(same || !uncorrected ? {} : { uncorrected }), scheduled: trend.scheduled };
     }
     const counters = Object.fromEntries(this.#intervalCounters);
     this.#intervalCounters.clear();
@@ -844,7 +944,7 @@ export class LoadRecorder implements LoadMetrics {
     this.#gapsOverSent = this.gapsOver;
     this.#cutOffSent = this.sessionsCutOff;
     // The per-kind series went out whole: the all-kinds series is rebuilt from them in the main thread.
-    this.#gapAll.interval.reset();
+    clearHistogram(this.#gapAll.interval);
     lag.reset();
     this.#intervalErrors = 0;
     this.#sent = {
@@ -866,15 +966,14 @@ export class LoadRecorder implements LoadMetrics {
    * interval histograms, so `tick()`, the totals, thresholds and reports see one run whatever the thread count.
    */
   absorb(thread: number, i: ThreadInterval): void {
-    for (const [kind, encoded] of Object.entries(i.gaps)) {
+    for (const [kind, raw] of Object.entries(i.gaps)) {
       let series = this.#gaps.get(kind);
       if (!series) {
         series = new Series();
         this.#gaps.set(kind, series);
       }
-      const h = hdr.decodeFromCompressedBase64(encoded);
-      series.interval.add(h);
-      this.#gapAll.interval.add(h);
+      series.absorb(raw);
+      this.#gapAll.absorb(raw);
     }
     this.#gapLongest.absorb(i.gapLongest);
     this.gapsOver += i.gapsOver;
@@ -884,9 +983,8 @@ export class LoadRecorder implements LoadMetrics {
     this.noteSelfTime(i.selfMaxMs);
     for (const [name, t] of Object.entries(i.latency)) {
       const trend = this.#trend(name);
-      const corrected = hdr.decodeFromCompressedBase64(t.corrected);
-      trend.interval.add(corrected);
-      trend.intervalUncorrected.add(t.uncorrected ? hdr.decodeFromCompressedBase64(t.uncorrected) : corrected);
+      addRaw(trend.interval, t.corrected);
+      addRaw(trend.intervalUncorrected, t.uncorrected ?? t.corrected);
       if (t.scheduled) trend.scheduled = true;
     }
     for (const [name, n] of Object.entries(i.counters)) this.count(name, n);

@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type Logger, silentLogger } from '../core/log.ts';
 import { createRng } from '../core/rng.ts';
 import { LoadRecorder, type TimePoint } from './metrics.ts';
+import { ProgressWriter } from './progress.ts';
 import { renderReport } from './report.ts';
 import { sleep } from './scenario-kit.ts';
 import { ClosedBots, runScenarioSession, type SessionRun } from './session.ts';
@@ -15,7 +16,6 @@ import {
   type RunStatus,
   TimeseriesFile,
   writeAtomic,
-  writeAtomicAsync,
 } from './summary.ts';
 import { ThreadPool, threadData } from './threads.ts';
 import { evaluateThresholds, type Threshold, type ThresholdResult } from './thresholds.ts';
@@ -140,48 +140,70 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   if (threads > 1 && (!scenario.threads || 'refused' in scenario.threads)) {
     throw new LoadTestError((threadData(scenario, undefined) as { refused: string }).refused);
   }
-  if (options.preflight !== false) await probeTarget(host, port);
-  let shared: unknown;
-  try {
-    shared = await scenario.prepare?.({ host, port, log, params: options.params });
-  } catch (error) {
-    throw new LoadTestError(`scenario ${scenario.id}: prepare failed: ${(error as Error).message}`);
-  }
-
-  let pool: ThreadPool | undefined;
-  if (threads > 1) {
-    const crossing = threadData(scenario, shared);
-    if ('refused' in crossing) throw new LoadTestError(crossing.refused);
+  // The per-second summary.json and CSV rows are built and written on a thread of their own (see progress.ts),
+  // started now so that its loading overlaps the preparation.
+  const progress = options.outDir ? new ProgressWriter(log) : undefined;
+  const { shared, pool } = await (async () => {
+    if (options.preflight !== false) await probeTarget(host, port);
+    let shared: unknown;
     try {
-      pool = await ThreadPool.start({
-        scenario,
-        ...(options.scenarioModule ? { scenarioModule: options.scenarioModule } : {}),
-        data: crossing.data,
-        threads,
-        host,
-        port,
-        log,
-        params: options.params,
-        seed: options.seed,
-        thinkTimeMs: options.thinkTimeMs,
-        requestTimeoutMs: options.requestTimeoutMs,
-        stopGraceMs: options.stopGraceMs ?? 5000,
-        maxSessions: workload.kind === 'open' ? workload.maxSessions : Number.MAX_SAFE_INTEGER,
-        open: workload.kind === 'open',
-        gapThresholdMs: options.gapThresholdMs ?? 500,
-      });
+      shared = await scenario.prepare?.({ host, port, log, params: options.params });
     } catch (error) {
-      throw new LoadTestError(`cannot start the load generator's worker threads: ${(error as Error).message}`);
+      throw new LoadTestError(`scenario ${scenario.id}: prepare failed: ${(error as Error).message}`);
     }
-  }
 
-  // Created once the workers are ready (loading them takes a moment): the run and its rates count from here.
-  const recorder = new LoadRecorder({
+    let pool: ThreadPool | undefined;
+    if (threads > 1) {
+      const crossing = threadData(scenario, shared);
+      if ('refused' in crossing) throw new LoadTestError(crossing.refused);
+      try {
+        pool = await ThreadPool.start({
+          scenario,
+          ...(options.scenarioModule ? { scenarioModule: options.scenarioModule } : {}),
+          data: crossing.data,
+          threads,
+          host,
+          port,
+          log,
+          params: options.params,
+          seed: options.seed,
+          thinkTimeMs: options.thinkTimeMs,
+          requestTimeoutMs: options.requestTimeoutMs,
+          stopGraceMs: options.stopGraceMs ?? 5000,
+          maxSessions: workload.kind === 'open' ? workload.maxSessions : Number.MAX_SAFE_INTEGER,
+          open: workload.kind === 'open',
+          gapThresholdMs: options.gapThresholdMs ?? 500,
+        });
+      } catch (error) {
+        throw new LoadTestError(`cannot start the load generator's worker threads: ${(error as Error).message}`);
+      }
+    }
+    // The run starts once the progress writer has loaded too (it loaded while the above went on).
+    await progress?.ready();
+    return { shared, pool };
+  })().catch(async (error: unknown) => {
+    await progress?.close();
+    throw error;
+  });
+
+  const recorderOptions = {
     open: workload.kind === 'open',
     ...(scenario.reactive ? { reactive: scenario.reactive } : {}),
     ...(options.gapThresholdMs !== undefined ? { gapThresholdMs: options.gapThresholdMs } : {}),
-  });
-  pool?.attach(recorder);
+  };
+  /**
+   * The run's figures: every interval merged (this thread's or the worker threads'), closed each second; the
+   * thresholds, the result and the final files read it. Created once the workers are ready (loading them takes a
+   * moment): the run and its rates count from here.
+   */
+  const recorder = new LoadRecorder({ ...recorderOptions, ...(pool ? {} : { monitorLag: false }) });
+  /**
+   * With one thread, where the sessions record: like a worker thread's recorder it hands its interval over every
+   * second, which costs the thread reading replies a copy of the histograms' used buckets. It measures this
+   * thread's event-loop lag, the delay replies see.
+   */
+  const sessions = pool ? undefined : new LoadRecorder({ ...recorderOptions, startedAt: recorder.startedAt });
+  const measure = sessions ?? recorder;
   const startedAt = new Date();
   const t0 = recorder.startedAt;
   const run: RunDescription = {
@@ -199,6 +221,16 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   };
   const outDir = options.outDir;
   if (outDir) mkdirSync(outDir, { recursive: true });
+  progress?.begin({
+    run,
+    startedAt: startedAt.toISOString(),
+    startedAtEpochMs: performance.timeOrigin + t0,
+    recorder: recorderOptions,
+    thresholds: options.thresholds,
+    summaryPath: join(outDir!, 'summary.json'),
+    timeseriesPath: join(outDir!, 'timeseries.csv'),
+  });
+  pool?.attach(recorder, progress ? (thread, interval) => progress.interval(thread, interval) : undefined);
   const files = outDir
     ? {
         summary: join(outDir, 'summary.json'),
@@ -215,28 +247,12 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       return undefined;
     }
   };
-  const timeseries = files.timeseries ? new TimeseriesFile(files.timeseries) : undefined;
-  /**
-   * The per-second summary.json and CSV rows. This thread may be the one reading replies, so the work is kept
-   * small (one pass per histogram, rows appended) and the file system calls go to libuv's pool; a second that
-   * finds the previous write still going skips its own rather than queue behind it.
-   */
-  let writing: Promise<void> | undefined;
-  const writeProgress = () => {
-    if (!files.summary || !timeseries || writing) return;
-    const stats = serverStats();
-    const summary = buildSummary(recorder, run, startedAt, 'running', thresholdResults(), {
-      ...(stats ? { server: stats } : {}),
-    });
-    const text = `${JSON.stringify(summary, null, 2)}\n`;
-    writing = Promise.all([writeAtomicAsync(files.summary, text), timeseries.update(recorder.points)])
-      .then(
-        () => {},
-        (error: unknown) => log.error({ err: error }, 'cannot write the summary'),
-      )
-      .finally(() => {
-        writing = undefined;
-      });
+  /** With one thread: this thread's interval into the run's figures (and to the progress writer). */
+  const takeInterval = () => {
+    if (!sessions) return;
+    const interval = sessions.takeInterval();
+    recorder.absorb(0, interval);
+    progress?.interval(0, interval);
   };
 
   // Sessions.
@@ -248,7 +264,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   let nextIndex = 0;
   const sessionRun: SessionRun = {
     scenario,
-    recorder,
+    recorder: measure,
     rootRng,
     log,
     host,
@@ -295,13 +311,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       while (nextArrival !== undefined && nextArrival <= elapsed) {
         const due = t0 + nextArrival;
         nextArrival = schedule!.next();
-        if (recorder.activeSessions >= workload.maxSessions) {
-          recorder.sessionDropped();
+        if (measure.activeSessions >= workload.maxSessions) {
+          measure.sessionDropped();
           continue;
         }
         const ac = new AbortController();
         sessionAborts.add(ac);
-        recorder.latency('session_start_lag', (performance.now() - due) * 1000);
+        measure.latency('session_start_lag', (performance.now() - due) * 1000);
         spawn(async () => {
           try {
             await runSession(ac.signal, due);
@@ -316,10 +332,12 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   let ticks = 0;
   const ticker = setInterval(() => {
     const t = performance.now();
+    takeInterval();
     const point = recorder.tick();
-    writeProgress();
+    progress?.tick(serverStats());
     // The first second also compiles this code (tens of ms, once): the steady per-second cost is what is judged.
-    if (++ticks > 1) recorder.noteSelfTime(performance.now() - t);
+    // With one thread it is reported with the next interval, as a worker thread does.
+    if (++ticks > 1) measure.noteSelfTime(performance.now() - t);
     try {
       options.onTick?.(point, recorder);
     } catch (error) {
@@ -351,7 +369,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       await Promise.race([Promise.allSettled([...active]), sleep(gracefulMs, stop.signal)]);
     }
     interrupted = external?.aborted === true;
-    recorder.markCutOff();
+    measure.markCutOff();
     stop.abort();
     bots.setTarget(0);
     for (const ac of sessionAborts) ac.abort();
@@ -361,14 +379,18 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     const inTime = await Promise.race([settled, delay(grace, false, { signal: graceOver.signal }).catch(() => false)]);
     graceOver.abort();
     if (!inTime) {
-      recorder.count('stuck_sessions', active.size);
+      measure.count('stuck_sessions', active.size);
       log.warn({ sessions: active.size }, `sessions did not leave within ${grace} ms of the end; abandoned`);
     }
   }
   clearInterval(ticker);
   external?.removeEventListener('abort', onExternal);
+  takeInterval();
   recorder.tick();
   recorder.end();
+  sessions?.end();
+  // The writer finishes the write it is in: the final files below are then the last word.
+  await progress?.close();
 
   let status: RunStatus = interrupted ? 'interrupted' : 'completed';
   let failure: string | undefined;
@@ -390,10 +412,9 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     ...(failure ? { failure } : {}),
     ...(stats ? { server: stats } : {}),
   });
-  if (files.summary && timeseries && files.report) {
-    await writing;
+  if (files.summary && files.timeseries && files.report) {
     writeAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
-    await timeseries.update(recorder.points, true);
+    await new TimeseriesFile(files.timeseries).update(recorder.points, true);
     const curves: Record<string, { corrected: [number, number][]; uncorrected: [number, number][] }> = {};
     for (const name of recorder.latencyNames()) {
       curves[name] = { corrected: recorder.percentileCurve(name), uncorrected: recorder.percentileCurve(name, true) };

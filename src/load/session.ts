@@ -42,6 +42,10 @@ export async function runScenarioSession(
     shared: run.shared,
     scheduledAt,
   };
+  // Registered before the scenario's own abort listeners (which close its clients), so the requests in flight
+  // are read while they are still pending.
+  const onCutOff = () => metrics.cutOff();
+  signal.addEventListener('abort', onCutOff, { once: true });
   try {
     await run.scenario.runSession(context);
   } catch (error) {
@@ -49,6 +53,7 @@ export async function runScenarioSession(
     metrics.error('exception');
     run.log.warn({ err: error, session: index }, 'session threw');
   } finally {
+    signal.removeEventListener('abort', onCutOff);
     run.recorder.sessionEnded(metrics);
   }
   return metrics.errored;

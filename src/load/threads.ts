@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/log.ts';
-import type { LoadRecorder } from './metrics.ts';
+import type { LoadRecorder, ThreadInterval } from './metrics.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './thread-protocol.ts';
 import type { LoadScenario, PrepareOptions } from './types.ts';
 
@@ -97,6 +97,7 @@ export class ThreadPool {
   readonly #slots: Slot[];
   /** Where the workers' intervals go; until attached (nothing runs yet) they are empty and dropped. */
   #recorder: LoadRecorder | undefined;
+  #onInterval: ((thread: number, interval: ThreadInterval) => void) | undefined;
   readonly #log: Logger;
   readonly failures: string[] = [];
   readonly #waiters = new Set<() => void>();
@@ -106,8 +107,15 @@ export class ThreadPool {
     this.#log = log;
   }
 
-  attach(recorder: LoadRecorder): void {
+  /** Where the workers' intervals go: merged into `recorder`, and each handed to `onInterval` too (`--out`). */
+  attach(recorder: LoadRecorder, onInterval?: (thread: number, interval: ThreadInterval) => void): void {
     this.#recorder = recorder;
+    this.#onInterval = onInterval;
+  }
+
+  #absorb(thread: number, interval: ThreadInterval): void {
+    this.#recorder?.absorb(thread, interval);
+    this.#onInterval?.(thread, interval);
   }
 
   /** Starts the workers and waits until every one has loaded its scenario (or one failed: then none runs). */
@@ -177,10 +185,10 @@ export class ThreadPool {
 
   #watch(slot: Slot): void {
     slot.worker.on('message', (m: FromWorker) => {
-      if (m.type === 'interval') this.#recorder?.absorb(slot.thread, m.interval);
+      if (m.type === 'interval') this.#absorb(slot.thread, m.interval);
       else if (m.type === 'idle') slot.idle = true;
       else if (m.type === 'done') {
-        this.#recorder?.absorb(slot.thread, m.interval);
+        this.#absorb(slot.thread, m.interval);
         slot.done = true;
       }
       this.#wake();

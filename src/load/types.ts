@@ -30,8 +30,20 @@ export interface LoadMetrics {
   /** A counter: `games`, `moves`, `messages_delivered`... */
   count(counter: string, n?: number): void;
   error(kind: string): void;
-  /** Counts this connection's bytes and frames both ways (sampled every second until it closes). */
-  track(connection: Connection): void;
+  /**
+   * Counts this connection's bytes and frames both ways (sampled every second until it closes). `requests`: the
+   * client's requests sent and not yet answered; when the run cuts the session off, those still in flight are
+   * counted as `in_flight_at_end` (their reply never reached a counter, though the server may have counted them).
+   */
+  track(connection: Connection, requests?: RequestsInFlight): void;
+}
+
+/**
+ * A client with request/response commands: how many requests it has sent without their reply yet. Read once, as
+ * the run cuts the session off (before the scenario closes the client, which would fail them).
+ */
+export interface RequestsInFlight {
+  readonly requestsInFlight: number;
 }
 
 export interface SessionContext<Shared = unknown> {

@@ -2,13 +2,12 @@ import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { GameRecord } from '../tournament/types.ts';
 import { type BatchTask, playBatch } from '../tournament/worker.ts';
+import { workerEntry } from '../tournament/worker-file.ts';
 
 /**
- * The tournament's worker threads, for runs that are not a tournament: the same entry (which registers tsx
- * in each thread), the same `playBatch`, so a game plays exactly as it would in `botswarm tournament`.
+ * The tournament's worker threads, for runs that are not a tournament: the same entry (`workerEntry`), the same
+ * `playBatch`, so a game plays exactly as it would in `botswarm tournament`.
  */
-const WORKER_ENTRY = new URL('../tournament/worker-entry.js', import.meta.url).href;
-
 export interface GamePool {
   /** Tasks that may run at once: twice the threads (each holds its next task), or 1 in this thread. */
   readonly parallel: number;
@@ -23,7 +22,7 @@ export function createGamePool(workers: number = os.availableParallelism()): Gam
     return { parallel: 1, play: (task) => playBatch(task), close: async () => {} };
   }
   const threads = new Piscina<BatchTask, string>({
-    filename: WORKER_ENTRY,
+    filename: workerEntry(),
     minThreads: workers,
     maxThreads: workers,
     concurrentTasksPerWorker: 2,

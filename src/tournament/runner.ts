@@ -23,6 +23,7 @@ import {
 import { buildSchedule } from './schedule.ts';
 import { budgetOf, type GameRecord, type ReplayPolicy, type ScheduledGame, wantsReplay } from './types.ts';
 import { type BatchTask, playBatch } from './worker.ts';
+import { workerEntry } from './worker-file.ts';
 
 export interface RunOptions {
   readonly outDir: string;
@@ -78,12 +79,6 @@ export interface TournamentRun {
 export class TournamentStateError extends Error {
   override name = 'TournamentStateError';
 }
-
-/**
- * Worker threads start from a JavaScript entry that registers the tsx loader in the thread and then loads
- * worker.ts: the TypeScript sources (engines, bots, user modules) need it, whatever the parent was run with.
- */
-const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
 
 function prepareDirectory(
   loaded: LoadedTournament,
@@ -160,7 +155,7 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
   const pool =
     workers > 0 && !options.executor
       ? new Piscina<BatchTask, string>({
-          filename: WORKER_ENTRY,
+          filename: workerEntry(),
           minThreads: workers,
           maxThreads: workers,
           // Each thread holds its next task while it plays the current one, so it starts it at once instead of

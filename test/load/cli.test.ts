@@ -53,6 +53,8 @@ describe('botswarm loadtest (CLI)', { timeout: 120_000 }, () => {
       // Games in flight at the end finish, so the bots' counters can match the server's (no race at the end).
       '--graceful-stop',
       '20s',
+      '--gap-threshold',
+      '250ms',
       '--threshold',
       'p99(move_rtt) < 10s',
       '--threshold',
@@ -69,6 +71,8 @@ describe('botswarm loadtest (CLI)', { timeout: 120_000 }, () => {
     expect(summary.status).toBe('completed');
     expect(summary.thresholdsOk).toBe(true);
     expect(summary.server.gamesStarted).toBe(summary.counters.games_started);
+    // --gap-threshold reaches the recorder: the stall threshold the summary judged the gaps by.
+    expect(summary.gaps.thresholdMs).toBe(250);
     expect(readFileSync(join(out, 'timeseries.csv'), 'utf8').split('\n')[0]).toMatch(/^t_s,interval_s,active_sessions/);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<svg class="chart"/);
   });

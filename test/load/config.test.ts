@@ -13,6 +13,9 @@ describe('load-test settings', () => {
     expect(c.workload).toEqual({ kind: 'closed', start: 10, stages: [{ durationMs: 30_000, target: 10 }] });
     expect(c.target).toEqual({ host: '127.0.0.1', port: 42529 });
     expect(c.requestTimeoutMs).toBe(10_000);
+    expect(c.gapThresholdMs).toBe(500);
+    expect(resolveLoadConfig({ gapThreshold: '250ms' }, 1).gapThresholdMs).toBe(250);
+    expect(resolveLoadConfig({ gapThreshold: '2s' }, 1).gapThresholdMs).toBe(2000);
   });
 
   it('builds open and staged workloads', () => {
@@ -48,6 +51,9 @@ describe('load-test settings', () => {
       [{ embedded: true, target: '127.0.0.1:1' }, /drop --target/],
       [{ thresholds: ['p99(x) <'] }, /expected a number/],
       [{ think: 'soon' }, /not a duration/],
+      [{ gapThreshold: '500' }, /--gap-threshold needs a unit/],
+      [{ gapThreshold: '0ms' }, /at least 1ms/],
+      [{ gapThreshold: 'long' }, /needs a unit|not a duration/],
     ];
     for (const [settings, message] of bad)
       expect(() => resolveLoadConfig(settings, 1), JSON.stringify(settings)).toThrow(message);

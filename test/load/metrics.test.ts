@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.ts';
-import { LoadRecorder, scanHistogram } from '../../src/load/metrics.ts';
+import { addRaw, LoadRecorder, scanHistogram, takeRaw } from '../../src/load/metrics.ts';
 import { formatTimeseriesCsv, saturationReasons, TimeseriesFile } from '../../src/load/summary.ts';
 import { connectFramed } from '../../src/net/client.ts';
 import { lineFramer } from '../../src/net/framing.ts';
@@ -91,6 +91,39 @@ describe('LoadRecorder figures (issue 22)', () => {
     const { values, sum } = scanHistogram(h, ps);
     expect(values).toEqual(ps.map((p) => Math.min(h.maxValue, h.getValueAtPercentile(p))));
     expect(sum / h.totalCount).toBeCloseTo(h.mean, 6);
+  });
+
+  it('hands an interval over as its used buckets: folded back in, it is the same histogram', () => {
+    const build = () =>
+      hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+    const source = build();
+    const reference = build();
+    const into = build();
+    into.recordValue(7);
+    reference.recordValue(7);
+    const rng = createRng('raw');
+    for (let i = 0; i < 5000; i++) {
+      const v = rng.int(1, 50_000_000);
+      source.recordValue(v);
+      reference.recordValue(v);
+    }
+    const max = source.maxValue;
+    const raw = takeRaw(source)!;
+    // Only the buckets up to the largest value travel, and the source is empty (and reusable) afterwards.
+    expect(raw.counts.length).toBeLessThan(23_552);
+    expect(raw.max).toBe(max);
+    expect(source.totalCount).toBe(0);
+    expect(source.getValueAtPercentile(100)).toBe(0);
+    expect(takeRaw(source)).toBeUndefined();
+    addRaw(into, raw);
+    expect(into.totalCount).toBe(reference.totalCount);
+    expect(into.minNonZeroValue).toBe(reference.minNonZeroValue);
+    expect(into.maxValue).toBe(reference.maxValue);
+    for (const p of [0, 1, 50, 90, 99, 99.9, 100])
+      expect(into.getValueAtPercentile(p)).toBe(reference.getValueAtPercentile(p));
+    // Recording again after the hand-over starts from nothing.
+    source.recordValue(42);
+    expect(takeRaw(source)).toMatchObject({ total: 1, min: 42, max: 42 });
   });
 
   it('never prints a percentile above the maximum, and computes the mean in the same pass', () => {

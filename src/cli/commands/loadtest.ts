@@ -129,6 +129,10 @@ export function registerLoadtest(program: Command): void {
     .option('--think <d>', "think time between a bot's actions (drawn 50%..150% around it), e.g. 100ms")
     .option('--request-timeout <d>', 'reply timeout of one request (default 10s)')
     .option('--graceful-stop <d>', 'after the duration, let running sessions finish for up to this long (default 0s)')
+    .option(
+      '--gap-threshold <d>',
+      'server response gaps longer than this count as stalls (server_gaps_over, the share of bot-time), e.g. 250ms (default 500ms)',
+    )
     .option('--max-duration <d>', `refuse runs longer than this (default ${DEFAULT_MAX_DURATION})`)
     .option(
       '--threshold <expr>',
@@ -186,6 +190,7 @@ Examples:
           think: opts.think,
           requestTimeout: opts.requestTimeout,
           gracefulStop: opts.gracefulStop,
+          gapThreshold: opts.gapThreshold,
           thresholds: opts.threshold,
           params: opts.param ? parsePairs(opts.param, '--param') : undefined,
           out: opts.out,
@@ -286,6 +291,7 @@ Examples:
           requestTimeoutMs: config.requestTimeoutMs,
           stopGraceMs: config.stopGraceMs,
           gracefulStopMs: config.gracefulStopMs,
+          gapThresholdMs: config.gapThresholdMs,
           params,
           seed: config.seed,
           threads: config.threads,

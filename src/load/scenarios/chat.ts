@@ -82,7 +82,7 @@ export const chatConverseScenario: LoadScenario<ChatConverseShared> = {
       return;
     }
     metrics.latency('connect', nowMicros() - connectStart);
-    metrics.track(client.connection);
+    metrics.track(client.connection, client);
 
     // Listeners first: pending contact requests and stored messages arrive right after the login reply.
     const seen = new Set<number>();

@@ -156,17 +156,18 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
     return;
   }
   const ready = performance.now();
-  metrics.track(client.conn);
+  // Only MOVEs count in flight: a MOVE cut off is one the server may have counted in its moves.
+  metrics.track(client.conn, {
+    get requestsInFlight() {
+      return client.movesInFlight;
+    },
+  });
   const at = connectedAt ?? ready;
   metrics.latency('connect', (at - due) * 1000, (at - started) * 1000);
   metrics.latency('handshake', (ready - at) * 1000);
 
-  const onAbort = () => {
-    // Cut off by the end of the run: MOVEs sent without their reply are not in `moves` (the server may count them).
-    const inFlight = client.movesInFlight;
-    if (inFlight > 0) metrics.count('in_flight_at_end', inFlight);
-    client.close();
-  };
+  // Cut off by the end of the run (its MOVEs in flight were counted through `track`).
+  const onAbort = () => client.close();
   signal.addEventListener('abort', onAbort, { once: true });
   const closed = client.whenClosed();
   closed.then((error) => current?.onClosed(error));

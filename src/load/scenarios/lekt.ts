@@ -82,7 +82,7 @@ export const lektChurnScenario: LoadScenario<LektChurnShared> = {
     }
     metrics.latency('connect', Math.round(peer.timings.connectMs * 1000));
     metrics.latency('handshake', Math.round(peer.timings.handshakeMs * 1000));
-    metrics.track(peer.connection);
+    metrics.track(peer.connection, peer);
     metrics.count('joins');
     const record = (done: readonly { metric: string; micros: number }[]) => {
       for (const d of done) metrics.latency(d.metric, d.micros);

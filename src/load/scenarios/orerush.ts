@@ -54,7 +54,7 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
   }
   const connected = performance.now();
   metrics.latency('connect', (connected - due) * 1000, (connected - started) * 1000);
-  metrics.track(client.connection);
+  metrics.track(client.connection, client);
   const onAbort = () => client.close();
   signal.addEventListener('abort', onAbort, { once: true });
 

@@ -114,7 +114,7 @@ async function runSession(ctx: SessionContext<CarcassonneShared>): Promise<void>
     }
     const now = performance.now();
     metrics.latency('connect', Math.round((now - due) * 1000), Math.round((now - started) * 1000));
-    metrics.track(client.connection);
+    metrics.track(client.connection, client);
     const created = await lobby('testplayer_rtt', 'CREATE TESTPLAYER');
     const account = Se1Client.fields(created.lines[0] ?? '');
     if (!account.NICK || !account.PASSWORD) throw new SessionFailure('ERROR', 'CREATE TESTPLAYER: no account');

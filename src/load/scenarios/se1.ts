@@ -34,7 +34,7 @@ export const se1LobbyScenario: LoadScenario = {
       // From the arrival time (open model: corrected for a late start) and from the actual start.
       const now = performance.now();
       metrics.latency('connect', Math.round((now - arrival) * 1000), Math.round((now - started) * 1000));
-      metrics.track(client.connection);
+      metrics.track(client.connection, client);
       const created = await timed('testplayer', 'CREATE TESTPLAYER');
       const f = Se1Client.fields(created.lines[0] ?? '');
       await timed('login', `LOGIN ${f.NICK} ${f.PASSWORD}`);

@@ -158,6 +158,11 @@ export class ChatClient {
   get connection(): Connection {
     return this.#conn;
   }
+  /** Requests sent and not yet answered (a load test counts them in flight when its run cuts the session off). */
+  get requestsInFlight(): number {
+    return this.#pending.length;
+  }
+
   get closed(): boolean {
     return this.#conn.closed;
   }

@@ -199,6 +199,11 @@ export class LektPeer {
     this.#timer = undefined;
   }
 
+  /** Heartbeats sent and not yet answered (a load test counts them in flight when its run cuts the session off). */
+  get requestsInFlight(): number {
+    return this.#pending.length;
+  }
+
   /** Sends one heartbeat; resolves with the round trip (ms) when its whole answer arrived (its end marker). */
   heartbeat(): Promise<number> {
     if (this.closeReason || this.connection.closed)

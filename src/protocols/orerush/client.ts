@@ -118,6 +118,11 @@ export class OreRushClient {
     this.#handlers = handlers;
   }
 
+  /** Requests sent and not yet answered (a load test counts them in flight when its run cuts the session off). */
+  get requestsInFlight(): number {
+    return this.#pending.length;
+  }
+
   get closed(): boolean {
     return this.connection.closed;
   }

@@ -124,6 +124,13 @@ export class Se1Client {
     return this.#mode;
   }
 
+  /** Requests sent and not yet answered (a load test counts them in flight when its run cuts the session off). */
+  get requestsInFlight(): number {
+    let n = 0;
+    for (const p of this.#queue) if (!p.timedOut) n++;
+    return n;
+  }
+
   get closed() {
     return this.#connection.closed;
   }

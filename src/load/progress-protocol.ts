@@ -1,0 +1,32 @@
+/**
+ * The messages between a load test's main thread and its progress writer (src/load/progress-writer.ts), the
+ * thread that keeps summary.json and timeseries.csv up to date every second during a run with `--out`.
+ */
+import type { RecorderOptions, ThreadInterval } from './metrics.ts';
+import type { RunDescription } from './summary.ts';
+import type { Threshold } from './thresholds.ts';
+
+export interface ProgressInit {
+  readonly run: RunDescription;
+  readonly startedAt: string;
+  /** The run's start, epoch milliseconds (rates count from it, as in the main thread's recorder). */
+  readonly startedAtEpochMs: number;
+  readonly recorder: Omit<RecorderOptions, 'monitorLag' | 'startedAt'>;
+  readonly thresholds: readonly Threshold[];
+  readonly summaryPath: string;
+  readonly timeseriesPath: string;
+}
+
+export type ToProgress =
+  /** Sent once, first: the thread loads while the run prepares, before these are known. */
+  | { readonly type: 'begin'; readonly init: ProgressInit }
+  /** What one measuring thread recorded since its previous interval. */
+  | { readonly type: 'interval'; readonly thread: number; readonly interval: ThreadInterval }
+  /** A second is over: close it and rewrite the files (the embedded server's counters as of now). */
+  | { readonly type: 'tick'; readonly server?: Readonly<Record<string, number>> }
+  /** The run is over: finish the write in progress and answer `closed`; the main thread writes the last files. */
+  | { readonly type: 'close' };
+
+export type FromProgress =
+  /** Loaded: from here on it handles every message. */
+  { readonly type: 'ready' } | { readonly type: 'closed' } | { readonly type: 'error'; readonly message: string };

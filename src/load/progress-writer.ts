@@ -1,0 +1,91 @@
+/**
+ * The progress writer: a worker thread that keeps a run's summary.json and timeseries.csv current every second
+ * (`--out`). It merges the same per-second intervals as the main thread's recorder into a recorder of its own and
+ * builds the summary and CSV rows from that, so the thread reading the bots' replies only hands an interval over
+ * (a copy of the histograms' used buckets) and never blocks on a summary, JSON or a file. The main thread
+ * writes the final files itself once the run is over.
+ */
+import { parentPort } from 'node:worker_threads';
+import { LoadRecorder } from './metrics.ts';
+import type { FromProgress, ProgressInit, ToProgress } from './progress-protocol.ts';
+import { buildSummary, TimeseriesFile, writeAtomicAsync } from './summary.ts';
+import { evaluateThresholds } from './thresholds.ts';
+
+const port = parentPort;
+if (!port) throw new Error('progress-writer.ts runs as a worker thread of the load generator');
+const post = (message: FromProgress) => port.postMessage(message);
+
+let init: ProgressInit;
+let recorder: LoadRecorder;
+let startedAt: Date;
+let timeseries: TimeseriesFile;
+const begin = (i: ProgressInit) => {
+  init = i;
+  recorder = new LoadRecorder({
+    ...init.recorder,
+    // This thread reads no replies: its own lag is no generator delay.
+    monitorLag: false,
+    startedAt: init.startedAtEpochMs - performance.timeOrigin,
+  });
+  startedAt = new Date(init.startedAt);
+  timeseries = new TimeseriesFile(init.timeseriesPath);
+};
+let writing: Promise<void> | undefined;
+let pendingClose = false;
+
+/** The embedded server's counters as of the latest second. */
+let server: Readonly<Record<string, number>> | undefined;
+/** A second closed while a write was going: written once that one is done, so the files catch up. */
+let behind = false;
+
+const write = () => {
+  if (writing) {
+    behind = true;
+    return;
+  }
+  behind = false;
+  const thresholds = evaluateThresholds(init.thresholds, recorder.lookup());
+  const summary = buildSummary(
+    recorder,
+    init.run,
+    startedAt,
+    'running',
+    thresholds,
+    server ? { server: { ...server } } : {},
+  );
+  const text = `${JSON.stringify(summary, null, 2)}\n`;
+  writing = Promise.all([writeAtomicAsync(init.summaryPath, text), timeseries.update(recorder.points)])
+    .then(
+      () => {},
+      (error: unknown) => post({ type: 'error', message: `cannot write the summary: ${(error as Error).message}` }),
+    )
+    .finally(() => {
+      writing = undefined;
+      if (pendingClose) post({ type: 'closed' });
+      else if (behind) write();
+    });
+};
+
+port.on('message', (m: ToProgress) => {
+  if (pendingClose) return;
+  switch (m.type) {
+    case 'begin':
+      begin(m.init);
+      break;
+    case 'interval':
+      recorder.absorb(m.thread, m.interval);
+      break;
+    case 'tick':
+      if (m.server) server = m.server;
+      recorder.tick();
+      write();
+      break;
+    case 'close':
+      pendingClose = true;
+      recorder?.end();
+      if (!writing) post({ type: 'closed' });
+      break;
+  }
+});
+
+post({ type: 'ready' });

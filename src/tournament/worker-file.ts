@@ -1,0 +1,45 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The module piscina loads in each game worker thread (tournaments, `botswarm match`). From the compiled package
+ * it is the compiled entry next to this file. From the TypeScript sources (tests, `npm run bench`, a checkout
+ * run with tsx) it is the compiled entry in dist/ when that build is at least as new as every source file a
+ * worker may load, and the source entry (which registers tsx in the thread) otherwise: a worker thread started
+ * through tsx spent about three quarters of its start-up registering the loader and compiling the sources, the
+ * same modules `npm run build` has already compiled. BOTSWARM_FROM_SOURCE=1 forces the sources, as for the CLI.
+ */
+export function workerEntry(): string {
+  cached ??= pickEntry();
+  return cached;
+}
+
+let cached: string | undefined;
+
+const here = new URL('./worker-entry.js', import.meta.url);
+
+function pickEntry(): string {
+  if (!import.meta.url.endsWith('.ts') || process.env.BOTSWARM_FROM_SOURCE === '1') return here.href;
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const built = join(root, 'dist', 'src', 'tournament', 'worker.js');
+  const entry = join(root, 'dist', 'src', 'tournament', 'worker-entry.js');
+  if (!existsSync(built) || !existsSync(entry)) return here.href;
+  // The build's oldest output a worker loads is no older than the worker module (tsc writes them all at once):
+  // any source changed after it means the build is stale.
+  const builtAt = statSync(built).mtimeMs;
+  for (const dir of ['src', 'bots', 'strategies']) {
+    if (newerThan(join(root, dir), builtAt)) return here.href;
+  }
+  return new URL(`file://${entry}`).href;
+}
+
+/** Whether any .ts/.js file under `dir` was modified after `time` (ms). */
+function newerThan(dir: string, time: number): boolean {
+  if (!existsSync(dir)) return false;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || !/\.(ts|js|json)$/.test(e.name)) continue;
+    if (statSync(join(e.parentPath, e.name)).mtimeMs > time) return true;
+  }
+  return false;
+}
