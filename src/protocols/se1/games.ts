@@ -3,6 +3,7 @@ import type { Se1Game } from './room.ts';
 /** Games the SE1 server can host (`--game <id>` / `--set game=<id>`); loaded lazily. */
 const loaders: Record<string, () => Promise<Se1Game>> = {
   carcassonne: async () => (await import('./carcassonne.ts')).carcassonneSe1,
+  creepsmash: async () => (await import('./creepsmash.ts')).creepsmashSe1,
 };
 
 export const se1GameIds = (): string[] => Object.keys(loaders);

@@ -62,3 +62,20 @@ export const carcassonneClientProtocol: ClientProtocol = {
   defaultPort: DEFAULT_PORT,
   playOnline,
 };
+export {
+  CREEPSMASH_ACTIONS,
+  checkCreepSmashMap,
+  creepsmashSe1,
+  creepsmashSe1Game,
+  formatWireCommand,
+  fromMapLine,
+  parseWireCommand,
+  toMapLine,
+} from './creepsmash.ts';
+export {
+  type CreepSmashGameOptions,
+  CreepSmashOnlineGame,
+  type CreepSmashOnlineOptions,
+  creepsmashClientProtocol,
+  playOnline as playCreepSmashOnline,
+} from './creepsmash-online.ts';

@@ -134,6 +134,7 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
   const settings: Se1ServerSettings = { ...merged, ...checkSe1Numbers(merged) };
   const log = options.log ?? silentLogger;
   const game = options.game;
+  game.checkSettings?.(settings);
   const store = new UserStore(settings.users);
   for (const spec of settings.addUsers) {
     const [nick, password, email, team] = spec.split(':');
@@ -315,6 +316,16 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
       const e = entry();
       e.history.push(line);
       for (const m of e.members) send(m, line);
+    },
+    stream(src, p, nv, ov) {
+      const line = encodeEvent({
+        ts: String(Date.now()),
+        src,
+        prop: p,
+        ...(nv !== undefined ? { nv } : {}),
+        ...(ov !== undefined ? { ov } : {}),
+      });
+      for (const m of entry().members) send(m, line);
     },
     ok(member, type, message) {
       const s = [...entry().members].find((m) => m.member === member);
@@ -498,6 +509,9 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
             mapContent: mapInfo.content,
             seed: seed ?? deriveSeed(settings.seed, 'game', counters.gamesCreated),
             turnTimeoutMs: settings.turnTimeoutMs,
+            tickMs: settings.tickMs,
+            lockstep: settings.lockstep,
+            rules: settings.rules,
           },
         );
         games.set(name, {
