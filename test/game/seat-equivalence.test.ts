@@ -177,9 +177,10 @@ describe('per-decision equivalence, in-process and over TCP', () => {
       tickMs: 1,
     });
     const seed = 77;
-    const bots = await resolveBots(['random:every=5', 'heuristic:every=7', 'search:every=40'], 'creepsmash');
+    const bots = await resolveBots(['random:every=5', 'heuristic:every=7', 'search:every=100'], 'creepsmash');
     const offline = await playOffline(creepsmashEngine, config, bots, seed);
     const online = decisions();
+    let commands = 0;
     const out = await playCreepSmashOnline({
       host: server.host,
       port: server.port,
@@ -188,8 +189,13 @@ describe('per-decision equivalence, in-process and over TCP', () => {
       budget: BUDGET,
       log: silentLogger,
       timeoutMs: 90_000,
-      onDecision: online.onDecision,
+      onDecision: (seat, observation, action) => {
+        commands += action.length;
+        online.onDecision(seat, observation, action);
+      },
     });
+    // The bots did play: towers, creeps, tiles went over the wire and came back in the tick stream.
+    expect(commands).toBeGreaterThan(20);
     expect(out.errors).toEqual([]);
     expectSameDecisions(offline.bySeat, online.bySeat);
     expect(offline.bySeat[0]!.length).toBeGreaterThan(600);
