@@ -61,7 +61,7 @@ export const run: Bench = async () => {
 
 const TICK_MS = 50;
 
-async function serverKeepsTime(): Promise<BenchResult[]> {
+export async function serverKeepsTime(): Promise<BenchResult[]> {
   const steps = wantedSteps([10, 50, 150]);
   const server = serveArgs('se1', {
     game: 'creepsmash',

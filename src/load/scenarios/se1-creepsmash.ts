@@ -137,6 +137,7 @@ async function runSession(ctx: SessionContext<CreepSmashShared>): Promise<void> 
           metrics.latency('first_event', Math.round((t - joinedAt) * 1000));
           if (creator) metrics.count('games_started');
         },
+        gap: (kind, micros) => metrics.gap(kind, micros),
         decided: (micros) => metrics.latency('decide', micros),
         refused: (kind) => {
           // A command the engine refused when it took effect is play, not an error of the server.
@@ -183,6 +184,16 @@ export const se1CreepSmashScenario: LoadScenario<CreepSmashShared> = {
   description:
     'SE1 CreepSmash games in real time: test players pair up, choose tiles, play to the end with a strategies/creepsmash bot mirroring the engine; tick lateness per bot and per server tick',
   params: { ...DEFAULTS },
+  // Every command answers a tick the bot observed.
+  reactive: [
+    'choose_tile_rtt',
+    'start_game_rtt',
+    'create_tower_rtt',
+    'upgrade_tower_rtt',
+    'sell_tower_rtt',
+    'change_tower_strategy_rtt',
+    'create_creep_rtt',
+  ],
   // One minute games at 20 ticks a second unless `--server-set rules=...` says otherwise.
   serverSettings: { game: 'creepsmash', rules: 'maxTicks=1200' },
   async prepare({ params }) {
