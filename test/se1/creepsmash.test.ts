@@ -3,9 +3,11 @@
  * errors of hostile clients (malformed, oversized, other players' towers, past ticks), a player vanishing mid-game,
  * and the `se1-creepsmash` load scenario on a fast clock.
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
 import { createRng } from '../../src/core/rng.ts';
+import { type Command, CREEP_KINDS, STRATEGIES, TOWER_KINDS } from '../../src/games/creepsmash/index.ts';
 import { loadScenario } from '../../src/load/scenarios.ts';
 import type { LoadMetrics } from '../../src/load/types.ts';
 import {
@@ -16,6 +18,16 @@ import {
   startSe1Server,
 } from '../../src/protocols/se1/index.ts';
 import { RawLines } from './helpers.ts';
+
+const xy = { x: fc.integer({ min: 0, max: 63 }), y: fc.integer({ min: 0, max: 63 }) };
+const arbitraryCommand: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({ kind: fc.constant('build' as const), tower: fc.constantFrom(...TOWER_KINDS), ...xy }),
+  fc.record({ kind: fc.constant('upgrade' as const), ...xy }),
+  fc.record({ kind: fc.constant('upgrade' as const), ...xy, level: fc.integer({ min: 2, max: 4 }) }),
+  fc.record({ kind: fc.constant('sell' as const), ...xy }),
+  fc.record({ kind: fc.constant('strategy' as const), ...xy, strategy: fc.constantFrom(...STRATEGIES) }),
+  fc.record({ kind: fc.constant('send' as const), creep: fc.constantFrom(...CREEP_KINDS) }),
+);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -209,6 +221,52 @@ describe('CreepSmash on SE1', () => {
     const winner = events.find((e) => e['@prop'] === 'winner');
     expect(winner?.['@nv']).toBe(players[0]);
     expect(notices(a).find((n) => n.startsWith('OK - gameOver'))).toBe('OK - gameOver - scores 2:0');
+  });
+
+  it('lockstep: a tick waits for the TICK of every present player; one who vanishes is no longer waited for', async () => {
+    const server = await serve({ tickMs: 1, lockstep: true });
+    const { a, b } = await twoPlayers(server, false);
+    const tiles = a
+      .events()
+      .filter((e) => e['@prop'] === 'tiles')
+      .map((e) => e['@nv']!);
+    a.send(cmd('CHOOSE_TILE', { tile: tiles[0]! }));
+    b.send(cmd('CHOOSE_TILE', { tile: tiles[1]! }));
+    await b.until(() => notices(b).includes('OK - CHOOSE_TILE'));
+    a.send(cmd('START_GAME'));
+    await a.until((lines) => lines.some((l) => l.includes('"startTime"')));
+    expect(a.events().find((e) => e['@prop'] === 'lockstep')?.['@nv']).toBe('true');
+    a.send(cmd('TICK', { tick: '0' }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ticks(a)).toEqual([]);
+    b.send(cmd('TICK', { tick: '0' }));
+    await a.until(() => ticks(a).includes(0));
+    b.send(cmd('TICK', { tick: '1' }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ticks(a)).toEqual([0]);
+    b.close();
+    for (let k = 1; k <= 5; k++) {
+      a.send(cmd('TICK', { tick: String(k) }));
+      await a.until(() => ticks(a).includes(k));
+    }
+    expect(ticks(a)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('wire commands round-trip, and text that is not a command is refused, never thrown otherwise', () => {
+    fc.assert(
+      fc.property(arbitraryCommand, (c) => {
+        expect(parseWireCommand(formatWireCommand(c))).toEqual(c);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (text) => {
+        try {
+          parseWireCommand(text);
+        } catch (e) {
+          expect((e as Error).message).toMatch(/^bad command/);
+        }
+      }),
+    );
   });
 
   it('wire commands round-trip', () => {
