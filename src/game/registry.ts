@@ -53,8 +53,8 @@ const ENTRIES: readonly RegistryEntry[] = [
   {
     id: 'creepsmash',
     kind: 'game',
-    summary: 'CreepSmash: real-time tower defence, one step a tick; offline only so far',
-    scenarios: [],
+    summary: 'CreepSmash: real-time tower defence, one step a tick, hosted on an SE1 server',
+    scenarios: ['se1-creepsmash'],
     load: async () => (await import('../games/creepsmash/module.ts')).creepsmashModule,
   },
   {

@@ -106,6 +106,8 @@ export interface LoadScenario<Shared = unknown> {
   readonly reactive?: readonly string[];
   /** Default parameters, shown by `botswarm loadtest --list`. */
   readonly params?: Readonly<Record<string, string | number | boolean>>;
+  /** Settings of the `--embedded` server this scenario needs (the SE1 server's game); `--server-set` overrides. */
+  readonly serverSettings?: Readonly<Record<string, string>>;
   /** Once per run, before the first session. */
   prepare?(options: PrepareOptions): Promise<Shared>;
   /** Whether and how its sessions can be spread over worker threads; absent: refused with threads > 1. */

@@ -12,13 +12,20 @@ import { silentLogger } from '../../src/core/log.ts';
 import { runMatch } from '../../src/core/match.ts';
 import { carcassonneEngine } from '../../src/games/carcassonne/index.ts';
 import { catanEngine } from '../../src/games/catan/index.ts';
+import { creepsmashEngine } from '../../src/games/creepsmash/index.ts';
 import { galaxEngine } from '../../src/games/galax/index.ts';
 import { orerushEngine } from '../../src/games/orerush/index.ts';
 import { playGalaxOnline, startGalaxServer } from '../../src/protocols/galax/index.ts';
 import { playOreRushOnline, startOreRushServer } from '../../src/protocols/orerush/index.ts';
 import { catanSe1 } from '../../src/protocols/se1/catan.ts';
 import { playOnline as playCatanOnline } from '../../src/protocols/se1/catan-online.ts';
-import { carcassonneSe1, playOnline as playCarcassonneOnline, startSe1Server } from '../../src/protocols/se1/index.ts';
+import {
+  carcassonneSe1,
+  creepsmashSe1,
+  playOnline as playCarcassonneOnline,
+  playCreepSmashOnline,
+  startSe1Server,
+} from '../../src/protocols/se1/index.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -178,4 +185,45 @@ describe('per-decision equivalence, in-process and over TCP', () => {
     expect(out.errors).toEqual([]);
     expectSameDecisions(offline.bySeat, online.bySeat);
   }, 180_000);
+
+  it('CreepSmash: random, heuristic and search see the same observation every tick and answer the same actions', async () => {
+    // The lockstep room: a tick runs once every player has acknowledged it, so each bot decides on every tick.
+    const rules = 'maxTicks=700 delayTicks=10 incomeTicks=100 startCredits=600';
+    const server = await startSe1Server({
+      port: 0,
+      game: creepsmashSe1,
+      settings: { seed: 'equiv', timeoutMs: 60_000, tickMs: 1, lockstep: true, rules },
+    });
+    cleanups.push(() => server.close());
+    const config = creepsmashEngine.parseConfig({
+      maxTicks: 700,
+      delayTicks: 10,
+      incomeTicks: 100,
+      startCredits: 600,
+      tickMs: 1,
+    });
+    const seed = 77;
+    const bots = await resolveBots(['random:every=5', 'heuristic:every=7', 'search:every=100'], 'creepsmash');
+    const offline = await playOffline(creepsmashEngine, config, bots, seed);
+    const online = decisions();
+    let commands = 0;
+    const out = await playCreepSmashOnline({
+      host: server.host,
+      port: server.port,
+      bots,
+      seed,
+      budget: BUDGET,
+      log: silentLogger,
+      timeoutMs: 90_000,
+      onDecision: (seat, observation, action) => {
+        commands += action.length;
+        online.onDecision(seat, observation, action);
+      },
+    });
+    // The bots did play: towers, creeps, tiles went over the wire and came back in the tick stream.
+    expect(commands).toBeGreaterThan(20);
+    expect(out.errors).toEqual([]);
+    expectSameDecisions(offline.bySeat, online.bySeat);
+    expect(offline.bySeat[0]!.length).toBeGreaterThan(600);
+  }, 120_000);
 });

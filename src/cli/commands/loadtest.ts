@@ -234,7 +234,7 @@ Examples:
       let host: string;
       let port: number;
       if (settings.embedded) {
-        const serverSettings: Record<string, string> = {};
+        const serverSettings: Record<string, string> = { ...scenario.serverSettings };
         for (const [k, v] of Object.entries(settings.serverSettings ?? {})) serverSettings[k] = String(v);
         try {
           const protocol = await loadProtocol(scenario.protocol);

@@ -17,7 +17,10 @@ export function registerServe(program: Command): void {
     )
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--set <key=value...>', 'protocol setting, repeatable (e.g. --set moveTimeoutMs=2000)')
-    .option('--game <id>', 'game to host, for servers of several games (se1: carcassonne; same as --set game=)')
+    .option(
+      '--game <id>',
+      'game to host, for servers of several games (se1: carcassonne, catan, creepsmash; same as --set game=)',
+    )
     .option('--db <path>', 'database file of servers that persist state (chat: default chat.db; same as --set db=)')
     .option(
       '--web <port>',

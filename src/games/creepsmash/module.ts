@@ -1,6 +1,7 @@
 /**
- * CreepSmash as one module: the engine and its settings, bots and replay describer. It plays offline (play,
- * tournaments, replays) so far; its SE1 room, online client and load scenario are still to come (issue 19).
+ * CreepSmash as one module: the engine and its settings, bots, online client, load scenario and replay describer.
+ * It is hosted by the SE1 server (`botswarm serve se1 --game creepsmash`, or `botswarm serve creepsmash`), a
+ * real-time room whose clock ticks 20 times a second.
  */
 import { defineGame } from '../../game/module.ts';
 import { creepsmashEngine, creepsmashSettings } from './engine.ts';
@@ -11,6 +12,10 @@ export const creepsmashModule = defineGame({
   engine: creepsmashEngine,
   settings: creepsmashSettings,
   bots: async () => (await import('../../../bots/creepsmash.ts')).creepsmashBots,
-  scenarios: {},
+  client: async () => (await import('../../protocols/se1/creepsmash-online.ts')).creepsmashClientProtocol,
+  server: { protocol: 'se1', settings: { game: 'creepsmash' } },
+  scenarios: {
+    'se1-creepsmash': async () => (await import('../../load/scenarios/se1-creepsmash.ts')).se1CreepSmashScenario,
+  },
   describeStep: creepsmashEngine.describeStep,
 });

@@ -73,7 +73,7 @@ export interface CarcassonneShared {
 
 const DEFAULTS = { strategy: 'random', games: 1, lobbyTimeoutMs: 10_000, iterations: 100 } as const;
 
-function errorKind(error: unknown): string {
+export function errorKind(error: unknown): string {
   if (error instanceof SessionFailure) return error.kind;
   const message = (error as Error)?.message ?? String(error);
   if (/within \d+ ms|no reply|no greeting/.test(message)) return 'timeout';

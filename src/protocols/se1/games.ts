@@ -4,6 +4,7 @@ import type { Se1Game } from './room.ts';
 const loaders: Record<string, () => Promise<Se1Game>> = {
   carcassonne: async () => (await import('./carcassonne.ts')).carcassonneSe1,
   catan: async () => (await import('./catan.ts')).catanSe1,
+  creepsmash: async () => (await import('./creepsmash.ts')).creepsmashSe1,
 };
 
 export const se1GameIds = (): string[] => Object.keys(loaders);

@@ -44,10 +44,10 @@ export { type StoredMap, type StoredUser, UserStore } from './store.ts';
 
 export const se1ServerProtocol: ServerProtocol = {
   id: 'se1',
-  description: 'SE1 game server (seed 003): text lobby, then JSON events; hosts Carcassonne or Catan',
+  description: 'SE1 game server (seed 003): text lobby, then JSON events; hosts Carcassonne, Catan and CreepSmash',
   defaultPort: DEFAULT_PORT,
   settingsHelp:
-    'game=carcassonne|catan timeoutMs=3600000 (idle connection) turnTimeoutMs=120000 (0: none) users=:memory: (SQLite file of accounts and maps) addUsers=nick:password[:email[:team]],... seed=<n> maxGames=1000 maxConnections=2000 maxMaps=1000 maxTestPlayers=10000 testPlayerTtlMs=86400000 maxOpenGamesPerUser=10',
+    'game=carcassonne|catan|creepsmash timeoutMs=3600000 (idle connection) turnTimeoutMs=120000 (0: none) users=:memory: (SQLite file of accounts and maps) addUsers=nick:password[:email[:team]],... seed=<n> maxGames=1000 maxConnections=2000 maxMaps=1000 maxTestPlayers=10000 testPlayerTtlMs=86400000 maxOpenGamesPerUser=10 tickMs=50 lockstep=false rules=<key=value ...> (CreepSmash)',
   settings: se1ServerSettings,
   hostsGames: true,
   async start(options) {
@@ -70,3 +70,20 @@ export const carcassonneClientProtocol: ClientProtocol = {
   defaultPort: DEFAULT_PORT,
   playOnline,
 };
+export {
+  CREEPSMASH_ACTIONS,
+  checkCreepSmashMap,
+  creepsmashSe1,
+  creepsmashSe1Game,
+  formatWireCommand,
+  fromMapLine,
+  parseWireCommand,
+  toMapLine,
+} from './creepsmash.ts';
+export {
+  type CreepSmashGameOptions,
+  CreepSmashOnlineGame,
+  type CreepSmashOnlineOptions,
+  creepsmashClientProtocol,
+  playOnline as playCreepSmashOnline,
+} from './creepsmash-online.ts';

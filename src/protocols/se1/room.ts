@@ -49,6 +49,11 @@ export interface RoomContext {
    * history (a player cannot rejoin a running game, and visitors see public changes only).
    */
   tell(member: RoomMember, src: string, prop: string, nv?: string, ov?: string): void;
+  /**
+   * A model change sent to every member but not kept in the history: a real-time game's tick stream, which would
+   * outgrow any history (CreepSmash).
+   */
+  stream(src: string, prop: string, nv?: string, ov?: string): void;
   /** `OK - <type>[ - message]` to one member: a prompt (camelCase type) or a confirmation (the action name). */
   ok(member: RoomMember, type: string, message?: string): void;
   /** `ERROR: <type> - <message>` to one member. */
@@ -69,6 +74,10 @@ export interface RoomOptions {
    * played by the server, as for a player who left; 0 waits forever.
    */
   readonly turnTimeoutMs: number;
+  /** Real-time games (CreepSmash): a tick's length, whether ticks wait for every player, the engine's settings. */
+  readonly tickMs?: number;
+  readonly lockstep?: boolean;
+  readonly rules?: string;
 }
 
 /** ABORTED: a server fault ended the game (see docs/protocols/se1.md, "A game aborted by a server fault"). */
@@ -116,5 +125,7 @@ export interface Se1Game {
   checkMap(content: string): string | null;
   /** The game actions this game understands, for error messages and docs. */
   readonly actions: readonly string[];
+  /** Throws (a `ConfigError`) when the server's settings cannot host this game; called once at start. */
+  checkSettings?(settings: { readonly tickMs: number; readonly lockstep: boolean; readonly rules: string }): void;
   createRoom(context: RoomContext, options: RoomOptions): GameRoom;
 }

@@ -136,6 +136,7 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
   const settings: Se1ServerSettings = { ...merged, ...checkSe1Numbers(merged) };
   const log = options.log ?? silentLogger;
   const game = options.game;
+  game.checkSettings?.(settings);
   const store = new UserStore(settings.users);
   for (const spec of settings.addUsers) {
     const [nick, password, email, team] = spec.split(':');
@@ -322,6 +323,16 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
       const s = [...entry().members].find((m) => m.member === member);
       if (s) event(s, src, p, nv, ov);
     },
+    stream(src, p, nv, ov) {
+      const line = encodeEvent({
+        ts: String(Date.now()),
+        src,
+        prop: p,
+        ...(nv !== undefined ? { nv } : {}),
+        ...(ov !== undefined ? { ov } : {}),
+      });
+      for (const m of entry().members) send(m, line);
+    },
     ok(member, type, message) {
       const s = [...entry().members].find((m) => m.member === member);
       if (s) notice(s, `OK - ${type}${message ? ` - ${message}` : ''}`);
@@ -504,6 +515,9 @@ export async function startSe1Server(options: StartSe1Options): Promise<Se1Runni
             mapContent: mapInfo.content,
             seed: seed ?? deriveSeed(settings.seed, 'game', counters.gamesCreated),
             turnTimeoutMs: settings.turnTimeoutMs,
+            tickMs: settings.tickMs,
+            lockstep: settings.lockstep,
+            rules: settings.rules,
           },
         );
         games.set(name, {

@@ -30,6 +30,17 @@ export const se1ServerSettings = settingsSchema(
     maxGames: int(1, 10_000_000, 1000, 'games on the server'),
     maxConnections: int(1, 10_000_000, 2000, 'connections at a time'),
     maxMaps: int(0, 1_000_000, 1000, 'uploaded maps kept'),
+    tickMs: int(1, 60_000, 50, "CreepSmash: a tick's length in ms (50: 20 ticks a second)"),
+    lockstep: Setting.boolean({
+      default: false,
+      help: "CreepSmash: each tick also waits for every present player's TICK (equivalence tests)",
+    }),
+    rules: Setting.text({
+      minLength: 0,
+      maxLength: 4096,
+      default: '',
+      help: 'CreepSmash: engine settings of every game, `key=value` separated by spaces (e.g. `maxTicks=2000`)',
+    }),
   },
   { title: 'SE1 server settings' },
 );
@@ -55,6 +66,10 @@ export interface Se1ServerSettings {
   readonly maxConnections: number;
   /** Uploaded maps kept at most (built-in maps not counted). */
   readonly maxMaps: number;
+  /** CreepSmash: a tick's length, whether a tick waits for every player's TICK, the engine's settings. */
+  readonly tickMs: number;
+  readonly lockstep: boolean;
+  readonly rules: string;
 }
 
 const NUMBERS = [
@@ -66,6 +81,7 @@ const NUMBERS = [
   'maxGames',
   'maxConnections',
   'maxMaps',
+  'tickMs',
 ] as const;
 type NumberKey = (typeof NUMBERS)[number];
 
@@ -97,6 +113,8 @@ export function parseSe1Settings(raw: Readonly<Record<string, SettingInput>>): S
   return {
     ...checkSe1Numbers(s),
     game: s.game,
+    lockstep: s.lockstep,
+    rules: s.rules,
     users: s.users ?? s.db ?? DEFAULT_SETTINGS.users,
     addUsers: s.addUsers.split(',').filter(Boolean),
     seed: s.seed ?? String(Date.now()),
