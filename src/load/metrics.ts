@@ -382,7 +382,7 @@ function trendView(h: Histogram): TrendStats {
 }
 
 interface Tracked {
-  readonly connection: Connection;
+  readonly connection: Connection<unknown>;
   bytesIn: number;
   bytesOut: number;
   framesIn: number;
@@ -515,7 +515,7 @@ export class LoadRecorder implements LoadMetrics {
     this.#intervalErrors++;
   }
 
-  track(connection: Connection): void {
+  track(connection: Connection<unknown>): void {
     this.connectionsTracked++;
     this.#tracked.add({ connection, bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 });
   }

@@ -31,7 +31,7 @@ export interface LoadMetrics {
   count(counter: string, n?: number): void;
   error(kind: string): void;
   /** Counts this connection's bytes and frames both ways (sampled every second until it closes). */
-  track(connection: Connection): void;
+  track(connection: Connection<unknown>): void;
 }
 
 export interface SessionContext<Shared = unknown> {

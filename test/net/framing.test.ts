@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { delimitedFramer, FrameError, type Framer, lengthFramer, lineFramer } from '../../src/net/framing.ts';
+import {
+  delimitedFramer,
+  FrameError,
+  type Framer,
+  lengthFramer,
+  lineFramer,
+  textLineFramer,
+} from '../../src/net/framing.ts';
 
 function collect(framer: Framer, chunks: readonly Buffer[]) {
   const frames: string[] = [];
@@ -76,6 +83,37 @@ describe('lineFramer', () => {
   });
 });
 
+describe('textLineFramer', () => {
+  const run = (framer: Framer<string> | Framer, chunks: readonly Uint8Array[]) => {
+    const out: string[] = [];
+    for (const c of chunks) {
+      framer.push(Buffer.from(c), {
+        frame: (f: string | Buffer) => out.push(`frame ${typeof f === 'string' ? f : f.toString('latin1')}`),
+        error: (e) => out.push(`error ${e.kind}`),
+      });
+      out.push(`buffered ${framer.buffered}`);
+    }
+    return out;
+  };
+
+  it('yields the frames, errors and buffered bytes of lineFramer, as latin1 text, for any bytes in any chunks', () => {
+    const bytes = fc.uint8Array({ maxLength: 40 }).map((a) => a.map((b) => (b % 5 === 0 ? 10 : b % 7 === 0 ? 13 : b)));
+    fc.assert(
+      fc.property(fc.array(bytes, { maxLength: 12 }), fc.integer({ min: 1, max: 24 }), (chunks, maxLine) => {
+        expect(run(textLineFramer({ maxLine }), chunks)).toEqual(run(lineFramer({ maxLine }), chunks));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes text frames with the terminator, as the byte framers do', () => {
+    expect(textLineFramer({ maxLine: 10 }).encodeText?.('MOVE 1 2 3')).toBe('MOVE 1 2 3\r\n');
+    expect(textLineFramer({ maxLine: 10, eol: '\n' }).encode('a').toString()).toBe('a\n');
+    expect(lineFramer({ maxLine: 10 }).encodeText?.('a')).toBe('a\r\n');
+    expect(delimitedFramer({ start: 2, end: 3, maxFrame: 10 }).encodeText?.('a')).toBe('\x02a\x03');
+  });
+});
+
 describe('delimitedFramer (STX ... ETX)', () => {
   const make = (maxFrame = 50) => delimitedFramer({ start: 0x02, end: 0x03, maxFrame });
   const body = fc.string({ maxLength: 30 }).map((s) => s.replace(/[\x02\x03]/g, ''));
@@ -87,6 +125,18 @@ describe('delimitedFramer (STX ... ETX)', () => {
         expect(collect(make(), split(wire, cuts)).frames).toEqual(bodies);
       }),
     );
+  });
+
+  it('hands over a frame that is whole in one read as a view of it, and copies one split across reads', () => {
+    const framer = make();
+    const frames: Buffer[] = [];
+    const chunk = Buffer.from('\x02ab\x03\x02c');
+    framer.push(chunk, { frame: (f) => frames.push(f), error: () => {} });
+    framer.push(Buffer.from('d\x03'), { frame: (f) => frames.push(f), error: () => {} });
+    expect(frames.map((f) => f.toString())).toEqual(['ab', 'cd']);
+    expect(frames[0]!.buffer).toBe(chunk.buffer);
+    chunk.fill(0);
+    expect(frames[1]!.toString()).toBe('cd');
   });
 
   it('reports bytes between frames, a frame missing its end, and an oversized frame, and recovers', () => {
