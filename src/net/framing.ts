@@ -218,14 +218,6 @@ export function delimitedFramer(options: DelimitedFramerOptions): Framer {
         const s = chunk.indexOf(startByte, i);
         const stop = e === -1 ? s : s === -1 ? e : Math.min(e, s);
         const bodyEnd = stop === -1 ? chunk.length : stop;
-        if (stop === e && e !== -1 && !discarding && pendingLength === 0 && bodyEnd - i <= maxFrame) {
-          // The whole frame is in this read: handed over as a view of it, no copy (like a line of lineFramer;
-          // a sink reads the frame before it returns).
-          inFrame = false;
-          sink.frame(chunk.subarray(i, bodyEnd));
-          i = e + 1;
-          continue;
-        }
         if (!discarding) {
           if (pendingLength + (bodyEnd - i) > maxFrame) {
             discarding = true;
