@@ -49,7 +49,12 @@ function sample(pid: number): { cpu: number; rss: number } | undefined {
 interface Tool {
   name: 'botswarm' | 'Locust';
   /** The generator's command line against `port` with `bots` for `seconds` (ramp included). */
-  args(port: number, bots: number, seconds: number, out: string): { cmd: string; args: string[]; env?: NodeJS.ProcessEnv };
+  args(
+    port: number,
+    bots: number,
+    seconds: number,
+    out: string,
+  ): { cmd: string; args: string[]; env?: NodeJS.ProcessEnv };
   /** MOVE round trips and latency percentiles (ms) from what the run printed or wrote. */
   result(stdout: string, out: string): { moves: number; errors: number; p50: number; p90: number; p99: number };
 }

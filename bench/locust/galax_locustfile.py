@@ -21,7 +21,7 @@ from locust import User, constant, events, task
 HOST = os.environ.get("GALAX_HOST", "127.0.0.1")
 PORT = int(os.environ.get("GALAX_PORT", "42529"))
 
-# Pairing: the first user of each pair publishes its game id here for the second one.
+# Pairing: the first user of each pair leaves its game id's future here; the second one takes it.
 _open_game = None
 
 
@@ -56,9 +56,9 @@ class GalaxSession:
         self.send("GCLT 0.22 locust\r\n")
         self.expect("CLOK")
         self.expect("SLCT")
-        if _open_game is None or _open_game.ready():
-            _open_game = AsyncResult()
-            mine = _open_game
+        if _open_game is None:
+            # The first of a pair: creates the game and publishes its id to the next user.
+            mine = _open_game = AsyncResult()
             self.send("JOIN 0\r\n")
             game = int(self.expect("JNOK").split()[1])
             mine.set(game)
@@ -67,7 +67,8 @@ class GalaxSession:
                 pass
             self.send("PLAY\r\n")
         else:
-            game = _open_game.get()
+            mine, _open_game = _open_game, None
+            game = mine.get()
             self.send("JOIN %d\r\n" % game)
             self.expect("JNOK")
         me = 0
