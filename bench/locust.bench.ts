@@ -114,7 +114,13 @@ const locust: Tool = {
       '--stop-timeout',
       '0',
     ],
-    env: { ...process.env, GALAX_HOST: '127.0.0.1', GALAX_PORT: String(port), GALAX_LOCUST_OUT: out },
+    env: {
+      ...process.env,
+      PYTHONDONTWRITEBYTECODE: '1',
+      GALAX_HOST: '127.0.0.1',
+      GALAX_PORT: String(port),
+      GALAX_LOCUST_OUT: out,
+    },
   }),
   result(_stdout, out) {
     const r = JSON.parse(readFileSync(out, 'utf8')) as {
