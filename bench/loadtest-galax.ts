@@ -33,6 +33,8 @@ process.on('SIGTERM', () => process.exit(0));
 /**
  * Round trips/s of a raw net client keeping WINDOW MOVEs in flight for `ms`. `coalesce` false: one write per
  * MOVE (the simplest client); true: the MOVEs answering one read leave in one write, as botswarm's Connection does.
+ * It does the work any correct client does, and no more: each MOVE is stamped when sent (for a timeout) and kept
+ * in a FIFO, each MVOK is read into its four numbers and matched to the MOVE it answers.
  */
 export function rawGalaxClient(port: number, ms: number, coalesce: boolean): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -44,7 +46,13 @@ export function rawGalaxClient(port: number, ms: number, coalesce: boolean): Pro
     });
     let rest = '';
     let out = '';
+    /** Requests in flight (never more than WINDOW), a ring: oldest at `head`, the next one at `tail`. */
+    const sent: ({ from: number; to: number; ships: number; sentAt: number } | undefined)[] = new Array(WINDOW);
+    let head = 0;
+    let tail = 0;
     const send = () => {
+      sent[tail] = { from: 0, to: 1, ships: 1, sentAt: performance.now() };
+      tail = (tail + 1) % WINDOW;
       if (coalesce) out += 'MOVE 0 1 1\r\n';
       else socket.write('MOVE 0 1 1\r\n');
     };
@@ -58,7 +66,19 @@ export function rawGalaxClient(port: number, ms: number, coalesce: boolean): Pro
           for (let i = 0; i < WINDOW; i++) send();
         } else if (line.startsWith('MVOK ')) {
           const parts = line.slice(5, -1).split(' ');
-          if (parts.length !== 4 || Number.isNaN(Number(parts[3]))) throw new Error(`bad MVOK: ${line}`);
+          const reply = { from: Number(parts[0]), to: Number(parts[1]), ships: Number(parts[2]), arrival: parts[3] };
+          const request = sent[head];
+          sent[head] = undefined;
+          head = (head + 1) % WINDOW;
+          if (
+            parts.length !== 4 ||
+            !request ||
+            reply.from !== request.from ||
+            reply.to !== request.to ||
+            reply.ships !== request.ships ||
+            Number.isNaN(Math.round(Number(reply.arrival) * 10))
+          )
+            throw new Error(`bad MVOK: ${line}`);
           if (counter.answered()) send();
         }
       }

@@ -39,7 +39,7 @@ const SUCCS_BODY = '\x02succs\x1fSuccess';
 
 /**
  * Round trips/s of a raw net client keeping WINDOW pmoves in flight for `ms`. Like any client it serialises each
- * round's commands to JSON itself. `coalesce` false: one write per pmove; true: the pmoves answering one read
+ * round's commands to JSON itself, and matches each answer to the request it answers. `coalesce` false: one write per pmove; true: the pmoves answering one read
  * leave in one write, as botswarm's Connection does.
  */
 export function rawOreRushClient(port: number, ms: number, coalesce: boolean): Promise<number> {
@@ -53,7 +53,13 @@ export function rawOreRushClient(port: number, ms: number, coalesce: boolean): P
     let round = 0;
     let rest = '';
     let out = '';
+    /** Requests in flight (never more than WINDOW), a ring: each stamped when sent (for a timeout), oldest at `head`. */
+    const sent: ({ type: string; sentAt: number } | undefined)[] = new Array(WINDOW);
+    let head = 0;
+    let tail = 0;
     const send = () => {
+      sent[tail] = { type: 'pmove', sentAt: performance.now() };
+      tail = (tail + 1) % WINDOW;
       const packet = `\x02pmove\x1f0\x1f${JSON.stringify({ round: round++, commands: COMMANDS })}\x03`;
       if (coalesce) out += packet;
       else socket.write(packet);
@@ -67,7 +73,10 @@ export function rawOreRushClient(port: number, ms: number, coalesce: boolean): P
       const packets = (rest + d.toString('utf8')).split('\x03');
       rest = packets.pop()!;
       for (const p of packets) {
-        if (p !== SUCCS_BODY) throw new Error(`not succs: ${JSON.stringify(p)}`);
+        const request = sent[head];
+        sent[head] = undefined;
+        head = (head + 1) % WINDOW;
+        if (p !== SUCCS_BODY || !request) throw new Error(`not succs: ${JSON.stringify(p)}`);
         if (counter.answered()) send();
       }
       flush();

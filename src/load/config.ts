@@ -3,7 +3,8 @@
  * `runLoadTest` needs. Every problem is a `LoadConfigError` with a message naming the setting (exit code 2).
  */
 import { readFileSync } from 'node:fs';
-import Type from 'typebox';
+import { createRequire } from 'node:module';
+import type { TObject } from 'typebox';
 import { ConfigError, parsePairs as parseSettingPairs, Setting, validateDocument } from '../game/settings.ts';
 import { isLoopback, parseHostPort } from '../net/client.ts';
 import { parseThresholds, type Threshold, ThresholdError } from './thresholds.ts';
@@ -74,47 +75,61 @@ const FILE_FIELDS: readonly (keyof LoadSettings)[] = [
   'threads',
 ];
 
-const text = (help: string) => Type.Optional(Type.String({ description: help }));
-const count = (min: number, help: string) =>
-  Type.Optional(Setting.integer({ min, max: Number.MAX_SAFE_INTEGER, help }));
+const require = createRequire(import.meta.url);
+let loadFileSchema: TObject | undefined;
 
-/** A load file (`botswarm loadtest <file>`): the flags' settings as JSON; durations and rates as text. */
-export const LoadFileSchema = Type.Object(
-  {
-    $schema: text('The schema this file follows (for editors).'),
-    description: text('Free text, for people.'),
-    protocol: text('protocol id; its first scenario unless scenario is given'),
-    scenario: text('load scenario id'),
-    target: text('host:port of the server under test'),
-    embedded: Type.Optional(Setting.boolean({ help: 'start the reference server in-process' })),
-    serverSettings: Type.Optional(
-      Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
-    ),
-    bots: count(0, 'bots at once (closed workload)'),
-    duration: text('how long the run lasts, e.g. 30s'),
-    maxDuration: text('hard limit of the run'),
-    stages: Type.Optional(
-      Type.Union([
-        Type.String(),
-        Type.Array(Type.Object({ duration: Type.String(), target: Type.Union([Type.Integer(), Type.String()]) })),
-      ]),
-    ),
-    rate: text('arrivals per second (open workload), e.g. 5/s'),
-    maxBots: count(0, 'most bots at once in an open workload'),
-    think: text("pause between a bot's actions"),
-    requestTimeout: text('reply timeout of one request'),
-    stopGrace: text('time sessions get to leave at the end'),
-    gracefulStop: text('time sessions get to leave at the end'),
-    gapThreshold: text('server response gaps longer than this are stalls, e.g. 500ms'),
-    thresholds: Type.Optional(Type.Array(Type.String())),
-    params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
-    out: text('output directory'),
-    seed: Type.Optional(Setting.seed({ help: 'root seed of the sessions' })),
-    allowRemote: Type.Optional(Setting.boolean({ help: 'allow a target that is not a loopback address' })),
-    threads: count(1, 'worker threads running the sessions'),
-  },
-  { additionalProperties: false },
-);
+/**
+ * The schema of a load file (`botswarm loadtest <file>`): the flags' settings as JSON; durations and rates as text.
+ * Built on first use: TypeBox's builders take about a quarter of a CPU-second to load, and a run from flags alone
+ * (the usual load test) never needs them.
+ */
+export function getLoadFileSchema(): TObject {
+  loadFileSchema ??= buildLoadFileSchema();
+  return loadFileSchema;
+}
+
+function buildLoadFileSchema(): TObject {
+  const Type = (require('typebox') as typeof import('typebox')).default;
+  const text = (help: string) => Type.Optional(Type.String({ description: help }));
+  const count = (min: number, help: string) =>
+    Type.Optional(Setting.integer({ min, max: Number.MAX_SAFE_INTEGER, help }));
+  return Type.Object(
+    {
+      $schema: text('The schema this file follows (for editors).'),
+      description: text('Free text, for people.'),
+      protocol: text('protocol id; its first scenario unless scenario is given'),
+      scenario: text('load scenario id'),
+      target: text('host:port of the server under test'),
+      embedded: Type.Optional(Setting.boolean({ help: 'start the reference server in-process' })),
+      serverSettings: Type.Optional(
+        Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+      ),
+      bots: count(0, 'bots at once (closed workload)'),
+      duration: text('how long the run lasts, e.g. 30s'),
+      maxDuration: text('hard limit of the run'),
+      stages: Type.Optional(
+        Type.Union([
+          Type.String(),
+          Type.Array(Type.Object({ duration: Type.String(), target: Type.Union([Type.Integer(), Type.String()]) })),
+        ]),
+      ),
+      rate: text('arrivals per second (open workload), e.g. 5/s'),
+      maxBots: count(0, 'most bots at once in an open workload'),
+      think: text("pause between a bot's actions"),
+      requestTimeout: text('reply timeout of one request'),
+      stopGrace: text('time sessions get to leave at the end'),
+      gracefulStop: text('time sessions get to leave at the end'),
+      gapThreshold: text('server response gaps longer than this are stalls, e.g. 500ms'),
+      thresholds: Type.Optional(Type.Array(Type.String())),
+      params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+      out: text('output directory'),
+      seed: Type.Optional(Setting.seed({ help: 'root seed of the sessions' })),
+      allowRemote: Type.Optional(Setting.boolean({ help: 'allow a target that is not a loopback address' })),
+      threads: count(1, 'worker threads running the sessions'),
+    },
+    { additionalProperties: false },
+  );
+}
 
 export const DEFAULT_DURATION = '30s';
 export const DEFAULT_MAX_DURATION = '1h';
@@ -137,7 +152,7 @@ export function readScenarioFile(path: string): LoadSettings {
     throw new LoadConfigError(`${path}: a scenario file is a JSON object (fields: ${FILE_FIELDS.join(', ')})`);
   }
   // The one schema reader: unknown fields named, each field checked against its type and range.
-  const errors = validateDocument(LoadFileSchema, data);
+  const errors = validateDocument(getLoadFileSchema(), data);
   if (errors.length > 0) throw new LoadConfigError(`${path}: ${errors[0]!.path}: ${errors[0]!.message}`);
   const s = data as Record<string, unknown>;
   return s as LoadSettings;

@@ -470,7 +470,7 @@ function trendView(h: Histogram): TrendStats {
 }
 
 interface Tracked {
-  readonly connection: Connection;
+  readonly connection: Connection<unknown>;
   bytesIn: number;
   bytesOut: number;
   framesIn: number;
@@ -609,7 +609,7 @@ export class LoadRecorder implements LoadMetrics {
     this.#intervalErrors++;
   }
 
-  track(connection: Connection, _requests?: RequestsInFlight): void {
+  track(connection: Connection<unknown>, _requests?: RequestsInFlight): void {
     this.connectionsTracked++;
     this.#tracked.add({ connection, bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 });
   }

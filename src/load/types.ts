@@ -35,7 +35,7 @@ export interface LoadMetrics {
    * client's requests sent and not yet answered; when the run cuts the session off, those still in flight are
    * counted as `in_flight_at_end` (their reply never reached a counter, though the server may have counted them).
    */
-  track(connection: Connection, requests?: RequestsInFlight): void;
+  track(connection: Connection<unknown>, requests?: RequestsInFlight): void;
 }
 
 /**

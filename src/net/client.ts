@@ -1,7 +1,7 @@
 import { connect as netConnect } from 'node:net';
 import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection.ts';
 
-export interface ConnectOptions extends ConnectionOptions {
+export interface ConnectOptions<F = Buffer> extends ConnectionOptions<F> {
   host: string;
   port: number;
   /** Fails the connect after this long. */
@@ -11,7 +11,10 @@ export interface ConnectOptions extends ConnectionOptions {
 }
 
 /** Opens a framed client connection; rejects on refusal or timeout with a clear message. */
-export function connectFramed(options: ConnectOptions, handlers: ConnectionHandlers): Promise<Connection> {
+export function connectFramed<F = Buffer>(
+  options: ConnectOptions<F>,
+  handlers: ConnectionHandlers<F>,
+): Promise<Connection<F>> {
   const { host, port, connectTimeoutMs = 10_000, localAddress, ...connectionOptions } = options;
   return new Promise((resolve, reject) => {
     const socket = netConnect(localAddress ? { host, port, localAddress } : { host, port });

@@ -3,17 +3,17 @@ import { FrameError, type Framer, type FrameSink } from './framing.ts';
 
 export type CloseReason = 'local' | 'remote' | 'idle' | 'error' | 'overflow' | 'protocol';
 
-export interface ConnectionHandlers {
-  /** A complete frame (without its delimiters). */
-  onFrame(frame: Buffer): void;
+export interface ConnectionHandlers<F = Buffer> {
+  /** A complete frame (without its delimiters): bytes, or text from a decoding framer. */
+  onFrame(frame: F): void;
   /** A framing error; the connection stays open unless the error is fatal. Reply with a protocol error here. */
   onFrameError?(error: FrameError): void;
   /** Called once, whatever closed the connection. */
   onClose?(reason: CloseReason, error?: Error): void;
 }
 
-export interface ConnectionOptions {
-  framer: Framer;
+export interface ConnectionOptions<F = Buffer> {
+  framer: Framer<F>;
   /** Close after this long without receiving a byte; 0 disables. */
   idleTimeoutMs?: number;
   /**
@@ -29,9 +29,9 @@ export interface ConnectionOptions {
  * One framed connection, used by every client and every reference server. It owns the socket: framing,
  * idle timeout, output backpressure and an orderly close all live here, once.
  */
-export class Connection {
+export class Connection<F = Buffer> {
   readonly socket: Socket;
-  readonly framer: Framer;
+  readonly framer: Framer<F>;
   bytesIn = 0;
   bytesOut = 0;
   framesIn = 0;
@@ -39,17 +39,32 @@ export class Connection {
   /** performance.now() of the last received bytes (or of the connection's start). */
   lastReceivedAt = performance.now();
   #closed = false;
-  #handlers: ConnectionHandlers;
+  #handlers: ConnectionHandlers<F>;
   #maxBuffered: number;
   #closeGraceMs: number;
-  #sink: FrameSink;
+  #sink: FrameSink<F>;
   #drainWaiters: (() => void)[] = [];
-  /** Frames sent this tick, written together at its end (see `send`). */
+  /** Frames sent this tick, written together at its end (see `send`): bytes, then the text frames after them. */
   #out: Buffer[] = [];
   #outBytes = 0;
+  /** Text frames sent this tick after the last Buffer frame, as one string (framers with `encodeText`). */
+  #outText = '';
   readonly #flush = () => {
+    const text = this.#outText;
     const out = this.#out;
-    if (out.length === 0) return;
+    if (text.length === 0 && out.length === 0) return;
+    if (text.length > 0) {
+      this.#outText = '';
+      // Counted here, once per tick: exact for any UTF-8, and no byteLength per frame.
+      const textBytes = Buffer.byteLength(text);
+      this.bytesOut += textBytes;
+      if (out.length === 0) {
+        if (!this.#closed) this.socket.write(text);
+        return;
+      }
+      out.push(Buffer.from(text));
+      this.#outBytes += textBytes;
+    }
     const bytes = this.#outBytes;
     this.#out = [];
     this.#outBytes = 0;
@@ -57,7 +72,7 @@ export class Connection {
     this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out, bytes));
   };
 
-  constructor(socket: Socket, handlers: ConnectionHandlers, options: ConnectionOptions) {
+  constructor(socket: Socket, handlers: ConnectionHandlers<F>, options: ConnectionOptions<F>) {
     this.socket = socket;
     this.framer = options.framer;
     this.#handlers = handlers;
@@ -130,17 +145,32 @@ export class Connection {
    */
   send(payload: Buffer | string): boolean {
     if (this.#closed) return false;
-    const bytes = this.framer.encode(payload);
-    this.bytesOut += bytes.length;
     this.framesOut++;
     // Frames sent in the same tick (a reply per pipelined request, a request per reply just read, a phase's lines
-    // to every player) leave in one write of one buffer: one syscall and one packet instead of one each, and
-    // cheaper than corking the socket (a writev of many small chunks cost more than the copy). The flush runs
-    // before any I/O callback, so no frame waits for the network.
-    if (this.#out.length === 0) process.nextTick(this.#flush);
-    this.#out.push(bytes);
-    this.#outBytes += bytes.length;
-    const queued = this.socket.writableLength + this.#outBytes;
+    // to every player) leave in one write: one syscall and one packet instead of one each, and cheaper than
+    // corking the socket (a writev of many small chunks cost more than the copy). Text frames are appended to one
+    // string, written as it is (no Buffer per frame). The flush runs before any I/O callback, so no frame waits
+    // for the network.
+    if (this.#out.length === 0 && this.#outText.length === 0) process.nextTick(this.#flush);
+    const encodeText = this.framer.encodeText;
+    if (typeof payload === 'string' && encodeText) {
+      this.#outText += encodeText(payload);
+    } else {
+      const bytes = this.framer.encode(payload);
+      if (this.#outText.length > 0) {
+        // Keep the order: the text frames before this one become bytes first.
+        const text = Buffer.from(this.#outText);
+        this.#outText = '';
+        this.bytesOut += text.length;
+        this.#out.push(text);
+        this.#outBytes += text.length;
+      }
+      this.bytesOut += bytes.length;
+      this.#out.push(bytes);
+      this.#outBytes += bytes.length;
+    }
+    // The text's length in chars stands for its bytes here (equal for ASCII; close enough for a limit).
+    const queued = this.socket.writableLength + this.#outBytes + this.#outText.length;
     if (queued > this.#maxBuffered) {
       this.destroy('overflow', new Error(`peer is not reading: ${queued} bytes queued`));
       return false;
@@ -178,6 +208,7 @@ export class Connection {
     this.#closed = true;
     this.#out = [];
     this.#outBytes = 0;
+    this.#outText = '';
     if (reason === 'remote' && !this.socket.destroyed) this.socket.destroy();
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];

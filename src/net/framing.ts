@@ -19,18 +19,24 @@ export class FrameError extends Error {
   }
 }
 
-export interface FrameSink {
-  frame(frame: Buffer): void;
+/** Receives a framer's frames: bytes (`Buffer`), or text for a framer that decodes (`textLineFramer`). */
+export interface FrameSink<F = Buffer> {
+  frame(frame: F): void;
   error(error: FrameError): void;
 }
 
-export interface Framer {
+export interface Framer<F = Buffer> {
   /** Feeds received bytes; calls `sink.frame` for every complete frame, in order. */
-  push(chunk: Buffer, sink: FrameSink): void;
+  push(chunk: Buffer, sink: FrameSink<F>): void;
   /** Bytes held for an incomplete frame (for tests and leak checks). */
   readonly buffered: number;
   /** The wire bytes of one frame's payload. */
   encode(payload: Buffer | string): Buffer;
+  /**
+   * The wire text of one frame whose payload is text (UTF-8 on the wire), for framers of text protocols. A
+   * Connection appends a tick's text frames to one string and writes it once: no Buffer per frame.
+   */
+  encodeText?(payload: string): string;
 }
 
 export interface LineFramerOptions {
@@ -100,6 +106,59 @@ export function lineFramer(options: LineFramerOptions): Framer {
       if (typeof payload === 'string') return Buffer.from(payload + eolText);
       return Buffer.concat([payload, eol], payload.length + eol.length);
     },
+    encodeText: (payload) => payload + eolText,
+  };
+}
+
+/**
+ * LF-terminated lines delivered as latin1 text (one char per byte, so `maxLine` stays a byte count), CR stripped
+ * like `lineFramer`. For ASCII line protocols read as strings (Galax): each read is decoded once and cut with
+ * `indexOf`, instead of a Buffer view per line and a decode per line.
+ */
+export function textLineFramer(options: LineFramerOptions): Framer<string> {
+  const { maxLine } = options;
+  const eolText = options.eol ?? '\r\n';
+  /** The incomplete last line of the reads so far. */
+  let rest = '';
+  let discarding = false;
+
+  const emit = (text: string, start: number, nl: number, sink: FrameSink<string>) => {
+    const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (end - start > maxLine) sink.error(new FrameError('oversized', `line longer than ${maxLine} bytes`));
+    else sink.frame(text.slice(start, end));
+  };
+
+  return {
+    get buffered() {
+      return rest.length;
+    },
+    push(chunk, sink) {
+      let text = chunk.toString('latin1');
+      if (rest.length > 0) {
+        text = rest + text;
+        rest = '';
+      }
+      let start = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl === -1) break;
+        if (discarding) discarding = false;
+        else emit(text, start, nl, sink);
+        start = nl + 1;
+      }
+      if (start < text.length && !discarding) {
+        // +1 leaves room for the CR of a CRLF split across reads.
+        if (text.length - start > maxLine + 1) {
+          discarding = true;
+          sink.error(new FrameError('oversized', `line longer than ${maxLine} bytes`));
+        } else {
+          rest = start === 0 ? text : text.slice(start);
+        }
+      }
+    },
+    encode: (payload) =>
+      typeof payload === 'string' ? Buffer.from(payload + eolText) : Buffer.concat([payload, Buffer.from(eolText)]),
+    encodeText: (payload) => payload + eolText,
   };
 }
 
@@ -119,6 +178,8 @@ export interface DelimitedFramerOptions {
  */
 export function delimitedFramer(options: DelimitedFramerOptions): Framer {
   const { start: startByte, end: endByte, maxFrame } = options;
+  const startText = String.fromCharCode(startByte);
+  const endText = String.fromCharCode(endByte);
   let inFrame = false;
   let discarding = false;
   let garbageReported = false;
@@ -193,6 +254,7 @@ export function delimitedFramer(options: DelimitedFramerOptions): Framer {
       out[out.length - 1] = endByte;
       return out;
     },
+    encodeText: (payload) => startText + payload + endText,
   };
 }
 

@@ -10,5 +10,6 @@ export {
   type FrameSink,
   lengthFramer,
   lineFramer,
+  textLineFramer,
 } from './framing.ts';
 export { TcpServer, type TcpServerOptions } from './server.ts';

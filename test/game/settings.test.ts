@@ -170,3 +170,31 @@ describe('the same rule everywhere', () => {
     await expect(resolveBot('mcts:iterations=1e3', 'galax')).rejects.toThrow(/iterations: must be an integer/);
   });
 });
+
+describe('checking plain settings without TypeBox (start-up)', () => {
+  it('gives TypeBox’s verdict on number, integer and boolean settings, for any value', async () => {
+    const { Value } = await import('typebox/value');
+    const bound = fc.integer({ min: -50, max: 50 });
+    const value = fc.oneof(
+      fc.integer({ min: -60, max: 60 }),
+      fc.double(),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant({}),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('integer', 'number', 'boolean'), bound, bound, value, (kind, min, max, v) => {
+        const schema = kind === 'boolean' ? Setting.boolean({ help: 'b' }) : Setting[kind]({ help: 'n', min, max });
+        let ours = true;
+        try {
+          readSetting(schema, 'k', v);
+        } catch {
+          ours = false;
+        }
+        expect(ours).toBe(Value.Check(schema, v));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -52,6 +52,25 @@ describe('Connection output', () => {
     expect(conn.bytesOut).toBe(Buffer.byteLength('line 0\r\n') * 5 + 6);
   });
 
+  it('keeps the order of text and byte frames sent in one tick, and counts UTF-8 bytes', async () => {
+    const { port, received } = await sink();
+    const conn = await connectFramed(
+      { host: '127.0.0.1', port, framer: lineFramer({ maxLine: 64 }) },
+      {
+        onFrame: () => {},
+      },
+    );
+    const write = vi.spyOn(conn.socket, 'write');
+    conn.send('a');
+    conn.send(Buffer.from('b'));
+    conn.send('été');
+    await new Promise((r) => setImmediate(r));
+    expect(write).toHaveBeenCalledTimes(1);
+    conn.close();
+    expect(await received).toBe('a\r\nb\r\nété\r\n');
+    expect(conn.bytesOut).toBe(3 + 3 + Buffer.byteLength('été\r\n'));
+  });
+
   it('drops what is queued on destroy, and sends nothing after close', async () => {
     const { port, received } = await sink();
     const conn = await connectFramed(

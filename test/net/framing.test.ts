@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { delimitedFramer, FrameError, type Framer, lengthFramer, lineFramer } from '../../src/net/framing.ts';
+import {
+  delimitedFramer,
+  FrameError,
+  type Framer,
+  lengthFramer,
+  lineFramer,
+  textLineFramer,
+} from '../../src/net/framing.ts';
 
 function collect(framer: Framer, chunks: readonly Buffer[]) {
   const frames: string[] = [];
@@ -73,6 +80,37 @@ describe('lineFramer', () => {
   it('encodes with the configured terminator', () => {
     expect(lineFramer({ maxLine: 10 }).encode('GSRV 0.22').toString()).toBe('GSRV 0.22\r\n');
     expect(lineFramer({ maxLine: 10, eol: '\n' }).encode('110 a b').toString()).toBe('110 a b\n');
+  });
+});
+
+describe('textLineFramer', () => {
+  const run = (framer: Framer<string> | Framer, chunks: readonly Uint8Array[]) => {
+    const out: string[] = [];
+    for (const c of chunks) {
+      framer.push(Buffer.from(c), {
+        frame: (f: string | Buffer) => out.push(`frame ${typeof f === 'string' ? f : f.toString('latin1')}`),
+        error: (e) => out.push(`error ${e.kind}`),
+      });
+      out.push(`buffered ${framer.buffered}`);
+    }
+    return out;
+  };
+
+  it('yields the frames, errors and buffered bytes of lineFramer, as latin1 text, for any bytes in any chunks', () => {
+    const bytes = fc.uint8Array({ maxLength: 40 }).map((a) => a.map((b) => (b % 5 === 0 ? 10 : b % 7 === 0 ? 13 : b)));
+    fc.assert(
+      fc.property(fc.array(bytes, { maxLength: 12 }), fc.integer({ min: 1, max: 24 }), (chunks, maxLine) => {
+        expect(run(textLineFramer({ maxLine }), chunks)).toEqual(run(lineFramer({ maxLine }), chunks));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes text frames with the terminator, as the byte framers do', () => {
+    expect(textLineFramer({ maxLine: 10 }).encodeText?.('MOVE 1 2 3')).toBe('MOVE 1 2 3\r\n');
+    expect(textLineFramer({ maxLine: 10, eol: '\n' }).encode('a').toString()).toBe('a\n');
+    expect(lineFramer({ maxLine: 10 }).encodeText?.('a')).toBe('a\r\n');
+    expect(delimitedFramer({ start: 2, end: 3, maxFrame: 10 }).encodeText?.('a')).toBe('\x02a\x03');
   });
 });
 

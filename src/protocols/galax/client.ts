@@ -15,7 +15,8 @@ import {
 } from '../../games/galax/index.ts';
 import { connectFramed } from '../../net/client.ts';
 import type { Connection } from '../../net/connection.ts';
-import { lineFramer } from '../../net/framing.ts';
+import { Fifo } from '../../net/fifo.ts';
+import { textLineFramer } from '../../net/framing.ts';
 import {
   type ErrorCode,
   GALAX_MAX_LINE,
@@ -67,15 +68,21 @@ export interface GalaxClientOptions {
   log?: Logger;
 }
 
-interface Pending {
-  kind: RequestKind;
-  /** The request as sent, for error messages. */
-  line: string;
-  /** The success reply: MVOK, JNOK or GFLD. */
-  reply: 'MVOK' | 'JNOK' | 'GFLD';
-  sentAt: number;
-  resolve(message: ServerMessage): void;
-  reject(error: Error): void;
+type Resolve = (message: ServerMessage) => void;
+type Reject = (error: Error) => void;
+
+/** One request waiting for its reply (a class: one hidden class, no closure per request). */
+class Pending {
+  constructor(
+    readonly kind: RequestKind,
+    /** The request as sent, for error messages. */
+    readonly line: string,
+    /** The success reply: MVOK, JNOK or GFLD. */
+    readonly reply: 'MVOK' | 'JNOK' | 'GFLD',
+    readonly sentAt: number,
+    readonly resolve: Resolve,
+    readonly reject: Reject,
+  ) {}
 }
 
 /**
@@ -83,12 +90,12 @@ interface Pending {
  * each line before reading the next), so pending requests are a FIFO and only its head can be overdue: one timer.
  */
 export class GalaxClient {
-  readonly conn: Connection;
+  readonly conn: Connection<string>;
   serverVersion = '';
   serverName = '';
   /** The latest lobby list (GAME lines before SLCT). */
   games: { game: number; players: number }[] = [];
-  #pending: Pending[] = [];
+  #pending = new Fifo<Pending>();
   #timer: NodeJS.Timeout | null = null;
   #options: GalaxClientOptions;
   #requestTimeoutMs: number;
@@ -97,7 +104,7 @@ export class GalaxClient {
   #lobbyWaiters: ((games: { game: number; players: number }[]) => void)[] = [];
   #closeWaiters: ((error: Error) => void)[] = [];
 
-  private constructor(conn: Connection, options: GalaxClientOptions) {
+  private constructor(conn: Connection<string>, options: GalaxClientOptions) {
     this.conn = conn;
     this.#options = options;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -106,16 +113,16 @@ export class GalaxClient {
   /** Connects, waits for GSRV, sends GCLT, waits for CLOK and the game list. */
   static async connect(options: GalaxClientOptions): Promise<GalaxClient> {
     let client: GalaxClient | undefined;
-    const early: Buffer[] = [];
-    const conn = await connectFramed(
+    const early: string[] = [];
+    const conn = await connectFramed<string>(
       {
         host: options.host,
         port: options.port,
         connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-        framer: lineFramer({ maxLine: 64 * GALAX_MAX_LINE, eol: '\r\n' }),
+        framer: textLineFramer({ maxLine: 64 * GALAX_MAX_LINE, eol: '\r\n' }),
       },
       {
-        onFrame: (frame) => (client ? client.#onLine(frame.toString('latin1')) : early.push(frame)),
+        onFrame: (line) => (client ? client.#onLine(line) : early.push(line)),
         onFrameError: (error) => options.onUnsolicitedError?.('ERRC', error.message),
         onClose: (reason, error) => {
           if (!client) return;
@@ -147,7 +154,7 @@ export class GalaxClient {
       };
       c.#closeWaiters.push(reject);
     });
-    for (const frame of early) c.#onLine(frame.toString('latin1'));
+    for (const line of early) c.#onLine(line);
     const timer = setTimeout(
       () => c.#fail(new GalaxSessionError(`handshake: no CLOK within ${c.#requestTimeoutMs} ms`)),
       c.#requestTimeoutMs,
@@ -238,12 +245,20 @@ export class GalaxClient {
 
   #request(kind: RequestKind, line: string, reply: Pending['reply']): Promise<ServerMessage> {
     if (this.#closedError) return Promise.reject(this.#closedError);
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ kind, line, reply, sentAt: performance.now(), resolve, reject });
-      if (!this.#timer) this.#arm(this.#requestTimeoutMs);
-      this.conn.send(line);
-    });
+    const promise = new Promise<ServerMessage>(this.#capture);
+    this.#pending.push(new Pending(kind, line, reply, performance.now(), this.#resolve!, this.#reject!));
+    if (!this.#timer) this.#arm(this.#requestTimeoutMs);
+    this.conn.send(line);
+    return promise;
   }
+
+  /** The executor of every request's promise: one function for all, not a closure per request. */
+  #resolve: Resolve | null = null;
+  #reject: Reject | null = null;
+  readonly #capture = (resolve: Resolve, reject: Reject) => {
+    this.#resolve = resolve;
+    this.#reject = reject;
+  };
 
   /**
    * The timer is lazy: a reply does not touch it (clearing and setting a timer per reply was a tenth of the
@@ -256,7 +271,7 @@ export class GalaxClient {
 
   readonly #onTimer = () => {
     this.#timer = null;
-    const head = this.#pending[0];
+    const head = this.#pending.peek();
     if (!head || this.#closedError) return;
     const left = head.sentAt + this.#requestTimeoutMs - performance.now();
     if (left > 0) {
@@ -278,12 +293,13 @@ export class GalaxClient {
       this.#handshake(m);
       return;
     }
-    const head = this.#pending[0];
+    const head = this.#pending.peek();
     if (head) {
       const isError = m.cmd === 'ERRP' || m.cmd === 'ERRC' || m.cmd === 'ERRM' || m.cmd === 'ERRJ';
       if (m.cmd === head.reply || isError) {
         this.#pending.shift();
-        this.#options.onTiming?.(head.kind, Math.round((performance.now() - head.sentAt) * 1000), !isError);
+        // The round trip ends when the reply's bytes were read (one clock reading per read, not per reply).
+        this.#options.onTiming?.(head.kind, Math.round((this.conn.lastReceivedAt - head.sentAt) * 1000), !isError);
         if (isError) {
           head.reject(new GalaxReplyError(m.cmd, (m as Msg<ErrorCode>).message, head.line));
           return;
@@ -311,9 +327,7 @@ export class GalaxClient {
     this.#closedError = error;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    const pending = this.#pending;
-    this.#pending = [];
-    for (const p of pending) p.reject(error);
+    for (const p of this.#pending.drain()) p.reject(error);
     const waiters = this.#closeWaiters;
     this.#closeWaiters = [];
     for (const w of waiters) w(error);

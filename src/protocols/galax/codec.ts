@@ -171,19 +171,29 @@ const ARGS: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
  */
 function numbers(cmd: string, line: string, names: readonly string[], kinds: string): GalaxParseError | null {
   const expected = kinds.length;
-  const got = argCount(line);
-  if (got !== expected) {
-    return fail(`${cmd} takes ${expected} argument${expected === 1 ? '' : 's'} (${names.join(' ')}), got ${got}`);
-  }
+  // The arguments are cut and read in one pass; the count is checked as they are cut (the line is only counted
+  // again for an error's message), and a wrong count is reported before a wrong value, as the protocol says.
+  const countError = () => {
+    const got = argCount(line);
+    return got === expected
+      ? null
+      : fail(`${cmd} takes ${expected} argument${expected === 1 ? '' : 's'} (${names.join(' ')}), got ${got}`);
+  };
+  if (line.length <= 4) return countError();
   let start = 5;
   for (let i = 0; i < expected; i++) {
     let end = line.indexOf(' ', start);
-    if (end === -1) end = line.length;
+    if (end === -1) {
+      if (i < expected - 1) return countError();
+      end = line.length;
+    } else if (i === expected - 1) return countError();
     const kind = kinds.charCodeAt(i);
     // 116 't', 115 's', 98 'b'
     let v = kind === 116 ? yearAt(line, start, end) : uintAt(line, start, end, kind === 115);
     if (kind === 98 && v > 1) v = Number.NaN;
     if (Number.isNaN(v)) {
+      const wrongCount = countError();
+      if (wrongCount) return wrongCount;
       const what =
         kind === 116
           ? 'a year with one decimal, e.g. 3.0'
@@ -279,11 +289,42 @@ const SERVER_ARGS: Record<string, readonly [readonly string[], string]> = {
 const CLOK: ServerMessage = { cmd: 'CLOK' };
 const SLCT: ServerMessage = { cmd: 'SLCT' };
 
+const SERVER_COMMANDS: readonly ServerCommand[] = [
+  'GSRV',
+  'CLOK',
+  'GAME',
+  'SLCT',
+  'JNOK',
+  'GPLR',
+  'GFLD',
+  'PLNT',
+  'YEAR',
+  'MVOK',
+  'BATT',
+  'ATTK',
+  'BWIN',
+  'FORT',
+  'KILL',
+  'WINN',
+  'ERRP',
+  'ERRC',
+  'ERRM',
+  'ERRJ',
+];
+const code4 = (s: string) =>
+  ((s.charCodeAt(0) << 21) | (s.charCodeAt(1) << 14) | (s.charCodeAt(2) << 7) | s.charCodeAt(3)) >>> 0;
+/** Server commands by their 4 letters packed into one number (the line is printable ASCII, 7 bits a letter). */
+const SERVER_COMMAND_BY_CODE = new Map<number, ServerCommand>(SERVER_COMMANDS.map((c) => [code4(c), c]));
+
 /** A line a server sent (terminator stripped). */
 export function parseServerLine(line: string): ServerMessage | GalaxParseError {
   const bad = headError(line);
   if (bad) return bad;
-  const cmd = line.slice(0, 4);
+  // The command is looked up rather than sliced: no string per line, and the constant it yields compares by
+  // identity in the switch below and in every consumer's `m.cmd === 'MVOK'`.
+  const known = SERVER_COMMAND_BY_CODE.get(code4(line));
+  if (known === undefined) return fail(`unknown command "${line.slice(0, 4)}"`);
+  const cmd: ServerCommand = known;
   switch (cmd) {
     case 'CLOK':
       return noArgs(cmd, line, CLOK);
@@ -306,8 +347,7 @@ export function parseServerLine(line: string): ServerMessage | GalaxParseError {
     case 'ERRJ':
       return { cmd, message: restOf(line) };
   }
-  const spec = SERVER_ARGS[cmd];
-  if (!spec) return fail(`unknown command "${cmd}"`);
+  const spec = SERVER_ARGS[cmd]!;
   const wrong = numbers(cmd, line, spec[0], spec[1]);
   if (wrong) return wrong;
   const v = ARGS;

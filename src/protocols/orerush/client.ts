@@ -9,6 +9,7 @@ import { silentLogger } from '../../core/log.ts';
 import type { OreRushObservation } from '../../games/orerush/index.ts';
 import { connectFramed } from '../../net/client.ts';
 import type { Connection } from '../../net/connection.ts';
+import { Fifo } from '../../net/fifo.ts';
 import { delimitedFramer } from '../../net/framing.ts';
 import {
   ANSWER_TYPES,
@@ -60,11 +61,17 @@ export interface ClientOptions {
   log?: Logger;
 }
 
-interface Pending {
-  readonly type: string;
-  readonly sentAt: number;
-  resolve(answer: Answer): void;
-  reject(error: Error): void;
+type Resolve = (answer: Answer) => void;
+type Reject = (error: Error) => void;
+
+/** One request waiting for its answer (a class: one hidden class, no closure per request). */
+class Pending {
+  constructor(
+    readonly type: string,
+    readonly sentAt: number,
+    readonly resolve: Resolve,
+    readonly reject: Reject,
+  ) {}
 }
 
 const SUCCESS: Answer = Object.freeze({ kind: 'success' });
@@ -80,7 +87,7 @@ export class OreRushClient {
   readonly connection: Connection;
   /** Packets the server sent that broke the protocol (counted, answered with an error). */
   protocolErrors: string[] = [];
-  #pending: Pending[] = [];
+  #pending = new Fifo<Pending>();
   #timer: NodeJS.Timeout | null = null;
   #handlers: ClientHandlers = {};
   #answerTimeoutMs: number;
@@ -130,16 +137,21 @@ export class OreRushClient {
   /** Sends a request and resolves with its answer (answers come back in request order). */
   request(packet: Packet): Promise<Answer> {
     if (ANSWER_TYPES.has(packet.type)) throw new Error(`${packet.type} is an answer, not a request`);
-    return new Promise((resolve, reject) => {
-      if (this.connection.closed) {
-        reject(new Error('connection closed'));
-        return;
-      }
-      this.#pending.push({ type: packet.type, sentAt: performance.now(), resolve, reject });
-      if (!this.#timer) this.#arm(this.#answerTimeoutMs);
-      this.connection.send(encodePacket(packet));
-    });
+    if (this.connection.closed) return Promise.reject(new Error('connection closed'));
+    const promise = new Promise<Answer>(this.#capture);
+    this.#pending.push(new Pending(packet.type, performance.now(), this.#resolve!, this.#reject!));
+    if (!this.#timer) this.#arm(this.#answerTimeoutMs);
+    this.connection.send(encodePacket(packet));
+    return promise;
   }
+
+  /** The executor of every request's promise: one function for all, not a closure per request. */
+  #resolve: Resolve | null = null;
+  #reject: Reject | null = null;
+  readonly #capture = (resolve: Resolve, reject: Reject) => {
+    this.#resolve = resolve;
+    this.#reject = reject;
+  };
 
   /**
    * Answers come in request order, so only the oldest pending request can be overdue: one lazy timer for all of
@@ -152,7 +164,7 @@ export class OreRushClient {
 
   readonly #onTimer = () => {
     this.#timer = null;
-    const head = this.#pending[0];
+    const head = this.#pending.peek();
     if (!head || this.connection.closed) return;
     const left = head.sentAt + this.#answerTimeoutMs - performance.now();
     if (left > 0) {
@@ -269,8 +281,7 @@ export class OreRushClient {
   }
 
   private _onClose(reason: string): void {
-    const pending = this.#pending;
-    this.#pending = [];
+    const pending = this.#pending.drain();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     for (const p of pending) {

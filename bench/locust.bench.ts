@@ -1,0 +1,306 @@
+/**
+ * botswarm against Locust (group 'Against Locust'): the same Galax work — 2-player games, 1 s think time, the
+ * random strategy's moves (bench/locust/galax_locustfile.py is Locust's side) — through both load generators, one
+ * after the other, against one reference Galax server started once in its own process (its CPU counts for
+ * neither). For each tool and bot count: MOVE→MVOK round trips per CPU-second of the generator process (user+sys
+ * from /proc, start-up excluded), RSS growth per bot (the most RSS during the run over the RSS at the first
+ * connect), latency percentiles, and the start-up CPU (CPU seconds before the first bot connects, measured on a
+ * probe listener). botswarm runs from the compiled build (`bin/botswarm.js`, dist/).
+ *
+ * Locust is Debian's `python3-locust` (`/usr/bin/python3 -m locust`); where it is missing this bench says so and
+ * skips. `LOCUST_BOTS=200,1000,5000` sets the counts, `LOCUST_HOLD_S=25` the hold after a 5 s ramp.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Bench, BenchResult } from './harness.ts';
+import { serveArgs, withChild } from './loadtest-kit.ts';
+
+const GROUP = 'Against Locust';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PYTHON = '/usr/bin/python3';
+const LOCUSTFILE = join(root, 'bench/locust/galax_locustfile.py');
+const RAMP_S = 5;
+const HOLD_S = Number(process.env.LOCUST_HOLD_S ?? 25);
+const BOTS = (process.env.LOCUST_BOTS ?? '200,1000,5000').split(',').map(Number);
+const TICKS = 100; // clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK on Linux)
+
+/** Whether Debian's Locust can run here; the one install command otherwise. */
+export function locustMissing(): string | null {
+  const r = spawnSync(PYTHON, ['-c', 'import locust, gevent'], { stdio: 'ignore' });
+  return r.status === 0 ? null : 'Locust is not installed: apt-get install -y python3-locust';
+}
+
+/** CPU seconds (user+sys) and RSS bytes of a process, from /proc. */
+function sample(pid: number): { cpu: number; rss: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields after the command: state is [0], utime [11], stime [12], rss pages [21].
+    return { cpu: (Number(f[11]) + Number(f[12])) / TICKS, rss: Number(f[21]) * 4096 };
+  } catch {
+    return undefined;
+  }
+}
+
+interface Tool {
+  name: 'botswarm' | 'Locust';
+  /** The generator's command line against `port` with `bots` for `seconds` (ramp included). */
+  args(
+    port: number,
+    bots: number,
+    seconds: number,
+    out: string,
+  ): { cmd: string; args: string[]; env?: NodeJS.ProcessEnv };
+  /** MOVE round trips and latency percentiles (ms) from what the run printed or wrote. */
+  result(stdout: string, out: string): { moves: number; errors: number; p50: number; p90: number; p99: number };
+}
+
+const botswarm: Tool = {
+  name: 'botswarm',
+  args: (port, bots, seconds) => ({
+    cmd: process.execPath,
+    args: [
+      join(root, 'bin/botswarm.js'),
+      'loadtest',
+      '--scenario',
+      'galax-play',
+      '--target',
+      `127.0.0.1:${port}`,
+      '--stages',
+      `${RAMP_S}s:${bots},${seconds - RAMP_S}s:${bots}`,
+      '--think',
+      '1s',
+      '--param',
+      'players=2',
+      '--param',
+      'lobbyTimeoutMs=5000',
+      '--json',
+      '--quiet',
+    ],
+  }),
+  result(stdout) {
+    const s = JSON.parse(stdout) as {
+      latency: Record<string, { uncorrected: { count: number; p50: number; p90: number; p99: number } }>;
+      errors: { total: number };
+    };
+    const m = s.latency.move_rtt?.uncorrected ?? { count: 0, p50: 0, p90: 0, p99: 0 };
+    return { moves: m.count, errors: s.errors.total, p50: m.p50 / 1000, p90: m.p90 / 1000, p99: m.p99 / 1000 };
+  },
+};
+
+const locust: Tool = {
+  name: 'Locust',
+  args: (port, bots, seconds, out) => ({
+    cmd: PYTHON,
+    args: [
+      '-m',
+      'locust',
+      '-f',
+      LOCUSTFILE,
+      '--headless',
+      '--only-summary',
+      '--loglevel',
+      'ERROR',
+      '-u',
+      String(bots),
+      '-r',
+      String(Math.ceil(bots / RAMP_S)),
+      '-t',
+      `${seconds}s`,
+      '--stop-timeout',
+      '0',
+    ],
+    env: {
+      ...process.env,
+      PYTHONDONTWRITEBYTECODE: '1',
+      GALAX_HOST: '127.0.0.1',
+      GALAX_PORT: String(port),
+      GALAX_LOCUST_OUT: out,
+    },
+  }),
+  result(_stdout, out) {
+    const r = JSON.parse(readFileSync(out, 'utf8')) as {
+      moves: number;
+      failures: number;
+      percentilesMs: Record<string, number>;
+    };
+    return {
+      moves: r.moves,
+      errors: r.failures,
+      p50: r.percentilesMs['0.5'] ?? 0,
+      p90: r.percentilesMs['0.9'] ?? 0,
+      p99: r.percentilesMs['0.99'] ?? 0,
+    };
+  },
+};
+
+/** Resolves when the child exits, with its stdout. */
+function finished(child: ChildProcess): Promise<string> {
+  let stdout = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  return new Promise((resolve) => child.on('exit', () => resolve(stdout)));
+}
+
+/**
+ * Start-up CPU: the tool with one bot against a listener here; the child's CPU seconds are read when its first
+ * connection is accepted, then it is stopped. Also its RSS at that moment (the baseline of RSS per bot).
+ */
+async function startup(tool: Tool, dir: string): Promise<{ cpu: number; rss: number }> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const { cmd, args, env } = tool.args(port, 1, 30, join(dir, 'probe.json'));
+  const child = spawn(cmd, args, { cwd: root, env: env ?? process.env, stdio: ['ignore', 'ignore', 'ignore'] });
+  const exited = new Promise((r) => child.on('exit', r));
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${tool.name}: no connection within 30 s`)), 30_000);
+      server.once('connection', (socket) => {
+        const s = sample(child.pid!);
+        clearTimeout(timer);
+        socket.destroy();
+        if (s) resolve(s);
+        else reject(new Error(`${tool.name}: could not read /proc/${child.pid}`));
+      });
+    });
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+    server.close();
+  }
+}
+
+interface Run {
+  tool: string;
+  bots: number;
+  tripsPerCpuS: number;
+  rssPerBotKiB: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  moves: number;
+  errors: number;
+  cpuS: number;
+  startupCpuS: number;
+}
+
+async function runOnce(tool: Tool, port: number, bots: number, dir: string, base: { cpu: number; rss: number }) {
+  const out = join(dir, `${tool.name}-${bots}.json`);
+  const seconds = RAMP_S + HOLD_S;
+  const { cmd, args, env } = tool.args(port, bots, seconds, out);
+  const child = spawn('/bin/sh', ['-c', 'ulimit -n $(ulimit -Hn) 2>/dev/null; exec "$@"', 'sh', cmd, ...args], {
+    cwd: root,
+    env: env ?? process.env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const done = finished(child);
+  let last = { cpu: 0, rss: 0 };
+  let maxRss = 0;
+  const poll = setInterval(() => {
+    const s = sample(child.pid!);
+    if (!s) return;
+    last = s;
+    maxRss = Math.max(maxRss, s.rss);
+  }, 200);
+  const kill = setTimeout(() => child.kill('SIGKILL'), (seconds + 60) * 1000);
+  const stdout = await done;
+  clearInterval(poll);
+  clearTimeout(kill);
+  const r = tool.result(stdout, out);
+  const cpuS = Math.max(0.001, last.cpu - base.cpu);
+  const run: Run = {
+    tool: tool.name,
+    bots,
+    tripsPerCpuS: Math.round(r.moves / cpuS),
+    rssPerBotKiB: Math.round(((maxRss - base.rss) / bots / 1024) * 10) / 10,
+    p50: r.p50,
+    p90: r.p90,
+    p99: r.p99,
+    moves: r.moves,
+    errors: r.errors,
+    cpuS: Math.round(cpuS * 100) / 100,
+    startupCpuS: base.cpu,
+  };
+  process.stderr.write(`   ${JSON.stringify(run)}\n`);
+  // Let the server drop the games before the next run.
+  await new Promise((res) => setTimeout(res, 2000));
+  return run;
+}
+
+export const run: Bench = async () => {
+  const missing = locustMissing();
+  if (missing) {
+    process.stderr.write(`   ${missing}; the Locust comparison is skipped\n`);
+    return [];
+  }
+  if (!existsSync(join(root, 'dist/src/cli/main.js'))) {
+    process.stderr.write('   no compiled build (dist/): run `npm run build` first; the Locust comparison is skipped\n');
+    return [];
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'botswarm-locust-'));
+  const out: BenchResult[] = [];
+  try {
+    const base = { botswarm: await startup(botswarm, dir), Locust: await startup(locust, dir) };
+    for (const tool of [botswarm, locust]) {
+      out.push({
+        group: GROUP,
+        name: `${tool.name} start-up: CPU seconds before the first bot connects`,
+        value: Math.round(base[tool.name].cpu * 100) / 100,
+        unit: 's',
+        ...(tool === botswarm ? { target: '< 0.3' } : {}),
+        note: `user+sys of the generator process from /proc when a probe listener accepts its first connection${tool === botswarm ? ' (compiled build, bin/botswarm.js)' : ''}`,
+      });
+    }
+    const server = serveArgs('galax', {
+      maxGames: 100_000,
+      maxConnections: 0,
+      moveTimeoutMs: 60_000,
+      maxYear: 100_000,
+      idleTimeoutMs: 0,
+    });
+    await withChild(server, async (port) => {
+      for (const bots of BOTS) {
+        const ours = await runOnce(botswarm, port, bots, dir, base.botswarm);
+        const theirs = await runOnce(locust, port, bots, dir, base.Locust);
+        const ratio = Math.round((ours.tripsPerCpuS / Math.max(1, theirs.tripsPerCpuS)) * 100) / 100;
+        const hold = `${RAMP_S}s ramp + ${HOLD_S}s hold, think 1 s, 2-player games`;
+        const lat = (r: Run) =>
+          `p50/p90/p99 ${r.p50.toFixed(1)}/${r.p90.toFixed(1)}/${r.p99.toFixed(1)} ms, ${r.moves} round trips, ${r.errors} errors, ${r.cpuS} CPU-s`;
+        out.push(
+          {
+            group: GROUP,
+            name: `${bots} bots: botswarm round trips per CPU-second relative to Locust's`,
+            value: ratio,
+            unit: '×',
+            target: '>= 2',
+            note: `botswarm ${ours.tripsPerCpuS} MOVE→MVOK per CPU-s (${lat(ours)}); Locust ${theirs.tripsPerCpuS} (${lat(theirs)}); ${hold}`,
+          },
+          {
+            group: GROUP,
+            name: `${bots} bots: botswarm RSS growth per bot`,
+            value: ours.rssPerBotKiB,
+            unit: 'KiB',
+            target: `<= ${theirs.rssPerBotKiB}`,
+            note: `Locust ${theirs.rssPerBotKiB} KiB per bot; the most RSS during the run over the RSS at the first connect`,
+          },
+          {
+            group: GROUP,
+            name: `${bots} bots: MOVE→MVOK p99, botswarm`,
+            value: Math.round(ours.p99 * 10) / 10,
+            unit: 'ms',
+            note: `Locust p99 ${theirs.p99.toFixed(1)} ms (p50 ${theirs.p50.toFixed(1)}); botswarm p50 ${ours.p50.toFixed(1)} ms`,
+          },
+        );
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+};
