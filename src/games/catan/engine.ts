@@ -24,11 +24,14 @@ import {
   PIECES,
   ROAD_COST,
   roadSiteOk,
+  roadSites,
   SETTLEMENT_COST,
   seatsAtHex,
   settlementSiteOk,
+  settlementSites,
   siteFree,
   tradeRatio,
+  tradeRatios,
 } from './rules.ts';
 import { EDGE_COUNT, HEX_COUNT, HEX_VERTICES, VERTEX_COUNT, VERTEX_EDGES, VERTEX_HEXES } from './topology.ts';
 import type {
@@ -239,7 +242,7 @@ export function legalActions(s: CatanState, seat: Seat): CatanAction[] {
       pushRobberMoves(s, seat, out);
       return out;
     case 'roadBuilding':
-      for (let e = 0; e < EDGE_COUNT; e++) if (roadSiteOk(s, seat, e)) out.push(A.road[e]!);
+      for (const e of roadSites(s, seat)) out.push(A.road[e]!);
       return out;
     case 'confirm':
       for (const p of step.accepted) out.push(A.confirm[p]!);
@@ -256,22 +259,22 @@ function pushMainActions(s: CatanState, seat: number, out: CatanAction[]) {
   const h = s.hands;
   out.push(A.end);
   if (s.pieces[seat * 3]! > 0 && canAfford(h, o, ROAD_COST)) {
-    for (let e = 0; e < EDGE_COUNT; e++) if (roadSiteOk(s, seat, e)) out.push(A.road[e]!);
+    for (const e of roadSites(s, seat)) out.push(A.road[e]!);
   }
   if (s.pieces[seat * 3 + 1]! > 0 && canAfford(h, o, SETTLEMENT_COST)) {
-    for (let v = 0; v < VERTEX_COUNT; v++) if (settlementSiteOk(s, seat, v)) out.push(A.settlement[v]!);
+    for (const v of settlementSites(s, seat)) out.push(A.settlement[v]!);
   }
   if (s.pieces[seat * 3 + 2]! > 0 && canAfford(h, o, CITY_COST)) {
     for (let v = 0; v < VERTEX_COUNT; v++) if (s.buildings[v] === seat * 2) out.push(A.city[v]!);
   }
   if (canAfford(h, o, DEV_COST) && deckLeft(s) > 0) out.push(A.buyDev);
   pushDevPlays(s, seat, out);
-  let ratios: number[] | null = null;
+  let ratios = -1;
   for (let g = 0; g < 5; g++) {
     const have = h[o + g]!;
     if (have < 2) continue;
-    ratios ??= [0, 1, 2, 3, 4].map((r) => tradeRatio(s, seat, r));
-    if (have < ratios[g]!) continue;
+    if (ratios < 0) ratios = tradeRatios(s, seat);
+    if (have < ((ratios >> (g * 3)) & 7)) continue;
     for (let r = 0; r < 5; r++) if (r !== g && s.bank[r]! > 0) out.push(A.bankTrade[g * 5 + r]!);
   }
   if (s.offers < s.config.maxOffersPerTurn) {
@@ -1126,10 +1129,22 @@ export function apply(
 
 // ---- observation ----------------------------------------------------------------------------------------
 
-export function observe(s: CatanState, seat: Seat): CatanObservation {
+/** The per-seat public counts of a state: the same for every observer, so computed once per state. */
+interface PublicCounts {
+  readonly handSizes: readonly number[];
+  readonly devCounts: readonly number[];
+  readonly publicPoints: readonly number[];
+  readonly devNewCount: number;
+}
+// The last state counted: consecutive observations of one state (the three seats answering an offer) share it.
+// A one-entry memo rather than a WeakMap: a WeakMap entry per state made garbage collection twice as slow.
+let lastCounted: CatanState | null = null;
+let lastCounts: PublicCounts | null = null;
+const NO_CARDS: readonly number[] = Object.freeze([0, 0, 0, 0, 0]);
+
+function publicCounts(s: CatanState): PublicCounts {
+  if (lastCounted === s) return lastCounts!;
   const n = s.players;
-  const known = new Array<number>(n * 5);
-  const unknown = new Array<number>(n).fill(0);
   const handSizes = new Array<number>(n);
   const devCounts = new Array<number>(n);
   const publicPts = new Array<number>(n);
@@ -1145,6 +1160,19 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
       s.devs[o + 4]! +
       (p === s.current ? devNewCount : 0);
     publicPts[p] = publicPoints(s, p);
+  }
+  lastCounted = s;
+  lastCounts = { handSizes, devCounts, publicPoints: publicPts, devNewCount };
+  return lastCounts;
+}
+
+export function observe(s: CatanState, seat: Seat): CatanObservation {
+  const n = s.players;
+  const known = new Array<number>(n * 5);
+  const unknown = new Array<number>(n).fill(0);
+  const { handSizes, devCounts, publicPoints: publicPts, devNewCount } = publicCounts(s);
+  for (let p = 0; p < n; p++) {
+    const o = p * 5;
     if (p === seat) {
       for (let r = 0; r < 5; r++) known[o + r] = s.hands[o + r]!;
     } else {
@@ -1165,7 +1193,7 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
     deckLeft: deckLeft(s),
     hand: s.hands.slice(seat * 5, seat * 5 + 5),
     devs: s.devs.slice(seat * 5, seat * 5 + 5),
-    devNew: seat === s.current ? s.devNew : [0, 0, 0, 0, 0],
+    devNew: seat === s.current ? s.devNew : NO_CARDS,
     handSizes,
     known,
     unknown,

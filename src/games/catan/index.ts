@@ -51,11 +51,14 @@ export {
   PIECES,
   ROAD_COST,
   roadSiteOk,
+  roadSites,
   SETTLEMENT_COST,
   seatsAtHex,
   settlementSiteOk,
+  settlementSites,
   siteFree,
   tradeRatio,
+  tradeRatios,
   vertexPips,
 } from './rules.ts';
 export {
