@@ -40,6 +40,12 @@ export function canAfford(hand: readonly number[], offset: number, cost: readonl
   return true;
 }
 
+/** Every count of `cost` (any length: 5 resources, or 8 kinds with commodities) is in hand[offset ..]. */
+export function canAffordAll(hand: readonly number[], offset: number, cost: readonly number[]): boolean {
+  for (let r = 0; r < cost.length; r++) if (hand[offset + r]! < cost[r]!) return false;
+  return true;
+}
+
 /** The distance rule: vertex `v` is empty and so are all its neighbours. */
 export function siteFree(s: BoardView, v: number): boolean {
   if (s.buildings[v] !== -1) return false;
