@@ -438,6 +438,46 @@ describe('Cities & Knights: progress cards', () => {
     expect(observe(s, 2).known[7]).toBe(2);
   });
 
+  it('Crane: the next improvement this turn costs one commodity less', () => {
+    const h = hands({ 0: [0, 0, 0, 0, 0, 0, 0, 2] });
+    const imp = new Array<number>(12).fill(0);
+    imp[1] = 2;
+    let s = withCard(P.crane, h, { improvements: imp });
+    expect(validate(s, 0, { type: 'improve', track: 1 })).toMatch(/not possible/);
+    s = play(s, { type: 'progress', card: P.crane });
+    s = act(s, 0, { type: 'improve', track: 1 });
+    expect(s.ck!.improvements[1]).toBe(3);
+    expect(s.hands[7]).toBe(0);
+    expect(s.ck!.crane).toBe(false);
+  });
+
+  it("Intrigue: an enemy knight on the seat's roads is displaced; its owner moves it elsewhere", () => {
+    // Seat 0's road 4 joins vertices 2 and 5; seat 1's knight on 5, seat 1's road 14 (9-13).
+    const b2 = board(
+      [
+        [2, 0, true],
+        [23, 1, true],
+      ],
+      [
+        [4, 0],
+        [14, 1],
+      ],
+    );
+    let s = ck(
+      { ...b2 },
+      { progress: progressOf(0, { [P.intrigue]: 1 }), knights: knightsAt([[5, knightCode(1, 2, true)]]) },
+    );
+    s = play(s, { type: 'progress', card: P.intrigue, vertex: 5 });
+    expect(s.ck!.knights[5]).toBe(-1);
+    expect(s.step).toMatchObject({ phase: 'displaced', seat: 1, from: 5 });
+    expect(legalActions(s, 1)).toEqual([
+      { type: 'relocate', vertex: 9 },
+      { type: 'relocate', vertex: 13 },
+    ]);
+    s = act(s, 1, { type: 'relocate', vertex: 13 });
+    expect(s.ck!.knights[13]).toBe(knightCode(1, 2, true));
+  });
+
   it('Warlord activates every own knight for free', () => {
     const knights = knightsAt([
       [5, knightCode(0, 1, false)],
@@ -468,7 +508,6 @@ describe('Cities & Knights: progress cards', () => {
     const missing = PROGRESS.filter((p) => !p.implemented).map((p) => p.name);
     expect(missing).toEqual([
       'alchemist',
-      'crane',
       'inventor',
       'smith',
       'commercialHarbor',
@@ -477,7 +516,6 @@ describe('Cities & Knights: progress cards', () => {
       'bishop',
       'deserter',
       'diplomat',
-      'intrigue',
       'saboteur',
       'spy',
       'wedding',

@@ -39,7 +39,7 @@ export const MEDICINE_COST: readonly number[] = [0, 0, 0, 1, 2];
  */
 export const PROGRESS = [
   { name: 'alchemist', track: 2, count: 2, implemented: false },
-  { name: 'crane', track: 2, count: 2, implemented: false },
+  { name: 'crane', track: 2, count: 2, implemented: true },
   { name: 'engineer', track: 2, count: 1, implemented: true },
   { name: 'inventor', track: 2, count: 2, implemented: false },
   { name: 'irrigation', track: 2, count: 2, implemented: true },
@@ -58,7 +58,7 @@ export const PROGRESS = [
   { name: 'constitution', track: 1, count: 1, implemented: true },
   { name: 'deserter', track: 1, count: 2, implemented: false },
   { name: 'diplomat', track: 1, count: 2, implemented: false },
-  { name: 'intrigue', track: 1, count: 2, implemented: false },
+  { name: 'intrigue', track: 1, count: 2, implemented: true },
   { name: 'saboteur', track: 1, count: 2, implemented: false },
   { name: 'spy', track: 1, count: 3, implemented: false },
   { name: 'warlord', track: 1, count: 2, implemented: true },
@@ -67,7 +67,9 @@ export const PROGRESS = [
 export const PROGRESS_KINDS = PROGRESS.length;
 const card = (name: (typeof PROGRESS)[number]['name']) => PROGRESS.findIndex((p) => p.name === name);
 export const P = {
+  crane: card('crane'),
   engineer: card('engineer'),
+  intrigue: card('intrigue'),
   irrigation: card('irrigation'),
   medicine: card('medicine'),
   mining: card('mining'),
@@ -98,6 +100,7 @@ export function ckSetup(players: number): CkState {
     progressPoints: new Array<number>(players).fill(0),
     draws: [],
     fleet: -1,
+    crane: false,
     pendingRoll: -1,
   };
 }
@@ -207,8 +210,9 @@ const canPay = (hand: readonly number[], o: number, cost: readonly number[]) => 
   return true;
 };
 
-/** Cost of the next level on `track` for `seat` (level n costs n commodities of the track's kind). */
-export const improvementCost = (ck: CkState, seat: number, track: number) => ck.improvements[seat * 3 + track]! + 1;
+/** Cost of the next level on `track` for `seat`: level n costs n commodities of the track's kind, one less with Crane. */
+export const improvementCost = (ck: CkState, seat: number, track: number) =>
+  ck.improvements[seat * 3 + track]! + (ck.crane ? 0 : 1);
 
 const hasCity = (s: Board, seat: number) => {
   for (let v = 0; v < VERTEX_COUNT; v++) if (s.buildings[v] === seat * 2 + 1) return true;
@@ -224,7 +228,7 @@ export function pushCkMain(s: CatanState, seat: number, out: CatanAction[]) {
   if (hasCity(s, seat)) {
     for (let t = 0; t < 3; t++) {
       const level = ck.improvements[seat * 3 + t]!;
-      if (level < 5 && h[o + TRACK_COMMODITY[t]!]! >= level + 1) out.push(ACT.improve[t]!);
+      if (level < 5 && h[o + TRACK_COMMODITY[t]!]! >= improvementCost(ck, seat, t)) out.push(ACT.improve[t]!);
     }
   }
   // Knights.
@@ -272,6 +276,14 @@ function pushProgressPlays(s: CatanState, seat: number, out: CatanAction[]) {
   const ck = s.ck!;
   const held = (c: number) => ck.progress[seat * PROGRESS_KINDS + c]! > 0;
   const o = seat * 8;
+  if (held(P.crane) && !ck.crane) out.push({ type: 'progress', card: P.crane });
+  if (held(P.intrigue)) {
+    for (let v = 0; v < VERTEX_COUNT; v++) {
+      const k = ck.knights[v]!;
+      if (k >= 0 && knightOwner(k) !== seat && onOwnRoad(s, seat, v))
+        out.push({ type: 'progress', card: P.intrigue, vertex: v });
+    }
+  }
   if (held(P.irrigation)) out.push({ type: 'progress', card: P.irrigation });
   if (held(P.mining)) out.push({ type: 'progress', card: P.mining });
   if (held(P.medicine) && s.pieces[seat * 3 + 2]! > 0 && canPay(s.hands, o, MEDICINE_COST)) {
@@ -348,7 +360,7 @@ export function ckPhaseActions(s: CatanState, seat: number): CatanAction[] {
       return out;
     case 'displaced': {
       if (seat !== step.seat) return out;
-      const sites = relocationSites(s, ck, seat, -1);
+      const sites = relocationSites(s, ck, seat, step.from ?? -1);
       for (const v of sites) out.push(ACT.relocate[v]!);
       if (sites.length === 0) out.push({ type: 'relocate', vertex: null });
       return out;

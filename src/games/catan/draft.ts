@@ -118,6 +118,7 @@ export class Draft {
         progressPoints: c.progressPoints.slice(),
         draws: c.draws.slice(),
         fleet: c.fleet,
+        crane: c.crane,
         pendingRoll: c.pendingRoll,
       };
     }

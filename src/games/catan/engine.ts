@@ -28,6 +28,7 @@ import {
   EVENT_TRACK,
   handLimit,
   hexesTouching,
+  improvementCost,
   isPointCard,
   KNIGHT_COST,
   knightActive,
@@ -948,9 +949,10 @@ function endTurn(d: Draft) {
   d.devPlayed = false;
   d.offers = 0;
   const ck = d.ckNow();
-  if (ck !== undefined && (ck.fleet >= 0 || ck.knightTurn.some((t) => t !== 0))) {
+  if (ck !== undefined && (ck.fleet >= 0 || ck.crane || ck.knightTurn.some((t) => t !== 0))) {
     const c = d.ck();
     c.fleet = -1;
+    c.crane = false;
     c.knightTurn.fill(0);
   }
   d.turn++;
@@ -1380,7 +1382,8 @@ function applyCk(d: Draft, seat: number, a: CatanAction): boolean {
     case 'improve': {
       const ck = d.ck();
       const level = ck.improvements[seat * 3 + a.track]! + 1;
-      d.pay(seat, TRACK_COMMODITY[a.track]!, level);
+      d.pay(seat, TRACK_COMMODITY[a.track]!, improvementCost(ck, seat, a.track));
+      ck.crane = false;
       ck.improvements[seat * 3 + a.track] = level;
       ckEvent(d, seat, 'improved', [a.track, level]);
       if (level >= 4) takeMetropolis(d, seat, a.track, level);
@@ -1495,6 +1498,18 @@ function playProgress(d: Draft, seat: number, card: number, resource: number, ve
     case P.merchantFleet:
       ck.fleet = resource;
       return;
+    case P.crane:
+      ck.crane = true;
+      return;
+    case P.intrigue: {
+      // The enemy knight is displaced as if by a knight of the seat: its owner moves it (or loses it).
+      const there = ck.knights[vertex]!;
+      ck.knights[vertex] = -1;
+      ck.knightTurn[vertex] = 0;
+      ckEvent(d, knightOwner(there), 'knightDisplaced', [vertex]);
+      d.step = { phase: 'displaced', seat: knightOwner(there), knight: there, resume: 'main', from: vertex };
+      return;
+    }
     case P.resourceMonopoly:
       takeFromOthers(d, seat, resource, 2);
       return;
@@ -1624,6 +1639,7 @@ function observeCk(ck: CkState, seat: number, n: number): CkObservation {
     progressPoints: ck.progressPoints,
     draws: ck.draws,
     fleet: ck.fleet,
+    crane: ck.crane,
     pendingRoll: ck.pendingRoll,
   };
 }
@@ -1645,6 +1661,7 @@ function ckFromObservation(o: CkObservation, progress: number[], decks: number[]
     progressPoints: o.progressPoints,
     draws: o.draws,
     fleet: o.fleet,
+    crane: o.crane,
     pendingRoll: o.pendingRoll,
   };
 }

@@ -80,7 +80,14 @@ export type CatanStep =
   /** Aqueduct: these seats got nothing from a non-7 roll and each take one resource of their choice. */
   | { readonly phase: 'aqueduct'; readonly left: readonly number[] }
   /** A displaced knight's owner moves it to a free vertex on its own roads (or loses it if there is none). */
-  | { readonly phase: 'displaced'; readonly seat: number; readonly knight: number; readonly resume: ResumePhase };
+  | {
+      readonly phase: 'displaced';
+      readonly seat: number;
+      readonly knight: number;
+      readonly resume: ResumePhase;
+      /** Where it stood, when that vertex is free now (Intrigue): it may not go back there. */
+      readonly from?: number;
+    };
 
 export type CatanPhase = CatanStep['phase'];
 
@@ -169,6 +176,8 @@ export interface CkState {
   readonly draws: readonly number[];
   /** Merchant Fleet of the player to move this turn: the card kind it trades 2:1, or -1. */
   readonly fleet: number;
+  /** Crane played this turn: the next improvement costs one commodity less. */
+  readonly crane: boolean;
   /** The production dice (red * 8 + yellow) waiting for the event die's consequences to finish, or -1. */
   readonly pendingRoll: number;
 }
@@ -236,6 +245,7 @@ export interface CkObservation {
   readonly progressPoints: readonly number[];
   readonly draws: readonly number[];
   readonly fleet: number;
+  readonly crane: boolean;
   readonly pendingRoll: number;
 }
 
