@@ -478,6 +478,42 @@ describe('Cities & Knights: progress cards', () => {
     expect(s.ck!.knights[13]).toBe(knightCode(1, 2, true));
   });
 
+  it('Saboteur: each seat with at least as many points discards half its cards; then the turn goes on', () => {
+    // Points: seat 0 has 3 (city + settlement), seat 1 has 2, seat 2 has 1; pieces as the board shows.
+    const h = hands({ 1: [2, 2, 0, 0, 0, 0, 0, 1], 2: [4, 0, 0, 0, 0, 0, 0, 0], 3: [3, 3, 0, 0, 0, 0, 0, 0] });
+    const base = withCard(P.saboteur, h);
+    const even = { ...base, pieces: pieces(4, { 0: [1, 1, 1], 1: [0, 0, 1], 2: [0, 1, 0], 3: [0, 0, 0] }) };
+    // Nobody has as many points as seat 0 (3): nothing happens.
+    expect(play(even, { type: 'progress', card: P.saboteur }).step.phase).toBe('main');
+    const strong = { ...even, pieces: pieces(4, { 0: [1, 1, 1], 1: [0, 1, 1], 2: [0, 1, 0], 3: [0, 0, 0] }) };
+    let s = play(strong, { type: 'progress', card: P.saboteur });
+    expect(s.step).toEqual({ phase: 'discard', left: [0, 2, 0, 0], then: 'main' });
+    s = act(s, 1, { type: 'discard', resource: 7 });
+    s = act(s, 1, { type: 'discard', resource: 0 });
+    expect(s.hands.slice(8, 16)).toEqual([1, 2, 0, 0, 0, 0, 0, 0]);
+    expect(s.step.phase).toBe('main');
+  });
+
+  it('Wedding: each seat with more points gives the player 2 cards of its choice', () => {
+    const h = hands({ 1: [0, 0, 3, 0, 0, 0, 0, 0], 2: [1, 0, 0, 0, 0, 0, 0, 0] });
+    const base = withCard(P.wedding, h);
+    const s0 = { ...base, pieces: pieces(4, { 0: [1, 1, 1], 1: [0, 2, 1], 2: [0, 2, 1], 3: [0, 0, 0] }) };
+    let s = play(s0, { type: 'progress', card: P.wedding });
+    expect(s.step).toEqual({ phase: 'discard', left: [0, 2, 1, 0], then: 'main', to: 0 });
+    s = catanEngine.apply(s, {
+      kind: 'players',
+      actions: new Map<number, CatanAction>([
+        [1, { type: 'discard', resource: 2 }],
+        [2, { type: 'discard', resource: 0 }],
+      ]),
+    });
+    s = act(s, 1, { type: 'discard', resource: 2 });
+    expect(s.hands.slice(0, 3)).toEqual([1, 0, 2]);
+    expect(s.hands.slice(8, 11)).toEqual([0, 0, 1]);
+    expect(s.bank).toEqual(s0.bank);
+    expect(s.step.phase).toBe('main');
+  });
+
   it('Warlord activates every own knight for free', () => {
     const knights = knightsAt([
       [5, knightCode(0, 1, false)],
@@ -516,9 +552,7 @@ describe('Cities & Knights: progress cards', () => {
       'bishop',
       'deserter',
       'diplomat',
-      'saboteur',
       'spy',
-      'wedding',
     ]);
     expect(PROGRESS.reduce((a, p) => a + p.count, 0)).toBe(54);
     const s = ckFresh();

@@ -59,10 +59,10 @@ export const PROGRESS = [
   { name: 'deserter', track: 1, count: 2, implemented: false },
   { name: 'diplomat', track: 1, count: 2, implemented: false },
   { name: 'intrigue', track: 1, count: 2, implemented: true },
-  { name: 'saboteur', track: 1, count: 2, implemented: false },
+  { name: 'saboteur', track: 1, count: 2, implemented: true },
   { name: 'spy', track: 1, count: 3, implemented: false },
   { name: 'warlord', track: 1, count: 2, implemented: true },
-  { name: 'wedding', track: 1, count: 2, implemented: false },
+  { name: 'wedding', track: 1, count: 2, implemented: true },
 ] as const;
 export const PROGRESS_KINDS = PROGRESS.length;
 const card = (name: (typeof PROGRESS)[number]['name']) => PROGRESS.findIndex((p) => p.name === name);
@@ -70,6 +70,8 @@ export const P = {
   crane: card('crane'),
   engineer: card('engineer'),
   intrigue: card('intrigue'),
+  saboteur: card('saboteur'),
+  wedding: card('wedding'),
   irrigation: card('irrigation'),
   medicine: card('medicine'),
   mining: card('mining'),
@@ -285,6 +287,8 @@ function pushProgressPlays(s: CatanState, seat: number, out: CatanAction[]) {
     }
   }
   if (held(P.irrigation)) out.push({ type: 'progress', card: P.irrigation });
+  if (held(P.saboteur)) out.push({ type: 'progress', card: P.saboteur });
+  if (held(P.wedding)) out.push({ type: 'progress', card: P.wedding });
   if (held(P.mining)) out.push({ type: 'progress', card: P.mining });
   if (held(P.medicine) && s.pieces[seat * 3 + 2]! > 0 && canPay(s.hands, o, MEDICINE_COST)) {
     for (let v = 0; v < VERTEX_COUNT; v++)

@@ -1113,13 +1113,28 @@ export function apply(
   const phase = state.step;
   if (phase.phase === 'discard') {
     const left = phase.left.slice();
+    const to = phase.to;
     for (const [seat, a] of step.actions) {
       if (a.type !== 'discard' || left[seat]! <= 0) throw new Error(`catan: seat ${seat} has no discard to make`);
-      d.pay(seat, a.resource, 1);
+      if (to === undefined) d.pay(seat, a.resource, 1);
+      else {
+        // Wedding: the card goes to `to`, in the open.
+        d.hands()[seat * d.k + a.resource]!--;
+        d.lost(seat, a.resource, 1);
+        d.hands()[to * d.k + a.resource]!++;
+        d.seen(to, a.resource, 1);
+      }
       left[seat]!--;
       d.emit({ type: 'discarded', seat, resource: a.resource });
     }
-    d.step = left.some((k) => k > 0) ? { phase: 'discard', left } : afterDiscards(d);
+    if (left.some((k) => k > 0)) {
+      d.step =
+        phase.then === undefined
+          ? { phase: 'discard', left }
+          : to === undefined
+            ? { phase: 'discard', left, then: phase.then }
+            : { phase: 'discard', left, then: phase.then, to };
+    } else d.step = phase.then === 'main' ? MAIN : afterDiscards(d);
     return d.freeze();
   }
   if (phase.phase === 'pillage' || phase.phase === 'defenderDraw' || phase.phase === 'aqueduct') {
@@ -1501,6 +1516,26 @@ function playProgress(d: Draft, seat: number, card: number, resource: number, ve
     case P.crane:
       ck.crane = true;
       return;
+    case P.saboteur:
+    case P.wedding: {
+      // Saboteur: each seat with at least the player's points discards half its cards (rounded down).
+      // Wedding: each seat with more points gives the player 2 cards of its choice (what it has, up to 2).
+      const mine = publicPoints(s, seat);
+      const left = new Array<number>(d.n).fill(0);
+      for (let p = 0; p < d.n; p++) {
+        if (p === seat) continue;
+        const pts = publicPoints(s, p);
+        const size = handSize(s, p);
+        if (card === P.saboteur && pts >= mine) left[p] = Math.floor(size / 2);
+        if (card === P.wedding && pts > mine) left[p] = Math.min(2, size);
+      }
+      if (left.some((x) => x > 0))
+        d.step =
+          card === P.saboteur
+            ? { phase: 'discard', left, then: 'main' }
+            : { phase: 'discard', left, then: 'main', to: seat };
+      return;
+    }
     case P.intrigue: {
       // The enemy knight is displaced as if by a knight of the seat: its owner moves it (or loses it).
       const there = ck.knights[vertex]!;
