@@ -33,7 +33,7 @@ export const WALL_COST: readonly number[] = [2, 0, 0, 0, 0];
 export const MEDICINE_COST: readonly number[] = [0, 0, 0, 1, 2];
 
 /**
- * The 27 progress card kinds with their official counts (54 cards). `implemented` kinds are in the decks; the
+ * The 25 progress card kinds with their official counts (54 cards). `implemented` kinds are in the decks; the
  * others are left out of the decks entirely (so no card is ever held that cannot be played) and are listed as
  * missing in docs/rules/catan.md.
  */
