@@ -487,7 +487,7 @@ describe('Cities & Knights: progress cards', () => {
     expect(play(even, { type: 'progress', card: P.saboteur }).step.phase).toBe('main');
     const strong = { ...even, pieces: pieces(4, { 0: [1, 1, 1], 1: [0, 1, 1], 2: [0, 1, 0], 3: [0, 0, 0] }) };
     let s = play(strong, { type: 'progress', card: P.saboteur });
-    expect(s.step).toEqual({ phase: 'discard', left: [0, 2, 0, 0], then: 'main' });
+    expect(s.step).toEqual({ phase: 'discard', left: [0, 2, 0, 0], resume: 'main' });
     s = act(s, 1, { type: 'discard', resource: 7 });
     s = act(s, 1, { type: 'discard', resource: 0 });
     expect(s.hands.slice(8, 16)).toEqual([1, 2, 0, 0, 0, 0, 0, 0]);
@@ -499,7 +499,7 @@ describe('Cities & Knights: progress cards', () => {
     const base = withCard(P.wedding, h);
     const s0 = { ...base, pieces: pieces(4, { 0: [1, 1, 1], 1: [0, 2, 1], 2: [0, 2, 1], 3: [0, 0, 0] }) };
     let s = play(s0, { type: 'progress', card: P.wedding });
-    expect(s.step).toEqual({ phase: 'discard', left: [0, 2, 1, 0], then: 'main', to: 0 });
+    expect(s.step).toEqual({ phase: 'discard', left: [0, 2, 1, 0], resume: 'main', to: 0 });
     s = catanEngine.apply(s, {
       kind: 'players',
       actions: new Map<number, CatanAction>([

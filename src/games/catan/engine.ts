@@ -1129,12 +1129,12 @@ export function apply(
     }
     if (left.some((k) => k > 0)) {
       d.step =
-        phase.then === undefined
+        phase.resume === undefined
           ? { phase: 'discard', left }
           : to === undefined
-            ? { phase: 'discard', left, then: phase.then }
-            : { phase: 'discard', left, then: phase.then, to };
-    } else d.step = phase.then === 'main' ? MAIN : afterDiscards(d);
+            ? { phase: 'discard', left, resume: phase.resume }
+            : { phase: 'discard', left, resume: phase.resume, to };
+    } else d.step = phase.resume === 'main' ? MAIN : afterDiscards(d);
     return d.freeze();
   }
   if (phase.phase === 'pillage' || phase.phase === 'defenderDraw' || phase.phase === 'aqueduct') {
@@ -1532,8 +1532,8 @@ function playProgress(d: Draft, seat: number, card: number, resource: number, ve
       if (left.some((x) => x > 0))
         d.step =
           card === P.saboteur
-            ? { phase: 'discard', left, then: 'main' }
-            : { phase: 'discard', left, then: 'main', to: seat };
+            ? { phase: 'discard', left, resume: 'main' }
+            : { phase: 'discard', left, resume: 'main', to: seat };
       return;
     }
     case P.intrigue: {

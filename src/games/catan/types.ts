@@ -61,10 +61,10 @@ export type CatanStep =
   | { readonly phase: 'dice' }
   /**
    * Seats give up cards one at a time, all at once. After a 7 they go to the bank and the robber follows.
-   * Cities & Knights progress cards: Saboteur (`then: 'main'`, to the bank) and Wedding (`to`: the cards go to
+   * Cities & Knights progress cards: Saboteur (`resume: 'main'`, to the bank) and Wedding (`to`: the cards go to
    * that seat, then the main phase).
    */
-  | { readonly phase: 'discard'; readonly left: readonly number[]; readonly then?: 'main'; readonly to?: number }
+  | { readonly phase: 'discard'; readonly left: readonly number[]; readonly resume?: 'main'; readonly to?: number }
   | { readonly phase: 'robber'; readonly resume: ResumePhase }
   | { readonly phase: 'steal'; readonly victim: number; readonly resume: ResumePhase }
   | { readonly phase: 'main' }
