@@ -5,7 +5,7 @@
  */
 
 import { runMatch } from '../src/core/match.ts';
-import { type CatanEvent, catanEngine } from '../src/games/catan/index.ts';
+import { type CatanConfig, type CatanEvent, catanEngine } from '../src/games/catan/index.ts';
 import { createHeuristicStrategy, createRandomStrategy } from '../strategies/catan/index.ts';
 import { type Bench, type BenchResult, fullGamesPerSecond } from './harness.ts';
 
@@ -13,13 +13,20 @@ const GROUP = 'Catan';
 
 /** Mean player turns per game (after the opening) over `games` seeded random games. */
 async function turnsPerGame(games: number, config = catanEngine.defaultConfig()): Promise<number> {
+  return (await gameLengths(games, config)).turns;
+}
+
+/** Mean player turns and engine steps per game over `games` seeded random games. */
+async function gameLengths(games: number, config: CatanConfig): Promise<{ turns: number; steps: number }> {
+  let steps = 0;
   let turns = 0;
   for (let g = 0; g < games; g++) {
     const players = [0, 1, 2, 3].map(() => createRandomStrategy({ params: {} }));
     const out = await runMatch({ engine: catanEngine, config, players, seed: 1_000_000 + g, record: { events: true } });
     turns += (out.events as CatanEvent[]).filter((e) => e.type === 'turn').length;
+    steps += out.steps;
   }
-  return turns / games;
+  return { turns: turns / games, steps: steps / games };
 }
 
 export const run: Bench = async () => {
@@ -43,6 +50,18 @@ export const run: Bench = async () => {
     unit: 'turns',
     target: '300-345 (Catanatron)',
     note: `200 games; ${Math.round(noOffers * 10) / 10} turns with player-to-player offers off (maxOffersPerTurn=0), as Catanatron's random games have no player-to-player trades`,
+  });
+  // Cities & Knights: the same loop with rules=cities-and-knights as the default configuration.
+  const ckConfig = catanEngine.parseConfig({ rules: 'cities-and-knights' });
+  const ckEngine = { ...catanEngine, defaultConfig: () => ckConfig };
+  const ck = await fullGamesPerSecond(ckEngine, createRandomStrategy, 4, 4000);
+  const ckLength = await gameLengths(100, ckConfig);
+  results.push({
+    group: GROUP,
+    name: '4 players, random bots: full Cities & Knights games/s (1 core)',
+    value: Math.round(ck.rate),
+    unit: 'games/s',
+    note: `${ck.games} games, ${Math.round(ck.steps)} engine steps per game (CPU-time rate ${Math.round(ck.cpuRate)}/s); ${Math.round(ckLength.turns * 10) / 10} player turns per game (100 games)`,
   });
   const heuristic = await fullGamesPerSecond(catanEngine, createHeuristicStrategy, 4, 3000);
   results.push({

@@ -1,6 +1,7 @@
 import type { Rng } from '../../src/core/rng.ts';
 import type { StrategyFactory } from '../../src/core/strategy.ts';
 import {
+  activeStrength,
   apply,
   boardLookups,
   type CatanAction,
@@ -10,18 +11,24 @@ import {
   DEV_COST,
   determinize,
   HEX_VERTICES,
+  handLimit,
   KNIGHT,
+  knightOwner,
+  knightStrength,
   legalActions,
   PIPS,
+  progressHeld,
   ROAD_COST,
   roadSiteOk,
   rulesView,
   SETTLEMENT_COST,
   settlementSiteOk,
   siteFree,
+  TRACK_COMMODITY,
   totalPoints,
   VERTEX_COUNT,
   VERTEX_EDGES,
+  vertexPips,
 } from '../../src/games/catan/index.ts';
 
 /**
@@ -59,6 +66,8 @@ export const createHeuristicStrategy: StrategyFactory<CatanObservation, CatanAct
       if (step.phase === 'offer') return answerOffer(obs, actions);
       if (step.phase === 'confirm') return actions.find((a) => a.type === 'confirm') ?? actions[0]!;
       if (step.phase === 'preRoll') return preRoll(obs, actions);
+      if (step.phase === 'pillage' || step.phase === 'aqueduct' || step.phase === 'defenderDraw')
+        return ckChoice(obs, actions);
       return bestByValue(obs, ctx.seat, ctx.rng, w, actions);
     },
   };
@@ -105,10 +114,11 @@ export function value(s: CatanState, seat: number, w: Weights): number {
     production += prod[r]!;
     if (prod[r]! > 0) variety++;
   }
-  const o = seat * 5;
+  const k = s.bank.length;
+  const o = seat * k;
   const hand = s.hands;
   let cards = 0;
-  for (let r = 0; r < 5; r++) cards += hand[o + r]!;
+  for (let r = 0; r < k; r++) cards += hand[o + r]!;
   let direct = 0;
   let near = 0;
   for (let v = 0; v < VERTEX_COUNT; v++) {
@@ -124,7 +134,8 @@ export function value(s: CatanState, seat: number, w: Weights): number {
     12 / (1 + missing(hand, o, DEV_COST)) +
     (direct === 0 ? 8 / (1 + missing(hand, o, ROAD_COST)) : 0);
   let devCards = 0;
-  for (let c = 0; c < 5; c++) if (c !== 1) devCards += s.devs[o + c]! + (seat === s.current ? s.devNew[c]! : 0);
+  for (let c = 0; c < 5; c++) if (c !== 1) devCards += s.devs[seat * 5 + c]! + (seat === s.current ? s.devNew[c]! : 0);
+  const limit = handLimit(s.ck, s.buildings, seat);
   const freeRoads = s.step.phase === 'roadBuilding' && s.current === seat ? s.step.roads : 0;
   return (
     w.points * totalPoints(s, seat) +
@@ -136,8 +147,61 @@ export function value(s: CatanState, seat: number, w: Weights): number {
     6 * freeRoads +
     closeness +
     0.5 * cards -
-    (cards > 7 ? 3 * (cards - 7) : 0)
+    (cards > limit ? 3 * (cards - limit) : 0) +
+    (s.ck === undefined ? 0 : ckValue(s, seat, w))
   );
+}
+
+/**
+ * Cities & Knights terms: improvement levels (level 3 abilities and the metropolis race weigh most), active
+ * knight strength against the barbarians (more urgent the closer they are), knights on the board, walls,
+ * progress cards in hand and commodities towards the next level.
+ */
+function ckValue(s: CatanState, seat: number, w: Weights): number {
+  const ck = s.ck!;
+  let levels = 0;
+  let nearNext = 0;
+  for (let t = 0; t < 3; t++) {
+    const level = ck.improvements[seat * 3 + t]!;
+    levels += level + (level >= 3 ? 1.5 : 0);
+    const have = s.hands[seat * 8 + TRACK_COMMODITY[t]!]!;
+    if (level < 5) nearNext += Math.min(have, level + 1) / (level + 1);
+  }
+  const strength = activeStrength(ck, s.players)[seat]!;
+  let knights = 0;
+  for (const kn of ck.knights) if (knightOwner(kn) === seat) knights += knightStrength(kn);
+  let walls = 0;
+  for (let v = 0; v < VERTEX_COUNT; v++) if (ck.walls[v] && s.buildings[v]! >> 1 === seat) walls++;
+  const urgency = 1 + ck.barbarian / 3;
+  return (
+    w.development * (1.2 * levels + 0.8 * progressHeld(ck, seat)) +
+    6 * nearNext +
+    4 * urgency * strength +
+    3 * knights +
+    4 * walls
+  );
+}
+
+/** Decisions several seats make at once (no one-ply search there): the least productive city is pillaged, the
+ * Aqueduct takes the scarcest resource, a tied defender draws science first (most cards are production). */
+function ckChoice(obs: CatanObservation, actions: readonly CatanAction[]): CatanAction {
+  const pipsOf = (v: number) => {
+    const out = vertexPips(obs.board, v);
+    return out.reduce((a, b) => a + b, 0);
+  };
+  let best = actions[0]!;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const a of actions) {
+    let score = 0;
+    if (a.type === 'pillage') score = -pipsOf(a.vertex);
+    else if (a.type === 'aqueduct') score = -obs.hand[a.resource]!;
+    else if (a.type === 'chooseDeck') score = [1, 0, 2][a.track]!;
+    if (score > bestScore) {
+      bestScore = score;
+      best = a;
+    }
+  }
+  return best;
 }
 
 const lkHexes = (v: number) => VERTEX_HEX_LIST[v]!;

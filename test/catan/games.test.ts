@@ -202,18 +202,10 @@ describe('catan bots', () => {
     expect(summary.result.scores).toHaveLength(3);
     const bad = spawnSync(
       process.execPath,
-      [
-        join(root, 'bin/botswarm.js'),
-        'play',
-        'catan',
-        '--bots',
-        'random,random,random',
-        '--set',
-        'rules=cities-and-knights',
-      ],
+      [join(root, 'bin/botswarm.js'), 'play', 'catan', '--bots', 'random,random,random', '--set', 'rules=seafarers'],
       { cwd: root, encoding: 'utf8', timeout: 60_000 },
     );
-    expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toMatch(/not implemented yet/);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/must be "base" or "cities-and-knights"/);
   }, 120_000);
 });

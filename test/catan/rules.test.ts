@@ -83,12 +83,14 @@ describe('board', () => {
 });
 
 describe('config', () => {
-  it('accepts the base rules and both maps, refuses Cities & Knights as not implemented yet', () => {
+  it('accepts both rule sets and both maps; Cities & Knights is won with 13 points unless vpToWin is set', () => {
     expect(parseConfig({}).rules).toBe('base');
+    expect(parseConfig({}).vpToWin).toBe(10);
     expect(parseConfig({ map: 'beginner' }).map).toBe('beginner');
-    expect(() => parseConfig({ rules: 'cities-and-knights' })).toThrow(/not implemented yet/);
-    expect(() => parseConfig({ rules: 'cities-and-knights' })).toThrow(ConfigError);
-    expect(() => parseConfig({ rules: 'seafarers' })).toThrow(/must be "base"/);
+    expect(parseConfig({ rules: 'cities-and-knights' }).vpToWin).toBe(13);
+    expect(parseConfig({ rules: 'cities-and-knights', vpToWin: 11 }).vpToWin).toBe(11);
+    expect(() => parseConfig({ rules: 'seafarers' })).toThrow(ConfigError);
+    expect(() => parseConfig({ rules: 'seafarers' })).toThrow(/must be "base" or "cities-and-knights"/);
     expect(() => parseConfig({ map: 'tiny' })).toThrow(/map: must be one of beginner, random/);
     expect(() => parseConfig({ vpToWin: 2 })).toThrow(/vpToWin/);
     expect(() => parseConfig({ colour: 'red' })).toThrow(/unknown setting/);

@@ -1,8 +1,9 @@
 import { ConfigError, readSettings, Setting, settingsSchema } from '../../game/settings.ts';
 import type { CatanConfig } from './types.ts';
 
-/** Rule sets that are planned but not built yet get their own message rather than "unknown". */
-const PLANNED_RULES: readonly string[] = ['cities-and-knights'];
+const RULES: readonly string[] = ['base', 'cities-and-knights'];
+/** Cities & Knights is won with 13 points unless vpToWin is set. */
+const CK_VP_TO_WIN = 13;
 
 /**
  * The game's settings. Defaults: the base rules, a seeded random layout (as Catanatron plays, so game lengths
@@ -11,12 +12,17 @@ const PLANNED_RULES: readonly string[] = ['cities-and-knights'];
  */
 export const catanSettings = settingsSchema(
   {
-    rules: Setting.text({ default: 'base', maxLength: 64, help: 'rule set: base (cities-and-knights is planned)' }),
+    rules: Setting.text({ default: 'base', maxLength: 64, help: 'rule set: base or cities-and-knights' }),
     map: Setting.oneOf(['beginner', 'random'], {
       default: 'random',
       help: 'beginner: the rulebook layout; random: a seeded layout (no 6 or 8 next to a 6 or 8)',
     }),
-    vpToWin: Setting.integer({ min: 3, max: 30, default: 10, help: 'victory points that win on your own turn' }),
+    vpToWin: Setting.integer({
+      min: 3,
+      max: 30,
+      default: 10,
+      help: 'victory points that win on your own turn (13 under cities-and-knights unless set)',
+    }),
     maxTurns: Setting.integer({
       min: 1,
       max: 100_000,
@@ -39,11 +45,10 @@ export function defaultConfig(): CatanConfig {
 
 export function parseConfig(raw: unknown): CatanConfig {
   const config = readSettings(catanSettings, raw);
-  if (config.rules !== 'base') {
-    if (PLANNED_RULES.includes(config.rules)) {
-      throw new ConfigError('rules', `"${config.rules}" is not implemented yet (only "base" is)`);
-    }
-    throw new ConfigError('rules', `must be "base", got ${JSON.stringify(config.rules)}`);
+  if (!RULES.includes(config.rules)) {
+    throw new ConfigError('rules', `must be "base" or "cities-and-knights", got ${JSON.stringify(config.rules)}`);
   }
+  const vpSet = raw !== null && typeof raw === 'object' && (raw as Record<string, unknown>).vpToWin !== undefined;
+  if (config.rules === 'cities-and-knights' && !vpSet) return { ...config, vpToWin: CK_VP_TO_WIN } as CatanConfig;
   return config as CatanConfig;
 }

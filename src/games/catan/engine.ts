@@ -14,21 +14,59 @@ import {
   VICTORY_POINT,
   YEAR_OF_PLENTY,
 } from './board.ts';
+import {
+  ACTIVATE_COST,
+  activeStrength,
+  BARBARIAN_TRACK,
+  COMMODITIES,
+  COMMODITY_START,
+  ckPhaseActions,
+  ckPoints,
+  ckRatios,
+  ckSetup,
+  deckSize,
+  EVENT_TRACK,
+  handLimit,
+  hexesTouching,
+  improvementCost,
+  isPointCard,
+  KNIGHT_COST,
+  knightActive,
+  knightCode,
+  knightOwner,
+  knightStrength,
+  MEDICINE_COST,
+  P,
+  PROGRESS,
+  PROGRESS_HAND_LIMIT,
+  PROGRESS_KINDS,
+  progressHeld,
+  pushCkMain,
+  RESOURCE_COMMODITY,
+  sameAction,
+  TRACK_COMMODITY,
+  WALL_COST,
+} from './ck.ts';
 import { defaultConfig, parseConfig } from './config.ts';
+import { Draft } from './draft.ts';
 import {
   anyRoadSite,
   CITY_COST,
   canAfford,
+  canAffordAll,
   DEV_COST,
   longestRoadOf,
   PIECES,
   ROAD_COST,
   roadSiteOk,
+  roadSites,
   SETTLEMENT_COST,
   seatsAtHex,
   settlementSiteOk,
+  settlementSites,
   siteFree,
   tradeRatio,
+  tradeRatios,
 } from './rules.ts';
 import { EDGE_COUNT, HEX_COUNT, HEX_VERTICES, VERTEX_COUNT, VERTEX_EDGES, VERTEX_HEXES } from './topology.ts';
 import type {
@@ -39,6 +77,8 @@ import type {
   CatanObservation,
   CatanState,
   CatanStep,
+  CkObservation,
+  CkState,
   ResumePhase,
   TradeOffer,
 } from './types.ts';
@@ -56,6 +96,10 @@ const LARGEST_ARMY_MIN = 3;
 export function setup(config: CatanConfig, players: number, rng: Rng): CatanState {
   const board = config.map === 'beginner' ? BEGINNER_BOARD : randomBoard(rng);
   const n = players;
+  const ck = config.rules === 'cities-and-knights';
+  const k = ck ? 8 : 5;
+  const bank = new Array<number>(k).fill(BANK_START);
+  if (ck) bank.fill(COMMODITY_START, 5);
   return {
     config,
     players: n,
@@ -63,8 +107,8 @@ export function setup(config: CatanConfig, players: number, rng: Rng): CatanStat
     buildings: new Array<number>(VERTEX_COUNT).fill(-1),
     roads: new Array<number>(EDGE_COUNT).fill(-1),
     robber: boardLookups(board).desert,
-    hands: new Array<number>(n * 5).fill(0),
-    bank: new Array<number>(5).fill(BANK_START),
+    hands: new Array<number>(n * k).fill(0),
+    bank,
     deck: DEV_DECK.slice(),
     devs: new Array<number>(n * 5).fill(0),
     devNew: [0, 0, 0, 0, 0],
@@ -74,23 +118,33 @@ export function setup(config: CatanConfig, players: number, rng: Rng): CatanStat
     roadLength: new Array<number>(n).fill(0),
     longestRoad: -1,
     largestArmy: -1,
-    views: new Array<number>(n * n * 6).fill(0),
+    views: new Array<number>(n * n * (k + 1)).fill(0),
     current: 0,
     step: { phase: 'setupSettlement', round: 0 },
     turn: 0,
     devPlayed: false,
     offers: 0,
     winner: -1,
+    ck: ck ? ckSetup(n) : undefined,
   };
 }
 
 // ---- points ---------------------------------------------------------------------------------------------
 
-/** Points everyone can see: 1 per settlement, 2 per city, 2 for longest road and for largest army. */
-export function publicPoints(s: Pick<CatanState, 'pieces' | 'longestRoad' | 'largestArmy'>, seat: number): number {
+/**
+ * Points everyone can see: 1 per settlement, 2 per city, 2 for longest road and for largest army; under Cities &
+ * Knights also 2 per metropolis, 1 per Defender of Catan, 1 per Printer or Constitution (all public).
+ */
+export function publicPoints(
+  s: Pick<CatanState, 'pieces' | 'longestRoad' | 'largestArmy'> & Partial<Pick<CatanState, 'ck' | 'buildings'>>,
+  seat: number,
+): number {
   const settlements = PIECES[1]! - s.pieces[seat * 3 + 1]!;
   const cities = PIECES[2]! - s.pieces[seat * 3 + 2]!;
-  return settlements + 2 * cities + (s.longestRoad === seat ? 2 : 0) + (s.largestArmy === seat ? 2 : 0);
+  const base = settlements + 2 * cities + (s.longestRoad === seat ? 2 : 0) + (s.largestArmy === seat ? 2 : 0);
+  return s.ck === undefined || s.buildings === undefined
+    ? base
+    : base + ckPoints({ buildings: s.buildings, ck: s.ck }, seat);
 }
 
 /** All of a seat's points, its hidden victory point cards included. */
@@ -120,12 +174,20 @@ export function toAct(s: CatanState): ToAct {
     case 'dice':
     case 'steal':
     case 'drawDev':
+    case 'drawProgress':
       return CHANCE;
     case 'discard': {
       const seats: number[] = [];
       for (let p = 0; p < s.players; p++) if (step.left[p]! > 0) seats.push(p);
       return { kind: 'players', seats };
     }
+    case 'pillage':
+    case 'defenderDraw':
+    case 'aqueduct':
+      return { kind: 'players', seats: step.left };
+    case 'progressDiscard':
+    case 'displaced':
+      return SEAT_TURNS[step.seat]!;
     case 'offer':
       return OTHERS[s.players]![s.current]!;
     default:
@@ -136,20 +198,26 @@ export function toAct(s: CatanState): ToAct {
 // ---- legal actions --------------------------------------------------------------------------------------
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+/** The 1-for-1 offers over `k` card kinds, index give * k + get. */
+function oneForOne(k: number) {
+  return range(k * k).map((i) => {
+    const give = new Array<number>(k).fill(0);
+    const get = new Array<number>(k).fill(0);
+    give[Math.floor(i / k)] = 1;
+    get[i % k] = 1;
+    return { type: 'offer', give, get } as const;
+  });
+}
 const A = {
   settlement: range(VERTEX_COUNT).map((vertex) => ({ type: 'settlement', vertex }) as const),
   city: range(VERTEX_COUNT).map((vertex) => ({ type: 'city', vertex }) as const),
   road: range(EDGE_COUNT).map((edge) => ({ type: 'road', edge }) as const),
-  discard: range(5).map((resource) => ({ type: 'discard', resource }) as const),
+  discard: range(8).map((resource) => ({ type: 'discard', resource }) as const),
   monopoly: range(5).map((resource) => ({ type: 'monopoly', resource }) as const),
-  bankTrade: range(25).map((i) => ({ type: 'bankTrade', give: Math.floor(i / 5), get: i % 5 }) as const),
-  offer: range(25).map((i) => {
-    const give = [0, 0, 0, 0, 0];
-    const get = [0, 0, 0, 0, 0];
-    give[Math.floor(i / 5)] = 1;
-    get[i % 5] = 1;
-    return { type: 'offer', give, get } as const;
-  }),
+  /** Index give * 8 + get (resources 0..4, commodities 5..7). */
+  bankTrade: range(64).map((i) => ({ type: 'bankTrade', give: i >> 3, get: i & 7 }) as const),
+  offer: oneForOne(5),
+  offerCk: oneForOne(8),
   yearOfPlenty: range(25)
     .filter((i) => Math.floor(i / 5) <= i % 5)
     .map((i) => ({ type: 'yearOfPlenty', resources: [Math.floor(i / 5), i % 5] as const }) as const),
@@ -197,11 +265,18 @@ function pushRobberMoves(s: CatanState, seat: number, out: CatanAction[]) {
   }
 }
 
-export function handSize(s: Pick<CatanState, 'hands'>, seat: number): number {
-  const o = seat * 5;
+/** Cards in `seat`'s hand: its resources, and in Cities & Knights its commodities too. */
+export function handSize(s: Pick<CatanState, 'hands' | 'bank'>, seat: number): number {
+  const k = s.bank.length;
+  const o = seat * k;
   const h = s.hands;
-  return h[o]! + h[o + 1]! + h[o + 2]! + h[o + 3]! + h[o + 4]!;
+  let n = h[o]! + h[o + 1]! + h[o + 2]! + h[o + 3]! + h[o + 4]!;
+  for (let r = 5; r < k; r++) n += h[o + r]!;
+  return n;
 }
+
+/** Card kinds a hand holds: 5 resources, plus 3 commodities under Cities & Knights (the bank's length). */
+export const cardKinds = (s: Pick<CatanState, 'bank'>): number => s.bank.length;
 
 export function legalActions(s: CatanState, seat: Seat): CatanAction[] {
   const step = s.step;
@@ -211,14 +286,23 @@ export function legalActions(s: CatanState, seat: Seat): CatanAction[] {
     case 'dice':
     case 'steal':
     case 'drawDev':
+    case 'drawProgress':
       return out;
-    case 'discard':
-      if (step.left[seat]! > 0) for (let r = 0; r < 5; r++) if (s.hands[seat * 5 + r]! > 0) out.push(A.discard[r]!);
+    case 'progressDiscard':
+    case 'pillage':
+    case 'defenderDraw':
+    case 'aqueduct':
+    case 'displaced':
+      return ckPhaseActions(s, seat);
+    case 'discard': {
+      const k = cardKinds(s);
+      if (step.left[seat]! > 0) for (let r = 0; r < k; r++) if (s.hands[seat * k + r]! > 0) out.push(A.discard[r]!);
       return out;
+    }
     case 'offer':
       if (seat === s.current) return out;
       out.push(A.decline);
-      if (canAfford(s.hands, seat * 5, step.offer.get)) out.push(A.accept);
+      if (canAffordAll(s.hands, seat * cardKinds(s), step.offer.get)) out.push(A.accept);
       return out;
     default:
       break;
@@ -233,13 +317,13 @@ export function legalActions(s: CatanState, seat: Seat): CatanAction[] {
       return out;
     case 'preRoll':
       out.push(A.roll);
-      pushDevPlays(s, seat, out);
+      if (s.ck === undefined) pushDevPlays(s, seat, out);
       return out;
     case 'robber':
       pushRobberMoves(s, seat, out);
       return out;
     case 'roadBuilding':
-      for (let e = 0; e < EDGE_COUNT; e++) if (roadSiteOk(s, seat, e)) out.push(A.road[e]!);
+      for (const e of roadSites(s, seat)) out.push(A.road[e]!);
       return out;
     case 'confirm':
       for (const p of step.accepted) out.push(A.confirm[p]!);
@@ -252,32 +336,38 @@ export function legalActions(s: CatanState, seat: Seat): CatanAction[] {
 }
 
 function pushMainActions(s: CatanState, seat: number, out: CatanAction[]) {
-  const o = seat * 5;
+  const k = cardKinds(s);
+  const o = seat * k;
   const h = s.hands;
   out.push(A.end);
   if (s.pieces[seat * 3]! > 0 && canAfford(h, o, ROAD_COST)) {
-    for (let e = 0; e < EDGE_COUNT; e++) if (roadSiteOk(s, seat, e)) out.push(A.road[e]!);
+    for (const e of roadSites(s, seat)) out.push(A.road[e]!);
   }
   if (s.pieces[seat * 3 + 1]! > 0 && canAfford(h, o, SETTLEMENT_COST)) {
-    for (let v = 0; v < VERTEX_COUNT; v++) if (settlementSiteOk(s, seat, v)) out.push(A.settlement[v]!);
+    const knights = s.ck?.knights;
+    for (const v of settlementSites(s, seat))
+      if (knights === undefined || knights[v] === -1) out.push(A.settlement[v]!);
   }
   if (s.pieces[seat * 3 + 2]! > 0 && canAfford(h, o, CITY_COST)) {
     for (let v = 0; v < VERTEX_COUNT; v++) if (s.buildings[v] === seat * 2) out.push(A.city[v]!);
   }
-  if (canAfford(h, o, DEV_COST) && deckLeft(s) > 0) out.push(A.buyDev);
-  pushDevPlays(s, seat, out);
-  let ratios: number[] | null = null;
-  for (let g = 0; g < 5; g++) {
+  if (s.ck === undefined) {
+    if (canAfford(h, o, DEV_COST) && deckLeft(s) > 0) out.push(A.buyDev);
+    pushDevPlays(s, seat, out);
+  } else pushCkMain(s, seat, out);
+  let ratios = -1;
+  for (let g = 0; g < k; g++) {
     const have = h[o + g]!;
     if (have < 2) continue;
-    ratios ??= [0, 1, 2, 3, 4].map((r) => tradeRatio(s, seat, r));
-    if (have < ratios[g]!) continue;
-    for (let r = 0; r < 5; r++) if (r !== g && s.bank[r]! > 0) out.push(A.bankTrade[g * 5 + r]!);
+    if (ratios < 0) ratios = s.ck === undefined ? tradeRatios(s, seat) : ckRatios(s, seat, tradeRatios(s, seat));
+    if (have < ((ratios >> (g * 3)) & 7)) continue;
+    for (let r = 0; r < k; r++) if (r !== g && s.bank[r]! > 0) out.push(A.bankTrade[g * 8 + r]!);
   }
   if (s.offers < s.config.maxOffersPerTurn) {
-    for (let g = 0; g < 5; g++) {
+    const offers = k === 5 ? A.offer : A.offerCk;
+    for (let g = 0; g < k; g++) {
       if (h[o + g]! === 0) continue;
-      for (let r = 0; r < 5; r++) if (r !== g) out.push(A.offer[g * 5 + r]!);
+      for (let r = 0; r < k; r++) if (r !== g) out.push(offers[g * k + r]!);
     }
   }
 }
@@ -287,10 +377,65 @@ export const deckLeft = (s: Pick<CatanState, 'deck'>): number =>
 
 // ---- validation -----------------------------------------------------------------------------------------
 
+/** Names of the card kinds a hand holds (resources, then the commodities of Cities & Knights). */
+const CARD_NAMES: readonly string[] = [...RESOURCES, ...COMMODITIES];
+
+/** What the bank wants for one card when `seat` gives `kind` (harbours; C&K: Trading House, Merchant Fleet). */
+function bankRatio(s: CatanState, seat: number, kind: number): number {
+  return s.ck === undefined ? tradeRatio(s, seat, kind) : (ckRatios(s, seat, tradeRatios(s, seat)) >> (3 * kind)) & 7;
+}
+
+const CK_PHASES: ReadonlySet<string> = new Set(['progressDiscard', 'pillage', 'defenderDraw', 'aqueduct', 'displaced']);
+const CK_ACTIONS: ReadonlySet<string> = new Set([
+  'improve',
+  'knightBuild',
+  'knightActivate',
+  'knightPromote',
+  'knightMove',
+  'knightChase',
+  'wall',
+  'relocate',
+  'pillage',
+  'chooseDeck',
+  'aqueduct',
+  'progressDiscard',
+  'progress',
+]);
+const DEV_ACTIONS: ReadonlySet<string> = new Set(['buyDev', 'knight', 'roadBuilding', 'yearOfPlenty', 'monopoly']);
+
+/**
+ * The Cities & Knights checks: its own phases and actions are legal exactly when they are in the legal list (one
+ * generator, so the two cannot disagree); the base game's development cards do not exist; a settlement cannot go
+ * where a knight stands. undefined: not a C&K matter, the base checks decide.
+ */
+function ckValidate(s: CatanState, seat: number, action: CatanAction): string | null | undefined {
+  const ck = s.ck!;
+  const phase = s.step.phase;
+  if (CK_PHASES.has(phase)) {
+    return legalActions(s, seat).some((b) => sameAction(action, b))
+      ? null
+      : `${action.type} is not possible for seat ${seat} in phase ${phase}`;
+  }
+  if (DEV_ACTIONS.has(action.type)) return 'Cities & Knights has no development cards';
+  if (CK_ACTIONS.has(action.type)) {
+    if (seat !== s.current) return `it is seat ${s.current}'s turn`;
+    if (phase !== 'main') return `${action.type} is possible only after the roll, in the main phase`;
+    const out: CatanAction[] = [];
+    pushCkMain(s, seat, out);
+    return out.some((b) => sameAction(action, b)) ? null : `${action.type} is not possible now`;
+  }
+  if (action.type === 'settlement' && isIndex(action.vertex, VERTEX_COUNT) && ck.knights[action.vertex] !== -1)
+    return `a knight stands on vertex ${action.vertex}`;
+  return undefined;
+}
+
 const isIndex = (x: unknown, n: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < n;
 
-function countsError(x: unknown, name: string): string | null {
-  if (!Array.isArray(x) || x.length !== 5) return `${name} must be 5 counts (brick, lumber, wool, grain, ore)`;
+function countsError(x: unknown, name: string, k: number): string | null {
+  if (!Array.isArray(x) || x.length !== k)
+    return k === 5
+      ? `${name} must be 5 counts (brick, lumber, wool, grain, ore)`
+      : `${name} must be 8 counts (brick, lumber, wool, grain, ore, paper, cloth, coin)`;
   for (const c of x) if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > 95) return `${name}: bad count`;
   return null;
 }
@@ -309,22 +454,28 @@ export function validate(s: CatanState, seat: Seat, action: CatanAction): string
   if (!action || typeof action !== 'object' || typeof action.type !== 'string') return 'not an action';
   const step = s.step;
   if (step.phase === 'over') return 'the game is over';
-  if (step.phase === 'dice' || step.phase === 'steal' || step.phase === 'drawDev') return 'waiting for chance';
+  if (step.phase === 'dice' || step.phase === 'steal' || step.phase === 'drawDev' || step.phase === 'drawProgress')
+    return 'waiting for chance';
   if (!isIndex(seat, s.players)) return 'no such seat';
+  const k = cardKinds(s);
   if (step.phase === 'discard') {
     if (step.left[seat]! <= 0) return 'this seat has nothing to discard';
     if (action.type !== 'discard') return `seat ${seat} must discard`;
-    if (!isIndex(action.resource, 5)) return 'resource must be 0..4';
-    return s.hands[seat * 5 + action.resource]! > 0 ? null : `no ${RESOURCES[action.resource]} to discard`;
+    if (!isIndex(action.resource, k)) return `resource must be 0..${k - 1}`;
+    return s.hands[seat * k + action.resource]! > 0 ? null : `no ${CARD_NAMES[action.resource]} to discard`;
   }
   if (step.phase === 'offer') {
     if (seat === s.current) return 'the offer is waiting for the other players';
     if (action.type === 'decline') return null;
     if (action.type !== 'accept') return 'answer the offer with accept or decline';
-    return canAfford(s.hands, seat * 5, step.offer.get) ? null : 'cannot give what the offer asks for';
+    return canAffordAll(s.hands, seat * k, step.offer.get) ? null : 'cannot give what the offer asks for';
+  }
+  if (s.ck !== undefined) {
+    const err = ckValidate(s, seat, action);
+    if (err !== undefined) return err;
   }
   if (seat !== s.current) return `it is seat ${s.current}'s turn`;
-  const o = seat * 5;
+  const o = seat * k;
   switch (step.phase) {
     case 'setupSettlement':
       if (action.type !== 'settlement') return 'place an opening settlement';
@@ -402,25 +553,25 @@ export function validate(s: CatanState, seat: Seat, action: CatanAction): string
       if (!canAfford(s.hands, o, DEV_COST)) return 'a development card costs wool, grain and ore';
       return deckLeft(s) > 0 ? null : 'the development deck is empty';
     case 'bankTrade': {
-      if (!isIndex(action.give, 5) || !isIndex(action.get, 5)) return 'give and get must be 0..4';
+      if (!isIndex(action.give, k) || !isIndex(action.get, k)) return `give and get must be 0..${k - 1}`;
       if (action.give === action.get) return 'give and get must differ';
-      const ratio = tradeRatio(s, seat, action.give);
-      if (s.hands[o + action.give]! < ratio) return `the bank wants ${ratio} ${RESOURCES[action.give]}`;
-      return s.bank[action.get]! > 0 ? null : `the bank has no ${RESOURCES[action.get]}`;
+      const ratio = bankRatio(s, seat, action.give);
+      if (s.hands[o + action.give]! < ratio) return `the bank wants ${ratio} ${CARD_NAMES[action.give]}`;
+      return s.bank[action.get]! > 0 ? null : `the bank has no ${CARD_NAMES[action.get]}`;
     }
     case 'offer': {
       if (s.offers >= s.config.maxOffersPerTurn) return `at most ${s.config.maxOffersPerTurn} offers per turn`;
-      const err = countsError(action.give, 'give') ?? countsError(action.get, 'get');
+      const err = countsError(action.give, 'give', k) ?? countsError(action.get, 'get', k);
       if (err) return err;
       let gives = 0;
       let gets = 0;
-      for (let r = 0; r < 5; r++) {
+      for (let r = 0; r < k; r++) {
         gives += action.give[r]!;
         gets += action.get[r]!;
         if (action.give[r]! > 0 && action.get[r]! > 0) return 'a resource cannot be both given and asked for';
       }
       if (gives === 0 || gets === 0) return 'an offer gives and asks for at least one card';
-      return canAfford(s.hands, o, action.give) ? null : 'cannot give what the offer gives';
+      return canAffordAll(s.hands, o, action.give) ? null : 'cannot give what the offer gives';
     }
     default:
       return `${action.type} is not possible now`;
@@ -450,8 +601,9 @@ export function defaultAction(s: CatanState, seat: Seat): CatanAction {
   if (step.phase === 'confirm') return A.cancel;
   if (step.phase === 'discard') {
     // The most plentiful resource: a seat that lets its time run out keeps its variety.
+    const k = cardKinds(s);
     let best = 0;
-    for (let r = 1; r < 5; r++) if (s.hands[seat * 5 + r]! > s.hands[seat * 5 + best]!) best = r;
+    for (let r = 1; r < k; r++) if (s.hands[seat * k + r]! > s.hands[seat * k + best]!) best = r;
     return A.discard[best]!;
   }
   const first = legalActions(s, seat)[0];
@@ -461,11 +613,11 @@ export function defaultAction(s: CatanState, seat: Seat): CatanAction {
 
 // ---- chance ---------------------------------------------------------------------------------------------
 
-function weighted(counts: readonly number[], offset: number, rng: Rng): number {
+function weighted(counts: readonly number[], offset: number, rng: Rng, length = 5): number {
   let total = 0;
-  for (let i = 0; i < 5; i++) total += counts[offset + i]!;
+  for (let i = 0; i < length; i++) total += counts[offset + i]!;
   let r = Math.floor(rng.next() * total);
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < length; i++) {
     r -= counts[offset + i]!;
     if (r < 0) return i;
   }
@@ -474,193 +626,30 @@ function weighted(counts: readonly number[], offset: number, rng: Rng): number {
 
 export function sampleChance(s: CatanState, rng: Rng): CatanChance {
   switch (s.step.phase) {
-    case 'dice':
-      return { type: 'dice', d1: rng.int(1, 6), d2: rng.int(1, 6) };
+    case 'dice': {
+      const d1 = rng.int(1, 6);
+      const d2 = rng.int(1, 6);
+      // The event die is drawn after the two production dice, so base games draw exactly as before.
+      return s.ck === undefined ? { type: 'dice', d1, d2 } : { type: 'dice', d1, d2, event: rng.int(0, 5) };
+    }
     case 'drawDev':
       return { type: 'dev', card: weighted(s.deck, 0, rng) };
-    case 'steal':
-      return { type: 'steal', resource: weighted(s.hands, s.step.victim * 5, rng) };
+    case 'steal': {
+      const k = cardKinds(s);
+      return { type: 'steal', resource: weighted(s.hands, s.step.victim * k, rng, k) };
+    }
+    case 'drawProgress': {
+      const ck = s.ck!;
+      const track = ck.draws[1]!;
+      const counts = ck.decks.map((c, i) => (PROGRESS[i]!.track === track ? c : 0));
+      return { type: 'progress', card: weighted(counts, 0, rng, PROGRESS_KINDS) };
+    }
     default:
       throw new Error(`catan: no chance step in phase ${s.step.phase}`);
   }
 }
 
 // ---- apply ----------------------------------------------------------------------------------------------
-
-/** A copy-on-write working state: arrays are copied the first time a step writes them. */
-class Draft {
-  #buildings: number[] | null = null;
-  #roads: number[] | null = null;
-  #hands: number[] | null = null;
-  #bank: number[] | null = null;
-  #deck: number[] | null = null;
-  #devs: number[] | null = null;
-  #devNew: number[] | null = null;
-  #played: number[] | null = null;
-  #knights: number[] | null = null;
-  #pieces: number[] | null = null;
-  #roadLength: number[] | null = null;
-  #views: number[] | null = null;
-  robber: number;
-  longestRoad: number;
-  largestArmy: number;
-  current: number;
-  step: CatanStep;
-  turn: number;
-  devPlayed: boolean;
-  offers: number;
-  winner: number;
-  readonly n: number;
-
-  constructor(
-    readonly s: CatanState,
-    readonly events: CatanEvent[] | undefined,
-  ) {
-    this.n = s.players;
-    this.robber = s.robber;
-    this.longestRoad = s.longestRoad;
-    this.largestArmy = s.largestArmy;
-    this.current = s.current;
-    this.step = s.step;
-    this.turn = s.turn;
-    this.devPlayed = s.devPlayed;
-    this.offers = s.offers;
-    this.winner = s.winner;
-  }
-  buildings(): number[] {
-    if (this.#buildings === null) this.#buildings = this.s.buildings.slice();
-    return this.#buildings;
-  }
-  roads(): number[] {
-    if (this.#roads === null) this.#roads = this.s.roads.slice();
-    return this.#roads;
-  }
-  hands(): number[] {
-    if (this.#hands === null) this.#hands = this.s.hands.slice();
-    return this.#hands;
-  }
-  bank(): number[] {
-    if (this.#bank === null) this.#bank = this.s.bank.slice();
-    return this.#bank;
-  }
-  deck(): number[] {
-    if (this.#deck === null) this.#deck = this.s.deck.slice();
-    return this.#deck;
-  }
-  devs(): number[] {
-    if (this.#devs === null) this.#devs = this.s.devs.slice();
-    return this.#devs;
-  }
-  devNew(): number[] {
-    if (this.#devNew === null) this.#devNew = this.s.devNew.slice();
-    return this.#devNew;
-  }
-  played(): number[] {
-    if (this.#played === null) this.#played = this.s.played.slice();
-    return this.#played;
-  }
-  knights(): number[] {
-    if (this.#knights === null) this.#knights = this.s.knights.slice();
-    return this.#knights;
-  }
-  pieces(): number[] {
-    if (this.#pieces === null) this.#pieces = this.s.pieces.slice();
-    return this.#pieces;
-  }
-  roadLength(): number[] {
-    if (this.#roadLength === null) this.#roadLength = this.s.roadLength.slice();
-    return this.#roadLength;
-  }
-  views(): number[] {
-    if (this.#views === null) this.#views = this.s.views.slice();
-    return this.#views;
-  }
-
-  piecesNow(): readonly number[] {
-    return this.#pieces ?? this.s.pieces;
-  }
-  devsNow(): readonly number[] {
-    return this.#devs ?? this.s.devs;
-  }
-  devNewNow(): readonly number[] {
-    return this.#devNew ?? this.s.devNew;
-  }
-
-  /** The current arrays, read-only (written or not). */
-  view(): CatanState {
-    const s = this.s;
-    return {
-      config: s.config,
-      players: s.players,
-      board: s.board,
-      buildings: this.#buildings ?? s.buildings,
-      roads: this.#roads ?? s.roads,
-      robber: this.robber,
-      hands: this.#hands ?? s.hands,
-      bank: this.#bank ?? s.bank,
-      deck: this.#deck ?? s.deck,
-      devs: this.#devs ?? s.devs,
-      devNew: this.#devNew ?? s.devNew,
-      played: this.#played ?? s.played,
-      knights: this.#knights ?? s.knights,
-      pieces: this.#pieces ?? s.pieces,
-      roadLength: this.#roadLength ?? s.roadLength,
-      longestRoad: this.longestRoad,
-      largestArmy: this.largestArmy,
-      views: this.#views ?? s.views,
-      current: this.current,
-      step: this.step,
-      turn: this.turn,
-      devPlayed: this.devPlayed,
-      offers: this.offers,
-      winner: this.winner,
-    };
-  }
-
-  // Cards moving between a seat and the bank or another seat, with every observer's knowledge kept.
-
-  /** `seat` receives `k` cards of `r` from the bank, in public. */
-  gain(seat: number, r: number, k: number) {
-    if (k === 0) return;
-    this.hands()[seat * 5 + r]! += k;
-    this.bank()[r]! -= k;
-    this.seen(seat, r, k);
-  }
-  /** `seat` pays `k` cards of `r` to the bank, in public. */
-  pay(seat: number, r: number, k: number) {
-    if (k === 0) return;
-    this.hands()[seat * 5 + r]! -= k;
-    this.bank()[r]! += k;
-    this.lost(seat, r, k);
-  }
-  payCost(seat: number, cost: readonly number[]) {
-    for (let r = 0; r < 5; r++) this.pay(seat, r, cost[r]!);
-  }
-  /** Every other seat sees `seat` take `k` of `r`. */
-  seen(seat: number, r: number, k: number) {
-    const v = this.views();
-    for (let o = 0; o < this.n; o++) if (o !== seat) v[(o * this.n + seat) * 6 + r]! += k;
-  }
-  /** Every other seat sees `seat` give up `k` of `r`: surely-held cards first, the rest were unknown ones. */
-  lost(seat: number, r: number, k: number) {
-    const v = this.views();
-    for (let o = 0; o < this.n; o++) {
-      if (o === seat) continue;
-      const base = (o * this.n + seat) * 6;
-      const take = Math.min(v[base + r]!, k);
-      v[base + r]! -= take;
-      v[base + 5]! -= k - take;
-    }
-  }
-
-  emit(e: CatanEvent) {
-    this.events?.push(e);
-  }
-
-  freeze(): CatanState {
-    return this.view();
-  }
-}
 
 function nextSetupStep(d: Draft) {
   const step = d.step as Extract<CatanStep, { phase: 'setupRoad' }>;
@@ -691,7 +680,9 @@ const resumeStep = (r: ResumePhase): CatanStep => (r === 'main' ? MAIN : PRE_ROL
 function checkWin(d: Draft): boolean {
   const seat = d.current;
   const vpCards = d.devsNow()[seat * 5 + VICTORY_POINT]! + d.devNewNow()[VICTORY_POINT]!;
-  const pts = publicPoints({ pieces: d.piecesNow(), longestRoad: d.longestRoad, largestArmy: d.largestArmy }, seat);
+  let pts = publicPoints({ pieces: d.piecesNow(), longestRoad: d.longestRoad, largestArmy: d.largestArmy }, seat);
+  const ck = d.ckNow();
+  if (ck !== undefined) pts += ckPoints({ buildings: d.view().buildings, ck }, seat);
   if (pts + vpCards < d.s.config.vpToWin) return false;
   d.winner = d.current;
   finish(d);
@@ -759,45 +750,87 @@ function placeSettlement(d: Draft, seat: number, v: number) {
   if (cut.length > 0) updateLongestRoad(d, cut);
 }
 
-/** Resources for the dice sum `roll`: 1 per settlement, 2 per city, except under the robber; bank shortage rule. */
-function produce(d: Draft, roll: number) {
-  const s = d.s;
+/**
+ * Resources for the dice sum `roll`: 1 per settlement, 2 per city, except under the robber; bank shortage rule.
+ * Under Cities & Knights a city on forest, pasture or mountains gives 1 resource and 1 commodity instead.
+ * Returns the seats that received something (a bit mask).
+ */
+function produce(d: Draft, roll: number): number {
+  const s = d.s.ck === undefined ? d.s : d.view();
+  const k = d.k;
+  const commodities = s.ck !== undefined;
   const lk = boardLookups(s.board);
-  const owed = new Array<number>(d.n * 5).fill(0);
-  const total = [0, 0, 0, 0, 0];
+  const owed = new Array<number>(d.n * k).fill(0);
+  const total = new Array<number>(k).fill(0);
   for (const h of lk.hexesByRoll[roll]!) {
     if (h === d.robber) continue;
     const r = lk.hexResource[h]!;
     for (const v of HEX_VERTICES[h]!) {
       const b = s.buildings[v]!;
       if (b < 0) continue;
-      const k = (b & 1) + 1;
-      owed[(b >> 1) * 5 + r]! += k;
-      total[r]! += k;
+      const o = (b >> 1) * k;
+      const c = commodities && (b & 1) === 1 ? RESOURCE_COMMODITY[r]! : -1;
+      if (c >= 0) {
+        owed[o + r]!++;
+        total[r]!++;
+        owed[o + c]!++;
+        total[c]!++;
+        continue;
+      }
+      const n = (b & 1) + 1;
+      owed[o + r]! += n;
+      total[r]! += n;
     }
   }
   const bank = s.bank;
-  for (let r = 0; r < 5; r++) {
+  for (let r = 0; r < k; r++) {
     if (total[r] === 0 || total[r]! <= bank[r]!) continue;
     // The bank cannot pay everyone: no one gets that resource, unless a single seat is owed it (it gets what is left).
     let owedSeats = 0;
-    for (let p = 0; p < d.n; p++) if (owed[p * 5 + r]! > 0) owedSeats++;
+    for (let p = 0; p < d.n; p++) if (owed[p * k + r]! > 0) owedSeats++;
     for (let p = 0; p < d.n; p++) {
-      if (owed[p * 5 + r]! > 0) owed[p * 5 + r] = owedSeats === 1 ? bank[r]! : 0;
+      if (owed[p * k + r]! > 0) owed[p * k + r] = owedSeats === 1 ? bank[r]! : 0;
     }
   }
+  let got = 0;
   for (let p = 0; p < d.n; p++) {
     let any = false;
-    for (let r = 0; r < 5; r++) {
-      const k = owed[p * 5 + r]!;
-      if (k > 0) {
-        d.gain(p, r, k);
+    for (let r = 0; r < k; r++) {
+      const n = owed[p * k + r]!;
+      if (n > 0) {
+        d.gain(p, r, n);
         any = true;
       }
     }
-    if (any) d.emit({ type: 'produced', seat: p, resources: owed.slice(p * 5, p * 5 + 5) });
+    if (any) {
+      got |= 1 << p;
+      d.emit({ type: 'produced', seat: p, resources: owed.slice(p * k, p * k + k) });
+    }
   }
+  return got;
 }
+
+/** After a 7: seats over their hand limit discard half; then the robber moves (under C&K only after an attack). */
+function seven(d: Draft) {
+  const s = d.view();
+  const left = new Array<number>(d.n).fill(0);
+  let any = false;
+  for (let p = 0; p < d.n; p++) {
+    const size = handSize(s, p);
+    if (size > handLimit(s.ck, s.buildings, p)) {
+      left[p] = Math.floor(size / 2);
+      any = true;
+    }
+  }
+  d.step = any ? { phase: 'discard', left } : afterDiscards(d);
+}
+
+const ROBBER_AFTER_SEVEN: CatanStep = { phase: 'robber', resume: 'main' };
+/** Cities & Knights: the robber stays put until the barbarians' first attack. */
+const afterDiscards = (d: Draft): CatanStep => {
+  const ck = d.ckNow();
+  return ck !== undefined && ck.attacks === 0 ? MAIN : ROBBER_AFTER_SEVEN;
+};
 
 function applyChance(d: Draft, x: CatanChance) {
   const s = d.s;
@@ -805,22 +838,23 @@ function applyChance(d: Draft, x: CatanChance) {
   if (step.phase === 'dice') {
     if (x.type !== 'dice' || !isIndex(x.d1 - 1, 6) || !isIndex(x.d2 - 1, 6)) throw new Error('catan: bad dice outcome');
     d.emit({ type: 'rolled', seat: d.current, d1: x.d1, d2: x.d2 });
+    if (s.ck !== undefined) {
+      if (!isIndex(x.event, 6)) throw new Error('catan: bad event die outcome');
+      ckRoll(d, x.d1, x.d2, x.event);
+      return;
+    }
     const sum = x.d1 + x.d2;
     if (sum !== 7) {
       produce(d, sum);
       d.step = MAIN;
       return;
     }
-    const left = new Array<number>(d.n).fill(0);
-    let any = false;
-    for (let p = 0; p < d.n; p++) {
-      const size = handSize(s, p);
-      if (size > HAND_LIMIT) {
-        left[p] = Math.floor(size / 2);
-        any = true;
-      }
-    }
-    d.step = any ? { phase: 'discard', left } : { phase: 'robber', resume: 'main' };
+    seven(d);
+    return;
+  }
+  if (step.phase === 'drawProgress') {
+    if (x.type !== 'progress') throw new Error('catan: bad progress card outcome');
+    ckDraw(d, x.card);
     return;
   }
   if (step.phase === 'drawDev') {
@@ -835,7 +869,7 @@ function applyChance(d: Draft, x: CatanChance) {
   if (step.phase === 'steal') {
     const victim = step.victim;
     const r = x.type === 'steal' ? x.resource : -1;
-    if (!isIndex(r, 5) || s.hands[victim * 5 + r]! <= 0) throw new Error('catan: bad steal outcome');
+    if (!isIndex(r, d.k) || s.hands[victim * d.k + r]! <= 0) throw new Error('catan: bad steal outcome');
     steal(d, d.current, victim, r);
     d.step = resumeStep(step.resume);
     return;
@@ -851,14 +885,16 @@ function steal(d: Draft, thief: number, victim: number, r: number) {
   const before = d.s.views;
   const v = d.views();
   const n = d.n;
+  const K = d.k;
+  const U = K;
   for (let o = 0; o < n; o++) {
-    const vb = (o * n + victim) * 6;
-    const tb = (o * n + thief) * 6;
+    const vb = (o * n + victim) * (K + 1);
+    const tb = (o * n + thief) * (K + 1);
     if (o === thief || o === victim) {
       if (o !== victim) {
         const take = Math.min(v[vb + r]!, 1);
         v[vb + r]! -= take;
-        v[vb + 5]! -= 1 - take;
+        v[vb + U]! -= 1 - take;
       }
       if (o !== thief) v[tb + r]!++;
       continue;
@@ -866,13 +902,13 @@ function steal(d: Draft, thief: number, victim: number, r: number) {
     // Which kinds could the card be? Only one -> it is known.
     let kinds = 0;
     let kind = -1;
-    for (let k = 0; k < 5; k++) {
+    for (let k = 0; k < K; k++) {
       if (before[vb + k]! > 0) {
         kinds++;
         kind = k;
       }
     }
-    const unknownBefore = before[vb + 5]!;
+    const unknownBefore = before[vb + U]!;
     if (unknownBefore === 0 && kinds === 1) {
       v[vb + kind]!--;
       v[tb + kind]!++;
@@ -881,17 +917,17 @@ function steal(d: Draft, thief: number, victim: number, r: number) {
     // Any surely-held kind may have been taken: each such lower bound drops by one, the rest is unknown.
     let size = unknownBefore;
     let known = 0;
-    for (let k = 0; k < 5; k++) {
+    for (let k = 0; k < K; k++) {
       size += before[vb + k]!;
       const lower = Math.max(0, before[vb + k]! - 1);
       v[vb + k] = lower;
       known += lower;
     }
-    v[vb + 5] = size - 1 - known;
-    v[tb + 5]!++;
+    v[vb + U] = size - 1 - known;
+    v[tb + U]!++;
   }
-  d.hands()[victim * 5 + r]!--;
-  d.hands()[thief * 5 + r]!++;
+  d.hands()[victim * K + r]!--;
+  d.hands()[thief * K + r]!++;
   d.emit({ type: 'stole', seat: thief, victim, resource: r });
 }
 
@@ -912,6 +948,13 @@ function endTurn(d: Draft) {
   }
   d.devPlayed = false;
   d.offers = 0;
+  const ck = d.ckNow();
+  if (ck !== undefined && (ck.fleet >= 0 || ck.crane || ck.knightTurn.some((t) => t !== 0))) {
+    const c = d.ck();
+    c.fleet = -1;
+    c.crane = false;
+    c.knightTurn.fill(0);
+  }
   d.turn++;
   d.current = (seat + 1) % d.n;
   if (d.turn >= d.s.config.maxTurns) {
@@ -1008,7 +1051,7 @@ function applyMain(d: Draft, seat: number, a: CatanAction) {
       return;
     }
     case 'bankTrade': {
-      const count = tradeRatio(s, seat, a.give);
+      const count = bankRatio(s, seat, a.give);
       d.pay(seat, a.give, count);
       d.gain(seat, a.get, 1);
       d.emit({ type: 'bankTrade', seat, give: a.give, count, get: a.get });
@@ -1025,9 +1068,10 @@ function applyMain(d: Draft, seat: number, a: CatanAction) {
       if (step.phase !== 'confirm') throw new Error('catan: confirm outside a trade');
       const { give, get } = step.offer;
       const hands = d.hands();
-      for (let r = 0; r < 5; r++) {
-        hands[seat * 5 + r]! += get[r]! - give[r]!;
-        hands[a.seat * 5 + r]! += give[r]! - get[r]!;
+      const k = d.k;
+      for (let r = 0; r < k; r++) {
+        hands[seat * k + r]! += get[r]! - give[r]!;
+        hands[a.seat * k + r]! += give[r]! - get[r]!;
         if (give[r]! > 0) {
           d.lost(seat, r, give[r]!);
           d.seen(a.seat, r, give[r]!);
@@ -1069,13 +1113,32 @@ export function apply(
   const phase = state.step;
   if (phase.phase === 'discard') {
     const left = phase.left.slice();
+    const to = phase.to;
     for (const [seat, a] of step.actions) {
       if (a.type !== 'discard' || left[seat]! <= 0) throw new Error(`catan: seat ${seat} has no discard to make`);
-      d.pay(seat, a.resource, 1);
+      if (to === undefined) d.pay(seat, a.resource, 1);
+      else {
+        // Wedding: the card goes to `to`, in the open.
+        d.hands()[seat * d.k + a.resource]!--;
+        d.lost(seat, a.resource, 1);
+        d.hands()[to * d.k + a.resource]!++;
+        d.seen(to, a.resource, 1);
+      }
       left[seat]!--;
       d.emit({ type: 'discarded', seat, resource: a.resource });
     }
-    d.step = left.some((k) => k > 0) ? { phase: 'discard', left } : { phase: 'robber', resume: 'main' };
+    if (left.some((k) => k > 0)) {
+      d.step =
+        phase.resume === undefined
+          ? { phase: 'discard', left }
+          : to === undefined
+            ? { phase: 'discard', left, resume: phase.resume }
+            : { phase: 'discard', left, resume: phase.resume, to };
+    } else d.step = phase.resume === 'main' ? MAIN : afterDiscards(d);
+    return d.freeze();
+  }
+  if (phase.phase === 'pillage' || phase.phase === 'defenderDraw' || phase.phase === 'aqueduct') {
+    ckSimultaneous(d, phase, step.actions);
     return d.freeze();
   }
   if (phase.phase === 'offer') {
@@ -1094,15 +1157,23 @@ export function apply(
     }
     return d.freeze();
   }
-  const seat = state.current;
+  const seat = phase.phase === 'progressDiscard' || phase.phase === 'displaced' ? phase.seat : state.current;
   const a = step.actions.get(seat);
   if (!a) throw new Error(`catan: no action for seat ${seat}`);
   if (phase.phase === 'setupSettlement') {
-    placeSettlement(d, seat, (a as { vertex: number }).vertex);
+    const vertex = (a as { vertex: number }).vertex;
+    placeSettlement(d, seat, vertex);
+    if (phase.round === 1 && state.ck !== undefined) {
+      // Cities & Knights: the second opening piece is a city.
+      d.buildings()[vertex] = seat * 2 + 1;
+      d.pieces()[seat * 3 + 1]!++;
+      d.pieces()[seat * 3 + 2]!--;
+      d.emit({ type: 'built', seat, piece: 'city', at: vertex });
+    }
     if (phase.round === 1) {
-      // The second opening settlement collects one card from each hex around it.
+      // The second opening piece collects one resource from each hex around it.
       const lk = boardLookups(state.board);
-      const got = [0, 0, 0, 0, 0];
+      const got = new Array<number>(d.k).fill(0);
       for (const h of VERTEX_HEXES[(a as { vertex: number }).vertex]!) {
         const r = lk.hexResource[h]!;
         if (r >= 0 && d.view().bank[r]! > 0) {
@@ -1120,16 +1191,398 @@ export function apply(
     nextSetupStep(d);
     return d.freeze();
   }
+  if (state.ck !== undefined && applyCk(d, seat, a)) return d.freeze();
   applyMain(d, seat, a);
   return d.freeze();
 }
 
+// ---- Cities & Knights steps -------------------------------------------------------------------------------
+
+const DRAW_PROGRESS: CatanStep = { phase: 'drawProgress' };
+const ckEvent = (d: Draft, seat: number, what: string, detail?: readonly number[]) =>
+  d.emit(detail === undefined ? { type: 'ck', seat, what } : { type: 'ck', seat, what, detail });
+
+/** The three dice: the event die first (barbarians or a city gate), then production once that has settled. */
+function ckRoll(d: Draft, red: number, yellow: number, event: number) {
+  const ck = d.ck();
+  ck.pendingRoll = red * 8 + yellow;
+  ckEvent(d, d.current, 'event', [event]);
+  if (event < 3) {
+    ck.barbarian++;
+    ckEvent(d, d.current, 'barbarians', [ck.barbarian]);
+    if (ck.barbarian >= BARBARIAN_TRACK && barbarianAttack(d)) return;
+  } else {
+    const track = EVENT_TRACK[event]!;
+    // Level n of the gate's track draws on a red die of 1..n+1; the player to move first, then clockwise.
+    for (let i = 0; i < d.n; i++) {
+      const p = (d.current + i) % d.n;
+      const level = ck.improvements[p * 3 + track]!;
+      if (level >= 1 && red <= level + 1) ck.draws.push(p, track);
+    }
+  }
+  ckContinue(d);
+}
+
+/**
+ * The barbarians land: cities (metropolises included) against all active knights. Returns true when a decision
+ * (pillage, or the tied defenders' choice of deck) now waits; the roll continues once it is made.
+ */
+function barbarianAttack(d: Draft): boolean {
+  const ck = d.ck();
+  const buildings = d.view().buildings;
+  ck.barbarian = 0;
+  ck.attacks++;
+  let strength = 0;
+  for (let v = 0; v < VERTEX_COUNT; v++) if (buildings[v]! >= 0 && (buildings[v]! & 1) === 1) strength++;
+  const defence = activeStrength(ck, d.n);
+  const total = defence.reduce((a, b) => a + b, 0);
+  // Every knight goes home after the attack, whatever its outcome.
+  for (let v = 0; v < VERTEX_COUNT; v++) if (knightActive(ck.knights[v]!)) ck.knights[v]!--;
+  if (strength > total) {
+    const exposed: number[] = [];
+    for (let p = 0; p < d.n; p++) {
+      for (let v = 0; v < VERTEX_COUNT; v++) {
+        if (buildings[v] === p * 2 + 1 && !ck.metropolis.includes(v)) {
+          exposed.push(p);
+          break;
+        }
+      }
+    }
+    ckEvent(d, -1, 'attackLost', [strength, total]);
+    if (exposed.length === 0) return false;
+    const least = Math.min(...exposed.map((p) => defence[p]!));
+    const left = exposed.filter((p) => defence[p] === least);
+    d.step = { phase: 'pillage', left };
+    return true;
+  }
+  ckEvent(d, -1, 'attackWon', [strength, total]);
+  const most = Math.max(...defence);
+  // Nobody defended (no active knight at all and no city either): no one is rewarded.
+  if (most === 0) return false;
+  const top = range(d.n).filter((p) => defence[p] === most);
+  if (top.length === 1) {
+    ck.defenders[top[0]!]!++;
+    ckEvent(d, top[0]!, 'defender');
+    return false;
+  }
+  const left = top.filter(() => [0, 1, 2].some((t) => deckSize(ck, t) > 0));
+  if (left.length === 0) return false;
+  d.step = { phase: 'defenderDraw', left };
+  return true;
+}
+
+/** What comes after a finished part of a roll: queued draws, then production (or the 7), then the turn. */
+function ckContinue(d: Draft) {
+  const ck = d.ck();
+  while (ck.draws.length > 0 && deckSize(ck, ck.draws[1]!) === 0) ck.draws.splice(0, 2);
+  if (ck.draws.length > 0) {
+    d.step = DRAW_PROGRESS;
+    return;
+  }
+  if (ck.pendingRoll >= 0) {
+    const sum = (ck.pendingRoll >> 3) + (ck.pendingRoll & 7);
+    ck.pendingRoll = -1;
+    if (sum === 7) {
+      seven(d);
+      return;
+    }
+    const got = produce(d, sum);
+    // Aqueduct (science 3): a player who got nothing takes a resource of its choice.
+    const bank = d.view().bank;
+    const anyResource = bank[0]! + bank[1]! + bank[2]! + bank[3]! + bank[4]! > 0;
+    const left = range(d.n).filter((p) => ((got >> p) & 1) === 0 && ck.improvements[p * 3 + 2]! >= 3);
+    if (left.length > 0 && anyResource) {
+      d.step = { phase: 'aqueduct', left };
+      return;
+    }
+  }
+  d.step = MAIN;
+  checkWin(d);
+}
+
+/** A progress card drawn: Printer and Constitution score at once; a fifth card in hand is given back. */
+function ckDraw(d: Draft, card: number) {
+  const ck = d.ck();
+  const seat = ck.draws[0]!;
+  const track = ck.draws[1]!;
+  if (!isIndex(card, PROGRESS_KINDS) || PROGRESS[card]!.track !== track || ck.decks[card]! <= 0)
+    throw new Error('catan: bad progress card outcome');
+  ck.draws.splice(0, 2);
+  ck.decks[card]!--;
+  if (isPointCard(card)) {
+    ck.progressPoints[seat]!++;
+    ck.progressPlayed[card]!++;
+    ckEvent(d, seat, 'pointCard', [card]);
+  } else {
+    ck.progress[seat * PROGRESS_KINDS + card]!++;
+    ckEvent(d, seat, 'drewProgress', [card]);
+    if (progressHeld(ck, seat) > PROGRESS_HAND_LIMIT) {
+      d.step = { phase: 'progressDiscard', seat };
+      return;
+    }
+  }
+  ckContinue(d);
+}
+
+/** Decisions several seats make at once: pillaged cities, the tied defenders' decks, Aqueduct resources. */
+function ckSimultaneous(
+  d: Draft,
+  phase: Extract<CatanStep, { phase: 'pillage' | 'defenderDraw' | 'aqueduct' }>,
+  actions: ReadonlyMap<number, CatanAction>,
+) {
+  const ck = d.ck();
+  for (const p of phase.left) {
+    const a = actions.get(p);
+    if (!a) throw new Error(`catan: no action for seat ${p}`);
+    if (phase.phase === 'pillage' && a.type === 'pillage') {
+      const pieces = d.pieces();
+      ck.walls[a.vertex] = 0;
+      pieces[p * 3 + 2]!++;
+      // With no settlement left in supply the city is lost altogether.
+      if (pieces[p * 3 + 1]! > 0) {
+        d.buildings()[a.vertex] = p * 2;
+        pieces[p * 3 + 1]!--;
+      } else d.buildings()[a.vertex] = -1;
+      ckEvent(d, p, 'pillaged', [a.vertex]);
+    } else if (phase.phase === 'defenderDraw' && a.type === 'chooseDeck') {
+      ck.draws.push(p, a.track);
+    } else if (phase.phase === 'aqueduct' && a.type === 'aqueduct') {
+      d.gain(p, a.resource, 1);
+      ckEvent(d, p, 'aqueduct', [a.resource]);
+    } else throw new Error(`catan: ${a.type} in phase ${phase.phase}`);
+  }
+  if (phase.phase === 'aqueduct') {
+    d.step = MAIN;
+    checkWin(d);
+  } else ckContinue(d);
+}
+
+/** The other seats lose `take` (at most) cards of kind `r` to `seat`, in public. */
+function takeFromOthers(d: Draft, seat: number, r: number, take: number) {
+  const hands = d.view().hands;
+  for (let p = 0; p < d.n; p++) {
+    if (p === seat) continue;
+    const n = Math.min(take, hands[p * d.k + r]!);
+    if (n === 0) continue;
+    d.hands()[p * d.k + r]! -= n;
+    d.lost(p, r, n);
+    d.hands()[seat * d.k + r]! += n;
+    d.seen(seat, r, n);
+  }
+}
+
+/** The Cities & Knights actions (and phases) of the player to move; false when the base rules handle `a`. */
+function applyCk(d: Draft, seat: number, a: CatanAction): boolean {
+  const step = d.s.step;
+  if (step.phase === 'progressDiscard' && a.type === 'progressDiscard') {
+    const ck = d.ck();
+    ck.progress[seat * PROGRESS_KINDS + a.card]!--;
+    // Back under its deck, face down.
+    ck.decks[a.card]!++;
+    ckEvent(d, seat, 'gaveBackProgress', [a.card]);
+    ckContinue(d);
+    return true;
+  }
+  if (step.phase === 'displaced' && a.type === 'relocate') {
+    const ck = d.ck();
+    if (a.vertex === null) ckEvent(d, seat, 'knightLost', [step.knight]);
+    else {
+      ck.knights[a.vertex] = step.knight;
+      ckEvent(d, seat, 'knightRelocated', [a.vertex]);
+    }
+    d.step = resumeStep(step.resume);
+    return true;
+  }
+  switch (a.type) {
+    case 'improve': {
+      const ck = d.ck();
+      const level = ck.improvements[seat * 3 + a.track]! + 1;
+      d.pay(seat, TRACK_COMMODITY[a.track]!, improvementCost(ck, seat, a.track));
+      ck.crane = false;
+      ck.improvements[seat * 3 + a.track] = level;
+      ckEvent(d, seat, 'improved', [a.track, level]);
+      if (level >= 4) takeMetropolis(d, seat, a.track, level);
+      checkWin(d);
+      return true;
+    }
+    case 'knightBuild': {
+      d.payCost(seat, KNIGHT_COST);
+      d.ck().knights[a.vertex] = knightCode(seat, 1, false);
+      ckEvent(d, seat, 'knightBuilt', [a.vertex]);
+      return true;
+    }
+    case 'knightActivate': {
+      d.payCost(seat, ACTIVATE_COST);
+      const ck = d.ck();
+      ck.knights[a.vertex]! |= 1;
+      ck.knightTurn[a.vertex]! |= 1;
+      ckEvent(d, seat, 'knightActivated', [a.vertex]);
+      return true;
+    }
+    case 'knightPromote': {
+      d.payCost(seat, KNIGHT_COST);
+      const ck = d.ck();
+      ck.knights[a.vertex]! += 2;
+      ck.knightTurn[a.vertex]! |= 2;
+      ckEvent(d, seat, 'knightPromoted', [a.vertex, knightStrength(ck.knights[a.vertex]!)]);
+      return true;
+    }
+    case 'knightMove': {
+      const ck = d.ck();
+      const mover = ck.knights[a.from]!;
+      const there = ck.knights[a.to]!;
+      ck.knights[a.from] = -1;
+      ck.knights[a.to] = mover - 1;
+      ck.knightTurn[a.to] = ck.knightTurn[a.from]!;
+      ck.knightTurn[a.from] = 0;
+      ckEvent(d, seat, 'knightMoved', [a.from, a.to]);
+      if (there >= 0) {
+        ckEvent(d, knightOwner(there), 'knightDisplaced', [a.to]);
+        d.step = { phase: 'displaced', seat: knightOwner(there), knight: there, resume: 'main' };
+      }
+      return true;
+    }
+    case 'knightChase': {
+      const ck = d.ck();
+      ck.knights[a.vertex]!--;
+      ckEvent(d, seat, 'robberChased', [a.vertex]);
+      d.step = { phase: 'robber', resume: 'main' };
+      return true;
+    }
+    case 'wall':
+      d.payCost(seat, WALL_COST);
+      d.ck().walls[a.vertex] = 1;
+      ckEvent(d, seat, 'wallBuilt', [a.vertex]);
+      return true;
+    case 'progress':
+      playProgress(d, seat, a.card, a.resource ?? -1, a.vertex ?? -1);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Level 4 first on a track takes its metropolis; level 5 takes it from a holder still at 4. */
+function takeMetropolis(d: Draft, seat: number, track: number, level: number) {
+  const ck = d.ck();
+  const buildings = d.view().buildings;
+  const at = ck.metropolis[track]!;
+  const holder = at >= 0 ? buildings[at]! >> 1 : -1;
+  if (holder === seat) return;
+  if (holder >= 0 && !(level === 5 && ck.improvements[holder * 3 + track]! < 5)) return;
+  // On the seat's lowest-numbered city that carries no metropolis yet; without one it cannot take it.
+  let city = -1;
+  for (let v = 0; v < VERTEX_COUNT && city < 0; v++)
+    if (buildings[v] === seat * 2 + 1 && !ck.metropolis.includes(v)) city = v;
+  if (city < 0) return;
+  ck.metropolis[track] = city;
+  ckEvent(d, seat, 'metropolis', [track, city, holder]);
+}
+
+function playProgress(d: Draft, seat: number, card: number, resource: number, vertex: number) {
+  const ck = d.ck();
+  ck.progress[seat * PROGRESS_KINDS + card]!--;
+  ck.progressPlayed[card]!++;
+  // A played card goes back under its deck.
+  ck.decks[card]!++;
+  ckEvent(d, seat, 'playedProgress', resource >= 0 ? [card, resource] : vertex >= 0 ? [card, vertex] : [card]);
+  const s = d.view();
+  switch (card) {
+    case P.irrigation:
+    case P.mining: {
+      const r = card === P.irrigation ? 3 : 4;
+      const n = Math.min(2 * hexesTouching(s, s.board, seat, r), s.bank[r]!);
+      d.gain(seat, r, n);
+      return;
+    }
+    case P.medicine:
+      d.payCost(seat, MEDICINE_COST);
+      d.buildings()[vertex] = seat * 2 + 1;
+      d.pieces()[seat * 3 + 1]!++;
+      d.pieces()[seat * 3 + 2]!--;
+      d.emit({ type: 'built', seat, piece: 'city', at: vertex });
+      checkWin(d);
+      return;
+    case P.engineer:
+      ck.walls[vertex] = 1;
+      ckEvent(d, seat, 'wallBuilt', [vertex]);
+      return;
+    case P.roadBuilding:
+      d.step = { phase: 'roadBuilding', roads: s.pieces[seat * 3]! >= 2 ? 2 : 1, resume: 'main' };
+      return;
+    case P.merchantFleet:
+      ck.fleet = resource;
+      return;
+    case P.crane:
+      ck.crane = true;
+      return;
+    case P.saboteur:
+    case P.wedding: {
+      // Saboteur: each seat with at least the player's points discards half its cards (rounded down).
+      // Wedding: each seat with more points gives the player 2 cards of its choice (what it has, up to 2).
+      const mine = publicPoints(s, seat);
+      const left = new Array<number>(d.n).fill(0);
+      for (let p = 0; p < d.n; p++) {
+        if (p === seat) continue;
+        const pts = publicPoints(s, p);
+        const size = handSize(s, p);
+        if (card === P.saboteur && pts >= mine) left[p] = Math.floor(size / 2);
+        if (card === P.wedding && pts > mine) left[p] = Math.min(2, size);
+      }
+      if (left.some((x) => x > 0))
+        d.step =
+          card === P.saboteur
+            ? { phase: 'discard', left, resume: 'main' }
+            : { phase: 'discard', left, resume: 'main', to: seat };
+      return;
+    }
+    case P.intrigue: {
+      // The enemy knight is displaced as if by a knight of the seat: its owner moves it (or loses it).
+      const there = ck.knights[vertex]!;
+      ck.knights[vertex] = -1;
+      ck.knightTurn[vertex] = 0;
+      ckEvent(d, knightOwner(there), 'knightDisplaced', [vertex]);
+      d.step = { phase: 'displaced', seat: knightOwner(there), knight: there, resume: 'main', from: vertex };
+      return;
+    }
+    case P.resourceMonopoly:
+      takeFromOthers(d, seat, resource, 2);
+      return;
+    case P.tradeMonopoly:
+      takeFromOthers(d, seat, resource, 1);
+      return;
+    case P.warlord:
+      for (let v = 0; v < VERTEX_COUNT; v++) {
+        const kn = ck.knights[v]!;
+        if (knightOwner(kn) === seat && !knightActive(kn)) {
+          ck.knights[v] = kn | 1;
+          ck.knightTurn[v]! |= 1;
+        }
+      }
+      return;
+    default:
+      throw new Error(`catan: progress card ${PROGRESS[card]?.name ?? card} cannot be played`);
+  }
+}
+
 // ---- observation ----------------------------------------------------------------------------------------
 
-export function observe(s: CatanState, seat: Seat): CatanObservation {
+/** The per-seat public counts of a state: the same for every observer, so computed once per state. */
+interface PublicCounts {
+  readonly handSizes: readonly number[];
+  readonly devCounts: readonly number[];
+  readonly publicPoints: readonly number[];
+  readonly devNewCount: number;
+}
+// The last state counted: consecutive observations of one state (the three seats answering an offer) share it.
+// A one-entry memo rather than a WeakMap: a WeakMap entry per state made garbage collection twice as slow.
+let lastCounted: CatanState | null = null;
+let lastCounts: PublicCounts | null = null;
+const NO_CARDS: readonly number[] = Object.freeze([0, 0, 0, 0, 0]);
+
+function publicCounts(s: CatanState): PublicCounts {
+  if (lastCounted === s) return lastCounts!;
   const n = s.players;
-  const known = new Array<number>(n * 5);
-  const unknown = new Array<number>(n).fill(0);
   const handSizes = new Array<number>(n);
   const devCounts = new Array<number>(n);
   const publicPts = new Array<number>(n);
@@ -1145,12 +1598,26 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
       s.devs[o + 4]! +
       (p === s.current ? devNewCount : 0);
     publicPts[p] = publicPoints(s, p);
+  }
+  lastCounted = s;
+  lastCounts = { handSizes, devCounts, publicPoints: publicPts, devNewCount };
+  return lastCounts;
+}
+
+export function observe(s: CatanState, seat: Seat): CatanObservation {
+  const n = s.players;
+  const k = s.bank.length;
+  const known = new Array<number>(n * k);
+  const unknown = new Array<number>(n).fill(0);
+  const { handSizes, devCounts, publicPoints: publicPts, devNewCount } = publicCounts(s);
+  for (let p = 0; p < n; p++) {
+    const o = p * k;
     if (p === seat) {
-      for (let r = 0; r < 5; r++) known[o + r] = s.hands[o + r]!;
+      for (let r = 0; r < k; r++) known[o + r] = s.hands[o + r]!;
     } else {
-      const base = (seat * n + p) * 6;
-      for (let r = 0; r < 5; r++) known[o + r] = s.views[base + r]!;
-      unknown[p] = s.views[base + 5]!;
+      const base = (seat * n + p) * (k + 1);
+      for (let r = 0; r < k; r++) known[o + r] = s.views[base + r]!;
+      unknown[p] = s.views[base + k]!;
     }
   }
   return {
@@ -1163,9 +1630,9 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
     robber: s.robber,
     bank: s.bank,
     deckLeft: deckLeft(s),
-    hand: s.hands.slice(seat * 5, seat * 5 + 5),
+    hand: s.hands.slice(seat * k, seat * k + k),
     devs: s.devs.slice(seat * 5, seat * 5 + 5),
-    devNew: seat === s.current ? s.devNew : [0, 0, 0, 0, 0],
+    devNew: seat === s.current ? s.devNew : NO_CARDS,
     handSizes,
     known,
     unknown,
@@ -1184,7 +1651,86 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
     devPlayed: s.devPlayed,
     offers: s.offers,
     winner: s.winner,
+    ck: s.ck === undefined ? undefined : observeCk(s.ck, seat, n),
   };
+}
+
+function observeCk(ck: CkState, seat: number, n: number): CkObservation {
+  const progressCounts = new Array<number>(n);
+  for (let p = 0; p < n; p++) progressCounts[p] = progressHeld(ck, p);
+  return {
+    improvements: ck.improvements,
+    metropolis: ck.metropolis,
+    knights: ck.knights,
+    knightTurn: ck.knightTurn,
+    walls: ck.walls,
+    barbarian: ck.barbarian,
+    attacks: ck.attacks,
+    defenders: ck.defenders,
+    progress: ck.progress.slice(seat * PROGRESS_KINDS, (seat + 1) * PROGRESS_KINDS),
+    progressCounts,
+    deckSizes: [deckSize(ck, 0), deckSize(ck, 1), deckSize(ck, 2)],
+    progressPlayed: ck.progressPlayed,
+    progressPoints: ck.progressPoints,
+    draws: ck.draws,
+    fleet: ck.fleet,
+    crane: ck.crane,
+    pendingRoll: ck.pendingRoll,
+  };
+}
+
+/** The C&K state behind an observation, with the given hidden progress cards and decks. */
+function ckFromObservation(o: CkObservation, progress: number[], decks: number[]): CkState {
+  return {
+    improvements: o.improvements,
+    metropolis: o.metropolis,
+    knights: o.knights,
+    knightTurn: o.knightTurn,
+    walls: o.walls,
+    barbarian: o.barbarian,
+    attacks: o.attacks,
+    defenders: o.defenders,
+    progress,
+    decks,
+    progressPlayed: o.progressPlayed,
+    progressPoints: o.progressPoints,
+    draws: o.draws,
+    fleet: o.fleet,
+    crane: o.crane,
+    pendingRoll: o.pendingRoll,
+  };
+}
+
+/** Progress cards nobody but their holder has seen, dealt to the others' hands and the decks at random. */
+function determinizeCk(obs: CatanObservation, seat: number, rng: Rng): CkState {
+  const o = obs.ck!;
+  const n = obs.players;
+  const progress = new Array<number>(n * PROGRESS_KINDS).fill(0);
+  for (let c = 0; c < PROGRESS_KINDS; c++) progress[seat * PROGRESS_KINDS + c] = o.progress[c]!;
+  const decks = new Array<number>(PROGRESS_KINDS).fill(0);
+  const rest: number[] = [];
+  for (let t = 0; t < 3; t++) {
+    const unseen: number[] = [];
+    for (let c = 0; c < PROGRESS_KINDS; c++) {
+      const def = PROGRESS[c]!;
+      if (def.track !== t || !def.implemented) continue;
+      const free = def.count - o.progress[c]! - (isPointCard(c) ? o.progressPlayed[c]! : 0);
+      for (let i = 0; i < free; i++) unseen.push(c);
+    }
+    const shuffled = rng.shuffle(unseen);
+    for (let i = 0; i < shuffled.length; i++) {
+      if (i < o.deckSizes[t]!) decks[shuffled[i]!]!++;
+      else rest.push(shuffled[i]!);
+    }
+  }
+  const dealt = rng.shuffle(rest);
+  let next = 0;
+  for (let p = 0; p < n; p++) {
+    if (p === seat) continue;
+    for (let i = 0; i < o.progressCounts[p]! && next < dealt.length; i++)
+      progress[p * PROGRESS_KINDS + dealt[next++]!]!++;
+  }
+  return ckFromObservation(o, progress, decks);
 }
 
 /**
@@ -1194,16 +1740,17 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
  */
 export function determinize(obs: CatanObservation, seat: Seat, _config: CatanConfig, rng: Rng): CatanState {
   const n = obs.players;
+  const k = obs.bank.length;
   const hands = obs.known.slice();
   const pool: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    let free = BANK_START - obs.bank[r]!;
-    for (let p = 0; p < n; p++) free -= obs.known[p * 5 + r]!;
+  for (let r = 0; r < k; r++) {
+    let free = (r < 5 ? BANK_START : COMMODITY_START) - obs.bank[r]!;
+    for (let p = 0; p < n; p++) free -= obs.known[p * k + r]!;
     for (let i = 0; i < free; i++) pool.push(r);
   }
   const shuffled = rng.shuffle(pool);
   let next = 0;
-  for (let p = 0; p < n; p++) for (let i = 0; i < obs.unknown[p]!; i++) hands[p * 5 + shuffled[next++]!]!++;
+  for (let p = 0; p < n; p++) for (let i = 0; i < obs.unknown[p]!; i++) hands[p * k + shuffled[next++]!]!++;
   const unseenDev: number[] = [];
   for (let c = 0; c < 5; c++) {
     const free = DEV_DECK[c]! - obs.played[c]! - obs.devs[c]! - obs.devNew[c]!;
@@ -1227,18 +1774,19 @@ export function determinize(obs: CatanObservation, seat: Seat, _config: CatanCon
   }
   const deck = [0, 0, 0, 0, 0];
   for (; dn < devCards.length; dn++) deck[devCards[dn]!]!++;
-  const views = new Array<number>(n * n * 6).fill(0);
+  const views = new Array<number>(n * n * (k + 1)).fill(0);
   for (let o = 0; o < n; o++) {
     for (let p = 0; p < n; p++) {
       if (o === p) continue;
-      const base = (o * n + p) * 6;
+      const base = (o * n + p) * (k + 1);
       if (o === seat) {
-        for (let r = 0; r < 5; r++) views[base + r] = obs.known[p * 5 + r]!;
-        views[base + 5] = obs.unknown[p]!;
-      } else views[base + 5] = obs.handSizes[p]!;
+        for (let r = 0; r < k; r++) views[base + r] = obs.known[p * k + r]!;
+        views[base + k] = obs.unknown[p]!;
+      } else views[base + k] = obs.handSizes[p]!;
     }
   }
-  return { ...publicPart(obs), hands, deck, devs, devNew, views };
+  const ck = obs.ck === undefined ? undefined : determinizeCk(obs, seat, rng);
+  return fromObservation(obs, { hands, deck, devs, devNew, views, ck });
 }
 
 /**
@@ -1249,19 +1797,35 @@ export function determinize(obs: CatanObservation, seat: Seat, _config: CatanCon
  */
 export function rulesView(obs: CatanObservation): CatanState {
   const n = obs.players;
-  const hands = new Array<number>(n * 5).fill(0);
+  const k = obs.bank.length;
+  const hands = new Array<number>(n * k).fill(0);
   const devs = new Array<number>(n * 5).fill(0);
-  for (let p = 0; p < n; p++) hands[p * 5] = obs.handSizes[p]!;
-  for (let r = 0; r < 5; r++) {
-    hands[obs.seat * 5 + r] = obs.hand[r]!;
-    devs[obs.seat * 5 + r] = obs.devs[r]!;
+  for (let p = 0; p < n; p++) hands[p * k] = obs.handSizes[p]!;
+  for (let r = 0; r < k; r++) hands[obs.seat * k + r] = obs.hand[r]!;
+  for (let r = 0; r < 5; r++) devs[obs.seat * 5 + r] = obs.devs[r]!;
+  let ck: CkState | undefined;
+  if (obs.ck !== undefined) {
+    // Own cards exact; each deck's size held on its track's first kind (the rules only read the sizes).
+    const progress = new Array<number>(n * PROGRESS_KINDS).fill(0);
+    for (let c = 0; c < PROGRESS_KINDS; c++) progress[obs.seat * PROGRESS_KINDS + c] = obs.ck.progress[c]!;
+    const decks = new Array<number>(PROGRESS_KINDS).fill(0);
+    for (let t = 0; t < 3; t++) decks[PROGRESS.findIndex((p) => p.track === t)] = obs.ck.deckSizes[t]!;
+    ck = ckFromObservation(obs.ck, progress, decks);
   }
-  return { ...publicPart(obs), hands, deck: [obs.deckLeft, 0, 0, 0, 0], devs, devNew: obs.devNew, views: EMPTY };
+  const deck = [obs.deckLeft, 0, 0, 0, 0];
+  return fromObservation(obs, { hands, deck, devs, devNew: obs.devNew, views: EMPTY, ck });
 }
 const EMPTY: readonly number[] = [];
 
-/** The part of a state every seat sees as it is: what `determinize` and `rulesView` copy from an observation. */
-function publicPart(obs: CatanObservation) {
+/**
+ * A state from the public fields of `obs` and the given hidden ones: what `determinize` and `rulesView` build.
+ * One object literal in the state's own field order, so that every state the rule functions see has one shape
+ * (a spread here made the rule functions' property loads polymorphic and cost 20x in random games).
+ */
+function fromObservation(
+  obs: CatanObservation,
+  hidden: Pick<CatanState, 'hands' | 'deck' | 'devs' | 'devNew' | 'views' | 'ck'>,
+): CatanState {
   return {
     config: obs.config,
     players: obs.players,
@@ -1269,19 +1833,25 @@ function publicPart(obs: CatanObservation) {
     buildings: obs.buildings,
     roads: obs.roads,
     robber: obs.robber,
+    hands: hidden.hands,
     bank: obs.bank,
+    deck: hidden.deck,
+    devs: hidden.devs,
+    devNew: hidden.devNew,
     played: obs.played,
     knights: obs.knights,
     pieces: obs.pieces,
     roadLength: obs.roadLength,
     longestRoad: obs.longestRoad,
     largestArmy: obs.largestArmy,
+    views: hidden.views,
     current: obs.current,
     step: obs.step,
     turn: obs.turn,
     devPlayed: obs.devPlayed,
     offers: obs.offers,
     winner: obs.winner,
+    ck: hidden.ck,
   };
 }
 
@@ -1290,6 +1860,8 @@ export function visibleEvents(events: readonly CatanEvent[], seat: Seat): CatanE
   return events.map((e) => {
     if (e.type === 'stole' && e.seat !== seat && e.victim !== seat) return { ...e, resource: -1 };
     if (e.type === 'boughtDev' && e.seat !== seat) return { ...e, card: -1 };
+    if (e.type === 'ck' && e.seat !== seat && (e.what === 'drewProgress' || e.what === 'gaveBackProgress'))
+      return { ...e, detail: [-1] };
     return e;
   });
 }
@@ -1305,7 +1877,7 @@ export function result(s: CatanState): GameResult | null {
 
 const cards = (counts: readonly number[]) =>
   counts
-    .map((c, r) => (c > 0 ? `${c} ${RESOURCES[r]}` : ''))
+    .map((c, r) => (c > 0 ? `${c} ${CARD_NAMES[r]}` : ''))
     .filter(Boolean)
     .join(', ') || 'nothing';
 
@@ -1347,10 +1919,40 @@ export function formatEvent(e: CatanEvent): string {
       return `seat ${e.seat} holds the largest army (${e.knights} knights)`;
     case 'turn':
       return `turn ${e.turn}: seat ${e.seat}`;
+    case 'ck':
+      return formatCkEvent(e);
     case 'end':
       return `game over, ${e.winner < 0 ? 'turn limit reached' : `seat ${e.winner} wins`}; points ${e.points.join(' : ')}`;
   }
 }
+
+/** Cities & Knights events in words. */
+function formatCkEvent(e: Extract<CatanEvent, { type: 'ck' }>): string {
+  const x = e.detail ?? [];
+  const card = (c: number | undefined) => (c === undefined || c < 0 ? 'a card' : PROGRESS[c]!.name);
+  switch (e.what) {
+    case 'event':
+      return `event die: ${x[0]! < 3 ? 'barbarian ship' : `${TRACK_NAMES[EVENT_TRACK[x[0]!]!]} gate`}`;
+    case 'barbarians':
+      return `the barbarians advance to ${x[0]} of ${BARBARIAN_TRACK}`;
+    case 'attackLost':
+      return `the barbarians (${x[0]}) beat the knights (${x[1]})`;
+    case 'attackWon':
+      return `the knights (${x[1]}) beat the barbarians (${x[0]})`;
+    case 'improved':
+      return `seat ${e.seat} raises ${TRACK_NAMES[x[0]!]} to level ${x[1]}`;
+    case 'metropolis':
+      return `seat ${e.seat} takes the ${TRACK_NAMES[x[0]!]} metropolis (vertex ${x[1]})`;
+    case 'drewProgress':
+    case 'pointCard':
+    case 'gaveBackProgress':
+    case 'playedProgress':
+      return `seat ${e.seat} ${e.what === 'drewProgress' ? 'draws' : e.what === 'pointCard' ? 'scores' : e.what === 'playedProgress' ? 'plays' : 'gives back'} ${card(x[0])}`;
+    default:
+      return `seat ${e.seat}: ${e.what}${x.length > 0 ? ` ${x.join(' ')}` : ''}`;
+  }
+}
+const TRACK_NAMES = ['trade', 'politics', 'science'] as const;
 
 export function describeStep(
   before: CatanState,

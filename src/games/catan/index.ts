@@ -1,4 +1,4 @@
-/** Settlers of Catan (base game): the engine, the board and the rule helpers the strategies share. */
+/** Settlers of Catan (base game and Cities & Knights): the engine, the board and the rule helpers the strategies share. */
 export {
   BANK_START,
   BEGINNER_BOARD,
@@ -16,9 +16,41 @@ export {
   VICTORY_POINT,
   YEAR_OF_PLENTY,
 } from './board.ts';
+export {
+  ACTIVATE_COST,
+  activeStrength,
+  BARBARIAN_TRACK,
+  CK_VP_TO_WIN,
+  CLOTH,
+  COIN,
+  COMMODITIES,
+  COMMODITY_START,
+  deckSize,
+  EVENT_TRACK,
+  handLimit,
+  improvementCost,
+  KNIGHT_COST,
+  knightActive,
+  knightCode,
+  knightOwner,
+  knightStrength,
+  MAX_WALLS,
+  MEDICINE_COST,
+  P as PROGRESS_CARD,
+  PAPER,
+  PROGRESS,
+  PROGRESS_HAND_LIMIT,
+  PROGRESS_KINDS,
+  progressHeld,
+  RESOURCE_COMMODITY,
+  TRACK_COMMODITY,
+  TRACKS,
+  WALL_COST,
+} from './ck.ts';
 export { defaultConfig, parseConfig } from './config.ts';
 export {
   apply,
+  cardKinds,
   catanEngine,
   deckLeft,
   defaultAction,
@@ -51,11 +83,14 @@ export {
   PIECES,
   ROAD_COST,
   roadSiteOk,
+  roadSites,
   SETTLEMENT_COST,
   seatsAtHex,
   settlementSiteOk,
+  settlementSites,
   siteFree,
   tradeRatio,
+  tradeRatios,
   vertexPips,
 } from './rules.ts';
 export {

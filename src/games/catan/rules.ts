@@ -40,6 +40,12 @@ export function canAfford(hand: readonly number[], offset: number, cost: readonl
   return true;
 }
 
+/** Every count of `cost` (any length: 5 resources, or 8 kinds with commodities) is in hand[offset ..]. */
+export function canAffordAll(hand: readonly number[], offset: number, cost: readonly number[]): boolean {
+  for (let r = 0; r < cost.length; r++) if (hand[offset + r]! < cost[r]!) return false;
+  return true;
+}
+
 /** The distance rule: vertex `v` is empty and so are all its neighbours. */
 export function siteFree(s: BoardView, v: number): boolean {
   if (s.buildings[v] !== -1) return false;
@@ -71,7 +77,58 @@ export function roadSiteOk(s: BoardView, seat: number, e: number): boolean {
   return false;
 }
 
+/**
+ * Buildable spots per seat, cached per board position. States are immutable and `apply` copies the roads and
+ * buildings arrays only when a piece is placed, so the pair of array objects identifies the position: the road
+ * and settlement sites are computed once per seat and position instead of at every decision (and validation)
+ * between two builds. An observation and `rulesView` share the state's arrays, so bots hit the same entry. One
+ * entry (the last position) rather than a WeakMap per position: WeakMap entries made garbage collection slow, and
+ * consecutive decisions are nearly always on one position.
+ */
+interface SiteCache {
+  readonly buildings: readonly number[];
+  readonly roads: (readonly number[] | undefined)[];
+  readonly settlements: (readonly number[] | undefined)[];
+}
+
+let lastSites: SiteCache = { buildings: [], roads: [], settlements: [] };
+let lastRoads: readonly number[] = [];
+
+function siteCache(s: BoardView): SiteCache {
+  if (lastRoads !== s.roads || lastSites.buildings !== s.buildings) {
+    lastRoads = s.roads;
+    lastSites = { buildings: s.buildings, roads: [], settlements: [] };
+  }
+  return lastSites;
+}
+
+/** The edges a road of `seat` may go on now (see roadSiteOk), ascending. */
+export function roadSites(s: BoardView, seat: number): readonly number[] {
+  const c = siteCache(s);
+  let sites = c.roads[seat];
+  if (sites === undefined) {
+    const out: number[] = [];
+    for (let e = 0; e < EDGE_COUNT; e++) if (roadSiteOk(s, seat, e)) out.push(e);
+    c.roads[seat] = sites = out;
+  }
+  return sites;
+}
+
+/** The vertices a settlement of `seat` may go on after the opening (see settlementSiteOk), ascending. */
+export function settlementSites(s: BoardView, seat: number): readonly number[] {
+  const c = siteCache(s);
+  let sites = c.settlements[seat];
+  if (sites === undefined) {
+    const out: number[] = [];
+    for (let v = 0; v < VERTEX_COUNT; v++) if (settlementSiteOk(s, seat, v)) out.push(v);
+    c.settlements[seat] = sites = out;
+  }
+  return sites;
+}
+
 export function anyRoadSite(s: BoardView, seat: number): boolean {
+  const known = siteCache(s).roads[seat];
+  if (known !== undefined) return known.length > 0;
   for (let e = 0; e < EDGE_COUNT; e++) if (roadSiteOk(s, seat, e)) return true;
   return false;
 }
@@ -88,6 +145,27 @@ export function tradeRatio(s: BoardView, seat: number, resource: number): number
     if (h === -1) ratio = 3;
   }
   return ratio;
+}
+
+/**
+ * All five bank ratios of `seat` in one pass over the harbours, packed 3 bits per resource (resource r's ratio is
+ * `(x >> (3 * r)) & 7`): the legal-action generator wants all five at once.
+ */
+export function tradeRatios(s: BoardView, seat: number): number {
+  const { harbourVertices, harbourKinds } = boardLookups(s.board);
+  let generic = false;
+  let own = 0;
+  for (let i = 0; i < harbourVertices.length; i++) {
+    const b = s.buildings[harbourVertices[i]!]!;
+    if (b < 0 || b >> 1 !== seat) continue;
+    const h = harbourKinds[i]!;
+    if (h === -1) generic = true;
+    else own |= 1 << h;
+  }
+  const base = generic ? 3 : 4;
+  let packed = 0;
+  for (let r = 0; r < 5; r++) packed |= ((own >> r) & 1 ? 2 : base) << (3 * r);
+  return packed;
 }
 
 /** Seats other than `seat` with a building on a corner of `hex`, as a bit mask (bit p set for seat p). */

@@ -10,8 +10,8 @@ export type DevCard = 0 | 1 | 2 | 3 | 4;
 
 export type Terrain = 'hills' | 'forest' | 'pasture' | 'fields' | 'mountains' | 'desert';
 
-/** The rule sets the engine knows by name; only `base` is implemented (Cities & Knights is planned). */
-export type CatanRules = 'base';
+/** The rule sets: the base game, and Cities & Knights (see ck.ts and docs/rules/catan.md). */
+export type CatanRules = 'base' | 'cities-and-knights';
 export type CatanMap = 'beginner' | 'random';
 
 export interface CatanConfig {
@@ -59,7 +59,12 @@ export type CatanStep =
   | { readonly phase: 'setupRoad'; readonly round: 0 | 1; readonly vertex: number }
   | { readonly phase: 'preRoll' }
   | { readonly phase: 'dice' }
-  | { readonly phase: 'discard'; readonly left: readonly number[] }
+  /**
+   * Seats give up cards one at a time, all at once. After a 7 they go to the bank and the robber follows.
+   * Cities & Knights progress cards: Saboteur (`resume: 'main'`, to the bank) and Wedding (`to`: the cards go to
+   * that seat, then the main phase).
+   */
+  | { readonly phase: 'discard'; readonly left: readonly number[]; readonly resume?: 'main'; readonly to?: number }
   | { readonly phase: 'robber'; readonly resume: ResumePhase }
   | { readonly phase: 'steal'; readonly victim: number; readonly resume: ResumePhase }
   | { readonly phase: 'main' }
@@ -67,7 +72,27 @@ export type CatanStep =
   | { readonly phase: 'roadBuilding'; readonly roads: 1 | 2; readonly resume: ResumePhase }
   | { readonly phase: 'offer'; readonly offer: TradeOffer }
   | { readonly phase: 'confirm'; readonly offer: TradeOffer; readonly accepted: readonly number[] }
-  | { readonly phase: 'over' };
+  | { readonly phase: 'over' }
+  // Cities & Knights only:
+  /** Chance: the next queued progress card draw (see CkState.draws). */
+  | { readonly phase: 'drawProgress' }
+  /** A seat holding more progress cards than the limit gives one back (to the bottom of its deck). */
+  | { readonly phase: 'progressDiscard'; readonly seat: number }
+  /** Barbarians won: these seats each reduce one city (not a metropolis) to a settlement, in seat order. */
+  | { readonly phase: 'pillage'; readonly left: readonly number[] }
+  /** Barbarians beaten with a tie for the top: these seats each pick the deck they draw a progress card from. */
+  | { readonly phase: 'defenderDraw'; readonly left: readonly number[] }
+  /** Aqueduct: these seats got nothing from a non-7 roll and each take one resource of their choice. */
+  | { readonly phase: 'aqueduct'; readonly left: readonly number[] }
+  /** A displaced knight's owner moves it to a free vertex on its own roads (or loses it if there is none). */
+  | {
+      readonly phase: 'displaced';
+      readonly seat: number;
+      readonly knight: number;
+      readonly resume: ResumePhase;
+      /** Where it stood, when that vertex is free now (Intrigue): it may not go back there. */
+      readonly from?: number;
+    };
 
 export type CatanPhase = CatanStep['phase'];
 
@@ -117,6 +142,49 @@ export interface CatanState {
   readonly offers: number;
   /** The seat that reached the winning points, or -1 (none yet, or the game hit the turn limit). */
   readonly winner: number;
+  /** The Cities & Knights part; undefined under the base rules (so base states hash as before). */
+  readonly ck?: CkState;
+}
+
+/** The three improvement tracks: 0 trade (paid in cloth), 1 politics (coin), 2 science (paper). */
+export type Track = 0 | 1 | 2;
+
+/**
+ * Cities & Knights state. Card kinds in `hands`/`bank` become 8: resources 0..4, then 5 paper, 6 cloth, 7 coin.
+ * Knights are per vertex: -1 none, else seat * 8 + strength (1 basic, 2 strong, 3 mighty) * 2 + (1 if active).
+ */
+export interface CkState {
+  /** Per seat * 3 + track: improvement level 0..5. */
+  readonly improvements: readonly number[];
+  /** Per track: the vertex of its metropolis, or -1. */
+  readonly metropolis: readonly number[];
+  readonly knights: readonly number[];
+  /** Per vertex: bit 1 the knight there was activated this turn, bit 2 it was promoted this turn. */
+  readonly knightTurn: readonly number[];
+  /** Per vertex: 1 where a city wall stands. */
+  readonly walls: readonly number[];
+  /** Barbarian ship's position 0..6; the 7th advance attacks. */
+  readonly barbarian: number;
+  /** Barbarian attacks so far; the robber stays on the desert until the first one. */
+  readonly attacks: number;
+  /** Defender of Catan cards (1 VP each) per seat. */
+  readonly defenders: readonly number[];
+  /** Progress cards held per seat * PROGRESS_KINDS + card (hidden from the others, except the count). */
+  readonly progress: readonly number[];
+  /** Cards left per kind in the three decks (the order is not held: a draw is a chance step). */
+  readonly decks: readonly number[];
+  /** Progress cards played so far, per kind (public). */
+  readonly progressPlayed: readonly number[];
+  /** Victory points from Printer and Constitution per seat. */
+  readonly progressPoints: readonly number[];
+  /** Queued progress card draws, [seat, track, seat, track, ...], drawn in order by `drawProgress` steps. */
+  readonly draws: readonly number[];
+  /** Merchant Fleet of the player to move this turn: the card kind it trades 2:1, or -1. */
+  readonly fleet: number;
+  /** Crane played this turn: the next improvement costs one commodity less. */
+  readonly crane: boolean;
+  /** The production dice (red * 8 + yellow) waiting for the event die's consequences to finish, or -1. */
+  readonly pendingRoll: number;
 }
 
 /** What one seat sees: the board and everything public, its own cards, and what it can infer of the others. */
@@ -159,6 +227,31 @@ export interface CatanObservation {
   readonly devPlayed: boolean;
   readonly offers: number;
   readonly winner: number;
+  /** Cities & Knights: everything public of CkState, the own progress cards, the others' counts. */
+  readonly ck?: CkObservation;
+}
+
+export interface CkObservation {
+  readonly improvements: readonly number[];
+  readonly metropolis: readonly number[];
+  readonly knights: readonly number[];
+  readonly knightTurn: readonly number[];
+  readonly walls: readonly number[];
+  readonly barbarian: number;
+  readonly attacks: number;
+  readonly defenders: readonly number[];
+  /** Own progress cards per kind. */
+  readonly progress: readonly number[];
+  /** Progress cards held per seat (public count). */
+  readonly progressCounts: readonly number[];
+  /** Cards left per deck (track). */
+  readonly deckSizes: readonly number[];
+  readonly progressPlayed: readonly number[];
+  readonly progressPoints: readonly number[];
+  readonly draws: readonly number[];
+  readonly fleet: number;
+  readonly crane: boolean;
+  readonly pendingRoll: number;
 }
 
 export type CatanAction =
@@ -179,13 +272,33 @@ export type CatanAction =
   | { readonly type: 'decline' }
   | { readonly type: 'confirm'; readonly seat: number }
   | { readonly type: 'cancel' }
-  | { readonly type: 'end' };
+  | { readonly type: 'end' }
+  // Cities & Knights only:
+  | { readonly type: 'improve'; readonly track: number }
+  | { readonly type: 'knightBuild'; readonly vertex: number }
+  | { readonly type: 'knightActivate'; readonly vertex: number }
+  | { readonly type: 'knightPromote'; readonly vertex: number }
+  /** Move an active knight along own roads to a free vertex, or onto a weaker enemy knight (displace). */
+  | { readonly type: 'knightMove'; readonly from: number; readonly to: number }
+  /** An active knight next to the robber's hex chases it away (then the robber moves as after a 7). */
+  | { readonly type: 'knightChase'; readonly vertex: number }
+  | { readonly type: 'wall'; readonly vertex: number }
+  /** A displaced knight's new vertex, or null to take it off the board when there is none. */
+  | { readonly type: 'relocate'; readonly vertex: number | null }
+  | { readonly type: 'pillage'; readonly vertex: number }
+  | { readonly type: 'chooseDeck'; readonly track: number }
+  | { readonly type: 'aqueduct'; readonly resource: number }
+  | { readonly type: 'progressDiscard'; readonly card: number }
+  /** Plays progress card `card`; `resource` names a kind where the card wants one. */
+  | { readonly type: 'progress'; readonly card: number; readonly resource?: number; readonly vertex?: number };
 
 export type CatanActionType = CatanAction['type'];
 
 /** Chance outcomes: the two dice, the development card drawn, the resource stolen. */
 export type CatanChance =
-  | { readonly type: 'dice'; readonly d1: number; readonly d2: number }
+  /** d1 is the red die; `event` (Cities & Knights) 0..2 a ship, 3 politics, 4 science, 5 trade gate. */
+  | { readonly type: 'dice'; readonly d1: number; readonly d2: number; readonly event?: number }
+  | { readonly type: 'progress'; readonly card: number }
   | { readonly type: 'dev'; readonly card: number }
   | { readonly type: 'steal'; readonly resource: number };
 
@@ -231,4 +344,5 @@ export type CatanEvent =
   | { readonly type: 'longestRoad'; readonly seat: number; readonly length: number }
   | { readonly type: 'largestArmy'; readonly seat: number; readonly knights: number }
   | { readonly type: 'turn'; readonly seat: number; readonly turn: number }
+  | { readonly type: 'ck'; readonly seat: number; readonly what: string; readonly detail?: readonly number[] }
   | { readonly type: 'end'; readonly winner: number; readonly points: readonly number[] };
