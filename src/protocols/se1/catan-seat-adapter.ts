@@ -281,6 +281,9 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
         return ['CHOOSE', [['id', ix.seats[a.seat]!]]];
       case 'cancel':
         return ['CHOOSE', [['id', 'NONE']]];
+      default:
+        // The room plays rules=base only (its C&K commands are refused), so a base observation never leads here.
+        throw new Se1Error(`${a.type}: Cities & Knights actions are not available over SE1 yet (rules=base only)`);
     }
   }
 
