@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplayFile } from '../../src/core/replay.ts';
+import type { CatanView } from '../../src/games/catan/view.ts';
 import type { GalaxView } from '../../src/games/galax/view.ts';
 import type { OreRushView } from '../../src/games/orerush/view.ts';
 import { loadEngine } from '../../src/games/registry.ts';
@@ -120,6 +121,29 @@ describe('view frames: a replay re-run into pictures', () => {
     const byStep = new Map(every.frames.map((f) => [f.step, f]));
     for (const f of sampled.frames) expect(f.full).toEqual(byStep.get(f.step)!.full);
     expect(sampled.nothingHidden).toMatch(/hides nothing/);
+  });
+
+  it("Catan under Cities & Knights draws knights, walls and the barbarians; a seat never sees the others' hands", async () => {
+    const { recordReplay } = await import('./helpers.ts');
+    const replay = await recordReplay('catan', ['catan-heuristic', 'catan-random', 'catan-heuristic'], 3, {
+      rules: 'cities-and-knights',
+    });
+    const data = await framesOf(replay);
+    const last = data.frames.at(-1)!;
+    const full = last.full as CatanView;
+    expect(full.kinds).toEqual(['brick', 'lumber', 'wool', 'grain', 'ore', 'paper', 'cloth', 'coin']);
+    expect(full.ck).toBeDefined();
+    expect(data.frames.some((f) => (f.full as CatanView).ck!.knights.length > 0)).toBe(true);
+    for (const f of data.frames.slice(1)) {
+      const seat0 = f.seats![0] as CatanView;
+      // The others' hands: counts only, and a card kind only where seat 0 can be sure of it.
+      for (const other of [1, 2]) {
+        const truth = (f.full as CatanView).seats[other]!.hand;
+        for (const [k, n] of seat0.seats[other]!.hand.entries()) expect(n === -1 || n <= truth[k]!).toBe(true);
+        expect(seat0.seats[other]!.points).toBe(-1);
+      }
+      expect(seat0.seats[0]!.hand).toEqual((f.full as CatanView).seats[0]!.hand);
+    }
   });
 
   it('a bot name with markup cannot break out of the page', async () => {

@@ -48,6 +48,16 @@ export interface CatanView {
   readonly largestArmy: number;
   /** Names of the card kinds in `hand` (5 resources; Cities & Knights adds commodities). */
   readonly kinds: readonly string[];
+  /**
+   * Cities & Knights only: knights [vertex, seat, strength 1..3, active 1/0], city walls (vertices), metropolises
+   * [vertex, track 0 trade, 1 politics, 2 science], the barbarian ship's position (0..6; the 7th advance attacks).
+   */
+  readonly ck?: {
+    readonly knights: readonly (readonly [number, number, number, number])[];
+    readonly walls: readonly number[];
+    readonly metropolis: readonly (readonly [number, number])[];
+    readonly barbarian: number;
+  };
 }
 
 /** The page-side drawing (pasted into the page: self-contained, no outer names). */
@@ -112,6 +122,19 @@ function renderCatan(
       ? `<rect class="city" data-seat="${seat}" x="${x - 8}" y="${y - 8}" width="16" height="16" fill="${color(seat)}" stroke="#fff" stroke-width="2"/>`
       : `<circle class="settlement" data-seat="${seat}" cx="${x}" cy="${y}" r="6" fill="${color(seat)}" stroke="#fff" stroke-width="2"/>`;
   }
+  if (v.ck) {
+    for (const w of v.ck.walls)
+      out += `<circle class="wall" cx="${X(vertices[w]![0]!)}" cy="${Y(vertices[w]![1]!)}" r="12" fill="none" stroke="#5d4037" stroke-width="3"/>`;
+    for (const [m, track] of v.ck.metropolis)
+      out += `<text class="metropolis" x="${X(vertices[m]![0]!)}" y="${Y(vertices[m]![1]!) - 12}" text-anchor="middle" font-size="10" font-weight="bold">${['T', 'P', 'S'][track]}★</text>`;
+    for (const [k, seat, strength, active] of v.ck.knights) {
+      const x = X(vertices[k]![0]!);
+      const y = Y(vertices[k]![1]!);
+      out += `<g class="knight" data-seat="${seat}"><polygon points="${x},${y - 9} ${x + 8},${y + 6} ${x - 8},${y + 6}" fill="${active ? color(seat) : '#fff'}" stroke="${color(seat)}" stroke-width="2"/>`;
+      out += `<text x="${x}" y="${y + 4}" text-anchor="middle" font-size="8" fill="${active ? '#fff' : '#000'}">${strength}</text></g>`;
+    }
+    out += `<text class="barbarian" x="10" y="40" font-size="12" fill="#b71c1c">barbarians ${v.ck.barbarian}/7</text>`;
+  }
   out += `<text x="10" y="20" font-size="14" fill="#01579b">${v.label}</text>`;
   out += `<text x="650" y="20" font-size="12" fill="#01579b" text-anchor="end">${info.seat >= 0 ? `seen by seat ${info.seat}` : 'full state'}</text>`;
   v.seats.forEach((s, seat) => {
@@ -140,7 +163,19 @@ const phaseLabel = (s: Pick<CatanState, 'turn' | 'current' | 'step'>) =>
 const kindsOf = (n: number): string[] =>
   n === RESOURCES.length ? [...RESOURCES] : [...RESOURCES, 'paper', 'cloth', 'coin'].slice(0, n);
 
+/** The Cities & Knights pieces on the board (public: the same in the state and every observation). */
+function ckPieces(ck: CatanState['ck'] | CatanObservation['ck']): CatanView['ck'] {
+  if (!ck) return undefined;
+  return {
+    knights: ck.knights.flatMap((k, v) => (k < 0 ? [] : [[v, k >> 3, (k >> 1) & 3, k & 1] as const])),
+    walls: ck.walls.flatMap((w, v) => (w ? [v] : [])),
+    metropolis: ck.metropolis.flatMap((v, track) => (v < 0 ? [] : [[v, track] as const])),
+    barbarian: ck.barbarian,
+  };
+}
+
 const common = (s: CatanState | CatanObservation) => ({
+  ck: ckPieces(s.ck),
   terrain: s.board.terrain.map((t) => TERRAINS.indexOf(t)),
   numbers: s.board.numbers,
   robber: s.robber,
