@@ -13,98 +13,24 @@
  * - counts: `ticks` (ticks seen by all bots), `ticks_late` (reached a bot more than one tick late), `games`,
  *   `games_started`, `commands`.
  */
-import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
-import type { Strategy } from '../../core/strategy.ts';
-import { OnlineSeat, SeatStopped, SeatTimeout } from '../../game/seat.ts';
+import { resolveBot } from '../../bots/resolve.ts';
 import { type CreepSmashAction, type CreepSmashObservation, creepsmashEngine } from '../../games/creepsmash/index.ts';
-import { CreepSmashOnlineGame, Se1Client, type Se1Event } from '../../protocols/se1/index.ts';
-import { intParam, SessionFailure } from '../scenario-kit.ts';
-import type { LoadScenario, SessionContext } from '../types.ts';
-import { errorKind, PairMaker } from './se1-carcassonne.ts';
+import { CreepSmashOnlineGame } from '../../protocols/se1/index.ts';
+import type { LoadScenario } from '../types.ts';
+import { GroupMaker, type Se1GameShared, se1GameParams, se1GameSession } from './se1-game-kit.ts';
 
-export interface CreepSmashShared {
-  readonly bot: ResolvedBot;
-  readonly pairs: PairMaker;
-  readonly games: number;
-  readonly lobbyTimeoutMs: number;
-}
+export type CreepSmashShared = Se1GameShared;
 
-const DEFAULTS = { strategy: 'heuristic', games: 1, lobbyTimeoutMs: 10_000 } as const;
+const DEFAULTS = { strategy: 'heuristic', games: 1, lobbyTimeoutMs: 10_000, iterations: 100 } as const;
 
 const clampMicros = (ms: number) => Math.max(0, Math.round(ms * 1000));
 
-async function runSession(ctx: SessionContext<CreepSmashShared>): Promise<void> {
-  const { metrics, signal, shared, rng } = ctx;
-  if (signal.aborted) return;
-  const due = ctx.scheduledAt ?? performance.now();
-  const started = performance.now();
-  let onEvent: ((e: Se1Event) => void) | null = null;
-  let onClose: (() => void) | null = null;
-  let client: Se1Client | undefined;
-  let nick = '';
-  const lobby = async (metric: string, line: string) => {
-    const t0 = performance.now();
-    const reply = await client!.request(line);
-    metrics.latency(metric, Math.round((performance.now() - t0) * 1000));
-    return reply;
-  };
-  try {
-    try {
-      client = await Se1Client.connect({
-        host: ctx.host,
-        port: ctx.port,
-        requestTimeoutMs: ctx.requestTimeoutMs,
-        log: ctx.log,
-        onEvent: (e) => onEvent?.(e),
-        onClose: () => onClose?.(),
-      });
-    } catch (error) {
-      throw new SessionFailure(errorKind(error) === 'timeout' ? 'timeout' : 'connect_failed', String(error));
-    }
-    const now = performance.now();
-    metrics.latency('connect', Math.round((now - due) * 1000), Math.round((now - started) * 1000));
-    metrics.track(client.connection);
-    const created = await lobby('testplayer_rtt', 'CREATE TESTPLAYER');
-    const account = Se1Client.fields(created.lines[0] ?? '');
-    if (!account.NICK || !account.PASSWORD) throw new SessionFailure('ERROR', 'CREATE TESTPLAYER: no account');
-    nick = account.NICK;
-    await lobby('login_rtt', `LOGIN ${account.NICK} ${account.PASSWORD}`);
-    for (let played = 0; played < shared.games && !signal.aborted; ) {
-      const claim = shared.pairs.claim();
-      let name: string | null;
-      if (claim.role === 'create') {
-        try {
-          await lobby('create_rtt', `CREATE GAME ${claim.name} -maxPlayers 2 -testgame`);
-        } catch (error) {
-          shared.pairs.abandon(claim.pair);
-          throw error;
-        }
-        metrics.count('games_created');
-        name = claim.name;
-        claim.pair.resolve(name);
-      } else {
-        name = await claim.pair.name;
-        if (name === null) continue;
-      }
-      const finished = await playGame(name, claim.role === 'create', () => shared.pairs.abandon(claim.pair));
-      if (!finished) break;
-      played++;
-    }
-    await client.request('LOGOUT').catch(() => undefined);
-    metrics.count('sessions');
-  } catch (error) {
-    if (!signal.aborted) metrics.error(errorKind(error));
-  } finally {
-    client?.close();
-  }
-
-  async function playGame(name: string, creator: boolean, abandon: () => void): Promise<boolean> {
-    const c = client!;
+const runSession = se1GameSession<CreepSmashObservation, CreepSmashAction, CreepSmashShared>({
+  engine: creepsmashEngine,
+  game: (client, seat, metrics) => {
     let tickMs = 50;
-    const game = new CreepSmashOnlineGame(c, {
-      nick,
-      creator,
-      players: 2,
+    const game: CreepSmashOnlineGame = new CreepSmashOnlineGame(client, {
+      ...seat,
       onAnswer: (kind, micros) => {
         metrics.latency(`${kind}_rtt`, micros);
         if (kind !== 'start_game' && kind !== 'choose_tile') metrics.count('commands');
@@ -118,65 +44,11 @@ async function runSession(ctx: SessionContext<CreepSmashShared>): Promise<void> 
         if (late > tickMs) metrics.count('ticks_late');
       },
     });
-    onEvent = (e) => game.onEvent(e);
-    onClose = () => game.onClose();
-    const strategy = shared.bot.create() as Strategy<CreepSmashObservation, CreepSmashAction>;
-    let joinedAt = performance.now();
-    const seat = new OnlineSeat<CreepSmashObservation, CreepSmashAction>({
-      game,
-      strategy,
-      context: (s, config) => ({
-        seat: s,
-        rng,
-        budget: { iterations: 100 },
-        model: { engine: creepsmashEngine, config },
-        log: ctx.log,
-      }),
-      hooks: {
-        firstEvent: (t) => {
-          metrics.latency('first_event', Math.round((t - joinedAt) * 1000));
-          if (creator) metrics.count('games_started');
-        },
-        gap: (kind, micros) => metrics.gap(kind, micros),
-        decided: (micros) => metrics.latency('decide', micros),
-        refused: (kind) => {
-          // A command the engine refused when it took effect is play, not an error of the server.
-          if (kind !== 'ERROR_REJECTED') metrics.error(kind);
-        },
-      },
-      // The lobby wait until the other player is in; then a tick stream that stops for this long ends the session.
-      patience: { startMs: shared.lobbyTimeoutMs, turnMs: () => ctx.requestTimeoutMs * 4 },
-      signal,
-    });
-    try {
-      joinedAt = performance.now();
-      await lobby('join_rtt', `JOIN GAME ${name}`);
-      const finished = await seat.done.then(
-        () => {
-          if (creator) metrics.count('games');
-          return true;
-        },
-        (error: unknown) => {
-          if (error instanceof SeatStopped) return false;
-          if (error instanceof SeatTimeout && error.phase === 'start') {
-            if (creator) abandon();
-            metrics.count('lobby_timeouts');
-            return false;
-          }
-          throw error instanceof SeatTimeout ? new SessionFailure('timeout', error.message) : error;
-        },
-      );
-      onEvent = null;
-      onClose = null;
-      if (!c.closed) await c.leaveGame().catch(() => undefined);
-      return finished && !signal.aborted;
-    } finally {
-      seat.fail(new SeatStopped('session over'));
-      onEvent = null;
-      onClose = null;
-    }
-  }
-}
+    return game;
+  },
+  // A command the engine refused when it took effect is play, not an error of the server.
+  countsAsError: (kind) => kind !== 'ERROR_REJECTED',
+});
 
 export const se1CreepSmashScenario: LoadScenario<CreepSmashShared> = {
   id: 'se1-creepsmash',
@@ -199,25 +71,26 @@ export const se1CreepSmashScenario: LoadScenario<CreepSmashShared> = {
   async prepare({ params }) {
     return {
       bot: await resolveBot(String(params.strategy ?? DEFAULTS.strategy), 'creepsmash'),
-      pairs: new PairMaker(`cs-${Date.now().toString(36)}`),
-      games: intParam('se1-creepsmash', params, 'games', DEFAULTS.games, 1, 1000),
-      lobbyTimeoutMs: intParam('se1-creepsmash', params, 'lobbyTimeoutMs', DEFAULTS.lobbyTimeoutMs, 1, 600_000),
+      groups: new GroupMaker(`cs-${Date.now().toString(36)}`, 2),
+      ...se1GameParams('se1-creepsmash', params),
     };
   },
   threads: {
     toWorker: (s) => ({
       strategy: s.bot.label,
-      prefix: s.pairs.prefix,
+      prefix: s.groups.prefix,
       games: s.games,
       lobbyTimeoutMs: s.lobbyTimeoutMs,
+      iterations: s.iterations,
     }),
     async inWorker(data, { thread }) {
-      const d = data as { strategy: string; prefix: string; games: number; lobbyTimeoutMs: number };
+      const d = data as { strategy: string; prefix: string; games: number; lobbyTimeoutMs: number; iterations: number };
       return {
         bot: await resolveBot(d.strategy, 'creepsmash'),
-        pairs: new PairMaker(`${d.prefix}t${thread}`),
+        groups: new GroupMaker(`${d.prefix}t${thread}`, 2),
         games: d.games,
         lobbyTimeoutMs: d.lobbyTimeoutMs,
+        iterations: d.iterations,
       };
     },
   },
