@@ -30,8 +30,12 @@ import { createRandomStrategy } from './random.ts';
 
 /** Own actions the search considers at a node (plus the best one without a follower). */
 const CANDIDATES = 8;
-/** Actions an opponent is assumed to choose from. */
-const OPPONENT_CANDIDATES = 3;
+/**
+ * Actions an opponent is assumed to choose from: its best one-ply action, which is what `carcassonne-greedy`
+ * plays, the best non-search bot. With 3 the search assumed the opponent's best reply among three (max^n), a
+ * pessimism that left it about even with greedy (docs/mcts.md).
+ */
+const OPPONENT_CANDIDATES = 1;
 /** Value of a follower in hand, up to `RESERVE_CAP` of them (as in carcassonne-greedy). */
 const RESERVE = 1.5;
 const RESERVE_CAP = 3;
@@ -91,7 +95,7 @@ export function carcassonneCandidates(state: CarcassonneState, seat: Seat): Carc
   return out;
 }
 
-/** What the search assumes an opponent plays: one of its best few actions. */
+/** What the search assumes an opponent plays: its best `OPPONENT_CANDIDATES` one-ply actions. */
 export function carcassonneOpponentCandidates(state: CarcassonneState, seat: Seat): CarcassonneAction[] {
   return rankedActions(state, seat).slice(0, OPPONENT_CANDIDATES);
 }
