@@ -14,8 +14,9 @@
 import type { ResolvedBot } from '../../bots/resolve.ts';
 import type { AnyEngine } from '../../core/engine.ts';
 import type { Strategy } from '../../core/strategy.ts';
-import { type OnlineGame, OnlineSeat, SeatStopped, SeatTimeout } from '../../game/seat.ts';
+import { OnlineSeat, SeatStopped, SeatTimeout } from '../../game/seat.ts';
 import { Se1Client, Se1Error, type Se1Event } from '../../protocols/se1/index.ts';
+import type { Se1OnlineGame } from '../../protocols/se1/online-play.ts';
 import { intParam, SessionFailure } from '../scenario-kit.ts';
 import type { LoadMetrics, SessionContext } from '../types.ts';
 
@@ -90,9 +91,6 @@ export function errorKind(error: unknown): string {
   if (error instanceof Se1Error) return 'ERROR';
   return 'exception';
 }
-
-/** An online adapter the SE1 client feeds: the game's events, and the connection's end. */
-export type Se1OnlineGame<O, A> = OnlineGame<O, A> & { onEvent(e: Se1Event): void; onClose(): void };
 
 /** What a game scenario adds to the one session. */
 export interface Se1GameSpec<O, A, S extends Se1GameShared> {

@@ -24,7 +24,9 @@ import {
 } from '../../games/carcassonne/index.ts';
 import { prop, type Se1Command } from './json.ts';
 import {
+  announceAbort,
   type GameRoom,
+  joinRefusal,
   type MapInfo,
   playerColor,
   type RoomContext,
@@ -133,19 +135,16 @@ class CarcassonneRoom implements GameRoom {
    * every member present — players and visitors — gets a notice. They stay in the room until LEAVE_GAME.
    */
   #aborted() {
-    const ctx = this.#ctx;
-    ctx.broadcast(this.id, 'status', 'ABORTED', this.#status);
-    const text = `game ${this.#options.name} aborted: internal server error`;
-    for (const seat of this.#seats) if (seat.present) ctx.error(seat.member, 'GAME', text);
-    for (const visitor of this.#visitors) ctx.error(visitor, 'GAME', text);
+    announceAbort(
+      this.#ctx,
+      { id: this.id, name: this.#options.name, status: this.#status },
+      this.#seats,
+      this.#visitors,
+    );
   }
 
   canJoin(member: RoomMember): string | null {
-    if (member.visitor) return null;
-    if (this.status === 'ABORTED') return `game ${this.#options.name} was aborted`;
-    if (this.status !== 'JOINING') return `game ${this.#options.name} has already started`;
-    if (this.#seats.length >= this.#options.maxPlayers) return `game ${this.#options.name} is full`;
-    return null;
+    return joinRefusal(member, this.#options.name, this.status, this.#seats.length, this.#options.maxPlayers);
   }
 
   join(member: RoomMember) {

@@ -5,10 +5,8 @@
  * plugs into the one online seat (src/game/seat.ts); `botswarm play creepsmash --connect` is `playOnline` below.
  */
 import { createHash } from 'node:crypto';
-import { matchStreams } from '../../core/match.ts';
 import { createRng } from '../../core/rng.ts';
-import type { Strategy } from '../../core/strategy.ts';
-import { matchContext, type OnlineGame, OnlineSeat, type SeatSink } from '../../game/seat.ts';
+import type { OnlineGame, SeatSink } from '../../game/seat.ts';
 import {
   type Command,
   type CreepSmashAction,
@@ -18,10 +16,11 @@ import {
   creepsmashEngine,
   formatMap,
 } from '../../games/creepsmash/index.ts';
-import type { ClientProtocol, OnlineOutcome, OnlinePlayOptions } from '../registry.ts';
-import { Se1Client, Se1Error, Se1Model } from './client.ts';
+import type { ClientProtocol, OnlineOutcome } from '../registry.ts';
+import { type Se1Client, Se1Error, Se1Model } from './client.ts';
 import { fromMapLine, parseWireCommand, toMapLine } from './creepsmash.ts';
 import { type Notice, parseNotice, type Se1Event } from './json.ts';
+import { playSe1Online, type Se1OnlineOptions } from './online-play.ts';
 import { DEFAULT_PORT } from './server.ts';
 
 /** The Game properties that make up the engine's config (docs/protocols/se1.md, "CreepSmash model"). */
@@ -307,10 +306,7 @@ export class CreepSmashOnlineGame implements OnlineGame<CreepSmashObservation, C
   }
 }
 
-export interface CreepSmashOnlineOptions extends OnlinePlayOptions {
-  /** Every decision of every seat: per-decision equivalence tests. */
-  onDecision?: (seat: number, observation: CreepSmashObservation, action: CreepSmashAction) => void;
-}
+export type CreepSmashOnlineOptions = Se1OnlineOptions<CreepSmashObservation, CreepSmashAction>;
 
 /** Puts a map on the server as `map-<12 hex of its SHA-256>`, unless it is there; returns the name. */
 async function ensureMap(client: Se1Client, text: string): Promise<string> {
@@ -327,72 +323,18 @@ async function ensureMap(client: Se1Client, text: string): Promise<string> {
  * game with `-seed`, all join in seat order, choose their tiles, and bot 0 starts it. The game's rules are the
  * server's (announced on JOIN GAME); only a map given with `--set map=` is uploaded and used.
  */
-export async function playOnline(options: CreepSmashOnlineOptions): Promise<OnlineOutcome> {
-  const { bots, seed, budget, log } = options;
+export function playOnline(options: CreepSmashOnlineOptions): Promise<OnlineOutcome> {
   const config = creepsmashEngine.parseConfig(options.settings ?? {});
   const mapText = config.map ? formatMap(config.map) : undefined;
-  const players = bots.length;
-  const streams = matchStreams(seed);
-  const gameName = `botswarm-${seed}-${Date.now().toString(36)}`;
-  const clients: Se1Client[] = [];
-  const seats: { game: CreepSmashOnlineGame; seat: OnlineSeat<CreepSmashObservation, CreepSmashAction> }[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no result after ${options.timeoutMs} ms`)), options.timeoutMs);
+  return playSe1Online<CreepSmashObservation, CreepSmashAction, CreepSmashOnlineGame>(options, {
+    engine: creepsmashEngine,
+    game: (client, seat) =>
+      new CreepSmashOnlineGame(client, { ...seat, ...(mapText !== undefined ? { mapText } : {}) }),
+    createOptions: async (client) => (mapText !== undefined ? ` -map ${await ensureMap(client, mapText)}` : ''),
+    // A command the engine refuses when it takes effect (credits gone, cell taken) is play, as offline.
+    errors: (seats) => seats.flatMap(({ seat }) => seat.errors.filter((e) => !e.startsWith('ERROR_REJECTED'))),
+    events: () => [],
   });
-  timeout.catch(() => {});
-  try {
-    const seated = (async () => {
-      for (let i = 0; i < players; i++) {
-        const strategy = bots[i]!.create() as Strategy<CreepSmashObservation, CreepSmashAction>;
-        let game: CreepSmashOnlineGame | undefined;
-        const client = await Se1Client.connect({
-          host: options.host,
-          port: options.port,
-          log,
-          onEvent: (e) => game?.onEvent(e),
-          onClose: () => game?.onClose(),
-        });
-        clients.push(client);
-        const account = await client.createTestPlayer();
-        await client.login(account.nick, account.password);
-        game = new CreepSmashOnlineGame(client, {
-          nick: account.nick,
-          creator: i === 0,
-          players,
-          ...(mapText !== undefined ? { mapText } : {}),
-        });
-        const seat = new OnlineSeat<CreepSmashObservation, CreepSmashAction>({
-          game,
-          strategy,
-          context: matchContext(creepsmashEngine, streams, budget, log, strategy.name) as never,
-          ...(options.onDecision ? { hooks: { decision: options.onDecision } } : {}),
-        });
-        seats.push({ game, seat });
-        if (i === 0) {
-          const map = mapText !== undefined ? ` -map ${await ensureMap(client, mapText)}` : '';
-          await client.request(`CREATE GAME ${gameName} -maxPlayers ${players} -testgame -seed ${seed}${map}`);
-        }
-        await client.joinGame(gameName);
-      }
-      return Promise.all(seats.map((s) => s.seat.done));
-    })();
-    seated.catch(() => {});
-    const outcomes = await Promise.race([seated, timeout]);
-    return {
-      result: outcomes[0]!.result!,
-      decisions: outcomes.map((o) => o.decisions),
-      // A command the engine refuses when it takes effect (credits gone, cell taken) is play, as offline.
-      errors: seats.flatMap(({ seat }) => seat.errors.filter((e) => !e.startsWith('ERROR_REJECTED'))),
-      events: [],
-    };
-  } catch (error) {
-    for (const { seat } of seats) seat.fail(error as Error);
-    throw error;
-  } finally {
-    if (timer) clearTimeout(timer);
-    for (const c of clients) c.close();
-  }
 }
 
 /** Decoding a map line back (for a client that downloaded one). */

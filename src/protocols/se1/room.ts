@@ -83,6 +83,40 @@ export interface RoomOptions {
 /** ABORTED: a server fault ended the game (see docs/protocols/se1.md, "A game aborted by a server fault"). */
 export type RoomStatus = 'JOINING' | 'RUNNING' | 'FINISHED' | 'ABORTED';
 
+/**
+ * Why `member` may not join the room `name` (null: it may). Visitors always may; a player only while the game is
+ * JOINING and has a free seat. The same rule and words for every game the server hosts.
+ */
+export function joinRefusal(
+  member: RoomMember,
+  name: string,
+  status: RoomStatus,
+  seatsTaken: number,
+  maxPlayers: number,
+): string | null {
+  if (member.visitor) return null;
+  if (status === 'ABORTED') return `game ${name} was aborted`;
+  if (status !== 'JOINING') return `game ${name} has already started`;
+  if (seatsTaken >= maxPlayers) return `game ${name} is full`;
+  return null;
+}
+
+/**
+ * A fault ended the game (the host has logged it and stopped the clock): the model says so to everyone, and every
+ * member present — players and visitors — gets a notice. They stay in the room until LEAVE_GAME.
+ */
+export function announceAbort(
+  ctx: RoomContext,
+  room: { readonly id: string; readonly name: string; readonly status: string },
+  players: Iterable<{ readonly member: RoomMember; readonly present: boolean }>,
+  visitors: Iterable<RoomMember>,
+): void {
+  ctx.broadcast(room.id, 'status', 'ABORTED', room.status);
+  const text = `game ${room.name} aborted: internal server error`;
+  for (const seat of players) if (seat.present) ctx.error(seat.member, 'GAME', text);
+  for (const visitor of visitors) ctx.error(visitor, 'GAME', text);
+}
+
 /** One game on the server, game-specific; the lobby handles everything else (accounts, chat, LEAVE_GAME). */
 export interface GameRoom {
   /** `Game@<hex>`. */
