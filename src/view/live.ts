@@ -78,6 +78,8 @@ export class LiveSpectator implements MatchObserver {
   /** Running games and the last `keepEnded` ended ones, by key, in start order. */
   readonly #games = new Map<string, Tracked>();
   readonly #ended: string[] = [];
+  /** The key of each match this page follows (a match object is the host's; the key is the page's). */
+  readonly #byMatch = new WeakMap<ObservedMatch, string>();
   readonly #spectators = new Set<Spectator>();
   #listChanged = false;
   #ticker: NodeJS.Timeout | undefined;
@@ -116,8 +118,6 @@ export class LiveSpectator implements MatchObserver {
     this.#byMatch.set(match, key);
     this.#listChanged = true;
   }
-
-  readonly #byMatch = new WeakMap<ObservedMatch, string>();
 
   stepped(
     match: ObservedMatch,
