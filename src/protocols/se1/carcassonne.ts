@@ -25,8 +25,10 @@ import {
 import { prop, type Se1Command } from './json.ts';
 import {
   announceAbort,
+  announceGame,
   type GameRoom,
   joinRefusal,
+  joinVisitor,
   type MapInfo,
   playerColor,
   type RoomContext,
@@ -110,10 +112,7 @@ class CarcassonneRoom implements GameRoom {
       mode: 'turns',
       wire: { aborted: () => this.#aborted() },
     });
-    ctx.broadcast(this.id, 'name', options.name);
-    ctx.broadcast(this.id, 'map', options.map);
-    ctx.broadcast(this.id, 'maxPlayers', String(options.maxPlayers));
-    ctx.broadcast(this.id, 'testgame', String(options.testgame));
+    announceGame(ctx, this.id, options);
     ctx.broadcast(this.id, 'status', 'JOINING');
   }
 
@@ -150,8 +149,7 @@ class CarcassonneRoom implements GameRoom {
   join(member: RoomMember) {
     const ctx = this.#ctx;
     if (member.visitor) {
-      this.#visitors.add(member);
-      ctx.broadcast(this.id, 'visitors', member.user.id);
+      joinVisitor(ctx, this.id, this.#visitors, member);
       return;
     }
     const color = playerColor(

@@ -32,8 +32,10 @@ import {
 import { prop, type Se1Command } from './json.ts';
 import {
   announceAbort,
+  announceGame,
   type GameRoom,
   joinRefusal,
+  joinVisitor,
   type MapInfo,
   playerColor,
   type RoomContext,
@@ -207,10 +209,7 @@ class CreepSmashRoom implements GameRoom {
       wire: { aborted: () => this.#aborted() },
     });
     const c = this.#config;
-    ctx.broadcast(this.id, 'name', options.name);
-    ctx.broadcast(this.id, 'map', options.map);
-    ctx.broadcast(this.id, 'maxPlayers', String(options.maxPlayers));
-    ctx.broadcast(this.id, 'testgame', String(options.testgame));
+    announceGame(ctx, this.id, options);
     for (const key of [
       'tickMs',
       'delayTicks',
@@ -267,8 +266,7 @@ class CreepSmashRoom implements GameRoom {
   join(member: RoomMember) {
     const ctx = this.#ctx;
     if (member.visitor) {
-      this.#visitors.add(member);
-      ctx.broadcast(this.id, 'visitors', member.user.id);
+      joinVisitor(ctx, this.id, this.#visitors, member);
       return;
     }
     const color = playerColor(

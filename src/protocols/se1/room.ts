@@ -83,6 +83,20 @@ export interface RoomOptions {
 /** ABORTED: a server fault ended the game (see docs/protocols/se1.md, "A game aborted by a server fault"). */
 export type RoomStatus = 'JOINING' | 'RUNNING' | 'FINISHED' | 'ABORTED';
 
+/** The Game object's first properties, in the order every room sends them (then each room adds its own). */
+export function announceGame(ctx: RoomContext, gameId: string, options: RoomOptions): void {
+  ctx.broadcast(gameId, 'name', options.name);
+  ctx.broadcast(gameId, 'map', options.map);
+  ctx.broadcast(gameId, 'maxPlayers', String(options.maxPlayers));
+  ctx.broadcast(gameId, 'testgame', String(options.testgame));
+}
+
+/** A visitor joins any room the same way: it is listed on the Game and sees what the history replays. */
+export function joinVisitor(ctx: RoomContext, gameId: string, visitors: Set<RoomMember>, member: RoomMember): void {
+  visitors.add(member);
+  ctx.broadcast(gameId, 'visitors', member.user.id);
+}
+
 /**
  * Why `member` may not join the room `name` (null: it may). Visitors always may; a player only while the game is
  * JOINING and has a free seat. The same rule and words for every game the server hosts.
