@@ -17,7 +17,7 @@ import {
 } from '../../games/catan/index.ts';
 import { CatanIndex, formatResources, RESOURCE_NAMES, readBoard, readConfig, readObservation } from './catan-wire.ts';
 import { type Se1Client, Se1Error, Se1Model } from './client.ts';
-import { type Notice, parseNotice, type Se1Event } from './json.ts';
+import { AnswerTimer, type Se1Event } from './json.ts';
 
 export interface CatanGameOptions {
   /** This bot's login. */
@@ -50,12 +50,16 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
   #fixed: { config: CatanConfig; board: CatanBoard } | undefined;
   /** The robber move sent as CHOOSE Field: its victim answers the next `choose(UserAssets:..)`. */
   #robberVictim: number | null = null;
-  #sentAt = new Map<string, number>();
+
+  /** Times each command to its answer, for `options.onAnswer`. */
+  readonly #answers: AnswerTimer;
 
   constructor(
     readonly client: Se1Client,
     readonly options: CatanGameOptions,
-  ) {}
+  ) {
+    this.#answers = new AnswerTimer(options.onAnswer);
+  }
 
   get game(): string | undefined {
     return this.model.ofClass('SettlersOfCatanGame')[0];
@@ -73,7 +77,7 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
   onEvent(e: Se1Event): void {
     const sink = this.#sink;
     if (!sink) {
-      if (this.#detached) this.#answer(e);
+      if (this.#detached) this.#answers.notice(e);
       else this.#early.push(e);
       return;
     }
@@ -96,7 +100,7 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
       }
     }
     this.options.onEvent?.(e);
-    const n = this.#answer(e);
+    const n = this.#answers.notice(e);
     if (!n) return;
     if (n.kind === 'error') {
       sink.refused(`ERROR_${n.type}`, n.message ?? '');
@@ -107,20 +111,6 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
     }
     if (CONFIRMED.has(n.type)) return;
     this.#prompt(n.type, sink);
-  }
-
-  #answer(e: Se1Event): Notice | undefined {
-    const n = parseNotice(e);
-    if (!n) return undefined;
-    const onAnswer = this.options.onAnswer;
-    if (onAnswer) {
-      const sent = this.#sentAt.get(n.type);
-      if (sent !== undefined) {
-        this.#sentAt.delete(n.type);
-        onAnswer(n.type.toLowerCase(), Math.round((performance.now() - sent) * 1000), n.kind === 'ok');
-      }
-    }
-    return n;
   }
 
   #prompt(type: string, sink: SeatSink<CatanObservation>) {
@@ -170,7 +160,7 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
   }
 
   #send([action, properties]: Command): void {
-    if (this.options.onAnswer) this.#sentAt.set(action, performance.now());
+    this.#answers.sent(action);
     this.client.command(action, properties);
     this.#sink?.waiting();
   }

@@ -19,7 +19,7 @@ import {
 import type { ClientProtocol, OnlineOutcome } from '../registry.ts';
 import { type Se1Client, Se1Error, Se1Model } from './client.ts';
 import { fromMapLine, parseWireCommand, toMapLine } from './creepsmash.ts';
-import { type Notice, parseNotice, type Se1Event } from './json.ts';
+import { AnswerTimer, type Notice, type Se1Event } from './json.ts';
 import { playSe1Online, type Se1OnlineOptions } from './online-play.ts';
 import { DEFAULT_PORT } from './server.ts';
 
@@ -72,12 +72,16 @@ export class CreepSmashOnlineGame implements OnlineGame<CreepSmashObservation, C
   #commands = new Map<number, Command[]>();
   #cells = new Map<string, string>();
   #tiles: string[] = [];
-  #sentAt = new Map<string, number[]>();
+
+  /** Times each command to its answer, for `options.onAnswer`. */
+  readonly #answers: AnswerTimer;
 
   constructor(
     readonly client: Se1Client,
     readonly options: CreepSmashGameOptions,
-  ) {}
+  ) {
+    this.#answers = new AnswerTimer(options.onAnswer);
+  }
 
   /** The mirrored engine state (undefined before the game is set up). */
   get state(): CreepSmashState | undefined {
@@ -92,7 +96,7 @@ export class CreepSmashOnlineGame implements OnlineGame<CreepSmashObservation, C
   onEvent(e: Se1Event): void {
     const sink = this.#sink;
     if (!sink) {
-      if (this.#detached) this.#answer(e);
+      if (this.#detached) this.#answers.notice(e);
       else this.#early.push(e);
       return;
     }
@@ -104,7 +108,7 @@ export class CreepSmashOnlineGame implements OnlineGame<CreepSmashObservation, C
   }
 
   #handle(e: Se1Event, sink: SeatSink<CreepSmashObservation>) {
-    const notice = this.#answer(e);
+    const notice = this.#answers.notice(e);
     if (notice) return this.#notice(notice, sink);
     if (e.src === 'SERVER' || e.src.startsWith('User@')) return;
     this.model.apply(e);
@@ -141,17 +145,6 @@ export class CreepSmashOnlineGame implements OnlineGame<CreepSmashObservation, C
     sink.refused(`ERROR_${n.type}`, n.message ?? '');
     if (n.type === 'START_GAME' || n.type === 'CHOOSE_TILE')
       sink.fail(new Se1Error(`${n.type} refused: ${n.message ?? ''}`));
-  }
-
-  /** The notice of an event, if it is one; the answer to a command is timed. */
-  #answer(e: Se1Event): Notice | undefined {
-    const n = parseNotice(e);
-    if (!n) return undefined;
-    const queue = this.#sentAt.get(n.type);
-    const sent = queue?.shift();
-    if (sent !== undefined)
-      this.options.onAnswer?.(n.type.toLowerCase(), Math.round((performance.now() - sent) * 1000), n.kind === 'ok');
-    return n;
   }
 
   #configOf(): CreepSmashConfig {
@@ -236,11 +229,7 @@ export class CreepSmashOnlineGame implements OnlineGame<CreepSmashObservation, C
   }
 
   #send(action: string, properties: readonly (readonly [string, string])[] = []): void {
-    if (this.options.onAnswer) {
-      const queue = this.#sentAt.get(action) ?? [];
-      queue.push(performance.now());
-      this.#sentAt.set(action, queue);
-    }
+    this.#answers.sent(action);
     this.client.command(action, properties);
   }
 

@@ -288,3 +288,30 @@ export function parseNotice(e: Se1Event): Notice | undefined {
   if (err) return { kind: 'error', type: err[1]!, ...(err[2] !== undefined ? { message: err[2] } : {}) };
   return undefined;
 }
+
+/**
+ * Times each command from its sending to the notice that answers it (the `OK`/`ERROR` of its type), oldest first
+ * per type, for a seat adapter's `onAnswer`. Without a listener it keeps nothing.
+ */
+export class AnswerTimer {
+  readonly #sent = new Map<string, number[]>();
+  constructor(readonly onAnswer?: (kind: string, micros: number, ok: boolean) => void) {}
+
+  /** A command of this type went out now. */
+  sent(type: string): void {
+    if (!this.onAnswer) return;
+    const queue = this.#sent.get(type);
+    if (queue) queue.push(performance.now());
+    else this.#sent.set(type, [performance.now()]);
+  }
+
+  /** The notice of an event, if it is one; an answer to a command sent is timed. */
+  notice(e: Se1Event): Notice | undefined {
+    const n = parseNotice(e);
+    if (!n || !this.onAnswer) return n;
+    const sent = this.#sent.get(n.type)?.shift();
+    if (sent !== undefined)
+      this.onAnswer(n.type.toLowerCase(), Math.round((performance.now() - sent) * 1000), n.kind === 'ok');
+    return n;
+  }
+}

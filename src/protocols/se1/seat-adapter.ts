@@ -15,7 +15,7 @@ import {
 } from '../../games/carcassonne/index.ts';
 import { CarcassonneSession } from './carcassonne-client.ts';
 import { type Se1Client, Se1Error } from './client.ts';
-import { type Notice, parseNotice, type Se1Event } from './json.ts';
+import { AnswerTimer, type Se1Event } from './json.ts';
 
 export interface CarcassonneGameOptions {
   /** This bot's login. */
@@ -39,15 +39,18 @@ export class CarcassonneOnlineGame implements OnlineGame<CarcassonneState, Carca
   #early: Se1Event[] = [];
   #detached = false;
   #planned: CarcassonneAction | undefined;
-  #sentAt = new Map<string, number>();
   #started = false;
   #begun = false;
   #closed = false;
+
+  /** Times each command to its answer, for `options.onAnswer`. */
+  readonly #answers: AnswerTimer;
 
   constructor(
     readonly client: Se1Client,
     readonly options: CarcassonneGameOptions,
   ) {
+    this.#answers = new AnswerTimer(options.onAnswer);
     this.session = new CarcassonneSession(options.nick, options.config);
   }
 
@@ -56,7 +59,7 @@ export class CarcassonneOnlineGame implements OnlineGame<CarcassonneState, Carca
     const sink = this.#sink;
     if (!sink) {
       // The answers to the last turn's commands may follow the end of the game: still timed and counted.
-      if (this.#detached) this.#answer(e);
+      if (this.#detached) this.#answers.notice(e);
       else this.#early.push(e);
       return;
     }
@@ -85,7 +88,7 @@ export class CarcassonneOnlineGame implements OnlineGame<CarcassonneState, Carca
       }
     }
     this.options.onEvent?.(e);
-    const n = this.#answer(e);
+    const n = this.#answers.notice(e);
     if (!n) return;
     if (n.kind === 'error') {
       sink.refused(`ERROR_${n.type}`, n.message ?? '');
@@ -97,21 +100,6 @@ export class CarcassonneOnlineGame implements OnlineGame<CarcassonneState, Carca
     }
     if (CONFIRMED.has(n.type)) return;
     this.#prompt(n.type, sink);
-  }
-
-  /** The notice of an event, if it is one; a confirmation or refusal of a command is timed. */
-  #answer(e: Se1Event): Notice | undefined {
-    const n = parseNotice(e);
-    if (!n) return undefined;
-    const onAnswer = this.options.onAnswer;
-    if (onAnswer) {
-      const sent = this.#sentAt.get(n.type);
-      if (sent !== undefined) {
-        this.#sentAt.delete(n.type);
-        onAnswer(n.type.toLowerCase(), Math.round((performance.now() - sent) * 1000), n.kind === 'ok');
-      }
-    }
-    return n;
   }
 
   #prompt(type: string, sink: SeatSink<CarcassonneState>) {
@@ -151,7 +139,7 @@ export class CarcassonneOnlineGame implements OnlineGame<CarcassonneState, Carca
   }
 
   #send(action: string, properties: readonly (readonly [string, string])[] = []): void {
-    if (this.options.onAnswer) this.#sentAt.set(action, performance.now());
+    this.#answers.sent(action);
     this.client.command(action, properties);
     this.#sink?.waiting();
   }
