@@ -12,6 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { silentLogger } from '../src/core/log.ts';
 import { loadScenario, runLoadTest } from '../src/load/index.ts';
+import { type RawHistogram, windowPercentile } from '../src/load/metrics.ts';
 import type { BenchResult } from './harness.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -476,9 +477,11 @@ export function wantedParts<T extends string>(all: readonly T[]): Set<T> {
 
 /**
  * What writing summary.json, timeseries.csv and report.html (`--out`) costs the figures: the same closed-model
- * run with and without `--out` against the same server, alternated (without, with, with, without: a drift of the
- * shared machine cancels out), judged on the move round trip's p99 in the hold (the mean of its per-second p99s,
- * ramp and first second left out). Also the longest the measuring thread spent at once on its per-second work.
+ * run with and without `--out` against the same server, in a balanced order (without, with, with, without, ...:
+ * a drift of the shared machine or of the server's state cancels out), judged on the move round trip's p99 over
+ * every sample of the hold (ramp and first second left out). A run-to-run spread between runs of the same kind
+ * (the A/A difference) says how much of the figure a repeat of the same run would move anyway. Also the longest
+ * the measuring thread spent at once on its per-second work.
  */
 export async function outInflation(o: {
   port: number;
@@ -491,17 +494,32 @@ export async function outInflation(o: {
   metric: string;
   order: readonly boolean[];
 }): Promise<
-  { inflationMs: number; withMs: number; withoutMs: number; selfMaxMs: number; lagP99Ms: number } | undefined
+  | {
+      inflationMs: number;
+      withMs: number;
+      withoutMs: number;
+      /** Mean absolute difference between consecutive runs of the same kind (with or without), ms. */
+      spreadMs: number;
+      runs: { out: boolean; p99Ms: number }[];
+      selfMaxMs: number;
+      lagP99Ms: number;
+    }
+  | undefined
 > {
   const scenario = await loadScenario(o.scenario);
   const dir = mkdtempSync(join(tmpdir(), 'botswarm-out-bench-'));
-  const p99s = { with: [] as number[], without: [] as number[] };
+  const runs: { out: boolean; p99Ms: number }[] = [];
   let selfMaxMs = 0;
   let lagP99Ms = 0;
+  const from = (o.rampMs + 1000) / 1000;
+  const to = (o.rampMs + o.holdMs) / 1000;
   try {
     for (const [i, out] of o.order.entries()) {
       gc();
-      const { recorder, summary } = await runLoadTest({
+      let atStart: RawHistogram | undefined;
+      let atEnd: RawHistogram | undefined;
+      let started = false;
+      const { summary } = await runLoadTest({
         scenario,
         host: '127.0.0.1',
         port: o.port,
@@ -521,29 +539,41 @@ export async function outInflation(o: {
         thresholds: [],
         log: silentLogger,
         preflight: false,
+        // The hold's samples: the run total as the hold starts and as it ends, taken apart afterwards.
+        onTick: (point, recorder) => {
+          if (point.t >= from && !started) {
+            started = true;
+            atStart = recorder.latencyTotalRaw(o.metric);
+          }
+          if (point.t <= to + 0.5) atEnd = recorder.latencyTotalRaw(o.metric);
+        },
         ...(out ? { outDir: join(dir, String(i)) } : {}),
       });
-      const from = (o.rampMs + 1000) / 1000;
-      const hold = recorder.points.filter((p) => p.t > from && p.t <= (o.rampMs + o.holdMs) / 1000 + 0.5);
-      const perSecond = hold.map((p) => p.latency[o.metric]?.p99 ?? 0).filter((v) => v > 0);
-      const p99 = perSecond.reduce((a, b) => a + b, 0) / Math.max(1, perSecond.length) / 1000;
+      const p99Ms = atEnd && atEnd.total > (atStart?.total ?? 0) ? windowPercentile(atEnd, atStart, 99) / 1000 : 0;
       // A hold without a sample (a generator too overloaded to play) has no p99 to compare.
-      if (perSecond.length > 0) (out ? p99s.with : p99s.without).push(p99);
+      if (p99Ms > 0) runs.push({ out, p99Ms });
       if (out) {
         selfMaxMs = Math.max(selfMaxMs, summary.generator.selfMaxMs);
         lagP99Ms = Math.max(lagP99Ms, summary.generator.eventLoopLag.p99Ms);
       }
       process.stderr.write(
-        `   --out ${out ? 'on ' : 'off'} ${o.bots} bots: ${o.metric} hold p99 ${p99.toFixed(2)} ms, own per-second work max ${summary.generator.selfMaxMs} ms, lag p99 ${summary.generator.eventLoopLag.p99Ms} ms\n`,
+        `   --out ${out ? 'on ' : 'off'} ${o.bots} bots: ${o.metric} hold p99 ${p99Ms.toFixed(2)} ms (${(atEnd?.total ?? 0) - (atStart?.total ?? 0)} samples), own per-second work max ${summary.generator.selfMaxMs} ms, lag p99 ${summary.generator.eventLoopLag.p99Ms} ms\n`,
       );
       await new Promise((r) => setTimeout(r, 1500));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (p99s.with.length === 0 || p99s.without.length === 0) return undefined;
+  const of = (out: boolean) => runs.filter((r) => r.out === out).map((r) => r.p99Ms);
+  if (of(true).length === 0 || of(false).length === 0) return undefined;
   const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
-  const withMs = mean(p99s.with);
-  const withoutMs = mean(p99s.without);
-  return { inflationMs: withMs - withoutMs, withMs, withoutMs, selfMaxMs, lagP99Ms };
+  const withMs = mean(of(true));
+  const withoutMs = mean(of(false));
+  const steps = [true, false].flatMap((out) =>
+    of(out)
+      .slice(1)
+      .map((v, k) => Math.abs(v - of(out)[k]!)),
+  );
+  const spreadMs = steps.length > 0 ? mean(steps) : 0;
+  return { inflationMs: withMs - withoutMs, withMs, withoutMs, spreadMs, runs, selfMaxMs, lagP99Ms };
 }

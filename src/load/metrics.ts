@@ -124,6 +124,24 @@ export function addRaw(h: Histogram, raw: RawHistogram | undefined): void {
   if (raw.min < w.minNonZeroValue) w.minNonZeroValue = raw.min;
 }
 
+/**
+ * The value at percentile `p` of the samples recorded between two copies of one run total (`earlier` may be
+ * absent: the window then starts at the run's start). Lets a caller judge a window of a run, such as a hold
+ * after its ramp, on every sample in it rather than on an average of per-second percentiles.
+ */
+export function windowPercentile(later: RawHistogram, earlier: RawHistogram | undefined, p: number): number {
+  const h = newHistogram();
+  addRaw(h, later);
+  if (earlier && earlier.total > 0) {
+    const w = h as unknown as Writable;
+    const n = Math.min(earlier.counts.length, w._counts.length);
+    for (let i = 0; i < n; i++) w._counts[i] = w._counts[i]! - earlier.counts[i]!;
+    w._totalCount -= earlier.total;
+  }
+  if (h.totalCount <= 0) return 0;
+  return scanHistogram(h, [p]).values[0] ?? 0;
+}
+
 /** Folds histogram `from` into `h` (same layout), over `from`'s used buckets only. */
 function addInto(h: Histogram, from: Histogram): void {
   if (from.totalCount === 0) return;
@@ -819,6 +837,14 @@ export class LoadRecorder implements LoadMetrics {
       scheduled: timing === 'scheduled',
       timing,
     };
+  }
+
+  /** A copy of a metric's run total so far (up to the last tick), as plain data; see `windowPercentile`. */
+  latencyTotalRaw(name: string): RawHistogram | undefined {
+    const h = this.#trends.get(name)?.total;
+    if (!h || h.totalCount === 0) return undefined;
+    const w = h as unknown as Writable;
+    return { counts: w._counts.slice(0, usedBuckets(h)), total: h.totalCount, min: h.minNonZeroValue, max: h.maxValue };
   }
 
   /** The percentile curve of a metric, for the report: [percentile, micros] pairs. */

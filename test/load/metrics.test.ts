@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.ts';
-import { addRaw, LoadRecorder, scanHistogram, takeRaw } from '../../src/load/metrics.ts';
+import { addRaw, LoadRecorder, scanHistogram, takeRaw, windowPercentile } from '../../src/load/metrics.ts';
 import { formatTimeseriesCsv, saturationReasons, TimeseriesFile } from '../../src/load/summary.ts';
 import { connectFramed } from '../../src/net/client.ts';
 import { lineFramer } from '../../src/net/framing.ts';
@@ -124,6 +124,27 @@ describe('LoadRecorder figures (issue 22)', () => {
     // Recording again after the hand-over starts from nothing.
     source.recordValue(42);
     expect(takeRaw(source)).toMatchObject({ total: 1, min: 42, max: 42 });
+  });
+
+  it('judges a window of a run on its own samples: the later total less the earlier one', () => {
+    const r = new LoadRecorder();
+    const t0 = r.startedAt;
+    // A slow first second (a ramp) then a fast window: the window's p99 knows nothing of the ramp.
+    for (let i = 0; i < 100; i++) r.latency('move_rtt', 50_000);
+    r.tick(t0 + 1000);
+    const before = r.latencyTotalRaw('move_rtt');
+    for (let i = 0; i < 1000; i++) r.latency('move_rtt', 1000 + i);
+    r.tick(t0 + 2000);
+    const after = r.latencyTotalRaw('move_rtt')!;
+    expect(before?.total).toBe(100);
+    expect(after.total).toBe(1100);
+    const p99 = windowPercentile(after, before, 99);
+    expect(p99).toBeGreaterThanOrEqual(1985);
+    expect(p99).toBeLessThanOrEqual(1992);
+    // From the run's start the ramp is in it, and without a later sample there is nothing to judge.
+    expect(windowPercentile(after, undefined, 99)).toBeGreaterThan(40_000);
+    expect(windowPercentile(after, after, 99)).toBe(0);
+    expect(r.latencyTotalRaw('none')).toBeUndefined();
   });
 
   it('never prints a percentile above the maximum, and computes the mean in the same pass', () => {
