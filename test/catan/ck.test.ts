@@ -540,23 +540,25 @@ describe('Cities & Knights: progress cards', () => {
     expect(t.ck!.decks[P.mining]).toBe(3);
   });
 
-  it('lists the progress cards that are not implemented and keeps them out of the decks', () => {
-    const missing = PROGRESS.filter((p) => !p.implemented).map((p) => p.name);
-    expect(missing).toEqual([
-      'alchemist',
-      'inventor',
-      'smith',
-      'commercialHarbor',
-      'masterMerchant',
-      'merchant',
-      'bishop',
-      'deserter',
-      'diplomat',
-      'spy',
-    ]);
-    expect(PROGRESS.reduce((a, p) => a + p.count, 0)).toBe(54);
+  it('the three decks hold exactly the 54 official cards, 18 per track', () => {
+    const official: Record<string, number> = {
+      alchemist: 2, crane: 2, engineer: 1, inventor: 2, irrigation: 2, medicine: 2, mining: 2, printer: 1,
+      roadBuilding: 2, smith: 2,
+      commercialHarbor: 2, masterMerchant: 2, merchant: 6, merchantFleet: 2, resourceMonopoly: 4, tradeMonopoly: 2,
+      bishop: 2, constitution: 1, deserter: 2, diplomat: 2, intrigue: 2, saboteur: 2, spy: 3, warlord: 2, wedding: 2,
+    };
     const s = ckFresh();
-    expect(s.ck!.decks).toEqual(PROGRESS.map((p) => (p.implemented ? p.count : 0)));
+    const inDeck = Object.fromEntries(PROGRESS.map((p, c) => [p.name, s.ck!.decks[c]!]));
+    expect(inDeck).toEqual(official);
+    const perTrack = [0, 1, 2].map((t) => PROGRESS.reduce((a, p, c) => a + (p.track === t ? s.ck!.decks[c]! : 0), 0));
+    expect(perTrack).toEqual([18, 18, 18]);
+    // Tracks: 0 trade, 1 politics, 2 science.
+    expect(PROGRESS.filter((p) => p.track === 2).map((p) => p.name)).toEqual([
+      'alchemist', 'crane', 'engineer', 'inventor', 'irrigation', 'medicine', 'mining', 'printer', 'roadBuilding', 'smith',
+    ]);
+    expect(PROGRESS.filter((p) => p.track === 0).map((p) => p.name)).toEqual([
+      'commercialHarbor', 'masterMerchant', 'merchant', 'merchantFleet', 'resourceMonopoly', 'tradeMonopoly',
+    ]);
   });
 });
 
@@ -572,7 +574,7 @@ function checkCards(s: CatanState) {
     c.decks.reduce((a, b) => a + b, 0) +
     c.progress.reduce((a, b) => a + b, 0) +
     c.progressPoints.reduce((a, b) => a + b, 0);
-  expect(inPlay).toBe(PROGRESS.reduce((a, p) => a + (p.implemented ? p.count : 0), 0));
+  expect(inPlay).toBe(54);
   for (let o = 0; o < s.players; o++) {
     for (let p = 0; p < s.players; p++) {
       if (o === p) continue;
