@@ -5,9 +5,9 @@
  * docs/rules/catan.md.
  */
 import { boardLookups } from './board.ts';
+import type { Draft } from './draft.ts';
 import { roadSiteOk } from './rules.ts';
 import { EDGE_VERTICES, HEX_VERTICES, otherEnd, VERTEX_COUNT, VERTEX_EDGES, VERTEX_HEXES } from './topology.ts';
-import type { Draft } from './draft.ts';
 import type { CatanAction, CatanBoard, CatanState, CatanStep, CkState } from './types.ts';
 
 export const PAPER = 5;
@@ -332,7 +332,8 @@ function pushProgressPlays(s: CatanState, seat: number, out: CatanAction[]) {
       }
     }
   }
-  if (held(P.inventor)) for (const hexes of inventorPairs(s.board)) out.push({ type: 'progress', card: P.inventor, hexes });
+  if (held(P.inventor))
+    for (const hexes of inventorPairs(s.board)) out.push({ type: 'progress', card: P.inventor, hexes });
   if (held(P.smith) && promotable(s, seat).length > 0) out.push({ type: 'progress', card: P.smith });
   if (held(P.commercialHarbor) && !ck.harbourUsed) out.push({ type: 'progress', card: P.commercialHarbor });
   if (held(P.masterMerchant)) {
@@ -352,11 +353,13 @@ function pushProgressPlays(s: CatanState, seat: number, out: CatanAction[]) {
   if (held(P.bishop) && ck.attacks > 0) out.push({ type: 'progress', card: P.bishop });
   if (held(P.deserter)) {
     for (let p = 0; p < s.players; p++)
-      if (p !== seat && ck.knights.some((k) => knightOwner(k) === p)) out.push({ type: 'progress', card: P.deserter, seat: p });
+      if (p !== seat && ck.knights.some((k) => knightOwner(k) === p))
+        out.push({ type: 'progress', card: P.deserter, seat: p });
   }
   if (held(P.diplomat)) for (const edge of openRoads(s, ck)) out.push({ type: 'progress', card: P.diplomat, edge });
   // Spy: any other seat (how many progress cards it holds is public, which ones is not).
-  if (held(P.spy)) for (let p = 0; p < s.players; p++) if (p !== seat) out.push({ type: 'progress', card: P.spy, seat: p });
+  if (held(P.spy))
+    for (let p = 0; p < s.players; p++) if (p !== seat) out.push({ type: 'progress', card: P.spy, seat: p });
 }
 
 /** Before the roll only Alchemist can be played: it fixes both production dice (36 choices, 7 included). */
@@ -709,9 +712,7 @@ export function applyCardStep(d: Draft, seat: number, a: CatanAction, hooks: CkH
       }
       victims.sort((x, y) => x - y);
       d.step =
-        victims.length === 0
-          ? MAIN
-          : { phase: 'steal', victim: victims[0]!, resume: 'main', more: victims.slice(1) };
+        victims.length === 0 ? MAIN : { phase: 'steal', victim: victims[0]!, resume: 'main', more: victims.slice(1) };
       return true;
     }
     case 'smith': {
@@ -831,7 +832,12 @@ function playCard(d: Draft, seat: number, a: Extract<CatanAction, { type: 'progr
   ck.progressPlayed[card]!++;
   ck.decks[card]!++;
   const target = a.seat ?? a.hex ?? a.edge ?? -1;
-  emitCk(d, seat, 'playedProgress', target >= 0 ? [card, target] : a.hexes ?? a.dice ? [card, ...(a.hexes ?? a.dice)!] : [card]);
+  emitCk(
+    d,
+    seat,
+    'playedProgress',
+    target >= 0 ? [card, target] : (a.hexes ?? a.dice) ? [card, ...(a.hexes ?? a.dice)!] : [card],
+  );
   const s = d.view();
   switch (card) {
     case P.alchemist:

@@ -68,7 +68,12 @@ export type CatanStep =
   | { readonly phase: 'discard'; readonly left: readonly number[]; readonly resume?: 'main'; readonly to?: number }
   | { readonly phase: 'robber'; readonly resume: ResumePhase }
   /** `more`: Cities & Knights Bishop, the seats robbed after this one (one random card each, in order). */
-  | { readonly phase: 'steal'; readonly victim: number; readonly resume: ResumePhase; readonly more?: readonly number[] }
+  | {
+      readonly phase: 'steal';
+      readonly victim: number;
+      readonly resume: ResumePhase;
+      readonly more?: readonly number[];
+    }
   | { readonly phase: 'main' }
   | { readonly phase: 'drawDev' }
   | { readonly phase: 'roadBuilding'; readonly roads: 1 | 2; readonly resume: ResumePhase }
