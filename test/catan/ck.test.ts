@@ -620,7 +620,6 @@ describe('Cities & Knights: the cards of the second batch, and knights on roads'
       { progress: progressOf(0, { [card]: 1 }), ...extra },
     );
   const seats = (s: CatanState) => catanEngine.toAct(s);
-  const actAs = (s: CatanState, seat: number, a: CatanAction, events?: CatanEvent[]) => act(s, seat, a, events);
 
   it('Alchemist: only before the roll; the player fixes red and yellow, the event die still rolls', () => {
     const s0 = withCard(P.alchemist, hands({}), {}, { step: { phase: 'preRoll' } });
@@ -1014,7 +1013,7 @@ describe('Cities & Knights games', () => {
       expect(catanEngine.result(s)).not.toBeNull();
     }
     // Printer and Constitution score when drawn; every other kind was played at least once.
-    const never = PROGRESS.filter((p, c) => played[c] === 0 && c !== P.printer && c !== P.constitution).map(
+    const never = PROGRESS.filter((_p, c) => played[c] === 0 && c !== P.printer && c !== P.constitution).map(
       (p) => p.name,
     );
     expect(never).toEqual([]);
