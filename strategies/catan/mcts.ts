@@ -72,7 +72,10 @@ export function rankedActions(state: CatanState, seat: Seat): CatanAction[] {
       list = scored.map((s) => s.action);
     }
   }
-  if (!perSeat) ranked.set(state, (perSeat = []));
+  if (!perSeat) {
+    perSeat = [];
+    ranked.set(state, perSeat);
+  }
   perSeat[seat] = list;
   return list;
 }

@@ -22,6 +22,7 @@ import {
   validate,
   visibleEvents,
 } from '../../src/games/catan/index.ts';
+import { catanViewer } from '../../src/games/catan/view.ts';
 import { createHeuristicStrategy, createRandomStrategy } from '../../strategies/catan/index.ts';
 import { act, board, chance, pieces } from './helpers.ts';
 
@@ -756,6 +757,17 @@ describe('Cities & Knights: the cards of the second batch, and knights on roads'
     });
     expect(t.ck!.merchantOwner).toBe(1);
     expect(totalPoints(t, 0)).toBe(before);
+    // The viewer draws the merchant in its owner's colour.
+    expect(catanViewer.full(t).ck!.merchant).toEqual([4, 1]);
+    expect(catanViewer.seat!(observe(t, 2), 2, t).ck!.merchant).toEqual([4, 1]);
+    const render = new Function(`return ${catanViewer.renderer}`)() as (
+      root: { innerHTML: string },
+      v: unknown,
+      info: { colors: readonly string[]; seat: number },
+    ) => void;
+    const root = { innerHTML: '' };
+    render(root, catanViewer.full(t), { colors: ['#e53935', '#1e88e5', '#fb8c00', '#8e24aa'], seat: -1 });
+    expect(root.innerHTML).toContain('class="merchant" data-seat="1"');
   });
 
   it('Bishop: after the first attack, moves the robber and robs each adjacent seat of one random card', () => {
