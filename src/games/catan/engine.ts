@@ -92,7 +92,7 @@ import type {
 } from './types.ts';
 
 /** Bumped whenever a rule change could change a game's outcome. */
-export const ENGINE_VERSION = '1';
+export const ENGINE_VERSION = '2';
 
 /** More cards than this when a 7 is rolled: discard half, rounded down. */
 export const HAND_LIMIT = 7;
