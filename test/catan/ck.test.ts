@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runMatch } from '../../src/core/match.ts';
 import { createRng } from '../../src/core/rng.ts';
 import {
+  CARD_PHASES,
   type CatanAction,
   type CatanEvent,
   type CatanState,
@@ -931,7 +932,7 @@ describe('Cities & Knights: the cards of the second batch, and knights on roads'
 });
 
 /** A random C&K game to its end; the count of each progress card kind played. */
-function randomGame(seed: number, players: number, played: number[]) {
+function randomGame(seed: number, players: number, played: number[], cardPhases: Set<string>) {
   const config = parseConfig({ rules: 'cities-and-knights', map: 'random' });
   const rng = createRng(seed);
   let s = catanEngine.setup(config, players, rng.fork('map'));
@@ -944,6 +945,12 @@ function randomGame(seed: number, players: number, played: number[]) {
       for (const seat of turn.seats) {
         const legal = legalActions(s, seat);
         if (legal.length === 0) throw new Error(`seed ${seed}: no legal action in phase ${s.step.phase}`);
+        if (CARD_PHASES.has(s.step.phase)) {
+          // The decisions of the new cards: the rules view of the observation agrees, every action validates.
+          expect(legalActions(rulesView(observe(s, seat)), seat)).toEqual(legal);
+          for (const a of legal) expect(validate(s, seat, a), JSON.stringify(a)).toBeNull();
+          cardPhases.add(s.step.phase);
+        }
         const a = legal[rng.int(0, legal.length - 1)]!;
         if (a.type === 'progress') played[a.card]!++;
         chosen.set(seat, a);
@@ -1019,8 +1026,9 @@ describe('Cities & Knights games', () => {
 
   it('random games on 40 seeds end without an engine fault, every card kind is played, no card is lost', () => {
     const played = new Array<number>(PROGRESS_KINDS).fill(0);
+    const cardPhases = new Set<string>();
     for (let seed = 0; seed < 40; seed++) {
-      const s = randomGame(seed, 3 + (seed % 2), played);
+      const s = randomGame(seed, 3 + (seed % 2), played, cardPhases);
       checkCards(s);
       expect(catanEngine.result(s)).not.toBeNull();
     }
@@ -1029,6 +1037,7 @@ describe('Cities & Knights games', () => {
       (p) => p.name,
     );
     expect(never).toEqual([]);
+    expect([...cardPhases].sort()).toEqual([...CARD_PHASES].sort());
   }, 240_000);
 
   it('determinize keeps what the seat knows and deals hidden commodities and progress cards consistently', async () => {
