@@ -728,6 +728,7 @@ describe('Cities & Knights: the cards of the second batch, and knights on roads'
     expect(observe(s, 2).ck!.revealed).toBeUndefined();
     expect(legalActions(rulesView(observe(s, 0)), 0)).toEqual(legalActions(s, 0));
     expect(observe(s, 0).known.slice(8, 16)).toEqual([0, 0, 3, 0, 0, 0, 0, 1]);
+    expect(determinize(observe(s, 0), 0, s.config, createRng(3)).hands.slice(8, 16)).toEqual([0, 0, 3, 0, 0, 0, 0, 1]);
     s = act(s, 0, { type: 'takeCard', resource: 7 });
     s = act(s, 0, { type: 'takeCard', resource: 2 });
     expect(s.step.phase).toBe('main');

@@ -897,6 +897,8 @@ function playCard(d: Draft, seat: number, a: Extract<CatanAction, { type: 'progr
         for (let f = 0; f < EDGE_VERTICES.length && !any; f++) any = f !== e && roadSiteOk(rv, seat, f);
         if (any) d.step = { phase: 'diplomat', removed: e };
       }
+      // A Longest Road card passed on by the removal may win the game at once.
+      if (d.step.phase === 'main') hooks.checkWin(d);
       return;
     }
     case P.spy:
