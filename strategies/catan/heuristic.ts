@@ -17,6 +17,7 @@ import {
   knightStrength,
   legalActions,
   PIPS,
+  PROGRESS,
   progressHeld,
   ROAD_COST,
   roadSiteOk,
@@ -43,7 +44,10 @@ import {
  * Every legal action of the player to move is applied to a state sampled from the observation (`determinize`)
  * and the best value is played; `end` is the baseline, so the bot only trades when the trade brings it closer
  * to a build. Special cases: the robber goes where it hurts the leader most, offers are never made, and an
- * offer is accepted when the hand after it is worth more. Parameters: `points`, `production`, `variety`,
+ * offer is accepted when the hand after it is worth more. Cities & Knights: progress cards whose effect comes in
+ * a later decision (Smith, Bishop, Spy, ...) carry a bonus for what they will bring, Alchemist picks the sum that
+ * pays the seat best, Bishop moves the robber like a 7, Commercial Harbor gives the most plentiful resource.
+ * Parameters: `points`, `production`, `variety`,
  * `expansion`, `development` (weights).
  */
 export const createHeuristicStrategy: StrategyFactory<CatanObservation, CatanAction> = (options) => {
@@ -62,7 +66,8 @@ export const createHeuristicStrategy: StrategyFactory<CatanObservation, CatanAct
       const actions = legalActions(view, ctx.seat);
       if (actions.length === 1) return actions[0]!;
       const step = obs.step;
-      if (step.phase === 'robber') return robberMove(obs, actions);
+      if (step.phase === 'robber' || step.phase === 'bishop') return robberMove(obs, actions);
+      if (step.phase === 'commercialHarbor') return harbourChoice(obs, actions);
       if (step.phase === 'offer') return answerOffer(obs, actions);
       if (step.phase === 'confirm') return actions.find((a) => a.type === 'confirm') ?? actions[0]!;
       if (step.phase === 'preRoll') return preRoll(obs, actions);
@@ -82,8 +87,10 @@ function bestByValue(obs: CatanObservation, seat: number, rng: Rng, w: Weights, 
   for (const a of actions) {
     if (a.type === 'offer') continue;
     if (a.type === 'knight' && !knightWorthIt(obs)) continue;
+    const bonus = a.type === 'progress' ? cardBonus(obs, a) : 0;
+    if (bonus === Number.NEGATIVE_INFINITY) continue;
     const after = apply(state, { kind: 'players', actions: new Map([[seat, a]]) });
-    let v = value(after, seat, w);
+    let v = value(after, seat, w) + bonus;
     if (a.type === 'buyDev') v += w.development * 1.5;
     if (v > bestValue + 1e-9) {
       bestValue = v;
@@ -228,7 +235,100 @@ function knightWorthIt(obs: CatanObservation): boolean {
 function preRoll(obs: CatanObservation, actions: readonly CatanAction[]): CatanAction {
   const knight = actions.find((a) => a.type === 'knight');
   if (knight && knightWorthIt(obs)) return knight;
+  const alchemist = alchemistChoice(obs, actions);
+  if (alchemist) return alchemist;
   return actions.find((a) => a.type === 'roll')!;
+}
+
+/** Cards each seat would collect on the dice sum `sum` (a settlement 1, a city 2, not under the robber). */
+function yieldOf(obs: CatanObservation, sum: number): number[] {
+  const out = new Array<number>(obs.players).fill(0);
+  for (let h = 0; h < obs.board.numbers.length; h++) {
+    if (obs.board.numbers[h] !== sum || h === obs.robber) continue;
+    for (const v of HEX_VERTICES[h]!) {
+      const b = obs.buildings[v]!;
+      if (b >= 0) out[b >> 1]! += (b & 1) + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Alchemist: the sum that gives the seat the most cards against its best-served opponent (never a 7), with the
+ * lowest red die (a low red draws progress cards at the city gates); played when it brings 2 cards or more.
+ */
+function alchemistChoice(obs: CatanObservation, actions: readonly CatanAction[]): CatanAction | undefined {
+  let best: CatanAction | undefined;
+  let bestScore = 1.5;
+  for (const a of actions) {
+    if (a.type !== 'progress' || a.dice === undefined) continue;
+    const [red, yellow] = a.dice;
+    if (red + yellow === 7) continue;
+    const got = yieldOf(obs, red + yellow);
+    let other = 0;
+    for (let p = 0; p < obs.players; p++) if (p !== obs.seat) other = Math.max(other, got[p]!);
+    const score = got[obs.seat]! - 0.5 * other - red * 0.01;
+    if (got[obs.seat]! >= 2 && score > bestScore) {
+      bestScore = score;
+      best = a;
+    }
+  }
+  return best;
+}
+
+/**
+ * What a progress card whose effect comes in a later decision is worth now (the one-ply value only sees the card
+ * leave the hand): -Infinity for a play that would only hurt the seat.
+ */
+function cardBonus(obs: CatanObservation, a: Extract<CatanAction, { type: 'progress' }>): number {
+  const ck = obs.ck!;
+  const card = PROGRESS[a.card]!.name;
+  switch (card) {
+    case 'smith': {
+      let knights = 0;
+      for (const k of ck.knights) if (knightOwner(k) === obs.seat && knightStrength(k) < 3) knights++;
+      return 8 * Math.min(2, knights);
+    }
+    case 'commercialHarbor': {
+      let resources = 0;
+      for (let r = 0; r < 5; r++) resources += obs.hand[r]!;
+      return resources > 0 ? 5 * Math.min(resources, obs.players - 1) : Number.NEGATIVE_INFINITY;
+    }
+    case 'masterMerchant':
+      return 14;
+    case 'bishop':
+      return 10;
+    case 'deserter':
+      return 12;
+    case 'spy':
+      return ck.progressCounts[a.seat!]! > 0 ? 9 : Number.NEGATIVE_INFINITY;
+    case 'diplomat': {
+      const owner = obs.roads[a.edge!]!;
+      if (owner === obs.seat) return Number.NEGATIVE_INFINITY;
+      return owner === obs.longestRoad ? 16 : 2;
+    }
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Commercial Harbor: offer the resource the seat holds most of (a commodity is worth more to it than a spare
+ * resource); answer with the commodity it holds most of, the one that least slows its next improvement.
+ */
+function harbourChoice(obs: CatanObservation, actions: readonly CatanAction[]): CatanAction {
+  let best = actions[0]!;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const a of actions) {
+    let score = Number.NEGATIVE_INFINITY;
+    if (a.type === 'harbourOffer') score = a.resource === null ? 0.5 : obs.hand[a.resource]!;
+    else if (a.type === 'harbourAnswer') score = obs.hand[a.resource]!;
+    if (score > bestScore) {
+      bestScore = score;
+      best = a;
+    }
+  }
+  return best;
 }
 
 /** The robber goes where it blocks the most pips of the strongest opponents, never on an own building. */

@@ -40,18 +40,29 @@ const WEIGHTS = { points: 100, production: 3, variety: 6, expansion: 8, developm
 /** Value difference that makes a 73% favourite (logistic scale), about a point and a half. */
 const SCALE = 150;
 
-const ranked = new WeakMap<CatanState, CatanAction[]>();
+/** Per state object, per seat (several seats decide at once in some phases). */
+const ranked = new WeakMap<CatanState, CatanAction[][]>();
 
-/** The legal actions of `seat`, best first by the heuristic value one ply ahead (cached per state object). */
+/** The legal actions of `seat`, best first by the heuristic value one ply ahead (cached per state and seat). */
 export function rankedActions(state: CatanState, seat: Seat): CatanAction[] {
-  let list = ranked.get(state);
+  let perSeat = ranked.get(state);
+  let list = perSeat?.[seat];
   if (list) return list;
   const legal = legalActions(state, seat).filter((a) => a.type !== 'offer');
+  const turn = catanEngine.toAct(state);
   if (legal.length <= 1) list = legal;
   else {
     const phase = state.step.phase;
-    // Answers that do not change the board: the value after them says little, keep them all.
-    if (phase === 'offer' || phase === 'discard' || phase === 'confirm' || phase === 'preRoll') list = legal;
+    // Answers that do not change the board: the value after them says little, keep them all. Where several
+    // seats decide at once (discards, a pillage, Aqueduct), one seat's action alone cannot be applied.
+    if (
+      phase === 'offer' ||
+      phase === 'discard' ||
+      phase === 'confirm' ||
+      phase === 'preRoll' ||
+      (turn.kind === 'players' && turn.seats.length > 1)
+    )
+      list = legal;
     else {
       const scored = legal.map((action, i) => {
         const after = apply(state, { kind: 'players', actions: new Map([[seat, action]]) });
@@ -61,7 +72,11 @@ export function rankedActions(state: CatanState, seat: Seat): CatanAction[] {
       list = scored.map((s) => s.action);
     }
   }
-  ranked.set(state, list);
+  if (!perSeat) {
+    perSeat = [];
+    ranked.set(state, perSeat);
+  }
+  perSeat[seat] = list;
   return list;
 }
 

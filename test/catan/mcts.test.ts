@@ -37,6 +37,19 @@ describe('catan-mcts', () => {
     expect(b.out.result).toEqual(a.out.result);
   }, 120_000);
 
+  it('plays a Cities & Knights game to its end with legal actions only (all 54 progress cards in play)', async () => {
+    const out = await runMatch({
+      engine: catanEngine,
+      config: catanEngine.parseConfig({ rules: 'cities-and-knights' }),
+      players: [bot('catan-mcts', { iterations: 8 }), bot('catan-heuristic'), bot('catan-random')],
+      seed: 7,
+      budget: { iterations: 8 },
+    });
+    expect(out.invalid).toEqual([]);
+    expect(out.forfeits).toEqual([]);
+    expect(out.result.ranks.length).toBe(3);
+  }, 180_000);
+
   it('is registered with the MCTS parameters and refuses a bad one', () => {
     const def = catanBots.find((b) => b.name === 'catan-mcts')!;
     expect(Object.keys(def.params!.properties)).toEqual(['iterations', 'depth', 'rollout', 'c', 'reuse']);

@@ -1,4 +1,4 @@
-import type { CatanEvent, CatanState, CatanStep, CkState } from './types.ts';
+import type { CatanBoard, CatanEvent, CatanState, CatanStep, CkState } from './types.ts';
 
 /** CkState with writable arrays, as a step edits it. */
 export type MutableCk = {
@@ -20,6 +20,8 @@ export class Draft {
   #roadLength: number[] | null = null;
   #views: number[] | null = null;
   #ck: MutableCk | null = null;
+  /** The layout; only Cities & Knights' Inventor replaces it (two number tokens swapped). */
+  board: CatanBoard;
   robber: number;
   longestRoad: number;
   largestArmy: number;
@@ -39,6 +41,7 @@ export class Draft {
   ) {
     this.n = s.players;
     this.k = s.bank.length;
+    this.board = s.board;
     this.robber = s.robber;
     this.longestRoad = s.longestRoad;
     this.largestArmy = s.largestArmy;
@@ -120,6 +123,9 @@ export class Draft {
         fleet: c.fleet,
         crane: c.crane,
         pendingRoll: c.pendingRoll,
+        merchant: c.merchant,
+        merchantOwner: c.merchantOwner,
+        harbourUsed: c.harbourUsed,
       };
     }
     return this.#ck;
@@ -143,7 +149,7 @@ export class Draft {
     return {
       config: s.config,
       players: s.players,
-      board: s.board,
+      board: this.board,
       buildings: this.#buildings ?? s.buildings,
       roads: this.#roads ?? s.roads,
       robber: this.robber,

@@ -16,8 +16,12 @@ import {
 } from './board.ts';
 import {
   ACTIVATE_COST,
+  actingSeat,
   activeStrength,
+  applyCardStep,
   BARBARIAN_TRACK,
+  CARD_PHASES,
+  type CkHooks,
   COMMODITIES,
   COMMODITY_START,
   ckPhaseActions,
@@ -35,6 +39,7 @@ import {
   knightCode,
   knightOwner,
   knightStrength,
+  knightsChanged,
   MEDICINE_COST,
   P,
   PROGRESS,
@@ -42,7 +47,10 @@ import {
   PROGRESS_KINDS,
   progressHeld,
   pushCkMain,
+  pushCkPreRoll,
   RESOURCE_COMMODITY,
+  revealedTo,
+  roadView,
   sameAction,
   TRACK_COMMODITY,
   WALL_COST,
@@ -84,7 +92,7 @@ import type {
 } from './types.ts';
 
 /** Bumped whenever a rule change could change a game's outcome. */
-export const ENGINE_VERSION = '1';
+export const ENGINE_VERSION = '2';
 
 /** More cards than this when a 7 is rolled: discard half, rounded down. */
 export const HAND_LIMIT = 7;
@@ -187,7 +195,9 @@ export function toAct(s: CatanState): ToAct {
       return { kind: 'players', seats: step.left };
     case 'progressDiscard':
     case 'displaced':
-      return SEAT_TURNS[step.seat]!;
+    case 'deserter':
+    case 'commercialHarbor':
+      return SEAT_TURNS[actingSeat(s)]!;
     case 'offer':
       return OTHERS[s.players]![s.current]!;
     default:
@@ -293,6 +303,14 @@ export function legalActions(s: CatanState, seat: Seat): CatanAction[] {
     case 'defenderDraw':
     case 'aqueduct':
     case 'displaced':
+    case 'bishop':
+    case 'smith':
+    case 'deserter':
+    case 'deserterPlace':
+    case 'diplomat':
+    case 'commercialHarbor':
+    case 'masterMerchant':
+    case 'spy':
       return ckPhaseActions(s, seat);
     case 'discard': {
       const k = cardKinds(s);
@@ -318,12 +336,13 @@ export function legalActions(s: CatanState, seat: Seat): CatanAction[] {
     case 'preRoll':
       out.push(A.roll);
       if (s.ck === undefined) pushDevPlays(s, seat, out);
+      else pushCkPreRoll(s, seat, out);
       return out;
     case 'robber':
       pushRobberMoves(s, seat, out);
       return out;
     case 'roadBuilding':
-      for (const e of roadSites(s, seat)) out.push(A.road[e]!);
+      for (const e of roadSites(roadView(s, seat), seat)) out.push(A.road[e]!);
       return out;
     case 'confirm':
       for (const p of step.accepted) out.push(A.confirm[p]!);
@@ -341,7 +360,7 @@ function pushMainActions(s: CatanState, seat: number, out: CatanAction[]) {
   const h = s.hands;
   out.push(A.end);
   if (s.pieces[seat * 3]! > 0 && canAfford(h, o, ROAD_COST)) {
-    for (const e of roadSites(s, seat)) out.push(A.road[e]!);
+    for (const e of roadSites(roadView(s, seat), seat)) out.push(A.road[e]!);
   }
   if (s.pieces[seat * 3 + 1]! > 0 && canAfford(h, o, SETTLEMENT_COST)) {
     const knights = s.ck?.knights;
@@ -385,7 +404,14 @@ function bankRatio(s: CatanState, seat: number, kind: number): number {
   return s.ck === undefined ? tradeRatio(s, seat, kind) : (ckRatios(s, seat, tradeRatios(s, seat)) >> (3 * kind)) & 7;
 }
 
-const CK_PHASES: ReadonlySet<string> = new Set(['progressDiscard', 'pillage', 'defenderDraw', 'aqueduct', 'displaced']);
+const CK_PHASES: ReadonlySet<string> = new Set([
+  'progressDiscard',
+  'pillage',
+  'defenderDraw',
+  'aqueduct',
+  'displaced',
+  ...CARD_PHASES,
+]);
 const CK_ACTIONS: ReadonlySet<string> = new Set([
   'improve',
   'knightBuild',
@@ -417,6 +443,12 @@ function ckValidate(s: CatanState, seat: number, action: CatanAction): string | 
       : `${action.type} is not possible for seat ${seat} in phase ${phase}`;
   }
   if (DEV_ACTIONS.has(action.type)) return 'Cities & Knights has no development cards';
+  if (action.type === 'progress' && phase === 'preRoll' && seat === s.current) {
+    // Before the roll only Alchemist.
+    const out: CatanAction[] = [];
+    pushCkPreRoll(s, seat, out);
+    return out.some((b) => sameAction(action, b)) ? null : 'before the roll only Alchemist can be played';
+  }
   if (CK_ACTIONS.has(action.type)) {
     if (seat !== s.current) return `it is seat ${s.current}'s turn`;
     if (phase !== 'main') return `${action.type} is possible only after the roll, in the main phase`;
@@ -489,7 +521,9 @@ export function validate(s: CatanState, seat: Seat, action: CatanAction): string
     case 'roadBuilding':
       if (action.type !== 'road') return 'place a free road';
       if (!isIndex(action.edge, EDGE_COUNT)) return 'edge must be 0..71';
-      return roadSiteOk(s, seat, action.edge) ? null : `no road of seat ${seat} may go on edge ${action.edge}`;
+      return roadSiteOk(roadView(s, seat), seat, action.edge)
+        ? null
+        : `no road of seat ${seat} may go on edge ${action.edge}`;
     case 'robber':
       return robberError(s, seat, action);
     case 'confirm':
@@ -534,7 +568,9 @@ export function validate(s: CatanState, seat: Seat, action: CatanAction): string
       if (!isIndex(action.edge, EDGE_COUNT)) return 'edge must be 0..71';
       if (s.pieces[seat * 3]! <= 0) return 'no road left in supply';
       if (!canAfford(s.hands, o, ROAD_COST)) return 'a road costs brick and lumber';
-      return roadSiteOk(s, seat, action.edge) ? null : `no road of seat ${seat} may go on edge ${action.edge}`;
+      return roadSiteOk(roadView(s, seat), seat, action.edge)
+        ? null
+        : `no road of seat ${seat} may go on edge ${action.edge}`;
     case 'settlement':
       if (!isIndex(action.vertex, VERTEX_COUNT)) return 'vertex must be 0..53';
       if (s.pieces[seat * 3 + 1]! <= 0) return 'no settlement left in supply';
@@ -627,6 +663,8 @@ function weighted(counts: readonly number[], offset: number, rng: Rng, length = 
 export function sampleChance(s: CatanState, rng: Rng): CatanChance {
   switch (s.step.phase) {
     case 'dice': {
+      const fixed = s.step.fixed;
+      if (fixed !== undefined) return { type: 'dice', d1: fixed[0], d2: fixed[1], event: rng.int(0, 5) };
       const d1 = rng.int(1, 6);
       const d2 = rng.int(1, 6);
       // The event die is drawn after the two production dice, so base games draw exactly as before.
@@ -705,7 +743,7 @@ function finish(d: Draft) {
 function updateLongestRoad(d: Draft, seats: readonly number[]) {
   const lengths = d.roadLength();
   const view = d.view();
-  for (const p of seats) lengths[p] = longestRoadOf(view, p);
+  for (const p of seats) lengths[p] = longestRoadOf(roadView(view, p), p);
   let max = 0;
   for (let p = 0; p < d.n; p++) if (lengths[p]! > max) max = lengths[p]!;
   const holder = d.longestRoad;
@@ -837,6 +875,8 @@ function applyChance(d: Draft, x: CatanChance) {
   const step = s.step;
   if (step.phase === 'dice') {
     if (x.type !== 'dice' || !isIndex(x.d1 - 1, 6) || !isIndex(x.d2 - 1, 6)) throw new Error('catan: bad dice outcome');
+    if (step.fixed !== undefined && (x.d1 !== step.fixed[0] || x.d2 !== step.fixed[1]))
+      throw new Error('catan: the Alchemist fixed the production dice');
     d.emit({ type: 'rolled', seat: d.current, d1: x.d1, d2: x.d2 });
     if (s.ck !== undefined) {
       if (!isIndex(x.event, 6)) throw new Error('catan: bad event die outcome');
@@ -871,7 +911,11 @@ function applyChance(d: Draft, x: CatanChance) {
     const r = x.type === 'steal' ? x.resource : -1;
     if (!isIndex(r, d.k) || s.hands[victim * d.k + r]! <= 0) throw new Error('catan: bad steal outcome');
     steal(d, d.current, victim, r);
-    d.step = resumeStep(step.resume);
+    const more = step.more;
+    d.step =
+      more !== undefined && more.length > 0
+        ? { phase: 'steal', victim: more[0]!, resume: step.resume, more: more.slice(1) }
+        : resumeStep(step.resume);
     return;
   }
   throw new Error(`catan: no chance step in phase ${step.phase}`);
@@ -949,10 +993,11 @@ function endTurn(d: Draft) {
   d.devPlayed = false;
   d.offers = 0;
   const ck = d.ckNow();
-  if (ck !== undefined && (ck.fleet >= 0 || ck.crane || ck.knightTurn.some((t) => t !== 0))) {
+  if (ck !== undefined && (ck.fleet >= 0 || ck.crane || ck.harbourUsed || ck.knightTurn.some((t) => t !== 0))) {
     const c = d.ck();
     c.fleet = -1;
     c.crane = false;
+    c.harbourUsed = false;
     c.knightTurn.fill(0);
   }
   d.turn++;
@@ -982,7 +1027,7 @@ function applyMain(d: Draft, seat: number, a: CatanAction) {
         placeRoad(d, seat, a.edge);
         if (checkWin(d)) return;
         const view = d.view();
-        const more = step.roads === 2 && view.pieces[seat * 3]! > 0 && anyRoadSite(view, seat);
+        const more = step.roads === 2 && view.pieces[seat * 3]! > 0 && anyRoadSite(roadView(view, seat), seat);
         d.step = more ? { phase: 'roadBuilding', roads: 1, resume: step.resume } : resumeStep(step.resume);
         return;
       }
@@ -1157,7 +1202,7 @@ export function apply(
     }
     return d.freeze();
   }
-  const seat = phase.phase === 'progressDiscard' || phase.phase === 'displaced' ? phase.seat : state.current;
+  const seat = state.ck === undefined ? state.current : actingSeat(state);
   const a = step.actions.get(seat);
   if (!a) throw new Error(`catan: no action for seat ${seat}`);
   if (phase.phase === 'setupSettlement') {
@@ -1191,7 +1236,14 @@ export function apply(
     nextSetupStep(d);
     return d.freeze();
   }
-  if (state.ck !== undefined && applyCk(d, seat, a)) return d.freeze();
+  if (state.ck !== undefined && applyCk(d, seat, a)) {
+    // A knight that came, went or moved cuts or joins roads.
+    if (knightsChanged(state.ck, d.ckNow()!)) {
+      updateLongestRoad(d, range(d.n));
+      if (d.step.phase !== 'over' && d.longestRoad !== state.longestRoad) checkWin(d);
+    }
+    return d.freeze();
+  }
   applyMain(d, seat, a);
   return d.freeze();
 }
@@ -1373,6 +1425,7 @@ function takeFromOthers(d: Draft, seat: number, r: number, take: number) {
 
 /** The Cities & Knights actions (and phases) of the player to move; false when the base rules handle `a`. */
 function applyCk(d: Draft, seat: number, a: CatanAction): boolean {
+  if (applyCardStep(d, seat, a, CK_HOOKS)) return true;
   const step = d.s.step;
   if (step.phase === 'progressDiscard' && a.type === 'progressDiscard') {
     const ck = d.ck();
@@ -1461,6 +1514,8 @@ function applyCk(d: Draft, seat: number, a: CatanAction): boolean {
       return false;
   }
 }
+
+const CK_HOOKS: CkHooks = { checkWin, updateLongestRoad, steal };
 
 /** Level 4 first on a track takes its metropolis; level 5 takes it from a holder still at 4. */
 function takeMetropolis(d: Draft, seat: number, track: number, level: number) {
@@ -1651,11 +1706,11 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
     devPlayed: s.devPlayed,
     offers: s.offers,
     winner: s.winner,
-    ck: s.ck === undefined ? undefined : observeCk(s.ck, seat, n),
+    ck: s.ck === undefined ? undefined : observeCk(s.ck, seat, n, revealedTo(s, seat)),
   };
 }
 
-function observeCk(ck: CkState, seat: number, n: number): CkObservation {
+function observeCk(ck: CkState, seat: number, n: number, revealed: readonly number[] | undefined): CkObservation {
   const progressCounts = new Array<number>(n);
   for (let p = 0; p < n; p++) progressCounts[p] = progressHeld(ck, p);
   return {
@@ -1676,6 +1731,10 @@ function observeCk(ck: CkState, seat: number, n: number): CkObservation {
     fleet: ck.fleet,
     crane: ck.crane,
     pendingRoll: ck.pendingRoll,
+    merchant: ck.merchant,
+    merchantOwner: ck.merchantOwner,
+    harbourUsed: ck.harbourUsed,
+    ...(revealed === undefined ? {} : { revealed }),
   };
 }
 
@@ -1698,6 +1757,9 @@ function ckFromObservation(o: CkObservation, progress: number[], decks: number[]
     fleet: o.fleet,
     crane: o.crane,
     pendingRoll: o.pendingRoll,
+    merchant: o.merchant,
+    merchantOwner: o.merchantOwner,
+    harbourUsed: o.harbourUsed,
   };
 }
 
@@ -1707,14 +1769,18 @@ function determinizeCk(obs: CatanObservation, seat: number, rng: Rng): CkState {
   const n = obs.players;
   const progress = new Array<number>(n * PROGRESS_KINDS).fill(0);
   for (let c = 0; c < PROGRESS_KINDS; c++) progress[seat * PROGRESS_KINDS + c] = o.progress[c]!;
+  // A Spy's victim holds exactly what the spy sees.
+  const spied = obs.step.phase === 'spy' && o.revealed !== undefined ? obs.step.victim : -1;
+  if (spied >= 0) for (let c = 0; c < PROGRESS_KINDS; c++) progress[spied * PROGRESS_KINDS + c] = o.revealed![c]!;
   const decks = new Array<number>(PROGRESS_KINDS).fill(0);
   const rest: number[] = [];
   for (let t = 0; t < 3; t++) {
     const unseen: number[] = [];
     for (let c = 0; c < PROGRESS_KINDS; c++) {
       const def = PROGRESS[c]!;
-      if (def.track !== t || !def.implemented) continue;
-      const free = def.count - o.progress[c]! - (isPointCard(c) ? o.progressPlayed[c]! : 0);
+      if (def.track !== t) continue;
+      const seen = spied >= 0 ? o.revealed![c]! : 0;
+      const free = def.count - o.progress[c]! - seen - (isPointCard(c) ? o.progressPlayed[c]! : 0);
       for (let i = 0; i < free; i++) unseen.push(c);
     }
     const shuffled = rng.shuffle(unseen);
@@ -1726,7 +1792,7 @@ function determinizeCk(obs: CatanObservation, seat: number, rng: Rng): CkState {
   const dealt = rng.shuffle(rest);
   let next = 0;
   for (let p = 0; p < n; p++) {
-    if (p === seat) continue;
+    if (p === seat || p === spied) continue;
     for (let i = 0; i < o.progressCounts[p]! && next < dealt.length; i++)
       progress[p * PROGRESS_KINDS + dealt[next++]!]!++;
   }
@@ -1810,6 +1876,12 @@ export function rulesView(obs: CatanObservation): CatanState {
     for (let c = 0; c < PROGRESS_KINDS; c++) progress[obs.seat * PROGRESS_KINDS + c] = obs.ck.progress[c]!;
     const decks = new Array<number>(PROGRESS_KINDS).fill(0);
     for (let t = 0; t < 3; t++) decks[PROGRESS.findIndex((p) => p.track === t)] = obs.ck.deckSizes[t]!;
+    // What a Master Merchant or a Spy sees of its victim, exact.
+    const seen = obs.ck.revealed;
+    if (seen !== undefined && obs.step.phase === 'masterMerchant')
+      for (let r = 0; r < k; r++) hands[obs.step.victim * k + r] = seen[r]!;
+    if (seen !== undefined && obs.step.phase === 'spy')
+      for (let c = 0; c < PROGRESS_KINDS; c++) progress[obs.step.victim * PROGRESS_KINDS + c] = seen[c]!;
     ck = ckFromObservation(obs.ck, progress, decks);
   }
   const deck = [obs.deckLeft, 0, 0, 0, 0];
@@ -1862,6 +1934,9 @@ export function visibleEvents(events: readonly CatanEvent[], seat: Seat): CatanE
     if (e.type === 'boughtDev' && e.seat !== seat) return { ...e, card: -1 };
     if (e.type === 'ck' && e.seat !== seat && (e.what === 'drewProgress' || e.what === 'gaveBackProgress'))
       return { ...e, detail: [-1] };
+    // Spy: the card taken is known to the spy and its victim.
+    if (e.type === 'ck' && e.what === 'tookProgress' && e.seat !== seat && e.detail?.[1] !== seat)
+      return { ...e, detail: [-1, e.detail![1]!] };
     return e;
   });
 }

@@ -58,7 +58,8 @@ export type CatanStep =
   | { readonly phase: 'setupSettlement'; readonly round: 0 | 1 }
   | { readonly phase: 'setupRoad'; readonly round: 0 | 1; readonly vertex: number }
   | { readonly phase: 'preRoll' }
-  | { readonly phase: 'dice' }
+  /** Cities & Knights Alchemist: `fixed` holds the production dice [red, yellow] chosen; only the event die rolls. */
+  | { readonly phase: 'dice'; readonly fixed?: readonly [number, number] }
   /**
    * Seats give up cards one at a time, all at once. After a 7 they go to the bank and the robber follows.
    * Cities & Knights progress cards: Saboteur (`resume: 'main'`, to the bank) and Wedding (`to`: the cards go to
@@ -66,7 +67,13 @@ export type CatanStep =
    */
   | { readonly phase: 'discard'; readonly left: readonly number[]; readonly resume?: 'main'; readonly to?: number }
   | { readonly phase: 'robber'; readonly resume: ResumePhase }
-  | { readonly phase: 'steal'; readonly victim: number; readonly resume: ResumePhase }
+  /** `more`: Cities & Knights Bishop, the seats robbed after this one (one random card each, in order). */
+  | {
+      readonly phase: 'steal';
+      readonly victim: number;
+      readonly resume: ResumePhase;
+      readonly more?: readonly number[];
+    }
   | { readonly phase: 'main' }
   | { readonly phase: 'drawDev' }
   | { readonly phase: 'roadBuilding'; readonly roads: 1 | 2; readonly resume: ResumePhase }
@@ -92,7 +99,26 @@ export type CatanStep =
       readonly resume: ResumePhase;
       /** Where it stood, when that vertex is free now (Intrigue): it may not go back there. */
       readonly from?: number;
-    };
+    }
+  /** Bishop: the player moves the robber (action `robber`, victim null) and robs every seat at the new hex. */
+  | { readonly phase: 'bishop' }
+  /** Smith: the player promotes up to `left` more knights for free (`knightPromote`), or stops (`cancel`). */
+  | { readonly phase: 'smith'; readonly left: 1 | 2 }
+  /** Deserter: `victim` takes one of its knights off the board (`removeKnight`). */
+  | { readonly phase: 'deserter'; readonly victim: number }
+  /** Deserter: the player may place a knight of this strength and status for free (`placeKnight`). */
+  | { readonly phase: 'deserterPlace'; readonly strength: number; readonly active: boolean }
+  /** Diplomat removed the player's own road from edge `removed`: it may go elsewhere for free (`road`) or not (`cancel`). */
+  | { readonly phase: 'diplomat'; readonly removed: number }
+  /**
+   * Commercial Harbor: the player offers `left[0]` a resource (`harbourOffer`, null to skip that seat); once
+   * `offered` is set, `left[0]` answers with a commodity of its choice (`harbourAnswer`).
+   */
+  | { readonly phase: 'commercialHarbor'; readonly left: readonly number[]; readonly offered?: number }
+  /** Master Merchant: the player, who has seen `victim`'s hand, takes `left` more cards of its choice (`takeCard`). */
+  | { readonly phase: 'masterMerchant'; readonly victim: number; readonly left: 1 | 2 }
+  /** Spy: the player, who sees `victim`'s progress cards, takes one (`takeProgress`) or none. */
+  | { readonly phase: 'spy'; readonly victim: number };
 
 export type CatanPhase = CatanStep['phase'];
 
@@ -185,6 +211,12 @@ export interface CkState {
   readonly crane: boolean;
   /** The production dice (red * 8 + yellow) waiting for the event die's consequences to finish, or -1. */
   readonly pendingRoll: number;
+  /** The hex the merchant stands on, or -1 (not yet played). */
+  readonly merchant: number;
+  /** The seat that controls the merchant (1 point, 2:1 on the hex's resource), or -1. */
+  readonly merchantOwner: number;
+  /** Commercial Harbor was played this turn (its forced trade happens once per turn). */
+  readonly harbourUsed: boolean;
 }
 
 /** What one seat sees: the board and everything public, its own cards, and what it can infer of the others. */
@@ -252,6 +284,14 @@ export interface CkObservation {
   readonly fleet: number;
   readonly crane: boolean;
   readonly pendingRoll: number;
+  readonly merchant: number;
+  readonly merchantOwner: number;
+  readonly harbourUsed: boolean;
+  /**
+   * What the seat to move sees during a card's decision and no one else: Master Merchant, the victim's 8 card
+   * counts; Spy, the victim's progress cards per kind. Absent otherwise.
+   */
+  readonly revealed?: readonly number[];
 }
 
 export type CatanAction =
@@ -289,8 +329,34 @@ export type CatanAction =
   | { readonly type: 'chooseDeck'; readonly track: number }
   | { readonly type: 'aqueduct'; readonly resource: number }
   | { readonly type: 'progressDiscard'; readonly card: number }
-  /** Plays progress card `card`; `resource` names a kind where the card wants one. */
-  | { readonly type: 'progress'; readonly card: number; readonly resource?: number; readonly vertex?: number };
+  /**
+   * Plays progress card `card`. Where the card wants a target: `resource` a card kind, `vertex`, `edge` (Diplomat),
+   * `hex` (Merchant), `seat` (Master Merchant, Deserter, Spy), `hexes` (Inventor: the two hexes whose number
+   * tokens swap), `dice` (Alchemist, before the roll: [red, yellow]).
+   */
+  | {
+      readonly type: 'progress';
+      readonly card: number;
+      readonly resource?: number;
+      readonly vertex?: number;
+      readonly edge?: number;
+      readonly hex?: number;
+      readonly seat?: number;
+      readonly hexes?: readonly [number, number];
+      readonly dice?: readonly [number, number];
+    }
+  /** Deserter: the victim's knight to take off the board. */
+  | { readonly type: 'removeKnight'; readonly vertex: number }
+  /** Deserter: where the player's free knight goes, or null for none. */
+  | { readonly type: 'placeKnight'; readonly vertex: number | null }
+  /** Commercial Harbor: the resource offered to the next seat, or null to leave that seat out. */
+  | { readonly type: 'harbourOffer'; readonly resource: number | null }
+  /** Commercial Harbor: the commodity (5..7) given back for the offered resource. */
+  | { readonly type: 'harbourAnswer'; readonly resource: number }
+  /** Master Merchant: a card kind taken from the victim's hand. */
+  | { readonly type: 'takeCard'; readonly resource: number }
+  /** Spy: the progress card taken from the victim, or null for none. */
+  | { readonly type: 'takeProgress'; readonly card: number | null };
 
 export type CatanActionType = CatanAction['type'];
 

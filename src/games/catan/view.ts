@@ -57,6 +57,8 @@ export interface CatanView {
     readonly walls: readonly number[];
     readonly metropolis: readonly (readonly [number, number])[];
     readonly barbarian: number;
+    /** The merchant [hex, seat that controls it], once a Merchant card was played. */
+    readonly merchant?: readonly [number, number];
   };
 }
 
@@ -134,6 +136,13 @@ function renderCatan(
       out += `<text x="${x}" y="${y + 4}" text-anchor="middle" font-size="8" fill="${active ? '#fff' : '#000'}">${strength}</text></g>`;
     }
     out += `<text class="barbarian" x="10" y="40" font-size="12" fill="#b71c1c">barbarians ${v.ck.barbarian}/7</text>`;
+    if (v.ck.merchant) {
+      // The merchant: a cone in its owner's colour, left of the hex centre (the robber stands right of it).
+      const [mh, ms] = v.ck.merchant;
+      const mx = X(hexes[mh]![0]!) - 14;
+      const my = Y(hexes[mh]![1]!) - 12;
+      out += `<polygon class="merchant" data-seat="${ms}" points="${mx},${my - 9} ${mx + 6},${my + 7} ${mx - 6},${my + 7}" fill="${color(ms)}" stroke="#000" stroke-width="1"/>`;
+    }
   }
   out += `<text x="10" y="20" font-size="14" fill="#01579b">${v.label}</text>`;
   out += `<text x="650" y="20" font-size="12" fill="#01579b" text-anchor="end">${info.seat >= 0 ? `seen by seat ${info.seat}` : 'full state'}</text>`;
@@ -171,6 +180,7 @@ function ckPieces(ck: CatanState['ck'] | CatanObservation['ck']): CatanView['ck'
     walls: ck.walls.flatMap((w, v) => (w ? [v] : [])),
     metropolis: ck.metropolis.flatMap((v, track) => (v < 0 ? [] : [[v, track] as const])),
     barbarian: ck.barbarian,
+    ...(ck.merchant >= 0 ? { merchant: [ck.merchant, ck.merchantOwner] as const } : {}),
   };
 }
 
