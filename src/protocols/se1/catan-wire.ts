@@ -575,3 +575,93 @@ export function parseResources(text: string, kinds = 5): number[] | null {
 /** Counts per kind as a wire list (`BRICK,BRICK,ORE`). */
 export const formatResources = (counts: readonly number[]): string =>
   counts.flatMap((c, r) => Array.from({ length: c }, () => KIND_NAMES[r]!)).join(',');
+
+// ---- action fields: one table for the Cities & Knights commands (PLAY's card fields, CHOOSE's answers) -----
+
+/** The object or name an action field travels as, by the field's name in the engine's action. */
+export type FieldKind = 'Intersection' | 'Border' | 'Field' | 'UserAssets' | 'Resource' | 'Track' | 'ProgressCard';
+export const FIELD_KINDS: Readonly<Record<string, FieldKind>> = {
+  vertex: 'Intersection',
+  from: 'Intersection',
+  to: 'Intersection',
+  edge: 'Border',
+  hex: 'Field',
+  seat: 'UserAssets',
+  victim: 'UserAssets',
+  resource: 'Resource',
+  track: 'Track',
+  card: 'ProgressCard',
+};
+
+/**
+ * An action field's value on the wire: an object id (Intersection, Border, Field, UserAssets), a card kind,
+ * track or progress card name, `NONE` for null, a decimal number for a field the table does not name, and
+ * a list of any of these joined by `+`.
+ */
+export function encodeField(field: string, value: unknown, ids: CatanIds): string {
+  if (value === null || value === undefined) return 'NONE';
+  if (Array.isArray(value)) return value.map((v) => encodeField(field, v, ids)).join('+');
+  const n = value as number;
+  switch (FIELD_KINDS[field]) {
+    case 'Intersection':
+      return ids.vertices[n] ?? String(n);
+    case 'Border':
+      return ids.edges[n] ?? String(n);
+    case 'Field':
+      return ids.fields[n] ?? String(n);
+    case 'UserAssets':
+      return ids.seats[n] ?? String(n);
+    case 'Resource':
+      return KIND_NAMES[n] ?? String(n);
+    case 'Track':
+      return TRACK_NAMES[n] ?? String(n);
+    case 'ProgressCard':
+      return PROGRESS_NAMES[n] ?? String(n);
+    default:
+      return String(value);
+  }
+}
+
+/** The inverse of `encodeField` for one value (no lists): the engine's number, null, or why it is not one. */
+export function decodeField(field: string, text: string, ids: CatanIds): number | null | { error: string } {
+  if (text === 'NONE') return null;
+  const kind = FIELD_KINDS[field];
+  const among = (names: readonly string[], what: string) => {
+    const i = names.indexOf(kind === 'Resource' || kind === 'Track' || kind === 'ProgressCard' ? text.toUpperCase() : text);
+    return i >= 0 ? i : { error: `${field}: ${text} is not ${what}` };
+  };
+  switch (kind) {
+    case 'Intersection':
+      return among(ids.vertices, "one of this game's Intersections");
+    case 'Border':
+      return among(ids.edges, "one of this game's Borders");
+    case 'Field':
+      return among(ids.fields, "one of this game's Fields");
+    case 'UserAssets':
+      return among(ids.seats, "one of this game's UserAssets");
+    case 'Resource':
+      return among(KIND_NAMES, `a card kind (${KIND_NAMES.join(', ')})`);
+    case 'Track':
+      return among(TRACK_NAMES, `a track (${TRACK_NAMES.join(', ')})`);
+    case 'ProgressCard':
+      return among(PROGRESS_NAMES, 'a progress card');
+    default:
+      return /^-?\d{1,9}$/.test(text) ? Number(text) : { error: `${field}: ${text} is not a number` };
+  }
+}
+
+/**
+ * An action as the answer to a `choose(Type:Values)` prompt of a Cities & Knights phase: its one field encoded
+ * (several joined by `+`), or its type in upper snake case when it has none; `kind` is the prompt's Type.
+ */
+export function choiceOf(action: object, ids: CatanIds): { kind: string; value: string } {
+  const fields = Object.entries(action).filter(([k]) => k !== 'type');
+  if (fields.length === 0) {
+    const type = (action as { type: string }).type;
+    return { kind: 'Action', value: type.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase() };
+  }
+  return {
+    kind: FIELD_KINDS[fields[0]![0]] ?? 'Value',
+    value: fields.map(([k, v]) => encodeField(k, v, ids)).join('+'),
+  };
+}
