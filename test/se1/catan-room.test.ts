@@ -16,8 +16,8 @@ afterEach(async () => {
   for (const s of running.splice(0)) await s.close();
 });
 
-async function serve(game = catanSe1, turnTimeoutMs = 120_000) {
-  const server = await startSe1Server({ port: 0, game, settings: { seed: 'catan-room', turnTimeoutMs } });
+async function serve(game = catanSe1, turnTimeoutMs = 120_000, rules = '') {
+  const server = await startSe1Server({ port: 0, game, settings: { seed: 'catan-room', turnTimeoutMs, rules } });
   running.push(server);
   return server;
 }
@@ -119,7 +119,7 @@ describe('SE1 Catan room', () => {
       'ERROR: BUILD - place an opening settlement',
       'ERROR: ROLL_DIES - place an opening settlement',
       'ERROR: BUILD - type must be Settlement, City, Road or DevelopmentCard (Knight, CityWall: rules=cities-and-knights)',
-      'ERROR: TRADE - give: CLOTH is a commodity of rules=cities-and-knights (not yet available)',
+      'ERROR: TRADE - give: CLOTH is a commodity of rules=cities-and-knights; this game plays rules=base',
     ]);
     // The legal move still goes through after all that.
     const fromOk = a!.lines.length;
@@ -143,7 +143,7 @@ describe('SE1 Catan room', () => {
     await a!.until(() => notices(a!, from).length >= 5);
     for (const n of notices(a!, from)) {
       expect(n).toMatch(
-        /^ERROR: (ACTIVATE_KNIGHT|UPGRADE_KNIGHT|USE_KNIGHT|UPGRADE_PROGRESS|END_PLAY) - .*\(rules=cities-and-knights\), not yet available: this server plays rules=base$/,
+        /^ERROR: (ACTIVATE_KNIGHT|UPGRADE_KNIGHT|USE_KNIGHT|UPGRADE_PROGRESS|END_PLAY) - .*\(rules=cities-and-knights\); this game plays rules=base$/,
       );
     }
   });
@@ -256,5 +256,105 @@ describe('SE1 Catan room', () => {
     await a!.until(() => notices(a!).some((n) => n.startsWith('ERROR: TIMEOUT')), 10_000);
     // Settlement and road of seat 0 were played by the server: seat 1 is asked next.
     await b!.until(() => notices(b!).some((n) => n.startsWith('OK - buildSettlement')), 10_000);
+  });
+
+  it('refuses a server whose rules setting the engine does not take, before it listens', async () => {
+    await expect(serve(catanSe1, 1000, 'rules=chess')).rejects.toThrow(/rules/);
+    await expect(serve(catanSe1, 1000, 'map=beginner')).rejects.toThrow(/CREATE GAME -map/);
+  });
+
+  it('Cities & Knights: answers the new commands out of turn, in the wrong state and with bad arguments with an error, and plays on', async () => {
+    const s = await serve(catanSe1, 120_000, 'rules=cities-and-knights');
+    const [a, b] = await startedGame(s.port, 'knights');
+    expect(lastValue(a!, 'rules')).toBe('cities-and-knights');
+    const vertices = idsOf(a!, 'Intersection');
+    const from = a!.lines.length;
+    const fromB = b!.lines.length;
+    b!.send(encodeCommand('UPGRADE_PROGRESS', [['type', 'SCIENCE']]));
+    const sent: [string, [string, string][]][] = [
+      ['UPGRADE_PROGRESS', [['type', 'MAGIC']]],
+      ['UPGRADE_PROGRESS', [['type', 'SCIENCE']]],
+      ['ACTIVATE_KNIGHT', [['id', 'Knight@1']]],
+      ['ACTIVATE_KNIGHT', [['id', vertices[0]!]]],
+      [
+        'USE_KNIGHT',
+        [
+          ['id', vertices[0]!],
+          ['target', 'Robber'],
+        ],
+      ],
+      [
+        'BUILD',
+        [
+          ['type', 'Knight'],
+          ['destination', vertices[0]!],
+        ],
+      ],
+      ['BUILD', [['type', 'DevelopmentCard']]],
+      ['PLAY', [['type', 'FIREBALL']]],
+      [
+        'PLAY',
+        [
+          ['type', 'RESOURCE_MONOPOLY'],
+          ['resource', 'GOLD'],
+        ],
+      ],
+      [
+        'PLAY',
+        [
+          ['type', 'WARLORD'],
+          ['__proto__', '1'],
+        ],
+      ],
+      [
+        'PLAY',
+        [
+          ['type', 'MEDICINE'],
+          ['vertex', vertices[0]!],
+          ['vertex', vertices[1]!],
+        ],
+      ],
+      ['PLAY', [['type', 'WARLORD']]],
+      ['END_PLAY', []],
+      ['CHOOSE', [['id', 'SCIENCE']]],
+      [
+        'TRADE',
+        [
+          ['give', 'GOLD'],
+          ['take', 'PAPER'],
+        ],
+      ],
+    ];
+    for (const [action, props] of sent) a!.send(encodeCommand(action, props));
+    await a!.until(() => notices(a!, from).length >= sent.length);
+    await b!.until(() => notices(b!, fromB).length >= 1);
+    expect(notices(b!, fromB)[0]).toBe('ERROR: UPGRADE_PROGRESS - it is not your turn');
+    expect(notices(a!, from)).toEqual([
+      'ERROR: UPGRADE_PROGRESS - type must be one of TRADE, POLITICS, SCIENCE',
+      'ERROR: UPGRADE_PROGRESS - improve is possible only after the roll, in the main phase',
+      "ERROR: ACTIVATE_KNIGHT - id: Intersection Knight@1 is not one of this game's Intersections (a knight is named by the Intersection it stands on)",
+      `ERROR: ACTIVATE_KNIGHT - id: no knight stands on ${vertices[0]}`,
+      `ERROR: USE_KNIGHT - id: no knight stands on ${vertices[0]}`,
+      'ERROR: BUILD - knightBuild is possible only after the roll, in the main phase',
+      'ERROR: BUILD - there are no development cards under rules=cities-and-knights',
+      expect.stringMatching(/^ERROR: PLAY - type must be a progress card: ALCHEMIST, CRANE, .*WEDDING$/),
+      expect.stringMatching(/^ERROR: PLAY - resource: GOLD is not a card kind \(BRICK, .*COIN\)$/),
+      expect.stringMatching(/^ERROR: PLAY - __proto__: not a field of a progress card \(vertex, from, .*\)$/),
+      'ERROR: PLAY - vertex: given twice',
+      'ERROR: PLAY - progress is possible only after the roll, in the main phase',
+      'ERROR: END_PLAY - no card is being played: a progress card is played whole by one PLAY command',
+      'ERROR: CHOOSE - nothing to choose now',
+      'ERROR: TRADE - give: GOLD is not a card kind (BRICK, LUMBER, WOOL, GRAIN, ORE, PAPER, CLOTH, COIN)',
+    ]);
+    // The legal move still goes through after all that.
+    const fromOk = a!.lines.length;
+    a!.send(
+      encodeCommand('BUILD', [
+        ['type', 'Settlement'],
+        ['destination', vertices[0]!],
+      ]),
+    );
+    await a!.until(() => notices(a!, fromOk).some((n) => n.startsWith('OK - buildRoad')));
+    expect(notices(a!, fromOk)[0]).toBe('OK - BUILD');
   });
 });

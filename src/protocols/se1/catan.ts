@@ -27,6 +27,7 @@ import {
   decodeField,
   diffProps,
   EVENT_DIE_NAMES,
+  FIELD_KINDS,
   formatResources,
   KIND_NAMES,
   kindsOf,
@@ -415,8 +416,11 @@ class CatanRoom implements GameRoom {
     const action: Record<string, unknown> = { type: 'progress', card };
     for (const [k, v] of command.properties) {
       if (k === 'type' || k === 'id') continue;
-      if (k === 'card' || k in action) return `${k}: given twice or not a field of a progress card`;
-      if (!/^[a-z][a-zA-Z]{0,31}$/.test(k)) return `${k}: not a field of a progress card`;
+      if (k === 'card' || !Object.hasOwn(FIELD_KINDS, k))
+        return `${k}: not a field of a progress card (${Object.keys(FIELD_KINDS)
+          .filter((f) => f !== 'card')
+          .join(', ')})`;
+      if (Object.hasOwn(action, k)) return `${k}: given twice`;
       const parts = v.split('+').map((x) => decodeField(k, x, this.#ids!));
       for (const p of parts) if (p !== null && typeof p === 'object') return p.error;
       action[k] = parts.length === 1 ? parts[0] : parts;
