@@ -75,7 +75,19 @@ function* states(players: number, seed: number, map: 'random' | 'beginner', rule
   yield state;
 }
 
-const BASE_PHASES = new Set(['setupSettlement', 'setupRoad', 'preRoll', 'main', 'robber', 'discard', 'offer', 'confirm', 'steal', 'roadBuilding', 'over']);
+const BASE_PHASES = new Set([
+  'setupSettlement',
+  'setupRoad',
+  'preRoll',
+  'main',
+  'robber',
+  'discard',
+  'offer',
+  'confirm',
+  'steal',
+  'roadBuilding',
+  'over',
+]);
 
 describe('Catan wire model', () => {
   for (const [players, seed, map, rules] of [

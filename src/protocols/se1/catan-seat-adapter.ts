@@ -357,10 +357,7 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
         const fields = Object.entries(a).filter(([k, v]) => k !== 'type' && k !== 'card' && v !== undefined);
         return [
           'PLAY',
-          [
-            ['type', PROGRESS_NAMES[a.card]!],
-            ...fields.map(([k, v]) => [k, encodeField(k, v, ix.ids())] as const),
-          ],
+          [['type', PROGRESS_NAMES[a.card]!], ...fields.map(([k, v]) => [k, encodeField(k, v, ix.ids())] as const)],
         ];
       }
       default:

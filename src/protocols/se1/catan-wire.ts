@@ -37,8 +37,7 @@ export const PROGRESS_NAMES: readonly string[] = PROGRESS.map((p) =>
   p.name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
 );
 /** The number of card kinds a config plays with: 8 under Cities & Knights (commodities), else 5. */
-export const kindsOf = (config: Pick<CatanConfig, 'rules'>): number =>
-  config.rules === 'cities-and-knights' ? 8 : 5;
+export const kindsOf = (config: Pick<CatanConfig, 'rules'>): number => (config.rules === 'cities-and-knights' ? 8 : 5);
 
 /** Development card names on the wire, in the engine's order. */
 export const DEV_CARD_NAMES = ['KNIGHT', 'VICTORY_POINT', 'ROAD_BUILDING', 'YEAR_OF_PLENTY', 'MONOPOLY'] as const;
@@ -627,7 +626,9 @@ export function decodeField(field: string, text: string, ids: CatanIds): number 
   if (text === 'NONE') return null;
   const kind = FIELD_KINDS[field];
   const among = (names: readonly string[], what: string) => {
-    const i = names.indexOf(kind === 'Resource' || kind === 'Track' || kind === 'ProgressCard' ? text.toUpperCase() : text);
+    const i = names.indexOf(
+      kind === 'Resource' || kind === 'Track' || kind === 'ProgressCard' ? text.toUpperCase() : text,
+    );
     return i >= 0 ? i : { error: `${field}: ${text} is not ${what}` };
   };
   switch (kind) {

@@ -430,9 +430,10 @@ class CatanRoom implements GameRoom {
 
   /** The answers `seat` may CHOOSE in a generic phase: each legal action with its wire value. */
   #choices(seat: number): { action: CatanAction; value: string; kind: string }[] {
-    return this.match.engine
-      .legalActions!(this.#state, seat)
-      .map((action) => ({ action, ...choiceOf(action, this.#ids!) }));
+    return this.match.engine.legalActions!(this.#state, seat).map((action) => ({
+      action,
+      ...choiceOf(action, this.#ids!),
+    }));
   }
 
   /** The seats `seat` may rob on `hex`, as the engine's legal robber moves say. */
@@ -519,7 +520,8 @@ class CatanRoom implements GameRoom {
     while (this.match.engine.toAct(this.#state).kind === 'chance') this.match.chance(events);
     for (const e of events) {
       if (e.type === 'rolled') this.#ctx.broadcast(this.id, 'dice', `${e.d1},${e.d2}`);
-      else if (e.type === 'ck' && e.what === 'event') this.#ctx.broadcast(this.id, 'eventDie', EVENT_DIE_NAMES[e.detail![0]!]);
+      else if (e.type === 'ck' && e.what === 'event')
+        this.#ctx.broadcast(this.id, 'eventDie', EVENT_DIE_NAMES[e.detail![0]!]);
       else if (e.type === 'ck' && (e.what === 'attackWon' || e.what === 'attackLost'))
         this.#ctx.broadcast(
           this.id,
