@@ -4,7 +4,8 @@
  * player's own cards go to that player only.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { catanEngine } from '../../src/games/catan/index.ts';
+import { createRng } from '../../src/core/rng.ts';
+import { catanEngine, formatMapFile, randomBoard, TERRAIN_NAMES } from '../../src/games/catan/index.ts';
 import { catanSe1, catanSe1Game } from '../../src/protocols/se1/catan.ts';
 import { encodeCommand, type Se1RunningServer, startSe1Server } from '../../src/protocols/se1/index.ts';
 import { RawLines } from './helpers.ts';
@@ -356,5 +357,36 @@ describe('SE1 Catan room', () => {
     );
     await a!.until(() => notices(a!, fromOk).some((n) => n.startsWith('OK - buildRoad')));
     expect(notices(a!, fromOk)[0]).toBe('OK - BUILD');
+  });
+
+  it('UPLOAD MAP takes an SS13 map file (one line, | between lines), refuses a bad one with the reason, and games on it play its board', async () => {
+    const s = await serve();
+    const board = randomBoard(createRng(5));
+    const content = formatMapFile(board, 'tester', '3', '|');
+    const [a, b, c] = [await player(s.port), await player(s.port), await player(s.port)];
+    const upload = async (raw: RawLines, name: string, text: string) => {
+      const start = raw.lines.length;
+      raw.socket.write(`UPLOAD MAP ${name} ${Buffer.byteLength(text)}\r\n${text}\r\n`);
+      await raw.until((l) => l.slice(start).some((x) => x === 'OK' || x.startsWith('ERROR')));
+      return raw.lines.slice(start);
+    };
+    expect((await upload(a, 'bad', content.replace('NUMBER,', 'NUMBER,1')))[0]).toMatch(
+      /^ERROR: bad map: line \d+: NUMBER must be/,
+    );
+    expect((await upload(a, 'broken', 'CREATOR: x|VERSION: 1|0;FOREST;0;'))[0]).toBe(
+      'ERROR: bad map: the island has 19 land hexes, this map 1',
+    );
+    const ok = await upload(a, 'island', content);
+    expect(ok[0]).toMatch(/^MAP NAME=island VERSION=1 CREATOR=/);
+    expect(await a.request('CREATE GAME mapped -maxPlayers 3 -map island -testgame')).toContain('OK');
+    for (const r of [a, b, c]) expect(await r.request('JOIN GAME mapped')).toContain('OK');
+    a.send(encodeCommand('START_GAME'));
+    await a.until(() => notices(a).some((n) => n.startsWith('OK - buildSettlement')));
+    expect(lastValue(a, 'customBoard')).toBe('true');
+    const fields = idsOf(a, 'Field');
+    const types = fields.map((f) => lastValue(a, 'type', f));
+    expect(types).toEqual(board.terrain.map((t) => TERRAIN_NAMES[t]));
+    expect(fields.map((f) => Number(lastValue(a, 'number', f) ?? 0))).toEqual(board.numbers);
+    expect(lastValue(a, 'robber')).toBe(fields[board.terrain.indexOf('desert')]);
   });
 });

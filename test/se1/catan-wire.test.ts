@@ -5,11 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { matchStreams } from '../../src/core/match.ts';
+import { createRng } from '../../src/core/rng.ts';
 import {
   type CatanAction,
   type CatanState,
   catanEngine,
+  formatMapFile,
   legalActions,
+  randomBoard,
   sampleChance,
 } from '../../src/games/catan/index.ts';
 import {
@@ -56,8 +59,10 @@ function idsFor(state: CatanState): CatanIds {
   };
 }
 
-function* states(players: number, seed: number, map: 'random' | 'beginner', rules = 'base'): Generator<CatanState> {
-  const config = catanEngine.parseConfig({ map, rules });
+function* states(players: number, seed: number, map: string, rules = 'base'): Generator<CatanState> {
+  const config = catanEngine.parseConfig(
+    map === 'custom' ? { rules, board: formatMapFile(randomBoard(createRng(seed)), 'x', '1', '|') } : { map, rules },
+  );
   const streams = matchStreams(seed);
   let state = catanEngine.setup(config, players, streams.map);
   for (let i = 0; i < 3000 && state.step.phase !== 'over'; i++) {
@@ -95,6 +100,7 @@ describe('Catan wire model', () => {
     [4, 12, 'beginner', 'base'],
     [4, 13, 'random', 'cities-and-knights'],
     [3, 14, 'beginner', 'cities-and-knights'],
+    [3, 15, 'custom', 'base'],
   ] as const) {
     it(`gives back every seat's observation at every decision (${players} players, ${map} map, ${rules})`, () => {
       let checked = 0;
@@ -118,7 +124,13 @@ describe('Catan wire model', () => {
           }
           const model = modelOf(new Map([...fixed, ...pub, ...own]), ids);
           const ix = new CatanIndex(model);
-          const got = readObservation(model, ix, seat, readConfig(model, ix.game), readBoard(model, ix));
+          const got = readObservation(
+            model,
+            ix,
+            seat,
+            readConfig(model, ix.game, readBoard(model, ix)),
+            readBoard(model, ix),
+          );
           expect(got).toEqual(expected);
           checked++;
         }
@@ -129,6 +141,6 @@ describe('Catan wire model', () => {
         expect(phases).toContain(p);
       if (rules === 'base') expect(phases).toContain('robber');
       else expect([...phases].filter((p) => !BASE_PHASES.has(p)).length, [...phases].join(' ')).toBeGreaterThan(0);
-    });
+    }, 180_000);
   }
 });

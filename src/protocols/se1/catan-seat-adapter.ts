@@ -171,7 +171,8 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
   observation(): CatanObservation {
     const ix = this.#ids();
     if (!this.#fixed) {
-      const config = readConfig(this.model, ix.game);
+      const board = readBoard(this.model, ix);
+      const config = readConfig(this.model, ix.game, board);
       for (const [key, want] of Object.entries(this.options.expect ?? {})) {
         const got = (config as unknown as Record<string, unknown>)[key];
         if (got !== want)
@@ -179,7 +180,7 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
             `the server's game plays ${key}=${String(got)}, not ${key}=${String(want)} as asked (the server sets it: serve se1 --game catan --set rules="${key}=${String(want)}")`,
           );
       }
-      this.#fixed = { config, board: readBoard(this.model, ix) };
+      this.#fixed = { config, board };
     }
     return readObservation(this.model, ix, this.#seat(), this.#fixed.config, this.#fixed.board);
   }
@@ -219,7 +220,11 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
   }
 
   seat() {
-    return { seat: this.#seat(), config: this.#fixed?.config ?? readConfig(this.model, this.#ids().game) };
+    const ix = this.#ids();
+    return {
+      seat: this.#seat(),
+      config: this.#fixed?.config ?? readConfig(this.model, ix.game, readBoard(this.model, ix)),
+    };
   }
 
   /** The one validate → fallback: an illegal action becomes the engine's default action, then a command. */

@@ -82,6 +82,8 @@ export function configProps(config: CatanConfig, ids: CatanIds, out: Props): voi
   out.set(key(ids.game, 'victoryPoints'), String(config.vpToWin));
   out.set(key(ids.game, 'maxTurns'), String(config.maxTurns));
   out.set(key(ids.game, 'maxOffersPerTurn'), String(config.maxOffersPerTurn));
+  // An uploaded map: the config carries the board itself (the Fields and Borders describe it).
+  if (config.board) out.set(key(ids.game, 'customBoard'), 'true');
 }
 
 /** The board (set once): each Field's type and number, and the harbours on their Borders. */
@@ -340,14 +342,17 @@ export class CatanIndex {
   }
 }
 
-/** The config the Game object announced. */
-export function readConfig(model: CatanModelView, game: string): CatanConfig {
+/** The config the Game object announced; `board` (from `readBoard`) is its board when the map was uploaded. */
+export function readConfig(model: CatanModelView, game: string, board?: CatanBoard): CatanConfig {
+  const custom = model.get(game, 'customBoard') === 'true';
+  if (custom && !board) throw new CatanWireError('customBoard: the config needs the board (readBoard)');
   return parseConfig({
     rules: model.get(game, 'rules'),
     map: model.get(game, 'layout'),
     vpToWin: model.get(game, 'victoryPoints'),
     maxTurns: model.get(game, 'maxTurns'),
     maxOffersPerTurn: model.get(game, 'maxOffersPerTurn'),
+    ...(custom ? { board } : {}),
   });
 }
 

@@ -15,7 +15,9 @@ import {
   type CatanObservation,
   type CatanState,
   catanEngine,
+  MapError,
   parseConfig,
+  parseMapFile,
 } from '../../games/catan/index.ts';
 import {
   boardProps,
@@ -36,7 +38,6 @@ import {
   parseResources,
   privateProps,
   publicProps,
-  RESOURCE_NAMES,
   TRACK_NAMES,
 } from './catan-wire.ts';
 import { prop, type Se1Command } from './json.ts';
@@ -80,24 +81,33 @@ export const CATAN_KNIGHTS_ACTIONS = [
 
 /**
  * The built-in maps: the engine's two layouts. `random` (the default, as `botswarm play catan`) is the seeded
- * layout of the game's seed; `beginner` is the rulebook's fixed board. Custom boards (UPLOAD MAP) need a board
- * in the engine's config, which it does not take yet: an upload is refused with a clear message.
+ * layout of the game's seed; `beginner` is the rulebook's fixed board. Any other map is an uploaded SS13 map file
+ * (one line, `|` between its lines; docs/protocols/se1.md, "Catan map files"): the engine's `board` setting.
  */
 const MAPS: readonly MapInfo[] = [
   { name: 'random', version: '1', creator: 'botswarm', content: 'LAYOUT: random' },
   { name: 'beginner', version: '1', creator: 'botswarm', content: 'LAYOUT: beginner' },
 ];
+const BUILT_IN = new Set(MAPS.map((m) => m.name));
 
-export function checkCatanMap(_content: string): string | null {
-  return 'custom Catan maps are not supported yet; the built-in maps are random and beginner';
+/** UPLOAD MAP's check: the engine's own map-file parser and board check; the reason, or null. */
+export function checkCatanMap(content: string): string | null {
+  try {
+    parseMapFile(content);
+    return null;
+  } catch (e) {
+    if (e instanceof MapError) return e.message;
+    throw e;
+  }
 }
 
 const knightsOnly = (action: string) =>
   `${action} is a Cities & Knights command (rules=cities-and-knights); this game plays rules=base`;
 
-/** Phases whose CHOOSE answers are written out below; every other decision phase takes the generic answer. */
-const OWN_CHOICE_PHASES = new Set(['discard', 'robber', 'offer', 'confirm']);
-/** Phases that are not answered by CHOOSE at all. */
+/**
+ * Phases that are not answered by CHOOSE at all. discard, robber, offer and confirm have their own answers; every
+ * other decision phase (Cities & Knights, and any the engine adds) takes the generic one (catan-wire.ts choiceOf).
+ */
 const NO_CHOICE_PHASES = new Set(['setupSettlement', 'setupRoad', 'preRoll', 'main', 'roadBuilding']);
 
 interface Seat {
@@ -130,7 +140,7 @@ class CatanRoom implements GameRoom {
   constructor(ctx: RoomContext, options: RoomOptions, engine: CatanRules) {
     this.#ctx = ctx;
     this.#options = options;
-    this.#config = roomConfig(options.map, options.rules ?? '');
+    this.#config = roomConfig(options.map, options.rules ?? '', options.mapContent);
     this.id = ctx.newId('SettlersOfCatanGame');
     this.match = ctx.host.open({
       id: options.name,
@@ -648,12 +658,14 @@ function resourceIndex(name: string | undefined, kinds = 5): number | string {
 
 /**
  * A room's engine config: the server's `rules` setting (engine settings as `key=value` words, e.g.
- * `rules=cities-and-knights vpToWin=12`, read by the settings schema like any `--set`) and the game's map.
+ * `rules=cities-and-knights vpToWin=12`, read by the settings schema like any `--set`) and the game's map: a
+ * built-in layout, or an uploaded map file as the engine's `board`.
  */
-export function roomConfig(map: string, rules: string): CatanConfig {
+export function roomConfig(map: string, rules: string, mapContent = ''): CatanConfig {
   const pairs = parsePairs(rules.split(/\s+/).filter(Boolean), 'rules');
-  if ('map' in pairs) throw new ConfigError('rules', 'the map comes from CREATE GAME -map, not from rules');
-  return parseConfig({ ...pairs, map });
+  for (const key of ['map', 'board'])
+    if (key in pairs) throw new ConfigError('rules', `the ${key} comes from CREATE GAME -map, not from rules`);
+  return parseConfig(BUILT_IN.has(map) ? { ...pairs, map } : { ...pairs, board: mapContent });
 }
 
 /** Catan for the SE1 server, on `engine` (the real rules unless a test injects a failing engine). */
