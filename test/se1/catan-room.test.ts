@@ -389,4 +389,51 @@ describe('SE1 Catan room', () => {
     expect(fields.map((f) => Number(lastValue(a, 'number', f) ?? 0))).toEqual(board.numbers);
     expect(lastValue(a, 'robber')).toBe(fields[board.terrain.indexOf('desert')]);
   });
+
+  it('Cities & Knights decisions: the generic choose prompt lists the legal answers, CHOOSE refuses any other', async () => {
+    // An engine whose game opens in an Aqueduct decision for seats 0 and 1 (as after a roll that gave them nothing).
+    const aqueduct = catanSe1Game({
+      ...catanEngine,
+      setup: (config, players, rng) => ({
+        ...catanEngine.setup(config, players, rng),
+        step: { phase: 'aqueduct', left: [0, 1] },
+      }),
+    });
+    const s = await serve(aqueduct, 120_000, 'rules=cities-and-knights');
+    const seats = [await player(s.port), await player(s.port), await player(s.port)];
+    await seats[0]!.request('CREATE GAME aqueduct -maxPlayers 3 -testgame -seed 9');
+    for (const r of seats) expect(await r.request('JOIN GAME aqueduct')).toContain('OK');
+    const [a, b, c] = seats as [RawLines, RawLines, RawLines];
+    a.send(encodeCommand('START_GAME'));
+    const prompt = 'OK - choose(Resource:BRICK,LUMBER,WOOL,GRAIN,ORE) - aqueduct';
+    for (const r of [a, b]) await r.until(() => notices(r).includes(prompt));
+    expect(lastValue(a, 'phase')).toBe('aqueduct');
+    expect(lastValue(a, 'step')).toBe('{"phase":"aqueduct","left":[0,1]}');
+    expect(notices(c).some((n) => n.startsWith('OK - choose'))).toBe(false);
+    const fromC = c.lines.length;
+    c.send(encodeCommand('CHOOSE', [['id', 'ORE']]));
+    await c.until(() => notices(c, fromC).length >= 1);
+    expect(notices(c, fromC)).toEqual(['ERROR: CHOOSE - it is not your turn']);
+    const from = a.lines.length;
+    a.send(encodeCommand('CHOOSE', [['id', 'PAPER']]));
+    a.send(encodeCommand('CHOOSE', []));
+    a.send(encodeCommand('ROLL_DIES'));
+    a.send(encodeCommand('CHOOSE', [['id', 'ORE']]));
+    a.send(encodeCommand('CHOOSE', [['id', 'ORE']]));
+    await a.until(() => notices(a, from).length >= 5);
+    expect(notices(a, from)).toEqual([
+      'ERROR: CHOOSE - id must be one of BRICK, LUMBER, WOOL, GRAIN, ORE',
+      'ERROR: CHOOSE - id must be one of BRICK, LUMBER, WOOL, GRAIN, ORE',
+      expect.stringMatching(/^ERROR: ROLL_DIES - /),
+      'OK - CHOOSE',
+      'ERROR: CHOOSE - you have already answered; waiting for the other players',
+    ]);
+    // The second answer closes the decision: both took their resource.
+    const fromB = b.lines.length;
+    b.send(encodeCommand('CHOOSE', [['id', 'WOOL']]));
+    await b.until(() => notices(b, fromB).includes('OK - CHOOSE'));
+    await a.until(() => lastValue(a, 'phase') !== 'aqueduct');
+    expect(lastValue(a, 'resources')).toBe('0,0,0,0,1,0,0,0');
+    expect(lastValue(b, 'resources')).toBe('0,0,1,0,0,0,0,0');
+  });
 });
