@@ -4,9 +4,12 @@
  * player's own cards go to that player only.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { resolveBots } from '../../src/bots/resolve.ts';
+import { silentLogger } from '../../src/core/log.ts';
 import { createRng } from '../../src/core/rng.ts';
 import { catanEngine, formatMapFile, randomBoard, TERRAIN_NAMES } from '../../src/games/catan/index.ts';
 import { catanSe1, catanSe1Game } from '../../src/protocols/se1/catan.ts';
+import { playOnline as playCatanOnline } from '../../src/protocols/se1/catan-online.ts';
 import { encodeCommand, type Se1RunningServer, startSe1Server } from '../../src/protocols/se1/index.ts';
 import { RawLines } from './helpers.ts';
 
@@ -436,4 +439,28 @@ describe('SE1 Catan room', () => {
     expect(lastValue(a, 'resources')).toBe('0,0,0,0,1,0,0,0');
     expect(lastValue(b, 'resources')).toBe('0,0,1,0,0,0,0,0');
   });
+
+  it('play --connect uploads a board= and plays it; settings the server does not play fail the seat with a clear error', async () => {
+    const s = await serve(catanSe1, 120_000, 'maxTurns=12');
+    const board = randomBoard(createRng(21));
+    const bots = await resolveBots(['catan-random', 'catan-random', 'catan-random'], 'catan');
+    const options = {
+      host: s.host,
+      port: s.port,
+      bots,
+      seed: 3,
+      budget: { iterations: 10 },
+      log: silentLogger,
+      timeoutMs: 60_000,
+    };
+    const out = await playCatanOnline({ ...options, settings: { board, maxTurns: 12 } });
+    expect(out.errors).toEqual([]);
+    expect(out.result.scores).toHaveLength(3);
+    const raw = await player(s.port);
+    const maps = await raw.request('LIST MAPS');
+    expect(maps.some((l) => /^MAP NAME=catan-[0-9a-f]{12} VERSION=1 CREATOR=/.test(l))).toBe(true);
+    await expect(
+      playCatanOnline({ ...options, settings: { rules: 'cities-and-knights', maxTurns: 12 } }),
+    ).rejects.toThrow(/the server's game plays rules=base, not rules=cities-and-knights as asked/);
+  }, 90_000);
 });

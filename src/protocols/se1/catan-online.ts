@@ -47,9 +47,6 @@ export async function ensureCatanMap(client: Se1Client, board: CatanBoard): Prom
   return name;
 }
 
-/** The SE1 map that plays `settings` (see `catanOnlineSettings`). */
-export const catanMapFor = (settings: Record<string, unknown> = {}): string => catanOnlineSettings(settings).map;
-
 /** Every bot logs in as a test player; bot 0 creates the game and starts it once every seat is taken. */
 export function playOnline(options: CatanOnlineOptions): Promise<OnlineOutcome> {
   const { map, expect, board } = catanOnlineSettings(options.settings);
