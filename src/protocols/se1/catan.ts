@@ -678,7 +678,7 @@ export function catanSe1Game(engine: CatanRules = catanEngine): Se1Game {
     maps: MAPS,
     checkMap: checkCatanMap,
     checkSettings: (s) => void roomConfig('random', s.rules),
-    actions: CATAN_ACTIONS,
+    actions: [...CATAN_ACTIONS, ...CATAN_KNIGHTS_ACTIONS],
     createRoom: (ctx, options) => new CatanRoom(ctx, options, engine),
   };
 }
