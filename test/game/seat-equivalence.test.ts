@@ -186,6 +186,40 @@ describe('per-decision equivalence, in-process and over TCP', () => {
     expectSameDecisions(offline.bySeat, online.bySeat);
   }, 180_000);
 
+  it('Catan, Cities & Knights: random, heuristic and MCTS see the same observations and answer the same actions', async () => {
+    const server = await startSe1Server({
+      port: 0,
+      game: catanSe1,
+      settings: { seed: 'equiv', timeoutMs: 60_000, rules: 'rules=cities-and-knights' },
+    });
+    cleanups.push(() => server.close());
+    const seed = 58;
+    const bots = await resolveBots(CATAN_BOTS, 'catan');
+    const settings = { rules: 'cities-and-knights' };
+    const played = new Set<string>();
+    const config = catanEngine.parseConfig(settings);
+    const offline = await playOffline(catanEngine, config, bots, seed);
+    const online = decisions();
+    const out = await playCatanOnline({
+      host: server.host,
+      port: server.port,
+      bots,
+      seed,
+      budget: BUDGET,
+      log: silentLogger,
+      timeoutMs: 150_000,
+      settings,
+      onDecision: (seat, observation, action) => {
+        played.add((action as { type: string }).type);
+        online.onDecision(seat, observation, action);
+      },
+    });
+    expect(out.errors).toEqual([]);
+    expectSameDecisions(offline.bySeat, online.bySeat);
+    // The game used the Cities & Knights commands, not only the base ones.
+    for (const type of ['improve', 'knightBuild', 'knightActivate', 'progress']) expect(played, type).toContain(type);
+  }, 180_000);
+
   it('CreepSmash: random, heuristic and search see the same observation every tick and answer the same actions', async () => {
     // The lockstep room: a tick runs once every player has acknowledged it, so each bot decides on every tick.
     const rules = 'maxTicks=700 delayTicks=10 incomeTicks=100 startCredits=600';

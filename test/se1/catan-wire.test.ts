@@ -5,11 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { matchStreams } from '../../src/core/match.ts';
+import { createRng } from '../../src/core/rng.ts';
 import {
   type CatanAction,
   type CatanState,
   catanEngine,
+  formatMapFile,
   legalActions,
+  randomBoard,
   sampleChance,
 } from '../../src/games/catan/index.ts';
 import {
@@ -56,11 +59,13 @@ function idsFor(state: CatanState): CatanIds {
   };
 }
 
-function* states(players: number, seed: number, map: 'random' | 'beginner'): Generator<CatanState> {
-  const config = catanEngine.parseConfig({ map });
+function* states(players: number, seed: number, map: string, rules = 'base'): Generator<CatanState> {
+  const config = catanEngine.parseConfig(
+    map === 'custom' ? { rules, board: formatMapFile(randomBoard(createRng(seed)), 'x', '1', '|') } : { map, rules },
+  );
   const streams = matchStreams(seed);
   let state = catanEngine.setup(config, players, streams.map);
-  for (let i = 0; i < 1500 && state.step.phase !== 'over'; i++) {
+  for (let i = 0; i < 3000 && state.step.phase !== 'over'; i++) {
     const turn = catanEngine.toAct(state);
     if (turn.kind === 'chance') {
       state = catanEngine.apply(state, { kind: 'chance', outcome: sampleChance(state, streams.dice) });
@@ -75,16 +80,33 @@ function* states(players: number, seed: number, map: 'random' | 'beginner'): Gen
   yield state;
 }
 
+const BASE_PHASES = new Set([
+  'setupSettlement',
+  'setupRoad',
+  'preRoll',
+  'main',
+  'robber',
+  'discard',
+  'offer',
+  'confirm',
+  'steal',
+  'roadBuilding',
+  'over',
+]);
+
 describe('Catan wire model', () => {
-  for (const [players, seed, map] of [
-    [3, 11, 'random'],
-    [4, 12, 'beginner'],
+  for (const [players, seed, map, rules] of [
+    [3, 11, 'random', 'base'],
+    [4, 12, 'beginner', 'base'],
+    [4, 13, 'random', 'cities-and-knights'],
+    [3, 14, 'beginner', 'cities-and-knights'],
+    [3, 15, 'custom', 'base'],
   ] as const) {
-    it(`gives back every seat's observation at every decision (${players} players, ${map} map)`, () => {
+    it(`gives back every seat's observation at every decision (${players} players, ${map} map, ${rules})`, () => {
       let checked = 0;
       let ids: CatanIds | undefined;
       const phases = new Set<string>();
-      for (const state of states(players, seed, map)) {
+      for (const state of states(players, seed, map, rules)) {
         ids ??= idsFor(state);
         phases.add(state.step.phase);
         const fixed = new Map<string, string>();
@@ -96,21 +118,29 @@ describe('Catan wire model', () => {
           const own = privateProps(expected, ids);
           for (const key of own.keys()) {
             const [src, prop] = key.split(' ');
-            if (prop === 'resources' || prop === 'developmentCards' || prop === 'boughtThisTurn')
+            if (['resources', 'developmentCards', 'boughtThisTurn', 'progressCards'].includes(prop!))
               expect(src).toBe(ids.seats[seat]);
             else expect(src).not.toBe(ids.seats[seat]);
           }
           const model = modelOf(new Map([...fixed, ...pub, ...own]), ids);
           const ix = new CatanIndex(model);
-          const got = readObservation(model, ix, seat, readConfig(model, ix.game), readBoard(model, ix));
+          const got = readObservation(
+            model,
+            ix,
+            seat,
+            readConfig(model, ix.game, readBoard(model, ix)),
+            readBoard(model, ix),
+          );
           expect(got).toEqual(expected);
           checked++;
         }
       }
       expect(checked).toBeGreaterThan(300);
       // The game went through the phases whose data travels on the Game object.
-      for (const p of ['setupSettlement', 'setupRoad', 'preRoll', 'main', 'robber', 'discard', 'offer'])
+      for (const p of ['setupSettlement', 'setupRoad', 'preRoll', 'main', 'discard', 'offer'])
         expect(phases).toContain(p);
-    });
+      if (rules === 'base') expect(phases).toContain('robber');
+      else expect([...phases].filter((p) => !BASE_PHASES.has(p)).length, [...phases].join(' ')).toBeGreaterThan(0);
+    }, 180_000);
   }
 });

@@ -8,7 +8,7 @@ import {
   VERTEX_COUNT,
   VERTEX_HEXES,
 } from './topology.ts';
-import type { CatanBoard, Terrain } from './types.ts';
+import type { CatanBoard, Harbour, Terrain } from './types.ts';
 
 export const RESOURCES = ['brick', 'lumber', 'wool', 'grain', 'ore'] as const;
 export const DEV_CARDS = ['knight', 'victoryPoint', 'roadBuilding', 'yearOfPlenty', 'monopoly'] as const;
@@ -160,4 +160,61 @@ export function boardError(board: CatanBoard): string | null {
   if (board.harbours.length !== 9) return 'a board has 9 harbours';
   if (board.terrain.filter((t) => t === 'desert').length !== 1) return 'a board has one desert';
   return HEX_VERTICES.length === HEX_COUNT ? null : 'topology mismatch';
+}
+
+const TERRAIN_LIST = Object.keys(TERRAIN_RESOURCE) as Terrain[];
+const countOf = <T>(xs: readonly T[], x: T) => xs.filter((y) => y === x).length;
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+
+/**
+ * Checks a board from outside (`board=` setting, an uploaded map, a replay) strictly against the base game: 19
+ * hexes with the base game's terrain counts (3 hills, 4 forest, 4 pasture, 4 fields, 3 mountains, 1 desert), the
+ * 18 number tokens on the land and none on the desert, no 6 or 8 next to a 6 or 8, and the 9 harbours (four 3:1,
+ * one 2:1 per resource) on the 9 harbour sites (`HARBOUR_EDGES`), each once. The robber starts on the desert.
+ * Returns what is wrong, in words, or null.
+ */
+export function checkBoard(board: unknown): string | null {
+  if (!board || typeof board !== 'object' || Array.isArray(board))
+    return 'a board is an object {terrain, numbers, harbours}';
+  const b = board as Record<string, unknown>;
+  const extra = Object.keys(b).filter((k) => k !== 'terrain' && k !== 'numbers' && k !== 'harbours');
+  if (extra.length > 0) return `a board has terrain, numbers and harbours, not ${extra.join(', ')}`;
+  const { terrain, numbers, harbours } = b;
+  if (!Array.isArray(terrain) || terrain.length !== HEX_COUNT) return `terrain: a list of ${HEX_COUNT} terrains`;
+  for (const t of terrain)
+    if (!TERRAIN_LIST.includes(t as Terrain))
+      return `terrain: ${JSON.stringify(t)} is not one of ${TERRAIN_LIST.join(', ')}`;
+  for (const t of TERRAIN_LIST) {
+    const want = countOf(TERRAINS, t);
+    const got = countOf(terrain, t);
+    if (got !== want) return `terrain: ${got} × ${t}, the base game has ${want}`;
+  }
+  if (!Array.isArray(numbers) || numbers.length !== HEX_COUNT || !numbers.every(isInt))
+    return `numbers: a list of ${HEX_COUNT} integers (0 on the desert)`;
+  const desert = terrain.indexOf('desert');
+  if (numbers[desert] !== 0) return `numbers: the desert (hex ${desert}) takes no token, got ${numbers[desert]}`;
+  const tokens = numbers.filter((_, h) => h !== desert).sort((x, y) => x - y);
+  if (tokens.join(',') !== TOKENS.join(','))
+    return `numbers: the land takes the tokens ${TOKENS.join(',')}, got ${tokens.join(',')}`;
+  for (let h = 0; h < HEX_COUNT; h++)
+    for (const g of HEX_NEIGHBOURS[h]!)
+      if (g > h && isRed(numbers[h]!) && isRed(numbers[g]!))
+        return `numbers: hexes ${h} and ${g} are neighbours with ${numbers[h]} and ${numbers[g]} (no 6 or 8 next to a 6 or 8)`;
+  if (!Array.isArray(harbours) || harbours.length !== HARBOUR_EDGES.length)
+    return `harbours: a list of ${HARBOUR_EDGES.length} {edge, resource}`;
+  const seen = new Set<number>();
+  for (const hb of harbours) {
+    const h = hb as Record<string, unknown> | null;
+    if (!h || typeof h !== 'object' || !isInt(h.edge) || !isInt(h.resource) || Object.keys(h).length !== 2)
+      return `harbours: each is {edge, resource}, got ${JSON.stringify(hb)}`;
+    if (!HARBOUR_EDGES.includes(h.edge))
+      return `harbours: edge ${h.edge} is not a harbour site (the sites: ${HARBOUR_EDGES.join(', ')})`;
+    if (seen.has(h.edge)) return `harbours: edge ${h.edge} has two harbours`;
+    seen.add(h.edge);
+    if (h.resource < -1 || h.resource > 4) return `harbours: resource ${h.resource} is not -1 (3:1) or 0..4`;
+  }
+  const kinds = harbours.map((h) => (h as Harbour).resource).sort((x, y) => x - y);
+  if (kinds.join(',') !== [...HARBOUR_KINDS].sort((x, y) => x - y).join(','))
+    return 'harbours: four 3:1 harbours and one 2:1 harbour of each resource';
+  return null;
 }

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError, readSettings, Setting, settingsSchema } from '../../game/settings.ts';
-import type { CatanConfig } from './types.ts';
+import { checkBoard } from './board.ts';
+import { MapError, parseMapFile } from './map-file.ts';
+import type { CatanBoard, CatanConfig } from './types.ts';
 
 const RULES: readonly string[] = ['base', 'cities-and-knights'];
 /** Cities & Knights is won with 13 points unless vpToWin is set. */
@@ -35,6 +38,11 @@ export const catanSettings = settingsSchema(
       default: 2,
       help: 'player-to-player trade offers one player may make in a turn',
     }),
+    board: Setting.optional(
+      Setting.custom({
+        help: 'a full board instead of map=: @<file> (an SS13 map file, docs/protocols/se1.md), the file text, or the board as JSON',
+      }),
+    ),
   },
   { title: 'Catan settings' },
 );
@@ -43,8 +51,43 @@ export function defaultConfig(): CatanConfig {
   return parseConfig({});
 }
 
+/**
+ * The `board` setting as a board: `@path` reads a map file, other text is a map file itself (lines separated by
+ * line ends or `|`), an object is the board as the engine holds it (a replay, a tournament file). Every form is
+ * checked strictly (board.ts `checkBoard`); a problem is a ConfigError naming `board`.
+ */
+export function resolveBoard(value: unknown): CatanBoard {
+  try {
+    if (typeof value === 'string') {
+      if (!value.startsWith('@')) return parseMapFile(value).board;
+      let text: string;
+      try {
+        text = readFileSync(value.slice(1), 'utf8');
+      } catch (e) {
+        throw new MapError(
+          `cannot read map file "${value.slice(1)}" (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
+      }
+      return parseMapFile(text).board;
+    }
+    const problem = checkBoard(value);
+    if (problem) throw new MapError(problem);
+    const b = value as CatanBoard;
+    // A copy of only the checked fields, so that nothing else rides along into states and replays.
+    return {
+      terrain: [...b.terrain],
+      numbers: [...b.numbers],
+      harbours: b.harbours.map((h) => ({ edge: h.edge, resource: h.resource })),
+    };
+  } catch (e) {
+    if (e instanceof MapError) throw new ConfigError('board', e.message);
+    throw e;
+  }
+}
+
 export function parseConfig(raw: unknown): CatanConfig {
-  const config = readSettings(catanSettings, raw);
+  const { board: rawBoard, ...config } = readSettings(catanSettings, raw);
+  if (rawBoard !== undefined) (config as { board?: CatanBoard }).board = resolveBoard(rawBoard);
   if (!RULES.includes(config.rules)) {
     throw new ConfigError('rules', `must be "base" or "cities-and-knights", got ${JSON.stringify(config.rules)}`);
   }

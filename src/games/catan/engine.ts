@@ -102,7 +102,7 @@ const LARGEST_ARMY_MIN = 3;
 // ---- setup ----------------------------------------------------------------------------------------------
 
 export function setup(config: CatanConfig, players: number, rng: Rng): CatanState {
-  const board = config.map === 'beginner' ? BEGINNER_BOARD : randomBoard(rng);
+  const board = config.board ?? (config.map === 'beginner' ? BEGINNER_BOARD : randomBoard(rng));
   const n = players;
   const ck = config.rules === 'cities-and-knights';
   const k = ck ? 8 : 5;

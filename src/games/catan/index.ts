@@ -4,6 +4,7 @@ export {
   BEGINNER_BOARD,
   type BoardLookups,
   boardLookups,
+  checkBoard,
   DEV_CARDS,
   DEV_DECK,
   KNIGHT,
@@ -53,7 +54,7 @@ export {
   TRACKS,
   WALL_COST,
 } from './ck.ts';
-export { defaultConfig, parseConfig } from './config.ts';
+export { defaultConfig, parseConfig, resolveBoard } from './config.ts';
 export {
   apply,
   cardKinds,
@@ -78,6 +79,15 @@ export {
   validate,
   visibleEvents,
 } from './engine.ts';
+export {
+  DIRECTIONS as MAP_DIRECTIONS,
+  formatMapFile,
+  MapError,
+  type MapFile,
+  parseMapFile,
+  portName,
+  TERRAIN_NAMES,
+} from './map-file.ts';
 export {
   type BoardView,
   CITY_COST,

@@ -24,6 +24,11 @@ export interface CatanConfig {
   readonly maxTurns: number;
   /** Player-to-player offers the player to move may make per turn (keeps random play finite). */
   readonly maxOffersPerTurn: number;
+  /**
+   * A full board given in the settings (`board=`: an SS13 map file, `@file`, or the board as JSON), played
+   * instead of `map`'s layout; absent otherwise, so that configs without one look as they always did.
+   */
+  readonly board?: CatanBoard;
 }
 
 /** A harbour on a coastal edge: `resource` -1 is a generic 3:1 harbour, 0..4 a 2:1 harbour of that resource. */

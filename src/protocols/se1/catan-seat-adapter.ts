@@ -15,7 +15,18 @@ import {
   defaultAction,
   rulesView,
 } from '../../games/catan/index.ts';
-import { CatanIndex, formatResources, RESOURCE_NAMES, readBoard, readConfig, readObservation } from './catan-wire.ts';
+import {
+  CatanIndex,
+  choiceOf,
+  encodeField,
+  formatResources,
+  KIND_NAMES,
+  PROGRESS_NAMES,
+  readBoard,
+  readConfig,
+  readObservation,
+  TRACK_NAMES,
+} from './catan-wire.ts';
 import { type Se1Client, Se1Error, Se1Model } from './client.ts';
 import { AnswerTimer, type Se1Event } from './json.ts';
 
@@ -29,10 +40,25 @@ export interface CatanGameOptions {
   onAnswer?(kind: string, micros: number, ok: boolean): void;
   /** Every event of the game, after the adapter has read it (load-test counters). */
   onEvent?(e: Se1Event): void;
+  /** Settings the game must announce (what `--set` asked for): another value fails the seat with a clear error. */
+  readonly expect?: Readonly<Record<string, unknown>>;
 }
 
 /** Confirmations of commands: no decision follows from them. */
-const CONFIRMED = new Set(['START_GAME', 'ROLL_DIES', 'BUILD', 'TRADE', 'OFFER', 'PLAY', 'CHOOSE', 'END_TURN']);
+const CONFIRMED = new Set([
+  'START_GAME',
+  'ROLL_DIES',
+  'BUILD',
+  'TRADE',
+  'OFFER',
+  'PLAY',
+  'CHOOSE',
+  'END_TURN',
+  'ACTIVATE_KNIGHT',
+  'UPGRADE_KNIGHT',
+  'USE_KNIGHT',
+  'UPGRADE_PROGRESS',
+]);
 
 type Command = readonly [string, readonly (readonly [string, string])[]];
 
@@ -127,7 +153,13 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
       if (victim === null) return sink.fail(new Se1Error('asked for a robber victim, but the move named none'));
       return this.#send(['CHOOSE', [['id', this.#ids().seats[victim]!]]]);
     }
-    sink.observe(this.observation());
+    let observation: CatanObservation;
+    try {
+      observation = this.observation();
+    } catch (error) {
+      return sink.fail(error as Error);
+    }
+    sink.observe(observation);
   }
 
   #ids(): CatanIndex {
@@ -138,7 +170,18 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
   /** My observation, from the model as it stands. */
   observation(): CatanObservation {
     const ix = this.#ids();
-    this.#fixed ??= { config: readConfig(this.model, ix.game), board: readBoard(this.model, ix) };
+    if (!this.#fixed) {
+      const board = readBoard(this.model, ix);
+      const config = readConfig(this.model, ix.game, board);
+      for (const [key, want] of Object.entries(this.options.expect ?? {})) {
+        const got = (config as unknown as Record<string, unknown>)[key];
+        if (got !== want)
+          throw new Se1Error(
+            `the server's game plays ${key}=${String(got)}, not ${key}=${String(want)} as asked (the server sets it: serve se1 --game catan --set rules="${key}=${String(want)}")`,
+          );
+      }
+      this.#fixed = { config, board };
+    }
     return readObservation(this.model, ix, this.#seat(), this.#fixed.config, this.#fixed.board);
   }
 
@@ -177,7 +220,11 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
   }
 
   seat() {
-    return { seat: this.#seat(), config: this.#fixed?.config ?? readConfig(this.model, this.#ids().game) };
+    const ix = this.#ids();
+    return {
+      seat: this.#seat(),
+      config: this.#fixed?.config ?? readConfig(this.model, ix.game, readBoard(this.model, ix)),
+    };
   }
 
   /** The one validate → fallback: an illegal action becomes the engine's default action, then a command. */
@@ -190,7 +237,8 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
 
   #command(a: CatanAction): Command {
     const ix = this.#ids();
-    const r = (x: number) => RESOURCE_NAMES[x]!;
+    const r = (x: number) => KIND_NAMES[x]!;
+    const at = (v: number) => ix.vertices[v]!;
     switch (a.type) {
       case 'settlement':
         return [
@@ -271,9 +319,55 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
         return ['CHOOSE', [['id', ix.seats[a.seat]!]]];
       case 'cancel':
         return ['CHOOSE', [['id', 'NONE']]];
+      case 'knightBuild':
+        return [
+          'BUILD',
+          [
+            ['type', 'Knight'],
+            ['destination', at(a.vertex)],
+          ],
+        ];
+      case 'wall':
+        return [
+          'BUILD',
+          [
+            ['type', 'CityWall'],
+            ['destination', at(a.vertex)],
+          ],
+        ];
+      case 'knightActivate':
+        return ['ACTIVATE_KNIGHT', [['id', at(a.vertex)]]];
+      case 'knightPromote':
+        return ['UPGRADE_KNIGHT', [['id', at(a.vertex)]]];
+      case 'knightMove':
+        return [
+          'USE_KNIGHT',
+          [
+            ['id', at(a.from)],
+            ['target', at(a.to)],
+          ],
+        ];
+      case 'knightChase':
+        return [
+          'USE_KNIGHT',
+          [
+            ['id', at(a.vertex)],
+            ['target', 'Robber'],
+          ],
+        ];
+      case 'improve':
+        return ['UPGRADE_PROGRESS', [['type', TRACK_NAMES[a.track]!]]];
+      case 'progress': {
+        // The card's name, then every other field of the engine's action under its own name.
+        const fields = Object.entries(a).filter(([k, v]) => k !== 'type' && k !== 'card' && v !== undefined);
+        return [
+          'PLAY',
+          [['type', PROGRESS_NAMES[a.card]!], ...fields.map(([k, v]) => [k, encodeField(k, v, ix.ids())] as const)],
+        ];
+      }
       default:
-        // The room plays rules=base only (its C&K commands are refused), so a base observation never leads here.
-        throw new Se1Error(`${a.type}: Cities & Knights actions are not available over SE1 yet (rules=base only)`);
+        // Every other decision (the Cities & Knights phases, and any the engine adds) answers a choose prompt.
+        return ['CHOOSE', [['id', choiceOf(a, ix.ids()).value]]];
     }
   }
 

@@ -6,6 +6,7 @@
  * sends each member the properties of the engine's observation that changed (catan-wire.ts).
  */
 import type { Match } from '../../game/host.ts';
+import { ConfigError, parsePairs } from '../../game/settings.ts';
 import {
   type CatanAction,
   type CatanChance,
@@ -14,21 +15,30 @@ import {
   type CatanObservation,
   type CatanState,
   catanEngine,
+  MapError,
   parseConfig,
+  parseMapFile,
 } from '../../games/catan/index.ts';
 import {
   boardProps,
   type CatanIds,
   COMMODITY_NAMES,
+  choiceOf,
   configProps,
   DEV_CARD_NAMES,
+  decodeField,
   diffProps,
+  EVENT_DIE_NAMES,
+  FIELD_KINDS,
   formatResources,
+  KIND_NAMES,
+  kindsOf,
+  PROGRESS_NAMES,
   type Props,
   parseResources,
   privateProps,
   publicProps,
-  RESOURCE_NAMES,
+  TRACK_NAMES,
 } from './catan-wire.ts';
 import { prop, type Se1Command } from './json.ts';
 import {
@@ -60,7 +70,7 @@ export const CATAN_ACTIONS = [
   'CHOOSE',
   'END_TURN',
 ] as const;
-/** Commands of the seed that only Cities & Knights gives a meaning; refused under rules=base. */
+/** Commands of the seed that only Cities & Knights gives a meaning; refused in a rules=base game. */
 export const CATAN_KNIGHTS_ACTIONS = [
   'ACTIVATE_KNIGHT',
   'UPGRADE_KNIGHT',
@@ -71,20 +81,34 @@ export const CATAN_KNIGHTS_ACTIONS = [
 
 /**
  * The built-in maps: the engine's two layouts. `random` (the default, as `botswarm play catan`) is the seeded
- * layout of the game's seed; `beginner` is the rulebook's fixed board. Custom boards (UPLOAD MAP) need a board
- * in the engine's config, which it does not take yet: an upload is refused with a clear message.
+ * layout of the game's seed; `beginner` is the rulebook's fixed board. Any other map is an uploaded SS13 map file
+ * (one line, `|` between its lines; docs/protocols/se1.md, "Catan map files"): the engine's `board` setting.
  */
 const MAPS: readonly MapInfo[] = [
   { name: 'random', version: '1', creator: 'botswarm', content: 'LAYOUT: random' },
   { name: 'beginner', version: '1', creator: 'botswarm', content: 'LAYOUT: beginner' },
 ];
+const BUILT_IN = new Set(MAPS.map((m) => m.name));
 
-export function checkCatanMap(_content: string): string | null {
-  return 'custom Catan maps are not supported yet; the built-in maps are random and beginner';
+/** UPLOAD MAP's check: the engine's own map-file parser and board check; the reason, or null. */
+export function checkCatanMap(content: string): string | null {
+  try {
+    parseMapFile(content);
+    return null;
+  } catch (e) {
+    if (e instanceof MapError) return e.message;
+    throw e;
+  }
 }
 
 const knightsOnly = (action: string) =>
-  `${action} is a Cities & Knights command (rules=cities-and-knights), not yet available: this server plays rules=base`;
+  `${action} is a Cities & Knights command (rules=cities-and-knights); this game plays rules=base`;
+
+/**
+ * Phases that are not answered by CHOOSE at all. discard, robber, offer and confirm have their own answers; every
+ * other decision phase (Cities & Knights, and any the engine adds) takes the generic one (catan-wire.ts choiceOf).
+ */
+const NO_CHOICE_PHASES = new Set(['setupSettlement', 'setupRoad', 'preRoll', 'main', 'roadBuilding']);
 
 interface Seat {
   readonly member: RoomMember;
@@ -116,7 +140,7 @@ class CatanRoom implements GameRoom {
   constructor(ctx: RoomContext, options: RoomOptions, engine: CatanRules) {
     this.#ctx = ctx;
     this.#options = options;
-    this.#config = parseConfig({ map: options.map });
+    this.#config = roomConfig(options.map, options.rules ?? '', options.mapContent);
     this.id = ctx.newId('SettlersOfCatanGame');
     this.match = ctx.host.open({
       id: options.name,
@@ -197,10 +221,11 @@ class CatanRoom implements GameRoom {
   command(member: RoomMember, command: Se1Command) {
     const action = command.action;
     const fail = (message: string) => this.#ctx.error(member, action, message);
-    if ((CATAN_KNIGHTS_ACTIONS as readonly string[]).includes(action)) return fail(knightsOnly(action));
-    if (!(CATAN_ACTIONS as readonly string[]).includes(action))
+    const knights = (CATAN_KNIGHTS_ACTIONS as readonly string[]).includes(action);
+    if (knights && this.#config.rules !== 'cities-and-knights') return fail(knightsOnly(action));
+    if (!knights && !(CATAN_ACTIONS as readonly string[]).includes(action))
       return fail(
-        `unknown action (known: ${[...CATAN_ACTIONS, 'CHANGE_USER_COLOR', 'MESSAGE', 'LEAVE_GAME', 'NOOP'].join(', ')})`,
+        `unknown action (known: ${[...CATAN_ACTIONS, ...CATAN_KNIGHTS_ACTIONS, 'CHANGE_USER_COLOR', 'MESSAGE', 'LEAVE_GAME', 'NOOP'].join(', ')})`,
       );
     if (this.status === 'ABORTED') return fail('the game is aborted');
     if (member.visitor) return fail('visitors cannot play');
@@ -231,9 +256,17 @@ class CatanRoom implements GameRoom {
     const state = this.#state;
     const phase = state.step.phase;
     const ids = this.#ids!;
+    const ck = this.#config.rules === 'cities-and-knights';
+    const kinds = kindsOf(this.#config);
     const objectIndex = (list: readonly string[], id: string | undefined, what: string): number | string => {
       const i = id === undefined ? -1 : list.indexOf(id);
       return i >= 0 ? i : `${what} ${id ?? '(missing)'} is not one of this game's ${what}s`;
+    };
+    /** A knight command's `id`: the Intersection the knight stands on. */
+    const knightAt = (id: string | undefined): number | string => {
+      const v = objectIndex(ids.vertices, id, 'Intersection');
+      if (typeof v === 'string') return `id: ${v} (a knight is named by the Intersection it stands on)`;
+      return state.ck!.knights[v]! < 0 ? `id: no knight stands on ${id}` : v;
     };
     switch (command.action) {
       case 'ROLL_DIES':
@@ -245,9 +278,14 @@ class CatanRoom implements GameRoom {
         const dest = prop(command, 'destination');
         switch (type) {
           case 'Settlement':
-          case 'City': {
+          case 'City':
+          case 'Knight':
+          case 'CityWall': {
+            if (!ck && (type === 'Knight' || type === 'CityWall')) return knightsOnly(`BUILD ${type}`);
             const v = objectIndex(ids.vertices, dest, 'Intersection');
             if (typeof v === 'string') return v;
+            if (type === 'Knight') return { type: 'knightBuild', vertex: v };
+            if (type === 'CityWall') return { type: 'wall', vertex: v };
             return type === 'City' ? { type: 'city', vertex: v } : { type: 'settlement', vertex: v };
           }
           case 'Road': {
@@ -255,57 +293,60 @@ class CatanRoom implements GameRoom {
             return typeof e === 'string' ? e : { type: 'road', edge: e };
           }
           case 'DevelopmentCard':
+            if (ck) return 'there are no development cards under rules=cities-and-knights';
             return { type: 'buyDev' };
-          case 'Knight':
-          case 'CityWall':
-            return knightsOnly(`BUILD ${type}`);
           default:
-            return 'type must be Settlement, City, Road or DevelopmentCard (Knight, CityWall: rules=cities-and-knights)';
+            return ck
+              ? 'type must be Settlement, City, Road, Knight or CityWall'
+              : 'type must be Settlement, City, Road or DevelopmentCard (Knight, CityWall: rules=cities-and-knights)';
         }
       }
       case 'TRADE': {
-        const give = resourceIndex(prop(command, 'give'));
-        const take = resourceIndex(prop(command, 'take'));
+        const give = resourceIndex(prop(command, 'give'), kinds);
+        const take = resourceIndex(prop(command, 'take'), kinds);
         if (typeof give === 'string') return `give: ${give}`;
         if (typeof take === 'string') return `take: ${take}`;
         return { type: 'bankTrade', give, get: take };
       }
       case 'OFFER': {
         if (prop(command, 'user') !== undefined || prop(command, 'id') !== undefined)
-          return knightsOnly('OFFER id/user (Commercial Harbor)');
-        const give = parseResources(prop(command, 'give') ?? '');
-        const take = parseResources(prop(command, 'take') ?? '');
-        if (!give || !take) return `give and take are lists of ${RESOURCE_NAMES.join(', ')}, e.g. BRICK,BRICK`;
+          return 'OFFER id/user (Commercial Harbor) is not available: the engine has no Commercial Harbor card yet';
+        const give = parseResources(prop(command, 'give') ?? '', kinds);
+        const take = parseResources(prop(command, 'take') ?? '', kinds);
+        if (!give || !take)
+          return `give and take are lists of ${KIND_NAMES.slice(0, kinds).join(', ')}, e.g. BRICK,BRICK`;
         return { type: 'offer', give, get: take };
       }
-      case 'PLAY': {
-        const type = prop(command, 'type') ?? prop(command, 'id');
-        switch (type) {
-          case 'KNIGHT':
-            return { type: 'knight' };
-          case 'ROAD_BUILDING':
-            return { type: 'roadBuilding' };
-          case 'YEAR_OF_PLENTY': {
-            const rs = parseResources(prop(command, 'resources') ?? '');
-            if (rs?.reduce((a, b) => a + b, 0) !== 2) return 'YEAR_OF_PLENTY needs resources: two resource names';
-            const picked = rs.flatMap((c, r) => Array.from({ length: c }, () => r));
-            return { type: 'yearOfPlenty', resources: [picked[0]!, picked[1]!] };
-          }
-          case 'MONOPOLY': {
-            const r = resourceIndex(prop(command, 'resource'));
-            return typeof r === 'string' ? `resource: ${r}` : { type: 'monopoly', resource: r };
-          }
-          case 'VICTORY_POINT':
-            return 'a VICTORY_POINT card is not played: it counts while held';
-          default:
-            return `type must be one of ${DEV_CARD_NAMES.filter((c) => c !== 'VICTORY_POINT').join(', ')}`;
-        }
+      case 'PLAY':
+        return ck ? this.#progressPlay(command) : this.#devPlay(command);
+      case 'ACTIVATE_KNIGHT':
+      case 'UPGRADE_KNIGHT': {
+        const v = knightAt(prop(command, 'id'));
+        if (typeof v === 'string') return v;
+        return command.action === 'ACTIVATE_KNIGHT'
+          ? { type: 'knightActivate', vertex: v }
+          : { type: 'knightPromote', vertex: v };
       }
+      case 'USE_KNIGHT': {
+        const v = knightAt(prop(command, 'id'));
+        if (typeof v === 'string') return v;
+        const target = prop(command, 'target');
+        if (target === 'Robber' || target === ids.fields[state.robber]) return { type: 'knightChase', vertex: v };
+        const to = objectIndex(ids.vertices, target, 'Intersection');
+        if (typeof to === 'string') return `target: ${to} (or Robber, to chase the robber)`;
+        return { type: 'knightMove', from: v, to };
+      }
+      case 'UPGRADE_PROGRESS': {
+        const t = (TRACK_NAMES as readonly string[]).indexOf(prop(command, 'type') ?? '');
+        return t < 0 ? `type must be one of ${TRACK_NAMES.join(', ')}` : { type: 'improve', track: t };
+      }
+      case 'END_PLAY':
+        return 'no card is being played: a progress card is played whole by one PLAY command';
       case 'CHOOSE': {
         const id = prop(command, 'id');
         switch (phase) {
           case 'discard': {
-            const r = resourceIndex(id);
+            const r = resourceIndex(id, kinds);
             return typeof r === 'string' ? `id: ${r}` : { type: 'discard', resource: r };
           }
           case 'robber': {
@@ -333,13 +374,76 @@ class CatanRoom implements GameRoom {
             const partner = objectIndex(ids.seats, id, 'UserAssets');
             return typeof partner === 'string' ? partner : { type: 'confirm', seat: partner };
           }
-          default:
-            return 'nothing to choose now';
+          default: {
+            if (NO_CHOICE_PHASES.has(phase)) return 'nothing to choose now';
+            // Any other decision (the Cities & Knights phases): one of the answers the prompt listed.
+            const choices = this.#choices(seat);
+            const picked = choices.find((c) => c.value === id);
+            if (picked) return picked.action;
+            return `id must be one of ${choices.map((c) => c.value).join(', ')}`;
+          }
         }
       }
       default:
         return `${command.action} is not a command of this game`;
     }
+  }
+
+  /** PLAY under rules=base: a development card. */
+  #devPlay(command: Se1Command): CatanAction | string {
+    const type = prop(command, 'type') ?? prop(command, 'id');
+    switch (type) {
+      case 'KNIGHT':
+        return { type: 'knight' };
+      case 'ROAD_BUILDING':
+        return { type: 'roadBuilding' };
+      case 'YEAR_OF_PLENTY': {
+        const rs = parseResources(prop(command, 'resources') ?? '');
+        if (rs?.reduce((a, b) => a + b, 0) !== 2) return 'YEAR_OF_PLENTY needs resources: two resource names';
+        const picked = rs.flatMap((c, r) => Array.from({ length: c }, () => r));
+        return { type: 'yearOfPlenty', resources: [picked[0]!, picked[1]!] };
+      }
+      case 'MONOPOLY': {
+        const r = resourceIndex(prop(command, 'resource'));
+        return typeof r === 'string' ? `resource: ${r}` : { type: 'monopoly', resource: r };
+      }
+      case 'VICTORY_POINT':
+        return 'a VICTORY_POINT card is not played: it counts while held';
+      default:
+        return `type must be one of ${DEV_CARD_NAMES.filter((c) => c !== 'VICTORY_POINT').join(', ')}`;
+    }
+  }
+
+  /**
+   * PLAY under Cities & Knights: `type` (or `id`) names the progress card, every other property is a field of the
+   * engine's action by its own name (`resource`, `vertex`, ...; catan-wire.ts FIELD_KINDS says how each travels),
+   * so that a card the engine adds is played without a change here.
+   */
+  #progressPlay(command: Se1Command): CatanAction | string {
+    const name = (prop(command, 'type') ?? prop(command, 'id') ?? '').toUpperCase();
+    const card = PROGRESS_NAMES.indexOf(name);
+    if (card < 0) return `type must be a progress card: ${PROGRESS_NAMES.join(', ')}`;
+    const action: Record<string, unknown> = { type: 'progress', card };
+    for (const [k, v] of command.properties) {
+      if (k === 'type' || k === 'id') continue;
+      if (k === 'card' || !Object.hasOwn(FIELD_KINDS, k))
+        return `${k}: not a field of a progress card (${Object.keys(FIELD_KINDS)
+          .filter((f) => f !== 'card')
+          .join(', ')})`;
+      if (Object.hasOwn(action, k)) return `${k}: given twice`;
+      const parts = v.split('+').map((x) => decodeField(k, x, this.#ids!));
+      for (const p of parts) if (p !== null && typeof p === 'object') return p.error;
+      action[k] = parts.length === 1 ? parts[0] : parts;
+    }
+    return action as CatanAction;
+  }
+
+  /** The answers `seat` may CHOOSE in a generic phase: each legal action with its wire value. */
+  #choices(seat: number): { action: CatanAction; value: string; kind: string }[] {
+    return this.match.engine.legalActions!(this.#state, seat).map((action) => ({
+      action,
+      ...choiceOf(action, this.#ids!),
+    }));
   }
 
   /** The seats `seat` may rob on `hex`, as the engine's legal robber moves say. */
@@ -424,7 +528,17 @@ class CatanRoom implements GameRoom {
     this.match.step({ kind: 'players', actions }, events);
     // Dice, steals and card draws from the seed's dice stream, in the order `runMatch` samples them offline.
     while (this.match.engine.toAct(this.#state).kind === 'chance') this.match.chance(events);
-    for (const e of events) if (e.type === 'rolled') this.#ctx.broadcast(this.id, 'dice', `${e.d1},${e.d2}`);
+    for (const e of events) {
+      if (e.type === 'rolled') this.#ctx.broadcast(this.id, 'dice', `${e.d1},${e.d2}`);
+      else if (e.type === 'ck' && e.what === 'event')
+        this.#ctx.broadcast(this.id, 'eventDie', EVENT_DIE_NAMES[e.detail![0]!]);
+      else if (e.type === 'ck' && (e.what === 'attackWon' || e.what === 'attackLost'))
+        this.#ctx.broadcast(
+          this.id,
+          'barbarianAttack',
+          `${e.what === 'attackWon' ? 'WON' : 'LOST'},${e.detail![0]},${e.detail![1]}`,
+        );
+    }
     this.#sync();
   }
 
@@ -483,9 +597,13 @@ class CatanRoom implements GameRoom {
       case 'main':
         return ok('turn');
       case 'discard': {
-        const hand = state.hands.slice(seat * 5, seat * 5 + 5);
-        const values = RESOURCE_NAMES.filter((_, r) => hand[r]! > 0).join(',');
-        return ok(`choose(Resource:${values})`, `discard ${step.left[seat]} more`);
+        const k = kindsOf(this.#config);
+        const hand = state.hands.slice(seat * k, seat * k + k);
+        const values = KIND_NAMES.slice(0, k)
+          .filter((_, r) => hand[r]! > 0)
+          .join(',');
+        const to = step.to === undefined ? '' : ` to ${ids.seats[step.to]}`;
+        return ok(`choose(Resource:${values})`, `discard ${step.left[seat]} more${to}`);
       }
       case 'robber': {
         if (this.#robberHex !== undefined) {
@@ -502,8 +620,12 @@ class CatanRoom implements GameRoom {
       }
       case 'confirm':
         return ok(`choose(UserAssets:${[...step.accepted.map((s) => ids.seats[s]), 'NONE'].join(',')})`, 'trade with');
-      default:
-        return;
+      default: {
+        // The Cities & Knights decisions (and any phase the engine adds): the legal answers, as CHOOSE takes them.
+        const choices = this.#choices(seat);
+        const kind = choices[0]?.kind ?? 'Value';
+        return ok(`choose(${kind}:${choices.map((c) => c.value).join(',')})`, step.phase);
+      }
     }
   }
 
@@ -523,14 +645,27 @@ class CatanRoom implements GameRoom {
   }
 }
 
-/** A resource name's index, or why it is not one. */
-function resourceIndex(name: string | undefined): number | string {
-  if (name === undefined) return `missing; one of ${RESOURCE_NAMES.join(', ')}`;
-  const r = (RESOURCE_NAMES as readonly string[]).indexOf(name.toUpperCase());
+/** A card kind's index (of the first `kinds`: 5 resources, 8 with the commodities), or why it is not one. */
+function resourceIndex(name: string | undefined, kinds = 5): number | string {
+  const names = KIND_NAMES.slice(0, kinds);
+  if (name === undefined) return `missing; one of ${names.join(', ')}`;
+  const r = (names as readonly string[]).indexOf(name.toUpperCase());
   if (r >= 0) return r;
   if ((COMMODITY_NAMES as readonly string[]).includes(name.toUpperCase()))
-    return `${name} is a commodity of rules=cities-and-knights (not yet available)`;
-  return `${name} is not a resource (${RESOURCE_NAMES.join(', ')})`;
+    return `${name} is a commodity of rules=cities-and-knights; this game plays rules=base`;
+  return `${name} is not a ${kinds > 5 ? 'card kind' : 'resource'} (${names.join(', ')})`;
+}
+
+/**
+ * A room's engine config: the server's `rules` setting (engine settings as `key=value` words, e.g.
+ * `rules=cities-and-knights vpToWin=12`, read by the settings schema like any `--set`) and the game's map: a
+ * built-in layout, or an uploaded map file as the engine's `board`.
+ */
+export function roomConfig(map: string, rules: string, mapContent = ''): CatanConfig {
+  const pairs = parsePairs(rules.split(/\s+/).filter(Boolean), 'rules');
+  for (const key of ['map', 'board'])
+    if (key in pairs) throw new ConfigError('rules', `the ${key} comes from CREATE GAME -map, not from rules`);
+  return parseConfig(BUILT_IN.has(map) ? { ...pairs, map } : { ...pairs, board: mapContent });
 }
 
 /** Catan for the SE1 server, on `engine` (the real rules unless a test injects a failing engine). */
@@ -542,7 +677,8 @@ export function catanSe1Game(engine: CatanRules = catanEngine): Se1Game {
     maxPlayers: engine.maxPlayers,
     maps: MAPS,
     checkMap: checkCatanMap,
-    actions: CATAN_ACTIONS,
+    checkSettings: (s) => void roomConfig('random', s.rules),
+    actions: [...CATAN_ACTIONS, ...CATAN_KNIGHTS_ACTIONS],
     createRoom: (ctx, options) => new CatanRoom(ctx, options, engine),
   };
 }

@@ -39,7 +39,7 @@ export const se1ServerSettings = settingsSchema(
       minLength: 0,
       maxLength: 4096,
       default: '',
-      help: 'CreepSmash: engine settings of every game, `key=value` separated by spaces (e.g. `maxTicks=2000`)',
+      help: 'CreepSmash and Catan: engine settings of every game, `key=value` separated by spaces (e.g. `maxTicks=2000`, `rules=cities-and-knights`)',
     }),
   },
   { title: 'SE1 server settings' },
