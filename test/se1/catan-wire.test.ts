@@ -118,7 +118,7 @@ describe('Catan wire model', () => {
           const own = privateProps(expected, ids);
           for (const key of own.keys()) {
             const [src, prop] = key.split(' ');
-            if (['resources', 'developmentCards', 'boughtThisTurn', 'progressCards'].includes(prop!))
+            if (['resources', 'developmentCards', 'boughtThisTurn', 'progressCards', 'revealed'].includes(prop!))
               expect(src).toBe(ids.seats[seat]);
             else expect(src).not.toBe(ids.seats[seat]);
           }
