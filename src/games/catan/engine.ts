@@ -624,13 +624,18 @@ function weighted(counts: readonly number[], offset: number, rng: Rng, length = 
   throw new Error('catan: draw from nothing');
 }
 
+/** The 36 base-game dice outcomes, index d1 * 7 + d2: shared (outcomes are read-only), not one per roll. */
+const DICE_OUTCOMES: readonly CatanChance[] = Array.from({ length: 49 }, (_, i) =>
+  Object.freeze({ type: 'dice', d1: Math.floor(i / 7), d2: i % 7 } as const),
+);
+
 export function sampleChance(s: CatanState, rng: Rng): CatanChance {
   switch (s.step.phase) {
     case 'dice': {
       const d1 = rng.int(1, 6);
       const d2 = rng.int(1, 6);
       // The event die is drawn after the two production dice, so base games draw exactly as before.
-      return s.ck === undefined ? { type: 'dice', d1, d2 } : { type: 'dice', d1, d2, event: rng.int(0, 5) };
+      return s.ck === undefined ? DICE_OUTCOMES[d1 * 7 + d2]! : { type: 'dice', d1, d2, event: rng.int(0, 5) };
     }
     case 'drawDev':
       return { type: 'dev', card: weighted(s.deck, 0, rng) };
@@ -698,14 +703,14 @@ function finish(d: Draft) {
 }
 
 /**
- * Recomputes the road lengths of `seats` and hands the Longest Road card on: the holder keeps it while no one is
+ * Recomputes the road lengths of `seats` (a bit mask) and hands the Longest Road card on: the holder keeps it while no one is
  * longer (ties keep the holder); otherwise a single longest seat with 5+ takes it; a tie among others, or no
  * one at 5+, sets it aside.
  */
-function updateLongestRoad(d: Draft, seats: readonly number[]) {
+function updateLongestRoad(d: Draft, seats: number) {
   const lengths = d.roadLength();
   const view = d.view();
-  for (const p of seats) lengths[p] = longestRoadOf(view, p);
+  for (let p = 0; p < d.n; p++) if ((seats >> p) & 1) lengths[p] = longestRoadOf(view, p);
   let max = 0;
   for (let p = 0; p < d.n; p++) if (lengths[p]! > max) max = lengths[p]!;
   const holder = d.longestRoad;
@@ -733,7 +738,7 @@ function placeRoad(d: Draft, seat: number, e: number) {
   d.roads()[e] = seat;
   d.pieces()[seat * 3]!--;
   if (d.events) d.emit({ type: 'built', seat, piece: 'road', at: e });
-  updateLongestRoad(d, [seat]);
+  updateLongestRoad(d, 1 << seat);
 }
 
 function placeSettlement(d: Draft, seat: number, v: number) {
@@ -741,13 +746,13 @@ function placeSettlement(d: Draft, seat: number, v: number) {
   d.pieces()[seat * 3 + 1]!--;
   if (d.events) d.emit({ type: 'built', seat, piece: 'settlement', at: v });
   // A settlement on another seat's road network cuts it.
-  const roads = d.roads();
-  const cut: number[] = [];
+  const roads = d.view().roads;
+  let cut = 0;
   for (const e of VERTEX_EDGES[v]!) {
     const o = roads[e]!;
-    if (o >= 0 && o !== seat && !cut.includes(o)) cut.push(o);
+    if (o >= 0 && o !== seat) cut |= 1 << o;
   }
-  if (cut.length > 0) updateLongestRoad(d, cut);
+  if (cut !== 0) updateLongestRoad(d, cut);
 }
 
 /**
@@ -1166,6 +1171,8 @@ export function apply(
   const seat = phase.phase === 'progressDiscard' || phase.phase === 'displaced' ? phase.seat : state.current;
   const a = step.actions.get(seat);
   if (!a) throw new Error(`catan: no action for seat ${seat}`);
+  // The roll (a quarter of all steps) changes the phase only: no working copy for it.
+  if (a.type === 'roll' && phase.phase === 'preRoll') return withStep(state, DICE);
   if (phase.phase === 'setupSettlement') {
     const vertex = (a as { vertex: number }).vertex;
     placeSettlement(d, seat, vertex);
@@ -1200,6 +1207,40 @@ export function apply(
   if (state.ck !== undefined && applyCk(d, seat, a)) return d.freeze();
   applyMain(d, seat, a);
   return d.freeze();
+}
+
+/**
+ * `s` with another step and nothing else changed. The same literal, field for field and in the same order, as
+ * Draft.view() builds, so that every state keeps one shape (see fromObservation).
+ */
+function withStep(s: CatanState, step: CatanStep): CatanState {
+  return {
+    config: s.config,
+    players: s.players,
+    board: s.board,
+    buildings: s.buildings,
+    roads: s.roads,
+    robber: s.robber,
+    hands: s.hands,
+    bank: s.bank,
+    deck: s.deck,
+    devs: s.devs,
+    devNew: s.devNew,
+    played: s.played,
+    knights: s.knights,
+    pieces: s.pieces,
+    roadLength: s.roadLength,
+    longestRoad: s.longestRoad,
+    largestArmy: s.largestArmy,
+    views: s.views,
+    current: s.current,
+    step,
+    turn: s.turn,
+    devPlayed: s.devPlayed,
+    offers: s.offers,
+    winner: s.winner,
+    ck: s.ck,
+  };
 }
 
 // ---- Cities & Knights steps -------------------------------------------------------------------------------
