@@ -293,9 +293,10 @@ describe('longest road', () => {
     }
     expect(cycles).toBeGreaterThan(1000);
     // A plain cycle (no end, no fork): the six sides of the centre hex, and the same ring cut by an enemy.
-    const ring = { ...fresh(), ...board([], HEX_EDGES[9]!.map((e) => [e, 0] as const)) };
+    const ringRoads = HEX_EDGES[9]!.map((e) => [e, 0] as const);
+    const ring = { ...fresh(), ...board([], ringRoads) };
     expect(longestRoadOf(ring, 0)).toBe(6);
-    const cutRing = { ...ring, ...board([[HEX_VERTICES[9]![0]!, 1]], HEX_EDGES[9]!.map((e) => [e, 0] as const)) };
+    const cutRing = { ...ring, ...board([[HEX_VERTICES[9]![0]!, 1]], ringRoads) };
     expect(longestRoadOf(cutRing, 0)).toBe(6);
     expect(longestRoadByDefinition(cutRing, 0)).toBe(6);
   });
