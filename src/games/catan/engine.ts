@@ -698,14 +698,14 @@ function finish(d: Draft) {
   d.step = OVER;
   if (d.events) {
     const s = d.view();
-    if (d.events) d.emit({ type: 'end', winner: d.winner, points: range(d.n).map((p) => totalPoints(s, p)) });
+    d.emit({ type: 'end', winner: d.winner, points: range(d.n).map((p) => totalPoints(s, p)) });
   }
 }
 
 /**
- * Recomputes the road lengths of `seats` (a bit mask) and hands the Longest Road card on: the holder keeps it while no one is
- * longer (ties keep the holder); otherwise a single longest seat with 5+ takes it; a tie among others, or no
- * one at 5+, sets it aside.
+ * Recomputes the road lengths of `seats` (a bit mask) and hands the Longest Road card on: the holder keeps it
+ * while no one is longer (ties keep the holder); otherwise a single longest seat with 5+ takes it; a tie among
+ * others, or no one at 5+, sets it aside.
  */
 function updateLongestRoad(d: Draft, seats: number) {
   const lengths = d.roadLength();
@@ -755,15 +755,15 @@ function placeSettlement(d: Draft, seat: number, v: number) {
   if (cut !== 0) updateLongestRoad(d, cut);
 }
 
+/** produce's scratch counts (per seat and kind, per kind): it runs at nearly every roll, and never re-enters. */
+const OWED = new Int32Array(8 * 8);
+const TOTAL = new Int32Array(8);
+
 /**
  * Resources for the dice sum `roll`: 1 per settlement, 2 per city, except under the robber; bank shortage rule.
  * Under Cities & Knights a city on forest, pasture or mountains gives 1 resource and 1 commodity instead.
  * Returns the seats that received something (a bit mask).
  */
-/** produce's scratch counts (per seat and kind, per kind): it runs at nearly every roll, and never re-enters. */
-const OWED = new Int32Array(8 * 8);
-const TOTAL = new Int32Array(8);
-
 function produce(d: Draft, roll: number): number {
   const s = d.s.ck === undefined ? d.s : d.view();
   const k = d.k;
@@ -1171,8 +1171,8 @@ export function apply(
   const seat = phase.phase === 'progressDiscard' || phase.phase === 'displaced' ? phase.seat : state.current;
   const a = step.actions.get(seat);
   if (!a) throw new Error(`catan: no action for seat ${seat}`);
-  // The roll (a quarter of all steps) changes the phase only: no working copy for it.
-  if (a.type === 'roll' && phase.phase === 'preRoll') return withStep(state, DICE);
+  // The base game's roll (a quarter of all steps) changes the phase only, as applyMain's 'roll': no working copy.
+  if (a.type === 'roll' && phase.phase === 'preRoll' && state.ck === undefined) return withStep(state, DICE);
   if (phase.phase === 'setupSettlement') {
     const vertex = (a as { vertex: number }).vertex;
     placeSettlement(d, seat, vertex);
