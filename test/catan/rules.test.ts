@@ -12,6 +12,7 @@ import {
   EDGE_VERTICES,
   HARBOUR_EDGES,
   HEX_COUNT,
+  HEX_EDGES,
   HEX_NEIGHBOURS,
   HEX_VERTICES,
   legalActions,
@@ -28,6 +29,7 @@ import {
   VERTEX_NEIGHBOURS,
   validate,
 } from '../../src/games/catan/index.ts';
+import { longestRoadByDefinition } from '../../src/games/catan/rules.ts';
 import { act, board, chance, fresh, pieces, position, shared } from './helpers.ts';
 
 const hand = (...perSeat: number[][]) => perSeat.flat();
@@ -276,6 +278,28 @@ function coastChain(): { chain: number[]; cut: number; inland: number } {
 describe('longest road', () => {
   const { chain, cut, inland } = coastChain();
   const far = COAST_EDGES.slice(12, 17) as number[];
+
+  it('walked from ends and forks only, equals the definition (every vertex a start) on random networks', () => {
+    const rng = createRng('longest-road');
+    let cycles = 0;
+    for (let i = 0; i < 3000; i++) {
+      // Dense random networks of two seats, with cycles, forks and enemy settlements cutting them.
+      const density = 0.2 + rng.next() * 0.6;
+      const roads = Array.from({ length: EDGE_COUNT }, () => (rng.next() < density ? (rng.next() < 0.7 ? 0 : 1) : -1));
+      const buildings = Array.from({ length: VERTEX_COUNT }, () => (rng.next() < 0.1 ? rng.int(0, 2) * 2 : -1));
+      const s = { ...fresh(), roads, buildings };
+      for (const seat of [0, 1, 2]) expect(longestRoadOf(s, seat)).toBe(longestRoadByDefinition(s, seat));
+      if (longestRoadOf(s, 0) > 0) cycles++;
+    }
+    expect(cycles).toBeGreaterThan(1000);
+    // A plain cycle (no end, no fork): the six sides of the centre hex, and the same ring cut by an enemy.
+    const ringRoads = HEX_EDGES[9]!.map((e) => [e, 0] as const);
+    const ring = { ...fresh(), ...board([], ringRoads) };
+    expect(longestRoadOf(ring, 0)).toBe(6);
+    const cutRing = { ...ring, ...board([[HEX_VERTICES[9]![0]!, 1]], ringRoads) };
+    expect(longestRoadOf(cutRing, 0)).toBe(6);
+    expect(longestRoadByDefinition(cutRing, 0)).toBe(6);
+  });
 
   it('goes to the first road of 5, stays with the holder on a tie, moves to a longer road', () => {
     const cards = hand([5, 5, 0, 0, 0], [5, 5, 0, 0, 0], none, none);

@@ -126,9 +126,19 @@ export interface BoardLookups {
 
 const lookups = new WeakMap<CatanBoard, BoardLookups>();
 
+// The last board looked up: a game asks for its one board at every roll and bank trade, and a WeakMap lookup
+// each time showed in profiles.
+let lastBoard: CatanBoard | null = null;
+let lastLookups: BoardLookups | null = null;
+
 export function boardLookups(board: CatanBoard): BoardLookups {
+  if (board === lastBoard) return lastLookups!;
   let l = lookups.get(board);
-  if (l) return l;
+  if (l) {
+    lastBoard = board;
+    lastLookups = l;
+    return l;
+  }
   const hexResource = board.terrain.map((t) => TERRAIN_RESOURCE[t]);
   const hexesByRoll: number[][] = Array.from({ length: 13 }, () => []);
   for (let h = 0; h < HEX_COUNT; h++) if (board.numbers[h]! > 0) hexesByRoll[board.numbers[h]!]!.push(h);
@@ -151,6 +161,8 @@ export function boardLookups(board: CatanBoard): BoardLookups {
   const desert = board.terrain.indexOf('desert');
   l = { hexResource, hexesByRoll, vertexHarbour, harbourVertices, harbourKinds, vertexPips, desert };
   lookups.set(board, l);
+  lastBoard = board;
+  lastLookups = l;
   return l;
 }
 

@@ -652,7 +652,8 @@ export function revealedTo(s: CatanState, seat: number): readonly number[] | und
 export interface CkHooks {
   /** Ends the game when the player to move has won; true if it did. */
   readonly checkWin: (d: Draft) => boolean;
-  readonly updateLongestRoad: (d: Draft, seats: readonly number[]) => void;
+  /** `seats`: a bit mask of the seats whose roads are counted again. */
+  readonly updateLongestRoad: (d: Draft, seats: number) => void;
   /** One card `r` from `victim` to `thief`, known to the two of them only. */
   readonly steal: (d: Draft, thief: number, victim: number, r: number) => void;
 }
@@ -683,7 +684,6 @@ const HERE_PHASES: ReadonlySet<string> = new Set([
 /** The Cities & Knights decision phases of the cards handled here. */
 export const CARD_PHASES = HERE_PHASES;
 const MAIN: CatanStep = { phase: 'main' };
-const ALL_SEATS = [0, 1, 2, 3, 4, 5, 6, 7];
 const emitCk = (d: Draft, seat: number, what: string, detail: readonly number[]) =>
   d.emit({ type: 'ck', seat, what, detail });
 
@@ -763,7 +763,7 @@ export function applyCardStep(d: Draft, seat: number, a: CatanAction, hooks: CkH
       d.roads()[a.edge] = seat;
       d.pieces()[seat * 3]!--;
       d.emit({ type: 'built', seat, piece: 'road', at: a.edge });
-      hooks.updateLongestRoad(d, [seat]);
+      hooks.updateLongestRoad(d, 1 << seat);
       d.step = MAIN;
       hooks.checkWin(d);
       return true;
@@ -889,7 +889,7 @@ function playCard(d: Draft, seat: number, a: Extract<CatanAction, { type: 'progr
       d.roads()[e] = -1;
       d.pieces()[owner * 3]!++;
       emitCk(d, seat, 'roadRemoved', [e, owner]);
-      hooks.updateLongestRoad(d, ALL_SEATS.slice(0, d.n));
+      hooks.updateLongestRoad(d, (1 << d.n) - 1);
       if (owner === seat) {
         const v = d.view();
         const rv = roadView(v, seat);

@@ -660,6 +660,11 @@ function weighted(counts: readonly number[], offset: number, rng: Rng, length = 
   throw new Error('catan: draw from nothing');
 }
 
+/** The 36 base-game dice outcomes, index d1 * 7 + d2: shared (outcomes are read-only), not one per roll. */
+const DICE_OUTCOMES: readonly CatanChance[] = Array.from({ length: 49 }, (_, i) =>
+  Object.freeze({ type: 'dice', d1: Math.floor(i / 7), d2: i % 7 } as const),
+);
+
 export function sampleChance(s: CatanState, rng: Rng): CatanChance {
   switch (s.step.phase) {
     case 'dice': {
@@ -668,7 +673,7 @@ export function sampleChance(s: CatanState, rng: Rng): CatanChance {
       const d1 = rng.int(1, 6);
       const d2 = rng.int(1, 6);
       // The event die is drawn after the two production dice, so base games draw exactly as before.
-      return s.ck === undefined ? { type: 'dice', d1, d2 } : { type: 'dice', d1, d2, event: rng.int(0, 5) };
+      return s.ck === undefined ? DICE_OUTCOMES[d1 * 7 + d2]! : { type: 'dice', d1, d2, event: rng.int(0, 5) };
     }
     case 'drawDev':
       return { type: 'dev', card: weighted(s.deck, 0, rng) };
@@ -704,7 +709,7 @@ function nextSetupStep(d: Draft) {
     return;
   }
   d.step = PRE_ROLL;
-  d.emit({ type: 'turn', seat: 0, turn: 0 });
+  if (d.events) d.emit({ type: 'turn', seat: 0, turn: 0 });
 }
 
 const PRE_ROLL: CatanStep = { phase: 'preRoll' };
@@ -736,14 +741,14 @@ function finish(d: Draft) {
 }
 
 /**
- * Recomputes the road lengths of `seats` and hands the Longest Road card on: the holder keeps it while no one is
- * longer (ties keep the holder); otherwise a single longest seat with 5+ takes it; a tie among others, or no
- * one at 5+, sets it aside.
+ * Recomputes the road lengths of `seats` (a bit mask) and hands the Longest Road card on: the holder keeps it
+ * while no one is longer (ties keep the holder); otherwise a single longest seat with 5+ takes it; a tie among
+ * others, or no one at 5+, sets it aside.
  */
-function updateLongestRoad(d: Draft, seats: readonly number[]) {
+function updateLongestRoad(d: Draft, seats: number) {
   const lengths = d.roadLength();
   const view = d.view();
-  for (const p of seats) lengths[p] = longestRoadOf(roadView(view, p), p);
+  for (let p = 0; p < d.n; p++) if ((seats >> p) & 1) lengths[p] = longestRoadOf(roadView(view, p), p);
   let max = 0;
   for (let p = 0; p < d.n; p++) if (lengths[p]! > max) max = lengths[p]!;
   const holder = d.longestRoad;
@@ -763,30 +768,34 @@ function updateLongestRoad(d: Draft, seats: readonly number[]) {
   }
   if (next !== holder) {
     d.longestRoad = next;
-    d.emit({ type: 'longestRoad', seat: next, length: next >= 0 ? lengths[next]! : 0 });
+    if (d.events) d.emit({ type: 'longestRoad', seat: next, length: next >= 0 ? lengths[next]! : 0 });
   }
 }
 
 function placeRoad(d: Draft, seat: number, e: number) {
   d.roads()[e] = seat;
   d.pieces()[seat * 3]!--;
-  d.emit({ type: 'built', seat, piece: 'road', at: e });
-  updateLongestRoad(d, [seat]);
+  if (d.events) d.emit({ type: 'built', seat, piece: 'road', at: e });
+  updateLongestRoad(d, 1 << seat);
 }
 
 function placeSettlement(d: Draft, seat: number, v: number) {
   d.buildings()[v] = seat * 2;
   d.pieces()[seat * 3 + 1]!--;
-  d.emit({ type: 'built', seat, piece: 'settlement', at: v });
+  if (d.events) d.emit({ type: 'built', seat, piece: 'settlement', at: v });
   // A settlement on another seat's road network cuts it.
-  const roads = d.roads();
-  const cut: number[] = [];
+  const roads = d.view().roads;
+  let cut = 0;
   for (const e of VERTEX_EDGES[v]!) {
     const o = roads[e]!;
-    if (o >= 0 && o !== seat && !cut.includes(o)) cut.push(o);
+    if (o >= 0 && o !== seat) cut |= 1 << o;
   }
-  if (cut.length > 0) updateLongestRoad(d, cut);
+  if (cut !== 0) updateLongestRoad(d, cut);
 }
+
+/** produce's scratch counts (per seat and kind, per kind): it runs at nearly every roll, and never re-enters. */
+const OWED = new Int32Array(8 * 8);
+const TOTAL = new Int32Array(8);
 
 /**
  * Resources for the dice sum `roll`: 1 per settlement, 2 per city, except under the robber; bank shortage rule.
@@ -798,8 +807,10 @@ function produce(d: Draft, roll: number): number {
   const k = d.k;
   const commodities = s.ck !== undefined;
   const lk = boardLookups(s.board);
-  const owed = new Array<number>(d.n * k).fill(0);
-  const total = new Array<number>(k).fill(0);
+  const owed = OWED;
+  const total = TOTAL;
+  owed.fill(0, 0, d.n * k);
+  total.fill(0, 0, k);
   for (const h of lk.hexesByRoll[roll]!) {
     if (h === d.robber) continue;
     const r = lk.hexResource[h]!;
@@ -842,7 +853,7 @@ function produce(d: Draft, roll: number): number {
     }
     if (any) {
       got |= 1 << p;
-      d.emit({ type: 'produced', seat: p, resources: owed.slice(p * k, p * k + k) });
+      if (d.events) d.emit({ type: 'produced', seat: p, resources: Array.from(owed.subarray(p * k, p * k + k)) });
     }
   }
   return got;
@@ -877,7 +888,7 @@ function applyChance(d: Draft, x: CatanChance) {
     if (x.type !== 'dice' || !isIndex(x.d1 - 1, 6) || !isIndex(x.d2 - 1, 6)) throw new Error('catan: bad dice outcome');
     if (step.fixed !== undefined && (x.d1 !== step.fixed[0] || x.d2 !== step.fixed[1]))
       throw new Error('catan: the Alchemist fixed the production dice');
-    d.emit({ type: 'rolled', seat: d.current, d1: x.d1, d2: x.d2 });
+    if (d.events) d.emit({ type: 'rolled', seat: d.current, d1: x.d1, d2: x.d2 });
     if (s.ck !== undefined) {
       if (!isIndex(x.event, 6)) throw new Error('catan: bad event die outcome');
       ckRoll(d, x.d1, x.d2, x.event);
@@ -901,7 +912,7 @@ function applyChance(d: Draft, x: CatanChance) {
     if (x.type !== 'dev' || !isIndex(x.card, 5) || s.deck[x.card]! <= 0) throw new Error('catan: bad card outcome');
     d.deck()[x.card]!--;
     d.devNew()[x.card]!++;
-    d.emit({ type: 'boughtDev', seat: d.current, card: x.card });
+    if (d.events) d.emit({ type: 'boughtDev', seat: d.current, card: x.card });
     d.step = MAIN;
     checkWin(d);
     return;
@@ -972,14 +983,14 @@ function steal(d: Draft, thief: number, victim: number, r: number) {
   }
   d.hands()[victim * K + r]!--;
   d.hands()[thief * K + r]!++;
-  d.emit({ type: 'stole', seat: thief, victim, resource: r });
+  if (d.events) d.emit({ type: 'stole', seat: thief, victim, resource: r });
 }
 
 function playDev(d: Draft, seat: number, card: number) {
   d.devs()[seat * 5 + card]!--;
   d.played()[card]!++;
   d.devPlayed = true;
-  d.emit({ type: 'playedDev', seat, card });
+  if (d.events) d.emit({ type: 'playedDev', seat, card });
 }
 
 function endTurn(d: Draft) {
@@ -1006,7 +1017,7 @@ function endTurn(d: Draft) {
     finish(d);
     return;
   }
-  d.emit({ type: 'turn', seat: d.current, turn: d.turn });
+  if (d.events) d.emit({ type: 'turn', seat: d.current, turn: d.turn });
   d.step = PRE_ROLL;
   // Points gained on someone else's turn (a longest road passed on by a cut) win at the start of one's own.
   checkWin(d);
@@ -1045,7 +1056,7 @@ function applyMain(d: Draft, seat: number, a: CatanAction) {
       d.buildings()[a.vertex] = seat * 2 + 1;
       d.pieces()[seat * 3 + 1]!++;
       d.pieces()[seat * 3 + 2]!--;
-      d.emit({ type: 'built', seat, piece: 'city', at: a.vertex });
+      if (d.events) d.emit({ type: 'built', seat, piece: 'city', at: a.vertex });
       checkWin(d);
       return;
     case 'buyDev':
@@ -1059,7 +1070,7 @@ function applyMain(d: Draft, seat: number, a: CatanAction) {
       const holder = d.largestArmy;
       if (holder !== seat && knights[seat]! >= LARGEST_ARMY_MIN && (holder < 0 || knights[seat]! > knights[holder]!)) {
         d.largestArmy = seat;
-        d.emit({ type: 'largestArmy', seat, knights: knights[seat]! });
+        if (d.events) d.emit({ type: 'largestArmy', seat, knights: knights[seat]! });
       }
       d.step = { phase: 'robber', resume: step.phase === 'main' ? 'main' : 'preRoll' };
       checkWin(d);
@@ -1075,7 +1086,7 @@ function applyMain(d: Draft, seat: number, a: CatanAction) {
       playDev(d, seat, YEAR_OF_PLENTY);
       d.gain(seat, a.resources[0], 1);
       d.gain(seat, a.resources[1], 1);
-      d.emit({ type: 'yearOfPlenty', seat, resources: a.resources });
+      if (d.events) d.emit({ type: 'yearOfPlenty', seat, resources: a.resources });
       return;
     case 'monopoly': {
       playDev(d, seat, MONOPOLY);
@@ -1092,21 +1103,21 @@ function applyMain(d: Draft, seat: number, a: CatanAction) {
       }
       hands[seat * 5 + r]! += sum;
       d.seen(seat, r, sum);
-      d.emit({ type: 'monopoly', seat, resource: r, taken });
+      if (d.events) d.emit({ type: 'monopoly', seat, resource: r, taken });
       return;
     }
     case 'bankTrade': {
       const count = bankRatio(s, seat, a.give);
       d.pay(seat, a.give, count);
       d.gain(seat, a.get, 1);
-      d.emit({ type: 'bankTrade', seat, give: a.give, count, get: a.get });
+      if (d.events) d.emit({ type: 'bankTrade', seat, give: a.give, count, get: a.get });
       return;
     }
     case 'offer': {
       d.offers++;
       const offer: TradeOffer = { give: a.give.slice(), get: a.get.slice() };
       d.step = { phase: 'offer', offer };
-      d.emit({ type: 'offered', seat, give: offer.give, get: offer.get });
+      if (d.events) d.emit({ type: 'offered', seat, give: offer.give, get: offer.get });
       return;
     }
     case 'confirm': {
@@ -1126,18 +1137,18 @@ function applyMain(d: Draft, seat: number, a: CatanAction) {
           d.seen(seat, r, get[r]!);
         }
       }
-      d.emit({ type: 'traded', seat, partner: a.seat, give, get });
+      if (d.events) d.emit({ type: 'traded', seat, partner: a.seat, give, get });
       d.step = MAIN;
       return;
     }
     case 'cancel':
-      d.emit({ type: 'offerClosed', seat });
+      if (d.events) d.emit({ type: 'offerClosed', seat });
       d.step = MAIN;
       return;
     case 'robber':
       if (step.phase !== 'robber') throw new Error('catan: robber outside its phase');
       d.robber = a.hex;
-      d.emit({ type: 'robber', seat, hex: a.hex, victim: a.victim });
+      if (d.events) d.emit({ type: 'robber', seat, hex: a.hex, victim: a.victim });
       d.step = a.victim === null ? resumeStep(step.resume) : { phase: 'steal', victim: a.victim, resume: step.resume };
       return;
     default:
@@ -1170,7 +1181,7 @@ export function apply(
         d.seen(to, a.resource, 1);
       }
       left[seat]!--;
-      d.emit({ type: 'discarded', seat, resource: a.resource });
+      if (d.events) d.emit({ type: 'discarded', seat, resource: a.resource });
     }
     if (left.some((k) => k > 0)) {
       d.step =
@@ -1193,11 +1204,11 @@ export function apply(
       const a = step.actions.get(p);
       const yes = a?.type === 'accept';
       if (yes) accepted.push(p);
-      d.emit({ type: 'answered', seat: p, accept: yes });
+      if (d.events) d.emit({ type: 'answered', seat: p, accept: yes });
     }
     if (accepted.length > 0) d.step = { phase: 'confirm', offer: phase.offer, accepted };
     else {
-      d.emit({ type: 'offerClosed', seat: state.current });
+      if (d.events) d.emit({ type: 'offerClosed', seat: state.current });
       d.step = MAIN;
     }
     return d.freeze();
@@ -1205,6 +1216,8 @@ export function apply(
   const seat = state.ck === undefined ? state.current : actingSeat(state);
   const a = step.actions.get(seat);
   if (!a) throw new Error(`catan: no action for seat ${seat}`);
+  // The base game's roll (a quarter of all steps) changes the phase only, as applyMain's 'roll': no working copy.
+  if (a.type === 'roll' && phase.phase === 'preRoll' && state.ck === undefined) return withStep(state, DICE);
   if (phase.phase === 'setupSettlement') {
     const vertex = (a as { vertex: number }).vertex;
     placeSettlement(d, seat, vertex);
@@ -1213,7 +1226,7 @@ export function apply(
       d.buildings()[vertex] = seat * 2 + 1;
       d.pieces()[seat * 3 + 1]!++;
       d.pieces()[seat * 3 + 2]!--;
-      d.emit({ type: 'built', seat, piece: 'city', at: vertex });
+      if (d.events) d.emit({ type: 'built', seat, piece: 'city', at: vertex });
     }
     if (phase.round === 1) {
       // The second opening piece collects one resource from each hex around it.
@@ -1226,7 +1239,7 @@ export function apply(
           got[r]!++;
         }
       }
-      d.emit({ type: 'produced', seat, resources: got });
+      if (d.events) d.emit({ type: 'produced', seat, resources: got });
     }
     d.step = { phase: 'setupRoad', round: phase.round, vertex: (a as { vertex: number }).vertex };
     return d.freeze();
@@ -1239,13 +1252,47 @@ export function apply(
   if (state.ck !== undefined && applyCk(d, seat, a)) {
     // A knight that came, went or moved cuts or joins roads.
     if (knightsChanged(state.ck, d.ckNow()!)) {
-      updateLongestRoad(d, range(d.n));
+      updateLongestRoad(d, (1 << d.n) - 1);
       if (d.step.phase !== 'over' && d.longestRoad !== state.longestRoad) checkWin(d);
     }
     return d.freeze();
   }
   applyMain(d, seat, a);
   return d.freeze();
+}
+
+/**
+ * `s` with another step and nothing else changed. The same literal, field for field and in the same order, as
+ * Draft.view() builds, so that every state keeps one shape (see fromObservation).
+ */
+function withStep(s: CatanState, step: CatanStep): CatanState {
+  return {
+    config: s.config,
+    players: s.players,
+    board: s.board,
+    buildings: s.buildings,
+    roads: s.roads,
+    robber: s.robber,
+    hands: s.hands,
+    bank: s.bank,
+    deck: s.deck,
+    devs: s.devs,
+    devNew: s.devNew,
+    played: s.played,
+    knights: s.knights,
+    pieces: s.pieces,
+    roadLength: s.roadLength,
+    longestRoad: s.longestRoad,
+    largestArmy: s.largestArmy,
+    views: s.views,
+    current: s.current,
+    step,
+    turn: s.turn,
+    devPlayed: s.devPlayed,
+    offers: s.offers,
+    winner: s.winner,
+    ck: s.ck,
+  };
 }
 
 // ---- Cities & Knights steps -------------------------------------------------------------------------------
@@ -1622,59 +1669,107 @@ function playProgress(d: Draft, seat: number, card: number, resource: number, ve
 
 // ---- observation ----------------------------------------------------------------------------------------
 
-/** The per-seat public counts of a state: the same for every observer, so computed once per state. */
-interface PublicCounts {
-  readonly handSizes: readonly number[];
-  readonly devCounts: readonly number[];
-  readonly publicPoints: readonly number[];
-  readonly devNewCount: number;
-}
-// The last state counted: consecutive observations of one state (the three seats answering an offer) share it.
-// A one-entry memo rather than a WeakMap: a WeakMap entry per state made garbage collection twice as slow.
-let lastCounted: CatanState | null = null;
-let lastCounts: PublicCounts | null = null;
+/**
+ * The per-seat public counts of an observation, memoised on the identity of the state arrays they are read from:
+ * states are immutable and `apply` copies an array only when a step writes it (draft.ts), so an unchanged array
+ * object means unchanged contents, and consecutive observations share the count arrays (they are read-only).
+ * One entry each, as the site cache in rules.ts: WeakMap entries per state made garbage collection slow.
+ */
+// handSizes (from hands), devCounts (from devs, devNew, current), publicPoints (from pieces, the two cards and,
+// under Cities & Knights, the C&K part and the buildings): each recomputed only when what it reads changed.
+let sizesFrom: readonly number[] | null = null;
+let sizes: readonly number[] = [];
+let devCountsFrom: readonly number[] | null = null;
+let devNewFrom: readonly number[] | null = null;
+let devCountsCurrent = -1;
+let devCounts: readonly number[] = [];
+let devNewCount = 0;
+let pointsFrom: readonly number[] | null = null;
+let pointsRoad = -2;
+let pointsArmy = -2;
+let pointsCk: CkState | undefined;
+let pointsBuildings: readonly number[] | null = null;
+let points: readonly number[] = [];
 const NO_CARDS: readonly number[] = Object.freeze([0, 0, 0, 0, 0]);
 
-function publicCounts(s: CatanState): PublicCounts {
-  if (lastCounted === s) return lastCounts!;
-  const n = s.players;
-  const handSizes = new Array<number>(n);
-  const devCounts = new Array<number>(n);
-  const publicPts = new Array<number>(n);
-  const devNewCount = s.devNew[0]! + s.devNew[1]! + s.devNew[2]! + s.devNew[3]! + s.devNew[4]!;
-  for (let p = 0; p < n; p++) {
-    handSizes[p] = handSize(s, p);
-    const o = p * 5;
-    devCounts[p] =
-      s.devs[o]! +
-      s.devs[o + 1]! +
-      s.devs[o + 2]! +
-      s.devs[o + 3]! +
-      s.devs[o + 4]! +
-      (p === s.current ? devNewCount : 0);
-    publicPts[p] = publicPoints(s, p);
+function handSizes(s: CatanState): readonly number[] {
+  if (sizesFrom !== s.hands) {
+    const out = new Array<number>(s.players);
+    for (let p = 0; p < s.players; p++) out[p] = handSize(s, p);
+    sizesFrom = s.hands;
+    sizes = out;
   }
-  lastCounted = s;
-  lastCounts = { handSizes, devCounts, publicPoints: publicPts, devNewCount };
-  return lastCounts;
+  return sizes;
+}
+
+function devCountsOf(s: CatanState): readonly number[] {
+  if (devCountsFrom !== s.devs || devNewFrom !== s.devNew || devCountsCurrent !== s.current) {
+    const n = s.players;
+    const out = new Array<number>(n);
+    devNewCount = s.devNew[0]! + s.devNew[1]! + s.devNew[2]! + s.devNew[3]! + s.devNew[4]!;
+    for (let p = 0; p < n; p++) {
+      const o = p * 5;
+      out[p] =
+        s.devs[o]! +
+        s.devs[o + 1]! +
+        s.devs[o + 2]! +
+        s.devs[o + 3]! +
+        s.devs[o + 4]! +
+        (p === s.current ? devNewCount : 0);
+    }
+    devCountsFrom = s.devs;
+    devNewFrom = s.devNew;
+    devCountsCurrent = s.current;
+    devCounts = out;
+  }
+  return devCounts;
+}
+
+function publicPointsOf(s: CatanState): readonly number[] {
+  if (
+    pointsFrom !== s.pieces ||
+    pointsRoad !== s.longestRoad ||
+    pointsArmy !== s.largestArmy ||
+    pointsCk !== s.ck ||
+    (s.ck !== undefined && pointsBuildings !== s.buildings)
+  ) {
+    const out = new Array<number>(s.players);
+    for (let p = 0; p < s.players; p++) out[p] = publicPoints(s, p);
+    pointsFrom = s.pieces;
+    pointsRoad = s.longestRoad;
+    pointsArmy = s.largestArmy;
+    pointsCk = s.ck;
+    pointsBuildings = s.buildings;
+    points = out;
+  }
+  return points;
 }
 
 export function observe(s: CatanState, seat: Seat): CatanObservation {
   const n = s.players;
   const k = s.bank.length;
+  const hands = s.hands;
+  const views = s.views;
+  // Built by index into presized arrays: `new Array(n).fill(0)` and `slice` cost more at this size.
   const known = new Array<number>(n * k);
-  const unknown = new Array<number>(n).fill(0);
-  const { handSizes, devCounts, publicPoints: publicPts, devNewCount } = publicCounts(s);
+  const unknown = new Array<number>(n);
   for (let p = 0; p < n; p++) {
     const o = p * k;
     if (p === seat) {
-      for (let r = 0; r < k; r++) known[o + r] = s.hands[o + r]!;
+      for (let r = 0; r < k; r++) known[o + r] = hands[o + r]!;
+      unknown[p] = 0;
     } else {
       const base = (seat * n + p) * (k + 1);
-      for (let r = 0; r < k; r++) known[o + r] = s.views[base + r]!;
-      unknown[p] = s.views[base + k]!;
+      for (let r = 0; r < k; r++) known[o + r] = views[base + r]!;
+      unknown[p] = views[base + k]!;
     }
   }
+  const hand = new Array<number>(k);
+  for (let r = 0; r < k; r++) hand[r] = hands[seat * k + r]!;
+  const d = s.devs;
+  const devs = [d[seat * 5]!, d[seat * 5 + 1]!, d[seat * 5 + 2]!, d[seat * 5 + 3]!, d[seat * 5 + 4]!];
+  const sizesNow = handSizes(s);
+  const devCountsNow = devCountsOf(s);
   return {
     seat,
     players: n,
@@ -1685,13 +1780,13 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
     robber: s.robber,
     bank: s.bank,
     deckLeft: deckLeft(s),
-    hand: s.hands.slice(seat * k, seat * k + k),
-    devs: s.devs.slice(seat * 5, seat * 5 + 5),
+    hand,
+    devs,
     devNew: seat === s.current ? s.devNew : NO_CARDS,
-    handSizes,
+    handSizes: sizesNow,
     known,
     unknown,
-    devCounts,
+    devCounts: devCountsNow,
     devNewCount,
     played: s.played,
     knights: s.knights,
@@ -1699,7 +1794,7 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
     roadLength: s.roadLength,
     longestRoad: s.longestRoad,
     largestArmy: s.largestArmy,
-    publicPoints: publicPts,
+    publicPoints: publicPointsOf(s),
     current: s.current,
     step: s.step,
     turn: s.turn,
@@ -1864,11 +1959,19 @@ export function determinize(obs: CatanObservation, seat: Seat, _config: CatanCon
 export function rulesView(obs: CatanObservation): CatanState {
   const n = obs.players;
   const k = obs.bank.length;
-  const hands = new Array<number>(n * k).fill(0);
-  const devs = new Array<number>(n * 5).fill(0);
-  for (let p = 0; p < n; p++) hands[p * k] = obs.handSizes[p]!;
-  for (let r = 0; r < k; r++) hands[obs.seat * k + r] = obs.hand[r]!;
-  for (let r = 0; r < 5; r++) devs[obs.seat * 5 + r] = obs.devs[r]!;
+  const seat = obs.seat;
+  const hands = new Array<number>(n * k);
+  for (let p = 0; p < n; p++) {
+    const o = p * k;
+    if (p === seat) for (let r = 0; r < k; r++) hands[o + r] = obs.hand[r]!;
+    else {
+      hands[o] = obs.handSizes[p]!;
+      for (let r = 1; r < k; r++) hands[o + r] = 0;
+    }
+  }
+  const devs = new Array<number>(n * 5);
+  for (let i = 0; i < n * 5; i++) devs[i] = 0;
+  for (let r = 0; r < 5; r++) devs[seat * 5 + r] = obs.devs[r]!;
   let ck: CkState | undefined;
   if (obs.ck !== undefined) {
     // Own cards exact; each deck's size held on its track's first kind (the rules only read the sizes).
@@ -1884,9 +1987,13 @@ export function rulesView(obs: CatanObservation): CatanState {
       for (let c = 0; c < PROGRESS_KINDS; c++) progress[obs.step.victim * PROGRESS_KINDS + c] = seen[c]!;
     ck = ckFromObservation(obs.ck, progress, decks);
   }
-  const deck = [obs.deckLeft, 0, 0, 0, 0];
+  const deck = DECK_OF_SIZE[obs.deckLeft] ?? [obs.deckLeft, 0, 0, 0, 0];
   return fromObservation(obs, { hands, deck, devs, devNew: obs.devNew, views: EMPTY, ck });
 }
+/** The deck as `rulesView` holds it, per size: all its cards counted as knights. */
+const DECK_OF_SIZE: readonly (readonly number[])[] = Array.from({ length: 26 }, (_, size) =>
+  Object.freeze([size, 0, 0, 0, 0]),
+);
 const EMPTY: readonly number[] = [];
 
 /**

@@ -86,18 +86,21 @@ export function roadSiteOk(s: BoardView, seat: number, e: number): boolean {
  * consecutive decisions are nearly always on one position.
  */
 interface SiteCache {
+  readonly board: CatanBoard | null;
   readonly buildings: readonly number[];
   readonly roads: (readonly number[] | undefined)[];
   readonly settlements: (readonly number[] | undefined)[];
+  /** tradeRatios per seat (they depend on the buildings only). */
+  readonly ratios: (number | undefined)[];
 }
 
-let lastSites: SiteCache = { buildings: [], roads: [], settlements: [] };
+let lastSites: SiteCache = { board: null, buildings: [], roads: [], settlements: [], ratios: [] };
 let lastRoads: readonly number[] = [];
 
 function siteCache(s: BoardView): SiteCache {
-  if (lastRoads !== s.roads || lastSites.buildings !== s.buildings) {
+  if (lastRoads !== s.roads || lastSites.buildings !== s.buildings || lastSites.board !== s.board) {
     lastRoads = s.roads;
-    lastSites = { buildings: s.buildings, roads: [], settlements: [] };
+    lastSites = { board: s.board, buildings: s.buildings, roads: [], settlements: [], ratios: [] };
   }
   return lastSites;
 }
@@ -152,6 +155,13 @@ export function tradeRatio(s: BoardView, seat: number, resource: number): number
  * `(x >> (3 * r)) & 7`): the legal-action generator wants all five at once.
  */
 export function tradeRatios(s: BoardView, seat: number): number {
+  const c = siteCache(s);
+  let packed = c.ratios[seat];
+  if (packed === undefined) c.ratios[seat] = packed = computeTradeRatios(s, seat);
+  return packed;
+}
+
+function computeTradeRatios(s: BoardView, seat: number): number {
   const { harbourVertices, harbourKinds } = boardLookups(s.board);
   let generic = false;
   let own = 0;
@@ -179,6 +189,10 @@ export function seatsAtHex(s: BoardView, hex: number, seat: number): number {
 }
 
 const usedEdge = new Uint8Array(EDGE_COUNT);
+/** Edges some walk of the current longestRoadOf call went along. */
+const reached = new Uint8Array(EDGE_COUNT);
+/** Per vertex: the seat's roads that end there (longestRoadOf). */
+const degree = new Uint8Array(VERTEX_COUNT);
 
 function walk(s: BoardView, seat: number, v: number, length: number): number {
   let best = length;
@@ -190,6 +204,7 @@ function walk(s: BoardView, seat: number, v: number, length: number): number {
   for (const e of VERTEX_EDGES[v]!) {
     if (usedEdge[e] || s.roads[e] !== seat) continue;
     usedEdge[e] = 1;
+    reached[e] = 1;
     const l = walk(s, seat, otherEnd(e, v), length + 1);
     usedEdge[e] = 0;
     if (l > best) best = l;
@@ -197,8 +212,46 @@ function walk(s: BoardView, seat: number, v: number, length: number): number {
   return best;
 }
 
-/** The longest trail of `seat`'s roads (each road once, vertices may repeat), cut by enemy buildings. */
+/**
+ * The longest trail of `seat`'s roads (each road once, vertices may repeat), cut by enemy buildings.
+ *
+ * Trails are walked only from the ends and forks of the network (a vertex with 1 or 3 of the seat's roads, or
+ * an enemy building, which splits a vertex into one end per road): a longest trail starting at a vertex with
+ * two roads would either extend over the other road, or come back through it and close a cycle, and a closed
+ * trail can start at any of its vertices, a fork if it has one. A network part with neither (a plain cycle) is
+ * walked from any of its roads afterwards. This gives the same length as walking from every vertex.
+ */
 export function longestRoadOf(s: BoardView, seat: number): number {
+  let best = 0;
+  let any = false;
+  reached.fill(0);
+  degree.fill(0);
+  for (let e = 0; e < EDGE_COUNT; e++) {
+    if (s.roads[e] !== seat) continue;
+    const ends = EDGE_VERTICES[e]!;
+    degree[ends[0]]!++;
+    degree[ends[1]]!++;
+    any = true;
+  }
+  if (!any) return 0;
+  for (let v = 0; v < VERTEX_COUNT; v++) {
+    const d = degree[v]!;
+    if (d === 0) continue;
+    const b = s.buildings[v]!;
+    if (d === 2 && !(b >= 0 && b >> 1 !== seat)) continue;
+    const l = walk(s, seat, v, 0);
+    if (l > best) best = l;
+  }
+  for (let e = 0; e < EDGE_COUNT; e++) {
+    if (reached[e] || s.roads[e] !== seat) continue;
+    const l = walk(s, seat, EDGE_VERTICES[e]![0], 0);
+    if (l > best) best = l;
+  }
+  return best;
+}
+
+/** The longest trail of `seat`'s roads walked from every vertex: the definition, kept to test longestRoadOf. */
+export function longestRoadByDefinition(s: BoardView, seat: number): number {
   let best = 0;
   for (let v = 0; v < VERTEX_COUNT; v++) {
     let touches = false;
