@@ -469,7 +469,7 @@ export function sideBySideFigures(
       name: `${label.exchange} round trips/s, botswarm ${label.client} (${WINDOW} in flight, 1 connection)`,
       value: Math.round(ours),
       unit: 'round trips/s',
-      note: `best of ${SIDE_BY_SIDE_RUNS} runs of 2.5 s, interleaved with the raw clients; driven through the callback completion (GalaxClient.sendMove, OreRushClient.send) as the raw clients are driven by their reads (the promise API, `move()`/`request()`, adds one promise per request)`,
+      note: `best of ${SIDE_BY_SIDE_RUNS} runs of 2.5 s, interleaved with the raw clients; driven through the callback completion (GalaxClient.sendMove, OreRushClient.send) as the raw clients are driven by their reads (the promise API, move() and request(), adds one promise per request)`,
     },
     {
       group,
