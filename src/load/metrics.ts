@@ -515,7 +515,9 @@ class SessionView implements SessionMetrics {
 
   track(connection: Connection<unknown>, requests?: RequestsInFlight): void {
     this.recorder.track(connection);
-    if (requests) (this.#clients ??= []).push(requests);
+    if (!requests) return;
+    if (this.#clients) this.#clients.push(requests);
+    else this.#clients = [requests];
   }
 
   cutOff(): void {
