@@ -4,7 +4,7 @@
  */
 import { connect } from 'node:net';
 import { GalaxClient } from '../src/protocols/galax/index.ts';
-import { pipelinedRate, rawCounter, WINDOW } from './loadtest-kit.ts';
+import { pipelinedRate, pipelinedRateCallback, rawCounter, WINDOW } from './loadtest-kit.ts';
 
 /** A tiny server answering the handshake and every MOVE with MVOK: only the clients' cost differs. */
 export const MVOK_SERVER = `
@@ -89,11 +89,16 @@ export function rawGalaxClient(port: number, ms: number, coalesce: boolean): Pro
   });
 }
 
-/** The same exchange through botswarm's GalaxClient (Connection, line framer, codec, request matching). */
-export async function botswarmGalaxClient(port: number, ms: number): Promise<number> {
+/**
+ * The same exchange through botswarm's GalaxClient (Connection, line framer, codec, request matching), driven as
+ * the load scenarios drive it: through the callback completion (`sendMove`; `moves()` completes its batch the same
+ * way). `promises` true: through the promise API (`await client.move()` in WINDOW loops) instead.
+ */
+export async function botswarmGalaxClient(port: number, ms: number, promises = false): Promise<number> {
   const client = await GalaxClient.connect({ host: '127.0.0.1', port, name: 'bench', requestTimeoutMs: 30_000 });
   try {
-    return await pipelinedRate(ms, () => client.move(0, 1, 1));
+    if (promises) return await pipelinedRate(ms, () => client.move(0, 1, 1));
+    return await pipelinedRateCallback(ms, (done) => client.sendMove(0, 1, 1, done));
   } finally {
     client.close();
   }

@@ -4,8 +4,8 @@
  */
 import { connect } from 'node:net';
 import type { Command } from '../src/games/orerush/index.ts';
-import { encodeMoves, OreRushClient } from '../src/protocols/orerush/index.ts';
-import { pipelinedRate, rawCounter, WINDOW } from './loadtest-kit.ts';
+import { type Answer, encodeMoves, OreRushClient } from '../src/protocols/orerush/index.ts';
+import { pipelinedRate, pipelinedRateCallback, rawCounter, WINDOW } from './loadtest-kit.ts';
 
 /** A tiny server answering every pmove with succs: only the clients' cost differs. */
 export const SUCCS_SERVER = `
@@ -89,18 +89,19 @@ export function rawOreRushClient(port: number, ms: number, coalesce: boolean): P
   });
 }
 
-/** The same exchange through botswarm's OreRushClient (Connection, STX/ETX framer, packet codec, answer matching). */
-export async function botswarmOreRushClient(port: number, ms: number): Promise<number> {
+/**
+ * The same exchange through botswarm's OreRushClient (Connection, STX/ETX framer, packet codec, answer matching),
+ * through its callback completion (`send`), as the raw client; `promises` true: through `await client.request()`.
+ */
+export async function botswarmOreRushClient(port: number, ms: number, promises = false): Promise<number> {
   const client = await OreRushClient.connect({ host: '127.0.0.1', port, answerTimeoutMs: 30_000 });
   let round = 0;
+  const check = (answer: unknown) => {
+    if ((answer as Answer).kind !== 'success') throw new Error(`pmove refused: ${JSON.stringify(answer)}`);
+  };
   try {
-    return await pipelinedRate(
-      ms,
-      () => client.request(encodeMoves(0, round++, COMMANDS)),
-      (answer) => {
-        if (answer.kind !== 'success') throw new Error(`pmove refused: ${JSON.stringify(answer)}`);
-      },
-    );
+    if (promises) return await pipelinedRate(ms, () => client.request(encodeMoves(0, round++, COMMANDS)), check);
+    return await pipelinedRateCallback(ms, (done) => client.send(encodeMoves(0, round++, COMMANDS), done), check);
   } finally {
     client.close();
   }

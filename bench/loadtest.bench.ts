@@ -62,6 +62,7 @@ export const run: Bench = async () => {
         raw: (ms) => rawGalaxClient(port, ms, false),
         rawCoalescing: (ms) => rawGalaxClient(port, ms, true),
         ours: (ms) => botswarmGalaxClient(port, ms),
+        oursPromises: (ms) => botswarmGalaxClient(port, ms, true),
       }),
     );
     out.push(...sideBySideFigures(GROUP, { exchange: 'Galax MOVE→MVOK', client: 'GalaxClient' }, best));
@@ -72,6 +73,7 @@ export const run: Bench = async () => {
         raw: (ms) => rawOreRushClient(port, ms, false),
         rawCoalescing: (ms) => rawOreRushClient(port, ms, true),
         ours: (ms) => botswarmOreRushClient(port, ms),
+        oursPromises: (ms) => botswarmOreRushClient(port, ms, true),
       }),
     );
     out.push(...sideBySideFigures(GROUP, { exchange: 'Ore Rush pmove→succs', client: 'OreRushClient' }, best));

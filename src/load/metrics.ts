@@ -507,6 +507,53 @@ export interface SessionMetrics extends LoadMetrics {
 }
 
 /**
+ * One session's view of the recorder (one per bot, alive as long as the bot plays): an instance of one class with
+ * three fields rather than an object of eight closures and their context.
+ */
+class SessionView implements SessionMetrics {
+  readonly startedAt = performance.now();
+  errored = false;
+  longestGap = 0;
+  #clients: RequestsInFlight[] | null = null;
+
+  constructor(readonly recorder: LoadRecorder) {}
+
+  latency(metric: string, micros: number, uncorrectedMicros?: number): void {
+    this.recorder.latency(metric, micros, uncorrectedMicros);
+  }
+
+  count(counter: string, n?: number): void {
+    this.recorder.count(counter, n);
+  }
+
+  error(kind: string): void {
+    this.errored = true;
+    this.recorder.error(kind);
+  }
+
+  track(connection: Connection<unknown>, requests?: RequestsInFlight): void {
+    this.recorder.track(connection);
+    if (!requests) return;
+    if (this.#clients) this.#clients.push(requests);
+    else this.#clients = [requests];
+  }
+
+  cutOff(): void {
+    const clients = this.#clients;
+    if (!clients) return;
+    let n = 0;
+    for (const c of clients) n += c.requestsInFlight;
+    if (n > 0) this.recorder.count('in_flight_at_end', n);
+    this.#clients = null;
+  }
+
+  gap(kind: string, micros: number): void {
+    if (micros > this.longestGap) this.longestGap = micros;
+    this.recorder.gap(kind, micros);
+  }
+}
+
+/**
  * Everything a run measures. Samples go into per-second interval histograms; `tick()` closes an interval,
  * folds it into the run totals and returns the point for the time series. One recorder per thread: with worker
  * threads each worker records its own sessions and the main thread's recorder `absorb`s their intervals.
@@ -634,38 +681,7 @@ export class LoadRecorder implements LoadMetrics {
 
   /** A per-session view that remembers whether this session hit an error and the longest gap it saw. */
   session(): SessionMetrics {
-    let errored = false;
-    let longest = 0;
-    let clients: RequestsInFlight[] = [];
-    return {
-      startedAt: performance.now(),
-      latency: (m, micros, u) => this.latency(m, micros, u),
-      count: (c, n) => this.count(c, n),
-      error: (kind) => {
-        errored = true;
-        this.error(kind);
-      },
-      track: (c, requests) => {
-        this.track(c);
-        if (requests) clients.push(requests);
-      },
-      cutOff: () => {
-        let n = 0;
-        for (const c of clients) n += c.requestsInFlight;
-        if (n > 0) this.count('in_flight_at_end', n);
-        clients = [];
-      },
-      gap: (kind, micros) => {
-        if (micros > longest) longest = micros;
-        this.gap(kind, micros);
-      },
-      get errored() {
-        return errored;
-      },
-      get longestGap() {
-        return longest;
-      },
-    };
+    return new SessionView(this);
   }
 
   sessionStarted(session: SessionMetrics): void {

@@ -175,6 +175,52 @@ describe('Galax client', () => {
     expect(seen.some((m) => m.cmd === 'YEAR')).toBe(true);
   });
 
+  it('sendMove completes through its callback: the MVOK, a refusal, or the end of the session', async () => {
+    const s = await server({ port: 0, gameSeed: 1 });
+    const a = await GalaxClient.connect({ host: '127.0.0.1', port: s.port });
+    const b = await GalaxClient.connect({ host: '127.0.0.1', port: s.port });
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    await b.join(await a.join(0));
+    await a.start();
+    const sent = (from: number, to: number, ships: number) =>
+      new Promise<[Error | null, unknown]>((resolve) => {
+        let sync = true;
+        a.sendMove(from, to, ships, (error, reply) => {
+          expect(sync).toBe(false);
+          resolve([error, reply]);
+        });
+        sync = false;
+      });
+    const [okError, ok] = await sent(0, 3, 6);
+    expect(okError).toBeNull();
+    expect(ok).toMatchObject({ cmd: 'MVOK', from: 0, to: 3, ships: 6 });
+    const [refused, none] = await sent(1, 4, 1);
+    expect(refused).toMatchObject({ name: 'GalaxReplyError', code: 'ERRP' });
+    expect(none).toBeNull();
+    a.close();
+    const [closed] = await sent(0, 4, 1);
+    expect(closed).toBeInstanceOf(GalaxSessionError);
+  });
+
+  it('moves() rejects once, with the session error, when the session ends before the replies', async () => {
+    const port = await fakeServer((socket) => {
+      socket.write('GSRV 0.22 mute\r\nCLOK\r\nSLCT\r\n');
+      socket.on('data', () => socket.destroy());
+    });
+    const client = await GalaxClient.connect({ host: '127.0.0.1', port });
+    cleanups.push(() => client.close());
+    await expect(
+      client.moves([
+        { from: 0, to: 1, ships: 1 },
+        { from: 0, to: 2, ships: 1 },
+      ]),
+    ).rejects.toBeInstanceOf(GalaxSessionError);
+    expect(await client.moves([])).toEqual([]);
+  });
+
   it('a request without reply fails with a clear timeout, never a hang', async () => {
     const port = await fakeServer((socket) => socket.write('GSRV 0.22 mute\r\nCLOK\r\nSLCT\r\n'));
     const client = await GalaxClient.connect({ host: '127.0.0.1', port, requestTimeoutMs: 300 });

@@ -135,6 +135,31 @@ describe('delimitedFramer (STX ... ETX)', () => {
     expect(out.frames).toEqual(['a', 'c', 'd']);
     expect(out.errors).toEqual(['garbage', 'garbage', 'malformed', 'oversized']);
   });
+
+  it('hands a constant frame out as the constant itself, and the same bytes under any split', () => {
+    const ok = Buffer.from('ok');
+    const ping = Buffer.from('ping');
+    const framer = () => delimitedFramer({ start: 0x02, end: 0x03, maxFrame: 50, constants: [ok, ping] });
+    const frames: Buffer[] = [];
+    framer().push(Buffer.from('\x02ok\x03\x02oka\x03\x02ping\x03\x02o\x03'), {
+      frame: (f) => frames.push(f),
+      error: () => {},
+    });
+    expect(frames.map((f) => f.toString())).toEqual(['ok', 'oka', 'ping', 'o']);
+    expect(frames[0]).toBe(ok);
+    expect(frames[2]).toBe(ping);
+    expect(frames[1]).not.toBe(ok);
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('ok', 'ping', 'okay', 'pin', ''), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (bodies, cuts) => {
+          const wire = Buffer.from(bodies.map((b) => `\x02${b}\x03`).join(''), 'latin1');
+          expect(collect(framer(), split(wire, cuts)).frames).toEqual(bodies);
+        },
+      ),
+    );
+  });
 });
 
 describe('lengthFramer', () => {

@@ -161,6 +161,17 @@ function argCount(line: string): number {
   return n;
 }
 
+/**
+ * The error of a line whose argument count is not `expected`, or null when the count is right. A function of its
+ * own rather than a closure in `numbers`: no closure per parsed line.
+ */
+function countError(cmd: string, line: string, names: readonly string[], expected: number): GalaxParseError | null {
+  const got = argCount(line);
+  return got === expected
+    ? null
+    : fail(`${cmd} takes ${expected} argument${expected === 1 ? '' : 's'} (${names.join(' ')}), got ${got}`);
+}
+
 /** Where the parsed numbers of the last `numbers` call are left: no array per line. */
 const ARGS: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
 
@@ -173,26 +184,20 @@ function numbers(cmd: string, line: string, names: readonly string[], kinds: str
   const expected = kinds.length;
   // The arguments are cut and read in one pass; the count is checked as they are cut (the line is only counted
   // again for an error's message), and a wrong count is reported before a wrong value, as the protocol says.
-  const countError = () => {
-    const got = argCount(line);
-    return got === expected
-      ? null
-      : fail(`${cmd} takes ${expected} argument${expected === 1 ? '' : 's'} (${names.join(' ')}), got ${got}`);
-  };
-  if (line.length <= 4) return countError();
+  if (line.length <= 4) return countError(cmd, line, names, expected);
   let start = 5;
   for (let i = 0; i < expected; i++) {
     let end = line.indexOf(' ', start);
     if (end === -1) {
-      if (i < expected - 1) return countError();
+      if (i < expected - 1) return countError(cmd, line, names, expected);
       end = line.length;
-    } else if (i === expected - 1) return countError();
+    } else if (i === expected - 1) return countError(cmd, line, names, expected);
     const kind = kinds.charCodeAt(i);
     // 116 't', 115 's', 98 'b'
     let v = kind === 116 ? yearAt(line, start, end) : uintAt(line, start, end, kind === 115);
     if (kind === 98 && v > 1) v = Number.NaN;
     if (Number.isNaN(v)) {
-      const wrongCount = countError();
+      const wrongCount = countError(cmd, line, names, expected);
       if (wrongCount) return wrongCount;
       const what =
         kind === 116

@@ -13,6 +13,7 @@ export {
   GalaxReplyError,
   GalaxSessionError,
   type GfldMessage,
+  type MoveCallback,
   type MvokMessage,
   type RequestKind,
 } from './client.ts';

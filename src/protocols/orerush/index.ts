@@ -7,6 +7,7 @@ import { orerushServerSettings, parseServerSettings } from './settings.ts';
 
 export {
   type Answer,
+  type AnswerCallback,
   AnswerTimeoutError,
   type ClientHandlers,
   type ClientOptions,

@@ -132,7 +132,9 @@ function encodeField(kind: FieldKind, value: unknown, name: string, type: string
     case 'long':
     case 'int': {
       const n = value as number;
-      const [min, max] = kind === 'int' ? [INT32_MIN, INT32_MAX] : [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+      // Two locals, not a destructured pair: no array per field encoded.
+      const min = kind === 'int' ? INT32_MIN : Number.MIN_SAFE_INTEGER;
+      const max = kind === 'int' ? INT32_MAX : Number.MAX_SAFE_INTEGER;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)
         throw new RangeError(`${type}.${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
       return String(n);
@@ -153,12 +155,24 @@ function encodeField(kind: FieldKind, value: unknown, name: string, type: string
 
 /** The frame body of a packet (the framer adds STX and ETX). Throws on a value the format cannot carry. */
 export function encodePacket(packet: Packet): Buffer {
-  const layout = LAYOUT[packet.type];
+  return Buffer.from(encodePacketText(packet), 'utf8');
+}
+
+/**
+ * The frame body of a packet as text (UTF-8 on the wire): what a Connection appends to the tick's output string
+ * through the framer's `encodeText`, with no Buffer per packet. Throws as `encodePacket` does.
+ */
+export function encodePacketText(packet: Packet): string {
+  const type = packet.type;
+  const layout = LAYOUT[type];
   if (!layout) throw new TypeError(`unknown packet type ${JSON.stringify((packet as { type: unknown }).type)}`);
-  const parts: string[] = [packet.type];
   const record = packet as unknown as Record<string, unknown>;
-  for (const [name, kind] of layout) parts.push(encodeField(kind, record[name], name, packet.type));
-  return Buffer.from(parts.join('\u001f'), 'utf8');
+  let text: string = type;
+  for (let i = 0; i < layout.length; i++) {
+    const field = layout[i]!;
+    text += `\u001f${encodeField(field[1], record[field[0]], field[0], type)}`;
+  }
+  return text;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
