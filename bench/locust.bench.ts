@@ -176,6 +176,16 @@ async function startup(tool: Tool, dir: string): Promise<{ cpu: number; rss: num
   }
 }
 
+/** botswarm's start-up CPU seconds alone (the measure of this bench's start-up row), for bench/startup.bench.ts. */
+export async function botswarmStartupCpu(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'botswarm-startup-'));
+  try {
+    return (await startup(botswarm, dir)).cpu;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 interface Run {
   tool: string;
   bots: number;

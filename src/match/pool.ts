@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { GameRecord } from '../tournament/types.ts';
 import { type BatchTask, playBatch } from '../tournament/worker.ts';
-import { workerEntry } from '../tournament/worker-file.ts';
+import { workerEntry, workerExecArgv } from '../tournament/worker-file.ts';
 
 /**
  * The tournament's worker threads, for runs that are not a tournament: the same entry (`workerEntry`), the same
@@ -23,6 +23,7 @@ export function createGamePool(workers: number = os.availableParallelism()): Gam
   }
   const threads = new Piscina<BatchTask, string>({
     filename: workerEntry(),
+    execArgv: workerExecArgv(),
     minThreads: workers,
     maxThreads: workers,
     concurrentTasksPerWorker: 2,

@@ -23,7 +23,7 @@ import {
 import { buildSchedule } from './schedule.ts';
 import { budgetOf, type GameRecord, type ReplayPolicy, type ScheduledGame, wantsReplay } from './types.ts';
 import { type BatchTask, playBatch } from './worker.ts';
-import { workerEntry } from './worker-file.ts';
+import { workerEntry, workerExecArgv } from './worker-file.ts';
 
 export interface RunOptions {
   readonly outDir: string;
@@ -156,6 +156,7 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
     workers > 0 && !options.executor
       ? new Piscina<BatchTask, string>({
           filename: workerEntry(),
+          execArgv: workerExecArgv(),
           minThreads: workers,
           maxThreads: workers,
           // Each thread holds its next task while it plays the current one, so it starts it at once instead of

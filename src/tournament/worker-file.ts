@@ -17,6 +17,35 @@ export function workerEntry(): string {
 
 let cached: string | undefined;
 
+/**
+ * The Node flags a game worker thread starts with: this process's, less the ones that load tsx (`--import tsx`,
+ * `--require tsx`, `--loader tsx` and their `=` spellings). A thread inherits them, and under tsx (`npm run bench`,
+ * a test) they had every worker thread load tsx and esbuild, a third of its start-up, only to import compiled
+ * JavaScript; from the sources the entry registers tsx itself (see worker-entry.js). Other flags pass
+ * (`--cpu-prof`, heap sizes).
+ */
+export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
+  const loads = (value: string | undefined) => value !== undefined && /(^|[\\/])tsx([\\/]|$)/.test(value);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    if (LOADER_FLAGS.has(flag!)) {
+      if (inline !== undefined ? loads(inline) : loads(argv[i + 1])) {
+        if (inline === undefined) i++;
+        continue;
+      }
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
 const here = new URL('./worker-entry.js', import.meta.url);
 
 function pickEntry(): string {
