@@ -62,6 +62,19 @@ const CONFIRMED = new Set([
 
 type Command = readonly [string, readonly (readonly [string, string])[]];
 
+/** The phases the server prompts in their own words (catan.ts `#prompt`); every other one is a generic choose. */
+const PROMPTED_PHASES: ReadonlySet<string> = new Set([
+  'setupSettlement',
+  'setupRoad',
+  'roadBuilding',
+  'preRoll',
+  'main',
+  'discard',
+  'robber',
+  'offer',
+  'confirm',
+]);
+
 export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction> {
   readonly model = new Se1Model();
   readonly events: Se1Event[] = [];
@@ -232,11 +245,14 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
     const view = rulesView(observation);
     const seat = observation.seat;
     const planned = catanEngine.validate(view, seat, action) === null ? action : defaultAction(view, seat);
-    this.#send(this.#command(planned));
+    this.#send(this.#command(planned, observation.step.phase));
   }
 
-  #command(a: CatanAction): Command {
+  #command(a: CatanAction, phase: string): Command {
     const ix = this.#ids();
+    // A phase without a prompt of its own (the Cities & Knights decisions) takes every answer as a generic CHOOSE,
+    // whatever the action: the Bishop's robber, the Diplomat's road, a Smith's promotion, a cancel.
+    if (!PROMPTED_PHASES.has(phase)) return ['CHOOSE', [['id', choiceOf(a, ix.ids()).value]]];
     const r = (x: number) => KIND_NAMES[x]!;
     const at = (v: number) => ix.vertices[v]!;
     switch (a.type) {

@@ -675,10 +675,14 @@ export function decodeField(field: string, text: string, ids: CatanIds): number 
 
 /**
  * An action as the answer to a `choose(Type:Values)` prompt of a Cities & Knights phase: its one field encoded
- * (several joined by `+`), or its type in upper snake case when it has none; `kind` is the prompt's Type.
+ * (several joined by `+` in the order of their names), or its type in upper snake case when it has none; `kind`
+ * is the prompt's Type (the first field's).
  */
 export function choiceOf(action: object, ids: CatanIds): { kind: string; value: string } {
-  const fields = Object.entries(action).filter(([k]) => k !== 'type');
+  // Fields in the order of their names: a bot may build an action with its keys in any order.
+  const fields = Object.entries(action)
+    .filter(([k]) => k !== 'type')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (fields.length === 0) {
     const type = (action as { type: string }).type;
     return { kind: 'Action', value: type.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase() };
