@@ -20,7 +20,10 @@ import {
   type CatanIds,
   CatanIndex,
   type CatanModelView,
+  choiceOf,
   configProps,
+  decodeField,
+  encodeField,
   privateProps,
   publicProps,
   readBoard,
@@ -143,4 +146,25 @@ describe('Catan wire model', () => {
       else expect([...phases].filter((p) => !BASE_PHASES.has(p)).length, [...phases].join(' ')).toBeGreaterThan(0);
     }, 180_000);
   }
+});
+
+describe('Catan wire: action fields', () => {
+  const ids = {
+    game: 'G@1',
+    seats: ['U@1', 'U@2', 'U@3'],
+    fields: Array.from({ length: 19 }, (_, i) => `Field@${i}`),
+    vertices: Array.from({ length: 54 }, (_, i) => `Intersection@${i}`),
+    edges: Array.from({ length: 72 }, (_, i) => `Border@${i}`),
+  };
+  it('carries the Inventor and Alchemist fields and names CHOOSE fields in alphabetical order', () => {
+    expect(encodeField('hexes', [3, 7], ids)).toBe('Field@3+Field@7');
+    expect('Field@3+Field@7'.split('+').map((x) => decodeField('hexes', x, ids))).toEqual([3, 7]);
+    expect(encodeField('dice', [3, 5], ids)).toBe('3+5');
+    expect(decodeField('dice', '5', ids)).toBe(5);
+    expect(decodeField('dice', 'five', ids)).toEqual({ error: 'dice: five is not a number' });
+    // However a bot orders an action's keys, the answer is the one the prompt lists.
+    expect(choiceOf({ type: 'robber', victim: null, hex: 4 }, ids)).toEqual({ kind: 'Field', value: 'Field@4+NONE' });
+    expect(choiceOf({ type: 'robber', hex: 4, victim: null }, ids).value).toBe('Field@4+NONE');
+    expect(choiceOf({ type: 'cancel' }, ids)).toEqual({ kind: 'Action', value: 'CANCEL' });
+  });
 });

@@ -600,13 +600,25 @@ export const formatResources = (counts: readonly number[]): string =>
 // ---- action fields: one table for the Cities & Knights commands (PLAY's card fields, CHOOSE's answers) -----
 
 /** The object or name an action field travels as, by the field's name in the engine's action. */
-export type FieldKind = 'Intersection' | 'Border' | 'Field' | 'UserAssets' | 'Resource' | 'Track' | 'ProgressCard';
+export type FieldKind =
+  | 'Intersection'
+  | 'Border'
+  | 'Field'
+  | 'UserAssets'
+  | 'Resource'
+  | 'Track'
+  | 'ProgressCard'
+  | 'Number';
 export const FIELD_KINDS: Readonly<Record<string, FieldKind>> = {
   vertex: 'Intersection',
   from: 'Intersection',
   to: 'Intersection',
   edge: 'Border',
   hex: 'Field',
+  /** Inventor: the two Fields whose number tokens swap (`Field@..+Field@..`). */
+  hexes: 'Field',
+  /** Alchemist: the red and the yellow die (`3+5`). */
+  dice: 'Number',
   seat: 'UserAssets',
   victim: 'UserAssets',
   resource: 'Resource',
