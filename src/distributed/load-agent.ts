@@ -80,6 +80,8 @@ export async function runLoadAgent(options: LoadAgentOptions): Promise<{ runs: n
   // What an earlier agent of this name left unread is not for this one.
   await redis.del(inbox);
   let current: Current | undefined;
+  /** The run whose threads are starting. */
+  let joining: string | undefined;
   let runs = 0;
   let stopped = false;
 
@@ -130,11 +132,14 @@ export async function runLoadAgent(options: LoadAgentOptions): Promise<{ runs: n
 
   const plan = async (m: Extract<ToAgent, { type: 'plan' }>) => {
     const refuse = (message: string) => send(m.run, { agent: name, type: 'refused', message });
-    if (current) return refuse(`agent ${name} is busy with run ${current.run}`);
+    const busy = current?.run ?? joining;
+    if (busy) return refuse(`agent ${name} is busy with run ${busy}`);
     if (m.botswarm !== packageVersion()) {
       return refuse(`agent ${name} runs botswarm ${packageVersion()}, the coordinator ${m.botswarm}`);
     }
     let pool: ThreadPool;
+    joining = m.run;
+    const alive = setInterval(() => send(m.run, { agent: name, type: 'alive' }), AGENT_HEARTBEAT_MS);
     try {
       const scenario = await findScenario(m.init.scenario, m.init.scenarioModule);
       pool = await ThreadPool.start({
@@ -147,6 +152,9 @@ export async function runLoadAgent(options: LoadAgentOptions): Promise<{ runs: n
       });
     } catch (error) {
       return refuse(`agent ${name} cannot start its threads: ${(error as Error).message}`);
+    } finally {
+      clearInterval(alive);
+      joining = undefined;
     }
     if (current || stopped) {
       await pool.terminate();

@@ -205,10 +205,21 @@ export class AgentPool implements SessionPool {
         heartbeatTimeoutMs,
       });
     }
+    // From here on an agent silent for longer than the bound is lost (it says it is alive while it starts).
+    for (const agent of this.#agents) agent.lastSeen = Date.now();
+    this.#watch = setInterval(() => this.#check(heartbeatTimeoutMs), 250);
     const startMs = o.startTimeoutMs ?? 60_000;
     const joined = await this.#until(() => this.#agents.every((a) => a.state !== 'joining'), startMs);
-    const refused = this.#agents.filter((a) => a.state === 'failed');
-    if (refused.length > 0) throw new LoadTestError(refused.map((a) => a.problem).join('; '));
+    const refused = this.#agents.filter((a) => a.state === 'failed' || a.state === 'lost');
+    if (refused.length > 0) {
+      throw new LoadTestError(
+        refused
+          .map((a) =>
+            a.state === 'lost' ? `load agent ${a.entry.name} (${a.host}) lost while starting: ${a.problem}` : a.problem,
+          )
+          .join('; '),
+      );
+    }
     if (!joined) {
       const late = this.#agents.filter((a) => a.state === 'joining').map((a) => a.entry.name);
       throw new LoadTestError(`load agents ${late.join(', ')} did not start their threads within ${startMs} ms`);
@@ -230,8 +241,6 @@ export class AgentPool implements SessionPool {
         offsetMs: agent.offsetMs,
       });
     }
-    for (const agent of this.#agents) agent.lastSeen = Date.now();
-    this.#watch = setInterval(() => this.#check(heartbeatTimeoutMs), 250);
     const wait = startAt - epochMs();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
@@ -302,6 +311,8 @@ export class AgentPool implements SessionPool {
         if (agent.state === 'joining') agent.state = 'ready';
         agent.host = m.host;
         agent.cores = m.cores;
+        break;
+      case 'alive':
         break;
       case 'refused':
         agent.state = 'failed';

@@ -81,6 +81,8 @@ export interface AgentStats {
 export type FromAgent = { readonly agent: string } & (
   | { readonly type: 'ready'; readonly host: string; readonly threads: number; readonly cores: number }
   | { readonly type: 'refused'; readonly message: string }
+  /** While it starts its threads (seconds): it is alive. */
+  | { readonly type: 'alive' }
   | { readonly type: 'pong'; readonly t0: number; readonly t1: number; readonly t2: number }
   | { readonly type: 'started'; readonly atEpochMs: number }
   | { readonly type: 'interval'; readonly thread: number; readonly interval: ThreadInterval }
@@ -93,23 +95,30 @@ export type FromAgent = { readonly agent: string } & (
 export const epochMs = (): number => performance.timeOrigin + performance.now();
 
 /**
- * JSON with the histograms' bucket counts (Int32Array) as base64 of their bytes: a second's interval of a busy
+ * JSON with the histograms' bucket counts (32-bit typed arrays: the library's are Uint32Array, whatever
+ * RawHistogram's type says) as base64 of their bytes, decoded to the same kind: a second's interval of a busy
  * thread is a few KB. Both ends are little-endian (every platform Node runs on in practice).
  */
 export function encodeMessage(message: ToAgent | FromAgent): string {
-  return JSON.stringify(message, (_key, value: unknown) =>
-    value instanceof Int32Array
-      ? { i32: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') }
-      : value,
-  );
+  return JSON.stringify(message, (_key, value: unknown) => {
+    if (value instanceof Uint32Array || value instanceof Int32Array) {
+      const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+      return value instanceof Uint32Array ? { u32: bytes } : { i32: bytes };
+    }
+    return value;
+  });
 }
 
 export function decodeMessage<T extends ToAgent | FromAgent>(text: string): T {
   return JSON.parse(text, (_key, value: unknown) => {
-    if (value && typeof value === 'object' && typeof (value as { i32?: unknown }).i32 === 'string') {
-      const bytes = Buffer.from((value as { i32: string }).i32, 'base64');
-      // A copy into a fresh (aligned) buffer.
-      return new Int32Array(new Uint8Array(bytes).buffer);
+    if (value && typeof value === 'object') {
+      const { u32, i32 } = value as { u32?: unknown; i32?: unknown };
+      const base64 = typeof u32 === 'string' ? u32 : typeof i32 === 'string' ? i32 : undefined;
+      if (base64 !== undefined) {
+        // A copy into a fresh (aligned) buffer.
+        const buffer = new Uint8Array(Buffer.from(base64, 'base64')).buffer;
+        return typeof u32 === 'string' ? new Uint32Array(buffer) : new Int32Array(buffer);
+      }
     }
     return value;
   }) as T;
