@@ -1,4 +1,8 @@
 /**
+ * Load-test coordinator cost: CPU-ms of the coordinator (`loadtest --agents`, this process) per agent-second, with
+ * AGENTS agents (child processes, one thread each) running chat-converse against a chat server in a child process,
+ * measured between its second and its last per-second tick.
+ *
  * Tournament games/s through the Redis queue (BullMQ) against the local thread pool, in the same run: the same
  * Galax games (random vs heuristic) by the runner with 1 and 2 local worker threads, and through a queue to 1
  * and 2 workers of one thread each (in this process, so the machine's cores are shared alike). Rates are steady
@@ -6,14 +10,27 @@
  * overhead is the median of each round's ratio. Needs redis-server (apt-get install -y redis-server).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
-import { parseQueueUrl, QueueCoordinator, runQueueWorker, type WorkerEnd } from '../src/distributed/index.ts';
+import { createLogger } from '../src/core/log.ts';
+import {
+  agentPool,
+  parseQueueUrl,
+  QueueCoordinator,
+  runQueueWorker,
+  type WorkerEnd,
+} from '../src/distributed/index.ts';
+import { loadScenario, runLoadTest } from '../src/load/index.ts';
 import { loadTournament, type RunOptions, runTournament } from '../src/tournament/index.ts';
-import { startRedis } from '../test/distributed/redis-server.ts';
+import { startCli, stopCli } from '../test/distributed/processes.ts';
+import { type RedisFixture, startRedis } from '../test/distributed/redis-server.ts';
 import type { Bench, BenchResult } from './harness.ts';
 
-const GAMES = 600;
+const GAMES = 2000;
+const AGENTS = 3;
+const AGENT_BOTS = 30;
+const AGENT_HOLD_MS = 8000;
 const WARM = 0.25;
 const ROUNDS = 2;
 
@@ -22,6 +39,73 @@ const median = (xs: readonly number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** CPU-ms of this process (the coordinator) per agent per second of a load test over AGENTS agents. */
+async function coordinatorCost(redis: RedisFixture): Promise<{ value: number; note: string }> {
+  const port = await freePort();
+  const server = startCli(['serve', 'chat', '--port', String(port), '--log-level', 'info']);
+  const agents = Array.from({ length: AGENTS }, (_, i) =>
+    startCli(['agent', '--queue', redis.url, '--name', `bench-${i}`, '--threads', '1', '--log-level', 'info']),
+  );
+  try {
+    await Promise.all(agents.map((a) => a.waitFor(/agent waiting for load tests/)));
+    const log = createLogger({ level: 'silent', name: 'bench' });
+    let first: { t: number; cpu: NodeJS.CpuUsage } | undefined;
+    let last: { t: number; cpu: NodeJS.CpuUsage } | undefined;
+    let ticks = 0;
+    const scenario = await loadScenario('chat-converse');
+    const bots = AGENTS * AGENT_BOTS;
+    const result = await runLoadTest({
+      scenario,
+      host: '127.0.0.1',
+      port,
+      workload: {
+        kind: 'closed',
+        start: 0,
+        stages: [
+          { durationMs: 2000, target: bots },
+          { durationMs: AGENT_HOLD_MS, target: bots },
+        ],
+      },
+      thinkTimeMs: 100,
+      requestTimeoutMs: 10_000,
+      params: { ...scenario.params, messages: 20, rate: 5 },
+      seed: 'bench',
+      thresholds: [],
+      log,
+      onTick: () => {
+        const mark = { t: performance.now(), cpu: process.cpuUsage() };
+        if (++ticks === 2) first = mark;
+        last = mark;
+      },
+      pool: agentPool({ address: parseQueueUrl(redis.url), count: AGENTS, log }),
+    });
+    if (!first || !last || last.t === first.t) throw new Error('the load test ended too soon to time');
+    const used = (last.cpu.user - first.cpu.user + last.cpu.system - first.cpu.system) / 1000;
+    const agentSeconds = (AGENTS * (last.t - first.t)) / 1000;
+    const s = result.summary;
+    return {
+      value: used / agentSeconds,
+      note:
+        `${AGENTS} agents (child processes, 1 thread each), ${bots} chat-converse bots, hold ${AGENT_HOLD_MS / 1000} s, ` +
+        `no --out; ${s.sessions.started} sessions, ${Object.keys(s.latency).length} latency metrics, status ${s.status}; ` +
+        'coordinator CPU between its 2nd and last tick; agents, server and Redis on the same 2 cores',
+    };
+  } finally {
+    await Promise.all(agents.map((a) => stopCli(a, 'SIGTERM')));
+    await stopCli(server, 'SIGTERM');
+  }
+}
 
 export const run: Bench = async () => {
   const root = join(import.meta.dirname, '..');
@@ -68,6 +152,15 @@ export const run: Bench = async () => {
     }
   };
 
+  let cost: { value: number; note: string };
+  try {
+    process.stderr.write('distributed bench: load-test coordinator cost\n');
+    cost = await coordinatorCost(redis);
+  } catch (error) {
+    await redis.stop();
+    rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
   const best = { l1: 0, l2: 0, q1: 0, q2: 0 };
   const overhead1: number[] = [];
   const overhead2: number[] = [];
@@ -100,6 +193,13 @@ export const run: Bench = async () => {
   const spread = (xs: readonly number[]) =>
     `median of ${ROUNDS} rounds (${xs.map((x) => x.toFixed(1)).join(', ')}); redis-server on 127.0.0.1`;
   const results: BenchResult[] = [
+    {
+      group: 'Distributed load test',
+      name: 'coordinator CPU per agent-second',
+      value: cost.value,
+      unit: 'CPU-ms',
+      note: cost.note,
+    },
     { group: 'Distributed tournament', name: 'local pool, 1 thread', value: best.l1, unit: 'games/s', note },
     { group: 'Distributed tournament', name: 'queue, 1 worker of 1 thread', value: best.q1, unit: 'games/s', note },
     { group: 'Distributed tournament', name: 'local pool, 2 threads', value: best.l2, unit: 'games/s', note },
