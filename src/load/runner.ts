@@ -80,6 +80,8 @@ export interface LoadTestResult {
   readonly status: RunStatus;
   readonly summary: LoadSummary;
   readonly recorder: LoadRecorder;
+  /** With abortOnFail: the threshold that ended the run early (status `failed`; a threshold failure, exit 99). */
+  readonly abortedBy?: string;
   readonly files: { readonly summary?: string; readonly timeseries?: string; readonly report?: string };
 }
 
@@ -156,6 +158,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const stop = new AbortController();
   /** Why the run was ended early as failed (an agent lost, a threshold failing with abortOnFail). */
   let abortReason: string | undefined;
+  let abortedBy: string | undefined;
   const poolRun: PoolRun = {
     abort: (reason) => {
       abortReason ??= reason;
@@ -361,8 +364,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     if (options.abortOnFail && !stop.signal.aborted) {
       const upper = options.thresholds.filter((th) => th.op === '<' || th.op === '<=');
       const failed = evaluateThresholds(upper, recorder.lookup()).find((r) => !r.ok && r.actual !== undefined);
-      if (failed)
+      if (failed) {
+        abortedBy = failed.threshold;
         poolRun.abort(`threshold ${failed.threshold} failed at ${point.t} s (${failed.message}); run aborted`);
+      }
     }
     try {
       options.onTick?.(point, recorder);
@@ -453,5 +458,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     }
     writeAtomic(files.report, renderReport({ summary, points: recorder.points, curves }));
   }
-  return { status, summary, recorder, files };
+  // Only when the threshold came first (an agent lost before it is the run's failure).
+  const byThreshold = abortedBy !== undefined && abortReason?.startsWith('threshold ') === true;
+  return { status, summary, recorder, files, ...(byThreshold ? { abortedBy } : {}) };
 }

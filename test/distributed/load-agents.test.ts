@@ -81,7 +81,7 @@ describe.skipIf(!hasRedis)(
       server = await chat.start({ host: hosts.serverAddress, port: 0, log, settings: {} });
       for (const i of [0, 1, 2]) startAgent(i);
       await Promise.all(agents.map((a) => a.waitFor(/agent waiting for load tests/)));
-    }, 120_000);
+    }, 240_000);
 
     afterAll(async () => {
       await Promise.all(agents.map((a) => stopCli(a)));
@@ -195,6 +195,7 @@ describe.skipIf(!hasRedis)(
       const { summary } = result;
       expect(summary.status).toBe('failed');
       expect(summary.failure).toMatch(/threshold count\(sessions\) < 10 failed at [\d.]+ s/);
+      expect(result.abortedBy).toBe(threshold);
       expect(summary.thresholds[0]).toMatchObject({ threshold, ok: false });
       // Stopped well before the 12 s, every agent answering the stop.
       expect(summary.elapsedSeconds).toBeLessThan(9);

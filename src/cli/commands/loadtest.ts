@@ -351,6 +351,7 @@ Examples:
         process.exitCode = EXIT_INTERRUPTED;
         return;
       }
+      if (result.abortedBy) throw new CliError(`load test aborted: ${summary.failure}`, EXIT.thresholds);
       if (result.status === 'failed') throw new CliError(`load test failed: ${summary.failure}`, EXIT.failure);
       if (!summary.thresholdsOk) {
         const failed = summary.thresholds.filter((t) => !t.ok);
