@@ -31,6 +31,8 @@ const GAMES = 2000;
 const AGENTS = 3;
 const AGENT_BOTS = 30;
 const AGENT_HOLD_MS = 8000;
+/** `DISTRIBUTED_PARTS=queue` or `=agents`: only that part (default both). */
+const PARTS = new Set((process.env.DISTRIBUTED_PARTS ?? 'queue,agents').split(','));
 const WARM = 0.25;
 const ROUNDS = 2;
 
@@ -58,7 +60,13 @@ async function coordinatorCost(redis: RedisFixture): Promise<{ value: number; no
     startCli(['agent', '--queue', redis.url, '--name', `bench-${i}`, '--threads', '1', '--log-level', 'info']),
   );
   try {
+    const deadline = Date.now() + 120_000;
+    while (!server.stdout.includes('listening') && Date.now() < deadline && server.child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (!server.stdout.includes('listening')) throw new Error(`the chat server did not start: ${server.stderr}`);
     await Promise.all(agents.map((a) => a.waitFor(/agent waiting for load tests/)));
+    process.stderr.write('  server and agents up\n');
     const log = createLogger({ level: 'silent', name: 'bench' });
     let first: { t: number; cpu: NodeJS.CpuUsage } | undefined;
     let last: { t: number; cpu: NodeJS.CpuUsage } | undefined;
@@ -121,19 +129,23 @@ export const run: Bench = async () => {
   let dirs = 0;
 
   /** Steady-state games/s of one run of the runner with these options. */
+  /** Process CPU-ms per game (coordinator, workers and game threads alike) of each timed run, in order. */
+  const cpuPerGame: number[] = [];
   const timed = async (options: Omit<RunOptions, 'outDir'>): Promise<number> => {
-    let first: { t: number; done: number } | undefined;
-    let last: { t: number; done: number } | undefined;
+    let first: { t: number; done: number; cpu: NodeJS.CpuUsage } | undefined;
+    let last: { t: number; done: number; cpu: NodeJS.CpuUsage } | undefined;
     await runTournament(loaded, {
       ...options,
       outDir: join(scratch, `run-${dirs++}`),
       onProgress: (p) => {
-        const mark = { t: performance.now(), done: p.done };
+        const mark = { t: performance.now(), done: p.done, cpu: process.cpuUsage() };
         if (p.done >= total * WARM && !first) first = mark;
         last = mark;
       },
     });
     if (!first || !last || last.done === first.done) throw new Error('too few results to time');
+    const cpuMs = (last.cpu.user - first.cpu.user + last.cpu.system - first.cpu.system) / 1000;
+    cpuPerGame.push(cpuMs / (last.done - first.done));
     return ((last.done - first.done) * 1000) / (last.t - first.t);
   };
 
@@ -152,10 +164,12 @@ export const run: Bench = async () => {
     }
   };
 
-  let cost: { value: number; note: string };
+  let cost: { value: number; note: string } | undefined;
   try {
-    process.stderr.write('distributed bench: load-test coordinator cost\n');
-    cost = await coordinatorCost(redis);
+    if (PARTS.has('agents')) {
+      process.stderr.write('distributed bench: load-test coordinator cost\n');
+      cost = await coordinatorCost(redis);
+    }
   } catch (error) {
     await redis.stop();
     rmSync(scratch, { recursive: true, force: true });
@@ -164,8 +178,11 @@ export const run: Bench = async () => {
   const best = { l1: 0, l2: 0, q1: 0, q2: 0 };
   const overhead1: number[] = [];
   const overhead2: number[] = [];
+  /** CPU per game through the queue over the local pool's (less sensitive to a loaded machine than games/s). */
+  const cpu1: number[] = [];
+  const cpu2: number[] = [];
   try {
-    for (let i = 0; i < ROUNDS; i++) {
+    for (let i = 0; i < (PARTS.has('queue') ? ROUNDS : 0); i++) {
       process.stderr.write(`distributed bench: round ${i + 1} of ${ROUNDS}\n`);
       const l1 = await local(1);
       const q1 = await queued(1);
@@ -180,6 +197,9 @@ export const run: Bench = async () => {
       best.q2 = Math.max(best.q2, q2);
       overhead1.push((l1 / q1 - 1) * 100);
       overhead2.push((l2 / q2 - 1) * 100);
+      const [cl1, cq1, cl2, cq2] = cpuPerGame.splice(0);
+      cpu1.push((cq1! / cl1! - 1) * 100);
+      cpu2.push((cq2! / cl2! - 1) * 100);
     }
   } finally {
     await redis.stop();
@@ -192,14 +212,20 @@ export const run: Bench = async () => {
   const note = `${GAMES} Galax games random vs heuristic, best of ${ROUNDS}; load average ${load}`;
   const spread = (xs: readonly number[]) =>
     `median of ${ROUNDS} rounds (${xs.map((x) => x.toFixed(1)).join(', ')}); redis-server on 127.0.0.1`;
+  const agentRows: BenchResult[] = cost
+    ? [
+        {
+          group: 'Distributed load test',
+          name: 'coordinator CPU per agent-second',
+          value: cost.value,
+          unit: 'CPU-ms',
+          note: cost.note,
+        },
+      ]
+    : [];
+  if (!PARTS.has('queue')) return agentRows;
   const results: BenchResult[] = [
-    {
-      group: 'Distributed load test',
-      name: 'coordinator CPU per agent-second',
-      value: cost.value,
-      unit: 'CPU-ms',
-      note: cost.note,
-    },
+    ...agentRows,
     { group: 'Distributed tournament', name: 'local pool, 1 thread', value: best.l1, unit: 'games/s', note },
     { group: 'Distributed tournament', name: 'queue, 1 worker of 1 thread', value: best.q1, unit: 'games/s', note },
     { group: 'Distributed tournament', name: 'local pool, 2 threads', value: best.l2, unit: 'games/s', note },
@@ -219,6 +245,20 @@ export const run: Bench = async () => {
       unit: '%',
       target: '< 10',
       note: spread(overhead2),
+    },
+    {
+      group: 'Distributed tournament',
+      name: 'queue CPU per game over the local pool, 1 worker',
+      value: median(cpu1),
+      unit: '%',
+      note: `${spread(cpu1)}; process CPU (coordinator, worker, game threads; not redis-server's) per game`,
+    },
+    {
+      group: 'Distributed tournament',
+      name: 'queue CPU per game over the local pool, 2 workers',
+      value: median(cpu2),
+      unit: '%',
+      note: `${spread(cpu2)}; process CPU (coordinator, workers, game threads; not redis-server's) per game`,
     },
   ];
   return results;

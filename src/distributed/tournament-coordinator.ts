@@ -45,6 +45,8 @@ export interface QueueCoordinatorOptions {
   readonly onRefusal?: (refusal: Refusal) => void;
   /** Nobody took a batch for a while and no worker is registered. */
   readonly onNoWorkers?: () => void;
+  /** Play time per batch, ms (default QUEUE_BATCH_TARGET_MS). */
+  readonly batchTargetMs?: number;
   /** How often the worker registry and the refusals are read; default 1 s. */
   readonly pollMs?: number;
 }
@@ -83,7 +85,7 @@ function writeReplays(dir: string, replays: Readonly<Record<string, string>>): v
 export const QUEUE_BATCH_TARGET_MS = 500;
 
 export class QueueCoordinator implements BatchExecutor {
-  readonly batchTargetMs = QUEUE_BATCH_TARGET_MS;
+  readonly batchTargetMs: number;
   readonly #options: QueueCoordinatorOptions;
   readonly #queue: Queue<BatchJob, BatchOutcome>;
   readonly #events: QueueEvents;
@@ -107,6 +109,7 @@ export class QueueCoordinator implements BatchExecutor {
   ) {
     this.#redis = redis;
     this.#options = options;
+    this.batchTargetMs = options.batchTargetMs ?? QUEUE_BATCH_TARGET_MS;
     this.#queue = queue;
     this.#events = events;
     this.#stamp = stamp;
