@@ -107,7 +107,11 @@ async function coordinatorCost(redis: RedisFixture): Promise<{ value: number; no
       note:
         `${AGENTS} agents (child processes, 1 thread each), ${bots} chat-converse bots, hold ${AGENT_HOLD_MS / 1000} s, ` +
         `no --out; ${s.sessions.started} sessions, ${Object.keys(s.latency).length} latency metrics, status ${s.status}; ` +
-        'coordinator CPU between its 2nd and last tick; agents, server and Redis on the same 2 cores',
+        'coordinator CPU between its 2nd and last tick; agents, server and Redis on the same cores; load average ' +
+        os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' '),
     };
   } finally {
     await Promise.all(agents.map((a) => stopCli(a, 'SIGTERM')));

@@ -213,6 +213,46 @@ describe.skipIf(!hasRedis)(
       }
     }, 120_000);
 
+    it('runs from the command line: clock offsets on stderr, the merged table on stdout, exit 0', async () => {
+      const out = join(scratch, 'cli-out');
+      const coordinator = startCli([
+        'loadtest',
+        '--protocol',
+        'chat',
+        '--target',
+        `${server.host}:${server.port}`,
+        '--allow-remote',
+        '--stages',
+        '2s:6,3s:6',
+        '--think',
+        '50ms',
+        '--param',
+        'messages=2',
+        '--param',
+        'rate=10',
+        '--agents',
+        redis.url,
+        '--agent-count',
+        '3',
+        '--threshold',
+        'count(sessions) >= 6',
+        '--out',
+        out,
+      ]);
+      agents.push(coordinator);
+      expect(await coordinator.exited, coordinator.stderr).toBe(0);
+      for (const name of ['agent-1', 'agent-2', 'agent-3']) {
+        expect(coordinator.stderr).toMatch(
+          new RegExp(`botswarm: load agent ${name} \\(\\S+, 1 threads\\): clock offset -?[\\d.]+ ms`),
+        );
+        expect(coordinator.stdout).toMatch(new RegExp(`agent ${name} \\(\\S+, 1 threads\\): ok, clock offset`));
+      }
+      expect(coordinator.stdout).not.toContain('redis-secret');
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      expect(summary.run.threads).toBe(3);
+      expect(summary.agents).toHaveLength(3);
+    }, 120_000);
+
     it('reports an agent SIGKILLed mid-run by name: the run fails, or goes on with --agent-loss continue', async () => {
       const victim = agents[2]!;
       const running = run({ kind: 'closed', start: 6, stages: [{ durationMs: 20_000, target: 6 }] });
