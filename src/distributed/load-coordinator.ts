@@ -369,8 +369,8 @@ export class AgentPool implements SessionPool {
       const silent = now - agent.lastSeen;
       agent.problem = `no heartbeat for ${silent} ms (bound ${boundMs} ms)`;
       const what = `load agent ${agent.entry.name} (${agent.host}) lost: ${agent.problem}`;
-      this.#recorder?.error(AGENT_LOST);
-      for (let t = agent.firstThread; t < agent.firstThread + agent.entry.threads; t++) this.#recorder?.threadLost(t);
+      // Before the run's recorder is attached (lost during the start), counted at the attach.
+      if (this.#recorder) this.#countLoss(this.#recorder, agent);
       if ((this.#options.onLoss ?? 'fail') === 'fail') {
         this.#log.error(`${what}; the run fails (--agent-loss continue would go on without it)`);
         this.#failures.push(what);
@@ -380,6 +380,11 @@ export class AgentPool implements SessionPool {
       }
       this.#wake();
     }
+  }
+
+  #countLoss(recorder: LoadRecorder, agent: Agent): void {
+    recorder.error(AGENT_LOST);
+    for (let t = agent.firstThread; t < agent.firstThread + agent.entry.threads; t++) recorder.threadLost(t);
   }
 
   #send(agent: Agent, message: ToAgent): void {
@@ -424,6 +429,7 @@ export class AgentPool implements SessionPool {
   attach(recorder: LoadRecorder, onInterval?: (thread: number, interval: ThreadInterval) => void): void {
     this.#recorder = recorder;
     this.#onInterval = onInterval;
+    for (const agent of this.#agents) if (agent.state === 'lost') this.#countLoss(recorder, agent);
     // The coordinator is alive: an agent that hears nothing of it for long ends its share of the run.
     const beat = setInterval(() => {
       if (this.#closed) clearInterval(beat);
