@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<Registration>> = {
   tune: async () => (await import('./commands/tune.ts')).registerTune,
   view: async () => (await import('./commands/view.ts')).registerView,
   worker: async () => (await import('./commands/worker.ts')).registerWorker,
+  agent: async () => (await import('./commands/agent.ts')).registerAgent,
 };
 
 /** The command modules this invocation needs: the one named, none for a bare `--version`, else all (help). */

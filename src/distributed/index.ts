@@ -6,6 +6,15 @@ export {
   QueueConnectionError,
   QueueUrlError,
 } from './connection.ts';
+export { type LoadAgentOptions, runLoadAgent } from './load-agent.ts';
+export {
+  AGENT_LOST,
+  type AgentLoss,
+  AgentPool,
+  type AgentPoolOptions,
+  agentPool,
+} from './load-coordinator.ts';
+export { AGENTS_KEY, type AgentEntry } from './load-messages.ts';
 export { QueueCoordinator, type QueueCoordinatorOptions, runIdOf } from './tournament-coordinator.ts';
 export {
   type BatchJob,

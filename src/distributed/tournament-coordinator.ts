@@ -45,6 +45,8 @@ export interface QueueCoordinatorOptions {
   readonly onRefusal?: (refusal: Refusal) => void;
   /** Nobody took a batch for a while and no worker is registered. */
   readonly onNoWorkers?: () => void;
+  /** Play time per batch, ms (default QUEUE_BATCH_TARGET_MS). */
+  readonly batchTargetMs?: number;
   /** How often the worker registry and the refusals are read; default 1 s. */
   readonly pollMs?: number;
 }
@@ -73,7 +75,17 @@ function writeReplays(dir: string, replays: Readonly<Record<string, string>>): v
  * Seeds, schedule, batching and results.jsonl stay in the coordinator, exactly as in a local run; a batch
  * whose worker died is retried by BullMQ's stalled-job check, and the runner records a game only once.
  */
+/**
+ * Play time per queued batch. A job costs a few Redis round trips and Lua scripts on both sides, and CPU on the
+ * coordinator's and the worker's main threads next to the threads playing games: with a local thread's 50 ms
+ * batches the local pool played 1.77 times the queue's rate (bench/distributed.bench.ts, 1 worker). Ten times
+ * longer batches pay that cost a tenth as often; a killed worker's batch is still retried whole, and near the
+ * end batches shrink as in a local run (`BatchPlanner`), so that the workers finish together.
+ */
+export const QUEUE_BATCH_TARGET_MS = 500;
+
 export class QueueCoordinator implements BatchExecutor {
+  readonly batchTargetMs: number;
   readonly #options: QueueCoordinatorOptions;
   readonly #queue: Queue<BatchJob, BatchOutcome>;
   readonly #events: QueueEvents;
@@ -97,6 +109,7 @@ export class QueueCoordinator implements BatchExecutor {
   ) {
     this.#redis = redis;
     this.#options = options;
+    this.batchTargetMs = options.batchTargetMs ?? QUEUE_BATCH_TARGET_MS;
     this.#queue = queue;
     this.#events = events;
     this.#stamp = stamp;

@@ -34,6 +34,7 @@ export {
 } from './runner.ts';
 export { defaultScenarioFor, loadAllScenarios, loadScenario, scenarioIds } from './scenarios.ts';
 export {
+  type AgentReport,
   buildSummary,
   formatSummaryTable,
   formatTimeseriesCsv,
@@ -41,7 +42,7 @@ export {
   type RunStatus,
   SUMMARY_FORMAT,
 } from './summary.ts';
-export { shareOf, THREAD_FAILED, threadData } from './threads.ts';
+export { type PoolRun, type SessionPool, shareOf, THREAD_FAILED, threadData } from './threads.ts';
 export {
   evaluateThreshold,
   evaluateThresholds,

@@ -144,6 +144,21 @@ export interface ReportInput {
   readonly curves: Readonly<Record<string, { corrected: [number, number][]; uncorrected: [number, number][] }>>;
 }
 
+/** Load agents on other hosts (`--agents`): each one's clock offset and health. */
+function agentSection(s: LoadSummary): string {
+  if (!s.agents?.length) return '';
+  const rows = s.agents
+    .map(
+      (a) =>
+        `<tr class="${a.state === 'ok' ? 'pass' : 'fail'}"><td>${escapeHtml(a.name)}</td><td>${escapeHtml(a.host)}</td><td>${a.threads}</td><td>${a.clockOffsetMs}</td><td>${a.clockRttMs}</td><td>${a.cpuPercent}</td><td>${a.cpuMaxPercent}</td><td>${a.cores}</td><td>${a.maxRssMB}</td><td>${a.lagP99Ms}</td><td>${a.saturated ? `SATURATED: ${a.saturation.map(escapeHtml).join('; ')}` : 'no'}</td><td>${escapeHtml(a.state)}${a.problem ? `: ${escapeHtml(a.problem)}` : ''}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Load agents</h2>
+<table id="agents"><tr><th>agent</th><th>host</th><th>threads</th><th>clock offset ms</th><th>ping rtt ms</th><th>cpu % of a core</th><th>cpu max %</th><th>cores</th><th>rss max MB</th><th>lag p99 ms</th><th>saturated</th><th>state</th></tr>
+${rows}
+</table>`;
+}
+
 export function renderReport({ summary, points, curves }: ReportInput): string {
   const s0 = summary;
   const charts: string[] = [];
@@ -298,7 +313,8 @@ ${[
       : 'Every session ended on its own.'
   }</p>
 <p id="generator">Generator: CPU ${gen.cpuPercent}% of a core, event-loop lag (net of its ${LAG_RESOLUTION_MS} ms sampling) p99 ${gen.eventLoopLag.p99Ms} ms, max ${gen.eventLoopLag.maxMs} ms; own per-second work max ${gen.selfMaxMs} ms.
-${gen.saturated ? `<b class="saturated">SATURATED</b>: ${gen.saturation.map(escapeHtml).join('; ')}.` : 'Not saturated: its own delays are too small to move a reported figure.'}</p>`;
+${gen.saturated ? `<b class="saturated">SATURATED</b>: ${gen.saturation.map(escapeHtml).join('; ')}.` : 'Not saturated: its own delays are too small to move a reported figure.'}</p>
+${agentSection(s)}`;
   const thresholdRows = s.thresholds
     .map(
       (r) =>

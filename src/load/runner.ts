@@ -17,7 +17,7 @@ import {
   TimeseriesFile,
   writeAtomic,
 } from './summary.ts';
-import { ThreadPool, threadData } from './threads.ts';
+import { type PoolRun, type SessionPool, ThreadPool, type ThreadPoolOptions, threadData } from './threads.ts';
 import { evaluateThresholds, type Threshold, type ThresholdResult } from './thresholds.ts';
 import type { LoadScenario } from './types.ts';
 import { ArrivalSchedule, closedTarget, type Workload, workloadDurationMs } from './workload.ts';
@@ -64,12 +64,24 @@ export interface LoadTestOptions {
    * of src/load/scenarios.ts (a scenario object cannot cross threads).
    */
   readonly scenarioModule?: string;
+  /**
+   * Runs the sessions elsewhere (load agents on other hosts, src/distributed) instead of this process's worker
+   * threads: given what the threads would be given, and a way to end the run as failed (an agent lost).
+   */
+  readonly pool?: (options: ThreadPoolOptions, run: PoolRun) => Promise<SessionPool>;
+  /**
+   * Evaluates the upper-bound thresholds (`<`, `<=`) every second over the whole run so far, and ends the run as
+   * failed at the first that fails. Lower bounds (`count(games) >= 5`) are judged at the end only.
+   */
+  readonly abortOnFail?: boolean;
 }
 
 export interface LoadTestResult {
   readonly status: RunStatus;
   readonly summary: LoadSummary;
   readonly recorder: LoadRecorder;
+  /** With abortOnFail: the threshold that ended the run early (status `failed`; a threshold failure, exit 99). */
+  readonly abortedBy?: string;
   readonly files: { readonly summary?: string; readonly timeseries?: string; readonly report?: string };
 }
 
@@ -137,12 +149,22 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     throw new LoadTestError(`threads must be a whole number of at least 1, got ${threads}`);
   }
   // Refused before anything connects: a scenario that declares no thread support never starts.
-  if (threads > 1 && (!scenario.threads || 'refused' in scenario.threads)) {
+  if ((threads > 1 || options.pool) && (!scenario.threads || 'refused' in scenario.threads)) {
     throw new LoadTestError((threadData(scenario, undefined) as { refused: string }).refused);
   }
   // The per-second summary.json and CSV rows are built and written on a thread of their own (see progress.ts),
   // started now so that its loading overlaps the preparation.
   const progress = options.outDir ? new ProgressWriter(log) : undefined;
+  const stop = new AbortController();
+  /** Why the run was ended early as failed (an agent lost, a threshold failing with abortOnFail). */
+  let abortReason: string | undefined;
+  let abortedBy: string | undefined;
+  const poolRun: PoolRun = {
+    abort: (reason) => {
+      abortReason ??= reason;
+      stop.abort();
+    },
+  };
   const { shared, pool } = await (async () => {
     if (options.preflight !== false) await probeTarget(host, port);
     let shared: unknown;
@@ -152,12 +174,12 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       throw new LoadTestError(`scenario ${scenario.id}: prepare failed: ${(error as Error).message}`);
     }
 
-    let pool: ThreadPool | undefined;
-    if (threads > 1) {
+    let pool: SessionPool | undefined;
+    if (threads > 1 || options.pool) {
       const crossing = threadData(scenario, shared);
       if ('refused' in crossing) throw new LoadTestError(crossing.refused);
       try {
-        pool = await ThreadPool.start({
+        const poolOptions: ThreadPoolOptions = {
           scenario,
           ...(options.scenarioModule ? { scenarioModule: options.scenarioModule } : {}),
           data: crossing.data,
@@ -173,8 +195,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
           maxSessions: workload.kind === 'open' ? workload.maxSessions : Number.MAX_SAFE_INTEGER,
           open: workload.kind === 'open',
           gapThresholdMs: options.gapThresholdMs ?? 500,
-        });
+        };
+        pool = options.pool ? await options.pool(poolOptions, poolRun) : await ThreadPool.start(poolOptions);
       } catch (error) {
+        if (error instanceof LoadTestError) throw error;
         throw new LoadTestError(`cannot start the load generator's worker threads: ${(error as Error).message}`);
       }
     }
@@ -217,7 +241,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     requestTimeoutMs: options.requestTimeoutMs,
     seed: options.seed,
     params: options.params,
-    ...(threads > 1 ? { threads } : {}),
+    ...(pool ? { threads: pool.threads } : {}),
   };
   const outDir = options.outDir;
   if (outDir) mkdirSync(outDir, { recursive: true });
@@ -256,7 +280,6 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   };
 
   // Sessions.
-  const stop = new AbortController();
   /** Aborted when the duration is over: no new session starts; running ones get the graceful stop. */
   const ending = new AbortController();
   const active = new Set<Promise<void>>();
@@ -338,6 +361,14 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     // The first second also compiles this code (tens of ms, once): the steady per-second cost is what is judged.
     // With one thread it is reported with the next interval, as a worker thread does.
     if (++ticks > 1) measure.noteSelfTime(performance.now() - t);
+    if (options.abortOnFail && !stop.signal.aborted) {
+      const upper = options.thresholds.filter((th) => th.op === '<' || th.op === '<=');
+      const failed = evaluateThresholds(upper, recorder.lookup()).find((r) => !r.ok && r.actual !== undefined);
+      if (failed) {
+        abortedBy = failed.threshold;
+        poolRun.abort(`threshold ${failed.threshold} failed at ${point.t} s (${failed.message}); run aborted`);
+      }
+    }
     try {
       options.onTick?.(point, recorder);
     } catch (error) {
@@ -402,15 +433,21 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       .join(', ');
     failure = `no session could connect to ${host}:${port}${kinds ? ` (errors: ${kinds})` : ''}`;
   }
-  if (pool && pool.failures.length > 0) {
-    // A dead worker thread took its sessions' last measurements with it: the figures are incomplete.
+  // A dead worker thread or agent took its sessions' last measurements with it: the figures are incomplete.
+  const lost = pool?.failure();
+  if (lost) {
     status = 'failed';
-    failure = `the load generator lost ${pool.failures.length} of ${threads} worker threads (${pool.failures.join('; ')})`;
+    failure = lost;
+  }
+  if (abortReason) {
+    status = 'failed';
+    failure = failure && failure !== abortReason ? `${abortReason}; ${failure}` : abortReason;
   }
   const stats = serverStats();
   const summary = buildSummary(recorder, run, startedAt, status, thresholdResults(), {
     ...(failure ? { failure } : {}),
     ...(stats ? { server: stats } : {}),
+    ...pool?.summaryExtra?.(),
   });
   if (files.summary && files.timeseries && files.report) {
     writeAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
@@ -421,5 +458,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     }
     writeAtomic(files.report, renderReport({ summary, points: recorder.points, curves }));
   }
-  return { status, summary, recorder, files };
+  // Only when the threshold came first (an agent lost before it is the run's failure).
+  const byThreshold = abortedBy !== undefined && abortReason?.startsWith('threshold ') === true;
+  return { status, summary, recorder, files, ...(byThreshold ? { abortedBy } : {}) };
 }

@@ -91,8 +91,37 @@ export interface LoadSummary {
   };
   /** The embedded server's own counters, when the run started one. */
   readonly server?: Readonly<Record<string, number>>;
+  /** Load agents on other hosts (`--agents`): each one's clock, health and end. */
+  readonly agents?: readonly AgentReport[];
   readonly thresholds: readonly ThresholdResult[];
   readonly thresholdsOk: boolean;
+}
+
+/** One load agent of a run over several hosts (`botswarm loadtest --agents`, src/distributed). */
+export interface AgentReport {
+  readonly name: string;
+  readonly host: string;
+  readonly botswarm: string;
+  /** Its worker threads: the run's threads `firstThread`..`firstThread + threads - 1`. */
+  readonly threads: number;
+  readonly firstThread: number;
+  /** Its clock minus the coordinator's, ms (NTP-style, from the ping with the shortest round trip). */
+  readonly clockOffsetMs: number;
+  /** That ping's round trip through Redis, ms: the offset is known to within half of it. */
+  readonly clockRttMs: number;
+  /** Process CPU over the run (all its threads), percent of one core; and the busiest second. */
+  readonly cpuPercent: number;
+  readonly cpuMaxPercent: number;
+  readonly cores: number;
+  readonly maxRssMB: number;
+  /** Worst of its threads' event-loop lag p99 in any second, and their own per-second work. */
+  readonly lagP99Ms: number;
+  readonly selfMaxMs: number;
+  readonly saturated: boolean;
+  readonly saturation: readonly string[];
+  /** `ok`; `lost` (no heartbeat for the bound: its last second's figures are missing); `failed` (a thread died). */
+  readonly state: 'ok' | 'lost' | 'failed';
+  readonly problem?: string;
 }
 
 const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
@@ -120,7 +149,7 @@ export function buildSummary(
   startedAt: Date,
   status: RunStatus,
   thresholds: readonly ThresholdResult[],
-  extra: { failure?: string; server?: Record<string, number> } = {},
+  extra: { failure?: string; server?: Record<string, number>; agents?: readonly AgentReport[] } = {},
 ): LoadSummary {
   const seconds = recorder.elapsedSeconds;
   const latency: Record<string, LatencySummary> = {};
@@ -190,6 +219,7 @@ export function buildSummary(
       saturation,
     },
     ...(extra.server ? { server: extra.server } : {}),
+    ...(extra.agents ? { agents: extra.agents } : {}),
     thresholds,
     thresholdsOk: thresholds.every((t) => t.ok),
   };
@@ -355,6 +385,13 @@ export function formatSummaryTable(s: LoadSummary): string {
   );
   if (g.saturated) {
     lines.push(`** SATURATED: figures include the generator's own delays: ${g.saturation.join('; ')} **`);
+  }
+  for (const a of s.agents ?? []) {
+    lines.push(
+      `agent ${a.name} (${a.host}, ${a.threads} threads): ${a.state}${a.problem ? ` (${a.problem})` : ''}, clock offset ` +
+        `${a.clockOffsetMs} ms (±${Math.round(a.clockRttMs * 50) / 100}), cpu ${a.cpuPercent}% of a core (max ${a.cpuMaxPercent}%, ` +
+        `${a.cores} cores), rss max ${a.maxRssMB} MB, lag p99 ${a.lagP99Ms} ms${a.saturated ? ` ** SATURATED: ${a.saturation.join('; ')} **` : ''}`,
+    );
   }
   if (s.server) {
     lines.push(

@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/log.ts';
 import type { LoadRecorder, ThreadInterval } from './metrics.ts';
+import type { LoadSummary } from './summary.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './thread-protocol.ts';
 import type { LoadScenario, PrepareOptions } from './types.ts';
 
@@ -78,6 +79,41 @@ export interface ThreadPoolOptions extends PrepareOptions {
   readonly log: Logger;
   /** How long the workers get to load and become ready. */
   readonly startTimeoutMs?: number;
+  /**
+   * This pool's threads within the run's numbering, when the run spreads over several pools (load agents on other
+   * hosts, src/distributed): its threads are `firstThread`.. of `allThreads`, and bots, arrivals, session indexes
+   * and the concurrency cap are dealt over all of them exactly as over one pool of `allThreads` threads. Default:
+   * the pool is the whole run.
+   */
+  readonly firstThread?: number;
+  readonly allThreads?: number;
+}
+
+/**
+ * Where a threaded run's sessions run, as the runner sees it: worker threads of this process (ThreadPool) or load
+ * agents on other hosts (src/distributed/load-coordinator.ts). Either way it is dealt bots or arrivals and hands
+ * back per-second intervals, so the schedule, thresholds and reports are one mechanism.
+ */
+export interface SessionPool {
+  /** Threads running sessions, over every host. */
+  readonly threads: number;
+  attach(recorder: LoadRecorder, onInterval?: (thread: number, interval: ThreadInterval) => void): void;
+  setTarget(total: number): void;
+  arrive(index: number, dueEpochMs: number): void;
+  flush(): void;
+  end(): void;
+  waitIdle(ms: number, signal?: AbortSignal): Promise<boolean>;
+  stop(graceMs: number): Promise<boolean>;
+  terminate(): Promise<void>;
+  /** Why the figures are incomplete (a thread or an agent lost), or undefined. */
+  failure(): string | undefined;
+  /** Extra parts of the summary (load agents: their clocks and health). */
+  summaryExtra?(): Pick<LoadSummary, 'agents'>;
+}
+
+/** What a pool may do to its run: end it at once, as failed, for `reason` (an agent lost). */
+export interface PoolRun {
+  abort(reason: string): void;
 }
 
 interface Slot {
@@ -93,8 +129,11 @@ interface Slot {
 /** A share of `total` for thread `i` of `n`: how many of 0..total-1 are ≡ i (mod n). */
 export const shareOf = (total: number, i: number, n: number) => (total > i ? Math.floor((total - 1 - i) / n) + 1 : 0);
 
-export class ThreadPool {
+export class ThreadPool implements SessionPool {
   readonly #slots: Slot[];
+  /** The run's numbering of threads (see `ThreadPoolOptions.firstThread`). */
+  readonly #first: number;
+  readonly #all: number;
   /** Where the workers' intervals go; until attached (nothing runs yet) they are empty and dropped. */
   #recorder: LoadRecorder | undefined;
   #onInterval: ((thread: number, interval: ThreadInterval) => void) | undefined;
@@ -102,13 +141,15 @@ export class ThreadPool {
   readonly failures: string[] = [];
   readonly #waiters = new Set<() => void>();
 
-  private constructor(slots: Slot[], log: Logger) {
+  private constructor(slots: Slot[], log: Logger, first: number, all: number) {
     this.#slots = slots;
     this.#log = log;
+    this.#first = first;
+    this.#all = all;
   }
 
   /** Where the workers' intervals go: merged into `recorder`, and each handed to `onInterval` too (`--out`). */
-  attach(recorder: LoadRecorder, onInterval?: (thread: number, interval: ThreadInterval) => void): void {
+  attach(recorder: LoadRecorder | undefined, onInterval?: (thread: number, interval: ThreadInterval) => void): void {
     this.#recorder = recorder;
     this.#onInterval = onInterval;
   }
@@ -122,7 +163,9 @@ export class ThreadPool {
   static async start(o: ThreadPoolOptions): Promise<ThreadPool> {
     const slots: Slot[] = [];
     const logLevel = (o.log as { level?: string }).level ?? 'warn';
-    for (let thread = 0; thread < o.threads; thread++) {
+    const first = o.firstThread ?? 0;
+    const all = o.allThreads ?? o.threads;
+    for (let thread = first; thread < first + o.threads; thread++) {
       const init: WorkerInit = {
         scenario: o.scenario.id,
         ...(o.scenarioModule ? { scenarioModule: o.scenarioModule } : {}),
@@ -135,9 +178,9 @@ export class ThreadPool {
         requestTimeoutMs: o.requestTimeoutMs,
         stopGraceMs: o.stopGraceMs,
         // Shared out exactly (a thread may get 0 when the cap is below the thread count): the sum is the cap.
-        maxSessions: shareOf(o.maxSessions, thread, o.threads),
+        maxSessions: shareOf(o.maxSessions, thread, all),
         thread,
-        threads: o.threads,
+        threads: all,
         logLevel,
         open: o.open,
         gapThresholdMs: o.gapThresholdMs,
@@ -145,7 +188,7 @@ export class ThreadPool {
       const worker = new Worker(ENTRY, { workerData: init });
       slots.push({ worker, thread, alive: true, done: false, idle: false, target: 0, arrivals: [] });
     }
-    const pool = new ThreadPool(slots, o.log);
+    const pool = new ThreadPool(slots, o.log, first, all);
     const timeoutMs = o.startTimeoutMs ?? 60_000;
     try {
       await Promise.all(slots.map((slot) => pool.#ready(slot, timeoutMs)));
@@ -246,9 +289,8 @@ export class ThreadPool {
 
   /** Closed model: `total` bots wanted now; each worker is told its share when it changes. */
   setTarget(total: number): void {
-    const n = this.#slots.length;
     for (const slot of this.#slots) {
-      const share = shareOf(total, slot.thread, n);
+      const share = shareOf(total, slot.thread, this.#all);
       if (share !== slot.target) {
         slot.target = share;
         this.#send(slot, { type: 'target', bots: share });
@@ -256,9 +298,9 @@ export class ThreadPool {
     }
   }
 
-  /** Open model: arrival `index`, due at `dueEpochMs`; sent on the next `flush`. */
+  /** Open model: arrival `index`, due at `dueEpochMs`; sent on the next `flush` (one of this pool's threads). */
   arrive(index: number, dueEpochMs: number): void {
-    this.#slots[index % this.#slots.length]!.arrivals.push([index, dueEpochMs]);
+    this.#slots[(index % this.#all) - this.#first]?.arrivals.push([index, dueEpochMs]);
   }
 
   flush(): void {
@@ -297,6 +339,12 @@ export class ThreadPool {
     }
     await this.terminate();
     return answered;
+  }
+
+  failure(): string | undefined {
+    return this.failures.length > 0
+      ? `the load generator lost ${this.failures.length} of ${this.#slots.length} worker threads (${this.failures.join('; ')})`
+      : undefined;
   }
 
   /** Ends every worker thread (bounded: terminate resolves once the thread has stopped). */

@@ -11,6 +11,9 @@ export const BATCH_TARGET_MS = 50;
 /** Bounds a task whatever the timing says (games of ~0 ms): its results are one string in memory. */
 export const MAX_BATCH_GAMES = 1024;
 
+/** The same bound for a longer target (a job queue's batches): one job's lines stay a few MB at most. */
+export const MAX_QUEUED_BATCH_GAMES = 8192;
+
 /** A game of a lineup never timed counts as this share of the target: a batch probes only a few of them. */
 const UNKNOWN_SHARE = 1 / 4;
 
@@ -51,11 +54,16 @@ export class BatchPlanner {
   }
 
   /** How many of `games`, from `from` on, the next task takes: about `targetMs` of play, 1 to `cap` games. */
-  size(games: readonly Pick<ScheduledGame, 'seats'>[], from: number, cap: number): number {
+  size(
+    games: readonly Pick<ScheduledGame, 'seats'>[],
+    from: number,
+    cap: number,
+    targetMs: number = this.targetMs,
+  ): number {
     let planned = 0;
     let count = 0;
-    const limit = Math.min(cap, MAX_BATCH_GAMES);
-    while (from + count < games.length && count < limit && planned < this.targetMs) {
+    const limit = Math.min(cap, targetMs > this.targetMs ? MAX_QUEUED_BATCH_GAMES : MAX_BATCH_GAMES);
+    while (from + count < games.length && count < limit && planned < targetMs) {
       planned += this.estimate(games[from + count]!);
       count++;
     }

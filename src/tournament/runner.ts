@@ -52,6 +52,11 @@ export interface RunOptions {
 /** Plays one batch and returns its lines of results.jsonl (as the worker threads do), replay files written. */
 export interface BatchExecutor {
   readonly slots: number;
+  /**
+   * Play time per batch it wants, ms (default BATCH_TARGET_MS): a job queue's fixed cost per batch is far above a
+   * thread's, so it takes longer batches (still cut from the measured play time per lineup, and shorter near the end).
+   */
+  readonly batchTargetMs?: number;
   run(task: BatchTask): Promise<string>;
 }
 
@@ -234,7 +239,9 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
       queue.concurrency = parallel * 2;
       const left = missing.length - next;
       // Near the end batches shrink, so that the threads finish together.
-      const size = options.batchSize ?? planner.size(missing, next, Math.ceil(left / (parallel * 4)));
+      const size =
+        options.batchSize ??
+        planner.size(missing, next, Math.ceil(left / (parallel * 4)), options.executor?.batchTargetMs);
       const games = missing.slice(next, next + size).map((g) => ({ ...g, replay: wantsReplay(replays, g.index) }));
       next += games.length;
       const task: BatchTask = { ...base, replayDir: games.some((g) => g.replay) ? replayDir : null, games };

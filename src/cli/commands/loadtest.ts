@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Logger } from '../../core/log.ts';
 import { createLogger } from '../../core/log.ts';
 import { moduleIds } from '../../game/registry.ts';
 import { ConfigError, readSettings, schemaFromDefaults } from '../../game/settings.ts';
@@ -37,7 +38,9 @@ import {
   type TimePoint,
   threadData,
 } from '../../load/index.ts';
+import type { LoadTestOptions } from '../../load/runner.ts';
 import { writeAtomic } from '../../load/summary.ts';
+import { parseDurationMs } from '../../load/workload.ts';
 import { loadProtocol, type RunningServer } from '../../protocols/registry.ts';
 import { CliError, EXIT, parseIntOption } from '../errors.ts';
 
@@ -147,6 +150,25 @@ export function registerLoadtest(program: Command): void {
       'worker threads running the bot sessions (default 1); this thread keeps the schedule and reports',
       parseIntOption('--threads', 1, MAX_THREADS),
     )
+    .option(
+      '--agents <url>',
+      'run the bot sessions on load agents (botswarm agent --queue URL on each load host) through this Redis',
+    )
+    .option(
+      '--agent-count <n>',
+      'with --agents: how many agents the run needs',
+      parseIntOption('--agent-count', 1, 1000),
+    )
+    .option('--agent-wait <d>', 'with --agents: how long to wait for them to register (default 60s)')
+    .option('--agent-timeout <d>', 'with --agents: an agent silent for this long is lost (default 5s)')
+    .option(
+      '--agent-loss <what>',
+      'with --agents: a lost agent fails the run at once (fail, default) or the run goes on without it (continue)',
+    )
+    .option(
+      '--abort-on-fail',
+      'evaluate the upper-bound thresholds (<, <=) every second over the whole run and stop at the first failing',
+    )
     .option('--allow-remote', 'allow a target that is not on this machine')
     .option('--json', 'print the summary as JSON on stdout instead of the table')
     .option('--quiet', 'no progress line on stderr')
@@ -229,6 +251,7 @@ Examples:
         throw error;
       }
       const log = createLogger({ level: opts.logLevel, name: 'loadtest' });
+      const pool = opts.agents ? await agentOptions(opts, settings, log) : undefined;
 
       let server: RunningServer | undefined;
       let host: string;
@@ -303,6 +326,8 @@ Examples:
           target: `${host}:${port}`,
           embedded: Boolean(settings.embedded),
           ...(server ? { serverStats: server.stats.bind(server) } : {}),
+          ...(pool ? { pool } : {}),
+          ...(opts.abortOnFail ? { abortOnFail: true } : {}),
         });
       } catch (error) {
         if (error instanceof LoadTestError) throw new CliError(error.message, EXIT.failure);
@@ -326,6 +351,7 @@ Examples:
         process.exitCode = EXIT_INTERRUPTED;
         return;
       }
+      if (result.abortedBy) throw new CliError(`load test aborted: ${summary.failure}`, EXIT.thresholds);
       if (result.status === 'failed') throw new CliError(`load test failed: ${summary.failure}`, EXIT.failure);
       if (!summary.thresholdsOk) {
         const failed = summary.thresholds.filter((t) => !t.ok);
@@ -336,6 +362,63 @@ Examples:
       }
     });
   registerCompare(loadtest);
+}
+
+/**
+ * `--agents URL --agent-count N`: the runner's pool of load agents, or a usage error. Loaded only then: a local
+ * run does not load the Redis client.
+ */
+async function agentOptions(
+  // biome-ignore lint/suspicious/noExplicitAny: commander's parsed options.
+  opts: Record<string, any>,
+  settings: LoadSettings,
+  log: Logger,
+): Promise<NonNullable<LoadTestOptions['pool']>> {
+  const { parseQueueUrl, QueueUrlError } = await import('../../distributed/connection.ts');
+  const { agentPool } = await import('../../distributed/load-coordinator.ts');
+  let address: ReturnType<typeof parseQueueUrl>;
+  try {
+    address = parseQueueUrl(String(opts.agents));
+  } catch (error) {
+    if (error instanceof QueueUrlError) throw new CliError(`--agents: ${error.message}`);
+    throw error;
+  }
+  if (opts.agentCount === undefined)
+    throw new CliError('--agents needs --agent-count <n>: how many agents the run needs');
+  if (settings.embedded) {
+    throw new CliError(
+      '--embedded listens on this host only: with --agents start the server (botswarm serve) and give --target',
+    );
+  }
+  if (settings.threads !== undefined && settings.threads > 1) {
+    throw new CliError('with --agents each agent sets its threads (botswarm agent --threads N); drop --threads');
+  }
+  const loss = opts.agentLoss ?? 'fail';
+  if (loss !== 'fail' && loss !== 'continue')
+    throw new CliError(`--agent-loss must be fail or continue, got "${loss}"`);
+  const duration = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    try {
+      return parseDurationMs(String(text));
+    } catch (error) {
+      throw new CliError(`${flag}: ${(error as Error).message}`);
+    }
+  };
+  const waitMs = duration('--agent-wait', opts.agentWait);
+  const heartbeatTimeoutMs = duration('--agent-timeout', opts.agentTimeout);
+  return agentPool({
+    address,
+    count: opts.agentCount as number,
+    onLoss: loss,
+    log,
+    ...(waitMs !== undefined ? { waitMs } : {}),
+    ...(heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs } : {}),
+    onClock: (a) =>
+      process.stderr.write(
+        `botswarm: load agent ${a.name} (${a.host}, ${a.threads} threads): clock offset ${a.clockOffsetMs} ms ` +
+          `(±${Math.round(a.clockRttMs * 50) / 100} ms)\n`,
+      ),
+  });
 }
 
 /** `botswarm loadtest compare <run-a> <run-b>`: see src/load/compare.ts. */
