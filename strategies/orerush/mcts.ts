@@ -11,13 +11,13 @@ import { silentLogger } from '../../src/core/silent-logger.ts';
 import type { DecisionContext } from '../../src/core/strategy.ts';
 import {
   type Command,
+  determinize,
+  distance,
   ORE_KINDS,
   type OreRushAction,
   type OreRushConfig,
   type OreRushObservation,
   type OreRushState,
-  determinize,
-  distance,
   orerushEngine,
 } from '../../src/games/orerush/index.ts';
 import { createHeuristicStrategy } from './heuristic.ts';
@@ -142,7 +142,8 @@ export function orerushEvaluate(state: OreRushState): number[] {
       if (units <= 0 || state.kinds[i]! < 0) continue;
       const x = i % width;
       const y = (i - x) / width;
-      if (radars.some((d) => distance(d.x, d.y, x, y) <= radarRange)) known += units * (oreValues[state.kinds[i]!] ?? 0);
+      if (radars.some((d) => distance(d.x, d.y, x, y) <= radarRange))
+        known += units * (oreValues[state.kinds[i]!] ?? 0);
     }
     worth[p]! += KNOWN_ORE_SHARE * known;
   }
