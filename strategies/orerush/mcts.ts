@@ -172,8 +172,8 @@ export const orerushMctsGame: MctsGame<OreRushState, OreRushAction, OreRushObser
 };
 
 export const orerushMctsDefaults: MctsDefaults = {
-  iterations: 30,
-  depth: 8,
+  iterations: 24,
+  depth: 4,
   rollout: 'heuristic',
   c: 0.5,
   reuse: true,
