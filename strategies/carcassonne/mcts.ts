@@ -9,12 +9,8 @@ import {
   type CarcassonneObservation,
   type CarcassonneState,
   carcassonneEngine,
-  featureOf,
   legalActions,
   pendingScores,
-  segmentType,
-  TILE_KINDS,
-  tileAt,
 } from '../../src/games/carcassonne/index.ts';
 import { createGreedyStrategy } from './greedy.ts';
 import { createRandomStrategy } from './random.ts';
@@ -105,94 +101,12 @@ export function carcassonneOpponentCandidates(state: CarcassonneState, seat: Sea
 }
 
 /**
- * Chance that an incomplete city or road with `open` open sides is completed before the game ends: each open
- * side makes it less likely, and so does a short deck. A guess, not a count of fitting tiles: it only has to
- * rank positions (a city with one open side and 40 tiles to come is nearly a sure double).
- */
-export function completionChance(open: number, deckLeft: number): number {
-  return Math.exp(-OPEN_SIDE_PENALTY * open) * (1 - Math.exp(-deckLeft / DECK_SCALE));
-}
-const OPEN_SIDE_PENALTY = 0.35;
-const DECK_SCALE = 8;
-
-/**
- * What features in progress are expected to add beyond `pendingScores`, per seat, and how many followers each
- * seat can expect back from them (followers return when a feature completes):
- * - a city scores double when completed: its majority expects `completionChance` times its end value more;
- * - a cloister expects its empty neighbours to fill in proportion to the deck left, and its follower back
- *   only if all of them do;
- * - a road scores the same either way: it only gives its follower back. Fields never do.
- */
-export function featureOutlook(state: CarcassonneState): { bonus: number[]; returning: number[] } {
-  const bonus = new Array<number>(state.players).fill(0);
-  const returning = new Array<number>(state.players).fill(0);
-  const followed = new Map<number, number[]>();
-  const segments = state.parent.length;
-  const roots = new Int32Array(segments);
-  for (let s = 0; s < segments; s++) roots[s] = featureOf(state, s);
-  for (let s = 0; s < segments; s++) {
-    if (state.owner[s]! < 0) continue;
-    const root = roots[s]!;
-    let counts = followed.get(root);
-    if (!counts) {
-      counts = new Array<number>(state.players).fill(0);
-      followed.set(root, counts);
-    }
-    counts[state.owner[s]!]!++;
-  }
-  if (followed.size === 0) return { bonus, returning };
-  const fill = Math.min(1, state.deckLeft / CLOISTER_FILL_DECK);
-  for (const [root, counts] of followed) {
-    const type = segmentType(state, root);
-    let extra = 0;
-    let back = 0;
-    if (type === 'city' || type === 'road') {
-      back = completionChance(state.open[root]!, state.deckLeft);
-      if (type === 'city') {
-        const tiles = new Set<number>();
-        let pennants = 0;
-        for (let s = 0; s < segments; s++) {
-          if (roots[s] !== root) continue;
-          tiles.add(state.segTile[s]!);
-          const t = state.tiles[state.segTile[s]!]!;
-          if (TILE_KINDS[t.kind]!.segments[s - t.seg0]!.pennant) pennants++;
-        }
-        extra = back * (tiles.size + pennants);
-      }
-    } else if (type === 'cloister') {
-      const t = state.tiles[state.segTile[root]!]!;
-      let missing = 0;
-      for (let dx = -1; dx <= 1; dx++)
-        for (let dy = -1; dy <= 1; dy++) if (!tileAt(state, t.x + dx, t.y + dy)) missing++;
-      extra = missing * fill * CLOISTER_FILL;
-      back = missing === 0 ? 1 : (fill * CLOISTER_FILL) ** missing;
-    } else continue;
-    const best = Math.max(...counts);
-    for (let p = 0; p < state.players; p++) {
-      if (counts[p] === best) bonus[p]! += extra;
-      returning[p]! += back * counts[p]!;
-    }
-  }
-  return { bonus, returning };
-}
-/** Deck size at which a cloister's empty neighbours are expected to fill (`CLOISTER_FILL` of them). */
-const CLOISTER_FILL_DECK = 30;
-const CLOISTER_FILL = 0.8;
-
-/**
- * Value of a state at the depth limit, per seat in [0, 1]: expected worth (score + pending end score + the
- * expected extra of features in progress, see `featureOutlook`, + the reserve bonus for followers in hand and
- * those expected back), compared with every opponent through a logistic of the difference, whose scale
- * shrinks as the deck runs out (a 10-point lead early is less sure than at the end).
+ * Value of a state at the depth limit, per seat in [0, 1]: worth (score + pending end score + followers in
+ * hand) compared with every opponent through a logistic of the difference, whose scale shrinks as the deck
+ * runs out (a 10-point lead early is less sure than at the end).
  */
 export function carcassonneEvaluate(state: CarcassonneState): number[] {
-  const pending = pendingScores(state);
-  const { bonus, returning } = featureOutlook(state);
-  const w: number[] = [];
-  for (let p = 0; p < state.players; p++) {
-    const followers = state.followers[p]! + returning[p]!;
-    w.push(state.scores[p]! + pending[p]! + bonus[p]! + RESERVE * Math.min(followers, RESERVE_CAP));
-  }
+  const w = worth(state, pendingScores(state));
   const scale = 4 + state.deckLeft / 8;
   const n = state.players;
   return w.map((mine, i) => {

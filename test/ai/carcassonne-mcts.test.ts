@@ -8,10 +8,8 @@ import type { DecisionContext } from '../../src/core/strategy.ts';
 import {
   type CarcassonneState,
   carcassonneEngine,
-  featureOf,
   legalActions,
   rebuildState,
-  segmentType,
 } from '../../src/games/carcassonne/index.ts';
 import { createRandomStrategy } from '../../strategies/carcassonne/index.ts';
 import {
@@ -21,8 +19,6 @@ import {
   carcassonneMctsDefaults,
   carcassonneMctsGame,
   carcassonneOpponentCandidates,
-  completionChance,
-  featureOutlook,
   rankedActions,
 } from '../../strategies/carcassonne/mcts.ts';
 
@@ -97,37 +93,6 @@ describe('carcassonne-mcts: action abstraction and evaluation', () => {
     const l = carcassonneEvaluate(lead);
     expect(l[0]).toBeGreaterThan(0.5);
     expect(l[0]).toBeGreaterThan(v[0]!);
-  });
-});
-
-describe('carcassonne-mcts: features in progress', () => {
-  it('a city or road is less likely completed with more open sides or a shorter deck', () => {
-    expect(completionChance(1, 40)).toBeGreaterThan(completionChance(3, 40));
-    expect(completionChance(2, 40)).toBeGreaterThan(completionChance(2, 4));
-    expect(completionChance(1, 0)).toBe(0);
-    for (const open of [1, 2, 5]) for (const deck of [1, 20, 70]) expect(completionChance(open, deck)).toBeLessThan(1);
-  });
-
-  it('values a follower on an open city: the majority expects the completion bonus, and the follower back', () => {
-    // A random game's position where a seat has a follower on a city that is not completed yet.
-    let found: { state: CarcassonneState; seat: number } | null = null;
-    for (let i = 0; i < 40 && !found; i++) {
-      const { state } = played(30, `outlook/${i}`);
-      for (let s = 0; s < state.owner.length && !found; s++) {
-        const root = featureOf(state, s);
-        if (state.owner[s]! >= 0 && segmentType(state, s) === 'city' && state.open[root]! > 0)
-          found = { state, seat: state.owner[s]! };
-      }
-    }
-    expect(found).not.toBeNull();
-    const { state, seat } = found!;
-    const now = featureOutlook(state);
-    expect(now.bonus[seat]).toBeGreaterThan(0);
-    expect(now.returning[seat]).toBeGreaterThan(0);
-    // With no tile left, nothing more will be completed: no bonus, no follower back.
-    const last = featureOutlook({ ...state, deckLeft: 0 });
-    expect(last.bonus).toEqual([0, 0]);
-    expect(last.returning).toEqual([0, 0]);
   });
 });
 
