@@ -7,7 +7,13 @@ import { createRng } from '../../src/core/rng.ts';
 import type { DecisionContext } from '../../src/core/strategy.ts';
 import { type OreRushConfig, type OreRushState, orerushEngine } from '../../src/games/orerush/index.ts';
 import { createHeuristicStrategy } from '../../strategies/orerush/index.ts';
-import { actionKey, orerushCandidates, orerushMctsDefaults, orerushMctsGame } from '../../strategies/orerush/mcts.ts';
+import {
+  actionKey,
+  orerushCandidates,
+  orerushEvaluate,
+  orerushMctsDefaults,
+  orerushMctsGame,
+} from '../../strategies/orerush/mcts.ts';
 
 const config = orerushEngine.parseConfig({ rounds: 40 });
 const ctx = (seat: number, seed: string, cfg: OreRushConfig = config): DecisionContext => ({
@@ -36,21 +42,51 @@ function playedState(rounds: number): OreRushState {
 describe('orerush-mcts', () => {
   const state = playedState(12);
 
-  it('offers valid, distinct candidate rounds, the heuristic round first', () => {
+  it('offers valid, distinct candidate rounds, the heuristic round first, no trap requests', () => {
     const list = orerushCandidates(state, 0, config);
     expect(list.length).toBeGreaterThanOrEqual(1);
+    expect(list.length).toBeLessThanOrEqual(4);
     for (const action of list) expect(orerushEngine.validate(state, 0, action)).toBeNull();
     const keys = list.map(actionKey);
     expect(new Set(keys).size).toBe(keys.length);
     const heuristic = createHeuristicStrategy({ params: {} }).decide(orerushEngine.observe(state, 0), ctx(0, 'h'));
     expect(keys[0]).toBe(actionKey(heuristic as never));
-    // A robot at the headquarters with empty hands and the trap ready: a candidate has it request a trap.
-    const atHome = state.robots.findIndex((r) => r.owner === 0 && r.alive && r.x === 0 && r.item === null);
-    if (atHome >= 0 && state.cooldowns[0]!.trap === 0) expect(keys.some((k) => k.includes('T'))).toBe(true);
-    const start = orerushEngine.setup(config, 2, createRng('orerush-mcts/map'));
-    const first = orerushCandidates(start, 0, config).map(actionKey);
-    // At the start every robot stands at the headquarters empty-handed: one trap variant per robot.
-    expect(first.filter((k) => k.includes('T')).length).toBe(config.robots);
+    for (const key of keys) expect(key).not.toContain('T');
+  });
+
+  it('offers a bold round that digs known ore next to an enemy hole, which the miner avoids', () => {
+    // Known ore in seat 0's radar vision, and an enemy hole right next to it: the miner will not dig there.
+    const width = config.width;
+    const cell = 7 * width + 6;
+    const base = orerushEngine.setup(config, 2, createRng('orerush-mcts/bold'));
+    const ore = base.ore.map(() => 0);
+    const kinds = base.kinds.map(() => -1);
+    ore[cell] = 3;
+    kinds[cell] = 4;
+    const dug = base.dug.map(() => 0);
+    dug[cell + 1] = 1 << 1;
+    const bold: OreRushState = { ...base, ore, kinds, dug, radars: [{ x: 6, y: 7, owner: 0 }] };
+    const digs = (key: string) => key.split(' ').includes('D6,7');
+    const heuristic = createHeuristicStrategy({ params: {} }).decide(orerushEngine.observe(bold, 0), ctx(0, 'h'));
+    expect(digs(actionKey(heuristic as never))).toBe(false);
+    expect(orerushCandidates(bold, 0, config).map(actionKey).some(digs)).toBe(true);
+  });
+
+  it('values known ore under its radars: a radar that shows ore raises the evaluation at once', () => {
+    const withRadar: OreRushState = {
+      ...state,
+      radars: [...state.radars.filter((d) => d.owner !== 0), { x: 9, y: 7, owner: 0 }],
+    };
+    const without: OreRushState = { ...state, radars: state.radars.filter((d) => d.owner !== 0) };
+    const seen = withRadar.ore.some(
+      (u, i) =>
+        u > 0 && Math.abs((i % config.width) - 9) + Math.abs(Math.floor(i / config.width) - 7) <= config.radarRange,
+    );
+    expect(seen).toBe(true);
+    const a = orerushEvaluate(withRadar);
+    const b = orerushEvaluate(without);
+    expect(a[0]).toBeGreaterThan(b[0]!);
+    expect(a[0]! + a[1]!).toBeCloseTo(1, 9);
   });
 
   it('determinisation never leaks hidden information (ore out of radar vision, enemy traps)', () => {
