@@ -128,7 +128,7 @@ export function searchDecision(
 
 export const createSearchStrategy: StrategyFactory<CreepSmashObservation, CreepSmashAction> = (options) => {
   const params: SearchParams = {
-    every: Math.max(1, Number(options.params.every ?? 100)),
+    every: Math.max(1, Number(options.params.every ?? 200)),
     horizon: Math.max(1, Number(options.params.horizon ?? 1200)),
     creeps: Math.max(0, Number(options.params.creeps ?? 3)),
   };
