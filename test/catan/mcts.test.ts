@@ -27,7 +27,7 @@ async function game(seed: number) {
 }
 
 describe('catan-mcts', () => {
-  it('with a margin no search can clear, plays exactly catan-heuristic\'s move', async () => {
+  it("with a margin no search can clear, plays exactly catan-heuristic's move", async () => {
     // margin=1: the search's reward is in [0, 1], so its choice never beats the heuristic's by more than 1.
     const strict = bot('catan-mcts', { iterations: 12, margin: 1 });
     const free = bot('catan-mcts', { iterations: 12, margin: 0, minVisits: 0 });
