@@ -30,7 +30,7 @@ export const creepsmashBots: BotDefinition<CreepSmashObservation, CreepSmashActi
     game: 'creepsmash',
     description: 'every `every` ticks plays each macro action (wait, defend, send a creep) `horizon` ticks ahead',
     params: settingsSchema({
-      every: Setting.integer({ min: 1, max: 100_000, default: 100, help: 'ticks between searches' }),
+      every: Setting.integer({ min: 1, max: 100_000, default: 200, help: 'ticks between searches' }),
       horizon: Setting.integer({ min: 1, max: 100_000, default: 1200, help: 'ticks each candidate is played ahead' }),
       creeps: Setting.integer({ min: 0, max: 16, default: 3, help: 'dearest affordable creeps tried as candidates' }),
     }),

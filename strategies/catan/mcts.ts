@@ -1,3 +1,4 @@
+import { mctsParams } from '../../src/ai/bot.ts';
 import {
   createMctsStrategy,
   type MctsDefaults,
@@ -7,6 +8,7 @@ import {
 } from '../../src/ai/index.ts';
 import type { Seat } from '../../src/core/engine.ts';
 import type { BotDefinition, StrategyFactory } from '../../src/core/strategy.ts';
+import { Setting, settingsSchema } from '../../src/game/settings.ts';
 import {
   apply,
   type CatanAction,
@@ -35,7 +37,7 @@ import { createHeuristicStrategy, value } from './heuristic.ts';
  */
 
 const CANDIDATES = 5;
-const OPPONENT_CANDIDATES = 2;
+const OPPONENT_CANDIDATES = 1;
 const WEIGHTS = { points: 100, production: 3, variety: 6, expansion: 8, development: 9 };
 /** Value difference that makes a 73% favourite (logistic scale), about a point and a half. */
 const SCALE = 150;
@@ -80,9 +82,9 @@ export function rankedActions(state: CatanState, seat: Seat): CatanAction[] {
   return list;
 }
 
-export function catanCandidates(state: CatanState, seat: Seat): CatanAction[] {
+export function catanCandidates(state: CatanState, seat: Seat, count = CANDIDATES): CatanAction[] {
   const all = rankedActions(state, seat);
-  const out = all.slice(0, CANDIDATES);
+  const out = all.slice(0, count);
   if (state.step.phase === 'main' && !out.some((a) => a.type === 'end')) out.push({ type: 'end' });
   return out;
 }
@@ -103,22 +105,27 @@ const actionKey = (a: CatanAction): string => JSON.stringify(a);
 
 type Game = MctsGame<CatanState, CatanAction, CatanObservation, CatanConfig, CatanChance, CatanEvent>;
 
-export const catanMctsGame: Game = {
-  engine: catanEngine,
-  candidates: (state, seat) => catanCandidates(state, seat),
-  opponentCandidates: (state, seat) => rankedActions(state, seat).slice(0, OPPONENT_CANDIDATES),
-  actionKey,
-  evaluate: (state) => catanEvaluate(state),
-  rollouts: {
-    best: () => ({
-      act: (state, seat) => rankedActions(state, seat)[0] ?? catanEngine.defaultAction(state, seat),
-    }),
-  },
-  defaultRollout: 'best',
-};
+/** The search game with `own` candidate actions for the deciding seat and `opponents` for every other seat. */
+export function catanMctsGameWith(own: number, opponents: number): Game {
+  return {
+    engine: catanEngine,
+    candidates: (state, seat) => catanCandidates(state, seat, own),
+    opponentCandidates: (state, seat) => rankedActions(state, seat).slice(0, opponents),
+    actionKey,
+    evaluate: (state) => catanEvaluate(state),
+    rollouts: {
+      best: () => ({
+        act: (state, seat) => rankedActions(state, seat)[0] ?? catanEngine.defaultAction(state, seat),
+      }),
+    },
+    defaultRollout: 'best',
+  };
+}
+
+export const catanMctsGame: Game = catanMctsGameWith(CANDIDATES, OPPONENT_CANDIDATES);
 
 export const catanMctsDefaults: MctsDefaults = {
-  iterations: 120,
+  iterations: 200,
   depth: 6,
   rollout: 'best',
   c: 0.4,
@@ -136,8 +143,14 @@ const MIN_VISITS = 8;
 
 const generic = mctsBotDefinition(catanMctsGame, catanMctsDefaults, '');
 
+const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
+
 const createCatanMcts: StrategyFactory<CatanObservation, CatanAction> = ({ params }) => {
-  const search = createMctsStrategy(catanMctsGame, mctsOptionsFromParams(params, catanMctsDefaults));
+  const { margin: m, minVisits: mv, candidates: cn, opponents: on, ...rest } = params;
+  const margin = num(m, MARGIN);
+  const minVisits = num(mv, MIN_VISITS);
+  const game = catanMctsGameWith(num(cn, CANDIDATES), num(on, OPPONENT_CANDIDATES));
+  const search = createMctsStrategy(game, mctsOptionsFromParams(rest, catanMctsDefaults));
   const heuristic = createHeuristicStrategy({ params: {} });
   return {
     name: 'catan-mcts',
@@ -150,7 +163,7 @@ const createCatanMcts: StrategyFactory<CatanObservation, CatanAction> = ({ param
       const base = report.arms.find((a) => a.key === key);
       const best = report.arms.find((a) => a.key === actionKey(chosen));
       if (!base || !best || best.key === key) return preferred;
-      return best.visits >= MIN_VISITS && base.visits >= MIN_VISITS && best.mean - base.mean > MARGIN
+      return best.visits >= minVisits && base.visits >= minVisits && best.mean - base.mean > margin
         ? chosen
         : preferred;
     },
@@ -159,6 +172,28 @@ const createCatanMcts: StrategyFactory<CatanObservation, CatanAction> = ({ param
 
 export const catanMctsBot: BotDefinition<CatanObservation, CatanAction> = {
   ...generic,
+  params: settingsSchema({
+    ...mctsParams(catanMctsDefaults).properties,
+    margin: Setting.number({
+      min: 0,
+      max: 1,
+      default: MARGIN,
+      help: "reward by which the search's choice must beat catan-heuristic's move to be played",
+    }),
+    minVisits: Setting.integer({ min: 0, max: 1_000_000, default: MIN_VISITS, help: 'visits both arms need first' }),
+    candidates: Setting.integer({
+      min: 1,
+      max: 200,
+      default: CANDIDATES,
+      help: "own actions searched (heuristic's best)",
+    }),
+    opponents: Setting.integer({
+      min: 1,
+      max: 200,
+      default: OPPONENT_CANDIDATES,
+      help: 'actions an opponent is modelled by',
+    }),
+  }),
   description:
     "MCTS determinised over hidden cards, chance nodes for dice, draws and steals, over the heuristic-ranked best actions (heuristic evaluation at depth 6); plays catan-heuristic's move unless the search finds a clearly better one",
   create: createCatanMcts,

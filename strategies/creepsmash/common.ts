@@ -7,6 +7,7 @@ import {
   TOWERS,
   type TowerKind,
 } from '../../src/games/creepsmash/index.ts';
+import type { Geometry } from '../../src/games/creepsmash/map.ts';
 
 /** Helpers every CreepSmash bot needs: what its queued commands will cost, where it may build, what a cell sees. */
 
@@ -51,13 +52,18 @@ export function freeCells(state: CreepSmashState, seat: number): [number, number
   return out;
 }
 
-const coverageCache = new Map<string, Float64Array>();
+/** Per geometry (shared by every state on a map), per range: asked for per tower on every bot decision. */
+const coverageCache = new WeakMap<Geometry, Map<number, Float64Array>>();
 
 /** Per cell: how many path cells lie within `range` pixels of it (how long a tower there keeps a creep in sight). */
 export function coverage(state: CreepSmashState, range: number): Float64Array {
   const g = geometryOf(state.config.map ?? DEFAULT_MAP);
-  const key = `${g.map.name}/${g.map.width}x${g.map.height}/${g.pathX.length}/${range}`;
-  const hit = coverageCache.get(key);
+  let byRange = coverageCache.get(g);
+  if (!byRange) {
+    byRange = new Map();
+    coverageCache.set(g, byRange);
+  }
+  const hit = byRange.get(range);
   if (hit) return hit;
   const out = new Float64Array(g.map.width * g.map.height);
   for (let y = 0; y < g.map.height; y++)
@@ -68,7 +74,7 @@ export function coverage(state: CreepSmashState, range: number): Float64Array {
       for (let i = 0; i < g.pathX.length; i++) if (Math.hypot(g.pathX[i]! - cx, g.pathY[i]! - cy) <= range) n++;
       out[y * g.map.width + x] = n;
     }
-  coverageCache.set(key, out);
+  byRange.set(range, out);
   return out;
 }
 

@@ -111,9 +111,12 @@ export function searchDecision(
   params: SearchParams,
   heuristic: CreepSmashAction,
 ): CreepSmashAction {
+  const options = candidates(state, seat, params.creeps, heuristic);
+  // Nothing to choose between (no credits for anything): no future needs playing.
+  if (options.length === 1) return options[0]!;
   let best: CreepSmashAction = heuristic;
   let bestValue = Number.NEGATIVE_INFINITY;
-  for (const candidate of candidates(state, seat, params.creeps, heuristic)) {
+  for (const candidate of options) {
     const value = rollout(state, seat, candidate, params.horizon);
     if (value > bestValue) {
       best = candidate;
@@ -125,7 +128,7 @@ export function searchDecision(
 
 export const createSearchStrategy: StrategyFactory<CreepSmashObservation, CreepSmashAction> = (options) => {
   const params: SearchParams = {
-    every: Math.max(1, Number(options.params.every ?? 100)),
+    every: Math.max(1, Number(options.params.every ?? 200)),
     horizon: Math.max(1, Number(options.params.horizon ?? 1200)),
     creeps: Math.max(0, Number(options.params.creeps ?? 3)),
   };

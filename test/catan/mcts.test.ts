@@ -27,6 +27,38 @@ async function game(seed: number) {
 }
 
 describe('catan-mcts', () => {
+  it("with a margin no search can clear, plays exactly catan-heuristic's move", async () => {
+    // margin=1: the search's reward is in [0, 1], so its choice never beats the heuristic's by more than 1.
+    const strict = bot('catan-mcts', { iterations: 12, margin: 1 });
+    const free = bot('catan-mcts', { iterations: 12, margin: 0, minVisits: 0 });
+    const heuristic = bot('catan-heuristic');
+    let differs = 0;
+    let seen = 0;
+    await runMatch({
+      engine: catanEngine,
+      config: catanEngine.defaultConfig(),
+      players: [bot('catan-heuristic'), bot('catan-heuristic'), bot('catan-heuristic')],
+      seed: 5,
+      onDecision: (seat, obs, _action) => {
+        if (seat !== 0 || seen >= 12) return;
+        seen++;
+        const ctx = (s: number) => ({
+          seat: 0,
+          rng: createRng(s),
+          budget: { iterations: 12 },
+          model: { engine: catanEngine, config: obs.config },
+          log: silentLogger,
+        });
+        const h = JSON.stringify(heuristic.decide(obs, ctx(seen)));
+        expect(JSON.stringify(strict.decide(obs, ctx(seen)))).toBe(h);
+        if (JSON.stringify(free.decide(obs, ctx(seen))) !== h) differs++;
+      },
+    });
+    expect(seen).toBe(12);
+    // Without the margin the search's own choice shows through somewhere: the parameter is read.
+    expect(differs).toBeGreaterThan(0);
+  }, 120_000);
+
   it('plays a whole game with legal actions only, and the same seed gives the same game', async () => {
     const a = await game(21);
     const b = await game(21);
@@ -52,7 +84,17 @@ describe('catan-mcts', () => {
 
   it('is registered with the MCTS parameters and refuses a bad one', () => {
     const def = catanBots.find((b) => b.name === 'catan-mcts')!;
-    expect(Object.keys(def.params!.properties)).toEqual(['iterations', 'depth', 'rollout', 'c', 'reuse']);
+    expect(Object.keys(def.params!.properties)).toEqual([
+      'iterations',
+      'depth',
+      'rollout',
+      'c',
+      'reuse',
+      'margin',
+      'minVisits',
+      'candidates',
+      'opponents',
+    ]);
     const config = catanEngine.defaultConfig();
     const state = catanEngine.setup(config, 3, createRng(1));
     const ctx = {

@@ -384,3 +384,34 @@ describe('search bot', () => {
     expect(engine.validate(s, 0, a)).toBeNull();
   });
 });
+
+describe('engine copies on the hot path', () => {
+  it('keeps the shape of creeps and towers through moves, hits and slows (states serialise as before)', () => {
+    const creepKeys = ['id', 'kind', 'board', 'sender', 'hp', 'progress', 'slowRate', 'slowUntil'];
+    const towerKeys = ['id', 'board', 'kind', 'level', 'x', 'y', 'strategy', 'readyAt', 'paid'];
+    let s = position({
+      towers: [{ kind: 'BASIC' }, { kind: 'SPEED', x: 6 }, { kind: 'SPLASH', x: 4, board: 0 }],
+      creeps: [{ progress: 4800 }, { progress: 5200, hp: 5000 }, { progress: 5000, board: 0, sender: 1 }],
+    });
+    let hits = 0;
+    for (let t = 0; t < 40; t++) {
+      const events: CreepSmashEvent[] = [];
+      s = engine.apply(s, { kind: 'players', actions: new Map() }, events);
+      hits += events.filter((e) => e.type === 'shot').length;
+      for (const c of s.creeps) expect(Object.keys(c)).toEqual(creepKeys);
+      for (const tw of s.towers) expect(Object.keys(tw)).toEqual(towerKeys);
+    }
+    expect(hits).toBeGreaterThan(0);
+  });
+
+  it("a tower shoots only at its own board's creeps, however close another board's creep is", () => {
+    // The board-0 creep sits exactly where the board-1 creep is, and only board 1 has a tower.
+    const s = position({ towers: [{ board: 1 }], creeps: [{ board: 0, sender: 1 }, { board: 1 }] });
+    const events: CreepSmashEvent[] = [];
+    const next = engine.apply(s, { kind: 'players', actions: new Map() }, events);
+    const shots = events.filter((e) => e.type === 'shot');
+    expect(shots).toHaveLength(1);
+    const target = shots[0]!.type === 'shot' ? shots[0]!.creep : -1;
+    expect(next.creeps.find((c) => c.id === target)!.board).toBe(1);
+  });
+});
