@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { DelayedError, type Job, Worker } from 'bullmq';
-import { Piscina } from 'piscina';
 import { type Logger, silentLogger } from '../core/log.ts';
 import { packageVersion } from '../core/package-info.ts';
 import { type BatchTask, playBatchLines } from '../tournament/worker.ts';
+// The same threads as the local runner's pool: a worker host plays a batch exactly as a local run does.
+import { gameThreads } from '../tournament/worker-file.ts';
 import { KEY_PREFIX, openRedis, type QueueAddress } from './connection.ts';
 import {
   type BatchJob,
@@ -18,9 +19,6 @@ import {
   type WorkerEntry,
 } from './tournament-jobs.ts';
 import { type EngineStamp, engineStamp } from './version.ts';
-
-/** The same thread entry as the local runner's pool: a worker host plays a batch exactly as a local run does. */
-const WORKER_ENTRY = new URL('../tournament/worker-entry.js', import.meta.url).href;
 
 export interface QueueWorkerOptions {
   readonly address: QueueAddress;
@@ -65,16 +63,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Worke
   const lockDuration = options.lockDurationMs ?? 30_000;
   // Before the threads start: an unreachable Redis ends the command with nothing left to stop.
   const redis = await openRedis(address);
-  const pool =
-    threads > 0
-      ? new Piscina<BatchTask, string>({
-          filename: WORKER_ENTRY,
-          minThreads: threads,
-          maxThreads: threads,
-          concurrentTasksPerWorker: 2,
-          idleTimeout: 60_000,
-        })
-      : null;
+  const pool = threads > 0 ? gameThreads(threads) : null;
   let batches = 0;
   let refusal: Refusal | undefined;
   let stopping: Promise<void> | undefined;

@@ -1,8 +1,7 @@
 import os from 'node:os';
-import { Piscina } from 'piscina';
 import type { GameRecord } from '../tournament/types.ts';
 import { type BatchTask, playBatch } from '../tournament/worker.ts';
-import { workerEntry, workerExecArgv } from '../tournament/worker-file.ts';
+import { gameThreads } from '../tournament/worker-file.ts';
 
 /**
  * The tournament's worker threads, for runs that are not a tournament: the same entry (`workerEntry`), the same
@@ -21,14 +20,7 @@ export function createGamePool(workers: number = os.availableParallelism()): Gam
   if (workers <= 0) {
     return { parallel: 1, play: (task) => playBatch(task), close: async () => {} };
   }
-  const threads = new Piscina<BatchTask, string>({
-    filename: workerEntry(),
-    execArgv: workerExecArgv(),
-    minThreads: workers,
-    maxThreads: workers,
-    concurrentTasksPerWorker: 2,
-    idleTimeout: 60_000,
-  });
+  const threads = gameThreads(workers);
   return {
     parallel: workers * 2,
     async play(task) {

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { type Logger, silentLogger } from '../core/log.ts';
 import { writeReplayViews } from '../view/index.ts';
 import { BatchPlanner } from './batching.ts';
@@ -23,7 +23,7 @@ import {
 import { buildSchedule } from './schedule.ts';
 import { budgetOf, type GameRecord, type ReplayPolicy, type ScheduledGame, wantsReplay } from './types.ts';
 import { type BatchTask, playBatch } from './worker.ts';
-import { workerEntry, workerExecArgv } from './worker-file.ts';
+import { gameThreads } from './worker-file.ts';
 
 export interface RunOptions {
   readonly outDir: string;
@@ -157,19 +157,7 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
   if (replayDir) mkdirSync(replayDir, { recursive: true });
   const workers = options.workers ?? os.availableParallelism();
   const writer = new ResultsWriter(resultsPath(outDir));
-  const pool =
-    workers > 0 && !options.executor
-      ? new Piscina<BatchTask, string>({
-          filename: workerEntry(),
-          execArgv: workerExecArgv(),
-          minThreads: workers,
-          maxThreads: workers,
-          // Each thread holds its next task while it plays the current one, so it starts it at once instead of
-          // idling until the parent (which competes with the workers for the cores) wakes up to hand it out.
-          concurrentTasksPerWorker: 2,
-          idleTimeout: 60_000,
-        })
-      : null;
+  const pool = workers > 0 && !options.executor ? gameThreads(workers) : null;
   const base = {
     game: definition.game,
     ...(options.engineModule ? { engineModule: options.engineModule } : {}),

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { BatchTask } from './worker.ts';
 
 /**
  * The module piscina loads in each game worker thread (tournaments, `botswarm match`). From the compiled package
@@ -16,6 +18,31 @@ export function workerEntry(): string {
 }
 
 let cached: string | undefined;
+
+/**
+ * The game worker threads of a tournament, a `botswarm match` and a queue worker: `workers` threads on
+ * `workerEntry()`, each holding its next task while it plays the current one, so it starts it at once instead of
+ * idling until the parent (which competes with the workers for the cores) wakes up to hand it out.
+ *
+ * Ending the pool while games run (an SPRT that has decided, Ctrl-C) drops their tasks; a thread that finishes a
+ * dropped task afterwards answers a task the pool no longer knows, which piscina emits as an 'error' event on the
+ * pool. With no listener that event ended the process after the run had already decided; it is the one event
+ * ignored here.
+ */
+export function gameThreads(workers: number): Piscina<BatchTask, string> {
+  const pool = new Piscina<BatchTask, string>({
+    filename: workerEntry(),
+    execArgv: workerExecArgv(),
+    minThreads: workers,
+    maxThreads: workers,
+    concurrentTasksPerWorker: 2,
+    idleTimeout: 60_000,
+  });
+  pool.on('error', (error: Error) => {
+    if (!error.message.startsWith('Unexpected message from Worker')) throw error;
+  });
+  return pool;
+}
 
 /**
  * The Node flags a game worker thread starts with: this process's, less the ones that load tsx (`--import tsx`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workerExecArgv } from '../../src/tournament/worker-file.ts';
+import { gameThreads, workerExecArgv } from '../../src/tournament/worker-file.ts';
 
 describe('workerExecArgv (the flags a game worker thread starts with)', () => {
   it('drops the flags that load tsx, in every spelling, and keeps the others', () => {
@@ -17,5 +17,18 @@ describe('workerExecArgv (the flags a game worker thread starts with)', () => {
       'tsxish',
     ]);
     expect(workerExecArgv([])).toEqual([]);
+  });
+});
+
+describe('gameThreads', () => {
+  it('ignores a thread answering a task the ended pool dropped, and nothing else', async () => {
+    const pool = gameThreads(1);
+    try {
+      // What piscina emits when a thread finishes a task dropped by destroy() or an abort (an SPRT that decided).
+      expect(() => pool.emit('error', new Error('Unexpected message from Worker: { taskId: 50 }'))).not.toThrow();
+      expect(() => pool.emit('error', new Error('a worker failed'))).toThrow('a worker failed');
+    } finally {
+      await pool.destroy();
+    }
   });
 });
