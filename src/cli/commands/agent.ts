@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../core/log.ts';
-import { parseQueueUrl, QueueConnectionError, QueueUrlError, runLoadAgent } from '../../distributed/index.ts';
-import { CliError, EXIT, parseIntOption } from '../errors.ts';
+import { runLoadAgent } from '../../distributed/index.ts';
+import { parseIntOption } from '../errors.ts';
+import { queueAddress, serveUntilStopped } from './queue-host.ts';
 
 export function registerAgent(program: Command): void {
   program
@@ -15,37 +16,17 @@ export function registerAgent(program: Command): void {
     .option('--log-level <level>', 'pino level for the agent log on stderr', 'info')
     .action(async (opts) => {
       const log = createLogger({ level: opts.logLevel, name: 'agent' });
-      let address: ReturnType<typeof parseQueueUrl>;
-      try {
-        address = parseQueueUrl(String(opts.queue));
-      } catch (error) {
-        if (error instanceof QueueUrlError) throw new CliError(error.message, EXIT.usage);
-        throw error;
-      }
+      const address = queueAddress(opts.queue);
       // A signal ends the agent; a run it is in loses it (the coordinator reports it by name).
-      const stop = new AbortController();
-      const onSignal = () => {
-        if (stop.signal.aborted) process.exit(130);
-        process.stderr.write('botswarm: agent stopping\n');
-        stop.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      try {
-        const end = await runLoadAgent({
+      const end = await serveUntilStopped('agent stopping', (signal) =>
+        runLoadAgent({
           address,
           log,
-          signal: stop.signal,
+          signal,
           ...(opts.name !== undefined ? { name: String(opts.name) } : {}),
           ...(opts.threads !== undefined ? { threads: opts.threads as number } : {}),
-        });
-        process.stderr.write(`botswarm: agent stopped after ${end.runs} load tests\n`);
-      } catch (error) {
-        if (error instanceof QueueConnectionError) throw new CliError(error.message, EXIT.failure);
-        throw error;
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+        }),
+      );
+      process.stderr.write(`botswarm: agent stopped after ${end.runs} load tests\n`);
     });
 }

@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../core/log.ts';
-import {
-  describeStamp,
-  parseQueueUrl,
-  QueueConnectionError,
-  QueueUrlError,
-  runQueueWorker,
-} from '../../distributed/index.ts';
+import { describeStamp, runQueueWorker } from '../../distributed/index.ts';
 import { CliError, EXIT, parseIntOption } from '../errors.ts';
+import { queueAddress, serveUntilStopped } from './queue-host.ts';
 
 export function registerWorker(program: Command): void {
   program
@@ -24,46 +19,26 @@ export function registerWorker(program: Command): void {
     .option('--log-level <level>', 'pino level for the worker log on stderr', 'info')
     .action(async (opts) => {
       const log = createLogger({ level: opts.logLevel, name: 'worker' });
-      let address: ReturnType<typeof parseQueueUrl>;
-      try {
-        address = parseQueueUrl(String(opts.queue));
-      } catch (error) {
-        if (error instanceof QueueUrlError) throw new CliError(error.message, EXIT.usage);
-        throw error;
-      }
+      const address = queueAddress(opts.queue);
       // First signal: finish and deliver the batches in hand, then leave. Second: leave now (BullMQ gives
       // the batches in hand to another worker once their lock runs out).
-      const stop = new AbortController();
-      const onSignal = () => {
-        if (stop.signal.aborted) process.exit(130);
-        process.stderr.write('botswarm: worker finishing the batches in hand (again to quit now)\n');
-        stop.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      try {
-        const end = await runQueueWorker({
+      const end = await serveUntilStopped('worker finishing the batches in hand (again to quit now)', (signal) =>
+        runQueueWorker({
           address,
           log,
-          signal: stop.signal,
+          signal,
           ...(opts.name !== undefined ? { name: String(opts.name) } : {}),
           ...(opts.threads !== undefined ? { threads: opts.threads as number } : {}),
           ...(opts.lockDuration !== undefined ? { lockDurationMs: opts.lockDuration as number } : {}),
-        });
-        if (end.kind === 'refused') {
-          throw new CliError(
-            `worker ${end.refusal.worker} refused a batch: the coordinator runs ${describeStamp(end.refusal.coordinator)}, ` +
-              `this worker ${describeStamp(end.refusal.mine)}; install the coordinator's version here`,
-            EXIT.failure,
-          );
-        }
-        process.stderr.write(`botswarm: worker stopped after ${end.batches} batches\n`);
-      } catch (error) {
-        if (error instanceof QueueConnectionError) throw new CliError(error.message, EXIT.failure);
-        throw error;
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        }),
+      );
+      if (end.kind === 'refused') {
+        throw new CliError(
+          `worker ${end.refusal.worker} refused a batch: the coordinator runs ${describeStamp(end.refusal.coordinator)}, ` +
+            `this worker ${describeStamp(end.refusal.mine)}; install the coordinator's version here`,
+          EXIT.failure,
+        );
       }
+      process.stderr.write(`botswarm: worker stopped after ${end.batches} batches\n`);
     });
 }
