@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { Condition } from '../core/condition.ts';
 import { type Logger, silentLogger } from '../core/log.ts';
 import { packageVersion } from '../core/package-info.ts';
 import type { LoadRecorder, ThreadInterval } from '../load/metrics.ts';
@@ -29,6 +30,9 @@ import {
   runStream,
   type ToAgent,
 } from './load-messages.ts';
+
+/** Waits also check every this many ms: an agent's loss is noticed by a timer, not a message. */
+const LOSS_POLL_MS = 100;
 
 /** Error kind counted when an agent is lost. */
 export const AGENT_LOST = 'load_agent_lost';
@@ -96,7 +100,7 @@ export class AgentPool implements SessionPool {
   #onInterval: ((thread: number, interval: ThreadInterval) => void) | undefined;
   #closed = false;
   #reading: Promise<void> = Promise.resolve();
-  readonly #waiters = new Set<() => void>();
+  readonly #changed = new Condition();
   readonly #pongs = new Map<string, (t: { t1: number; t2: number; t3: number; t0: number }) => void>();
   #watch: NodeJS.Timeout | undefined;
   #target = -1;
@@ -209,7 +213,12 @@ export class AgentPool implements SessionPool {
     for (const agent of this.#agents) agent.lastSeen = Date.now();
     this.#watch = setInterval(() => this.#check(heartbeatTimeoutMs), 250);
     const startMs = o.startTimeoutMs ?? 60_000;
-    const joined = await this.#until(() => this.#agents.every((a) => a.state !== 'joining'), startMs);
+    const joined = await this.#changed.until(
+      () => this.#agents.every((a) => a.state !== 'joining'),
+      startMs,
+      undefined,
+      LOSS_POLL_MS,
+    );
     const refused = this.#agents.filter((a) => a.state === 'failed' || a.state === 'lost');
     if (refused.length > 0) {
       throw new LoadTestError(
@@ -297,7 +306,7 @@ export class AgentPool implements SessionPool {
         }
       }
       if (reply) await this.#redis.xtrim(key, 'MINID', lastId).catch(() => 0);
-      this.#wake();
+      this.#changed.wake();
     }
   }
 
@@ -378,7 +387,7 @@ export class AgentPool implements SessionPool {
       } else {
         this.#log.error(`${what}; the run goes on without its ${agent.entry.threads} threads' sessions`);
       }
-      this.#wake();
+      this.#changed.wake();
     }
   }
 
@@ -398,32 +407,6 @@ export class AgentPool implements SessionPool {
 
   #live(): Agent[] {
     return this.#agents.filter((a) => a.state !== 'lost' && a.state !== 'joining');
-  }
-
-  #wake(): void {
-    for (const w of this.#waiters) w();
-  }
-
-  #until(cond: () => boolean, ms: number, signal?: AbortSignal): Promise<boolean> {
-    if (cond()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const finish = (ok: boolean) => {
-        clearTimeout(timer);
-        clearInterval(poll);
-        this.#waiters.delete(check);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(ok);
-      };
-      const check = () => {
-        if (cond()) finish(true);
-      };
-      const onAbort = () => finish(cond());
-      const timer = setTimeout(() => finish(cond()), ms);
-      // Losses are noticed by a timer, not a message.
-      const poll = setInterval(check, 100);
-      this.#waiters.add(check);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
   }
 
   attach(recorder: LoadRecorder, onInterval?: (thread: number, interval: ThreadInterval) => void): void {
@@ -465,13 +448,18 @@ export class AgentPool implements SessionPool {
 
   waitIdle(ms: number, signal?: AbortSignal): Promise<boolean> {
     for (const agent of this.#live()) this.#send(agent, { type: 'wait-idle', run: this.#run, ms });
-    return this.#until(() => this.#live().every((a) => a.idle), ms + 1000, signal);
+    return this.#changed.until(() => this.#live().every((a) => a.idle), ms + 1000, signal, LOSS_POLL_MS);
   }
 
   async stop(graceMs: number): Promise<boolean> {
     for (const agent of this.#live()) this.#send(agent, { type: 'stop', run: this.#run, graceMs });
     const bound = this.#options.heartbeatTimeoutMs ?? 5000;
-    const answered = await this.#until(() => this.#live().every((a) => a.done), graceMs + 5000 + bound);
+    const answered = await this.#changed.until(
+      () => this.#live().every((a) => a.done),
+      graceMs + 5000 + bound,
+      undefined,
+      LOSS_POLL_MS,
+    );
     if (!answered) {
       for (const agent of this.#live()) {
         if (agent.done) continue;

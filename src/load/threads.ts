@@ -5,6 +5,7 @@
  * round-robin, arrival j to worker j % N; each worker drops arrivals past its share of the concurrency cap.
  */
 import { Worker } from 'node:worker_threads';
+import { Condition } from '../core/condition.ts';
 import type { Logger } from '../core/log.ts';
 import type { LoadRecorder, ThreadInterval } from './metrics.ts';
 import type { LoadSummary } from './summary.ts';
@@ -139,7 +140,7 @@ export class ThreadPool implements SessionPool {
   #onInterval: ((thread: number, interval: ThreadInterval) => void) | undefined;
   readonly #log: Logger;
   readonly failures: string[] = [];
-  readonly #waiters = new Set<() => void>();
+  readonly #changed = new Condition();
 
   private constructor(slots: Slot[], log: Logger, first: number, all: number) {
     this.#slots = slots;
@@ -234,7 +235,7 @@ export class ThreadPool implements SessionPool {
         this.#absorb(slot.thread, m.interval);
         slot.done = true;
       }
-      this.#wake();
+      this.#changed.wake();
     });
     const lost = (why: string) => {
       if (!slot.alive) return;
@@ -244,34 +245,10 @@ export class ThreadPool implements SessionPool {
       this.#recorder?.error(THREAD_FAILED);
       this.#recorder?.threadLost(slot.thread);
       this.#log.error(`load generator worker thread ${slot.thread} ${why}; its sessions are lost`);
-      this.#wake();
+      this.#changed.wake();
     };
     slot.worker.on('error', (e) => lost(`failed: ${e.message}`));
     slot.worker.on('exit', (code) => lost(`exited (code ${code})`));
-  }
-
-  #wake(): void {
-    for (const w of this.#waiters) w();
-  }
-
-  /** Resolves when `cond` holds, the time is over or `signal` aborts; never rejects. */
-  #until(cond: () => boolean, ms: number, signal?: AbortSignal): Promise<boolean> {
-    if (cond()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const finish = (ok: boolean) => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(ok);
-      };
-      const check = () => {
-        if (cond()) finish(true);
-      };
-      const onAbort = () => finish(cond());
-      const timer = setTimeout(() => finish(cond()), ms);
-      this.#waiters.add(check);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
   }
 
   #send(slot: Slot, message: ToWorker): void {
@@ -318,7 +295,7 @@ export class ThreadPool implements SessionPool {
 
   /** After `end`: waits until no worker runs a session (graceful stop), for at most `ms`. */
   waitIdle(ms: number, signal?: AbortSignal): Promise<boolean> {
-    return this.#until(() => this.#slots.every((s) => !s.alive || s.idle), ms, signal);
+    return this.#changed.until(() => this.#slots.every((s) => !s.alive || s.idle), ms, signal);
   }
 
   /**
@@ -328,7 +305,7 @@ export class ThreadPool implements SessionPool {
    */
   async stop(graceMs: number): Promise<boolean> {
     for (const slot of this.#slots) this.#send(slot, { type: 'stop' });
-    const answered = await this.#until(() => this.#slots.every((s) => !s.alive || s.done), graceMs + 5000);
+    const answered = await this.#changed.until(() => this.#slots.every((s) => !s.alive || s.done), graceMs + 5000);
     if (!answered) {
       for (const slot of this.#slots) {
         if (slot.alive && !slot.done) {
