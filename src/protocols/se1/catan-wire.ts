@@ -13,6 +13,7 @@ import {
   type CkObservation,
   PROGRESS,
   parseConfig,
+  TERRAIN_NAMES,
   type Terrain,
 } from '../../games/catan/index.ts';
 
@@ -41,15 +42,6 @@ export const kindsOf = (config: Pick<CatanConfig, 'rules'>): number => (config.r
 
 /** Development card names on the wire, in the engine's order. */
 export const DEV_CARD_NAMES = ['KNIGHT', 'VICTORY_POINT', 'ROAD_BUILDING', 'YEAR_OF_PLENTY', 'MONOPOLY'] as const;
-/** Field types, as the SS13 map file names them. */
-export const TERRAIN_NAMES: Readonly<Record<Terrain, string>> = {
-  hills: 'HILL',
-  forest: 'FOREST',
-  pasture: 'PASTURE',
-  fields: 'FIELD',
-  mountains: 'MOUNTAIN',
-  desert: 'DESERT',
-};
 const TERRAIN_OF = new Map(Object.entries(TERRAIN_NAMES).map(([t, n]) => [n, t as Terrain]));
 
 /** A harbour's name: PORT_3TO1, or PORT_<resource> for a 2:1 harbour. */
