@@ -15,7 +15,7 @@ import { packageVersion } from '../core/package-info.ts';
 import type { LoadRecorder, ThreadInterval } from '../load/metrics.ts';
 import { LoadTestError } from '../load/runner.ts';
 import { type AgentReport, saturationReasons } from '../load/summary.ts';
-import type { PoolRun, SessionPool, ThreadPoolOptions } from '../load/threads.ts';
+import { type PoolRun, runInit, type SessionPool, type ThreadPoolOptions } from '../load/threads.ts';
 import { openRedis, type QueueAddress } from './connection.ts';
 import {
   AGENT_STALE_MS,
@@ -189,21 +189,7 @@ export class AgentPool implements SessionPool {
         type: 'plan',
         run: this.#run,
         botswarm: packageVersion(),
-        init: {
-          scenario: o.scenario.id,
-          ...(o.scenarioModule ? { scenarioModule: o.scenarioModule } : {}),
-          data: o.data,
-          host: o.host,
-          port: o.port,
-          params: o.params,
-          seed: o.seed,
-          thinkTimeMs: o.thinkTimeMs,
-          requestTimeoutMs: o.requestTimeoutMs,
-          stopGraceMs: o.stopGraceMs,
-          maxSessions: o.maxSessions,
-          open: o.open,
-          gapThresholdMs: o.gapThresholdMs,
-        },
+        init: { ...runInit(o), maxSessions: o.maxSessions },
         firstThread: agent.firstThread,
         allThreads: this.threads,
         heartbeatTimeoutMs,

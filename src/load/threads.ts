@@ -113,6 +113,24 @@ export interface SessionPool {
 }
 
 /** What a pool may do to its run: end it at once, as failed, for `reason` (an agent lost). */
+/** What every thread of a run starts from, wherever it runs: a worker thread here, or a load agent's thread. */
+export function runInit(o: ThreadPoolOptions) {
+  return {
+    scenario: o.scenario.id,
+    ...(o.scenarioModule ? { scenarioModule: o.scenarioModule } : {}),
+    data: o.data,
+    host: o.host,
+    port: o.port,
+    params: o.params,
+    seed: o.seed,
+    thinkTimeMs: o.thinkTimeMs,
+    requestTimeoutMs: o.requestTimeoutMs,
+    stopGraceMs: o.stopGraceMs,
+    open: o.open,
+    gapThresholdMs: o.gapThresholdMs,
+  };
+}
+
 export interface PoolRun {
   abort(reason: string): void;
 }
@@ -168,23 +186,12 @@ export class ThreadPool implements SessionPool {
     const all = o.allThreads ?? o.threads;
     for (let thread = first; thread < first + o.threads; thread++) {
       const init: WorkerInit = {
-        scenario: o.scenario.id,
-        ...(o.scenarioModule ? { scenarioModule: o.scenarioModule } : {}),
-        data: o.data,
-        host: o.host,
-        port: o.port,
-        params: o.params,
-        seed: o.seed,
-        thinkTimeMs: o.thinkTimeMs,
-        requestTimeoutMs: o.requestTimeoutMs,
-        stopGraceMs: o.stopGraceMs,
+        ...runInit(o),
         // Shared out exactly (a thread may get 0 when the cap is below the thread count): the sum is the cap.
         maxSessions: shareOf(o.maxSessions, thread, all),
         thread,
         threads: all,
         logLevel,
-        open: o.open,
-        gapThresholdMs: o.gapThresholdMs,
       };
       const worker = new Worker(ENTRY, { workerData: init });
       slots.push({ worker, thread, alive: true, done: false, idle: false, target: 0, arrivals: [] });
