@@ -7,7 +7,12 @@
  * `nickn`, `settn`, `pchat` → `succs`; answers are read and dropped. The game's rounds repeat from the start when
  * they run out (a step never gets there). Prints `{"port": n}` when listening.
  *
- * Run: node --import tsx bench/orerush-answering-server.ts
+ * With `--rounds K` a game ends after K moves: the K-th `pmove` is followed by the game's final `updte` (with its
+ * result) and `close -1`, as the reference server ends a game; a session that then asks for another game gets
+ * one. A fixed amount of work per session: what a generator's CPU per round and per session is measured with
+ * (CPU time over the work done, whatever the machine's load does to the wall clock).
+ *
+ * Run: node --import tsx bench/orerush-answering-server.ts [--rounds K]
  */
 import { createServer } from 'node:net';
 import { createRng } from '../src/core/rng.ts';
@@ -16,11 +21,19 @@ import { encodePacket, encodeUpdateBody } from '../src/protocols/orerush/index.t
 import { createRandomStrategy } from '../strategies/orerush/index.ts';
 
 const PLAYERS = 4;
+const roundsFlag = process.argv.indexOf('--rounds');
+const GAME_ROUNDS = roundsFlag < 0 ? 0 : Number(process.argv[roundsFlag + 1]);
+if (!Number.isInteger(GAME_ROUNDS) || GAME_ROUNDS < 0) {
+  process.stderr.write(`--rounds: not a whole number of rounds: ${process.argv[roundsFlag + 1]}\n`);
+  process.exit(2);
+}
 const frame = (body: Buffer) => Buffer.concat([Buffer.from([0x02]), body, Buffer.from([0x03])]);
 
-// rounds[seat][r]: the framed update of round r for that seat (not the final one: the game never ends here).
+// rounds[seat][r]: the framed update of round r for that seat (not the final one: the game never ends here);
+// finals[seat]: that seat's final update (the game over, with its result), sent after `--rounds` moves.
 const config = orerushEngine.defaultConfig();
 const rounds: Buffer[][] = Array.from({ length: PLAYERS }, () => []);
+const finals: Buffer[] = [];
 {
   let state = orerushEngine.setup(config, PLAYERS, createRng('answering-server'));
   const bots = Array.from({ length: PLAYERS }, () => createRandomStrategy({ params: {} }));
@@ -33,7 +46,11 @@ const rounds: Buffer[][] = Array.from({ length: PLAYERS }, () => []);
     );
     state = orerushEngine.apply(state, { kind: 'players', actions });
   }
+  const result = orerushEngine.result(state);
+  for (let seat = 0; seat < PLAYERS; seat++)
+    finals.push(frame(encodeUpdateBody(orerushEngine.observe(state, seat), result)));
 }
+const CLOSED = frame(encodePacket({ type: 'close', timestamp: 0, player: -1 }));
 const SUCCS = frame(encodePacket({ type: 'succs' }));
 const AWAKE = frame(encodePacket({ type: 'awake' }));
 const settn = (game: number, seat: number) =>
@@ -58,6 +75,7 @@ const server = createServer((socket) => {
   const seat = id % PLAYERS;
   const mine = rounds[seat]!;
   let round = 0;
+  let moves = 0;
   let lastAwake = performance.now();
   let rest: Buffer | null = null;
   socket.on('data', (chunk: Buffer) => {
@@ -73,6 +91,10 @@ const server = createServer((socket) => {
       if (type === 'succs' || type === 'timeo' || type === 'error') continue;
       out.push(SUCCS);
       if (type === 'pmove') {
+        if (GAME_ROUNDS > 0 && ++moves >= GAME_ROUNDS) {
+          out.push(finals[seat]!, CLOSED);
+          continue;
+        }
         round = (round + 1) % mine.length;
         const now = performance.now();
         if (now - lastAwake >= 1000) {
@@ -82,6 +104,7 @@ const server = createServer((socket) => {
         out.push(mine[round]!);
       } else if (type === 'reqst') {
         round = 0;
+        moves = 0;
         out.push(settn(1 + Math.floor(id / PLAYERS), seat), mine[0]!);
       }
     }

@@ -16,6 +16,28 @@ import type { Answer, ClientHandlers, OreRushClient } from './client.ts';
 import { ErrorCode } from './packets.ts';
 import { encodeMoves, type GameInfo } from './wire.ts';
 
+/**
+ * Configs read from `settn` rules, by the rules' JSON. Reading them is a schema check of every field, which cost
+ * more than a round of play (a fifth of a load generator's CPU while thousands of sessions start); every session
+ * of a server gets the same rules, so each distinct rules object is read once. Frozen, as it is shared between
+ * sessions (a strategy's forward model only reads it). Bounded: a peer that sends new rules every game only
+ * empties it.
+ */
+const configs = new Map<string, OreRushConfig>();
+const CONFIGS_KEPT = 64;
+
+function configOf(rules: Readonly<Record<string, unknown>>): OreRushConfig {
+  const key = JSON.stringify(rules);
+  const known = configs.get(key);
+  if (known) return known;
+  const config = orerushEngine.parseConfig(rules);
+  Object.freeze(config.oreValues);
+  Object.freeze(config);
+  if (configs.size >= CONFIGS_KEPT) configs.clear();
+  configs.set(key, config);
+  return config;
+}
+
 /** The server closed the game without a final update (§6.6), or before it started. */
 export class OreRushGameClosed extends Error {
   override name = 'OreRushGameClosed';
@@ -124,7 +146,7 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
   seat() {
     const info = this.info;
     if (!info) throw new Error('update before the game settings');
-    this.#config ??= orerushEngine.parseConfig(info.rules);
+    this.#config ??= configOf(info.rules);
     return { seat: info.player, config: this.#config };
   }
 
