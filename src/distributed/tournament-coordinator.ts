@@ -90,8 +90,8 @@ export const QUEUE_BATCH_TARGET_MS = 500;
 /**
  * Near the end of a round the runner shrinks batches so that the threads finish together; a local thread's go
  * down to one game. Through the queue every batch costs a round trip (worker, Redis, coordinator and back) of a
- * few ms, tens on a loaded machine, whatever its size: the last tenth of a round was played in one-game batches
- * while the thread waited for each. No batch shorter than this: the threads finish up to this much apart.
+ * few ms, tens on a loaded machine, whatever its size: the end of a round went in batches of a few games down to
+ * one, the thread waiting for each. No batch shorter than this: the threads finish up to this much apart.
  */
 export const QUEUE_MIN_BATCH_MS = 50;
 

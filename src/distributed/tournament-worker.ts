@@ -39,7 +39,7 @@ export interface QueueWorkerOptions {
 
 /** How long this worker's threads had no batch to play, between its first batch and its last. */
 export interface WorkerIdle {
-  /** Thread-ms without a batch (a thread of N counts 1/N of the time). */
+  /** Thread-ms without a batch, summed over the threads. */
   readonly idleThreadMs: number;
   /** Thread-ms from the first batch taken to the last delivered. */
   readonly spanThreadMs: number;
