@@ -20,6 +20,7 @@ import {
   type BatchJob,
   type BatchOutcome,
   JOB_KEEP_SECONDS,
+  QUEUED_PER_THREAD,
   type Refusal,
   refusalsKey,
   TOURNAMENT_QUEUE,
@@ -36,8 +37,8 @@ export interface QueueCoordinatorOptions {
   readonly game: string;
   readonly engineModule?: string;
   /**
-   * Batches in the queue at once. Default: two per thread of the live workers (as the local pool holds two
-   * per thread), so that batches are as large as the workers' number allows and each costs one round trip.
+   * Batches in the queue at once. Default: QUEUED_PER_THREAD per thread of the live workers, so that batches
+   * are as large as the workers' number allows and each costs one round trip.
    */
   readonly queued?: number;
   readonly log?: Logger;
@@ -47,6 +48,8 @@ export interface QueueCoordinatorOptions {
   readonly onNoWorkers?: () => void;
   /** Play time per batch, ms (default QUEUE_BATCH_TARGET_MS). */
   readonly batchTargetMs?: number;
+  /** Play time below which batches do not shrink near the end of a round, ms (default QUEUE_MIN_BATCH_MS). */
+  readonly minBatchMs?: number;
   /** How often the worker registry and the refusals are read; default 1 s. */
   readonly pollMs?: number;
 }
@@ -84,8 +87,17 @@ function writeReplays(dir: string, replays: Readonly<Record<string, string>>): v
  */
 export const QUEUE_BATCH_TARGET_MS = 500;
 
+/**
+ * Near the end of a round the runner shrinks batches so that the threads finish together; a local thread's go
+ * down to one game. Through the queue every batch costs a round trip (worker, Redis, coordinator and back) of a
+ * few ms, tens on a loaded machine, whatever its size: the end of a round went in batches of a few games down to
+ * one, the thread waiting for each. No batch shorter than this: the threads finish up to this much apart.
+ */
+export const QUEUE_MIN_BATCH_MS = 50;
+
 export class QueueCoordinator implements BatchExecutor {
   readonly batchTargetMs: number;
+  readonly minBatchMs: number;
   readonly #options: QueueCoordinatorOptions;
   readonly #queue: Queue<BatchJob, BatchOutcome>;
   readonly #events: QueueEvents;
@@ -99,6 +111,7 @@ export class QueueCoordinator implements BatchExecutor {
   #pending = 0;
   #idleSince = Date.now();
   #warnedNoWorkers = false;
+  #closed = false;
 
   private constructor(
     options: QueueCoordinatorOptions,
@@ -110,6 +123,7 @@ export class QueueCoordinator implements BatchExecutor {
     this.#redis = redis;
     this.#options = options;
     this.batchTargetMs = options.batchTargetMs ?? QUEUE_BATCH_TARGET_MS;
+    this.minBatchMs = options.minBatchMs ?? QUEUE_MIN_BATCH_MS;
     this.#queue = queue;
     this.#events = events;
     this.#stamp = stamp;
@@ -133,17 +147,16 @@ export class QueueCoordinator implements BatchExecutor {
     const stamp = await engineStamp(options.game, options.engineModule);
     const coordinator = new QueueCoordinator(options, queue, events, stamp, redis);
     await coordinator.#watch();
-    coordinator.#poll = setInterval(() => void coordinator.#watch(), options.pollMs ?? 1000);
-    coordinator.#poll.unref();
+    coordinator.#schedule();
     return coordinator;
   }
 
-  /** Batches handed out at once, by the runner's reckoning (it queues two per slot). */
+  /** Batches handed out at once over two: the runner keeps two per slot in flight (a local thread's play and hold). */
   get slots(): number {
-    if (this.#options.queued !== undefined) return Math.max(1, Math.ceil(this.#options.queued / 2));
+    if (this.#options.queued !== undefined) return Math.max(1, this.#options.queued) / 2;
     let threads = 0;
     for (const worker of this.#workers.values()) threads += worker.threads;
-    return Math.max(1, threads);
+    return (Math.max(1, threads) * QUEUED_PER_THREAD) / 2;
   }
 
   get stamp(): EngineStamp {
@@ -226,6 +239,21 @@ export class QueueCoordinator implements BatchExecutor {
     return outcome.lines;
   }
 
+  /**
+   * Reads the registry again after `pollMs`, or after a tenth of it while no worker is known: batches in flight
+   * follow the workers' threads (`slots`), and a run started with its workers only just starting would otherwise
+   * feed them one batch at a time for a whole poll interval.
+   */
+  #schedule(): void {
+    if (this.#closed) return;
+    const every = this.#options.pollMs ?? 1000;
+    this.#poll = setTimeout(
+      () => void this.#watch().then(() => this.#schedule()),
+      this.#workers.size > 0 ? every : every / 10,
+    );
+    this.#poll.unref();
+  }
+
   async #watch(): Promise<void> {
     try {
       const client = this.#redis;
@@ -272,7 +300,8 @@ export class QueueCoordinator implements BatchExecutor {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#poll);
+    this.#closed = true;
+    clearTimeout(this.#poll);
     if (this.#runId !== undefined) {
       await this.#redis.del(refusalsKey(this.#runId)).catch(() => 0);
     }

@@ -48,3 +48,11 @@ export const WORKER_GONE_MS = 10_000;
 
 /** Completed and failed jobs the coordinator never collected expire after a day. */
 export const JOB_KEEP_SECONDS = 24 * 3600;
+
+/**
+ * Batches in flight per worker thread, and what a worker takes at once: the one a thread plays, the one it holds
+ * (as in the local pool) and one waiting in the worker for the first of its threads to deliver. A thread is
+ * then refilled as in a local run, by its worker's main thread as soon as the result comes back, and never
+ * waits for the way through Redis and the coordinator (event stream, runner, next job, the worker's wake-up).
+ */
+export const QUEUED_PER_THREAD = 3;

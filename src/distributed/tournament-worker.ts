@@ -11,6 +11,7 @@ import { KEY_PREFIX, openRedis, type QueueAddress } from './connection.ts';
 import {
   type BatchJob,
   type BatchOutcome,
+  QUEUED_PER_THREAD,
   type Refusal,
   refusalsKey,
   TOURNAMENT_QUEUE,
@@ -36,9 +37,41 @@ export interface QueueWorkerOptions {
   readonly signal?: AbortSignal;
 }
 
+/** How long this worker's threads had no batch to play, between its first batch and its last. */
+export interface WorkerIdle {
+  /** Thread-ms without a batch, summed over the threads. */
+  readonly idleThreadMs: number;
+  /** Thread-ms from the first batch taken to the last delivered. */
+  readonly spanThreadMs: number;
+}
+
 export type WorkerEnd =
-  | { readonly kind: 'stopped'; readonly batches: number }
-  | { readonly kind: 'refused'; readonly batches: number; readonly refusal: Refusal };
+  | ({ readonly kind: 'stopped'; readonly batches: number } & WorkerIdle)
+  | ({ readonly kind: 'refused'; readonly batches: number; readonly refusal: Refusal } & WorkerIdle);
+
+/**
+ * Counts the thread-time a pool of `threads` spends without a batch in hand, from the first batch taken to the
+ * last delivered (the wait for a tournament to start, or for the next, is not the queue's idleness).
+ */
+class IdleClock {
+  #inHand = 0;
+  #since: number | undefined;
+  #first: number | undefined;
+  #idle = 0;
+  constructor(readonly threads: number) {}
+  /** A batch goes to the threads (+1) or comes back (-1). */
+  step(delta: 1 | -1): void {
+    const now = performance.now();
+    this.#first ??= now;
+    if (this.#since !== undefined) this.#idle += (now - this.#since) * Math.max(0, this.threads - this.#inHand);
+    this.#since = now;
+    this.#inHand += delta;
+  }
+  get figures(): WorkerIdle {
+    const span = this.#first === undefined || this.#since === undefined ? 0 : this.#since - this.#first;
+    return { idleThreadMs: this.#idle, spanThreadMs: span * this.threads };
+  }
+}
 
 async function stampHere(task: BatchTask): Promise<EngineStamp> {
   try {
@@ -65,6 +98,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Worke
   const redis = await openRedis(address);
   const pool = threads > 0 ? gameThreads(threads) : null;
   let batches = 0;
+  const idle = new IdleClock(Math.max(1, threads));
   let refusal: Refusal | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -87,7 +121,13 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Worke
     const replayDir = task.replayDir === null ? null : mkdtempSync(join(os.tmpdir(), 'botswarm-replays-'));
     try {
       const here: BatchTask = { ...task, replayDir };
-      const lines = pool ? await pool.run(here) : await playBatchLines(here);
+      idle.step(1);
+      let lines: string;
+      try {
+        lines = pool ? await pool.run(here) : await playBatchLines(here);
+      } finally {
+        idle.step(-1);
+      }
       const replays: Record<string, string> = {};
       if (replayDir) {
         for (const game of task.games) {
@@ -106,8 +146,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Worke
   const worker = new Worker<BatchJob, BatchOutcome>(TOURNAMENT_QUEUE, processor, {
     connection: address.connection,
     prefix: KEY_PREFIX,
-    // One batch playing and one held per thread, as in the local pool.
-    concurrency: Math.max(1, threads) * 2,
+    // One batch playing and one held per thread, as in the local pool, and one waiting here for a thread.
+    concurrency: Math.max(1, threads) * QUEUED_PER_THREAD,
     lockDuration,
     stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
     // A batch whose workers died three times fails the tournament rather than killing every worker in turn.
@@ -161,5 +201,12 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Worke
   });
   if (options.signal?.aborted) void stop();
   await done;
-  return refusal ? { kind: 'refused', batches, refusal } : { kind: 'stopped', batches };
+  const figures = idle.figures;
+  if (figures.spanThreadMs > 0) {
+    log.info(
+      { batches, idleThreadMs: Math.round(figures.idleThreadMs), spanThreadMs: Math.round(figures.spanThreadMs) },
+      'threads waited for batches',
+    );
+  }
+  return refusal ? { kind: 'refused', batches, refusal, ...figures } : { kind: 'stopped', batches, ...figures };
 }

@@ -57,6 +57,11 @@ export interface BatchExecutor {
    * thread's, so it takes longer batches (still cut from the measured play time per lineup, and shorter near the end).
    */
   readonly batchTargetMs?: number;
+  /**
+   * Play time, ms, below which a batch does not shrink near the end: a batch costs the executor a round trip
+   * however small it is, and a thread waits through it when its held batch is shorter (default: no floor).
+   */
+  readonly minBatchMs?: number;
   run(task: BatchTask): Promise<string>;
 }
 
@@ -226,10 +231,10 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
       const parallel = slots();
       queue.concurrency = parallel * 2;
       const left = missing.length - next;
-      // Near the end batches shrink, so that the threads finish together.
-      const size =
-        options.batchSize ??
-        planner.size(missing, next, Math.ceil(left / (parallel * 4)), options.executor?.batchTargetMs);
+      // Near the end batches shrink, so that the threads finish together (an executor's down to its floor).
+      const floor = options.executor?.minBatchMs;
+      const cap = Math.max(Math.ceil(left / (parallel * 4)), floor ? planner.size(missing, next, left, floor) : 1);
+      const size = options.batchSize ?? planner.size(missing, next, cap, options.executor?.batchTargetMs);
       const games = missing.slice(next, next + size).map((g) => ({ ...g, replay: wantsReplay(replays, g.index) }));
       next += games.length;
       const task: BatchTask = { ...base, replayDir: games.some((g) => g.replay) ? replayDir : null, games };

@@ -11,11 +11,18 @@ export interface CliProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** `on` wraps the command (e.g. `ip netns exec host-1 …`, from hosts.ts) to run it on another test host. */
-export function startCli(args: readonly string[], on: (command: string[]) => string[] = (c) => c): CliProcess {
+/**
+ * `on` wraps the command (e.g. `ip netns exec host-1 …`, from hosts.ts) to run it on another test host.
+ * `fromSource`: the TypeScript sources (tests), or the compiled build as an installed botswarm runs (the bench).
+ */
+export function startCli(
+  args: readonly string[],
+  on: (command: string[]) => string[] = (c) => c,
+  fromSource = true,
+): CliProcess {
   const [command, ...rest] = on([process.execPath, BIN, ...args]);
   const child = spawn(command!, rest, {
-    env: { ...process.env, BOTSWARM_FROM_SOURCE: '1' },
+    env: { ...process.env, BOTSWARM_FROM_SOURCE: fromSource ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const waiters = new Set<() => void>();

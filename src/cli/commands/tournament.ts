@@ -166,7 +166,7 @@ export function registerTournament(program: Command): void {
     )
     .option(
       '--queue-batches <n>',
-      'with --queue: batches in the queue at once (default: two per thread of the live workers)',
+      'with --queue: batches in the queue at once (default: three per thread of the live workers)',
       parseIntOption('--queue-batches', 2, 100_000),
     )
     .option('--resume', 'continue the tournament in the output directory: play exactly the missing games')
