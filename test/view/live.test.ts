@@ -50,6 +50,44 @@ describe('live spectator (serve --web)', () => {
     expect(spectator.stats.framesSent).toBe(frames.length);
   });
 
+  it('draws and encodes a frame once for every page watching the same game and seat', async () => {
+    const viewers = await loadAllViewers();
+    const galax = viewers.galax!;
+    let drawn = 0;
+    const counting = {
+      ...galax,
+      full: (state: unknown) => {
+        drawn++;
+        return galax.full(state);
+      },
+    };
+    const spectator = new LiveSpectator({
+      viewers: { ...viewers, galax: counting },
+      log: silentLogger,
+      frameIntervalMs: 50,
+    });
+    const server = await galaxServerWith(spectator);
+    cleanups.push(() => server.close());
+    const address = await spectator.listen('127.0.0.1', 0);
+    cleanups.push(() => spectator.close());
+    const url = `ws://127.0.0.1:${address.port}/ws`;
+    const pages = [await spectatorClient(url), await spectatorClient(url), await spectatorClient(url)];
+    for (const page of pages) cleanups.push(() => page.ws.close());
+    const game = playSlowGame(server);
+    const listed = await pages[0]!.next((m) => m.type === 'games' && (m.games as unknown[]).length > 0);
+    const id = (listed.games as { id: string }[])[0]!.id;
+    for (const page of pages) page.send({ type: 'watch', id });
+    await game;
+    const ends = await Promise.all(pages.map((p) => p.next((m) => m.type === 'frame' && m.status === 'finished')));
+    // Every page got the same end, and a frame of a tick was drawn once for the three of them (only the frame each
+    // page gets at once on its watch is its own).
+    for (const end of ends) expect(end).toEqual(ends[0]);
+    const received = pages.reduce((n, p) => n + p.messages.filter((m) => m.type === 'frame').length, 0);
+    expect(spectator.stats.framesSent).toBe(received);
+    expect(received).toBeGreaterThan(9);
+    expect(drawn).toBeLessThan(received / 2);
+  });
+
   it("a seat's view is that seat's observation, and bad messages get errors on an open socket", async () => {
     const { server, ws } = await liveServer();
     const client = await spectatorClient(ws);
