@@ -6,8 +6,8 @@
  * game server next to nothing: for a game nobody watches it keeps only a reference to the newest state and a
  * step count (no drawing, no JSON); a watched game is drawn at most once per `frameIntervalMs` (the newest
  * state, with the lines of the steps in between), and a spectator whose socket is backed up is skipped rather
- * than queued. What goes out is encoded once, not once per spectator: the list once per tick for every page, a
- * frame once per game and seat for everyone watching it so. The wire between page and server is documented in
+ * than queued. What goes out is encoded once, not once per spectator: the list (at most once a second) for every
+ * page, a frame once per game and seat for everyone watching it so. The wire between page and server is documented in
  * docs/spectator.md.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -26,6 +26,12 @@ export interface LiveSpectatorOptions {
   readonly log?: Logger;
   /** A watched game is drawn at most this often (the newest state; steps in between add their lines). */
   readonly frameIntervalMs?: number;
+  /**
+   * The list goes to every page at most this often while it changes (default 1000 ms). On a busy server some game
+   * starts or ends in nearly every frame interval, and the list (up to `maxListed` games, ~28 KB for 200) sent to
+   * every page ten times a second was most of what spectators cost it.
+   */
+  readonly listIntervalMs?: number;
   /** Games listed at most (the newest); the list says how many more run. */
   readonly maxListed?: number;
   /** Ended games kept in the list (so that a page sees how its game ended). */
@@ -74,6 +80,8 @@ export class LiveSpectator implements MatchObserver {
   readonly #viewers: Readonly<Record<string, GameViewer>>;
   readonly #log: Logger;
   readonly #frameIntervalMs: number;
+  readonly #listIntervalMs: number;
+  #listSentAt = Number.NEGATIVE_INFINITY;
   readonly #maxListed: number;
   readonly #keepEnded: number;
   readonly #maxSpectators: number;
@@ -95,6 +103,7 @@ export class LiveSpectator implements MatchObserver {
     this.#viewers = options.viewers;
     this.#log = options.log ?? silentLogger;
     this.#frameIntervalMs = options.frameIntervalMs ?? 100;
+    this.#listIntervalMs = options.listIntervalMs ?? 1000;
     this.#maxListed = options.maxListed ?? 200;
     this.#keepEnded = options.keepEnded ?? 20;
     this.#maxSpectators = options.maxSpectators ?? 100;
@@ -277,13 +286,20 @@ export class LiveSpectator implements MatchObserver {
     this.#sendFrames(t, [spectator]);
   }
 
-  /** Once per frame interval: the list when it changed, and the newest frame of every watched game that moved. */
+  /**
+   * Once per frame interval: the newest frame of every watched game that moved, and the list when it changed and
+   * the list interval has passed since it was last sent.
+   */
   #tick(): void {
-    if (this.#listChanged && this.#spectators.size > 0) {
-      const list = encode({ type: 'games', ...this.#list() });
-      for (const s of this.#spectators) this.#sendEncoded(s, list);
+    const now = performance.now();
+    if (this.#listChanged && now - this.#listSentAt >= this.#listIntervalMs - this.#frameIntervalMs / 2) {
+      if (this.#spectators.size > 0) {
+        const list = encode({ type: 'games', ...this.#list() });
+        for (const s of this.#spectators) this.#sendEncoded(s, list);
+        this.#listSentAt = now;
+      }
+      this.#listChanged = false;
     }
-    this.#listChanged = false;
     for (const t of this.#games.values()) {
       if (!t.dirty || t.watchers.size === 0) continue;
       this.#sendFrames(t, t.watchers);

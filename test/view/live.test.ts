@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
-import { MatchHost, type MatchObserver } from '../../src/game/host.ts';
+import { MatchHost, type MatchObserver, type ObservedMatch } from '../../src/game/host.ts';
 import { galaxEngine } from '../../src/games/galax/index.ts';
 import { loadAllViewers } from '../../src/view/index.ts';
 import { LiveSpectator, parseClientMessage } from '../../src/view/live.ts';
@@ -86,6 +86,35 @@ describe('live spectator (serve --web)', () => {
     expect(spectator.stats.framesSent).toBe(received);
     expect(received).toBeGreaterThan(9);
     expect(drawn).toBeLessThan(received / 2);
+  });
+
+  it('sends the list at most once per list interval however often games start', async () => {
+    const spectator = new LiveSpectator({ viewers: {}, log: silentLogger, frameIntervalMs: 20, listIntervalMs: 300 });
+    const address = await spectator.listen('127.0.0.1', 0);
+    cleanups.push(() => spectator.close());
+    const page = await spectatorClient(`ws://127.0.0.1:${address.port}/ws`);
+    cleanups.push(() => page.ws.close());
+    await page.next((m) => m.type === 'games');
+    // A game starts every 10 ms for 900 ms (longer on a loaded machine): the list changes in every frame interval.
+    const started = performance.now();
+    for (let i = 0; i < 90; i++) {
+      spectator.started({
+        id: i,
+        engine: galaxEngine,
+        players: 2,
+        seed: i,
+        status: 'running',
+        state: undefined,
+      } as unknown as ObservedMatch);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const last = await page.next((m) => m.type === 'games' && (m.games as unknown[]).length === 90, 5000);
+    const elapsed = performance.now() - started;
+    const lists = page.messages.filter((m) => m.type === 'games').length;
+    // The one on connection, then one per 300 ms at most (each of the ~45 frame intervals would have sent one).
+    expect(lists).toBeGreaterThanOrEqual(3);
+    expect(lists).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 300));
+    expect(last.running).toBe(90);
   });
 
   it("a seat's view is that seat's observation, and bad messages get errors on an open socket", async () => {
