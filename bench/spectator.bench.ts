@@ -34,11 +34,15 @@ function cpuSeconds(pid: number): number {
 function spectate(webPort: number, count: number) {
   const sockets: WebSocket[] = [];
   let frames = 0;
+  let messages = 0;
+  let bytes = 0;
   const watched = new Set<string>();
   for (let i = 0; i < count; i++) {
     const ws = new WebSocket(`ws://127.0.0.1:${webPort}/ws`);
     let mine: string | undefined;
-    ws.on('message', (data) => {
+    ws.on('message', (data: Buffer) => {
+      messages++;
+      bytes += data.length;
       const m = JSON.parse(String(data)) as { type: string; games?: { id: string; status: string }[]; status?: string };
       if (m.type === 'frame') {
         frames++;
@@ -60,6 +64,8 @@ function spectate(webPort: number, count: number) {
   }
   return {
     frames: () => frames,
+    /** Every message and byte the pages received (list, frames, errors). */
+    traffic: () => ({ messages, bytes }),
     watching: () => watched.size,
     close: () => {
       for (const s of sockets) s.terminate();
@@ -72,6 +78,9 @@ interface Measured {
   p99Ms: number;
   moves: number;
   frames: number;
+  /** Messages and bytes sent to the pages over the hold. */
+  messages: number;
+  bytes: number;
   watching: number;
 }
 
@@ -85,13 +94,17 @@ async function once(web: boolean): Promise<Measured> {
     let cpuAtHold = 0;
     let cpuAtEnd = 0;
     let framesAtHold = 0;
+    let trafficAtHold = { messages: 0, bytes: 0 };
+    let trafficAtEnd = { messages: 0, bytes: 0 };
     let watchingInHold = 0;
     const holdTimer = setTimeout(() => {
       cpuAtHold = cpuSeconds(child.pid!);
       framesAtHold = viewers?.frames() ?? 0;
+      trafficAtHold = viewers?.traffic() ?? trafficAtHold;
     }, RAMP_MS);
     const endTimer = setTimeout(() => {
       cpuAtEnd = cpuSeconds(child.pid!);
+      trafficAtEnd = viewers?.traffic() ?? trafficAtEnd;
       watchingInHold = viewers?.watching() ?? 0;
     }, RAMP_MS + HOLD_MS);
     const { summary, recorder } = await runLoadTest({
@@ -125,6 +138,8 @@ async function once(web: boolean): Promise<Measured> {
       p99Ms: p99 / 1000,
       moves,
       frames: (viewers?.frames() ?? 0) - framesAtHold,
+      messages: trafficAtEnd.messages - trafficAtHold.messages,
+      bytes: trafficAtEnd.bytes - trafficAtHold.bytes,
       watching: watchingInHold,
     };
   } finally {
@@ -143,7 +158,7 @@ export const run: Bench = async () => {
     (web ? on : off).push(m);
     process.stderr.write(
       `   ${web ? 'with' : 'without'} --web: ${m.cpuPerKiloMove.toFixed(3)} CPU-s per 1000 moves, p99 ${m.p99Ms.toFixed(2)} ms, ` +
-        `${m.moves} moves in the hold${web ? `, ${m.frames} frames to ${m.watching} spectators` : ''}\n`,
+        `${m.moves} moves in the hold${web ? `, ${m.frames} frames to ${m.watching} spectators (${m.messages} messages, ${Math.round(m.bytes / 1024)} KiB)` : ''}\n`,
     );
   }
   const mean = (xs: Measured[], f: (m: Measured) => number) => xs.reduce((a, m) => a + f(m), 0) / xs.length;
@@ -159,7 +174,7 @@ export const run: Bench = async () => {
       value: Math.round((cpuOn / cpuOff) * 1000) / 1000,
       unit: 'x',
       target: '<= 1.1',
-      note: `${cpuOn.toFixed(3)} against ${cpuOff.toFixed(3)} CPU-seconds per 1000 moves (server process, /proc); ${setup}; ${Math.round(mean(on, (m) => m.frames) / (HOLD_MS / 1000))} frames/s sent`,
+      note: `${cpuOn.toFixed(3)} against ${cpuOff.toFixed(3)} CPU-seconds per 1000 moves (server process, /proc); ${setup}; ${Math.round(mean(on, (m) => m.frames) / (HOLD_MS / 1000))} frames/s sent; to the pages ${Math.round(mean(on, (m) => m.messages) / (HOLD_MS / 1000))} messages/s, ${Math.round(mean(on, (m) => m.bytes) / (HOLD_MS / 1000) / 1024)} KiB/s`,
     },
     {
       group: GROUP,

@@ -86,12 +86,15 @@ export const run: Bench = async () => {
     let cpuAtLast = cpu;
     let first: { t: number; done: number } | undefined;
     let last: { t: number; done: number } | undefined;
+    // One progress report per finished task (the one at the start, with nothing done, aside): the tasks of the run.
+    let tasks = 0;
     await runTournament(tournament, {
       outDir: join(scratch, `w${workers}`),
       workers,
       force: true,
       onProgress: (p) => {
         if (p.done === 0) return;
+        tasks++;
         const mark = { t: performance.now(), done: p.done };
         if (firstResult === undefined) {
           firstResult = mark.t;
@@ -113,10 +116,11 @@ export const run: Bench = async () => {
       startupMs: firstResult! - started,
       startupCpuMs,
       cores: (cpuAtLast.user + cpuAtLast.system) / 1000 / wall,
+      tasks,
     };
   };
 
-  type Sample = { rate: number; cores: number };
+  type Sample = { rate: number; cores: number; tasks?: number };
   const best: Record<'direct' | 'w0' | 'w1' | 'w2', Sample> = {
     direct: { rate: 0, cores: 0 },
     w0: { rate: 0, cores: 0 },
@@ -164,7 +168,8 @@ export const run: Bench = async () => {
     .join(' ');
   const note = (s: Sample, games = GAMES) =>
     `${games} Galax games random vs heuristic (maxYear 200), best of ${ROUNDS}; ` +
-    `the process got ${s.cores.toFixed(2)} cores (CPU time / wall time); load average ${load}`;
+    `the process got ${s.cores.toFixed(2)} cores (CPU time / wall time); load average ${load}` +
+    (s.tasks ? `; ${s.tasks} worker tasks (${(games / s.tasks).toFixed(1)} games a task)` : '');
   const results: BenchResult[] = [
     {
       group: 'Tournament',

@@ -154,15 +154,25 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
   const started = performance.now();
   const { definition } = loaded;
   const outDir = resolve(options.outDir);
-  const schedule = buildSchedule(definition);
-  const { records } = prepareDirectory(loaded, outDir, schedule.total, options);
-  const resumed = records.size;
+  const workers = options.workers ?? os.availableParallelism();
+  // The threads start first: they load Node, the worker and its modules on their own cores while this thread
+  // derives the schedule's seeds and prepares the directory, instead of after it.
+  const pool = workers > 0 && !options.executor ? gameThreads(workers) : null;
+  let schedule: ReturnType<typeof buildSchedule>;
+  let records: Map<number, GameRecord>;
+  let writer: ResultsWriter;
   const replays = options.replays ?? 'none';
   const replayDir = replays === 'none' ? null : join(outDir, 'replays');
-  if (replayDir) mkdirSync(replayDir, { recursive: true });
-  const workers = options.workers ?? os.availableParallelism();
-  const writer = new ResultsWriter(resultsPath(outDir));
-  const pool = workers > 0 && !options.executor ? gameThreads(workers) : null;
+  try {
+    schedule = buildSchedule(definition);
+    ({ records } = prepareDirectory(loaded, outDir, schedule.total, options));
+    if (replayDir) mkdirSync(replayDir, { recursive: true });
+    writer = new ResultsWriter(resultsPath(outDir));
+  } catch (error) {
+    await pool?.destroy();
+    throw error;
+  }
+  const resumed = records.size;
   const base = {
     game: definition.game,
     ...(options.engineModule ? { engineModule: options.engineModule } : {}),
@@ -232,9 +242,15 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
       queue.concurrency = parallel * 2;
       const left = missing.length - next;
       // Near the end batches shrink, so that the threads finish together (an executor's down to its floor).
+      // Before any game is timed a local thread gets one game: the first result (and the first timing) is back
+      // after one cold game, not several.
       const floor = options.executor?.minBatchMs;
       const cap = Math.max(Math.ceil(left / (parallel * 4)), floor ? planner.size(missing, next, left, floor) : 1);
-      const size = options.batchSize ?? planner.size(missing, next, cap, options.executor?.batchTargetMs);
+      const size =
+        options.batchSize ??
+        (!planner.timed && !options.executor
+          ? 1
+          : planner.size(missing, next, cap, options.executor?.batchTargetMs));
       const games = missing.slice(next, next + size).map((g) => ({ ...g, replay: wantsReplay(replays, g.index) }));
       next += games.length;
       const task: BatchTask = { ...base, replayDir: games.some((g) => g.replay) ? replayDir : null, games };

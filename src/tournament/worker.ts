@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { type ResolvedBot, resolveBot } from '../bots/resolve.ts';
 import type { AnyEngine } from '../core/engine.ts';
 import { runMatch } from '../core/match.ts';
-import { makeReplay } from '../core/replay.ts';
 import type { Budget } from '../core/strategy.ts';
 import { loadGameEngine } from './engine-loader.ts';
 import type { GameRecord, ScheduledGame } from './types.ts';
@@ -52,6 +51,13 @@ function contextFor(task: BatchTask): Promise<Context> {
   return context;
 }
 
+/** The replay writer, loaded by the first game that wants a replay: most runs keep none, and a thread starts sooner. */
+let replays: Promise<typeof import('../core/replay.ts')> | undefined;
+const replayModule = () => {
+  replays ??= import('../core/replay.ts');
+  return replays;
+};
+
 /** Plays a batch of games, in order, and returns one record per game. Replay files are written here. */
 export async function playBatch(task: BatchTask): Promise<GameRecord[]> {
   const { engine, config, bots } = await contextFor(task);
@@ -81,6 +87,7 @@ export async function playBatch(task: BatchTask): Promise<GameRecord[]> {
       replay = `replays/game-${game.index}.json`;
       const path = join(task.replayDir!, `game-${game.index}.json`);
       const tmp = `${path}.${process.pid}.${game.index}.tmp`;
+      const { makeReplay } = await replayModule();
       writeFileSync(tmp, `${JSON.stringify(makeReplay(engine, config, game.seed, labels, outcome))}\n`);
       renameSync(tmp, path);
     }

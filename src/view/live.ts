@@ -6,7 +6,9 @@
  * game server next to nothing: for a game nobody watches it keeps only a reference to the newest state and a
  * step count (no drawing, no JSON); a watched game is drawn at most once per `frameIntervalMs` (the newest
  * state, with the lines of the steps in between), and a spectator whose socket is backed up is skipped rather
- * than queued. The wire between page and server is documented in docs/spectator.md.
+ * than queued. What goes out is encoded once, not once per spectator: the list (at most once a second) for every
+ * page, a frame once per game and seat for everyone watching it so. The wire between page and server is documented in
+ * docs/spectator.md.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +26,12 @@ export interface LiveSpectatorOptions {
   readonly log?: Logger;
   /** A watched game is drawn at most this often (the newest state; steps in between add their lines). */
   readonly frameIntervalMs?: number;
+  /**
+   * The list goes to every page at most this often while it changes (default 1000 ms). On a busy server some game
+   * starts or ends in nearly every frame interval, and the list (up to `maxListed` games, ~28 KB for 200) sent to
+   * every page ten times a second was most of what spectators cost it.
+   */
+  readonly listIntervalMs?: number;
   /** Games listed at most (the newest); the list says how many more run. */
   readonly maxListed?: number;
   /** Ended games kept in the list (so that a page sees how its game ended). */
@@ -72,6 +80,8 @@ export class LiveSpectator implements MatchObserver {
   readonly #viewers: Readonly<Record<string, GameViewer>>;
   readonly #log: Logger;
   readonly #frameIntervalMs: number;
+  readonly #listIntervalMs: number;
+  #listSentAt = Number.NEGATIVE_INFINITY;
   readonly #maxListed: number;
   readonly #keepEnded: number;
   readonly #maxSpectators: number;
@@ -93,6 +103,7 @@ export class LiveSpectator implements MatchObserver {
     this.#viewers = options.viewers;
     this.#log = options.log ?? silentLogger;
     this.#frameIntervalMs = options.frameIntervalMs ?? 100;
+    this.#listIntervalMs = options.listIntervalMs ?? 1000;
     this.#maxListed = options.maxListed ?? 200;
     this.#keepEnded = options.keepEnded ?? 20;
     this.#maxSpectators = options.maxSpectators ?? 100;
@@ -148,7 +159,7 @@ export class LiveSpectator implements MatchObserver {
     t.dirty = true;
     this.#listChanged = true;
     // The final frame and the result go out now, not on the next tick: the game's object may be reused.
-    for (const s of t.watchers) this.#sendFrame(s, t);
+    this.#sendFrames(t, t.watchers);
     t.dirty = false;
     this.#ended.push(t.key);
     while (this.#ended.length > this.#keepEnded) {
@@ -272,19 +283,26 @@ export class LiveSpectator implements MatchObserver {
     spectator.seat = seat;
     spectator.watching = t;
     t.watchers.add(spectator);
-    this.#sendFrame(spectator, t);
+    this.#sendFrames(t, [spectator]);
   }
 
-  /** Once per frame interval: the list when it changed, and the newest frame of every watched game that moved. */
+  /**
+   * Once per frame interval: the newest frame of every watched game that moved, and the list when it changed and
+   * the list interval has passed since it was last sent.
+   */
   #tick(): void {
-    if (this.#listChanged && this.#spectators.size > 0) {
-      const list = { type: 'games', ...this.#list() };
-      for (const s of this.#spectators) this.#send(s, list);
+    const now = performance.now();
+    if (this.#listChanged && now - this.#listSentAt >= this.#listIntervalMs - this.#frameIntervalMs / 2) {
+      if (this.#spectators.size > 0) {
+        const list = encode({ type: 'games', ...this.#list() });
+        for (const s of this.#spectators) this.#sendEncoded(s, list);
+        this.#listSentAt = now;
+      }
+      this.#listChanged = false;
     }
-    this.#listChanged = false;
     for (const t of this.#games.values()) {
       if (!t.dirty || t.watchers.size === 0) continue;
-      for (const s of t.watchers) this.#sendFrame(s, t);
+      this.#sendFrames(t, t.watchers);
       t.pendingLines = [];
       t.droppedLines = 0;
       t.dirty = false;
@@ -310,11 +328,30 @@ export class LiveSpectator implements MatchObserver {
     };
   }
 
-  #sendFrame(spectator: Spectator, t: Tracked): void {
-    if (spectator.socket.bufferedAmount > BACKLOG_BYTES) {
-      this.stats.framesSkipped++;
-      return;
+  /**
+   * The newest frame of `t` to each of `spectators` that can take it: drawn and encoded once per seat watched,
+   * the same bytes to every socket (a game followed by many pages costs one drawing, not one each).
+   */
+  #sendFrames(t: Tracked, spectators: Iterable<Spectator>): void {
+    let bySeat: Map<number, Buffer> | undefined;
+    for (const s of spectators) {
+      if (s.socket.readyState !== 1) continue;
+      if (s.socket.bufferedAmount > BACKLOG_BYTES) {
+        this.stats.framesSkipped++;
+        continue;
+      }
+      bySeat ??= new Map();
+      let frame = bySeat.get(s.seat);
+      if (!frame) {
+        frame = this.#encodeFrame(t, s.seat);
+        bySeat.set(s.seat, frame);
+      }
+      s.socket.send(frame, { binary: false });
+      this.stats.framesSent++;
     }
+  }
+
+  #encodeFrame(t: Tracked, seat: number): Buffer {
     const state = t.match.state;
     const viewer = this.#viewers[t.game];
     const result = t.ended && state !== undefined ? t.match.engine.result(state) : null;
@@ -324,9 +361,7 @@ export class LiveSpectator implements MatchObserver {
     if (viewer && state !== undefined) {
       try {
         picture =
-          spectator.seat >= 0 && viewer.seat
-            ? viewer.seat(t.match.engine.observe(state, spectator.seat), spectator.seat, state)
-            : viewer.full(state);
+          seat >= 0 && viewer.seat ? viewer.seat(t.match.engine.observe(state, seat), seat, state) : viewer.full(state);
         label = viewer.label(state);
         scores = viewer.scores(state);
       } catch (err) {
@@ -334,7 +369,7 @@ export class LiveSpectator implements MatchObserver {
         this.#log.warn({ err, game: t.key }, 'spectator: drawing failed');
       }
     }
-    this.#send(spectator, {
+    return encode({
       type: 'frame',
       id: t.key,
       game: t.game,
@@ -342,21 +377,29 @@ export class LiveSpectator implements MatchObserver {
       steps: t.steps,
       label,
       scores,
-      seat: spectator.seat,
-      seatHidden: spectator.seat >= 0 && !viewer?.seat,
+      seat,
+      seatHidden: seat >= 0 && !viewer?.seat,
       lines: t.pendingLines,
       droppedLines: t.droppedLines,
       view: picture,
       result,
     });
-    this.stats.framesSent++;
   }
 
   #send(spectator: Spectator, message: unknown): void {
+    this.#sendEncoded(spectator, encode(message));
+  }
+
+  #sendEncoded(spectator: Spectator, message: Buffer): void {
     if (spectator.socket.readyState !== 1) return;
-    spectator.socket.send(JSON.stringify(message));
+    // A text frame of bytes already UTF-8: ws sends the buffer as it is (a server does not mask), so one buffer
+    // serves every socket, where a string would be encoded again for each.
+    spectator.socket.send(message, { binary: false });
   }
 }
+
+/** A message as the UTF-8 bytes of its JSON, ready for any number of sockets. */
+const encode = (message: unknown): Buffer => Buffer.from(JSON.stringify(message), 'utf8');
 
 /** A page's message, or the reason it is refused (answered with `{type:"error"}`; the socket stays open). */
 export function parseClientMessage(text: string | null): ClientMessage | string {

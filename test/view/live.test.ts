@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
-import { MatchHost, type MatchObserver } from '../../src/game/host.ts';
+import { MatchHost, type MatchObserver, type ObservedMatch } from '../../src/game/host.ts';
 import { galaxEngine } from '../../src/games/galax/index.ts';
 import { loadAllViewers } from '../../src/view/index.ts';
 import { LiveSpectator, parseClientMessage } from '../../src/view/live.ts';
@@ -48,6 +48,73 @@ describe('live spectator (serve --web)', () => {
     expect((end.view as { planets: unknown[] }).planets.length).toBeGreaterThan(0);
     expect(frames.some((f) => (f.lines as string[]).length > 0)).toBe(true);
     expect(spectator.stats.framesSent).toBe(frames.length);
+  });
+
+  it('draws and encodes a frame once for every page watching the same game and seat', async () => {
+    const viewers = await loadAllViewers();
+    const galax = viewers.galax!;
+    let drawn = 0;
+    const counting = {
+      ...galax,
+      full: (state: unknown) => {
+        drawn++;
+        return galax.full(state);
+      },
+    };
+    const spectator = new LiveSpectator({
+      viewers: { ...viewers, galax: counting },
+      log: silentLogger,
+      frameIntervalMs: 50,
+    });
+    const server = await galaxServerWith(spectator);
+    cleanups.push(() => server.close());
+    const address = await spectator.listen('127.0.0.1', 0);
+    cleanups.push(() => spectator.close());
+    const url = `ws://127.0.0.1:${address.port}/ws`;
+    const pages = [await spectatorClient(url), await spectatorClient(url), await spectatorClient(url)];
+    for (const page of pages) cleanups.push(() => page.ws.close());
+    const game = playSlowGame(server);
+    const listed = await pages[0]!.next((m) => m.type === 'games' && (m.games as unknown[]).length > 0);
+    const id = (listed.games as { id: string }[])[0]!.id;
+    for (const page of pages) page.send({ type: 'watch', id });
+    await game;
+    const ends = await Promise.all(pages.map((p) => p.next((m) => m.type === 'frame' && m.status === 'finished')));
+    // Every page got the same end, and a frame of a tick was drawn once for the three of them (only the frame each
+    // page gets at once on its watch is its own).
+    for (const end of ends) expect(end).toEqual(ends[0]);
+    const received = pages.reduce((n, p) => n + p.messages.filter((m) => m.type === 'frame').length, 0);
+    expect(spectator.stats.framesSent).toBe(received);
+    expect(received).toBeGreaterThan(9);
+    expect(drawn).toBeLessThan(received / 2);
+  });
+
+  it('sends the list at most once per list interval however often games start', async () => {
+    const spectator = new LiveSpectator({ viewers: {}, log: silentLogger, frameIntervalMs: 20, listIntervalMs: 300 });
+    const address = await spectator.listen('127.0.0.1', 0);
+    cleanups.push(() => spectator.close());
+    const page = await spectatorClient(`ws://127.0.0.1:${address.port}/ws`);
+    cleanups.push(() => page.ws.close());
+    await page.next((m) => m.type === 'games');
+    // A game starts every 10 ms for 900 ms (longer on a loaded machine): the list changes in every frame interval.
+    const started = performance.now();
+    for (let i = 0; i < 90; i++) {
+      spectator.started({
+        id: i,
+        engine: galaxEngine,
+        players: 2,
+        seed: i,
+        status: 'running',
+        state: undefined,
+      } as unknown as ObservedMatch);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const last = await page.next((m) => m.type === 'games' && (m.games as unknown[]).length === 90, 5000);
+    const elapsed = performance.now() - started;
+    const lists = page.messages.filter((m) => m.type === 'games').length;
+    // The one on connection, then one per 300 ms at most (each of the ~45 frame intervals would have sent one).
+    expect(lists).toBeGreaterThanOrEqual(3);
+    expect(lists).toBeLessThanOrEqual(3 + Math.ceil(elapsed / 250));
+    expect(last.running).toBe(90);
   });
 
   it("a seat's view is that seat's observation, and bad messages get errors on an open socket", async () => {
