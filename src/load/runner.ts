@@ -220,13 +220,15 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
    * thresholds, the result and the final files read it. Created once the workers are ready (loading them takes a
    * moment): the run and its rates count from here.
    */
-  const recorder = new LoadRecorder({ ...recorderOptions, ...(pool ? {} : { monitorLag: false }) });
   /**
-   * With one thread, where the sessions record: like a worker thread's recorder it hands its interval over every
-   * second, which costs the thread reading replies a copy of the histograms' used buckets. It measures this
-   * thread's event-loop lag, the delay replies see.
+   * With one thread and files to write, where the sessions record: like a worker thread's recorder it hands its
+   * interval over every second (the progress writer is sent each thread's intervals), which costs the thread
+   * reading replies a copy of the histograms' used buckets. It measures this thread's event-loop lag, the delay
+   * replies see. Without files nothing needs the intervals: the sessions record into `recorder` itself.
    */
-  const sessions = pool ? undefined : new LoadRecorder({ ...recorderOptions, startedAt: recorder.startedAt });
+  const split = !pool && progress !== undefined;
+  const recorder = new LoadRecorder({ ...recorderOptions, ...(split ? { monitorLag: false } : {}) });
+  const sessions = split ? new LoadRecorder({ ...recorderOptions, startedAt: recorder.startedAt }) : undefined;
   const measure = sessions ?? recorder;
   const startedAt = new Date();
   const t0 = recorder.startedAt;
