@@ -1,7 +1,7 @@
 /**
  * One shared timer for think times. Deadlines are rounded up to a grid of `COARSE_TIMER_SLOT_MS` and every callback
- * due in one slot runs in one timer callback, so thousands of bots thinking cost one Node timer and at most one
- * wake-up of the event loop per slot, not one each. On the shared 2-core machine a wake-up of an otherwise idle loop
+ * due in one slot runs in the same turn of the event loop, so thousands of bots thinking cost one Node timer and at
+ * most one wake-up of the loop per slot, not one each. On the shared 2-core machine a wake-up of an otherwise idle loop
  * cost 60–130 µs of CPU (docs/performance.md): with 200 bots thinking about 1 s each, that was most of a generator's
  * steady-state CPU. A think time of random length loses nothing by ending up to one slot later; each callback is
  * told the slot's time, which is the time it was meant to run at.
@@ -9,8 +9,12 @@
  * Callbacks are not cancelled: a caller whose wait became pointless ignores the call (as a seat that is over does).
  */
 
-/** The grid, in ms. */
-export const COARSE_TIMER_SLOT_MS = 10;
+/**
+ * The grid, in ms. 10 ms cost a little less CPU but moved the MOVE→MVOK median at 1,000 Galax bots from about 1 ms
+ * to 6–18 ms on the loaded test machine (a dozen bots' requests reaching the server at once); at 5 ms it stayed at
+ * 1 ms (docs/performance.md).
+ */
+export const COARSE_TIMER_SLOT_MS = 5;
 
 /** Called with the slot's time (`performance.now()` scale): when it was meant to run. */
 export type CoarseCallback = (slotTime: number) => void;
@@ -59,30 +63,18 @@ export class CoarseTimer {
     // Node's timers count whole milliseconds of the loop's clock: a timer may fire a fraction of one early.
     const now = performance.now() + 1;
     const heap = this.#heap;
-    let failed: unknown[] | undefined;
     while (heap.length > 0 && heap[0]! * this.slotMs <= now) {
       const slot = this.#pop();
       const list = this.#slots.get(slot)!;
       this.#slots.delete(slot);
       const slotTime = slot * this.slotMs;
-      for (const fn of list) {
-        try {
-          fn(slotTime);
-        } catch (error) {
-          if (failed) failed.push(error);
-          else failed = [error];
-        }
-      }
+      // Each callback in a macrotask of its own, all in this turn of the loop (no further wake-up): what one
+      // callback queues with process.nextTick (a Connection's write) runs before the next callback, so a bot's
+      // request leaves as soon as it is decided, not after every other bot of the slot decided (that moved a
+      // round trip's start away from its write), and a throw is an uncaught exception, as in its own setTimeout.
+      for (const fn of list) setImmediate(fn, slotTime);
     }
     if (heap.length > 0) this.#arm(heap[0]!);
-    // A throwing callback does what it did in its own setTimeout (an uncaught exception), after the others ran.
-    if (failed) {
-      for (const error of failed) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
   };
 
   #push(slot: number): void {

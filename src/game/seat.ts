@@ -79,7 +79,7 @@ export interface SeatOptions<O, A> {
   readonly hooks?: SeatHooks<O, A>;
   /**
    * Think time before each decision, in ms (load tests); absent or 0: decide at once. The wait ends on the shared
-   * think timer's 10 ms grid (src/game/coarse-timer.ts): up to one slot later than asked.
+   * think timer's 5 ms grid (src/game/coarse-timer.ts): up to one slot later than asked.
    */
   think?(): number;
   /** Stops the seat (the run ends): `done` rejects with `SeatStopped`. */
