@@ -16,6 +16,7 @@ import type { AnyEngine, GameResult } from '../core/engine.ts';
 import type { Logger } from '../core/log.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Budget, DecisionContext, Strategy } from '../core/strategy.ts';
+import { thinkTimer } from './coarse-timer.ts';
 
 /** Hooks a caller may give; an absent hook costs nothing (no clock read, no allocation). */
 export interface SeatHooks<O = unknown, A = unknown> {
@@ -76,7 +77,10 @@ export interface SeatOptions<O, A> {
   /** The decision context for this seat number and config (rng stream, budget, forward model, log). */
   context(seat: number, config: unknown): DecisionContext;
   readonly hooks?: SeatHooks<O, A>;
-  /** Think time before each decision, in ms (load tests); absent or 0: decide at once. */
+  /**
+   * Think time before each decision, in ms (load tests); absent or 0: decide at once. The wait ends on the shared
+   * think timer's 5 ms grid (src/game/coarse-timer.ts): up to one slot later than asked.
+   */
   think?(): number;
   /** Stops the seat (the run ends): `done` rejects with `SeatStopped`. */
   readonly signal?: AbortSignal;
@@ -166,6 +170,8 @@ export class OnlineSeat<O, A> {
   /** Waits are clocked: for the gap hook or the patience. */
   #clocked: boolean;
   #patienceTimer: NodeJS.Timeout | undefined;
+  /** The observation the bot is thinking about (think time running). */
+  #thinking: O | undefined;
 
   constructor(options: SeatOptions<O, A>) {
     this.#options = options;
@@ -296,9 +302,16 @@ export class OnlineSeat<O, A> {
     this.#busy = true;
     const pause = this.#options.think?.() ?? 0;
     if (pause > 0) {
-      const intended = performance.now() + pause;
-      setTimeout(() => this.#decide(observation, intended), pause);
+      this.#thinking = observation;
+      thinkTimer.at(performance.now() + pause, this.#thought);
     } else this.#decide(observation, 0);
+  };
+
+  /** The think time is over (`intended`: when it was meant to be). Bound once: no closure per decision. */
+  readonly #thought = (intended: number): void => {
+    const observation = this.#thinking!;
+    this.#thinking = undefined;
+    this.#decide(observation, intended);
   };
 
   #decide(observation: O, intended: number): void {

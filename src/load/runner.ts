@@ -20,7 +20,7 @@ import {
 import { type PoolRun, type SessionPool, ThreadPool, type ThreadPoolOptions, threadData } from './threads.ts';
 import { evaluateThresholds, type Threshold, type ThresholdResult } from './thresholds.ts';
 import type { LoadScenario } from './types.ts';
-import { ArrivalSchedule, closedTarget, type Workload, workloadDurationMs } from './workload.ts';
+import { ArrivalSchedule, closedSteadyUntil, closedTarget, type Workload, workloadDurationMs } from './workload.ts';
 
 export interface LoadTestOptions {
   readonly scenario: LoadScenario;
@@ -220,13 +220,15 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
    * thresholds, the result and the final files read it. Created once the workers are ready (loading them takes a
    * moment): the run and its rates count from here.
    */
-  const recorder = new LoadRecorder({ ...recorderOptions, ...(pool ? {} : { monitorLag: false }) });
   /**
-   * With one thread, where the sessions record: like a worker thread's recorder it hands its interval over every
-   * second, which costs the thread reading replies a copy of the histograms' used buckets. It measures this
-   * thread's event-loop lag, the delay replies see.
+   * With one thread and files to write, where the sessions record: like a worker thread's recorder it hands its
+   * interval over every second (the progress writer is sent each thread's intervals), which costs the thread
+   * reading replies a copy of the histograms' used buckets. It measures this thread's event-loop lag, the delay
+   * replies see. Without files nothing needs the intervals: the sessions record into `recorder` itself.
    */
-  const sessions = pool ? undefined : new LoadRecorder({ ...recorderOptions, startedAt: recorder.startedAt });
+  const split = !pool && progress !== undefined;
+  const recorder = new LoadRecorder({ ...recorderOptions, ...(split ? { monitorLag: false } : {}) });
+  const sessions = split ? new LoadRecorder({ ...recorderOptions, startedAt: recorder.startedAt }) : undefined;
   const measure = sessions ?? recorder;
   const startedAt = new Date();
   const t0 = recorder.startedAt;
@@ -375,15 +377,30 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       log.warn({ err: error }, 'onTick failed');
     }
   }, 1000);
-  const controller = setInterval(control, workload.kind === 'open' ? 5 : 50);
-  control();
+  // The control loop wakes only when there is something to do: every 50 ms while a closed stage ramps, at the end
+  // of a stage that holds its level, and at the next open arrival (at most every 5 ms, as the interval it replaces).
+  // An interval woke an idle generator 20 or 200 times a second, each wake-up costing CPU (docs/performance.md).
+  let controller: NodeJS.Timeout | undefined;
+  const controlLoop = () => {
+    controller = undefined;
+    control();
+    if (ending.signal.aborted) return;
+    const elapsed = performance.now() - t0;
+    let wait: number;
+    if (workload.kind === 'closed') {
+      const until = closedSteadyUntil(workload, elapsed);
+      wait = until > elapsed ? until - elapsed : 50;
+    } else wait = nextArrival === undefined ? totalMs - elapsed : Math.max(5, nextArrival - elapsed);
+    controller = setTimeout(controlLoop, Math.max(1, Math.min(wait, 60_000)));
+  };
+  controlLoop();
 
   const onExternal = () => stop.abort();
   external?.addEventListener('abort', onExternal, { once: true });
   if (external?.aborted) stop.abort();
   await sleep(totalMs, stop.signal);
   ending.abort();
-  clearInterval(controller);
+  if (controller) clearTimeout(controller);
   const gracefulMs = options.gracefulStopMs ?? 0;
   const grace = options.stopGraceMs ?? 5000;
   let interrupted: boolean;

@@ -93,6 +93,21 @@ export function closedTarget(w: Extract<Workload, { kind: 'closed' }>, t: number
 }
 
 /**
+ * Until when (ms) the closed model's target stays what it is at `t`: the end of the current stage when the stage
+ * holds its level, `t` itself while it ramps (the target may change any time), the duration after the last stage.
+ */
+export function closedSteadyUntil(w: Extract<Workload, { kind: 'closed' }>, t: number): number {
+  let from = w.start;
+  let at = 0;
+  for (const s of w.stages) {
+    if (t < at + s.durationMs) return s.target === from ? at + s.durationMs : t;
+    at += s.durationMs;
+    from = s.target;
+  }
+  return at;
+}
+
+/**
  * Intended start times of an open workload, in ms from the start: arrival i (from 0) is due when the integral of
  * the rate reaches i, so the schedule is exact and independent of how late the generator is.
  */

@@ -150,6 +150,29 @@ describe('Galax client', () => {
     expect(timings).toEqual(['join:false', 'join:true', 'play:false']);
   });
 
+  it('keeps the lobby list unless told not to (a load bot never reads it)', async () => {
+    const s = await server({ port: 0, gameSeed: 1 });
+    const a = await GalaxClient.connect({ host: '127.0.0.1', port: s.port });
+    cleanups.push(() => a.close());
+    const game = await a.join(0);
+    const seen: ServerMessage[] = [];
+    const kept = await GalaxClient.connect({ host: '127.0.0.1', port: s.port });
+    const dropped = await GalaxClient.connect({
+      host: '127.0.0.1',
+      port: s.port,
+      keepLobby: false,
+      onMessage: (m) => seen.push(m),
+    });
+    cleanups.push(
+      () => kept.close(),
+      () => dropped.close(),
+    );
+    expect(kept.games).toEqual([{ game, players: 1 }]);
+    expect(dropped.games).toEqual([]);
+    // The GAME line still reached the caller.
+    expect(seen.filter((m) => m.cmd === 'GAME')).toEqual([{ cmd: 'GAME', game, players: 1 }]);
+  });
+
   it('moves() pipelines MOVEs and DONE and returns each MVOK or refusal', async () => {
     const s = await server({ port: 0, gameSeed: 1 });
     const seen: ServerMessage[] = [];

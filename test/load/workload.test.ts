@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ArrivalSchedule, closedTarget, parseRate, parseStages, WorkloadError } from '../../src/load/workload.ts';
+import {
+  ArrivalSchedule,
+  closedSteadyUntil,
+  closedTarget,
+  parseRate,
+  parseStages,
+  WorkloadError,
+} from '../../src/load/workload.ts';
 
 describe('workload parsing', () => {
   it('reads closed and open stages', () => {
@@ -96,5 +103,27 @@ describe('open model arrival schedule', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('closedSteadyUntil', () => {
+  const w = {
+    kind: 'closed' as const,
+    start: 0,
+    stages: [
+      { durationMs: 1000, target: 10 },
+      { durationMs: 2000, target: 10 },
+      { durationMs: 500, target: 0 },
+    ],
+  };
+  it('is the stage end while a stage holds its level, now while it ramps, the end after the last stage', () => {
+    expect(closedSteadyUntil(w, 0)).toBe(0);
+    expect(closedSteadyUntil(w, 999)).toBe(999);
+    expect(closedSteadyUntil(w, 1000)).toBe(3000);
+    expect(closedSteadyUntil(w, 2500)).toBe(3000);
+    expect(closedSteadyUntil(w, 3100)).toBe(3100);
+    expect(closedSteadyUntil(w, 9000)).toBe(3500);
+    // The target indeed stays put until then.
+    for (let t = 1000; t < 3000; t += 100) expect(closedTarget(w, t)).toBe(10);
   });
 });

@@ -17,14 +17,11 @@ import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
 import type { Strategy } from '../../core/strategy.ts';
 import { OnlineSeat, type SeatHooks } from '../../game/seat.ts';
 import { type GalaxAction, type GalaxObservation, galaxEngine } from '../../games/galax/index.ts';
-import {
-  GalaxAbortedError,
-  GalaxClient,
-  GalaxOnlineGame,
-  GalaxReplyError,
-  GalaxSessionError,
-  type ServerMessage,
-} from '../../protocols/galax/index.ts';
+// The client side's modules, not the protocol's index: that one also loads the reference server and
+// `play --connect`, which a generator never runs (start-up CPU, docs/performance.md).
+import { GalaxClient, GalaxReplyError, GalaxSessionError } from '../../protocols/galax/client.ts';
+import type { ServerMessage } from '../../protocols/galax/codec.ts';
+import { GalaxAbortedError, GalaxOnlineGame } from '../../protocols/galax/seat-adapter.ts';
 import { captureSocket } from '../capture.ts';
 import { intParam } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
@@ -133,6 +130,8 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
           name,
           connectTimeoutMs: ctx.requestTimeoutMs,
           requestTimeoutMs: ctx.requestTimeoutMs,
+          // The generator seats its bots itself (Matchmaker): the server's lobby list is never read.
+          keepLobby: false,
           onMessage: (m) => route?.(m),
           onTiming: (kind, micros, ok) => {
             if (!ok) return;

@@ -65,6 +65,12 @@ export interface GalaxClientOptions {
   onMessage?: (message: ServerMessage) => void;
   /** An ERR* line that answers no pending request (e.g. a refused DONE), or an unreadable server line. */
   onUnsolicitedError?: (code: ErrorCode, message: string) => void;
+  /**
+   * Whether to keep the lobby list (`games`, and what `nextLobby` resolves with). Default true. A load bot that
+   * is seated by its generator never reads it: each one kept its own copy of every open game on the server (at
+   * 1,000 bots a tenth of the generator's live heap, docs/performance.md). False: GAME lines are read and dropped.
+   */
+  keepLobby?: boolean;
   log?: Logger;
 }
 
@@ -398,8 +404,9 @@ export class GalaxClient {
       this.#options.onUnsolicitedError?.(m.cmd, m.message);
       return;
     }
-    if (m.cmd === 'GAME') this.#lobby.push({ game: m.game, players: m.players });
-    else if (m.cmd === 'SLCT') {
+    if (m.cmd === 'GAME') {
+      if (this.#options.keepLobby !== false) this.#lobby.push({ game: m.game, players: m.players });
+    } else if (m.cmd === 'SLCT') {
       this.games = this.#lobby;
       this.#lobby = [];
       const waiters = this.#lobbyWaiters;
