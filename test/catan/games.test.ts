@@ -19,19 +19,26 @@ import {
 } from '../../src/games/catan/index.ts';
 import { createHeuristicStrategy, createRandomStrategy } from '../../strategies/catan/index.ts';
 
-/** What each seat knows of the others never contradicts the truth: surely-held cards are held, totals match. */
+/**
+ * What each seat knows of the others never contradicts the truth: the cards it cannot account for (`views`, per
+ * kind) are some of the cards held, so the surely-held ones are held and surely-held plus unknown is the hand.
+ */
 function checkViews(s: CatanState) {
   const n = s.players;
+  expect(s.views).toHaveLength(n * n * 5);
   for (let o = 0; o < n; o++) {
     for (let p = 0; p < n; p++) {
       if (o === p) continue;
-      const base = (o * n + p) * 6;
-      let sum = s.views[base + 5]!;
-      expect(s.views[base + 5]).toBeGreaterThanOrEqual(0);
+      const base = (o * n + p) * 5;
       for (let r = 0; r < 5; r++) {
+        expect(s.views[base + r]).toBeGreaterThanOrEqual(0);
         expect(s.views[base + r]).toBeLessThanOrEqual(s.hands[p * 5 + r]!);
-        sum += s.views[base + r]!;
       }
+    }
+    const seen = observe(s, o);
+    for (let p = 0; p < n; p++) {
+      let sum = seen.unknown[p]!;
+      for (let r = 0; r < 5; r++) sum += seen.known[p * 5 + r]!;
       expect(sum).toBe(handSize(s, p));
     }
   }
