@@ -975,15 +975,20 @@ function checkCards(s: CatanState) {
     c.progress.reduce((a, b) => a + b, 0) +
     c.progressPoints.reduce((a, b) => a + b, 0);
   expect(inPlay).toBe(54);
+  // What each seat cannot account for (per kind) is some of what is held; surely-held plus unknown is the hand.
   for (let o = 0; o < s.players; o++) {
     for (let p = 0; p < s.players; p++) {
       if (o === p) continue;
-      const base = (o * s.players + p) * 9;
-      let sum = s.views[base + 8]!;
+      const base = (o * s.players + p) * 8;
       for (let r = 0; r < 8; r++) {
+        expect(s.views[base + r]).toBeGreaterThanOrEqual(0);
         expect(s.views[base + r]).toBeLessThanOrEqual(s.hands[p * 8 + r]!);
-        sum += s.views[base + r]!;
       }
+    }
+    const seen = observe(s, o);
+    for (let p = 0; p < s.players; p++) {
+      let sum = seen.unknown[p]!;
+      for (let r = 0; r < 8; r++) sum += seen.known[p * 8 + r]!;
       expect(sum).toBe(handSize(s, p));
     }
   }

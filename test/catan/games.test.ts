@@ -14,24 +14,32 @@ import {
   legalActions,
   observe,
   parseConfig,
+  pickLegalAction,
   rulesView,
   validate,
 } from '../../src/games/catan/index.ts';
 import { createHeuristicStrategy, createRandomStrategy } from '../../strategies/catan/index.ts';
 
-/** What each seat knows of the others never contradicts the truth: surely-held cards are held, totals match. */
+/**
+ * What each seat knows of the others never contradicts the truth: the cards it cannot account for (`views`, per
+ * kind) are some of the cards held, so the surely-held ones are held and surely-held plus unknown is the hand.
+ */
 function checkViews(s: CatanState) {
   const n = s.players;
+  expect(s.views).toHaveLength(n * n * 5);
   for (let o = 0; o < n; o++) {
     for (let p = 0; p < n; p++) {
       if (o === p) continue;
-      const base = (o * n + p) * 6;
-      let sum = s.views[base + 5]!;
-      expect(s.views[base + 5]).toBeGreaterThanOrEqual(0);
+      const base = (o * n + p) * 5;
       for (let r = 0; r < 5; r++) {
+        expect(s.views[base + r]).toBeGreaterThanOrEqual(0);
         expect(s.views[base + r]).toBeLessThanOrEqual(s.hands[p * 5 + r]!);
-        sum += s.views[base + r]!;
       }
+    }
+    const seen = observe(s, o);
+    for (let p = 0; p < n; p++) {
+      let sum = seen.unknown[p]!;
+      for (let r = 0; r < 5; r++) sum += seen.known[p * 5 + r]!;
       expect(sum).toBe(handSize(s, p));
     }
   }
@@ -155,6 +163,82 @@ describe('random games', () => {
     for (let p = 0; p < 4; p++) expect(handSize(d, p)).toBe(handSize(s, p));
     expect(observe(d, 2).known).toEqual(obs.known);
     expect(legalActions(d, s.current)).toBeDefined();
+  });
+});
+
+describe('pickLegalAction', () => {
+  it('returns the index-th of legalActions at every decision of random games, both rule sets, offers on', () => {
+    for (const rules of ['base', 'cities-and-knights'] as const) {
+      const config = parseConfig({ rules });
+      const rng = createRng(`pick-${rules}`);
+      let s = catanEngine.setup(config, 4, rng);
+      for (let step = 0; step < 1200 && catanEngine.toAct(s).kind !== 'terminal'; step++) {
+        const t = catanEngine.toAct(s);
+        if (t.kind === 'terminal') break;
+        if (t.kind === 'chance') {
+          s = catanEngine.apply(s, { kind: 'chance', outcome: catanEngine.sampleChance!(s, rng) });
+          continue;
+        }
+        const chosen = new Map<number, CatanAction>();
+        for (let seat = 0; seat < 4; seat++) {
+          const legal = legalActions(s, seat);
+          if (!t.seats.includes(seat)) {
+            expect(pickLegalAction(s, seat, () => 0)).toBe(legal[0]);
+            continue;
+          }
+          if (legal.length === 0) {
+            expect(pickLegalAction(s, seat, () => 0)).toBeUndefined();
+            chosen.set(seat, catanEngine.defaultAction(s, seat));
+            continue;
+          }
+          const counts: number[] = [];
+          for (let i = 0; i < legal.length; i++) {
+            const pick = (n: number) => {
+              counts.push(n);
+              return i;
+            };
+            expect(pickLegalAction(s, seat, pick)).toEqual(legal[i]);
+          }
+          expect(new Set(counts)).toEqual(new Set([legal.length]));
+          // A pick that itself lists the actions of another position still gets this position's action.
+          const other = seat === 0 ? 1 : 0;
+          const i = Math.floor(rng.next() * legal.length);
+          const nested = () => {
+            legalActions(s, other);
+            return i;
+          };
+          expect(pickLegalAction(s, seat, nested)).toEqual(legal[i]);
+          chosen.set(seat, legal[i]!);
+        }
+        s = catanEngine.apply(s, { kind: 'players', actions: chosen });
+      }
+    }
+  });
+
+  it('is undefined for a seat with nothing to do, and catan-random plays the same games as before', async () => {
+    const s = catanEngine.setup(parseConfig({}), 4, createRng(3));
+    expect(pickLegalAction(s, 1, () => 0)).toBeUndefined();
+    // The games of the random bot as it was (a uniform index into legalActions of the rules view).
+    const listing = () => ({
+      name: 'catan-random-listing',
+      decide(obs: ReturnType<typeof observe>, ctx: { seat: number; rng: { next(): number } }) {
+        const l = legalActions(rulesView(obs), ctx.seat);
+        return l[Math.floor(ctx.rng.next() * l.length)]!;
+      },
+    });
+    const config = parseConfig({ maxOffersPerTurn: 0 });
+    for (const seed of [1, 2]) {
+      const a = await runMatch({
+        engine: catanEngine,
+        config,
+        players: [0, 1, 2, 3].map(listing),
+        seed,
+        record: { actions: true },
+      });
+      const players = [0, 1, 2, 3].map(() => createRandomStrategy({ params: {} }));
+      const b = await runMatch({ engine: catanEngine, config, players, seed, record: { actions: true } });
+      expect(b.actions).toEqual(a.actions);
+    }
   });
 });
 

@@ -29,10 +29,20 @@ export function chance(s: CatanState, outcome: CatanChance, events?: CatanEvent[
   return apply(s, { kind: 'chance', outcome }, events);
 }
 
-/** A position in the main phase of `current`'s turn, with the given pieces and hands and nothing else. */
+/**
+ * A position in the main phase of `current`'s turn, with the given pieces and hands and nothing else. Unless
+ * `views` is given, no seat knows anything of another's hand: every card is one it cannot account for.
+ */
 export function position(parts: Partial<CatanState>, players = 4): CatanState {
   const base = fresh(players);
-  return { ...base, step: { phase: 'main' }, ...parts };
+  const s: CatanState = { ...base, step: { phase: 'main' }, ...parts };
+  if (parts.views !== undefined || parts.hands === undefined) return s;
+  const k = s.bank.length;
+  const views = new Array<number>(players * players * k).fill(0);
+  for (let o = 0; o < players; o++)
+    for (let p = 0; p < players; p++)
+      if (o !== p) for (let r = 0; r < k; r++) views[(o * players + p) * k + r] = s.hands[p * k + r]!;
+  return { ...s, views };
 }
 
 /** Puts pieces on a board array copy: buildings as [vertex, seat, city?], roads as [edge, seat]. */

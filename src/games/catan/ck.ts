@@ -235,7 +235,7 @@ const hasCity = (s: Board, seat: number) => {
 };
 
 /** The Cities & Knights actions of the player to move in the main phase, appended to `out` in a fixed order. */
-export function pushCkMain(s: CatanState, seat: number, out: CatanAction[]) {
+export function pushCkMain(s: CatanState, seat: number, out: ActionSink) {
   const ck = s.ck!;
   const o = seat * 8;
   const h = s.hands;
@@ -287,7 +287,7 @@ export function pushCkMain(s: CatanState, seat: number, out: CatanAction[]) {
   pushProgressPlays(s, seat, out);
 }
 
-function pushProgressPlays(s: CatanState, seat: number, out: CatanAction[]) {
+function pushProgressPlays(s: CatanState, seat: number, out: ActionSink) {
   const ck = s.ck!;
   const held = (c: number) => ck.progress[seat * PROGRESS_KINDS + c]! > 0;
   const o = seat * 8;
@@ -363,7 +363,7 @@ function pushProgressPlays(s: CatanState, seat: number, out: CatanAction[]) {
 }
 
 /** Before the roll only Alchemist can be played: it fixes both production dice (36 choices, 7 included). */
-export function pushCkPreRoll(s: CatanState, seat: number, out: CatanAction[]) {
+export function pushCkPreRoll(s: CatanState, seat: number, out: ActionSink) {
   if (s.ck!.progress[seat * PROGRESS_KINDS + P.alchemist]! > 0) for (const a of ACT.alchemist) out.push(a);
 }
 
@@ -399,6 +399,11 @@ const CANCEL = { type: 'cancel' } as const;
 const NO_KNIGHT = { type: 'placeKnight', vertex: null } as const;
 const NO_OFFER = { type: 'harbourOffer', resource: null } as const;
 const NO_PROGRESS = { type: 'takeProgress', card: null } as const;
+
+/** Where the legal-action generators put the actions they find (an array, or engine.ts's reused list). */
+export interface ActionSink {
+  push(action: CatanAction): void;
+}
 
 /** Legal actions of `seat` in a Cities & Knights decision phase (the phases the base game does not have). */
 export function ckPhaseActions(s: CatanState, seat: number): CatanAction[] {
@@ -786,13 +791,11 @@ export function applyCardStep(d: Draft, seat: number, a: CatanAction, hooks: CkH
         const me = d.current;
         const hands = d.hands();
         hands[me * 8 + step.offered]!--;
-        d.lost(me, step.offered, 1);
+        d.lost(me, step.offered);
         hands[target * 8 + step.offered]!++;
-        d.seen(target, step.offered, 1);
         hands[target * 8 + a.resource]!--;
-        d.lost(target, a.resource, 1);
+        d.lost(target, a.resource);
         hands[me * 8 + a.resource]!++;
-        d.seen(me, a.resource, 1);
         emitCk(d, me, 'harbourTrade', [target, step.offered, a.resource]);
       } else break;
       d.step = rest.length > 0 ? { phase: 'commercialHarbor', left: rest } : MAIN;
@@ -865,9 +868,8 @@ function playCard(d: Draft, seat: number, a: Extract<CatanAction, { type: 'progr
       const victim = a.seat!;
       // The player looks at the victim's hand: from now on it knows every card there.
       const views = d.views();
-      const base = (seat * d.n + victim) * 9;
-      for (let r = 0; r < 8; r++) views[base + r] = s.hands[victim * 8 + r]!;
-      views[base + 8] = 0;
+      const base = (seat * d.n + victim) * 8;
+      for (let r = 0; r < 8; r++) views[base + r] = 0;
       d.step = { phase: 'masterMerchant', victim, left: cardsIn(s, victim) >= 2 ? 2 : 1 };
       return;
     }

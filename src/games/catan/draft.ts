@@ -133,6 +133,9 @@ export class Draft {
   ckNow(): CkState | undefined {
     return this.#ck ?? this.s.ck;
   }
+  handsNow(): readonly number[] {
+    return this.#hands ?? this.s.hands;
+  }
   piecesNow(): readonly number[] {
     return this.#pieces ?? this.s.pieces;
   }
@@ -177,41 +180,41 @@ export class Draft {
 
   // Cards moving between a seat and the bank or another seat, with every observer's knowledge kept.
 
-  /** `seat` receives `k` cards of `r` from the bank, in public. */
+  /** `seat` receives `k` cards of `r` from the bank, in public (what everyone sees needs no bookkeeping). */
   gain(seat: number, r: number, k: number) {
     if (k === 0) return;
     this.hands()[seat * this.k + r]! += k;
     this.bank()[r]! -= k;
-    this.seen(seat, r, k);
   }
   /** `seat` pays `k` cards of `r` to the bank, in public. */
   pay(seat: number, r: number, k: number) {
     if (k === 0) return;
     this.hands()[seat * this.k + r]! -= k;
     this.bank()[r]! += k;
-    this.lost(seat, r, k);
+    this.lost(seat, r);
   }
   payCost(seat: number, cost: readonly number[]) {
     for (let r = 0; r < cost.length; r++) this.pay(seat, r, cost[r]!);
   }
-  /** Every other seat sees `seat` take `k` of `r`. */
-  seen(seat: number, r: number, k: number) {
-    const v = this.views();
-    const w = this.k + 1;
-    for (let o = 0; o < this.n; o++) if (o !== seat) v[(o * this.n + seat) * w + r]! += k;
-  }
-  /** Every other seat sees `seat` give up `k` of `r`: surely-held cards first, the rest were unknown ones. */
-  lost(seat: number, r: number, k: number) {
-    const v = this.views();
+  /**
+   * `seat`'s hand has just given up cards of `r` in public (call it after the hand lost them and before it gains
+   * any of that kind back). An observer who had not accounted for that many now knows there are none of `r`
+   * left it cannot account for: its unaccounted count of `r` is at most what the hand still holds. In the
+   * counts of surely-held and unknown cards this is "surely-held cards go first, the rest were unknown ones".
+   * The table is copied only when some observer's count changes, which public play rarely does.
+   */
+  lost(seat: number, r: number) {
+    const held = (this.#hands ?? this.s.hands)[seat * this.k + r]!;
+    let v = this.#views ?? this.s.views;
     for (let o = 0; o < this.n; o++) {
       if (o === seat) continue;
-      const base = (o * this.n + seat) * (this.k + 1);
-      const take = Math.min(v[base + r]!, k);
-      v[base + r]! -= take;
-      v[base + this.k]! -= k - take;
+      const i = (o * this.n + seat) * this.k + r;
+      if (v[i]! > held) {
+        if (this.#views === null) v = this.views();
+        (v as number[])[i] = held;
+      }
     }
   }
-
   emit(e: CatanEvent) {
     this.events?.push(e);
   }

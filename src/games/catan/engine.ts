@@ -16,6 +16,7 @@ import {
 } from './board.ts';
 import {
   ACTIVATE_COST,
+  type ActionSink,
   actingSeat,
   activeStrength,
   applyCardStep,
@@ -91,8 +92,11 @@ import type {
   TradeOffer,
 } from './types.ts';
 
-/** Bumped whenever a rule change could change a game's outcome. */
-export const ENGINE_VERSION = '2';
+/**
+ * Bumped whenever a rule change could change a game's outcome, or the state's form changes so that a replay's state
+ * hashes no longer match (3: the hidden-hand table counts what an observer cannot account for).
+ */
+export const ENGINE_VERSION = '3';
 
 /** More cards than this when a 7 is rolled: discard half, rounded down. */
 export const HAND_LIMIT = 7;
@@ -126,7 +130,7 @@ export function setup(config: CatanConfig, players: number, rng: Rng): CatanStat
     roadLength: new Array<number>(n).fill(0),
     longestRoad: -1,
     largestArmy: -1,
-    views: new Array<number>(n * n * (k + 1)).fill(0),
+    views: new Array<number>(n * n * k).fill(0),
     current: 0,
     step: { phase: 'setupSettlement', round: 0 },
     turn: 0,
@@ -245,7 +249,7 @@ const robberActions = range(HEX_COUNT).map((hex) =>
   [null, 0, 1, 2, 3, 4, 5, 6, 7].map((victim) => ({ type: 'robber', hex, victim }) as const),
 );
 
-function pushDevPlays(s: CatanState, seat: number, out: CatanAction[]) {
+function pushDevPlays(s: CatanState, seat: number, out: ActionSink) {
   if (s.devPlayed) return;
   const o = seat * 5;
   if (s.devs[o + KNIGHT]! > 0) out.push(A.knight);
@@ -260,7 +264,7 @@ function pushDevPlays(s: CatanState, seat: number, out: CatanAction[]) {
 }
 
 /** The robber's targets: every other hex, once per seat that could be robbed there (or once with no victim). */
-function pushRobberMoves(s: CatanState, seat: number, out: CatanAction[]) {
+function pushRobberMoves(s: CatanState, seat: number, out: ActionSink) {
   for (let h = 0; h < HEX_COUNT; h++) {
     if (h === s.robber) continue;
     let any = false;
@@ -288,9 +292,66 @@ export function handSize(s: Pick<CatanState, 'hands' | 'bank'>, seat: number): n
 /** Card kinds a hand holds: 5 resources, plus 3 commodities under Cities & Knights (the bank's length). */
 export const cardKinds = (s: Pick<CatanState, 'bank'>): number => s.bank.length;
 
+/**
+ * The legal actions as a list that is the caller's: one exact-size array, filled from the shared sink (a list
+ * grown by `push` from empty reallocates its storage two or three times on a main-phase decision).
+ */
 export function legalActions(s: CatanState, seat: Seat): CatanAction[] {
+  const listed = collectActions(s, seat, SINK.clear());
+  return listed === SINK ? SINK.toArray() : (listed as CatanAction[]);
+}
+
+/**
+ * One legal action of `seat`, chosen by `pick` from their number (it returns an index below it), without
+ * building their list: what a bot that plays uniformly at random (catan-random) needs. The actions are counted
+ * and ordered exactly as `legalActions` lists them, so `pickLegalAction(s, seat, f)` is
+ * `legalActions(s, seat)[f(n)]`. Undefined when `seat` has no action.
+ */
+export function pickLegalAction(s: CatanState, seat: Seat, pick: (count: number) => number): CatanAction | undefined {
+  const listed = collectActions(s, seat, SINK.clear());
+  if (listed !== SINK) {
+    const list = listed as CatanAction[];
+    return list.length === 0 ? undefined : list[pick(list.length)];
+  }
+  if (SINK.n === 0) return undefined;
+  const epoch = SINK.epoch;
+  const i = pick(SINK.n);
+  // A `pick` that itself asked for legal actions refilled the sink: list this position's actions again.
+  if (SINK.epoch !== epoch) collectActions(s, seat, SINK.clear());
+  return SINK.at(i);
+}
+
+/**
+ * Where the legal-action generators push: a reused array with its own length (an array's `length = 0` drops its
+ * storage). The generators never nest, so one sink serves every call.
+ */
+class ActionList implements ActionSink {
+  readonly a: CatanAction[] = [];
+  n = 0;
+  /** Counts the fills, so that a caller can tell whether the sink was refilled under it. */
+  epoch = 0;
+  clear(): this {
+    this.n = 0;
+    this.epoch++;
+    return this;
+  }
+  push(action: CatanAction): void {
+    this.a[this.n++] = action;
+  }
+  at(i: number): CatanAction | undefined {
+    return i >= 0 && i < this.n ? this.a[i] : undefined;
+  }
+  toArray(): CatanAction[] {
+    const out = new Array<CatanAction>(this.n);
+    for (let i = 0; i < this.n; i++) out[i] = this.a[i]!;
+    return out;
+  }
+}
+const SINK = new ActionList();
+
+/** Pushes `seat`'s legal actions into `out` and returns it, or returns a list of its own (Cities & Knights phases). */
+function collectActions(s: CatanState, seat: Seat, out: ActionList): ActionList | readonly CatanAction[] {
   const step = s.step;
-  const out: CatanAction[] = [];
   switch (step.phase) {
     case 'over':
     case 'dice':
@@ -354,7 +415,7 @@ export function legalActions(s: CatanState, seat: Seat): CatanAction[] {
   }
 }
 
-function pushMainActions(s: CatanState, seat: number, out: CatanAction[]) {
+function pushMainActions(s: CatanState, seat: number, out: ActionSink) {
   const k = cardKinds(s);
   const o = seat * k;
   const h = s.hands;
@@ -935,51 +996,42 @@ function applyChance(d: Draft, x: CatanChance) {
 /**
  * Moves one card `r` from `victim` to `thief`. The two of them know its kind; everyone else sees an unknown
  * card change hands (unless the victim's hand, as they know it, held one kind only).
+ *
+ * In `views` terms (cards an observer cannot account for, per kind): the thief's observers count one more card
+ * of `r` they cannot account for, unless they knew the victim's whole hand (all one kind, every card known);
+ * the victim's count of `r` drops by what the observer cannot see any more, and every kind the observer knew of
+ * may be the card that went, so its surely-held count drops by one (its unaccounted count rises by one, up to
+ * what the hand holds).
  */
 function steal(d: Draft, thief: number, victim: number, r: number) {
-  const before = d.s.views;
+  const hands = d.handsNow();
   const v = d.views();
   const n = d.n;
   const K = d.k;
-  const U = K;
+  const vh = victim * K;
   for (let o = 0; o < n; o++) {
-    const vb = (o * n + victim) * (K + 1);
-    const tb = (o * n + thief) * (K + 1);
-    if (o === thief || o === victim) {
-      if (o !== victim) {
-        const take = Math.min(v[vb + r]!, 1);
-        v[vb + r]! -= take;
-        v[vb + U]! -= 1 - take;
-      }
-      if (o !== thief) v[tb + r]!++;
+    if (o === victim) continue;
+    const vb = (o * n + victim) * K;
+    if (o === thief) {
+      // The thief saw the card: the victim's count of `r` it cannot account for is at most what is left.
+      if (v[vb + r]! > hands[vh + r]! - 1) v[vb + r] = hands[vh + r]! - 1;
       continue;
     }
-    // Which kinds could the card be? Only one -> it is known.
+    // Which kinds could the card be? Only one, with every card accounted for -> the observer knows it.
     let kinds = 0;
-    let kind = -1;
+    let unknown = 0;
     for (let k = 0; k < K; k++) {
-      if (before[vb + k]! > 0) {
-        kinds++;
-        kind = k;
-      }
+      unknown += v[vb + k]!;
+      if (hands[vh + k]! - v[vb + k]! > 0) kinds++;
     }
-    const unknownBefore = before[vb + U]!;
-    if (unknownBefore === 0 && kinds === 1) {
-      v[vb + kind]!--;
-      v[tb + kind]!++;
-      continue;
-    }
+    if (unknown === 0 && kinds === 1) continue;
     // Any surely-held kind may have been taken: each such lower bound drops by one, the rest is unknown.
-    let size = unknownBefore;
-    let known = 0;
     for (let k = 0; k < K; k++) {
-      size += before[vb + k]!;
-      const lower = Math.max(0, before[vb + k]! - 1);
-      v[vb + k] = lower;
-      known += lower;
+      const held = k === r ? hands[vh + k]! - 1 : hands[vh + k]!;
+      const known = Math.max(0, hands[vh + k]! - v[vb + k]! - 1);
+      v[vb + k] = held - known;
     }
-    v[vb + U] = size - 1 - known;
-    v[tb + U]!++;
+    v[(o * n + thief) * K + r]!++;
   }
   d.hands()[victim * K + r]!--;
   d.hands()[thief * K + r]!++;
@@ -1099,10 +1151,9 @@ function applyMain(d: Draft, seat: number, a: CatanAction) {
         taken[p] = hands[p * 5 + r]!;
         sum += taken[p]!;
         hands[p * 5 + r] = 0;
-        d.lost(p, r, taken[p]!);
+        d.lost(p, r);
       }
       hands[seat * 5 + r]! += sum;
-      d.seen(seat, r, sum);
       if (d.events) d.emit({ type: 'monopoly', seat, resource: r, taken });
       return;
     }
@@ -1125,17 +1176,20 @@ function applyMain(d: Draft, seat: number, a: CatanAction) {
       const { give, get } = step.offer;
       const hands = d.hands();
       const k = d.k;
+      // Each side pays first, then receives: `lost` wants the hand between the two.
       for (let r = 0; r < k; r++) {
-        hands[seat * k + r]! += get[r]! - give[r]!;
-        hands[a.seat * k + r]! += give[r]! - get[r]!;
         if (give[r]! > 0) {
-          d.lost(seat, r, give[r]!);
-          d.seen(a.seat, r, give[r]!);
+          hands[seat * k + r]! -= give[r]!;
+          d.lost(seat, r);
         }
         if (get[r]! > 0) {
-          d.lost(a.seat, r, get[r]!);
-          d.seen(seat, r, get[r]!);
+          hands[a.seat * k + r]! -= get[r]!;
+          d.lost(a.seat, r);
         }
+      }
+      for (let r = 0; r < k; r++) {
+        hands[seat * k + r]! += get[r]!;
+        hands[a.seat * k + r]! += give[r]!;
       }
       if (d.events) d.emit({ type: 'traded', seat, partner: a.seat, give, get });
       d.step = MAIN;
@@ -1176,9 +1230,8 @@ export function apply(
       else {
         // Wedding: the card goes to `to`, in the open.
         d.hands()[seat * d.k + a.resource]!--;
-        d.lost(seat, a.resource, 1);
+        d.lost(seat, a.resource);
         d.hands()[to * d.k + a.resource]!++;
-        d.seen(to, a.resource, 1);
       }
       left[seat]!--;
       if (d.events) d.emit({ type: 'discarded', seat, resource: a.resource });
@@ -1464,9 +1517,8 @@ function takeFromOthers(d: Draft, seat: number, r: number, take: number) {
     const n = Math.min(take, hands[p * d.k + r]!);
     if (n === 0) continue;
     d.hands()[p * d.k + r]! -= n;
-    d.lost(p, r, n);
+    d.lost(p, r);
     d.hands()[seat * d.k + r]! += n;
-    d.seen(seat, r, n);
   }
 }
 
@@ -1759,9 +1811,13 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
       for (let r = 0; r < k; r++) known[o + r] = hands[o + r]!;
       unknown[p] = 0;
     } else {
-      const base = (seat * n + p) * (k + 1);
-      for (let r = 0; r < k; r++) known[o + r] = views[base + r]!;
-      unknown[p] = views[base + k]!;
+      const base = (seat * n + p) * k;
+      let u = 0;
+      for (let r = 0; r < k; r++) {
+        known[o + r] = hands[o + r]! - views[base + r]!;
+        u += views[base + r]!;
+      }
+      unknown[p] = u;
     }
   }
   const hand = new Array<number>(k);
@@ -1935,15 +1991,13 @@ export function determinize(obs: CatanObservation, seat: Seat, _config: CatanCon
   }
   const deck = [0, 0, 0, 0, 0];
   for (; dn < devCards.length; dn++) deck[devCards[dn]!]!++;
-  const views = new Array<number>(n * n * (k + 1)).fill(0);
+  // The observer cannot account for its dealt cards; the others' knowledge of one another is all unknown.
+  const views = new Array<number>(n * n * k).fill(0);
   for (let o = 0; o < n; o++) {
     for (let p = 0; p < n; p++) {
       if (o === p) continue;
-      const base = (o * n + p) * (k + 1);
-      if (o === seat) {
-        for (let r = 0; r < k; r++) views[base + r] = obs.known[p * k + r]!;
-        views[base + k] = obs.unknown[p]!;
-      } else views[base + k] = obs.handSizes[p]!;
+      const base = (o * n + p) * k;
+      for (let r = 0; r < k; r++) views[base + r] = hands[p * k + r]! - (o === seat ? obs.known[p * k + r]! : 0);
     }
   }
   const ck = obs.ck === undefined ? undefined : determinizeCk(obs, seat, rng);

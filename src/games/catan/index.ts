@@ -69,6 +69,7 @@ export {
   handSize,
   legalActions,
   observe,
+  pickLegalAction,
   publicPoints,
   result,
   rulesView,

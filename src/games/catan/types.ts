@@ -161,8 +161,12 @@ export interface CatanState {
   readonly longestRoad: number;
   readonly largestArmy: number;
   /**
-   * What each seat knows of each other seat's hand, from public events only: (observer * players + seat) * 6 +
-   * resource is a count the seat surely holds, + 5 the cards of unknown kind. Kept for observer != seat.
+   * What each seat cannot account for in each other seat's hand, from public events only: (observer * players +
+   * seat) * kinds + kind is how many of the cards of that kind the seat holds the observer has not seen go in (a
+   * steal it was not party to, a hand it never saw). So the observer surely knows hand - this of each kind, and
+   * holds the sum as cards of unknown kind (`observe`'s known and unknown). Kept for observer != seat. Counting
+   * the unaccounted cards, not the known ones, means a public gain or payment seldom changes the table (it is
+   * copied only when it does).
    */
   readonly views: readonly number[];
   readonly current: number;
