@@ -58,6 +58,7 @@ const CONFIRMED = new Set([
   'UPGRADE_KNIGHT',
   'USE_KNIGHT',
   'UPGRADE_PROGRESS',
+  'END_PLAY',
 ]);
 
 type Command = readonly [string, readonly (readonly [string, string])[]];
@@ -245,11 +246,21 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
     const view = rulesView(observation);
     const seat = observation.seat;
     const planned = catanEngine.validate(view, seat, action) === null ? action : defaultAction(view, seat);
-    this.#send(this.#command(planned, observation.step.phase));
+    this.#send(this.#command(planned, observation.step));
   }
 
-  #command(a: CatanAction, phase: string): Command {
+  #command(a: CatanAction, step: CatanObservation['step']): Command {
     const ix = this.#ids();
+    const phase = step.phase;
+    // The Commercial Harbor's offer, in the seed's form: the Card offered (NONE: none) to the next opponent.
+    if (a.type === 'harbourOffer' && phase === 'commercialHarbor')
+      return [
+        'OFFER',
+        [
+          ['id', a.resource === null ? 'NONE' : ix.cards[a.resource]!],
+          ['user', ix.seats[step.left[0]!]!],
+        ],
+      ];
     // A phase without a prompt of its own (the Cities & Knights decisions) takes every answer as a generic CHOOSE,
     // whatever the action: the Bishop's robber, the Diplomat's road, a Smith's promotion, a cancel.
     if (!PROMPTED_PHASES.has(phase)) return ['CHOOSE', [['id', choiceOf(a, ix.ids()).value]]];
