@@ -2,7 +2,9 @@
  * Catan's online adapter for the one seat (src/game/seat.ts) over SE1: at every prompt that asks this player
  * for a decision, the model rebuilt from the events becomes the engine's observation (catan-wire.ts); the
  * strategy's action becomes the command (after the one validate → fallback), and the robber victim prompt that
- * follows a CHOOSE Field is answered from the same action. The game's creator starts it once every seat is in.
+ * follows a CHOOSE Field is answered from the same action. A Commercial Harbor offer goes out in the seed's form
+ * (`OFFER id=Card@.. user=UserAssets@..`, `id=NONE` for no offer). The game's creator starts it once every seat
+ * is in.
  */
 import type { GameResult } from '../../core/engine.ts';
 import type { OnlineGame, SeatSink } from '../../game/seat.ts';
