@@ -448,7 +448,8 @@ describe('SE1 Catan: a Commercial Harbor game in-process and over TCP', () => {
     // The game went through the seed's OFFER (the room refuses a CHOOSE in the offer half, so an adapter that sent
     // anything else would have failed its seat): offers of a card and the commodities given back.
     const types = online.actions.map((a) => (a.type === 'harbourOffer' && a.resource === null ? 'noOffer' : a.type));
-    expect(types.slice(0, 2)).toEqual(['harbourOffer', 'harbourAnswer']);
-    expect(types.filter((t) => t === 'harbourAnswer').length).toBeGreaterThan(0);
+    expect(['harbourOffer', 'noOffer']).toContain(types[0]);
+    expect(types).toContain('harbourOffer');
+    expect(types).toContain('harbourAnswer');
   }, 120_000);
 });
