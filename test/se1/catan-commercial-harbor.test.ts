@@ -245,7 +245,21 @@ describe('SE1 Catan: the Commercial Harbor in the seed form (OFFER id=Card@.. us
     ]);
     expect(JSON.parse(lastValue(a, 'step')!)).toEqual({ phase: 'commercialHarbor', left: [1, 2, 3], offered: 0 });
     expect(await answers(a, [['END_PLAY', []]])).toEqual(['ERROR: END_PLAY - it is not your turn']);
-    expect(await answers(b, [['CHOOSE', [['id', 'COIN']]]])).toEqual(['ERROR: CHOOSE - id must be one of CLOTH']);
+    expect(
+      await answers(b, [
+        ['CHOOSE', [['id', 'COIN']]],
+        [
+          'OFFER',
+          [
+            ['id', card.get('BRICK')!],
+            ['user', users[0]!],
+          ],
+        ],
+      ]),
+    ).toEqual([
+      'ERROR: CHOOSE - id must be one of CLOTH',
+      'ERROR: OFFER - the Commercial Harbor offer is made: it is answered with CHOOSE id=<commodity>',
+    ]);
     expect(await answers(b, [['CHOOSE', [['id', 'CLOTH']]]])).toEqual(['OK - CHOOSE']);
     await a.until(() => notices(a).filter((x) => x.startsWith('OK - offer(')).length === 2);
     const aAfter = resources(a, users[0]!);

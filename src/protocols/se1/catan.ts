@@ -408,6 +408,8 @@ class CatanRoom implements GameRoom {
    */
   #harbourOffer(command: Se1Command): CatanAction | string {
     const step = this.#state.step;
+    if (step.phase === 'commercialHarbor' && step.offered !== undefined)
+      return 'the Commercial Harbor offer is made: it is answered with CHOOSE id=<commodity>';
     if (!harbourOffering(step))
       return 'OFFER id/user answers a Commercial Harbor (PLAY type=COMMERCIAL_HARBOR), and none is being offered now; a trade offer is OFFER give/take';
     const ids = this.#ids!;
