@@ -346,7 +346,7 @@ describe('SE1 Catan room', () => {
       expect.stringMatching(/^ERROR: PLAY - __proto__: not a field of a progress card \(vertex, from, .*\)$/),
       'ERROR: PLAY - vertex: given twice',
       'ERROR: PLAY - progress is possible only after the roll, in the main phase',
-      'ERROR: END_PLAY - no card is being played: a progress card is played whole by one PLAY command',
+      'ERROR: END_PLAY - nothing to end: END_PLAY ends the offers of a Commercial Harbor; every other progress card is played whole by one PLAY command',
       'ERROR: CHOOSE - nothing to choose now',
       'ERROR: TRADE - give: GOLD is not a card kind (BRICK, LUMBER, WOOL, GRAIN, ORE, PAPER, CLOTH, COIN)',
     ]);

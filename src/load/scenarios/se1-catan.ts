@@ -8,8 +8,8 @@
  *
  * The session (lobby, grouping, the seat) is the one of every SE1 game scenario (se1-game-kit.ts). Timed besides
  * its lobby round trips: every game command's round trip to
- * the server's `OK - <ACTION>` (`start_game_rtt`, `roll_dies_rtt`, `build_rtt`, `trade_rtt`, `play_rtt`,
- * `choose_rtt`, `end_turn_rtt`); `first_event`, `decide`, and every wait for the server (`metrics.gap`).
+ * the server's `OK - <ACTION>` (`start_game_rtt`, `roll_dies_rtt`, `build_rtt`, `trade_rtt`, `offer_rtt`,
+ * `play_rtt`, `choose_rtt`, `end_turn_rtt`); `first_event`, `decide`, and every wait for the server (`metrics.gap`).
  * `rules` (`base` or `cities-and-knights`, default base) is what the server's games must play (the server sets
  * it: `serve se1 --game catan --set rules="rules=cities-and-knights"`); a game that plays otherwise is a session
  * error. Under Cities & Knights the knight and improvement commands are timed as well (`activate_knight_rtt`,
@@ -83,6 +83,7 @@ export const se1CatanScenario: LoadScenario<CatanShared> = {
     'roll_dies_rtt',
     'build_rtt',
     'trade_rtt',
+    'offer_rtt',
     'play_rtt',
     'choose_rtt',
     'end_turn_rtt',
@@ -90,6 +91,7 @@ export const se1CatanScenario: LoadScenario<CatanShared> = {
     'upgrade_knight_rtt',
     'use_knight_rtt',
     'upgrade_progress_rtt',
+    'end_play_rtt',
   ],
   async prepare({ params }) {
     const bot = await resolveBot(String(params.strategy ?? DEFAULTS.strategy), 'catan');

@@ -2,7 +2,9 @@
  * Catan's online adapter for the one seat (src/game/seat.ts) over SE1: at every prompt that asks this player
  * for a decision, the model rebuilt from the events becomes the engine's observation (catan-wire.ts); the
  * strategy's action becomes the command (after the one validate → fallback), and the robber victim prompt that
- * follows a CHOOSE Field is answered from the same action. The game's creator starts it once every seat is in.
+ * follows a CHOOSE Field is answered from the same action. A Commercial Harbor offer goes out in the seed's form
+ * (`OFFER id=Card@.. user=UserAssets@..`, `id=NONE` for no offer). The game's creator starts it once every seat
+ * is in.
  */
 import type { GameResult } from '../../core/engine.ts';
 import type { OnlineGame, SeatSink } from '../../game/seat.ts';
@@ -58,6 +60,7 @@ const CONFIRMED = new Set([
   'UPGRADE_KNIGHT',
   'USE_KNIGHT',
   'UPGRADE_PROGRESS',
+  'END_PLAY',
 ]);
 
 type Command = readonly [string, readonly (readonly [string, string])[]];
@@ -245,11 +248,21 @@ export class CatanOnlineGame implements OnlineGame<CatanObservation, CatanAction
     const view = rulesView(observation);
     const seat = observation.seat;
     const planned = catanEngine.validate(view, seat, action) === null ? action : defaultAction(view, seat);
-    this.#send(this.#command(planned, observation.step.phase));
+    this.#send(this.#command(planned, observation.step));
   }
 
-  #command(a: CatanAction, phase: string): Command {
+  #command(a: CatanAction, step: CatanObservation['step']): Command {
     const ix = this.#ids();
+    const phase = step.phase;
+    // The Commercial Harbor's offer, in the seed's form: the Card offered (NONE: none) to the next opponent.
+    if (a.type === 'harbourOffer' && phase === 'commercialHarbor')
+      return [
+        'OFFER',
+        [
+          ['id', a.resource === null ? 'NONE' : ix.cards[a.resource]!],
+          ['user', ix.seats[step.left[0]!]!],
+        ],
+      ];
     // A phase without a prompt of its own (the Cities & Knights decisions) takes every answer as a generic CHOOSE,
     // whatever the action: the Bishop's robber, the Diplomat's road, a Smith's promotion, a cancel.
     if (!PROMPTED_PHASES.has(phase)) return ['CHOOSE', [['id', choiceOf(a, ix.ids()).value]]];

@@ -59,6 +59,12 @@ export interface CatanIds {
   readonly fields: readonly string[];
   readonly vertices: readonly string[];
   readonly edges: readonly string[];
+  /**
+   * Card@.. by card kind (KIND_NAMES order), under Cities & Knights only: the seed's OFFER names the card a
+   * Commercial Harbor offers by a `Card@..` id. botswarm keeps hands as counts, so there is one Card object per
+   * kind (its `kind` property names it), not one per card.
+   */
+  readonly cards?: readonly string[];
 }
 
 /** Properties as `src prop` → value; an absent key is a null property. */
@@ -89,6 +95,11 @@ export function boardProps(board: CatanBoard, ids: CatanIds, out: Props): void {
   for (const [e, id] of ids.edges.entries()) out.set(key(id, 'index'), String(e));
   for (const h of board.harbours) out.set(key(ids.edges[h.edge]!, 'harbour'), harbourName(h.resource));
   out.set(key(ids.game, 'harbours'), board.harbours.map((h) => ids.edges[h.edge]!).join(','));
+}
+
+/** The Card objects (set once, Cities & Knights only): each one's `kind`. */
+export function cardProps(ids: CatanIds, out: Props): void {
+  for (const [i, id] of (ids.cards ?? []).entries()) out.set(key(id, 'kind'), KIND_NAMES[i]!);
 }
 
 const seatId = (ids: CatanIds, seat: number) => ids.seats[seat]!;
@@ -308,6 +319,8 @@ export class CatanIndex {
   readonly fields: string[] = [];
   readonly vertices: string[] = [];
   readonly edges: string[] = [];
+  /** Card@.. by card kind (Cities & Knights; empty under rules=base). */
+  readonly cards: string[] = [];
   readonly #indexOf = new Map<string, number>();
 
   constructor(model: CatanModelView) {
@@ -328,6 +341,11 @@ export class CatanIndex {
         this.#indexOf.set(id, i);
       }
     }
+    for (const id of model.ofClass('Card')) {
+      const kind = (KIND_NAMES as readonly string[]).indexOf(model.get(id, 'kind') ?? '');
+      if (kind < 0) throw new CatanWireError(`${id}: unknown kind ${model.get(id, 'kind')}`);
+      this.cards[kind] = id;
+    }
   }
 
   index(id: string | undefined, what: string): number {
@@ -337,7 +355,14 @@ export class CatanIndex {
   }
 
   ids(): CatanIds {
-    return { game: this.game, seats: this.seats, fields: this.fields, vertices: this.vertices, edges: this.edges };
+    return {
+      game: this.game,
+      seats: this.seats,
+      fields: this.fields,
+      vertices: this.vertices,
+      edges: this.edges,
+      ...(this.cards.length > 0 ? { cards: this.cards } : {}),
+    };
   }
 }
 

@@ -23,6 +23,7 @@ import {
   boardProps,
   type CatanIds,
   COMMODITY_NAMES,
+  cardProps,
   choiceOf,
   configProps,
   DEV_CARD_NAMES,
@@ -100,6 +101,15 @@ export function checkCatanMap(content: string): string | null {
     throw e;
   }
 }
+
+/** A Commercial Harbor's "no offer to this player" (OFFER id=NONE; END_PLAY repeats it for everyone left). */
+const NO_HARBOUR_OFFER: CatanAction = { type: 'harbourOffer', resource: null };
+
+/** The Commercial Harbor's offer half: the player to move offers `left[0]` a card (OFFER id/user). */
+const harbourOffering = (
+  step: CatanState['step'],
+): step is Extract<CatanState['step'], { phase: 'commercialHarbor' }> =>
+  step.phase === 'commercialHarbor' && step.offered === undefined;
 
 const knightsOnly = (action: string) =>
   `${action} is a Cities & Knights command (rules=cities-and-knights); this game plays rules=base`;
@@ -235,6 +245,7 @@ class CatanRoom implements GameRoom {
     if (this.status !== 'RUNNING') return fail(`the game is ${this.status.toLowerCase()}`);
     if (!this.#awaited().includes(seat)) return fail('it is not your turn');
     if (this.#answers.has(seat)) return fail('you have already answered; waiting for the other players');
+    if (action === 'END_PLAY') return this.#endPlay(seat, member);
     const parsed = this.#parse(seat, command);
     if (typeof parsed === 'string') return fail(parsed);
     if (parsed === null) return; // the first half of a robber move: the victim prompt was sent
@@ -309,8 +320,10 @@ class CatanRoom implements GameRoom {
         return { type: 'bankTrade', give, get: take };
       }
       case 'OFFER': {
-        if (prop(command, 'user') !== undefined || prop(command, 'id') !== undefined)
-          return 'OFFER id/user (Commercial Harbor) is not available: the engine has no Commercial Harbor card yet';
+        const harbour = prop(command, 'user') !== undefined || prop(command, 'id') !== undefined;
+        if (harbour && (prop(command, 'give') !== undefined || prop(command, 'take') !== undefined))
+          return 'OFFER takes id and user (Commercial Harbor) or give and take (a trade offer), not both';
+        if (harbour || harbourOffering(state.step)) return this.#harbourOffer(command);
         const give = parseResources(prop(command, 'give') ?? '', kinds);
         const take = parseResources(prop(command, 'take') ?? '', kinds);
         if (!give || !take)
@@ -340,8 +353,6 @@ class CatanRoom implements GameRoom {
         const t = (TRACK_NAMES as readonly string[]).indexOf(prop(command, 'type') ?? '');
         return t < 0 ? `type must be one of ${TRACK_NAMES.join(', ')}` : { type: 'improve', track: t };
       }
-      case 'END_PLAY':
-        return 'no card is being played: a progress card is played whole by one PLAY command';
       case 'CHOOSE': {
         const id = prop(command, 'id');
         switch (phase) {
@@ -376,6 +387,8 @@ class CatanRoom implements GameRoom {
           }
           default: {
             if (NO_CHOICE_PHASES.has(phase)) return 'nothing to choose now';
+            if (harbourOffering(state.step))
+              return 'a Commercial Harbor offer is made with OFFER id=Card@.. user=UserAssets@.. (id=NONE: no offer to that player; END_PLAY: no more offers)';
             // Any other decision (the Cities & Knights phases): one of the answers the prompt listed.
             const choices = this.#choices(seat);
             const picked = choices.find((c) => c.value === id);
@@ -387,6 +400,50 @@ class CatanRoom implements GameRoom {
       default:
         return `${command.action} is not a command of this game`;
     }
+  }
+
+  /**
+   * The seed's OFFER form, `id` = the Card offered, `user` = the UserAssets offered to: the Commercial Harbor's
+   * offer to the next opponent in seat order (the engine's `harbourOffer`). `id=NONE` leaves that player out.
+   */
+  #harbourOffer(command: Se1Command): CatanAction | string {
+    const step = this.#state.step;
+    if (step.phase === 'commercialHarbor' && step.offered !== undefined)
+      return 'the Commercial Harbor offer is made: it is answered with CHOOSE id=<commodity>';
+    if (!harbourOffering(step))
+      return 'OFFER id/user answers a Commercial Harbor (PLAY type=COMMERCIAL_HARBOR), and none is being offered now; a trade offer is OFFER give/take';
+    const ids = this.#ids!;
+    const next = ids.seats[step.left[0]!]!;
+    const user = prop(command, 'user');
+    if (user === undefined) return `user: missing; the next player to offer to is ${next}`;
+    if (user !== next)
+      return ids.seats.includes(user)
+        ? `user: the offers go in seat order, the next player to offer to is ${next}`
+        : `user: ${user} is not one of this game's UserAssets`;
+    const id = prop(command, 'id');
+    if (id === undefined) return 'id: missing; a Card@.. (its kind a resource) or NONE';
+    if (id === 'NONE') return NO_HARBOUR_OFFER;
+    const kind = (ids.cards ?? []).indexOf(id);
+    if (kind < 0) return `id: ${id} is not one of this game's Cards (or NONE)`;
+    if (kind >= 5) return `id: a Commercial Harbor offers a resource, not ${KIND_NAMES[kind]}`;
+    return { type: 'harbourOffer', resource: kind };
+  }
+
+  /**
+   * END_PLAY: the seed's "stop playing the current card". Only a Commercial Harbor's offers can be stopped: every
+   * player still to be offered to is left out (one engine `harbourOffer` null per player, each a step of its own).
+   */
+  #endPlay(seat: number, member: RoomMember) {
+    if (!harbourOffering(this.#state.step) || this.#state.current !== seat)
+      return this.#ctx.error(
+        member,
+        'END_PLAY',
+        'nothing to end: END_PLAY ends the offers of a Commercial Harbor; every other progress card is played whole by one PLAY command',
+      );
+    this.#ctx.ok(member, 'END_PLAY');
+    while (this.status === 'RUNNING' && harbourOffering(this.#state.step) && this.#state.current === seat)
+      this.#apply(new Map([[seat, NO_HARBOUR_OFFER]]));
+    this.#advance();
   }
 
   /** PLAY under rules=base: a development card. */
@@ -469,12 +526,14 @@ class CatanRoom implements GameRoom {
       fields: state.board.terrain.map(() => ctx.newId('Field')),
       vertices: state.buildings.map(() => ctx.newId('Intersection')),
       edges: state.roads.map(() => ctx.newId('Border')),
+      ...(this.#config.rules === 'cities-and-knights' ? { cards: KIND_NAMES.map(() => ctx.newId('Card')) } : {}),
     };
     this.#ids = ids;
     for (const [i, seat] of this.#seats.entries()) ctx.broadcast(seat.id, 'seat', String(i));
     const fixed: Props = new Map();
     configProps(this.#config, ids, fixed);
     boardProps(state.board, ids, fixed);
+    cardProps(ids, fixed);
     for (const c of diffProps(new Map(), fixed)) ctx.broadcast(c.src, c.prop, c.nv, c.ov);
     ctx.ok(member, 'START_GAME');
     this.#sync();
@@ -620,6 +679,22 @@ class CatanRoom implements GameRoom {
       }
       case 'confirm':
         return ok(`choose(UserAssets:${[...step.accepted.map((s) => ids.seats[s]), 'NONE'].join(',')})`, 'trade with');
+      case 'commercialHarbor': {
+        if (step.offered === undefined) {
+          const k = kindsOf(this.#config);
+          const held = state.hands.slice(seat * k, seat * k + 5);
+          const cards = ids.cards!.filter((_, r) => r < 5 && held[r]! > 0);
+          return ok(
+            `offer(Card:${[...cards, 'NONE'].join(',')})`,
+            `commercial harbor: offer to ${ids.seats[step.left[0]!]}`,
+          );
+        }
+        const values = this.#choices(seat).map((c) => c.value);
+        return ok(
+          `choose(Resource:${values.join(',')})`,
+          `commercial harbor: ${ids.seats[state.current]} offers ${KIND_NAMES[step.offered]} for a commodity`,
+        );
+      }
       default: {
         // The Cities & Knights decisions (and any phase the engine adds): the legal answers, as CHOOSE takes them.
         const choices = this.#choices(seat);
