@@ -1,13 +1,22 @@
 /** catan-mcts: legal and reproducible (the same seed and budget give the same game), and it consults the search. */
 import { describe, expect, it } from 'vitest';
 import { catanBots } from '../../bots/catan.ts';
+import { mctsOptionsFromParams } from '../../src/ai/index.ts';
+import { Mcts } from '../../src/ai/mcts.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { runMatch } from '../../src/core/match.ts';
 import { createRng } from '../../src/core/rng.ts';
 import type { Strategy } from '../../src/core/strategy.ts';
-import { type CatanAction, type CatanObservation, catanEngine } from '../../src/games/catan/index.ts';
+import {
+  type CatanAction,
+  type CatanObservation,
+  catanEngine,
+  legalActions,
+  rulesView,
+} from '../../src/games/catan/index.ts';
+import { catanMctsDefaults, catanMctsGameWith, worthSearching } from '../../strategies/catan/mcts.ts';
 
-const bot = (name: string, params: Record<string, number> = {}) =>
+const bot = (name: string, params: Record<string, number | boolean> = {}) =>
   catanBots.find((b) => b.name === name)!.create({ params }) as Strategy<CatanObservation, CatanAction>;
 
 async function game(seed: number) {
@@ -94,6 +103,7 @@ describe('catan-mcts', () => {
       'minVisits',
       'candidates',
       'opponents',
+      'setup',
     ]);
     const config = catanEngine.defaultConfig();
     const state = catanEngine.setup(config, 3, createRng(1));
@@ -109,4 +119,68 @@ describe('catan-mcts', () => {
     );
     expect(def.create({ params: {} }).decide(catanEngine.observe(state, 0), ctx)).toMatchObject({ type: 'settlement' });
   });
+
+  /** Seat 0's observations of a heuristic-only game, in order. */
+  async function observations(seed: number): Promise<CatanObservation[]> {
+    const seen: CatanObservation[] = [];
+    await runMatch({
+      engine: catanEngine,
+      config: catanEngine.defaultConfig(),
+      players: [bot('catan-heuristic'), bot('catan-heuristic'), bot('catan-heuristic')],
+      seed,
+      onDecision: (seat, obs) => {
+        if (seat === 0) seen.push(obs);
+      },
+    });
+    return seen;
+  }
+
+  it('searches only where there is a choice, and the opening only with setup=true', async () => {
+    const seen = await observations(3);
+    const choices = (obs: CatanObservation) => legalActions(rulesView(obs), 0).filter((a) => a.type !== 'offer').length;
+    const opening = seen.filter((o) => o.step.phase === 'setupSettlement');
+    const forced = seen.filter((o) => o.step.phase === 'preRoll' && choices(o) === 1);
+    const main = seen.filter((o) => o.step.phase === 'main' && choices(o) > 1);
+    expect(opening.length).toBe(2);
+    expect(forced.length).toBeGreaterThan(5);
+    expect(main.length).toBeGreaterThan(5);
+    for (const o of opening) {
+      expect(worthSearching(o, 0, false)).toBe(false);
+      expect(worthSearching(o, 0, true)).toBe(true);
+    }
+    for (const o of forced) expect(worthSearching(o, 0, true)).toBe(false);
+    for (const o of main) expect(worthSearching(o, 0, false)).toBe(true);
+    // Not searched: the opening is catan-heuristic's even where the search's choice would always be played.
+    const free = bot('catan-mcts', { iterations: 12, margin: 0, minVisits: 0 });
+    const heuristic = bot('catan-heuristic');
+    const ctx = (s: number, obs: CatanObservation) => ({
+      seat: 0,
+      rng: createRng(s),
+      budget: { iterations: 12 },
+      model: { engine: catanEngine, config: obs.config },
+      log: silentLogger,
+    });
+    for (const o of opening) expect(free.decide(o, ctx(1, o))).toEqual(heuristic.decide(o, ctx(1, o)));
+  }, 120_000);
+
+  it("ranks the root seat's actions once per observation: the same search as ranking them at every iteration", async () => {
+    const seen = await observations(4);
+    const positions = seen.filter(
+      (o) =>
+        (o.step.phase === 'main' || o.step.phase === 'robber') &&
+        legalActions(rulesView(o), 0).filter((a) => a.type !== 'offer').length > 3,
+    );
+    expect(positions.length).toBeGreaterThan(3);
+    const options = { ...mctsOptionsFromParams({}, catanMctsDefaults), iterations: 40 };
+    for (const obs of positions.slice(0, 4)) {
+      const cached = new Mcts(catanMctsGameWith(5, 1), options);
+      // Without rootState the search determinises through the engine and ranks every root sample anew.
+      const plain = new Mcts({ ...catanMctsGameWith(5, 1), rootState: undefined }, options);
+      const a = cached.search(obs, 0, obs.config, createRng(9), { iterations: 40 });
+      const b = plain.search(obs, 0, obs.config, createRng(9), { iterations: 40 });
+      expect(a).toEqual(b);
+      expect(cached.lastReport!.arms).toEqual(plain.lastReport!.arms);
+      expect(cached.lastReport!.arms.length).toBeGreaterThan(1);
+    }
+  }, 120_000);
 });
