@@ -212,7 +212,7 @@ export const run: Bench = async () => {
     name: `Carcassonne (2 players), default settings (depth ${carcOptions.depth}, ${carcOptions.rollout} rollout): iterations/s (1 core)`,
     value: Math.round(cr.rate),
     unit: 'iter/s',
-    note: `${cr.decisions} searches over ${carc.positions.length} positions of a seeded greedy game; candidates rank every legal action one ply ahead (cached for the root), opponents' nodes rank theirs`,
+    note: `${cr.decisions} searches over ${carc.positions.length} positions of a seeded greedy game; candidates and the opponent's modelled reply rank every legal action one ply ahead, cached per position`,
   });
   const {
     times: carcTimes,

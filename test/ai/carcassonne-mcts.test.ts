@@ -6,12 +6,13 @@ import { runMatch } from '../../src/core/match.ts';
 import { createRng } from '../../src/core/rng.ts';
 import type { DecisionContext } from '../../src/core/strategy.ts';
 import {
+  type CarcassonneAction,
   type CarcassonneState,
   carcassonneEngine,
   legalActions,
   rebuildState,
 } from '../../src/games/carcassonne/index.ts';
-import { createRandomStrategy } from '../../strategies/carcassonne/index.ts';
+import { createGreedyStrategy, createRandomStrategy } from '../../strategies/carcassonne/index.ts';
 import {
   actionKey,
   carcassonneCandidates,
@@ -82,6 +83,51 @@ describe('carcassonne-mcts: action abstraction and evaluation', () => {
     expect(opponent).toEqual(keys.slice(0, opponent.length));
     expect(carcassonneCandidates(state, 1 - seat)).toEqual([]);
   });
+
+  it('caches rankings per position: a position reached again, or after other moves and draws, ranks as when fresh', () => {
+    // Below the root the search meets each position again as a new state object; the cache must tell apart
+    // every own action, follower choice and drawn tile (a JSON copy shares no object, so it ranks afresh).
+    const seat = state.current;
+    const mine = carcassonneCandidates(state, seat);
+    let checked = 0;
+    for (const action of mine) {
+      const placed = engine.apply(state, { kind: 'players', actions: new Map([[seat, action]]) });
+      for (let kind = 0; kind < placed.deck.length; kind++) {
+        if (placed.deck[kind]! === 0) continue;
+        const drawn = engine.apply(placed, { kind: 'chance', outcome: kind });
+        if (drawn.drawn < 0) continue;
+        const cached = rankedActions(drawn, drawn.current).map(actionKey);
+        expect(rankedActions(structuredClone(drawn), drawn.current).map(actionKey)).toEqual(cached);
+        // The same position again, as another object: the cached list.
+        const again = engine.apply(engine.apply(state, { kind: 'players', actions: new Map([[seat, action]]) }), {
+          kind: 'chance',
+          outcome: kind,
+        });
+        expect(rankedActions(again, again.current).map(actionKey)).toEqual(cached);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(mine.length * 5);
+  });
+
+  it("the 'model' rollout plays carcassonne-greedy's move", () => {
+    const greedy = createGreedyStrategy({ params: {} });
+    const model = carcassonneMctsGame.rollouts!.model!(config);
+    const dice = createRng('model/dice');
+    let s = engine.setup(config, 2, createRng('model'));
+    let turns = 0;
+    while (!s.over) {
+      if (s.drawn < 0) {
+        s = engine.apply(s, { kind: 'chance', outcome: engine.sampleChance!(s, dice) });
+        continue;
+      }
+      const expected = greedy.decide(s, ctx(s.current, 'model/greedy')) as CarcassonneAction;
+      expect(actionKey(model.act(s, s.current, dice))).toBe(actionKey(expected));
+      s = engine.apply(s, { kind: 'players', actions: new Map([[s.current, expected]]) });
+      turns++;
+    }
+    expect(turns).toBeGreaterThan(60);
+  }, 30_000);
 
   it('evaluates each seat in [0, 1], the leader above one half', () => {
     const v = carcassonneEvaluate(state);
@@ -160,7 +206,11 @@ describe('carcassonne-mcts: search', () => {
   it('beats carcassonne-random clearly in a seeded series (both seats)', async () => {
     let wins = 0;
     for (let g = 0; g < 10; g++) {
-      const mcts = createMctsStrategy(carcassonneMctsGame, options({ iterations: 24, depth: 4 }));
+      // The cheap rollout keeps this series quick on a loaded machine (the default ranks every reply).
+      const mcts = createMctsStrategy(
+        carcassonneMctsGame,
+        options({ iterations: 24, depth: 4, rollout: 'random-bot' }),
+      );
       const random = createRandomStrategy({ params: {} });
       const seat = g % 2;
       const out = await runMatch({
