@@ -169,7 +169,9 @@ export const carcassonneMctsGame: Game = {
 };
 
 export const carcassonneMctsDefaults: MctsDefaults = {
-  iterations: 200,
+  // 400: with the per-position ranking cache an iteration costs half what it did, and the SPRT accepted H1 at 400
+  // (docs/mcts.md); at 200 the 200-game ladder's lower Wilson bound stayed under 50%.
+  iterations: 400,
   // Two turns (own move, the opponent's tile and reply, own next tile), then `evaluate`. `rollout=model:depth=3`,
   // the opponent's modelled reply in the rollout too, scored 50.7% against greedy in the first 74 ladder games
   // and 55.9% in a 34-game SPRT: no better than these defaults (docs/mcts.md).
