@@ -248,9 +248,7 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
       const cap = Math.max(Math.ceil(left / (parallel * 4)), floor ? planner.size(missing, next, left, floor) : 1);
       const size =
         options.batchSize ??
-        (!planner.timed && !options.executor
-          ? 1
-          : planner.size(missing, next, cap, options.executor?.batchTargetMs));
+        (!planner.timed && !options.executor ? 1 : planner.size(missing, next, cap, options.executor?.batchTargetMs));
       const games = missing.slice(next, next + size).map((g) => ({ ...g, replay: wantsReplay(replays, g.index) }));
       next += games.length;
       const task: BatchTask = { ...base, replayDir: games.some((g) => g.replay) ? replayDir : null, games };
