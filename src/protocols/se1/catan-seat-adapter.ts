@@ -18,6 +18,8 @@ import {
   rulesView,
 } from '../../games/catan/index.ts';
 import {
+  CATAN_ACTIONS,
+  CATAN_KNIGHTS_ACTIONS,
   CatanIndex,
   choiceOf,
   encodeField,
@@ -47,21 +49,7 @@ export interface CatanGameOptions {
 }
 
 /** Confirmations of commands: no decision follows from them. */
-const CONFIRMED = new Set([
-  'START_GAME',
-  'ROLL_DIES',
-  'BUILD',
-  'TRADE',
-  'OFFER',
-  'PLAY',
-  'CHOOSE',
-  'END_TURN',
-  'ACTIVATE_KNIGHT',
-  'UPGRADE_KNIGHT',
-  'USE_KNIGHT',
-  'UPGRADE_PROGRESS',
-  'END_PLAY',
-]);
+const CONFIRMED: ReadonlySet<string> = new Set([...CATAN_ACTIONS, ...CATAN_KNIGHTS_ACTIONS]);
 
 type Command = readonly [string, readonly (readonly [string, string])[]];
 

@@ -721,3 +721,23 @@ export function choiceOf(action: object, ids: CatanIds): { kind: string; value: 
     value: fields.map(([k, v]) => encodeField(k, v, ids)).join('+'),
   };
 }
+
+/** Commands of the base game (the room accepts them; the seat adapter reads their confirmations). */
+export const CATAN_ACTIONS = [
+  'START_GAME',
+  'ROLL_DIES',
+  'BUILD',
+  'TRADE',
+  'OFFER',
+  'PLAY',
+  'CHOOSE',
+  'END_TURN',
+] as const;
+/** Commands of the seed that only Cities & Knights gives a meaning; refused in a rules=base game. */
+export const CATAN_KNIGHTS_ACTIONS = [
+  'ACTIVATE_KNIGHT',
+  'UPGRADE_KNIGHT',
+  'USE_KNIGHT',
+  'UPGRADE_PROGRESS',
+  'END_PLAY',
+] as const;

@@ -21,6 +21,8 @@ import {
 } from '../../games/catan/index.ts';
 import {
   boardProps,
+  CATAN_ACTIONS,
+  CATAN_KNIGHTS_ACTIONS,
   type CatanIds,
   COMMODITY_NAMES,
   cardProps,
@@ -59,26 +61,6 @@ import {
 
 /** The rules a room plays by: always `catanEngine` except in tests that inject a failing engine. */
 export type CatanRules = typeof catanEngine;
-
-/** Commands of the base game. */
-export const CATAN_ACTIONS = [
-  'START_GAME',
-  'ROLL_DIES',
-  'BUILD',
-  'TRADE',
-  'OFFER',
-  'PLAY',
-  'CHOOSE',
-  'END_TURN',
-] as const;
-/** Commands of the seed that only Cities & Knights gives a meaning; refused in a rules=base game. */
-export const CATAN_KNIGHTS_ACTIONS = [
-  'ACTIVATE_KNIGHT',
-  'UPGRADE_KNIGHT',
-  'USE_KNIGHT',
-  'UPGRADE_PROGRESS',
-  'END_PLAY',
-] as const;
 
 /**
  * The built-in maps: the engine's two layouts. `random` (the default, as `botswarm play catan`) is the seeded
