@@ -4,43 +4,22 @@
  * uniformly over every legal action and so reaches every kind of decision, under both rule sets. A command the
  * room stopped taking, or one the adapter stopped sending, leaves its round-trip metric empty.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/log.ts';
-import { loadScenario, runLoadTest } from '../../src/load/index.ts';
-import { loadProtocol, type RunningServer } from '../../src/protocols/registry.ts';
-
-let server: RunningServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import { runSe1Catan } from './catan-load.ts';
 
 async function playGames(seed: string, rules: 'base' | 'cities-and-knights') {
-  const protocol = await loadProtocol('se1');
-  server = await protocol.start({
-    host: '127.0.0.1',
-    port: 0,
-    log: silentLogger,
-    settings: { game: 'catan', seed, ...(rules === 'base' ? {} : { rules: `rules=${rules}` }) },
-  });
-  const s = server;
-  const { status, summary } = await runLoadTest({
-    scenario: await loadScenario('se1-catan'),
-    host: s.host,
-    port: s.port,
-    workload: { kind: 'closed', start: 3, stages: [{ durationMs: 300, target: 3 }] },
-    thinkTimeMs: 0,
-    requestTimeoutMs: 10_000,
+  const { status, summary, stats } = await runSe1Catan({
+    serverSeed: seed,
+    serverRules: rules,
     gracefulStopMs: 150_000,
-    params: { strategy: 'catan-random', lobbyTimeoutMs: 5000, rules },
+    params: { strategy: 'catan-random', rules },
     seed: 'commands',
-    thresholds: [],
   });
   expect(status).toBe('completed');
   expect(summary.errors.total).toBe(0);
   expect(summary.counters.games).toBeGreaterThanOrEqual(1);
-  expect(summary.counters.games).toBe(s.stats().gamesFinished);
-  expect(s.stats().errors).toBe(0);
+  expect(summary.counters.games).toBe(stats.gamesFinished);
+  expect(stats.errors).toBe(0);
   return (metric: string) => summary.latency[metric]?.corrected.count ?? 0;
 }
 
