@@ -13,7 +13,7 @@ import { catanSe1Game } from '../../src/protocols/se1/catan.ts';
 import { playOnline as playCatanOnline } from '../../src/protocols/se1/catan-online.ts';
 import { KIND_NAMES } from '../../src/protocols/se1/catan-wire.ts';
 import { encodeCommand, type Se1RunningServer, startSe1Server } from '../../src/protocols/se1/index.ts';
-import { RawLines } from './helpers.ts';
+import { lastValue, notices, type RawLines, testPlayer } from './helpers.ts';
 
 const running: Se1RunningServer[] = [];
 const raws: RawLines[] = [];
@@ -49,26 +49,7 @@ function harbourEngine(extra: readonly (readonly number[])[]): typeof catanEngin
   };
 }
 
-const notices = (raw: RawLines, from = 0) =>
-  raw
-    .events(from)
-    .filter((e) => e['@src'] === 'SERVER' && e['@prop'] === 'USER_MESSAGE')
-    .map((e) => e['@nv']!);
-
-const lastValue = (raw: RawLines, prop: string, src?: string) =>
-  raw
-    .events()
-    .filter((e) => e['@prop'] === prop && (src === undefined || e['@src'] === src))
-    .at(-1)?.['@nv'];
-
-async function player(port: number): Promise<RawLines> {
-  const raw = await RawLines.open(port);
-  raws.push(raw);
-  await raw.until((l) => l.length >= 1);
-  const m = /NICK=(\S+) PASSWORD=(\S+)/.exec((await raw.request('CREATE TESTPLAYER'))[0] ?? '');
-  expect(await raw.request(`LOGIN ${m![1]} ${m![2]}`)).toContain('OK');
-  return raw;
-}
+const player = (port: number) => testPlayer(port, raws);
 
 /** A started game of `n` players on `port`; returns the seats (join order) and their UserAssets ids. */
 async function harbourGame(port: number, name: string, n: number) {

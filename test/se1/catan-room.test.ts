@@ -11,7 +11,7 @@ import { catanEngine, formatMapFile, randomBoard, TERRAIN_NAMES } from '../../sr
 import { catanSe1, catanSe1Game } from '../../src/protocols/se1/catan.ts';
 import { playOnline as playCatanOnline } from '../../src/protocols/se1/catan-online.ts';
 import { encodeCommand, type Se1RunningServer, startSe1Server } from '../../src/protocols/se1/index.ts';
-import { RawLines } from './helpers.ts';
+import { lastValue, notices, RawLines, testPlayer } from './helpers.ts';
 
 const running: Se1RunningServer[] = [];
 const raws: RawLines[] = [];
@@ -26,27 +26,7 @@ async function serve(game = catanSe1, turnTimeoutMs = 120_000, rules = '') {
   return server;
 }
 
-async function player(port: number): Promise<RawLines> {
-  const raw = await RawLines.open(port);
-  raws.push(raw);
-  await raw.until((l) => l.length >= 1);
-  const m = /NICK=(\S+) PASSWORD=(\S+)/.exec((await raw.request('CREATE TESTPLAYER'))[0] ?? '');
-  expect(await raw.request(`LOGIN ${m![1]} ${m![2]}`)).toContain('OK');
-  return raw;
-}
-
-const notices = (raw: RawLines, from = 0) =>
-  raw
-    .events(from)
-    .filter((e) => e['@src'] === 'SERVER' && e['@prop'] === 'USER_MESSAGE')
-    .map((e) => e['@nv']!);
-
-/** The last value of `prop` on an object of class `cls` (or on `src`), as `raw` saw it. */
-const lastValue = (raw: RawLines, prop: string, src?: string) =>
-  raw
-    .events()
-    .filter((e) => e['@prop'] === prop && (src === undefined || e['@src'] === src))
-    .at(-1)?.['@nv'];
+const player = (port: number) => testPlayer(port, raws);
 
 /** Three players in a started game; seat order is join order. */
 async function startedGame(port: number, name = 'hostile') {

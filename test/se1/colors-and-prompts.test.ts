@@ -6,7 +6,7 @@ import {
   type Se1RunningServer,
   startSe1Server,
 } from '../../src/protocols/se1/index.ts';
-import { RawLines } from './helpers.ts';
+import { notices, type RawLines, testPlayer } from './helpers.ts';
 
 const running: Se1RunningServer[] = [];
 const raws: RawLines[] = [];
@@ -21,20 +21,7 @@ async function serve() {
   return server;
 }
 
-async function player(port: number): Promise<RawLines> {
-  const raw = await RawLines.open(port);
-  raws.push(raw);
-  await raw.until((l) => l.length >= 1);
-  const m = /NICK=(\S+) PASSWORD=(\S+)/.exec((await raw.request('CREATE TESTPLAYER'))[0] ?? '');
-  expect(await raw.request(`LOGIN ${m![1]} ${m![2]}`)).toContain('OK');
-  return raw;
-}
-
-const notices = (raw: RawLines) =>
-  raw
-    .events()
-    .filter((e) => e['@src'] === 'SERVER' && e['@prop'] === 'USER_MESSAGE')
-    .map((e) => e['@nv']!);
+const player = (port: number) => testPlayer(port, raws);
 
 describe('SE1 player colours', () => {
   it('gives each player a distinct documented default, the first one no other player wears', async () => {

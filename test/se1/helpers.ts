@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { expect } from 'vitest';
 
 /** A raw line connection for scripted sessions: sends lines, reads lines with a deadline. */
 export class RawLines {
@@ -68,3 +69,27 @@ export class RawLines {
     this.socket.destroy();
   }
 }
+
+/** A new logged-in test player on `port` (CREATE TESTPLAYER, then LOGIN), added to `opened` for the cleanup. */
+export async function testPlayer(port: number, opened: RawLines[]): Promise<RawLines> {
+  const raw = await RawLines.open(port);
+  opened.push(raw);
+  await raw.until((l) => l.length >= 1);
+  const m = /NICK=(\S+) PASSWORD=(\S+)/.exec((await raw.request('CREATE TESTPLAYER'))[0] ?? '');
+  expect(await raw.request(`LOGIN ${m![1]} ${m![2]}`)).toContain('OK');
+  return raw;
+}
+
+/** The server's USER_MESSAGE notices `raw` received, from its `from`-th event on. */
+export const notices = (raw: RawLines, from = 0) =>
+  raw
+    .events(from)
+    .filter((e) => e['@src'] === 'SERVER' && e['@prop'] === 'USER_MESSAGE')
+    .map((e) => e['@nv']!);
+
+/** The last value of `prop` on an object of class `cls` (or on `src`), as `raw` saw it. */
+export const lastValue = (raw: RawLines, prop: string, src?: string) =>
+  raw
+    .events()
+    .filter((e) => e['@prop'] === prop && (src === undefined || e['@src'] === src))
+    .at(-1)?.['@nv'];
