@@ -11,6 +11,7 @@ import type { LoadRecorder, ThreadInterval } from './metrics.ts';
 import type { LoadSummary } from './summary.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './thread-protocol.ts';
 import type { LoadScenario, PrepareOptions } from './types.ts';
+import { LOAD_YOUNG_GENERATION_MB } from './young-generation.ts';
 
 const ENTRY = new URL('./thread-entry.js', import.meta.url);
 
@@ -193,7 +194,11 @@ export class ThreadPool implements SessionPool {
         threads: all,
         logLevel,
       };
-      const worker = new Worker(ENTRY, { workerData: init });
+      // The young generation at V8's initial size, as `botswarm loadtest` keeps its own (./young-generation.ts).
+      const worker = new Worker(ENTRY, {
+        workerData: init,
+        resourceLimits: { maxYoungGenerationSizeMb: LOAD_YOUNG_GENERATION_MB },
+      });
       slots.push({ worker, thread, alive: true, done: false, idle: false, target: 0, arrivals: [] });
     }
     const pool = new ThreadPool(slots, o.log, first, all);

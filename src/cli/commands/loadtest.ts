@@ -41,6 +41,7 @@ import {
 import type { LoadTestOptions } from '../../load/runner.ts';
 import { writeAtomic } from '../../load/summary.ts';
 import { parseDurationMs } from '../../load/workload.ts';
+import { capYoungGeneration } from '../../load/young-generation.ts';
 import { loadProtocol, type RunningServer } from '../../protocols/registry.ts';
 import { CliError, EXIT, parseIntOption } from '../errors.ts';
 
@@ -303,6 +304,8 @@ Examples:
         }
       };
 
+      // The generator's memory per bot: V8's young generation kept at its initial size (docs/performance.md).
+      capYoungGeneration();
       let result;
       try {
         result = await runLoadTest({

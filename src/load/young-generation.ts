@@ -1,0 +1,46 @@
+/**
+ * The load generator's young generation (V8's nursery, where every new object starts). V8 grows it with the
+ * allocation rate, from 1 MiB semi-spaces up to 16 MiB ones (a 32–48 MiB young generation): in a generator that
+ * allocates a little per message for thousands of sessions it reaches its maximum within seconds and stays
+ * there. That was most of the generator's RSS growth at 200–1,000 bots (docs/performance.md, "Against Locust").
+ *
+ * `botswarm loadtest` keeps the young generation at V8's initial size instead. The size can only be given at
+ * start-up (`--max-semi-space-size`), which the CLI cannot do for its own process without starting a second one
+ * (a tenth of a CPU-second: the start-up budget). What V8 does read at run time is the growth factor, on every
+ * growth: set to 1, the young generation never grows. (V8 raises a factor below 2 to 2 when it configures the heap,
+ * so the flag only works set after start-up, which is where this runs.) Worker threads get the same cap through
+ * their `resourceLimits` (src/load/threads.ts), the documented way for an isolate created later.
+ *
+ * The trade: with a smaller nursery V8 scavenges more often and promotes more objects that would have died young
+ * (a bot's observation lives for its think time), so a run costs some more CPU for less memory. Measured in
+ * docs/performance.md.
+ */
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+
+/** The young generation of a load worker thread, in MiB: three semi-spaces of 1 MiB, V8's initial size. */
+export const LOAD_YOUNG_GENERATION_MB = 3;
+
+let capped = false;
+
+/** Whether the user sized the young generation (node flags, NODE_OPTIONS): then theirs is kept. */
+function sizedByUser(): boolean {
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
+  return /semi[-_]space/.test(flags);
+}
+
+/**
+ * Stops this process's young generation from growing past its current size (the process-wide V8 flag: every
+ * isolate of the process). Once per process; false when the user's own node flags size it (nothing changed).
+ */
+export function capYoungGeneration(): boolean {
+  if (capped) return true;
+  if (sizedByUser()) return false;
+  setFlagsFromString('--semi-space-growth-factor=1');
+  capped = true;
+  return true;
+}
+
+/** The young generation's committed size now, in bytes (for tests and diagnostics). */
+export function youngGenerationBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+}
