@@ -422,45 +422,111 @@ function bool(): boolean {
   return false;
 }
 
-/** What a reader remembers of its previous update: its grids' bytes and the arrays read from them. */
-interface GridMemo {
-  bytes: Buffer;
-  readonly arrays: (number[] | null)[];
-  readonly starts: number[];
-  readonly ends: number[];
+/**
+ * What a session's reader remembers of the grids of its previous update, grid by grid (0 ore, 1 kinds, 2 holes):
+ * their bytes (its own copies: a frame may be a view of a larger read buffer) and the arrays read from them. A
+ * grid's entry always describes bytes and an array that belong together: it is cleared while the grid is being
+ * read and set again only once the grid was read in full, so a packet refused half-way cannot leave it stale.
+ */
+class GridMemo {
+  readonly arrays: (number[] | null)[] = [null, null, null];
+  readonly bytes: Buffer[] = [EMPTY, EMPTY, EMPTY];
+  readonly lengths: number[] = [0, 0, 0];
+  /** The holes' bytes as 32-bit words (its own ArrayBuffer, so aligned): compared four bytes at a time. */
+  holeWords = new Int32Array(0);
+
+  /** Room for `length` bytes of grid `k`, keeping nothing of what was there. */
+  room(k: number, length: number): Buffer {
+    if (this.bytes[k]!.length < length) {
+      const size = Math.max(64, 2 * length);
+      if (k === 2) {
+        this.holeWords = new Int32Array(Math.ceil(size / 4));
+        this.bytes[k] = Buffer.from(this.holeWords.buffer);
+      } else this.bytes[k] = Buffer.allocUnsafe(size);
+    }
+    return this.bytes[k]!;
+  }
 }
 
-/** The reader's memo for this body (null: none kept), and the one being filled for the next. */
+/** The reader's memo for this body (null: none kept). */
 let memo: GridMemo | null = null;
-let next: GridMemo | null = null;
+
+/** Where a changed holes grid is copied to be compared with the previous one word by word (aligned: offset 0). */
+const holeScratchWords = new Int32Array(Math.ceil(65_536 / 4));
+const holeScratch = Buffer.from(holeScratchWords.buffer);
 
 /**
  * A grid of `length` integers in [min, max], number `k` of the update (0 ore, 1 kinds, 2 holes). When its bytes
- * are those of the same grid in the reader's previous update (one memcmp), the array read then is handed out
- * again: it was checked then, and observations are read-only, as the engine's own are.
+ * are those of the same grid in the session's previous update (one memcmp), the array read then is handed out
+ * again: it was checked then, and observations are read-only, as the engine's own are. The holes, which change
+ * in most rounds but only in a cell or two, are compared four bytes at a time and only the changed cells read.
  */
 function gridOf(k: number, length: number, min: number, max: number): number[] {
   if (src[pos] !== 0x5b) throw OFF;
   const end = src.indexOf(0x5d, pos);
   if (end < 0) throw OFF;
-  if (next) {
-    next.starts[k] = pos;
-    next.ends[k] = end + 1;
-  }
-  const before = memo?.arrays[k];
-  if (
-    memo &&
-    before &&
-    before.length === length &&
-    memo.ends[k]! - memo.starts[k]! === end + 1 - pos &&
-    src.compare(memo.bytes, memo.starts[k], memo.ends[k], pos, end + 1) === 0
-  ) {
+  const from = pos;
+  const size = end + 1 - from;
+  const fixed = size === 2 * length + 1;
+  const m = memo;
+  if (m === null) {
+    const out = fixed ? digits(length, min, max) : ints(length, min, max);
     pos = end + 1;
-    if (next) next.arrays[k] = before;
-    return before;
+    return out;
   }
-  const out = end + 1 - pos === 2 * length + 1 ? digits(length, min, max) : ints(length, min, max);
-  if (next) next.arrays[k] = out;
+  const before = m.arrays[k];
+  m.arrays[k] = null;
+  let out: number[] | null = null;
+  if (before && before.length === length && m.lengths[k] === size) {
+    // The holes' previous bytes are brought up to date as they are compared.
+    if (k === 2 && fixed && max <= 9) out = changedDigits(before, m, size, min, max);
+    else if (src.compare(m.bytes[k]!, 0, size, from, end + 1) === 0) out = before;
+  }
+  if (out === null) {
+    out = fixed ? digits(length, min, max) : ints(length, min, max);
+    src.copy(m.room(k, size), 0, from, end + 1);
+  }
+  m.lengths[k] = size;
+  m.arrays[k] = out;
+  pos = end + 1;
+  return out;
+}
+
+/**
+ * The holes grid (one-digit cells, its bytes as long as the previous update's) from the previous array: the
+ * bytes copied to an aligned scratch and compared with the previous bytes a 32-bit word at a time; in a word
+ * that differs, each byte is checked where it stands (a digit in [min, max] or a comma) and its cell read. The
+ * previous bytes are brought up to date word by word; unchanged words were checked when first read.
+ */
+function changedDigits(before: number[], m: GridMemo, size: number, min: number, max: number): number[] {
+  src.copy(holeScratch, 0, pos, pos + size);
+  const now = holeScratchWords;
+  const was = m.holeWords;
+  const bytes = holeScratch;
+  const lo = 0x30 + Math.max(0, min);
+  const hi = 0x30 + max;
+  // The brackets at 0 and size - 1 were checked by the caller; cell i's digit is at 1 + 2i, commas between.
+  const last = size - 1;
+  let out = before;
+  const words = (size + 3) >> 2;
+  for (let w = 0; w < words; w++) {
+    if (now[w] === was[w] && 4 * w + 4 <= size) continue;
+    for (let b = 4 * w; b < 4 * w + 4 && b < size; b++) {
+      if (b === 0 || b === last) continue;
+      const c = bytes[b]!;
+      if ((b & 1) === 0) {
+        if (c !== 0x2c) throw OFF;
+        continue;
+      }
+      if (c < lo || c > hi) throw OFF;
+      const cell = (b - 1) >> 1;
+      if (out[cell] !== c - 0x30) {
+        if (out === before) out = before.slice();
+        out[cell] = c - 0x30;
+      }
+    }
+    was[w] = now[w]!;
+  }
   return out;
 }
 
@@ -750,18 +816,16 @@ function readBody(): { observation: OreRushObservation; result: GameResult | nul
  * then reads with the general codec, so that its answers and errors stay exactly the documented ones.
  */
 export function readUpdateBody(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
-  return read(body, null, null);
+  return read(body, null);
 }
 
 function read(
   body: Buffer,
-  previous: GridMemo | null,
-  fill: GridMemo | null,
+  grids: GridMemo | null,
 ): { observation: OreRushObservation; result: GameResult | null } | null {
   src = body;
   pos = 0;
-  memo = previous;
-  next = fill;
+  memo = grids;
   try {
     return readBody();
   } catch (error) {
@@ -771,38 +835,20 @@ function read(
   } finally {
     src = EMPTY;
     memo = null;
-    next = null;
   }
 }
 
 /**
  * One session's reader of its `updte` stream: as `readUpdateBody`, and a grid whose bytes are unchanged since this
- * session's previous update (the kinds under its radars, most rounds its ore view, often its holes) is not read
- * again: the previous array is handed out. Keeps the previous update's grid bytes (about 3 KB on the default board).
+ * session's previous update (the kinds under its radars, most rounds its ore view) is not read again: the previous
+ * array is handed out; of the holes, only the cells whose bytes changed are read. Keeps its own copy of the
+ * previous update's grid bytes (about 3.5 KB on the default board).
  */
 export class UpdateReader {
-  #memo: GridMemo | null = null;
-  /** The previous update's grid bytes, copied (the frame may be a view of a larger read buffer); reused. */
-  #bytes = Buffer.allocUnsafe(0);
+  #grids = new GridMemo();
 
   read(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
-    const fill: GridMemo = { bytes: body, arrays: [null, null, null], starts: [0, 0, 0], ends: [0, 0, 0] };
-    const out = read(body, this.#memo, fill);
-    if (!out) {
-      this.#memo = null;
-      return null;
-    }
-    const from = fill.starts[0]!;
-    const length = fill.ends[2]! - from;
-    if (this.#bytes.length < length) this.#bytes = Buffer.allocUnsafe(length);
-    body.copy(this.#bytes, 0, from, from + length);
-    fill.bytes = this.#bytes;
-    for (let k = 0; k < 3; k++) {
-      fill.starts[k] = fill.starts[k]! - from;
-      fill.ends[k] = fill.ends[k]! - from;
-    }
-    this.#memo = fill;
-    return out;
+    return read(body, this.#grids);
   }
 }
 
