@@ -475,8 +475,11 @@ const scratch8 = Buffer.from(scratchWords.buffer);
  * full, so a packet refused half-way cannot leave it stale.
  */
 class SessionMemo {
-  readonly arrays: (number[] | null)[] = [null, null, null];
-  readonly grids: Kept[] = [new Kept(), new Kept()];
+  /** The ore and kinds grids (adjacent in the packet, kept as one run of bytes) and their arrays. */
+  ore: number[] | null = null;
+  kinds: number[] = [];
+  readonly oreKindsBytes = new Kept();
+  holesArray: number[] | null = null;
   readonly holes = new KeptWords();
   /**
    * The previous `robots` field (own robots and enemies, between its two US bytes) and what was read from it,
@@ -492,46 +495,71 @@ class SessionMemo {
 /** The reader's memo for this body (null: none kept). */
 let memo: SessionMemo | null = null;
 
-/**
- * A grid of `length` integers in [min, max], number `k` of the update (0 ore, 1 kinds, 2 holes). When its bytes
- * are those of the same grid in the session's previous update, the array read then is handed out again: it was
- * checked then, and observations are read-only, as the engine's own are. The holes, which change in most rounds
- * but only in a cell or two, are compared word by word and only the changed cells read.
- */
-function gridOf(k: number, length: number, min: number, max: number): number[] {
+/** A grid of `length` integers in [min, max], read in full. */
+function cellsOf(length: number, min: number, max: number): number[] {
   if (src[pos] !== 0x5b) throw OFF;
-  const from = pos;
+  // One-digit cells have their commas and closing bracket at fixed places (an update's holes always do).
+  return src[pos + 2 * length] === 0x5d ? digits(length, min, max) : ints(length, min, max);
+}
+
+/**
+ * The ore and kinds grids, `"ore":` already taken. Both change only when this player's radar view does (a radar
+ * placed or lost, ore dug under one), so most rounds their bytes are those of the session's previous update (one
+ * memcmp of both) and the arrays read then are handed out again: they were checked then, and observations are
+ * read-only, as the engine's own are.
+ */
+function oreAndKinds(length: number): void {
   const m = memo;
+  const from = pos;
   if (m !== null) {
-    const before = m.arrays[k];
-    m.arrays[k] = null;
-    if (before && before.length === length) {
-      let out: number[] | null = null;
-      let size = 0;
-      if (k === 2) {
-        // The holes' kept bytes are brought up to date as they are compared.
-        size = m.holes.length;
-        if (max <= 9 && size === 2 * length + 1 && size <= scratch8.length && src[from + size - 1] === 0x5d)
-          out = changedDigits(before, m.holes, min, max);
-      } else {
-        const kept = m.grids[k]!;
-        size = kept.length;
-        if (kept.same(from)) out = before;
-      }
-      if (out !== null) {
-        m.arrays[k] = out;
-        pos = from + size;
-        return out;
-      }
+    const ore = m.ore;
+    m.ore = null;
+    if (ore !== null && ore.length === length && m.oreKindsBytes.same(from)) {
+      pos = from + m.oreKindsBytes.length;
+      readOre = m.ore = ore;
+      readKinds = m.kinds;
+      return;
     }
   }
-  // One-digit cells have their commas and closing bracket at fixed places (an update's holes always do).
-  const out = src[from + 2 * length] === 0x5d ? digits(length, min, max) : ints(length, min, max);
+  readOre = cellsOf(length, -1, Number.MAX_SAFE_INTEGER);
+  expect(MAP_KINDS);
+  readKinds = cellsOf(length, -1, ORE_KINDS.length - 1);
   if (m !== null) {
-    if (k === 2) m.holes.keep(from, pos - from);
-    else m.grids[k]!.keep(from, pos - from);
-    m.arrays[k] = out;
+    m.oreKindsBytes.keep(from, pos - from);
+    m.kinds = readKinds;
+    m.ore = readOre;
   }
+}
+let readOre: number[] = [];
+let readKinds: number[] = [];
+
+/**
+ * The holes grid. They change in most rounds but only in a cell or two: compared with the session's previous
+ * holes word by word, and only the changed cells read.
+ */
+function holesGrid(length: number): number[] {
+  const m = memo;
+  const from = pos;
+  if (m === null) return cellsOf(length, 0, 2);
+  const before = m.holesArray;
+  m.holesArray = null;
+  const size = m.holes.length;
+  if (
+    before !== null &&
+    before.length === length &&
+    size === 2 * length + 1 &&
+    size <= scratch8.length &&
+    src[from + size - 1] === 0x5d
+  ) {
+    // The kept bytes are brought up to date as they are compared.
+    const out = changedDigits(before, m.holes, 0, 2);
+    pos = from + size;
+    m.holesArray = out;
+    return out;
+  }
+  const out = cellsOf(length, 0, 2);
+  m.holes.keep(from, pos - from);
+  m.holesArray = out;
   return out;
 }
 
@@ -896,11 +924,11 @@ function readBody(): { observation: OreRushObservation; result: GameResult | nul
   expect(MAP_OVER);
   const over = bool();
   expect(MAP_ORE);
-  const ore = gridOf(0, n, -1, Number.MAX_SAFE_INTEGER);
-  expect(MAP_KINDS);
-  const kinds = gridOf(1, n, -1, ORE_KINDS.length - 1);
+  oreAndKinds(n);
+  const ore = readOre;
+  const kinds = readKinds;
   expect(MAP_HOLES);
-  const holes = gridOf(2, n, 0, 2);
+  const holes = holesGrid(n);
   expect(MAP_RADARS);
   const radars = cellList(width, height);
   expect(MAP_TRAPS);
@@ -1006,6 +1034,7 @@ function read(
   } finally {
     src = EMPTY;
     memo = null;
+    readOre = readKinds = [];
   }
 }
 
