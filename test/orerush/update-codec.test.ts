@@ -72,6 +72,11 @@ describe('one-pass updte codec agrees with the general codec', () => {
     let packets = 0;
     /** Every body handed out, checked again at the end: a later encode must never write over an earlier packet. */
     const handedOut: [Buffer, Buffer][] = [];
+    /**
+     * Every observation a session reader handed out, with its reference, checked again at the end: a reader that
+     * hands out an earlier array again must never change it for a later update (a bot may keep old observations).
+     */
+    const sessionReads: [unknown, unknown][] = [];
     const mismatches: string[] = [];
     for (const g of games) {
       const rounds = seededGame(g.seed, g.players, g.heuristic, g.rounds);
@@ -86,8 +91,9 @@ describe('one-pass updte codec agrees with the general codec', () => {
           if (!body.equals(reference)) mismatches.push(`${g.seed} seat ${seat}: bytes`);
           if (!isUpdateBody(body)) mismatches.push(`${g.seed} seat ${seat}: not an updte`);
           if (!isDeepStrictEqual(readUpdateBody(body), read)) mismatches.push(`${g.seed} seat ${seat}: read`);
-          if (!isDeepStrictEqual(readers[seat]!.read(body), read))
-            mismatches.push(`${g.seed} seat ${seat}: session read`);
+          const sessionRead = readers[seat]!.read(body);
+          if (!isDeepStrictEqual(sessionRead, read)) mismatches.push(`${g.seed} seat ${seat}: session read`);
+          sessionReads.push([sessionRead, read]);
           packets++;
         }
       }
@@ -97,6 +103,7 @@ describe('one-pass updte codec agrees with the general codec', () => {
     expect(mismatches).toEqual([]);
     expect(packets).toBeGreaterThan(900);
     expect(handedOut.filter(([body, reference]) => !body.equals(reference))).toEqual([]);
+    expect(sessionReads.filter(([read, reference]) => !isDeepStrictEqual(read, reference)).length).toBe(0);
     // Three whole games played and every packet read three ways: generous for a loaded 2-core machine.
   }, 120_000);
 
@@ -256,6 +263,87 @@ describe('one-pass updte codec agrees with the general codec', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+
+  it('a session reader after a damaged packet: it is refused or read as the general codec reads it, and the stream goes on exactly', () => {
+    // A heuristic game: holes, ore and kinds all change; damage aimed at the parts the reader keeps between updates.
+    const stream = seededGame('session-damage', 2, true, 40).map((r) =>
+      encodeUpdateBody(r[0]!.observation, r[0]!.result),
+    );
+    const regions = {
+      ore: ['"ore":', '"kinds":'],
+      kinds: ['"kinds":', '"holes":'],
+      holes: ['"holes":', '"radars":'],
+      robots: ['{"own":', '\u001f{"scores":'],
+      anywhere: ['updte', ''],
+    } as const;
+    const damage = fc.record({
+      j: fc.integer({ min: 1, max: stream.length - 2 }),
+      region: fc.constantFrom(...(Object.keys(regions) as (keyof typeof regions)[])),
+      at: fc.nat(5000),
+      kind: fc.constantFrom('flip', 'insert', 'delete', 'truncate'),
+      byte: fc.constantFrom(0x00, 0x2c, 0x2d, 0x30, 0x31, 0x32, 0x33, 0x39, 0x5b, 0x5d, 0x7b, 0x7d, 0x22, 0x1f, 0x80),
+    });
+    const reads = { refused: 0, read: 0 };
+    fc.assert(
+      fc.property(damage, ({ j, region, at, kind, byte }) => {
+        const good = stream[j]!;
+        const text = good.toString('latin1');
+        const [open, close] = regions[region];
+        const from = text.indexOf(open);
+        const to = close === '' ? text.length : text.indexOf(close, from);
+        const i = from + (at % Math.max(1, to - from));
+        const bad =
+          kind === 'flip'
+            ? Buffer.concat([good.subarray(0, i), Buffer.from([byte]), good.subarray(i + 1)])
+            : kind === 'insert'
+              ? Buffer.concat([good.subarray(0, i), Buffer.from([byte]), good.subarray(i)])
+              : kind === 'delete'
+                ? Buffer.concat([good.subarray(0, i), good.subarray(i + 1)])
+                : good.subarray(0, i);
+        const reader = new UpdateReader();
+        for (let k = 0; k < j; k++) reader.read(stream[k]!);
+        const fast = reader.read(bad);
+        const reference = referenceRead(bad);
+        if (fast === null) reads.refused++;
+        else {
+          reads.read++;
+          expect(reference).not.toBeInstanceOf(PacketError);
+          expect(fast).toStrictEqual(reference);
+        }
+        // What it kept stays true to the bytes: the undamaged packet and the next one read exactly.
+        for (const next of [good, stream[j + 1]!]) expect(reader.read(next)).toStrictEqual(referenceRead(next));
+      }),
+      { numRuns: 600 },
+    );
+    expect(reads.refused).toBeGreaterThan(50);
+  }, 60_000);
+
+  it('on arbitrary bytes after the updte type: a fast read, or null and the general codec answers with a protocol error', () => {
+    const u = seededGame('garbage', 2, false, 10)[5]![0]!;
+    const good = encodeUpdateBody(u.observation, u.result);
+    const reader = new UpdateReader();
+    reader.read(good);
+    fc.assert(
+      fc.property(fc.nat(good.length), fc.uint8Array({ maxLength: 64 }), fc.boolean(), (keep, tail, spliced) => {
+        // Either the good packet cut anywhere with random bytes after it, or random bytes in its middle.
+        const bad = spliced
+          ? Buffer.concat([
+              good.subarray(0, keep),
+              Buffer.from(tail),
+              good.subarray(Math.min(good.length, keep + tail.length)),
+            ])
+          : Buffer.concat([good.subarray(0, keep), Buffer.from(tail)]);
+        for (const fast of [readUpdateBody(bad), reader.read(bad)]) {
+          const reference = referenceRead(bad);
+          if (fast === null) continue;
+          expect(reference).not.toBeInstanceOf(PacketError);
+          expect(fast).toStrictEqual(reference);
+        }
+      }),
+      { numRuns: 800 },
+    );
+    expect(reader.read(good)).toStrictEqual(referenceRead(good));
   });
 
   it('steps aside for other spellings of a valid update, which the general codec still reads', () => {

@@ -20,6 +20,7 @@ import {
   type OreRushObservation,
   type Robot,
 } from '../../games/orerush/index.ts';
+import { MAX_PACKET } from './packets.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Encoder
@@ -356,13 +357,38 @@ const EMPTY = Buffer.alloc(0);
 let src: Buffer = EMPTY;
 let pos = 0;
 
-/** The next bytes must be exactly `bytes`. */
-function expect(bytes: Uint8Array): void {
+/**
+ * Constant bytes the reader expects (keys, punctuation), with their first bytes packed four to a 32-bit word: a
+ * key is then checked with one load of the key per four bytes of the packet instead of one per byte (the key
+ * checks were the reader's largest line in the profile).
+ */
+interface Expected {
+  readonly bytes: Uint8Array;
+  readonly words: Int32Array;
+}
+
+function expected(bytes: Uint8Array): Expected {
+  const words = new Int32Array(bytes.length >> 2);
+  for (let w = 0; w < words.length; w++) {
+    const i = 4 * w;
+    words[w] = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+  }
+  return { bytes, words };
+}
+
+/** The next bytes must be exactly `key`. */
+function expect(key: Expected): void {
   const s = src;
   const p = pos;
+  const bytes = key.bytes;
   const n = bytes.length;
   if (p + n > s.length) throw OFF;
-  for (let i = 0; i < n; i++) if (s[p + i] !== bytes[i]) throw OFF;
+  const words = key.words;
+  let i = 0;
+  for (let w = 0; w < words.length; w++, i += 4) {
+    if ((s[p + i]! | (s[p + i + 1]! << 8) | (s[p + i + 2]! << 16) | (s[p + i + 3]! << 24)) !== words[w]) throw OFF;
+  }
+  for (; i < n; i++) if (s[p + i] !== bytes[i]) throw OFF;
   pos = p + n;
 }
 
@@ -409,58 +435,208 @@ function intIn(min: number, max: number): number {
 
 /** `null`. */
 function nothing(): null {
-  expect(NULL);
+  expect(NULL_KEY);
   return null;
 }
 
 function bool(): boolean {
   if (src[pos] === 0x74) {
-    expect(TRUE);
+    expect(TRUE_KEY);
     return true;
   }
-  expect(FALSE);
+  expect(FALSE_KEY);
   return false;
 }
 
-/** What a reader remembers of its previous update: its grids' bytes and the arrays read from them. */
-interface GridMemo {
-  bytes: Buffer;
-  readonly arrays: (number[] | null)[];
-  readonly starts: number[];
-  readonly ends: number[];
+/**
+ * Bytes to keep `length`: an eighth more, so that a grid a few bytes longer next round (a `-1` turned `12`) needs
+ * no new buffer, and no more: a load generator keeps one memo per bot (about 4.5 KB on the default board).
+ */
+const room = (length: number): number => Math.max(64, length + (length >> 3));
+
+/** Bytes kept to be compared with later ones (a frame may be a view of a larger read buffer: copied). */
+class Kept {
+  bytes: Buffer = EMPTY;
+  length = 0;
+
+  /** Keeps src[from, from + length). */
+  keep(from: number, length: number): void {
+    if (this.bytes.length < length) this.bytes = Buffer.allocUnsafe(room(length));
+    src.copy(this.bytes, 0, from, from + length);
+    this.length = length;
+  }
+
+  /** Whether src[from, from + length) are the kept bytes (false when the packet is shorter): one memcmp. */
+  same(from: number): boolean {
+    const end = from + this.length;
+    return end <= src.length && src.compare(this.bytes, 0, this.length, from, end) === 0;
+  }
 }
 
-/** The reader's memo for this body (null: none kept), and the one being filled for the next. */
-let memo: GridMemo | null = null;
-let next: GridMemo | null = null;
+/**
+ * The holes' kept bytes: in their own ArrayBuffer (so aligned), read as float64 words, the widest load a typed
+ * array makes, against the packet's bytes copied to an aligned scratch. Two float64 words that compare equal have
+ * the same bits, except +0 and -0 (and NaN, which is never equal, so it only makes a compare fail). Kept bytes are
+ * a checked holes grid — brackets, digits, commas: no zero byte — so never +0 or -0, and equal words are equal
+ * bytes.
+ */
+class KeptWords {
+  words = new Float64Array(0);
+  bytes: Buffer = EMPTY;
+  length = 0;
+
+  keep(from: number, length: number): void {
+    if (this.bytes.length < length) {
+      this.words = new Float64Array(Math.ceil(room(length) / 8));
+      this.bytes = Buffer.from(this.words.buffer);
+    }
+    src.copy(this.bytes, 0, from, from + length);
+    this.length = length;
+  }
+}
+
+/** Where the packet's holes are copied to be compared with the kept ones word by word (aligned: offset 0). */
+const scratchWords = new Float64Array(MAX_PACKET / 8);
+const scratch8 = Buffer.from(scratchWords.buffer);
 
 /**
- * A grid of `length` integers in [min, max], number `k` of the update (0 ore, 1 kinds, 2 holes). When its bytes
- * are those of the same grid in the reader's previous update (one memcmp), the array read then is handed out
- * again: it was checked then, and observations are read-only, as the engine's own are.
+ * What a session's reader remembers of its previous update: the bytes of its grids and of its `robots` field, and
+ * what was read from them. An entry always describes bytes and what was read
+ * from them together: it is cleared while its part is being read and set again only once that part was read in
+ * full, so a packet refused half-way cannot leave it stale.
  */
-function gridOf(k: number, length: number, min: number, max: number): number[] {
+class SessionMemo {
+  /** The ore and kinds grids (adjacent in the packet, kept as one run of bytes) and their arrays. */
+  ore: number[] | null = null;
+  kinds: number[] = [];
+  readonly oreKindsBytes = new Kept();
+  holesArray: number[] | null = null;
+  readonly holes = new KeptWords();
+  /**
+   * The previous `robots` field (own robots and enemies, between its two US bytes) and what was read from it,
+   * for the board size and player count it was checked against. Dead robots and robots that wait are the same
+   * bytes round after round; when no robot of any player moved, the whole field is.
+   */
+  robots: Robot[] | null = null;
+  enemies: EnemyView[] = [];
+  readonly robotBytes = new Kept();
+  robotBoard = -1;
+}
+
+/** The reader's memo for this body (null: none kept). */
+let memo: SessionMemo | null = null;
+
+/** A grid of `length` integers in [min, max], read in full. */
+function cellsOf(length: number, min: number, max: number): number[] {
   if (src[pos] !== 0x5b) throw OFF;
-  const end = src.indexOf(0x5d, pos);
-  if (end < 0) throw OFF;
-  if (next) {
-    next.starts[k] = pos;
-    next.ends[k] = end + 1;
+  // One-digit cells have their commas and closing bracket at fixed places (an update's holes always do).
+  return src[pos + 2 * length] === 0x5d ? digits(length, min, max) : ints(length, min, max);
+}
+
+/**
+ * The ore and kinds grids, `"ore":` already taken. Both change only when this player's radar view does (a radar
+ * placed or lost, ore dug under one), so most rounds their bytes are those of the session's previous update (one
+ * memcmp of both) and the arrays read then are handed out again: they were checked then, and observations are
+ * read-only, as the engine's own are.
+ */
+function oreAndKinds(length: number): void {
+  const m = memo;
+  const from = pos;
+  if (m !== null) {
+    const ore = m.ore;
+    m.ore = null;
+    if (ore !== null && ore.length === length && m.oreKindsBytes.same(from)) {
+      pos = from + m.oreKindsBytes.length;
+      readOre = m.ore = ore;
+      readKinds = m.kinds;
+      return;
+    }
   }
-  const before = memo?.arrays[k];
+  readOre = cellsOf(length, -1, Number.MAX_SAFE_INTEGER);
+  expect(MAP_KINDS_KEY);
+  readKinds = cellsOf(length, -1, ORE_KINDS.length - 1);
+  if (m !== null) {
+    m.oreKindsBytes.keep(from, pos - from);
+    m.kinds = readKinds;
+    m.ore = readOre;
+  }
+}
+let readOre: number[] = [];
+let readKinds: number[] = [];
+
+/**
+ * The holes grid. They change in most rounds but only in a cell or two: compared with the session's previous
+ * holes word by word, and only the changed cells read.
+ */
+function holesGrid(length: number): number[] {
+  const m = memo;
+  const from = pos;
+  if (m === null) return cellsOf(length, 0, 2);
+  const before = m.holesArray;
+  m.holesArray = null;
+  const size = m.holes.length;
   if (
-    memo &&
-    before &&
+    before !== null &&
     before.length === length &&
-    memo.ends[k]! - memo.starts[k]! === end + 1 - pos &&
-    src.compare(memo.bytes, memo.starts[k], memo.ends[k], pos, end + 1) === 0
+    size === 2 * length + 1 &&
+    size <= scratch8.length &&
+    src[from + size - 1] === 0x5d
   ) {
-    pos = end + 1;
-    if (next) next.arrays[k] = before;
-    return before;
+    // The kept bytes are brought up to date as they are compared.
+    const out = changedDigits(before, m.holes, 0, 2);
+    pos = from + size;
+    m.holesArray = out;
+    return out;
   }
-  const out = end + 1 - pos === 2 * length + 1 ? digits(length, min, max) : ints(length, min, max);
-  if (next) next.arrays[k] = out;
+  const out = cellsOf(length, 0, 2);
+  m.holes.keep(from, pos - from);
+  m.holesArray = out;
+  return out;
+}
+
+/**
+ * The holes grid (one-digit cells, as many bytes as the kept ones, its closing bracket checked by the caller)
+ * from the previous array: the packet's bytes copied to an aligned scratch and compared with the kept ones eight
+ * at a time; in a word that differs, each byte is checked where it stands (a digit in [min, max] or a comma) and
+ * its cell read, and the kept word replaced. Unchanged words were checked when first read.
+ */
+function changedDigits(before: number[], kept: KeptWords, min: number, max: number): number[] {
+  const size = kept.length;
+  src.copy(scratch8, 0, pos, pos + size);
+  const now = scratchWords;
+  const was = kept.words;
+  const bytes = scratch8;
+  const lo = 0x30 + Math.max(0, min);
+  const hi = 0x30 + max;
+  // The brackets at 0 and size - 1: cell i's digit is at 1 + 2i, commas between.
+  const last = size - 1;
+  let out = before;
+  const whole = size >> 3;
+  for (let w = 0; w <= whole; w++) {
+    if (w < whole && now[w] === was[w]) continue;
+    const to = Math.min(8 * w + 8, size);
+    for (let b = 8 * w; b < to; b++) {
+      const c = bytes[b]!;
+      if (b === 0) {
+        if (c !== 0x5b) throw OFF;
+        continue;
+      }
+      if (b === last) continue;
+      if ((b & 1) === 0) {
+        if (c !== 0x2c) throw OFF;
+        continue;
+      }
+      if (c < lo || c > hi) throw OFF;
+      const cell = (b - 1) >> 1;
+      if (out[cell] !== c - 0x30) {
+        if (out === before) out = before.slice();
+        out[cell] = c - 0x30;
+      }
+    }
+    // Checked bytes (a bracket, digits, commas: never a NaN), so the word is stored bit for bit.
+    if (w < whole) was[w] = now[w]!;
+    else for (let b = 8 * w; b < size; b++) kept.bytes[b] = bytes[b]!;
+  }
   return out;
 }
 
@@ -480,14 +656,14 @@ function digits(length: number, min: number, max: number): number[] {
     out[i] = c - 0x30;
     if (i + 1 < length && s[first + 2 * i + 1] !== 0x2c) throw OFF;
   }
-  // The closing bracket was found by the caller at first + 2 * length - 1.
+  // The closing bracket was seen by the caller at first + 2 * length - 1.
   pos = first + 2 * length;
   return out;
 }
 
 /** A flat array of exactly `length` integers in [min, max]. */
 function ints(length: number, min: number, max: number): number[] {
-  expect(LIST);
+  expect(LIST_KEY);
   if (peek(0x5d)) {
     if (length !== 0) throw OFF;
     return [];
@@ -575,7 +751,7 @@ const ITEMS = new Map<string, Item>([
 
 function item(): Item {
   if (src[pos] === 0x6e) {
-    expect(NULL);
+    expect(NULL_KEY);
     return null;
   }
   const name = text();
@@ -585,18 +761,18 @@ function item(): Item {
 }
 
 function cellList(width: number, height: number): { x: number; y: number }[] {
-  expect(LIST);
+  expect(LIST_KEY);
   const out: { x: number; y: number }[] = [];
   if (peek(0x5d)) return out;
   for (;;) {
-    expect(K_X);
+    expect(K_X_KEY);
     const x = intIn(0, width - 1);
-    expect(K_Y);
+    expect(K_Y_KEY);
     const y = intIn(0, height - 1);
-    expect(CLOSE);
+    expect(CLOSE_KEY);
     out.push({ x, y });
     if (peek(0x5d)) return out;
-    expect(COMMA);
+    expect(COMMA_KEY);
   }
 }
 
@@ -604,119 +780,277 @@ const EVENT_KINDS = new Set(['explosion', 'destroyed', 'radarLost', 'dig', 'requ
 
 /** One event: a flat object whose first key is `kind`, values integers, plain strings or null. */
 function event(): OreRushEvent | null {
-  expect(K_KIND);
+  expect(K_KIND_KEY);
   const kind = text();
+  const shape = EVENT_SHAPES.get(kind);
+  if (shape !== undefined) {
+    const after = pos;
+    const known = shaped(shape);
+    if (known !== null) return known;
+    pos = after;
+  }
   const o: Record<string, unknown> = { kind };
   while (!peek(0x7d)) {
-    expect(COMMA);
+    expect(COMMA_KEY);
     const key = text();
     // A repeated key or __proto__ behaves differently in an object literal than in JSON.parse: the general way.
     if (key === 'kind' || key === '__proto__' || Object.hasOwn(o, key)) throw OFF;
-    expect(COLON);
-    const c = src[pos];
-    o[key] = c === 0x22 ? text() : c === 0x6e ? nothing() : int();
+    expect(COLON_KEY);
+    o[key] = eventValue();
   }
   return EVENT_KINDS.has(kind) ? (o as unknown as OreRushEvent) : null;
 }
 
+function eventValue(): string | number | null {
+  const c = src[pos];
+  return c === 0x22 ? text() : c === 0x6e ? nothing() : int();
+}
+
+/** Whether the next bytes are exactly `bytes` (taken if so); unlike `expect`, a mismatch is not off the form. */
+function sees(bytes: Uint8Array): boolean {
+  const s = src;
+  const p = pos;
+  const n = bytes.length;
+  if (p + n > s.length) return false;
+  for (let i = 0; i < n; i++) if (s[p + i] !== bytes[i]) return false;
+  pos = p + n;
+  return true;
+}
+
+/**
+ * An event of a known kind with the engine's keys in the engine's order (src/games/orerush/engine.ts), which is
+ * every event the engines write: read against its key list and built as one object literal (one hidden class per
+ * kind, not a key-by-key object). Null, with `pos` wherever it stopped, when the keys are any other: the caller
+ * reads the event key by key instead.
+ */
+function shaped(shape: EventShape): OreRushEvent | null {
+  const keys = shape.keys;
+  const v = eventValues;
+  for (let i = 0; i < keys.length; i++) {
+    if (!sees(keys[i]!)) return null;
+    v[i] = eventValue();
+  }
+  if (!peek(0x7d)) return null;
+  return shape.build(v);
+}
+
+interface EventShape {
+  /** `,"seat":` and so on. */
+  readonly keys: readonly Uint8Array[];
+  readonly build: (v: (string | number | null)[]) => OreRushEvent;
+}
+const eventValues: (string | number | null)[] = [0, 0, 0, 0, 0, 0, 0, 0];
+const shape = (keys: string[], build: (v: (string | number | null)[]) => unknown): EventShape => ({
+  keys: keys.map((k) => ASCII(`,"${k}":`)),
+  build: build as EventShape['build'],
+});
+/** The engine's events, key by key as it writes them; the values as read (the general codec checks no more). */
+const EVENT_SHAPES = new Map<string, EventShape>([
+  ['explosion', shape(['x', 'y', 'owner'], (v) => ({ kind: 'explosion', x: v[0], y: v[1], owner: v[2] }))],
+  [
+    'destroyed',
+    shape(['seat', 'robot', 'x', 'y'], (v) => ({ kind: 'destroyed', seat: v[0], robot: v[1], x: v[2], y: v[3] })),
+  ],
+  ['radarLost', shape(['seat', 'x', 'y'], (v) => ({ kind: 'radarLost', seat: v[0], x: v[1], y: v[2] }))],
+  [
+    'dig',
+    shape(['seat', 'robot', 'x', 'y', 'buried', 'ore'], (v) => ({
+      kind: 'dig',
+      seat: v[0],
+      robot: v[1],
+      x: v[2],
+      y: v[3],
+      buried: v[4],
+      ore: v[5],
+    })),
+  ],
+  ['request', shape(['seat', 'robot', 'item'], (v) => ({ kind: 'request', seat: v[0], robot: v[1], item: v[2] }))],
+  [
+    'blocked',
+    shape(['seat', 'robot', 'x', 'y'], (v) => ({ kind: 'blocked', seat: v[0], robot: v[1], x: v[2], y: v[3] })),
+  ],
+  [
+    'score',
+    shape(['seat', 'robot', 'ore', 'points'], (v) => ({
+      kind: 'score',
+      seat: v[0],
+      robot: v[1],
+      ore: v[2],
+      points: v[3],
+    })),
+  ],
+]);
+
 const K_KIND = ASCII('{"kind":');
 // The same keys with the list's `]` already taken by the loop that read the list.
 const COOL_RADAR_AFTER_EVENTS = COOL_RADAR.subarray(1);
-const ENEMIES_AFTER_OWN = ROBOTS_ENEMIES.subarray(1);
-const SCORES_AFTER_ENEMIES = SCORES.subarray(1);
+// The `robots` field in its parts: the cooldowns' `}` and the US, the own list, the enemies (after the own `]`).
+const COOL_END = ROBOTS_OWN.subarray(0, 2);
+const OWN = ROBOTS_OWN.subarray(2);
+const ENEMIES = ROBOTS_ENEMIES.subarray(1);
+// The robots field's `}` is taken by the reader of that field.
+const SCORES_AFTER_ROBOTS = SCORES.subarray(2);
+const CLOSE_KEY = expected(CLOSE);
+const COLON_KEY = expected(COLON);
+const COMMA_KEY = expected(COMMA);
+const COOL_END_KEY = expected(COOL_END);
+const COOL_RADAR_AFTER_EVENTS_KEY = expected(COOL_RADAR_AFTER_EVENTS);
+const COOL_TRAP_KEY = expected(COOL_TRAP);
+const ENEMIES_KEY = expected(ENEMIES);
+const FALSE_KEY = expected(FALSE);
+const K_KIND_KEY = expected(K_KIND);
+const K_X_KEY = expected(K_X);
+const K_Y_KEY = expected(K_Y);
+const LIST_KEY = expected(LIST);
+const MAP_EVENTS_KEY = expected(MAP_EVENTS);
+const MAP_HEIGHT_KEY = expected(MAP_HEIGHT);
+const MAP_HOLES_KEY = expected(MAP_HOLES);
+const MAP_KINDS_KEY = expected(MAP_KINDS);
+const MAP_ORE_KEY = expected(MAP_ORE);
+const MAP_OVER_KEY = expected(MAP_OVER);
+const MAP_PLAYERS_KEY = expected(MAP_PLAYERS);
+const MAP_RADARS_KEY = expected(MAP_RADARS);
+const MAP_ROUND_KEY = expected(MAP_ROUND);
+const MAP_ROUNDS_KEY = expected(MAP_ROUNDS);
+const MAP_SEAT_KEY = expected(MAP_SEAT);
+const MAP_TRAPS_KEY = expected(MAP_TRAPS);
+const MAP_WIDTH_KEY = expected(MAP_WIDTH);
+const NULL_KEY = expected(NULL);
+const OWN_KEY = expected(OWN);
+const R_ALIVE_KEY = expected(R_ALIVE);
+const R_ID_KEY = expected(R_ID);
+const R_ITEM_KEY = expected(R_ITEM);
+const R_OWNER_KEY = expected(R_OWNER);
+const R_X_KEY = expected(R_X);
+const R_Y_KEY = expected(R_Y);
+const SCORES_AFTER_ROBOTS_KEY = expected(SCORES_AFTER_ROBOTS);
+const S_ALIVE_KEY = expected(S_ALIVE);
+const S_RANKS_KEY = expected(S_RANKS);
+const S_WINNER_KEY = expected(S_WINNER);
+const TRUE_KEY = expected(TRUE);
+
+/** The `own` list of the `robots` field, from `{"own":[` to its `]`. */
+function ownRobots(width: number, height: number): Robot[] {
+  expect(OWN_KEY);
+  const robots: Robot[] = [];
+  if (peek(0x5d)) return robots;
+  for (;;) {
+    expect(R_OWNER_KEY);
+    const owner = intIn(0, 31);
+    expect(R_ID_KEY);
+    const id = intIn(0, Number.MAX_SAFE_INTEGER);
+    expect(R_X_KEY);
+    const x = intIn(0, width - 1);
+    expect(R_Y_KEY);
+    const y = intIn(0, height - 1);
+    expect(R_ITEM_KEY);
+    const it = item();
+    expect(R_ALIVE_KEY);
+    const alive = bool();
+    expect(CLOSE_KEY);
+    robots.push({ owner, id, x, y, item: it, alive });
+    if (peek(0x5d)) return robots;
+    expect(COMMA_KEY);
+  }
+}
+
+/** The `enemies` list of the `robots` field, from `,"enemies":[` to its `]`. */
+function enemyRobots(players: number, width: number, height: number): EnemyView[] {
+  expect(ENEMIES_KEY);
+  const enemies: EnemyView[] = [];
+  if (peek(0x5d)) return enemies;
+  for (;;) {
+    expect(R_OWNER_KEY);
+    const owner = intIn(0, players - 1);
+    expect(R_ID_KEY);
+    const id = intIn(0, Number.MAX_SAFE_INTEGER);
+    expect(R_X_KEY);
+    const x = intIn(0, width - 1);
+    expect(R_Y_KEY);
+    const y = intIn(0, height - 1);
+    expect(CLOSE_KEY);
+    enemies.push({ owner, id, x, y });
+    if (peek(0x5d)) return enemies;
+    expect(COMMA_KEY);
+  }
+}
 
 function readBody(): { observation: OreRushObservation; result: GameResult | null } {
-  expect(MAP_SEAT);
+  expect(MAP_SEAT_KEY);
   const seat = int();
-  expect(MAP_PLAYERS);
+  expect(MAP_PLAYERS_KEY);
   const players = intIn(1, 31);
   if (seat < 0 || seat > players - 1) throw OFF;
-  expect(MAP_ROUND);
+  expect(MAP_ROUND_KEY);
   const round = intIn(0, Number.MAX_SAFE_INTEGER);
-  expect(MAP_ROUNDS);
+  expect(MAP_ROUNDS_KEY);
   const rounds = intIn(0, Number.MAX_SAFE_INTEGER);
-  expect(MAP_WIDTH);
+  expect(MAP_WIDTH_KEY);
   const width = intIn(1, 10_000);
-  expect(MAP_HEIGHT);
+  expect(MAP_HEIGHT_KEY);
   const height = intIn(1, 10_000);
   const n = width * height;
-  expect(MAP_OVER);
+  expect(MAP_OVER_KEY);
   const over = bool();
-  expect(MAP_ORE);
-  const ore = gridOf(0, n, -1, Number.MAX_SAFE_INTEGER);
-  expect(MAP_KINDS);
-  const kinds = gridOf(1, n, -1, ORE_KINDS.length - 1);
-  expect(MAP_HOLES);
-  const holes = gridOf(2, n, 0, 2);
-  expect(MAP_RADARS);
+  expect(MAP_ORE_KEY);
+  oreAndKinds(n);
+  const ore = readOre;
+  const kinds = readKinds;
+  expect(MAP_HOLES_KEY);
+  const holes = holesGrid(n);
+  expect(MAP_RADARS_KEY);
   const radars = cellList(width, height);
-  expect(MAP_TRAPS);
+  expect(MAP_TRAPS_KEY);
   const traps = cellList(width, height);
-  expect(MAP_EVENTS);
+  expect(MAP_EVENTS_KEY);
   const events: OreRushEvent[] = [];
   if (!peek(0x5d)) {
     for (;;) {
       const e = event();
       if (e) events.push(e);
       if (peek(0x5d)) break;
-      expect(COMMA);
+      expect(COMMA_KEY);
     }
   }
-  expect(COOL_RADAR_AFTER_EVENTS);
+  expect(COOL_RADAR_AFTER_EVENTS_KEY);
   const radar = intIn(0, Number.MAX_SAFE_INTEGER);
-  expect(COOL_TRAP);
+  expect(COOL_TRAP_KEY);
   const trap = intIn(0, Number.MAX_SAFE_INTEGER);
-  expect(ROBOTS_OWN);
-  const robots: Robot[] = [];
-  if (!peek(0x5d)) {
-    for (;;) {
-      expect(R_OWNER);
-      const owner = intIn(0, 31);
-      expect(R_ID);
-      const id = intIn(0, Number.MAX_SAFE_INTEGER);
-      expect(R_X);
-      const x = intIn(0, width - 1);
-      expect(R_Y);
-      const y = intIn(0, height - 1);
-      expect(R_ITEM);
-      const it = item();
-      expect(R_ALIVE);
-      const alive = bool();
-      expect(CLOSE);
-      robots.push({ owner, id, x, y, item: it, alive });
-      if (peek(0x5d)) break;
-      expect(COMMA);
+  expect(COOL_END_KEY);
+  const m = memo;
+  // The board and player count the robots were checked against, as one exact number.
+  const board = (width * 10_001 + height) * 32 + players;
+  let robots: Robot[];
+  let enemies: EnemyView[];
+  // The kept field ends at its `}`: the same bytes are the whole field (a canonical one holds no US inside).
+  if (m !== null && m.robots !== null && m.robotBoard === board && m.robotBytes.same(pos)) {
+    robots = m.robots;
+    enemies = m.enemies;
+    pos += m.robotBytes.length;
+  } else {
+    if (m !== null) m.robots = null;
+    const from = pos;
+    robots = ownRobots(width, height);
+    enemies = enemyRobots(players, width, height);
+    expect(CLOSE_KEY);
+    if (m !== null) {
+      m.robotBytes.keep(from, pos - from);
+      m.robotBoard = board;
+      m.enemies = enemies;
+      m.robots = robots;
     }
   }
-  expect(ENEMIES_AFTER_OWN);
-  const enemies: EnemyView[] = [];
-  if (!peek(0x5d)) {
-    for (;;) {
-      expect(R_OWNER);
-      const owner = intIn(0, players - 1);
-      expect(R_ID);
-      const id = intIn(0, Number.MAX_SAFE_INTEGER);
-      expect(R_X);
-      const x = intIn(0, width - 1);
-      expect(R_Y);
-      const y = intIn(0, height - 1);
-      expect(CLOSE);
-      enemies.push({ owner, id, x, y });
-      if (peek(0x5d)) break;
-      expect(COMMA);
-    }
-  }
-  expect(SCORES_AFTER_ENEMIES);
+  expect(SCORES_AFTER_ROBOTS_KEY);
   const scores = ints(players, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  expect(S_ALIVE);
+  expect(S_ALIVE_KEY);
   const alive = ints(players, 0, Number.MAX_SAFE_INTEGER);
   let result: GameResult | null = null;
   if (!peek(0x7d)) {
-    expect(S_RANKS);
+    expect(S_RANKS_KEY);
     const ranks = ints(players, 1, players);
-    expect(S_WINNER);
+    expect(S_WINNER_KEY);
     const winner = src[pos] === 0x6e ? nothing() : intIn(0, players - 1);
-    expect(CLOSE);
+    expect(CLOSE_KEY);
     result = { scores, ranks, winner };
   }
   if (pos !== src.length) throw OFF;
@@ -750,18 +1084,16 @@ function readBody(): { observation: OreRushObservation; result: GameResult | nul
  * then reads with the general codec, so that its answers and errors stay exactly the documented ones.
  */
 export function readUpdateBody(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
-  return read(body, null, null);
+  return read(body, null);
 }
 
 function read(
   body: Buffer,
-  previous: GridMemo | null,
-  fill: GridMemo | null,
+  grids: SessionMemo | null,
 ): { observation: OreRushObservation; result: GameResult | null } | null {
   src = body;
   pos = 0;
-  memo = previous;
-  next = fill;
+  memo = grids;
   try {
     return readBody();
   } catch (error) {
@@ -771,38 +1103,21 @@ function read(
   } finally {
     src = EMPTY;
     memo = null;
-    next = null;
+    readOre = readKinds = [];
   }
 }
 
 /**
- * One session's reader of its `updte` stream: as `readUpdateBody`, and a grid whose bytes are unchanged since this
- * session's previous update (the kinds under its radars, most rounds its ore view, often its holes) is not read
- * again: the previous array is handed out. Keeps the previous update's grid bytes (about 3 KB on the default board).
+ * One session's reader of its `updte` stream: as `readUpdateBody`, and what is unchanged since this session's
+ * previous update is not read again: the ore and kinds grids (most rounds) and the `robots` field (when no robot
+ * moved) are handed out again, and of the holes only the cells whose bytes changed are read. Keeps its own copy
+ * of the previous update's grid and robots bytes (about 4.5 KB on the default board).
  */
 export class UpdateReader {
-  #memo: GridMemo | null = null;
-  /** The previous update's grid bytes, copied (the frame may be a view of a larger read buffer); reused. */
-  #bytes = Buffer.allocUnsafe(0);
+  #memo = new SessionMemo();
 
   read(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
-    const fill: GridMemo = { bytes: body, arrays: [null, null, null], starts: [0, 0, 0], ends: [0, 0, 0] };
-    const out = read(body, this.#memo, fill);
-    if (!out) {
-      this.#memo = null;
-      return null;
-    }
-    const from = fill.starts[0]!;
-    const length = fill.ends[2]! - from;
-    if (this.#bytes.length < length) this.#bytes = Buffer.allocUnsafe(length);
-    body.copy(this.#bytes, 0, from, from + length);
-    fill.bytes = this.#bytes;
-    for (let k = 0; k < 3; k++) {
-      fill.starts[k] = fill.starts[k]! - from;
-      fill.ends[k] = fill.ends[k]! - from;
-    }
-    this.#memo = fill;
-    return out;
+    return read(body, this.#memo);
   }
 }
 
