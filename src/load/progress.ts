@@ -9,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/log.ts';
-import type { ThreadInterval } from './metrics.ts';
+import type { RawHistogram, ThreadInterval, TimePoint } from './metrics.ts';
 import type { FromProgress, ProgressInit, ToProgress } from './progress-protocol.ts';
 
 const ENTRY = new URL('./progress-entry.js', import.meta.url);
@@ -48,10 +48,10 @@ export class ProgressWriter {
     this.#worker.on('exit', (code) => lost(`exited (code ${code})`));
   }
 
-  #send(m: ToProgress): void {
+  #send(m: ToProgress, transfer?: ArrayBuffer[]): void {
     if (!this.#alive) return;
     try {
-      this.#worker.postMessage(m);
+      this.#worker.postMessage(m, transfer);
     } catch (error) {
       this.#log.warn({ err: error }, 'cannot reach the progress writer');
     }
@@ -76,14 +76,21 @@ export class ProgressWriter {
     this.#send({ type: 'begin', init });
   }
 
-  /** One measuring thread's interval (posted as is: a structured clone of the used buckets). */
+  /** A worker thread's interval, as the main thread received it (posted as is: a structured clone). */
   interval(thread: number, interval: ThreadInterval): void {
     this.#send({ type: 'interval', thread, interval });
   }
 
-  /** A second is over. */
-  tick(server?: Readonly<Record<string, number>>): void {
-    this.#send({ type: 'tick', ...(server ? { server } : {}) });
+  /**
+   * A second is over: the main thread's point for it and, with one thread, its samples (`tickHandingOver`).
+   * The interval's bucket copies are transferred, not cloned: they are the caller's to give away, unusable here
+   * afterwards.
+   */
+  tick(point: TimePoint, interval?: ThreadInterval, server?: Readonly<Record<string, number>>): void {
+    this.#send(
+      { type: 'tick', point, ...(interval ? { interval } : {}), ...(server ? { server } : {}) },
+      interval ? bucketBuffers(interval) : undefined,
+    );
   }
 
   /**
@@ -111,4 +118,19 @@ export class ProgressWriter {
     })();
     return this.#closed;
   }
+}
+
+/** The buffers of an interval's bucket copies (each its own, from `copyRaw`): moved to the writer, not copied. */
+function bucketBuffers(i: ThreadInterval): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const add = (raw: RawHistogram | undefined) => {
+    if (raw && raw.counts.buffer instanceof ArrayBuffer) out.add(raw.counts.buffer);
+  };
+  for (const t of Object.values(i.latency)) {
+    add(t.corrected);
+    add(t.uncorrected);
+  }
+  for (const raw of Object.values(i.gaps)) add(raw);
+  add(i.gapLongest);
+  return [...out];
 }

@@ -68,8 +68,8 @@ describe('progress writer', { timeout: 90_000 }, () => {
       for (let i = 0; i < 100; i++) sessions.latency('move_rtt', 1000 + i * 10 * second);
       sessions.count('moves', 2);
       sessions.gap('year', 300_000);
-      writer.interval(0, sessions.takeInterval());
-      writer.tick({ gamesStarted: second });
+      const { point, interval } = sessions.tickHandingOver();
+      writer.tick(point, interval, { gamesStarted: second });
     }
     const s = await summaryWhen(summaryPath, (x) => x.latency.move_rtt?.corrected.count === 200);
     expect(s.status).toBe('running');
@@ -86,7 +86,7 @@ describe('progress writer', { timeout: 90_000 }, () => {
     expect(rows.length).toBeGreaterThanOrEqual(2);
     await writer.close();
     // Closed: nothing more is written, and closing again is harmless.
-    writer.tick();
+    writer.tick(sessions.tick());
     await writer.close();
   });
 
