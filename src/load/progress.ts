@@ -2,7 +2,8 @@
  * The main thread's side of the progress writer (src/load/progress-writer.ts): the thread that rebuilds
  * summary.json and timeseries.csv every second of a run with `--out`. Rebuilding them on the thread that reads
  * the bots' replies delayed the replies behind it (+5 ms on move_rtt's p99 at 5,000 bots); here that thread
- * only posts each interval, as a worker thread posts its own to the main thread.
+ * only posts, once a second, its point and the second's samples its tick copied (their buffers moved, not
+ * cloned), and the writer runs at the lowest CPU priority so that its work waits for an idle core.
  *
  * Nothing is lost to a crash or Ctrl-C: the files are replaced atomically each second, so the last complete
  * second stays on disk, and at the end the main thread writes the final ones from its own recorder.
