@@ -24,7 +24,7 @@ export type ToProgress =
   | { readonly type: 'interval'; readonly thread: number; readonly interval: ThreadInterval }
   /**
    * A second is over: the main thread's point for it (the row the run's time series has), with one thread the
-   * second's samples too (`LoadRecorder.tickHandingOver`, their buckets transferred, not copied), and the
+   * second's samples too (`LoadRecorder.tickHandingOver`), and the
    * embedded server's counters as of now. Close it and rewrite the files.
    */
   | {

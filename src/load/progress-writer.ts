@@ -2,7 +2,7 @@
  * The progress writer: a worker thread that keeps a run's summary.json and timeseries.csv current every second
  * (`--out`). It merges the same per-second intervals as the main thread's recorder into a recorder of its own and
  * builds the summary from that; the CSV rows are the main thread's own points. The thread reading the bots'
- * replies only hands over what its second's tick copied anyway (the histograms' used buckets, transferred) and
+ * replies only hands over what its second's tick copied anyway (the histograms' used buckets) and
  * never blocks on a summary, JSON or a file. The main thread writes the final files itself once the run is over.
  */
 import { readlinkSync } from 'node:fs';
