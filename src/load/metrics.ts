@@ -103,17 +103,17 @@ export function clearHistogram(h: Histogram): void {
   w.minNonZeroValue = Number.MAX_SAFE_INTEGER;
 }
 
-/** `h`'s values as a RawHistogram (undefined when empty), and `h` emptied. */
-export function takeRaw(h: Histogram): RawHistogram | undefined {
+/** A copy of `h`'s values as a RawHistogram (undefined when empty): one copy of the used buckets. */
+export function copyRaw(h: Histogram): RawHistogram | undefined {
   if (h.totalCount === 0) return undefined;
   const w = h as unknown as Writable;
-  const raw = {
-    counts: w._counts.slice(0, usedBuckets(h)),
-    total: h.totalCount,
-    min: h.minNonZeroValue,
-    max: h.maxValue,
-  };
-  clearHistogram(h);
+  return { counts: w._counts.slice(0, usedBuckets(h)), total: h.totalCount, min: h.minNonZeroValue, max: h.maxValue };
+}
+
+/** `h`'s values as a RawHistogram (undefined when empty), and `h` emptied. */
+export function takeRaw(h: Histogram): RawHistogram | undefined {
+  const raw = copyRaw(h);
+  if (raw) clearHistogram(h);
   return raw;
 }
 
@@ -263,6 +263,11 @@ export interface ThreadInterval {
   readonly cutOff: number;
   /** The longest this thread's per-second work took at once so far, ms. */
   readonly selfMaxMs: number;
+  /**
+   * The most sessions in flight at once so far, counted at every start: set only by a recorder that is the
+   * receiver's one source (`tickHandingOver`). Worker threads' maxima are not summed: `active` is sampled instead.
+   */
+  readonly maxActive?: number;
 }
 
 /** Server response gaps over the run (see `LoadMetrics.gap`). Microseconds. */
@@ -426,6 +431,17 @@ class Trend {
     if (uncorrected !== micros) this.scheduled = true;
   }
 
+  /**
+   * This interval's samples as they leave for another thread (copies of the used buckets; undefined when none).
+   * A metric that is not scheduled holds the same samples in both views: its uncorrected view is not sent.
+   */
+  raw(): IntervalTrend | undefined {
+    const corrected = copyRaw(this.interval);
+    if (!corrected) return undefined;
+    const uncorrected = this.timing === 'scheduled' ? copyRaw(this.intervalUncorrected) : undefined;
+    return { corrected, ...(uncorrected ? { uncorrected } : {}), scheduled: this.scheduled };
+  }
+
   flush(): IntervalLatency {
     const [p50 = 0, p99 = 0] = scanHistogram(this.interval, [50, 99]).values;
     const point = {
@@ -437,11 +453,16 @@ class Trend {
       p99Uncorrected:
         this.timing === 'scheduled' ? (scanHistogram(this.intervalUncorrected, [99]).values[0] ?? 0) : p99,
     };
+    this.fold();
+    return point;
+  }
+
+  /** The interval into the run totals, and emptied. */
+  fold(): void {
     addInto(this.total, this.interval);
     addInto(this.totalUncorrected, this.intervalUncorrected);
     clearHistogram(this.interval);
     clearHistogram(this.intervalUncorrected);
-    return point;
   }
 }
 
@@ -461,6 +482,11 @@ class Series {
 
   take(): RawHistogram | undefined {
     return takeRaw(this.interval);
+  }
+
+  /** A copy of the interval, which stays (see `LoadRecorder.tickHandingOver`). */
+  raw(): RawHistogram | undefined {
+    return copyRaw(this.interval);
   }
 
   absorb(raw: RawHistogram | undefined): void {
@@ -772,7 +798,57 @@ export class LoadRecorder implements LoadMetrics {
 
   /** Closes the current interval. */
   tick(now = performance.now()): TimePoint {
+    return this.#close(now, false).point;
+  }
+
+  /**
+   * `tick`, and what it closed as a ThreadInterval for a recorder on another thread that keeps the same run (the
+   * progress writer, `--out`). The second's samples leave as copies of the used buckets taken just before they
+   * are folded into the totals: the sessions record here, with no recorder of their own handing its interval
+   * over every second (a copy out of it, a fold into this one, then a clone of the copy for the writer, all on
+   * the thread reading the replies).
+   */
+  tickHandingOver(now = performance.now()): { point: TimePoint; interval: ThreadInterval } {
+    const { point, interval } = this.#close(now, true);
+    return { point, interval: interval! };
+  }
+
+  /**
+   * Closes the current interval with the point the measuring thread computed for it (the progress writer, after
+   * absorbing that second's intervals): its time series is then the run's own, row for row.
+   */
+  tickAs(point: TimePoint): void {
+    for (const trend of this.#trends.values()) trend.fold();
+    this.#gapAll.flush();
+    for (const series of this.#gaps.values()) series.flush();
+    this.#gapLongest.flush();
+    this.#intervalCounters.clear();
+    this.#intervalErrors = 0;
+    this.#intervalGapsOver = 0;
+    this.#threadIntervalLagP99Ms = 0;
+    this.#threadIntervalLagMaxMs = 0;
+    // The point's memory is the measuring process's (MB to 0.1, as the summary rounds it).
+    this.maxRss = Math.max(this.maxRss, point.rssMB * 1048576);
+    this.maxHeapUsed = Math.max(this.maxHeapUsed, point.heapUsedMB * 1048576);
+    this.points.push(point);
+  }
+
+  #close(now: number, handOver: boolean): { point: TimePoint; interval?: ThreadInterval } {
     this.#sampleConnections();
+    let handed: { latency: Record<string, IntervalTrend>; gaps: Record<string, RawHistogram> } | undefined;
+    let handedLongest: RawHistogram | undefined;
+    if (handOver) {
+      handed = { latency: {}, gaps: {} };
+      for (const [name, trend] of this.#trends) {
+        const raw = trend.raw();
+        if (raw) handed.latency[name] = raw;
+      }
+      for (const [kind, series] of this.#gaps) {
+        const raw = series.raw();
+        if (raw) handed.gaps[kind] = raw;
+      }
+      handedLongest = this.#gapLongest.raw();
+    }
     const seconds = Math.max(0.001, (now - this.#lastTick) / 1000);
     const latency: Record<string, IntervalLatency> = {};
     for (const [name, trend] of this.#trends) latency[name] = trend.flush();
@@ -817,6 +893,10 @@ export class LoadRecorder implements LoadMetrics {
       rssMB: Math.round(memory.rss / 104857.6) / 10,
       heapUsedMB: Math.round(memory.heapUsed / 104857.6) / 10,
     };
+    const interval = handed && {
+      ...this.#handOver(handed.latency, counters, handed.gaps, handedLongest),
+      maxActive: this.maxActiveSessions,
+    };
     lag.reset();
     this.#threadIntervalLagP99Ms = 0;
     this.#threadIntervalLagMaxMs = 0;
@@ -830,7 +910,7 @@ export class LoadRecorder implements LoadMetrics {
     this.#lastMessagesIn = this.messagesIn;
     this.#lastMessagesOut = this.messagesOut;
     this.points.push(point);
-    return point;
+    return interval ? { point, interval } : { point };
   }
 
   /** Freezes the run's duration (rates divide by it) and stops the event-loop monitors. */
@@ -942,21 +1022,45 @@ export class LoadRecorder implements LoadMetrics {
 
   /**
    * A worker thread's side of the recorder: everything measured since the last call, to be sent to the main
-   * thread (structured clone) and merged there with `absorb`. Histograms travel HDR-encoded; an unscheduled
-   * metric's uncorrected view is its corrected one, so it is not sent twice.
+   * thread (structured clone) and merged there with `absorb`. Histograms travel as copies of their used buckets;
+   * an unscheduled metric's uncorrected view is its corrected one, so it is not sent twice.
    */
   takeInterval(): ThreadInterval {
     this.#sampleConnections();
     const latency: Record<string, IntervalTrend> = {};
     for (const [name, trend] of this.#trends) {
-      if (trend.interval.totalCount === 0) continue;
-      const same = trend.timing !== 'scheduled';
-      const corrected = takeRaw(trend.interval)!;
-      const uncorrected = takeRaw(trend.intervalUncorrected);
-      latency[name] = { corrected, ...(same || !uncorrected ? {} : { uncorrected }), scheduled: trend.scheduled };
+      const raw = trend.raw();
+      if (!raw) continue;
+      latency[name] = raw;
+      clearHistogram(trend.interval);
+      clearHistogram(trend.intervalUncorrected);
     }
     const counters = Object.fromEntries(this.#intervalCounters);
     this.#intervalCounters.clear();
+    const gaps = Object.fromEntries(
+      [...this.#gaps].flatMap(([kind, series]) => {
+        const raw = series.take();
+        return raw ? [[kind, raw]] : [];
+      }),
+    );
+    const out = this.#handOver(latency, counters, gaps, this.#gapLongest.take());
+    // The per-kind series went out whole: the all-kinds series is rebuilt from them in the main thread.
+    clearHistogram(this.#gapAll.interval);
+    this.#lagInterval.reset();
+    this.#intervalErrors = 0;
+    return out;
+  }
+
+  /**
+   * The interval's figures besides its histograms and counters (taken by the caller): deltas since the last
+   * hand-over, this interval's lag, and the run's lag so far. Marks them sent.
+   */
+  #handOver(
+    latency: Record<string, IntervalTrend>,
+    counters: Record<string, number>,
+    gaps: Record<string, RawHistogram>,
+    gapLongest: RawHistogram | undefined,
+  ): ThreadInterval {
     const errors: Record<string, number> = {};
     for (const [kind, n] of this.#errors) {
       const d = n - (this.#errorsSent.get(kind) ?? 0);
@@ -982,13 +1086,8 @@ export class LoadRecorder implements LoadMetrics {
       lagP99Ms: lag.count ? lagMs(lag.percentile(99)) : 0,
       lagMaxMs: lag.count ? lagMs(lag.max) : 0,
       lag: lagOf(this.#lagTotal),
-      gaps: Object.fromEntries(
-        [...this.#gaps].flatMap(([kind, series]) => {
-          const encoded = series.take();
-          return encoded ? [[kind, encoded]] : [];
-        }),
-      ),
-      ...(this.#gapLongest.interval.totalCount ? { gapLongest: this.#gapLongest.take()! } : {}),
+      gaps,
+      ...(gapLongest ? { gapLongest } : {}),
       gapsOver: this.gapsOver - this.#gapsOverSent,
       botMicros: this.botMicros(),
       cutOff: this.sessionsCutOff - this.#cutOffSent,
@@ -996,10 +1095,6 @@ export class LoadRecorder implements LoadMetrics {
     };
     this.#gapsOverSent = this.gapsOver;
     this.#cutOffSent = this.sessionsCutOff;
-    // The per-kind series went out whole: the all-kinds series is rebuilt from them in the main thread.
-    clearHistogram(this.#gapAll.interval);
-    lag.reset();
-    this.#intervalErrors = 0;
     this.#sent = {
       started: this.sessionsStarted,
       completed: this.sessionsCompleted,
@@ -1056,6 +1151,7 @@ export class LoadRecorder implements LoadMetrics {
     this.connectionsTracked += i.connections;
     this.#threadActive.set(thread, i.active);
     this.#recountActive();
+    if (i.maxActive !== undefined && i.maxActive > this.maxActiveSessions) this.maxActiveSessions = i.maxActive;
     this.#threadIntervalLagP99Ms = Math.max(this.#threadIntervalLagP99Ms, i.lagP99Ms);
     this.#threadIntervalLagMaxMs = Math.max(this.#threadIntervalLagMaxMs, i.lagMaxMs);
     this.#threadLag.set(thread, i.lag);

@@ -2,7 +2,7 @@
  * The messages between a load test's main thread and its progress writer (src/load/progress-writer.ts), the
  * thread that keeps summary.json and timeseries.csv up to date every second during a run with `--out`.
  */
-import type { RecorderOptions, ThreadInterval } from './metrics.ts';
+import type { RecorderOptions, ThreadInterval, TimePoint } from './metrics.ts';
 import type { RunDescription } from './summary.ts';
 import type { Threshold } from './thresholds.ts';
 
@@ -20,10 +20,19 @@ export interface ProgressInit {
 export type ToProgress =
   /** Sent once, first: the thread loads while the run prepares, before these are known. */
   | { readonly type: 'begin'; readonly init: ProgressInit }
-  /** What one measuring thread recorded since its previous interval. */
+  /** What one worker thread (or load agent's thread) recorded since its previous interval. */
   | { readonly type: 'interval'; readonly thread: number; readonly interval: ThreadInterval }
-  /** A second is over: close it and rewrite the files (the embedded server's counters as of now). */
-  | { readonly type: 'tick'; readonly server?: Readonly<Record<string, number>> }
+  /**
+   * A second is over: the main thread's point for it (the row the run's time series has), with one thread the
+   * second's samples too (`LoadRecorder.tickHandingOver`), and the
+   * embedded server's counters as of now. Close it and rewrite the files.
+   */
+  | {
+      readonly type: 'tick';
+      readonly point: TimePoint;
+      readonly interval?: ThreadInterval;
+      readonly server?: Readonly<Record<string, number>>;
+    }
   /** The run is over: finish the write in progress and answer `closed`; the main thread writes the last files. */
   | { readonly type: 'close' };
 

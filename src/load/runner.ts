@@ -216,20 +216,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     ...(options.gapThresholdMs !== undefined ? { gapThresholdMs: options.gapThresholdMs } : {}),
   };
   /**
-   * The run's figures: every interval merged (this thread's or the worker threads'), closed each second; the
-   * thresholds, the result and the final files read it. Created once the workers are ready (loading them takes a
-   * moment): the run and its rates count from here.
+   * The run's figures, closed each second; the thresholds, the result and the final files read it. With one
+   * thread the sessions record into it, with or without files to write (with them, each second's tick also
+   * hands that second's samples to the progress writer: `tickHandingOver`); with worker threads it merges their
+   * intervals. Created once the workers are ready (loading them takes a moment): the run and its rates count
+   * from here.
    */
-  /**
-   * With one thread and files to write, where the sessions record: like a worker thread's recorder it hands its
-   * interval over every second (the progress writer is sent each thread's intervals), which costs the thread
-   * reading replies a copy of the histograms' used buckets. It measures this thread's event-loop lag, the delay
-   * replies see. Without files nothing needs the intervals: the sessions record into `recorder` itself.
-   */
-  const split = !pool && progress !== undefined;
-  const recorder = new LoadRecorder({ ...recorderOptions, ...(split ? { monitorLag: false } : {}) });
-  const sessions = split ? new LoadRecorder({ ...recorderOptions, startedAt: recorder.startedAt }) : undefined;
-  const measure = sessions ?? recorder;
+  const recorder = new LoadRecorder(recorderOptions);
   const startedAt = new Date();
   const t0 = recorder.startedAt;
   const run: RunDescription = {
@@ -273,12 +266,21 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       return undefined;
     }
   };
-  /** With one thread: this thread's interval into the run's figures (and to the progress writer). */
-  const takeInterval = () => {
-    if (!sessions) return;
-    const interval = sessions.takeInterval();
-    recorder.absorb(0, interval);
-    progress?.interval(0, interval);
+  /**
+   * Closes the second. With files to write, the progress writer gets the point and, with one thread, the
+   * second's samples (copied by the tick as it folds them, moved to the writer): the thread reading the replies
+   * builds no summary and writes no file.
+   */
+  const tick = (): TimePoint => {
+    if (!progress) return recorder.tick();
+    if (pool) {
+      const point = recorder.tick();
+      progress.tick(point, undefined, serverStats());
+      return point;
+    }
+    const { point, interval } = recorder.tickHandingOver();
+    progress.tick(point, interval, serverStats());
+    return point;
   };
 
   // Sessions.
@@ -289,7 +291,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   let nextIndex = 0;
   const sessionRun: SessionRun = {
     scenario,
-    recorder: measure,
+    recorder,
     rootRng,
     log,
     host,
@@ -336,13 +338,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       while (nextArrival !== undefined && nextArrival <= elapsed) {
         const due = t0 + nextArrival;
         nextArrival = schedule!.next();
-        if (measure.activeSessions >= workload.maxSessions) {
-          measure.sessionDropped();
+        if (recorder.activeSessions >= workload.maxSessions) {
+          recorder.sessionDropped();
           continue;
         }
         const ac = new AbortController();
         sessionAborts.add(ac);
-        measure.latency('session_start_lag', (performance.now() - due) * 1000);
+        recorder.latency('session_start_lag', (performance.now() - due) * 1000);
         spawn(async () => {
           try {
             await runSession(ac.signal, due);
@@ -357,12 +359,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   let ticks = 0;
   const ticker = setInterval(() => {
     const t = performance.now();
-    takeInterval();
-    const point = recorder.tick();
-    progress?.tick(serverStats());
+    const point = tick();
     // The first second also compiles this code (tens of ms, once): the steady per-second cost is what is judged.
     // With one thread it is reported with the next interval, as a worker thread does.
-    if (++ticks > 1) measure.noteSelfTime(performance.now() - t);
+    if (++ticks > 1) recorder.noteSelfTime(performance.now() - t);
     if (options.abortOnFail && !stop.signal.aborted) {
       const upper = options.thresholds.filter((th) => th.op === '<' || th.op === '<=');
       const failed = evaluateThresholds(upper, recorder.lookup()).find((r) => !r.ok && r.actual !== undefined);
@@ -417,7 +417,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       await Promise.race([Promise.allSettled([...active]), sleep(gracefulMs, stop.signal)]);
     }
     interrupted = external?.aborted === true;
-    measure.markCutOff();
+    recorder.markCutOff();
     stop.abort();
     bots.setTarget(0);
     for (const ac of sessionAborts) ac.abort();
@@ -427,16 +427,15 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     const inTime = await Promise.race([settled, delay(grace, false, { signal: graceOver.signal }).catch(() => false)]);
     graceOver.abort();
     if (!inTime) {
-      measure.count('stuck_sessions', active.size);
+      recorder.count('stuck_sessions', active.size);
       log.warn({ sessions: active.size }, `sessions did not leave within ${grace} ms of the end; abandoned`);
     }
   }
   clearInterval(ticker);
   external?.removeEventListener('abort', onExternal);
-  takeInterval();
+  // The last (short) second: the final files below are written from the recorder itself.
   recorder.tick();
   recorder.end();
-  sessions?.end();
   // The writer finishes the write it is in: the final files below are then the last word.
   await progress?.close();
 

@@ -2,8 +2,8 @@
  * The progress writer (src/load/progress.ts): the thread that keeps summary.json and timeseries.csv current
  * during a run with `--out`, from the same per-second intervals the measuring thread hands to the run's recorder.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/log.ts';
@@ -68,8 +68,8 @@ describe('progress writer', { timeout: 90_000 }, () => {
       for (let i = 0; i < 100; i++) sessions.latency('move_rtt', 1000 + i * 10 * second);
       sessions.count('moves', 2);
       sessions.gap('year', 300_000);
-      writer.interval(0, sessions.takeInterval());
-      writer.tick({ gamesStarted: second });
+      const { point, interval } = sessions.tickHandingOver();
+      writer.tick(point, interval, { gamesStarted: second });
     }
     const s = await summaryWhen(summaryPath, (x) => x.latency.move_rtt?.corrected.count === 200);
     expect(s.status).toBe('running');
@@ -86,9 +86,34 @@ describe('progress writer', { timeout: 90_000 }, () => {
     expect(rows.length).toBeGreaterThanOrEqual(2);
     await writer.close();
     // Closed: nothing more is written, and closing again is harmless.
-    writer.tick();
+    writer.tick(sessions.tick());
     await writer.close();
   });
+
+  it.runIf(existsSync('/proc/thread-self'))(
+    'runs at the lowest CPU priority, so that its work never preempts the thread reading the replies',
+    async () => {
+      // Each thread's nice value (Linux: /proc/self/task/<tid>/stat, the 19th field; the name may hold spaces).
+      const lowest = () =>
+        readdirSync('/proc/self/task').filter((tid) => {
+          try {
+            const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+            return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === 19;
+          } catch {
+            return false; // a thread that ended meanwhile
+          }
+        }).length;
+      const before = lowest();
+      const writer = new ProgressWriter(silentLogger);
+      await writer.ready();
+      try {
+        // A process already at the lowest priority (`nice -n 19`) has nothing to lower.
+        if (getPriority() < 19) expect(lowest()).toBe(before + 1);
+      } finally {
+        await writer.close();
+      }
+    },
+  );
 
   it('a writer closed while still loading ends at once, writing nothing', async () => {
     const path = join(dir, 'never', 'summary.json');
