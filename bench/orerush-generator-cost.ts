@@ -88,6 +88,7 @@ const { summary } = await runLoadTest({
     ],
   },
   onTick: (p) => {
+    if (process.env.DEBUG) process.stderr.write(`t=${p.t} moves=${p.latency.move_rtt?.count ?? 0}\n`);
     if (!start && p.t >= from) {
       start = { t: p.t, cpu: process.cpuUsage(), writes, reads };
       if (profile) session.post('Profiler.start');
@@ -113,7 +114,9 @@ const { summary } = await runLoadTest({
 });
 await stopChild(child);
 if (!window || rounds === 0) {
-  process.stderr.write('no measured window (hold too short for the skip, or no round played)\n');
+  process.stderr.write(
+    `no measured window (hold too short for the skip, or no round played): ${JSON.stringify({ errors: summary.errors, counters: summary.counters })}\n`,
+  );
   process.exit(1);
 }
 console.log(
@@ -131,6 +134,7 @@ console.log(
       ? { writesPerRound: +(window.writes / rounds).toFixed(2), readsPerRound: +(window.reads / rounds).toFixed(2) }
       : {}),
     errors: summary.errors.total,
+    ...(summary.errors.total > 0 ? { errorKinds: summary.errors.byKind } : {}),
   }),
 );
 process.exit(0);

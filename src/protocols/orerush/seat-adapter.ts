@@ -93,7 +93,11 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
       this.info = info;
       this.#settled(info);
     },
-    onUpdate: (observation, result) => this.#deliver({ kind: 'updte', observation, result }),
+    onUpdate: (observation, result) => {
+      // Once attached (every round but a first that came early), no event object per round.
+      if (this.#sink) this.#round(this.#sink, observation, result);
+      else this.#deliver({ kind: 'updte', observation, result });
+    },
     onClose: (player) => {
       if (player === -1) this.#deliver({ kind: 'close' });
     },
@@ -118,11 +122,15 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
       if (this.final) return this.#end(sink);
       return sink.fail(new OreRushGameClosed('the server closed the game without a final update (aborted)'));
     }
+    this.#round(sink, e.observation, e.result);
+  }
+
+  #round(sink: SeatSink<OreRushObservation>, observation: OreRushObservation, result: GameResult | null): void {
     if (this.final) return; // nothing counts after the final update
-    if (this.options.keepEvents) for (const event of e.observation.events) this.events.push(event);
-    if (e.observation.over) {
-      if (!e.result) return sink.fail(new Error('final update without a result'));
-      this.final = { observation: e.observation, result: e.result };
+    if (this.options.keepEvents) for (const event of observation.events) this.events.push(event);
+    if (observation.over) {
+      if (!result) return sink.fail(new Error('final update without a result'));
+      this.final = { observation, result };
       // Leave only once close -1 is in (and answered); if it never comes, after the answer wait.
       this.#closeTimer = setTimeout(() => this.#end(sink), this.options.closeWaitMs ?? 10_000);
       return;
@@ -131,7 +139,7 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
       this.#begun = true;
       sink.started();
     } else sink.served('round');
-    sink.observe(e.observation);
+    sink.observe(observation);
   }
 
   #end(sink: SeatSink<OreRushObservation>): void {
