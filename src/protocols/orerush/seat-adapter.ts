@@ -129,7 +129,10 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
     if (this.final) return; // nothing counts after the final update
     if (this.options.keepEvents) for (const event of observation.events) this.events.push(event);
     if (observation.over) {
-      if (!result) return sink.fail(new Error('final update without a result'));
+      if (!result) {
+        sink.fail(new Error('final update without a result'));
+        return;
+      }
       this.final = { observation, result };
       // Leave only once close -1 is in (and answered); if it never comes, after the answer wait.
       this.#closeTimer = setTimeout(() => this.#end(sink), this.options.closeWaitMs ?? 10_000);
