@@ -15,7 +15,6 @@ import { Socket } from 'node:net';
 import os from 'node:os';
 import { silentLogger } from '../src/core/log.ts';
 import { loadScenario, runLoadTest } from '../src/load/index.ts';
-import { Connection } from '../src/net/connection.ts';
 import { startChild, stopChild } from './loadtest-kit.ts';
 
 const [bots = 1000, threads = 1, holdMs = 10_000, skip = 4] = process.argv.slice(2).map(Number);
@@ -36,12 +35,11 @@ if (threads === 1) {
     writes++;
     return (write as (...a: unknown[]) => boolean).apply(this, args);
   } as typeof write;
-  // The client reads into a shared buffer (no 'data' events): every read goes through Connection.received.
-  const received = Connection.prototype.received;
-  Connection.prototype.received = function (this: Connection, buffer: Buffer, n: number) {
-    reads++;
-    received.call(this, buffer, n);
-  };
+  const emit = Socket.prototype.emit;
+  Socket.prototype.emit = function (this: Socket, event: string | symbol, ...args: unknown[]) {
+    if (event === 'data') reads++;
+    return (emit as (...a: unknown[]) => boolean).call(this, event, ...args);
+  } as typeof emit;
 }
 const session = new Session();
 if (profile) {

@@ -8,12 +8,6 @@ export interface ConnectOptions<F = Buffer> extends ConnectionOptions<F> {
   connectTimeoutMs?: number;
   /** Local address to bind (e.g. one of 127.0.0.0/8, so that many clients on one host have distinct IPs). */
   localAddress?: string;
-  /**
-   * Read into this buffer (shared by every connection of the thread that passes it) instead of a new one per read:
-   * no allocation and no stream machinery per read. Only for a framer that copies what it keeps (the delimited
-   * framer does): the next read of any of these connections overwrites the buffer.
-   */
-  readBuffer?: Buffer;
 }
 
 /** Opens a framed client connection; rejects on refusal or timeout with a clear message. */
@@ -21,25 +15,9 @@ export function connectFramed<F = Buffer>(
   options: ConnectOptions<F>,
   handlers: ConnectionHandlers<F>,
 ): Promise<Connection<F>> {
-  const { host, port, connectTimeoutMs = 10_000, localAddress, readBuffer, ...connectionOptions } = options;
+  const { host, port, connectTimeoutMs = 10_000, localAddress, ...connectionOptions } = options;
   return new Promise((resolve, reject) => {
-    let connection: Connection<F> | undefined;
-    const socket = netConnect({
-      host,
-      port,
-      ...(localAddress ? { localAddress } : {}),
-      ...(readBuffer
-        ? {
-            onread: {
-              buffer: readBuffer,
-              callback: (n: number, buffer: Uint8Array) => {
-                connection?.received(buffer as Buffer, n);
-                return true;
-              },
-            },
-          }
-        : {}),
-    });
+    const socket = netConnect(localAddress ? { host, port, localAddress } : { host, port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`connect to ${host}:${port} timed out after ${connectTimeoutMs} ms`));
@@ -51,8 +29,7 @@ export function connectFramed<F = Buffer>(
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
-      connection = new Connection(socket, handlers, { ...connectionOptions, external: readBuffer !== undefined });
-      resolve(connection);
+      resolve(new Connection(socket, handlers, connectionOptions));
     });
   });
 }

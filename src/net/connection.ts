@@ -23,8 +23,6 @@ export interface ConnectionOptions<F = Buffer> {
   maxBufferedBytes?: number;
   /** How long `close()` waits for the peer to take the last bytes before destroying the socket. */
   closeGraceMs?: number;
-  /** Bytes come through `received` (a socket reading into a shared buffer, `onread`), not `data` events. */
-  external?: boolean;
 }
 
 /**
@@ -93,7 +91,16 @@ export class Connection<F = Buffer> {
         if (error.fatal) this.close('protocol', error);
       },
     };
-    if (!options.external) socket.on('data', (chunk: Buffer) => this.received(chunk, chunk.length));
+    socket.on('data', (chunk: Buffer) => {
+      this.bytesIn += chunk.length;
+      this.lastReceivedAt = performance.now();
+      try {
+        this.framer.push(chunk, this.#sink);
+      } catch (error) {
+        // A handler threw: that is a bug in botswarm, not the peer's fault, but it must not take the process down.
+        this.destroy('error', error as Error);
+      }
+    });
     socket.on('end', () => this.#finish('remote'));
     socket.on('close', () => this.#finish('remote'));
     socket.on('error', (error) => this.#finish('error', error));
@@ -103,19 +110,6 @@ export class Connection<F = Buffer> {
       for (const w of waiters) w();
     });
     if (options.idleTimeoutMs && options.idleTimeoutMs > 0) this.#armIdle(options.idleTimeoutMs);
-  }
-
-  /** `n` bytes read (the first `n` of `buffer`, which the caller may reuse once this returns). */
-  received(buffer: Buffer, n: number): void {
-    if (this.#closed) return;
-    this.bytesIn += n;
-    this.lastReceivedAt = performance.now();
-    try {
-      this.framer.push(n === buffer.length ? buffer : buffer.subarray(0, n), this.#sink);
-    } catch (error) {
-      // A handler threw: that is a bug in botswarm, not the peer's fault, but it must not take the process down.
-      this.destroy('error', error as Error);
-    }
   }
 
   /**

@@ -114,12 +114,6 @@ const AWAKE_BODY = encodePacket(awake());
 const SUCCS_TEXT = encodePacketText(succs());
 
 /**
- * Every session of this thread reads into this one buffer (`readBuffer`): no allocation per read. Safe because the
- * delimited framer copies each frame, and any partial one, out of it before the next read.
- */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-
-/**
  * The held answers of every session of this thread that holds them for `periodMs * 2`, paid by one interval timer
  * (not a timer per session or per round): a session that starts owing is listed in the current generation; each
  * tick pays the sessions of the generation before that still owe since then, so an answer waits between one and
@@ -198,7 +192,6 @@ export class OreRushClient {
         port: options.port ?? DEFAULT_PORT,
         connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
         framer: delimitedFramer({ start: STX, end: ETX, maxFrame: MAX_PACKET, constants: [SUCCS_BODY, AWAKE_BODY] }),
-        readBuffer: READ_BUFFER,
       },
       {
         onFrame: (frame) => client?._onFrame(frame),
