@@ -85,3 +85,86 @@ describe('OreRushClient answers', () => {
     client.close();
   });
 });
+
+/** A server that sends `first` on connect and records what the client sends; `writes` counts the client's writes. */
+async function recording(first: string) {
+  let received = '';
+  const server = createServer((socket) => {
+    socket.write(first);
+    socket.on('data', (d) => {
+      received += d.toString('latin1');
+    });
+    socket.on('error', () => {});
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as { port: number }).port, received: () => received };
+}
+
+/** Counts the socket writes of a client from now on. */
+function countWrites(client: OreRushClient): () => number {
+  const socket = client.connection.socket;
+  const write = socket.write.bind(socket);
+  let n = 0;
+  socket.write = ((...args: Parameters<typeof write>) => {
+    n++;
+    return write(...args);
+  }) as typeof socket.write;
+  return () => n;
+}
+
+const until = async (check: () => boolean, ms = 5000) => {
+  const end = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+const SUCCS = '\x02succs\x1fSuccess\x03';
+
+describe('OreRushClient holdAnswersMs', () => {
+  it('holds the answers to awake and sends them, in order, in the one write of the next request', async () => {
+    const server = await recording('\x02awake\x1fAwake\x03\x02awake\x1fAwake\x03');
+    let awakes = 0;
+    const client = await OreRushClient.connect({ host: '127.0.0.1', port: server.port, holdAnswersMs: 4000 });
+    const writes = countWrites(client);
+    // The two pings are read (and held) once the framer has seen them: a request after that carries both answers.
+    client.connection.socket.on('data', () => {
+      awakes++;
+    });
+    await until(() => awakes > 0);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(server.received()).toBe('');
+    client.send(encodeMoves(0, 1, WAIT), () => {});
+    await until(() => server.received().length > 0);
+    await until(() => server.received().split('\x03').length > 3);
+    expect(server.received()).toBe(`${SUCCS}${SUCCS}\x02pmove\x1f0\x1f{"round":1,"commands":[{"type":"WAIT"}]}\x03`);
+    expect(writes()).toBe(1);
+    client.close();
+  });
+
+  it('sends held answers by themselves within holdAnswersMs when no request comes', async () => {
+    const server = await recording('\x02awake\x1fAwake\x03');
+    const client = await OreRushClient.connect({ host: '127.0.0.1', port: server.port, holdAnswersMs: 300 });
+    const t0 = performance.now();
+    await until(() => server.received() === SUCCS);
+    // Held at least half of holdAnswersMs (the sweep's period), long before the protocol's 10 s.
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(100);
+    client.close();
+  });
+
+  it('sends held answers before an answer that leaves at once, and before closing', async () => {
+    const server = await recording('\x02awake\x1fAwake\x03\x02nickn\x1f1\x1fbob\x03\x02awake\x1fAwake\x03');
+    const nicks: string[] = [];
+    const client = await OreRushClient.connect(
+      { host: '127.0.0.1', port: server.port, holdAnswersMs: 8000 },
+      { onNick: (_, name) => nicks.push(name) },
+    );
+    // The nickn is answered at once, behind the first awake's held answer; the second awake's answer is held.
+    await until(() => server.received() === SUCCS.repeat(2));
+    expect(nicks).toEqual(['bob']);
+    client.close();
+    await until(() => server.received() === SUCCS.repeat(3));
+  });
+});

@@ -25,9 +25,11 @@ export interface OreRushShared {
   readonly games: number;
   readonly lobbyTimeoutMs: number;
   readonly iterations: number;
+  /** The client's `holdAnswersMs`: answers to `updte`/`awake` leave with the next `pmove` (0: at once). */
+  readonly holdAnswersMs: number;
 }
 
-const DEFAULTS = { bot: 'random', games: 1, lobbyTimeoutMs: 10_000, iterations: 100 } as const;
+const DEFAULTS = { bot: 'random', games: 1, lobbyTimeoutMs: 10_000, iterations: 100, holdAnswersMs: 4000 } as const;
 
 const CODE_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
 
@@ -46,6 +48,7 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
       port: ctx.port,
       connectTimeoutMs: ctx.requestTimeoutMs,
       answerTimeoutMs: ctx.requestTimeoutMs,
+      holdAnswersMs: shared.holdAnswersMs,
       log: ctx.log,
     });
   } catch (error) {
@@ -154,13 +157,21 @@ export const orerushPlayScenario: LoadScenario<OreRushShared> = {
       games: intParam('orerush-play', params, 'games', DEFAULTS.games, 1, 1_000_000),
       lobbyTimeoutMs: intParam('orerush-play', params, 'lobbyTimeoutMs', DEFAULTS.lobbyTimeoutMs, 1, 3_600_000),
       iterations: intParam('orerush-play', params, 'iterations', DEFAULTS.iterations, 1, 10_000_000),
+      // Below the protocol's 10 s answer wait and silence rule (§2, §3).
+      holdAnswersMs: intParam('orerush-play', params, 'holdAnswersMs', DEFAULTS.holdAnswersMs, 0, 8000),
     };
   },
   // Sessions are matched by the server (quick-match): a worker thread only needs the bot, resolved again there.
   threads: {
-    toWorker: (s) => ({ bot: s.bot.label, games: s.games, lobbyTimeoutMs: s.lobbyTimeoutMs, iterations: s.iterations }),
+    toWorker: (s) => ({
+      bot: s.bot.label,
+      games: s.games,
+      lobbyTimeoutMs: s.lobbyTimeoutMs,
+      iterations: s.iterations,
+      holdAnswersMs: s.holdAnswersMs,
+    }),
     async inWorker(data) {
-      const d = data as { bot: string; games: number; lobbyTimeoutMs: number; iterations: number };
+      const d = data as Omit<OreRushShared, 'bot'> & { bot: string };
       return { ...d, bot: await resolveBot(d.bot, 'orerush') };
     },
   },

@@ -59,6 +59,13 @@ export interface ClientOptions {
   /** A request unanswered for this long fails (the protocol's 10 s). */
   answerTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /**
+   * Hold the `succs` answers to the server's `updte` and `awake` packets and send them with this session's next
+   * packet (its `pmove`, usually) in one write, for at most this long (between half of it and all of it); 0, the
+   * default: answer at once. Answers still leave in the order their packets came (§2), long before the server's
+   * 10 s silence rule (§3), so the protocol is kept; a load generator halves its socket writes per round.
+   */
+  holdAnswersMs?: number;
   log?: Logger;
 }
 
@@ -106,6 +113,53 @@ const AWAKE_BODY = encodePacket(awake());
 /** The success answer as text: a session's text frames of one tick leave as one string (no Buffer per frame). */
 const SUCCS_TEXT = encodePacketText(succs());
 
+/**
+ * The held answers of every session of this thread that holds them for `periodMs * 2`, paid by one interval timer
+ * (not a timer per session or per round): a session that starts owing is listed in the current generation; each
+ * tick pays the sessions of the generation before that still owe since then, so an answer waits between one and
+ * two periods unless a packet of its session carries it first.
+ */
+class AnswerSweep {
+  static readonly #byPeriod = new Map<number, AnswerSweep>();
+  static of(holdMs: number): AnswerSweep {
+    const periodMs = Math.max(1, Math.floor(holdMs / 2));
+    let sweep = AnswerSweep.#byPeriod.get(periodMs);
+    if (!sweep) {
+      sweep = new AnswerSweep(periodMs);
+      AnswerSweep.#byPeriod.set(periodMs, sweep);
+    }
+    return sweep;
+  }
+
+  generation = 0;
+  #newer: OreRushClient[] = [];
+  #older: OreRushClient[] = [];
+  #timer: NodeJS.Timeout | undefined;
+
+  private constructor(readonly periodMs: number) {}
+
+  list(client: OreRushClient): number {
+    this.#newer.push(client);
+    if (!this.#timer) {
+      this.#timer = setInterval(this.#tick, this.periodMs);
+      this.#timer.unref();
+    }
+    return this.generation;
+  }
+
+  readonly #tick = (): void => {
+    const before = this.generation - 1;
+    for (const client of this.#older) client.payAnswersOwedSince(before);
+    this.generation++;
+    this.#older = this.#newer;
+    this.#newer = [];
+    if (this.#older.length === 0 && this.#timer) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  };
+}
+
 export class OreRushClient {
   readonly connection: Connection;
   /** Packets the server sent that broke the protocol (counted, answered with an error). */
@@ -117,10 +171,16 @@ export class OreRushClient {
   #log: Logger;
   /** This session's `updte` reader (the canonical form in one pass; anything else goes the general way below). */
   #updates = new UpdateReader();
+  /** Where held answers are swept (`holdAnswersMs`), or null: answered at once. */
+  readonly #sweep: AnswerSweep | null;
+  /** `succs` answers held, and the sweep generation in which the oldest of them was held. */
+  #owed = 0;
+  #owedSince = 0;
 
-  private constructor(connection: Connection, answerTimeoutMs: number, log: Logger) {
+  private constructor(connection: Connection, answerTimeoutMs: number, holdAnswersMs: number, log: Logger) {
     this.connection = connection;
     this.#answerTimeoutMs = answerTimeoutMs;
+    this.#sweep = holdAnswersMs > 0 ? AnswerSweep.of(holdAnswersMs) : null;
     this.#log = log;
   }
 
@@ -139,7 +199,12 @@ export class OreRushClient {
         onClose: (reason, error) => client?._onClose(`${reason}${error ? `: ${error.message}` : ''}`),
       },
     );
-    client = new OreRushClient(connection, options.answerTimeoutMs ?? 10_000, options.log ?? silentLogger);
+    client = new OreRushClient(
+      connection,
+      options.answerTimeoutMs ?? 10_000,
+      options.holdAnswersMs ?? 0,
+      options.log ?? silentLogger,
+    );
     client.#handlers = handlers;
     return client;
   }
@@ -183,7 +248,30 @@ export class OreRushClient {
   #push(pending: Pending, text: string): void {
     this.#pending.push(pending);
     if (!this.#timer) this.#arm(this.#answerTimeoutMs);
+    if (this.#owed > 0) this.#payAnswers();
     this.connection.send(text);
+  }
+
+  /** Answers a server request with `succs`: at once, or held for this session's next packet (`holdAnswersMs`). */
+  #succeed(): void {
+    const sweep = this.#sweep;
+    if (!sweep) {
+      this.connection.send(SUCCS_TEXT);
+      return;
+    }
+    if (this.#owed++ === 0) this.#owedSince = sweep.list(this);
+  }
+
+  /** Sends the held answers (before anything else this session sends, so that answers keep their order). */
+  #payAnswers(): void {
+    let owed = this.#owed;
+    this.#owed = 0;
+    while (owed-- > 0) this.connection.send(SUCCS_TEXT);
+  }
+
+  /** Sends the held answers if the oldest was held in `generation` or before (for the answer sweep). */
+  payAnswersOwedSince(generation: number): void {
+    if (this.#owed > 0 && this.#owedSince <= generation) this.#payAnswers();
   }
 
   /** The executor of every request's promise: one function for all, not a closure per request. */
@@ -220,11 +308,19 @@ export class OreRushClient {
 
   /** Orderly close of the connection (send `close` first to leave a game politely). */
   close(): void {
+    if (this.#owed > 0) this.#payAnswers();
     this.connection.close('local');
   }
 
   #send(packet: Packet): void {
+    if (this.#owed > 0) this.#payAnswers();
     this.connection.send(encodePacketText(packet));
+  }
+
+  /** An answer that leaves at once (a rare packet), behind the held ones. */
+  #answerNow(): void {
+    if (this.#owed > 0) this.#payAnswers();
+    this.connection.send(SUCCS_TEXT);
   }
 
   private _protocolError(code: number, message: string): void {
@@ -240,13 +336,13 @@ export class OreRushClient {
       return;
     }
     if (frame === AWAKE_BODY) {
-      this.connection.send(SUCCS_TEXT);
+      this.#succeed();
       return;
     }
     if (isUpdateBody(frame)) {
       const update = this.#updates.read(frame);
       if (update) {
-        this.connection.send(SUCCS_TEXT);
+        this.#succeed();
         this.#handlers.onUpdate?.(update.observation, update.result);
         return;
       }
@@ -283,30 +379,30 @@ export class OreRushClient {
       switch (packet.type) {
         case 'updte': {
           const { observation, result } = decodeUpdate(packet);
-          this.connection.send(SUCCS_TEXT);
+          this.#succeed();
           h.onUpdate?.(observation, result);
           return;
         }
         case 'settn': {
           const info = decodeGameInfo(packet.settings);
-          this.connection.send(SUCCS_TEXT);
+          this.#answerNow();
           h.onSettings?.(info);
           return;
         }
         case 'close':
-          this.connection.send(SUCCS_TEXT);
+          this.#answerNow();
           h.onClose?.(packet.player);
           return;
         case 'pchat':
-          this.connection.send(SUCCS_TEXT);
+          this.#answerNow();
           h.onChat?.(packet.player, packet.message);
           return;
         case 'nickn':
-          this.connection.send(SUCCS_TEXT);
+          this.#answerNow();
           h.onNick?.(packet.player, packet.name);
           return;
         case 'awake':
-          this.connection.send(SUCCS_TEXT);
+          this.#succeed();
           return;
         default:
           this._protocolError(ErrorCode.denied, `a server does not send ${packet.type}`);

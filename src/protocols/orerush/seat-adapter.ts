@@ -12,6 +12,7 @@ import {
   type OreRushObservation,
   orerushEngine,
 } from '../../games/orerush/index.ts';
+import { Fifo } from '../../net/fifo.ts';
 import type { Answer, ClientHandlers, OreRushClient } from './client.ts';
 import { ErrorCode } from './packets.ts';
 import { encodeMoves, type GameInfo } from './wire.ts';
@@ -92,7 +93,11 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
       this.info = info;
       this.#settled(info);
     },
-    onUpdate: (observation, result) => this.#deliver({ kind: 'updte', observation, result }),
+    onUpdate: (observation, result) => {
+      // Once attached (every round but a first that came early), no event object per round.
+      if (this.#sink) this.#round(this.#sink, observation, result);
+      else this.#deliver({ kind: 'updte', observation, result });
+    },
     onClose: (player) => {
       if (player === -1) this.#deliver({ kind: 'close' });
     },
@@ -117,11 +122,18 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
       if (this.final) return this.#end(sink);
       return sink.fail(new OreRushGameClosed('the server closed the game without a final update (aborted)'));
     }
+    this.#round(sink, e.observation, e.result);
+  }
+
+  #round(sink: SeatSink<OreRushObservation>, observation: OreRushObservation, result: GameResult | null): void {
     if (this.final) return; // nothing counts after the final update
-    if (this.options.keepEvents) for (const event of e.observation.events) this.events.push(event);
-    if (e.observation.over) {
-      if (!e.result) return sink.fail(new Error('final update without a result'));
-      this.final = { observation: e.observation, result: e.result };
+    if (this.options.keepEvents) for (const event of observation.events) this.events.push(event);
+    if (observation.over) {
+      if (!result) {
+        sink.fail(new Error('final update without a result'));
+        return;
+      }
+      this.final = { observation, result };
       // Leave only once close -1 is in (and answered); if it never comes, after the answer wait.
       this.#closeTimer = setTimeout(() => this.#end(sink), this.options.closeWaitMs ?? 10_000);
       return;
@@ -130,7 +142,7 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
       this.#begun = true;
       sink.started();
     } else sink.served('round');
-    sink.observe(e.observation);
+    sink.observe(observation);
   }
 
   #end(sink: SeatSink<OreRushObservation>): void {
@@ -150,21 +162,52 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
     return { seat: info.player, config: this.#config };
   }
 
-  async act(observation: OreRushObservation, action: OreRushAction): Promise<void> {
-    const player = this.info!.player;
-    const sent = performance.now();
-    const answer = await this.client.request(encodeMoves(player, observation.round, action));
-    this.options.onMoveAnswer?.(Math.round((performance.now() - sent) * 1000), answer);
-    if (answer.kind === 'timeout') this.#sink?.refused('timeout', `round ${observation.round}: move came too late`);
-    else if (answer.kind === 'error') {
-      this.#sink?.refused(String(answer.code), answer.message);
+  /**
+   * Sends the `pmove` and hands the turn back at once (no promise per round): its answer comes to `#onMoveAnswer`,
+   * in order, before any later packet of the server is read, so a refusal is still handled before the next round.
+   */
+  act(observation: OreRushObservation, action: OreRushAction): void {
+    this.#sendMove(observation.round, action, observation.robots.length);
+  }
+
+  /**
+   * The moves sent and not yet answered, oldest first, three numbers each: when sent (ms), the round, and the
+   * number of robots (for the WAIT retry of a refused move), or -1 for that retry itself (its answer is not
+   * reported, as before).
+   */
+  readonly #moves = new Fifo<number>();
+
+  #sendMove(round: number, action: OreRushAction, robots: number): void {
+    const moves = this.#moves;
+    moves.push(performance.now());
+    moves.push(round);
+    moves.push(robots);
+    this.client.send(encodeMoves(this.info!.player, round, action), this.#onMoveAnswer);
+  }
+
+  /** Bound once: one callback for every move of the game. */
+  readonly #onMoveAnswer = (error: Error | null, answer: Answer | null): void => {
+    const moves = this.#moves;
+    const sent = moves.shift()!;
+    const round = moves.shift()!;
+    const robots = moves.shift()!;
+    if (error) {
+      // As the awaited answer did: the seat fails a microtask later (a disconnect's own report comes first).
+      queueMicrotask(() => this.#sink?.fail(error));
+      return;
+    }
+    if (robots < 0) return;
+    this.options.onMoveAnswer?.(Math.round((performance.now() - sent) * 1000), answer!);
+    if (answer!.kind === 'timeout') this.#sink?.refused('timeout', `round ${round}: move came too late`);
+    else if (answer!.kind === 'error') {
+      this.#sink?.refused(String(answer!.code), answer!.message);
       // As the local runner does: an illegal action becomes the default action (every robot waits).
-      if (answer.code === ErrorCode.move) {
-        const wait: OreRushAction = observation.robots.map(() => ({ type: 'WAIT' }));
-        await this.client.request(encodeMoves(player, observation.round, wait));
+      if (answer!.code === ErrorCode.move && this.#sink) {
+        const wait: OreRushAction = Array.from({ length: robots }, () => ({ type: 'WAIT' }) as const);
+        this.#sendMove(round, wait, -1);
       }
     }
-  }
+  };
 
   detach(): void {
     this.#sink = null;
