@@ -5,7 +5,7 @@
  * ramp, the generator process's CPU (every thread) over the rest of the hold, divided by the rounds played in it
  * and by the bot-seconds. With one thread it also counts socket writes and reads per round (the sessions run on
  * this thread). `PROF=file.cpuprofile` writes a CPU profile of that window (one thread only). `PARAMS=k=v,k=v` adds
- * orerush-play params (e.g. `PARAMS=holdAnswersMs=0`: every answer at once, two writes a round, for a before/after).
+ * orerush-play params (e.g. `PARAMS=holdAnswersMs=4000`: answers held for the next pmove, one write a round; the default 0 answers at once).
  *
  * Run: node --import tsx bench/orerush-generator-cost.ts [bots=1000] [threads=1] [holdMs=10000] [skipS=4]
  */

@@ -29,7 +29,7 @@ export interface OreRushShared {
   readonly holdAnswersMs: number;
 }
 
-const DEFAULTS = { bot: 'random', games: 1, lobbyTimeoutMs: 10_000, iterations: 100, holdAnswersMs: 4000 } as const;
+const DEFAULTS = { bot: 'random', games: 1, lobbyTimeoutMs: 10_000, iterations: 100, holdAnswersMs: 0 } as const;
 
 const CODE_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
 
