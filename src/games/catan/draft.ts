@@ -5,7 +5,11 @@ export type MutableCk = {
   -readonly [K in keyof CkState]: CkState[K] extends readonly number[] ? number[] : CkState[K];
 };
 
-/** A copy-on-write working state: arrays are copied the first time a step writes them. */
+/**
+ * A copy-on-write working state: arrays are copied the first time a step writes them. `apply` keeps one draft and
+ * `reset`s it for each step (a step never applies another), so a step allocates only what it changes and the
+ * state it returns; the arrays a step copied go to that state, and the next reset forgets them.
+ */
 export class Draft {
   #buildings: number[] | null = null;
   #roads: number[] | null = null;
@@ -20,6 +24,9 @@ export class Draft {
   #roadLength: number[] | null = null;
   #views: number[] | null = null;
   #ck: MutableCk | null = null;
+  /** The state this step starts from. */
+  s: CatanState;
+  events: CatanEvent[] | undefined;
   /** The layout; only Cities & Knights' Inventor replaces it (two number tokens swapped). */
   board: CatanBoard;
   robber: number;
@@ -31,14 +38,13 @@ export class Draft {
   devPlayed: boolean;
   offers: number;
   winner: number;
-  readonly n: number;
+  n: number;
   /** Card kinds per hand: 5, or 8 under Cities & Knights. */
-  readonly k: number;
+  k: number;
 
-  constructor(
-    readonly s: CatanState,
-    readonly events: CatanEvent[] | undefined,
-  ) {
+  constructor(s: CatanState, events: CatanEvent[] | undefined) {
+    this.s = s;
+    this.events = events;
     this.n = s.players;
     this.k = s.bank.length;
     this.board = s.board;
@@ -51,6 +57,38 @@ export class Draft {
     this.devPlayed = s.devPlayed;
     this.offers = s.offers;
     this.winner = s.winner;
+  }
+
+  /** This draft, emptied and set to start a step from `s`. */
+  reset(s: CatanState, events: CatanEvent[] | undefined): this {
+    this.#buildings = null;
+    this.#roads = null;
+    this.#hands = null;
+    this.#bank = null;
+    this.#deck = null;
+    this.#devs = null;
+    this.#devNew = null;
+    this.#played = null;
+    this.#knights = null;
+    this.#pieces = null;
+    this.#roadLength = null;
+    this.#views = null;
+    this.#ck = null;
+    this.s = s;
+    this.events = events;
+    this.n = s.players;
+    this.k = s.bank.length;
+    this.board = s.board;
+    this.robber = s.robber;
+    this.longestRoad = s.longestRoad;
+    this.largestArmy = s.largestArmy;
+    this.current = s.current;
+    this.step = s.step;
+    this.turn = s.turn;
+    this.devPlayed = s.devPlayed;
+    this.offers = s.offers;
+    this.winner = s.winner;
+    return this;
   }
   buildings(): number[] {
     if (this.#buildings === null) this.#buildings = this.s.buildings.slice();
