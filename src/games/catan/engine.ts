@@ -731,6 +731,12 @@ const DICE_OUTCOMES: readonly CatanChance[] = Array.from({ length: 49 }, (_, i) 
   Object.freeze({ type: 'dice', d1: Math.floor(i / 7), d2: i % 7 } as const),
 );
 
+/** The development card drawn and the card kind stolen (commodities included), shared as the dice outcomes are. */
+const DEV_OUTCOMES: readonly CatanChance[] = range(5).map((card) => Object.freeze({ type: 'dev' as const, card }));
+const STEAL_OUTCOMES: readonly CatanChance[] = range(8).map((resource) =>
+  Object.freeze({ type: 'steal' as const, resource }),
+);
+
 export function sampleChance(s: CatanState, rng: Rng): CatanChance {
   switch (s.step.phase) {
     case 'dice': {
@@ -742,10 +748,10 @@ export function sampleChance(s: CatanState, rng: Rng): CatanChance {
       return s.ck === undefined ? DICE_OUTCOMES[d1 * 7 + d2]! : { type: 'dice', d1, d2, event: rng.int(0, 5) };
     }
     case 'drawDev':
-      return { type: 'dev', card: weighted(s.deck, 0, rng) };
+      return DEV_OUTCOMES[weighted(s.deck, 0, rng)]!;
     case 'steal': {
       const k = cardKinds(s);
-      return { type: 'steal', resource: weighted(s.hands, s.step.victim * k, rng, k) };
+      return STEAL_OUTCOMES[weighted(s.hands, s.step.victim * k, rng, k)]!;
     }
     case 'drawProgress': {
       const ck = s.ck!;
