@@ -20,8 +20,8 @@ import { createHeuristicStrategy, createRandomStrategy } from '../../strategies/
 
 /**
  * The fast path of a random Catan game (docs/performance.md, Catan) against the plain one: runMatch with its
- * one-entry actions map and one clock read per decision, apply with its one reused working state, catan-random
- * with pickObservedAction's scratch rules view. Each must give the games the plain path gives, step for step.
+ * one-entry actions map and one clock read per decision, catan-random with pickObservedAction's scratch arrays,
+ * the shared chance outcomes. Each must give the games the plain path gives, step for step.
  */
 
 const digest = (x: unknown) => createHash('sha256').update(JSON.stringify(x)).digest('hex').slice(0, 16);
@@ -126,7 +126,7 @@ describe('runMatch and catan-random against the plain loop', () => {
     });
   }
 
-  it('apply never changes a state it was given or returned before (the shared working state keeps nothing)', () => {
+  it('apply never changes a state it was given or returned before (shared outcomes and scratch keep nothing)', () => {
     for (const raw of [{ maxOffersPerTurn: 0 }, { rules: 'cities-and-knights' }]) {
       const { states, hashes } = plainGame(raw, 11);
       // Every state of the game, read again once the whole game has been played: as it was when it was made.

@@ -5,11 +5,7 @@ export type MutableCk = {
   -readonly [K in keyof CkState]: CkState[K] extends readonly number[] ? number[] : CkState[K];
 };
 
-/**
- * A copy-on-write working state: arrays are copied the first time a step writes them. `apply` keeps one draft and
- * `reset`s it for each step (a step never applies another), so a step allocates only what it changes and the
- * state it returns; the arrays a step copied go to that state, and the next reset forgets them.
- */
+/** A copy-on-write working state: arrays are copied the first time a step writes them. */
 export class Draft {
   #buildings: number[] | null = null;
   #roads: number[] | null = null;
@@ -24,9 +20,6 @@ export class Draft {
   #roadLength: number[] | null = null;
   #views: number[] | null = null;
   #ck: MutableCk | null = null;
-  /** The state this step starts from. */
-  s: CatanState;
-  events: CatanEvent[] | undefined;
   /** The layout; only Cities & Knights' Inventor replaces it (two number tokens swapped). */
   board: CatanBoard;
   robber: number;
@@ -38,13 +31,14 @@ export class Draft {
   devPlayed: boolean;
   offers: number;
   winner: number;
-  n: number;
+  readonly n: number;
   /** Card kinds per hand: 5, or 8 under Cities & Knights. */
-  k: number;
+  readonly k: number;
 
-  constructor(s: CatanState, events: CatanEvent[] | undefined) {
-    this.s = s;
-    this.events = events;
+  constructor(
+    readonly s: CatanState,
+    readonly events: CatanEvent[] | undefined,
+  ) {
     this.n = s.players;
     this.k = s.bank.length;
     this.board = s.board;
@@ -57,38 +51,6 @@ export class Draft {
     this.devPlayed = s.devPlayed;
     this.offers = s.offers;
     this.winner = s.winner;
-  }
-
-  /** This draft, emptied and set to start a step from `s`. */
-  reset(s: CatanState, events: CatanEvent[] | undefined): this {
-    this.#buildings = null;
-    this.#roads = null;
-    this.#hands = null;
-    this.#bank = null;
-    this.#deck = null;
-    this.#devs = null;
-    this.#devNew = null;
-    this.#played = null;
-    this.#knights = null;
-    this.#pieces = null;
-    this.#roadLength = null;
-    this.#views = null;
-    this.#ck = null;
-    this.s = s;
-    this.events = events;
-    this.n = s.players;
-    this.k = s.bank.length;
-    this.board = s.board;
-    this.robber = s.robber;
-    this.longestRoad = s.longestRoad;
-    this.largestArmy = s.largestArmy;
-    this.current = s.current;
-    this.step = s.step;
-    this.turn = s.turn;
-    this.devPlayed = s.devPlayed;
-    this.offers = s.offers;
-    this.winner = s.winner;
-    return this;
   }
   buildings(): number[] {
     if (this.#buildings === null) this.#buildings = this.s.buildings.slice();

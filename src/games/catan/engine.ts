@@ -1,5 +1,5 @@
 import type { GameEngine, GameResult, Seat, StepActions, ToAct } from '../../core/engine.ts';
-import { createRng, type Rng } from '../../core/rng.ts';
+import type { Rng } from '../../core/rng.ts';
 import {
   BANK_START,
   BEGINNER_BOARD,
@@ -1228,15 +1228,12 @@ function applyMain(d: Draft, seat: number, a: CatanAction) {
   }
 }
 
-/** The one working state of every step (see Draft): a step never applies another, so they can share it. */
-const DRAFT = new Draft(setup(parseConfig({ map: 'beginner' }), 2, createRng(0)), undefined);
-
 export function apply(
   state: CatanState,
   step: StepActions<CatanAction, CatanChance>,
   events?: CatanEvent[],
 ): CatanState {
-  const d = DRAFT.reset(state, events);
+  const d = new Draft(state, events);
   if (step.kind === 'chance') {
     applyChance(d, step.outcome);
     return d.freeze();
@@ -2084,10 +2081,10 @@ export function rulesView(obs: CatanObservation): CatanState {
   return fromObservation(obs, { hands, deck, devs, devNew: obs.devNew, views: EMPTY, ck });
 }
 /**
- * `pickLegalAction(rulesView(obs), obs.seat, pick)` without building the rules view: under the base rules the view
- * is filled into one reused scratch state (its hands and development cards rewritten, the rest pointing at the
- * observation's arrays), so a uniformly random decision (catan-random) allocates nothing beyond its observation.
- * The scratch never leaves this function; Cities & Knights builds a fresh view as before.
+ * `pickLegalAction(rulesView(obs), obs.seat, pick)` with less building: under the base rules the view's hands
+ * and development cards (the two arrays it makes, 40 counts for four seats) are written into reused scratch arrays,
+ * so a uniformly random decision (catan-random) allocates only the view's own object beyond its observation. The
+ * scratch never leaves this function; Cities & Knights builds a fresh view as before.
  */
 export function pickObservedAction(obs: CatanObservation, pick: (count: number) => number): CatanAction | undefined {
   if (obs.ck !== undefined) return pickLegalAction(rulesView(obs), obs.seat, pick);
@@ -2105,12 +2102,11 @@ export function pickObservedAction(obs: CatanObservation, pick: (count: number) 
   return SINK.at(i);
 }
 
-/** The scratch behind pickObservedAction: one state, rewritten in place for each observation. */
-let scratch: { -readonly [K in keyof CatanState]: CatanState[K] } | null = null;
+/** The scratch behind pickObservedAction: the rules view's hands and development cards, rewritten each time. */
 let scratchHands: number[] = [];
 let scratchDevs: number[] = [];
 
-/** rulesView(obs) of a base-game observation, written into the scratch state (the same values, no allocation). */
+/** rulesView(obs) of a base-game observation, its two count arrays written into the scratch ones. */
 function scratchRulesView(obs: CatanObservation): CatanState {
   const n = obs.players;
   const k = obs.bank.length;
@@ -2130,37 +2126,10 @@ function scratchRulesView(obs: CatanObservation): CatanState {
   for (let i = 0; i < n * 5; i++) devs[i] = 0;
   for (let r = 0; r < 5; r++) devs[seat * 5 + r] = obs.devs[r]!;
   const deck = DECK_OF_SIZE[obs.deckLeft] ?? [obs.deckLeft, 0, 0, 0, 0];
-  if (scratch === null) {
-    scratch = fromObservation(obs, { hands, deck, devs, devNew: obs.devNew, views: EMPTY, ck: undefined });
-    return scratch;
-  }
-  const t = scratch;
-  t.config = obs.config;
-  t.players = n;
-  t.board = obs.board;
-  t.buildings = obs.buildings;
-  t.roads = obs.roads;
-  t.robber = obs.robber;
-  t.hands = hands;
-  t.bank = obs.bank;
-  t.deck = deck;
-  t.devs = devs;
-  t.devNew = obs.devNew;
-  t.played = obs.played;
-  t.knights = obs.knights;
-  t.pieces = obs.pieces;
-  t.roadLength = obs.roadLength;
-  t.longestRoad = obs.longestRoad;
-  t.largestArmy = obs.largestArmy;
-  t.views = EMPTY;
-  t.current = obs.current;
-  t.step = obs.step;
-  t.turn = obs.turn;
-  t.devPlayed = obs.devPlayed;
-  t.offers = obs.offers;
-  t.winner = obs.winner;
-  t.ck = undefined;
-  return t;
+  // A new state object each time (a young object is cheap to make), over the two long-lived count arrays: storing
+  // numbers into those needs no write barrier, storing the observation's young arrays into a long-lived object
+  // would need one per field.
+  return fromObservation(obs, { hands, deck, devs, devNew: obs.devNew, views: EMPTY, ck: undefined });
 }
 
 /** The deck as `rulesView` holds it, per size: all its cards counted as knights. */
