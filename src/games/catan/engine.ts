@@ -680,15 +680,20 @@ function robberError(s: CatanState, seat: number, action: CatanAction): string |
   if (!isIndex(action.hex, HEX_COUNT)) return 'hex must be 0..18';
   if (action.hex === s.robber) return 'the robber must move to another hex';
   const mask = seatsAtHex(s, action.hex, seat);
-  const robbable = (v: number) => ((mask >> v) & 1) === 1 && handSize(s, v) > 0;
   if (action.victim === null) {
-    for (let v = 0; v < s.players; v++) if (robbable(v)) return 'choose a player to rob';
+    for (let v = 0; v < s.players; v++) if (robbable(s, mask, v)) return 'choose a player to rob';
     return null;
   }
-  return isIndex(action.victim, s.players) && robbable(action.victim)
+  return isIndex(action.victim, s.players) && robbable(s, mask, action.victim)
     ? null
     : `seat ${action.victim} cannot be robbed there`;
 }
+
+/**
+ * Seat `v` is in `mask` (seatsAtHex) and holds a card. A module function, not a closure per call: the TypeScript
+ * loader (tsx, as `npm run bench` runs) names every closure bound to a variable, which costs about 1 µs each.
+ */
+const robbable = (s: CatanState, mask: number, v: number): boolean => ((mask >> v) & 1) === 1 && handSize(s, v) > 0;
 
 export function defaultAction(s: CatanState, seat: Seat): CatanAction {
   const step = s.step;
@@ -726,6 +731,12 @@ const DICE_OUTCOMES: readonly CatanChance[] = Array.from({ length: 49 }, (_, i) 
   Object.freeze({ type: 'dice', d1: Math.floor(i / 7), d2: i % 7 } as const),
 );
 
+/** The development card drawn and the card kind stolen (commodities included), shared as the dice outcomes are. */
+const DEV_OUTCOMES: readonly CatanChance[] = range(5).map((card) => Object.freeze({ type: 'dev' as const, card }));
+const STEAL_OUTCOMES: readonly CatanChance[] = range(8).map((resource) =>
+  Object.freeze({ type: 'steal' as const, resource }),
+);
+
 export function sampleChance(s: CatanState, rng: Rng): CatanChance {
   switch (s.step.phase) {
     case 'dice': {
@@ -737,10 +748,10 @@ export function sampleChance(s: CatanState, rng: Rng): CatanChance {
       return s.ck === undefined ? DICE_OUTCOMES[d1 * 7 + d2]! : { type: 'dice', d1, d2, event: rng.int(0, 5) };
     }
     case 'drawDev':
-      return { type: 'dev', card: weighted(s.deck, 0, rng) };
+      return DEV_OUTCOMES[weighted(s.deck, 0, rng)]!;
     case 'steal': {
       const k = cardKinds(s);
-      return { type: 'steal', resource: weighted(s.hands, s.step.victim * k, rng, k) };
+      return STEAL_OUTCOMES[weighted(s.hands, s.step.victim * k, rng, k)]!;
     }
     case 'drawProgress': {
       const ck = s.ck!;
@@ -784,7 +795,14 @@ const resumeStep = (r: ResumePhase): CatanStep => (r === 'main' ? MAIN : PRE_ROL
 function checkWin(d: Draft): boolean {
   const seat = d.current;
   const vpCards = d.devsNow()[seat * 5 + VICTORY_POINT]! + d.devNewNow()[VICTORY_POINT]!;
-  let pts = publicPoints({ pieces: d.piecesNow(), longestRoad: d.longestRoad, largestArmy: d.largestArmy }, seat);
+  // publicPoints' base part, written out: no object built at every turn's end and build.
+  const pieces = d.piecesNow();
+  let pts =
+    PIECES[1]! -
+    pieces[seat * 3 + 1]! +
+    2 * (PIECES[2]! - pieces[seat * 3 + 2]!) +
+    (d.longestRoad === seat ? 2 : 0) +
+    (d.largestArmy === seat ? 2 : 0);
   const ck = d.ckNow();
   if (ck !== undefined) pts += ckPoints({ buildings: d.view().buildings, ck }, seat);
   if (pts + vpCards < d.s.config.vpToWin) return false;
@@ -1743,6 +1761,20 @@ let pointsCk: CkState | undefined;
 let pointsBuildings: readonly number[] | null = null;
 let points: readonly number[] = [];
 const NO_CARDS: readonly number[] = Object.freeze([0, 0, 0, 0, 0]);
+/** Per seat: the development-card array its last own-cards list was read from, and that list. */
+const devsFrom: (readonly number[] | null)[] = [];
+const devsOf: (readonly number[])[] = [];
+
+/** `seat`'s development cards held (5 counts), shared between observations while `s.devs` is the same array. */
+function ownDevs(s: CatanState, seat: number): readonly number[] {
+  const d = s.devs;
+  if (devsFrom[seat] !== d) {
+    const o = seat * 5;
+    devsOf[seat] = [d[o]!, d[o + 1]!, d[o + 2]!, d[o + 3]!, d[o + 4]!];
+    devsFrom[seat] = d;
+  }
+  return devsOf[seat]!;
+}
 
 function handSizes(s: CatanState): readonly number[] {
   if (sizesFrom !== s.hands) {
@@ -1820,10 +1852,14 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
       unknown[p] = u;
     }
   }
-  const hand = new Array<number>(k);
-  for (let r = 0; r < k; r++) hand[r] = hands[seat * k + r]!;
-  const d = s.devs;
-  const devs = [d[seat * 5]!, d[seat * 5 + 1]!, d[seat * 5 + 2]!, d[seat * 5 + 3]!, d[seat * 5 + 4]!];
+  const so = seat * k;
+  let hand: number[];
+  if (k === 5) hand = [hands[so]!, hands[so + 1]!, hands[so + 2]!, hands[so + 3]!, hands[so + 4]!];
+  else {
+    hand = new Array<number>(k);
+    for (let r = 0; r < k; r++) hand[r] = hands[so + r]!;
+  }
+  const devs = ownDevs(s, seat);
   const sizesNow = handSizes(s);
   const devCountsNow = devCountsOf(s);
   return {
@@ -2044,6 +2080,58 @@ export function rulesView(obs: CatanObservation): CatanState {
   const deck = DECK_OF_SIZE[obs.deckLeft] ?? [obs.deckLeft, 0, 0, 0, 0];
   return fromObservation(obs, { hands, deck, devs, devNew: obs.devNew, views: EMPTY, ck });
 }
+/**
+ * `pickLegalAction(rulesView(obs), obs.seat, pick)` with less building: under the base rules the view's hands
+ * and development cards (the two arrays it makes, 40 counts for four seats) are written into reused scratch arrays,
+ * so a uniformly random decision (catan-random) allocates only the view's own object beyond its observation. The
+ * scratch never leaves this function; Cities & Knights builds a fresh view as before.
+ */
+export function pickObservedAction(obs: CatanObservation, pick: (count: number) => number): CatanAction | undefined {
+  if (obs.ck !== undefined) return pickLegalAction(rulesView(obs), obs.seat, pick);
+  const seat = obs.seat;
+  const listed = collectActions(scratchRulesView(obs), seat, SINK.clear());
+  if (listed !== SINK) {
+    const list = listed as CatanAction[];
+    return list.length === 0 ? undefined : list[pick(list.length)];
+  }
+  if (SINK.n === 0) return undefined;
+  const epoch = SINK.epoch;
+  const i = pick(SINK.n);
+  // A `pick` that itself asked for legal actions refilled the sink (and maybe the scratch): list them again.
+  if (SINK.epoch !== epoch) collectActions(scratchRulesView(obs), seat, SINK.clear());
+  return SINK.at(i);
+}
+
+/** The scratch behind pickObservedAction: the rules view's hands and development cards, rewritten each time. */
+let scratchHands: number[] = [];
+let scratchDevs: number[] = [];
+
+/** rulesView(obs) of a base-game observation, its two count arrays written into the scratch ones. */
+function scratchRulesView(obs: CatanObservation): CatanState {
+  const n = obs.players;
+  const k = obs.bank.length;
+  const seat = obs.seat;
+  if (scratchHands.length !== n * k) scratchHands = new Array<number>(n * k).fill(0);
+  if (scratchDevs.length !== n * 5) scratchDevs = new Array<number>(n * 5).fill(0);
+  const hands = scratchHands;
+  for (let p = 0; p < n; p++) {
+    const o = p * k;
+    if (p === seat) for (let r = 0; r < k; r++) hands[o + r] = obs.hand[r]!;
+    else {
+      hands[o] = obs.handSizes[p]!;
+      for (let r = 1; r < k; r++) hands[o + r] = 0;
+    }
+  }
+  const devs = scratchDevs;
+  for (let i = 0; i < n * 5; i++) devs[i] = 0;
+  for (let r = 0; r < 5; r++) devs[seat * 5 + r] = obs.devs[r]!;
+  const deck = DECK_OF_SIZE[obs.deckLeft] ?? [obs.deckLeft, 0, 0, 0, 0];
+  // A new state object each time (a young object is cheap to make), over the two long-lived count arrays: storing
+  // numbers into those needs no write barrier, storing the observation's young arrays into a long-lived object
+  // would need one per field.
+  return fromObservation(obs, { hands, deck, devs, devNew: obs.devNew, views: EMPTY, ck: undefined });
+}
+
 /** The deck as `rulesView` holds it, per size: all its cards counted as knights. */
 const DECK_OF_SIZE: readonly (readonly number[])[] = Array.from({ length: 26 }, (_, size) =>
   Object.freeze([size, 0, 0, 0, 0]),

@@ -70,6 +70,7 @@ export {
   legalActions,
   observe,
   pickLegalAction,
+  pickObservedAction,
   publicPoints,
   result,
   rulesView,
