@@ -104,7 +104,10 @@ export const run: Bench = async () => {
       // The same steps with the sessions on one thread and on two worker threads (--threads 2), both reported.
       const one = await capacitySteps(o);
       const two = await capacitySteps({ ...o, threads: 2 });
-      out.push(...capacityFigures(GROUP, o, one), ...capacityFigures(GROUP, { ...o, threads: 2 }, two));
+      // The target is the generator's (issue #17: one generator, 2 worker threads): judged on the 2-thread row and
+      // the best-of row below; the 1-thread row shows what one core holds and has none.
+      const { target: _generatorTarget, ...oneThread } = o;
+      out.push(...capacityFigures(GROUP, oneThread, one), ...capacityFigures(GROUP, { ...o, threads: 2 }, two));
       const stableUpTo = (steps: typeof one) => steps.filter((s) => s.stable).at(-1)?.bots ?? 0;
       out.push({
         group: GROUP,
@@ -112,7 +115,7 @@ export const run: Bench = async () => {
         value: Math.max(stableUpTo(one), stableUpTo(two)),
         unit: 'bots',
         target: '>= 10000',
-        note: `1 thread: stable up to ${stableUpTo(one)}; 2 threads: stable up to ${stableUpTo(two)} (same steps, same server process)`,
+        note: `1 thread: stable up to ${stableUpTo(one)}; 2 threads: stable up to ${stableUpTo(two)} (same steps, same server process); the 1-thread row has no target of its own: a generator is judged with its threads`,
       });
     });
   }
