@@ -21,9 +21,10 @@ import {
   catanEngine,
   determinize,
   legalActions,
+  publicPoints,
   rulesView,
 } from '../../src/games/catan/index.ts';
-import { createHeuristicStrategy, value } from './heuristic.ts';
+import { createHeuristicStrategy, robberScore, value } from './heuristic.ts';
 
 /**
  * Catan for the generic search (src/ai/mcts.ts). Hidden information: every iteration starts from its own
@@ -68,6 +69,7 @@ export function rankedActions(state: CatanState, seat: Seat): CatanAction[] {
       (turn.kind === 'players' && turn.seats.length > 1)
     )
       list = legal;
+    else if (phase === 'robber') list = rankRobber(state, seat, legal);
     else {
       const scored = legal.map((action, i) => {
         const after = apply(state, { kind: 'players', actions: new Map([[seat, action]]) });
@@ -83,6 +85,31 @@ export function rankedActions(state: CatanState, seat: Seat): CatanAction[] {
   }
   perSeat[seat] = list;
   return list;
+}
+
+/**
+ * Robber moves by catan-heuristic's own rule (the pips blocked of the strongest opponents, and the steal), best
+ * first. By the mover's own value one ply ahead they would all tie (blocking another seat changes nothing of its
+ * own), leaving the search and its rollouts the first hexes by number instead of the moves worth considering.
+ */
+function rankRobber(state: CatanState, seat: Seat, legal: readonly CatanAction[]): CatanAction[] {
+  const n = state.players;
+  const k = state.bank.length;
+  const points: number[] = [];
+  const handSizes: number[] = [];
+  for (let p = 0; p < n; p++) {
+    points.push(publicPoints(state, p));
+    let cards = 0;
+    for (let r = 0; r < k; r++) cards += state.hands[p * k + r]!;
+    handSizes.push(cards);
+  }
+  const scored = legal.map((action, i) => ({
+    action,
+    i,
+    v: action.type === 'robber' ? robberScore(state, seat, points, handSizes, action) : Number.NEGATIVE_INFINITY,
+  }));
+  scored.sort((a, b) => b.v - a.v || a.i - b.i);
+  return scored.map((s) => s.action);
 }
 
 function seedRanking(state: CatanState, seat: Seat, list: CatanAction[]): void {
