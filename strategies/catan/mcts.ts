@@ -34,9 +34,9 @@ import { createHeuristicStrategy, robberScore, value } from './heuristic.ts';
  *
  * A main-phase position has 10 to 150 legal actions (every road edge, every bank trade, every offer): too many
  * arms for a few hundred iterations. The search considers the legal actions ranked by catan-heuristic's value
- * one ply ahead — its best `CANDIDATES`, plus ending the turn — and models an opponent by its best
- * `OPPONENT_CANDIDATES`. Offers to other players are left out (the heuristic never makes them either). Rollouts
- * play the best-ranked action (the heuristic's own choice, without its determinisation) and stop at the depth
+ * one ply ahead (robber moves by its robber rule) — its best `CANDIDATES`, plus ending the turn — and models an
+ * opponent by its best `OPPONENT_CANDIDATES`. Offers to other players are left out (the heuristic never makes
+ * them either). Rollouts play the best-ranked action (the heuristic's own choice, without its determinisation) and stop at the depth
  * limit, where the heuristic value of every seat, compared with the best opponent's, is the reward.
  */
 
@@ -281,6 +281,6 @@ export const catanMctsBot: BotDefinition<CatanObservation, CatanAction> = {
     }),
   }),
   description:
-    "MCTS determinised over hidden cards, chance nodes for dice, draws and steals, over the heuristic-ranked best actions (heuristic evaluation at depth 6); plays catan-heuristic's move unless the search finds a clearly better one",
+    "MCTS determinised over hidden cards, chance nodes for dice, draws and steals, over the heuristic-ranked best actions (heuristic evaluation at depth 6); plays catan-heuristic's move unless the search rates another higher (both with 20 visits)",
   create: createCatanMcts,
 };
