@@ -337,23 +337,38 @@ function robberMove(obs: CatanObservation, actions: readonly CatanAction[]): Cat
   let bestScore = Number.NEGATIVE_INFINITY;
   for (const a of actions) {
     if (a.type !== 'robber') continue;
-    const pips = PIPS[obs.board.numbers[a.hex]!]!;
-    let score = 0;
-    for (const v of HEX_VERTICES[a.hex]!) {
-      const b = obs.buildings[v]!;
-      if (b < 0) continue;
-      const owner = b >> 1;
-      const k = (b & 1) + 1;
-      if (owner === obs.seat) score -= 100;
-      else score += k * pips * (1 + obs.publicPoints[owner]! / 4);
-    }
-    if (a.victim !== null) score += 1 + obs.handSizes[a.victim]! / 4 + obs.publicPoints[a.victim]! / 2;
+    const score = robberScore(obs, obs.seat, obs.publicPoints, obs.handSizes, a);
     if (score > bestScore) {
       bestScore = score;
       best = a;
     }
   }
   return best;
+}
+
+/**
+ * How much moving the robber as `a` hurts `seat`'s opponents: the pips it blocks, weighted by their points, and
+ * the steal, by the victim's hand and points; an own building next to the hex costs 100.
+ */
+export function robberScore(
+  s: Pick<CatanObservation, 'board' | 'buildings'>,
+  seat: number,
+  points: readonly number[],
+  handSizes: readonly number[],
+  a: Extract<CatanAction, { type: 'robber' }>,
+): number {
+  const pips = PIPS[s.board.numbers[a.hex]!]!;
+  let score = 0;
+  for (const v of HEX_VERTICES[a.hex]!) {
+    const b = s.buildings[v]!;
+    if (b < 0) continue;
+    const owner = b >> 1;
+    const k = (b & 1) + 1;
+    if (owner === seat) score -= 100;
+    else score += k * pips * (1 + points[owner]! / 4);
+  }
+  if (a.victim !== null) score += 1 + handSizes[a.victim]! / 4 + points[a.victim]! / 2;
+  return score;
 }
 
 /** Accepts an offer when the hand after it is closer to a build. */

@@ -11,10 +11,14 @@ import {
   type CatanAction,
   type CatanObservation,
   catanEngine,
+  determinize,
   legalActions,
   rulesView,
 } from '../../src/games/catan/index.ts';
-import { catanMctsDefaults, catanMctsGameWith, worthSearching } from '../../strategies/catan/mcts.ts';
+import { robberScore } from '../../strategies/catan/heuristic.ts';
+import { catanMctsDefaults, catanMctsGameWith, rankedActions, worthSearching } from '../../strategies/catan/mcts.ts';
+
+type RobberAction = Extract<CatanAction, { type: 'robber' }>;
 
 const bot = (name: string, params: Record<string, number | boolean> = {}) =>
   catanBots.find((b) => b.name === name)!.create({ params }) as Strategy<CatanObservation, CatanAction>;
@@ -182,5 +186,33 @@ describe('catan-mcts', () => {
       expect(cached.lastReport!.arms).toEqual(plain.lastReport!.arms);
       expect(cached.lastReport!.arms.length).toBeGreaterThan(1);
     }
+  }, 120_000);
+
+  it("offers the search and its rollouts catan-heuristic's robber moves first, not the first hexes by number", async () => {
+    const robber: CatanObservation[] = [];
+    for (const seed of [4, 5, 6, 7])
+      for (const o of await observations(seed)) if (o.step.phase === 'robber') robber.push(o);
+    expect(robber.length).toBeGreaterThan(2);
+    const heuristic = bot('catan-heuristic');
+    let reordered = 0;
+    for (const obs of robber) {
+      const ctx = {
+        seat: 0,
+        rng: createRng(3),
+        budget: { iterations: 1 },
+        model: { engine: catanEngine, config: obs.config },
+        log: silentLogger,
+      };
+      const state = determinize(obs, 0, obs.config, createRng(1));
+      const ranked = rankedActions(state, 0);
+      const legal = legalActions(rulesView(obs), 0);
+      expect(ranked.length).toBe(legal.length);
+      expect(ranked[0]).toEqual(heuristic.decide(obs, ctx));
+      const scores = ranked.map((a) => robberScore(obs, 0, obs.publicPoints, obs.handSizes, a as RobberAction));
+      for (let i = 1; i < scores.length; i++) expect(scores[i]).toBeLessThanOrEqual(scores[i - 1]!);
+      if (JSON.stringify(ranked) !== JSON.stringify(legal)) reordered++;
+    }
+    // Not merely the legal order: the ranking moves the blocking hexes ahead of the low-numbered ones.
+    expect(reordered).toBeGreaterThan(0);
   }, 120_000);
 });
