@@ -11,7 +11,6 @@ import type { LoadRecorder, ThreadInterval } from './metrics.ts';
 import type { LoadSummary } from './summary.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './thread-protocol.ts';
 import type { LoadScenario, PrepareOptions } from './types.ts';
-import { LOAD_YOUNG_GENERATION_MB } from './young-generation.ts';
 
 const ENTRY = new URL('./thread-entry.js', import.meta.url);
 
@@ -194,11 +193,9 @@ export class ThreadPool implements SessionPool {
         threads: all,
         logLevel,
       };
-      // The young generation at V8's initial size, as `botswarm loadtest` keeps its own (./young-generation.ts).
-      const worker = new Worker(ENTRY, {
-        workerData: init,
-        resourceLimits: { maxYoungGenerationSizeMb: LOAD_YOUNG_GENERATION_MB },
-      });
+      // No young-generation cap here (./young-generation.ts): at 5,000 sessions a thread a 3 MiB nursery scavenges
+      // so often that the 10,000-bot step on 2 threads went from p99 140 ms to 656 ms (BENCHMARKS.md, 5 Dec 2026).
+      const worker = new Worker(ENTRY, { workerData: init });
       slots.push({ worker, thread, alive: true, done: false, idle: false, target: 0, arrivals: [] });
     }
     const pool = new ThreadPool(slots, o.log, first, all);

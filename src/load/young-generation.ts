@@ -8,17 +8,16 @@
  * start-up (`--max-semi-space-size`), which the CLI cannot do for its own process without starting a second one
  * (a tenth of a CPU-second: the start-up budget). What V8 does read at run time is the growth factor, on every
  * growth: set to 1, the young generation never grows. (V8 raises a factor below 2 to 2 when it configures the heap,
- * so the flag only works set after start-up, which is where this runs.) Worker threads get the same cap through
- * their `resourceLimits` (src/load/threads.ts), the documented way for an isolate created later.
+ * so the flag only works set after start-up, which is where this runs.) Worker threads are left alone: an isolate
+ * created later builds its heap with the factor raised back to 2, and capping them through `resourceLimits` (tried)
+ * made 5,000 sessions a thread scavenge so often that 10,000 bots on 2 threads went from 88% to 138% CPU and from a
+ * p99 of 69 ms to 656 ms (docs/performance.md, "Third pass").
  *
  * The trade: with a smaller nursery V8 scavenges more often and promotes more objects that would have died young
  * (a bot's observation lives for its think time), so a run costs some more CPU for less memory. Measured in
  * docs/performance.md.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-
-/** The young generation of a load worker thread, in MiB: three semi-spaces of 1 MiB, V8's initial size. */
-export const LOAD_YOUNG_GENERATION_MB = 3;
 
 let capped = false;
 
