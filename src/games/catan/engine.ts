@@ -308,7 +308,19 @@ export function legalActions(s: CatanState, seat: Seat): CatanAction[] {
  * `legalActions(s, seat)[f(n)]`. Undefined when `seat` has no action.
  */
 export function pickLegalAction(s: CatanState, seat: Seat, pick: (count: number) => number): CatanAction | undefined {
-  const listed = collectActions(s, seat, SINK.clear());
+  return pickFrom(s, stateItself, seat, pick);
+}
+
+const stateItself = (s: CatanState): CatanState => s;
+
+/** `pickLegalAction` over the state that `state(source)` gives, asked again when `pick` itself refilled the sink. */
+function pickFrom<T>(
+  source: T,
+  state: (source: T) => CatanState,
+  seat: Seat,
+  pick: (count: number) => number,
+): CatanAction | undefined {
+  const listed = collectActions(state(source), seat, SINK.clear());
   if (listed !== SINK) {
     const list = listed as CatanAction[];
     return list.length === 0 ? undefined : list[pick(list.length)];
@@ -316,8 +328,9 @@ export function pickLegalAction(s: CatanState, seat: Seat, pick: (count: number)
   if (SINK.n === 0) return undefined;
   const epoch = SINK.epoch;
   const i = pick(SINK.n);
-  // A `pick` that itself asked for legal actions refilled the sink: list this position's actions again.
-  if (SINK.epoch !== epoch) collectActions(s, seat, SINK.clear());
+  // A `pick` that itself asked for legal actions refilled the sink (and maybe pickObservedAction's scratch): list
+  // this position's actions again.
+  if (SINK.epoch !== epoch) collectActions(state(source), seat, SINK.clear());
   return SINK.at(i);
 }
 
@@ -2088,18 +2101,7 @@ export function rulesView(obs: CatanObservation): CatanState {
  */
 export function pickObservedAction(obs: CatanObservation, pick: (count: number) => number): CatanAction | undefined {
   if (obs.ck !== undefined) return pickLegalAction(rulesView(obs), obs.seat, pick);
-  const seat = obs.seat;
-  const listed = collectActions(scratchRulesView(obs), seat, SINK.clear());
-  if (listed !== SINK) {
-    const list = listed as CatanAction[];
-    return list.length === 0 ? undefined : list[pick(list.length)];
-  }
-  if (SINK.n === 0) return undefined;
-  const epoch = SINK.epoch;
-  const i = pick(SINK.n);
-  // A `pick` that itself asked for legal actions refilled the sink (and maybe the scratch): list them again.
-  if (SINK.epoch !== epoch) collectActions(scratchRulesView(obs), seat, SINK.clear());
-  return SINK.at(i);
+  return pickFrom(obs, scratchRulesView, obs.seat, pick);
 }
 
 /** The scratch behind pickObservedAction: the rules view's hands and development cards, rewritten each time. */
