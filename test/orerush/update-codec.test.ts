@@ -47,6 +47,14 @@ function referenceRead(body: Buffer): Update | PacketError {
 }
 
 /** Every update of every seat of one seeded game, round by round. */
+/** `good` damaged at byte `i`: one byte changed or inserted, one deleted, or cut there. */
+function damaged(good: Buffer, kind: 'flip' | 'insert' | 'delete' | 'truncate', i: number, byte: number): Buffer {
+  if (kind === 'flip') return Buffer.concat([good.subarray(0, i), Buffer.from([byte]), good.subarray(i + 1)]);
+  if (kind === 'insert') return Buffer.concat([good.subarray(0, i), Buffer.from([byte]), good.subarray(i)]);
+  if (kind === 'delete') return Buffer.concat([good.subarray(0, i), good.subarray(i + 1)]);
+  return good.subarray(0, i);
+}
+
 function seededGame(seed: string, players: number, heuristic: boolean, rounds = 200): Update[][] {
   let s = engine.setup(engine.parseConfig({ rounds }), players, createRng(seed));
   const factory = heuristic ? createHeuristicStrategy : createRandomStrategy;
@@ -243,14 +251,7 @@ describe('one-pass updte codec agrees with the general codec', () => {
       fc.property(damage, fc.boolean(), ({ which, at, kind, byte }, warm) => {
         const good = bodies[which]!;
         const i = at % good.length;
-        const bad =
-          kind === 'flip'
-            ? Buffer.concat([good.subarray(0, i), Buffer.from([byte]), good.subarray(i + 1)])
-            : kind === 'insert'
-              ? Buffer.concat([good.subarray(0, i), Buffer.from([byte]), good.subarray(i)])
-              : kind === 'delete'
-                ? Buffer.concat([good.subarray(0, i), good.subarray(i + 1)])
-                : good.subarray(0, i);
+        const bad = damaged(good, kind, i, byte);
         const reference = referenceRead(bad);
         // A session reader that has just read the undamaged packet (its grids remembered) must not be fooled.
         const reader = new UpdateReader();
@@ -293,14 +294,7 @@ describe('one-pass updte codec agrees with the general codec', () => {
         const from = text.indexOf(open);
         const to = close === '' ? text.length : text.indexOf(close, from);
         const i = from + (at % Math.max(1, to - from));
-        const bad =
-          kind === 'flip'
-            ? Buffer.concat([good.subarray(0, i), Buffer.from([byte]), good.subarray(i + 1)])
-            : kind === 'insert'
-              ? Buffer.concat([good.subarray(0, i), Buffer.from([byte]), good.subarray(i)])
-              : kind === 'delete'
-                ? Buffer.concat([good.subarray(0, i), good.subarray(i + 1)])
-                : good.subarray(0, i);
+        const bad = damaged(good, kind, i, byte);
         const reader = new UpdateReader();
         for (let k = 0; k < j; k++) reader.read(stream[k]!);
         const fast = reader.read(bad);

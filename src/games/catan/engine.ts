@@ -2059,19 +2059,28 @@ export function determinize(obs: CatanObservation, seat: Seat, _config: CatanCon
  * (all counted as knights). Those functions read no more than that for the observer, so the bots call them
  * on this cheap view instead of a sampled `determinize`. Not a plausible state: never apply to it.
  */
-export function rulesView(obs: CatanObservation): CatanState {
-  const n = obs.players;
+/**
+ * The hands as the rules view holds them: the seat's own cards, and for every other seat its hand size in the
+ * first slot (what the rules may ask of a hidden hand) with the rest zero.
+ */
+function writeObservedHands(obs: CatanObservation, hands: number[]): void {
   const k = obs.bank.length;
-  const seat = obs.seat;
-  const hands = new Array<number>(n * k);
-  for (let p = 0; p < n; p++) {
+  for (let p = 0; p < obs.players; p++) {
     const o = p * k;
-    if (p === seat) for (let r = 0; r < k; r++) hands[o + r] = obs.hand[r]!;
+    if (p === obs.seat) for (let r = 0; r < k; r++) hands[o + r] = obs.hand[r]!;
     else {
       hands[o] = obs.handSizes[p]!;
       for (let r = 1; r < k; r++) hands[o + r] = 0;
     }
   }
+}
+
+export function rulesView(obs: CatanObservation): CatanState {
+  const n = obs.players;
+  const k = obs.bank.length;
+  const seat = obs.seat;
+  const hands = new Array<number>(n * k);
+  writeObservedHands(obs, hands);
   const devs = new Array<number>(n * 5);
   for (let i = 0; i < n * 5; i++) devs[i] = 0;
   for (let r = 0; r < 5; r++) devs[seat * 5 + r] = obs.devs[r]!;
@@ -2116,14 +2125,7 @@ function scratchRulesView(obs: CatanObservation): CatanState {
   if (scratchHands.length !== n * k) scratchHands = new Array<number>(n * k).fill(0);
   if (scratchDevs.length !== n * 5) scratchDevs = new Array<number>(n * 5).fill(0);
   const hands = scratchHands;
-  for (let p = 0; p < n; p++) {
-    const o = p * k;
-    if (p === seat) for (let r = 0; r < k; r++) hands[o + r] = obs.hand[r]!;
-    else {
-      hands[o] = obs.handSizes[p]!;
-      for (let r = 1; r < k; r++) hands[o + r] = 0;
-    }
-  }
+  writeObservedHands(obs, hands);
   const devs = scratchDevs;
   for (let i = 0; i < n * 5; i++) devs[i] = 0;
   for (let r = 0; r < 5; r++) devs[seat * 5 + r] = obs.devs[r]!;
