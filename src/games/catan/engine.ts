@@ -331,8 +331,24 @@ function pickFrom<T>(
   // A `pick` that itself asked for legal actions refilled the sink (and maybe pickObservedAction's scratch): list
   // this position's actions again.
   if (SINK.epoch !== epoch) collectActions(state(source), seat, SINK.clear());
-  return SINK.at(i);
+  const action = SINK.at(i);
+  picked.state = state(source);
+  picked.seat = seat;
+  picked.action = action;
+  return action;
 }
+
+/**
+ * The last action pickFrom took from a listing of the legal actions, with the state and seat it was listed for:
+ * `validate` of that very action on that very state answers from here instead of checking it again (every
+ * listed action is legal; runMatch validates what catan-random picked on the state it observed). Numbers and
+ * references only, overwritten at every pick.
+ */
+const picked: { state: CatanState | null; seat: number; action: CatanAction | undefined } = {
+  state: null,
+  seat: -1,
+  action: undefined,
+};
 
 /**
  * Where the legal-action generators push: a reused array with its own length (an array's `length = 0` drops its
@@ -557,6 +573,7 @@ function devPlayError(s: CatanState, seat: number, card: number): string | null 
 }
 
 export function validate(s: CatanState, seat: Seat, action: CatanAction): string | null {
+  if (action === picked.action && s === picked.state && seat === picked.seat && action !== undefined) return null;
   if (!action || typeof action !== 'object' || typeof action.type !== 'string') return 'not an action';
   const step = s.step;
   if (step.phase === 'over') return 'the game is over';
@@ -1875,7 +1892,7 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
   const devs = ownDevs(s, seat);
   const sizesNow = handSizes(s);
   const devCountsNow = devCountsOf(s);
-  return {
+  const obs: CatanObservation = {
     seat,
     players: n,
     config: s.config,
@@ -1908,7 +1925,22 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
     winner: s.winner,
     ck: s.ck === undefined ? undefined : observeCk(s.ck, seat, n, revealedTo(s, seat)),
   };
+  if (s.ck === undefined) {
+    observed.obs = obs;
+    observed.state = s;
+  }
+  return obs;
 }
+
+/**
+ * The last base-game observation `observe` made and the state it was made of, never handed out: for that
+ * observation `pickObservedAction` lists the legal actions on the state itself instead of on a rules view built
+ * from the observation. The two listings are the same action for action (the generators read of the hidden part
+ * only the seat's own cards, the others' hand sizes and the deck's size, which the view holds exactly), and the
+ * state's arrays are the ones the site caches are keyed on. One entry, so a state lives at most until the next
+ * observation.
+ */
+const observed: { obs: CatanObservation | null; state: CatanState | null } = { obs: null, state: null };
 
 function observeCk(ck: CkState, seat: number, n: number, revealed: readonly number[] | undefined): CkObservation {
   const progressCounts = new Array<number>(n);
@@ -2110,6 +2142,7 @@ export function rulesView(obs: CatanObservation): CatanState {
  */
 export function pickObservedAction(obs: CatanObservation, pick: (count: number) => number): CatanAction | undefined {
   if (obs.ck !== undefined) return pickLegalAction(rulesView(obs), obs.seat, pick);
+  if (obs === observed.obs) return pickFrom(observed.state!, stateItself, obs.seat, pick);
   return pickFrom(obs, scratchRulesView, obs.seat, pick);
 }
 
