@@ -29,7 +29,7 @@ import {
   VERTEX_NEIGHBOURS,
   validate,
 } from '../../src/games/catan/index.ts';
-import { longestRoadByDefinition } from '../../src/games/catan/rules.ts';
+import { longestRoadAfter, longestRoadByDefinition } from '../../src/games/catan/rules.ts';
 import { act, board, chance, fresh, pieces, position, shared } from './helpers.ts';
 
 const hand = (...perSeat: number[][]) => perSeat.flat();
@@ -299,6 +299,28 @@ describe('longest road', () => {
     const cutRing = { ...ring, ...board([[HEX_VERTICES[9]![0]!, 1]], ringRoads) };
     expect(longestRoadOf(cutRing, 0)).toBe(6);
     expect(longestRoadByDefinition(cutRing, 0)).toBe(6);
+  });
+
+  it('after one more road, counted from the length before and that road, equals the full count', () => {
+    const rng = createRng('longest-road-after');
+    let pendant = 0;
+    for (let i = 0; i < 3000; i++) {
+      // Sparse and dense networks: a new road mostly hangs off one end, sometimes joins two roads.
+      const density = 0.05 + rng.next() * 0.6;
+      const roads = Array.from({ length: EDGE_COUNT }, () => (rng.next() < density ? (rng.next() < 0.7 ? 0 : 1) : -1));
+      const buildings = Array.from({ length: VERTEX_COUNT }, () => (rng.next() < 0.1 ? rng.int(0, 2) * 2 : -1));
+      const own = roads.flatMap((o, e) => (o === 0 ? [e] : []));
+      if (own.length === 0) continue;
+      const e = own[rng.int(0, own.length - 1)]!;
+      const without = roads.slice();
+      without[e] = -1;
+      const before = longestRoadOf({ ...fresh(), roads: without, buildings }, 0);
+      const s = { ...fresh(), roads, buildings };
+      expect(longestRoadAfter(s, 0, e, before)).toBe(longestRoadOf(s, 0));
+      const joins = EDGE_VERTICES[e]!.every((v) => VERTEX_EDGES[v]!.some((f) => f !== e && roads[f] === 0));
+      if (!joins) pendant++;
+    }
+    expect(pendant).toBeGreaterThan(500);
   });
 
   it('goes to the first road of 5, stays with the holder on a tie, moves to a longer road', () => {

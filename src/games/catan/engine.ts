@@ -64,6 +64,7 @@ import {
   canAfford,
   canAffordAll,
   DEV_COST,
+  longestRoadAfter,
   longestRoadOf,
   PIECES,
   ROAD_COST,
@@ -854,10 +855,14 @@ function finish(d: Draft) {
  * while no one is longer (ties keep the holder); otherwise a single longest seat with 5+ takes it; a tie among
  * others, or no one at 5+, sets it aside.
  */
-function updateLongestRoad(d: Draft, seats: number) {
+function updateLongestRoad(d: Draft, seats: number, road = -1) {
   const lengths = d.roadLength();
   const view = d.view();
-  for (let p = 0; p < d.n; p++) if ((seats >> p) & 1) lengths[p] = longestRoadOf(roadView(view, p), p);
+  // One road placed under the base rules: only trails over it are new (see longestRoadAfter).
+  if (road >= 0 && view.ck === undefined) {
+    const p = 31 - Math.clz32(seats);
+    lengths[p] = longestRoadAfter(view, p, road, lengths[p]!);
+  } else for (let p = 0; p < d.n; p++) if ((seats >> p) & 1) lengths[p] = longestRoadOf(roadView(view, p), p);
   let max = 0;
   for (let p = 0; p < d.n; p++) if (lengths[p]! > max) max = lengths[p]!;
   const holder = d.longestRoad;
@@ -885,7 +890,7 @@ function placeRoad(d: Draft, seat: number, e: number) {
   d.roads()[e] = seat;
   d.pieces()[seat * 3]!--;
   if (d.events) d.emit({ type: 'built', seat, piece: 'road', at: e });
-  updateLongestRoad(d, 1 << seat);
+  updateLongestRoad(d, 1 << seat, e);
 }
 
 function placeSettlement(d: Draft, seat: number, v: number) {
@@ -1859,6 +1864,46 @@ function publicPointsOf(s: CatanState): readonly number[] {
   return points;
 }
 
+/** observe's known and unknown counts under the base rules (5 kinds), written out: a third of observe's time. */
+function observeHands5(
+  hands: readonly number[],
+  views: readonly number[],
+  seat: number,
+  n: number,
+  known: number[],
+  unknown: number[],
+): void {
+  for (let p = 0; p < n; p++) {
+    const o = p * 5;
+    const h0 = hands[o]!;
+    const h1 = hands[o + 1]!;
+    const h2 = hands[o + 2]!;
+    const h3 = hands[o + 3]!;
+    const h4 = hands[o + 4]!;
+    if (p === seat) {
+      known[o] = h0;
+      known[o + 1] = h1;
+      known[o + 2] = h2;
+      known[o + 3] = h3;
+      known[o + 4] = h4;
+      unknown[p] = 0;
+    } else {
+      const b = (seat * n + p) * 5;
+      const v0 = views[b]!;
+      const v1 = views[b + 1]!;
+      const v2 = views[b + 2]!;
+      const v3 = views[b + 3]!;
+      const v4 = views[b + 4]!;
+      known[o] = h0 - v0;
+      known[o + 1] = h1 - v1;
+      known[o + 2] = h2 - v2;
+      known[o + 3] = h3 - v3;
+      known[o + 4] = h4 - v4;
+      unknown[p] = v0 + v1 + v2 + v3 + v4;
+    }
+  }
+}
+
 export function observe(s: CatanState, seat: Seat): CatanObservation {
   const n = s.players;
   const k = s.bank.length;
@@ -1867,21 +1912,23 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
   // Built by index into presized arrays: `new Array(n).fill(0)` and `slice` cost more at this size.
   const known = new Array<number>(n * k);
   const unknown = new Array<number>(n);
-  for (let p = 0; p < n; p++) {
-    const o = p * k;
-    if (p === seat) {
-      for (let r = 0; r < k; r++) known[o + r] = hands[o + r]!;
-      unknown[p] = 0;
-    } else {
-      const base = (seat * n + p) * k;
-      let u = 0;
-      for (let r = 0; r < k; r++) {
-        known[o + r] = hands[o + r]! - views[base + r]!;
-        u += views[base + r]!;
+  if (k === 5) observeHands5(hands, views, seat, n, known, unknown);
+  else
+    for (let p = 0; p < n; p++) {
+      const o = p * k;
+      if (p === seat) {
+        for (let r = 0; r < k; r++) known[o + r] = hands[o + r]!;
+        unknown[p] = 0;
+      } else {
+        const base = (seat * n + p) * k;
+        let u = 0;
+        for (let r = 0; r < k; r++) {
+          known[o + r] = hands[o + r]! - views[base + r]!;
+          u += views[base + r]!;
+        }
+        unknown[p] = u;
       }
-      unknown[p] = u;
     }
-  }
   const so = seat * k;
   let hand: number[];
   if (k === 5) hand = [hands[so]!, hands[so + 1]!, hands[so + 2]!, hands[so + 3]!, hands[so + 4]!];

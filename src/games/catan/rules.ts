@@ -250,6 +250,27 @@ export function longestRoadOf(s: BoardView, seat: number): number {
   return best;
 }
 
+/**
+ * `longestRoadOf(s, seat)` right after `seat` placed a road on edge `e`, given `before`, its longest road without
+ * that edge. When one end of `e` touches no other road of the seat (nearly every road placed), every trail over
+ * `e` starts at that end, and every other trail was there before: the longest is the longer of `before` and one
+ * walk from that end. Otherwise (the road joins two of the seat's roads) it is counted again in full.
+ */
+export function longestRoadAfter(s: BoardView, seat: number, e: number, before: number): number {
+  const ends = EDGE_VERTICES[e]!;
+  const a = ends[0];
+  const b = ends[1];
+  const atA = hasOtherRoad(s, seat, a, e);
+  if (atA && hasOtherRoad(s, seat, b, e)) return longestRoadOf(s, seat);
+  const l = walk(s, seat, atA ? b : a, 0);
+  return l > before ? l : before;
+}
+
+function hasOtherRoad(s: BoardView, seat: number, v: number, e: number): boolean {
+  for (const f of VERTEX_EDGES[v]!) if (f !== e && s.roads[f] === seat) return true;
+  return false;
+}
+
 /** The longest trail of `seat`'s roads walked from every vertex: the definition, kept to test longestRoadOf. */
 export function longestRoadByDefinition(s: BoardView, seat: number): number {
   let best = 0;
