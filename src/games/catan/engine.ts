@@ -266,17 +266,17 @@ function pushDevPlays(s: CatanState, seat: number, out: ActionSink) {
 
 /** The robber's targets: every other hex, once per seat that could be robbed there (or once with no victim). */
 function pushRobberMoves(s: CatanState, seat: number, out: ActionSink) {
+  // The seats holding cards, once (not once per hex and neighbour).
+  let holding = 0;
+  for (let p = 0; p < s.players; p++) if (handSize(s, p) > 0) holding |= 1 << p;
   for (let h = 0; h < HEX_COUNT; h++) {
     if (h === s.robber) continue;
-    let any = false;
-    const mask = seatsAtHex(s, h, seat);
-    for (let v = 0; mask >> v !== 0; v++) {
-      if ((mask >> v) & 1 && handSize(s, v) > 0) {
-        out.push(robberActions[h]![v + 1]!);
-        any = true;
-      }
+    const mask = seatsAtHex(s, h, seat) & holding;
+    if (mask === 0) {
+      out.push(robberActions[h]![0]!);
+      continue;
     }
-    if (!any) out.push(robberActions[h]![0]!);
+    for (let v = 0; mask >> v !== 0; v++) if ((mask >> v) & 1) out.push(robberActions[h]![v + 1]!);
   }
 }
 
@@ -1268,6 +1268,14 @@ export function apply(
   step: StepActions<CatanAction, CatanChance>,
   events?: CatanEvent[],
 ): CatanState {
+  // The base game's turn end (a quarter of all player steps) without a working copy, when it only passes the turn.
+  if (step.kind === 'players' && state.step.phase === 'main' && state.ck === undefined) {
+    const a = step.actions.get(state.current);
+    if (a !== undefined && a.type === 'end') {
+      const next = passTurn(state, events);
+      if (next !== null) return next;
+    }
+  }
   const d = new Draft(state, events);
   if (step.kind === 'chance') {
     applyChance(d, step.outcome);
@@ -1365,6 +1373,56 @@ export function apply(
   }
   applyMain(d, seat, a);
   return d.freeze();
+}
+
+/**
+ * endTurn on a base-game state whose turn end only passes the turn: no card bought this turn to release, not the
+ * turn limit, and the next seat does not win at the start of its turn (checkWin). Null when any of these does not
+ * hold (endTurn on a working copy does it then). The literal is Draft.view()'s, field for field (see withStep).
+ */
+function passTurn(s: CatanState, events: CatanEvent[] | undefined): CatanState | null {
+  const dn = s.devNew;
+  if (dn[0]! + dn[1]! + dn[2]! + dn[3]! + dn[4]! > 0) return null;
+  const turn = s.turn + 1;
+  if (turn >= s.config.maxTurns) return null;
+  const current = (s.current + 1) % s.players;
+  // checkWin's count for the next seat (its cards bought this turn: none, see above).
+  const pts =
+    PIECES[1]! -
+    s.pieces[current * 3 + 1]! +
+    2 * (PIECES[2]! - s.pieces[current * 3 + 2]!) +
+    (s.longestRoad === current ? 2 : 0) +
+    (s.largestArmy === current ? 2 : 0) +
+    s.devs[current * 5 + VICTORY_POINT]!;
+  if (pts >= s.config.vpToWin) return null;
+  if (events) events.push({ type: 'turn', seat: current, turn });
+  return {
+    config: s.config,
+    players: s.players,
+    board: s.board,
+    buildings: s.buildings,
+    roads: s.roads,
+    robber: s.robber,
+    hands: s.hands,
+    bank: s.bank,
+    deck: s.deck,
+    devs: s.devs,
+    devNew: s.devNew,
+    played: s.played,
+    knights: s.knights,
+    pieces: s.pieces,
+    roadLength: s.roadLength,
+    longestRoad: s.longestRoad,
+    largestArmy: s.largestArmy,
+    views: s.views,
+    current,
+    step: PRE_ROLL,
+    turn,
+    devPlayed: false,
+    offers: 0,
+    winner: s.winner,
+    ck: s.ck,
+  };
 }
 
 /**

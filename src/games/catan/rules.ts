@@ -263,7 +263,7 @@ export function longestRoadAfter(s: BoardView, seat: number, e: number, before: 
   const atA = hasOtherRoad(s, seat, a, e);
   if (atA && hasOtherRoad(s, seat, b, e)) return longestRoadOf(s, seat);
   const l = walk(s, seat, atA ? b : a, 0);
-  return l > before ? l : before;
+  return Math.max(l, before);
 }
 
 function hasOtherRoad(s: BoardView, seat: number, v: number, e: number): boolean {
