@@ -1922,44 +1922,91 @@ function publicPointsOf(s: CatanState): readonly number[] {
   return points;
 }
 
-/** observe's known and unknown counts under the base rules (5 kinds), written out: a third of observe's time. */
-function observeHands5(
-  hands: readonly number[],
-  views: readonly number[],
-  seat: number,
-  n: number,
-  known: number[],
-  unknown: number[],
-): void {
-  for (let p = 0; p < n; p++) {
-    const o = p * 5;
-    const h0 = hands[o]!;
-    const h1 = hands[o + 1]!;
-    const h2 = hands[o + 2]!;
-    const h3 = hands[o + 3]!;
-    const h4 = hands[o + 4]!;
-    if (p === seat) {
-      known[o] = h0;
-      known[o + 1] = h1;
-      known[o + 2] = h2;
-      known[o + 3] = h3;
-      known[o + 4] = h4;
-      unknown[p] = 0;
-    } else {
-      const b = (seat * n + p) * 5;
-      const v0 = views[b]!;
-      const v1 = views[b + 1]!;
-      const v2 = views[b + 2]!;
-      const v3 = views[b + 3]!;
-      const v4 = views[b + 4]!;
-      known[o] = h0 - v0;
-      known[o + 1] = h1 - v1;
-      known[o + 2] = h2 - v2;
-      known[o + 3] = h3 - v3;
-      known[o + 4] = h4 - v4;
-      unknown[p] = v0 + v1 + v2 + v3 + v4;
-    }
-  }
+/** observe's known and unknown counts. */
+interface KnownCounts {
+  readonly known: number[];
+  readonly unknown: number[];
+}
+/** The observer's own row: nothing it cannot account for. */
+const NO_VIEWS: readonly number[] = new Array<number>(5).fill(0);
+
+/*
+ * observe's counts under the base rules for 3 and 4 seats, as array literals: a literal of numbers is allocated
+ * inline and packed, where filling `new Array(n * k)` by index took twice as long (a third of observe's time).
+ * Row p is the hand minus what the observer cannot account for (nothing, for its own row).
+ */
+function observeCounts4(h: readonly number[], views: readonly number[], seat: number): KnownCounts {
+  const w0 = seat === 0 ? NO_VIEWS : views;
+  const b0 = seat === 0 ? 0 : (seat * 4 + 0) * 5;
+  const w1 = seat === 1 ? NO_VIEWS : views;
+  const b1 = seat === 1 ? 0 : (seat * 4 + 1) * 5;
+  const w2 = seat === 2 ? NO_VIEWS : views;
+  const b2 = seat === 2 ? 0 : (seat * 4 + 2) * 5;
+  const w3 = seat === 3 ? NO_VIEWS : views;
+  const b3 = seat === 3 ? 0 : (seat * 4 + 3) * 5;
+  return {
+    known: [
+      h[0]! - w0[b0]!,
+      h[1]! - w0[b0 + 1]!,
+      h[2]! - w0[b0 + 2]!,
+      h[3]! - w0[b0 + 3]!,
+      h[4]! - w0[b0 + 4]!,
+      h[5]! - w1[b1]!,
+      h[6]! - w1[b1 + 1]!,
+      h[7]! - w1[b1 + 2]!,
+      h[8]! - w1[b1 + 3]!,
+      h[9]! - w1[b1 + 4]!,
+      h[10]! - w2[b2]!,
+      h[11]! - w2[b2 + 1]!,
+      h[12]! - w2[b2 + 2]!,
+      h[13]! - w2[b2 + 3]!,
+      h[14]! - w2[b2 + 4]!,
+      h[15]! - w3[b3]!,
+      h[16]! - w3[b3 + 1]!,
+      h[17]! - w3[b3 + 2]!,
+      h[18]! - w3[b3 + 3]!,
+      h[19]! - w3[b3 + 4]!,
+    ],
+    unknown: [
+      w0[b0]! + w0[b0 + 1]! + w0[b0 + 2]! + w0[b0 + 3]! + w0[b0 + 4]!,
+      w1[b1]! + w1[b1 + 1]! + w1[b1 + 2]! + w1[b1 + 3]! + w1[b1 + 4]!,
+      w2[b2]! + w2[b2 + 1]! + w2[b2 + 2]! + w2[b2 + 3]! + w2[b2 + 4]!,
+      w3[b3]! + w3[b3 + 1]! + w3[b3 + 2]! + w3[b3 + 3]! + w3[b3 + 4]!,
+    ],
+  };
+}
+
+function observeCounts3(h: readonly number[], views: readonly number[], seat: number): KnownCounts {
+  const w0 = seat === 0 ? NO_VIEWS : views;
+  const b0 = seat === 0 ? 0 : (seat * 3 + 0) * 5;
+  const w1 = seat === 1 ? NO_VIEWS : views;
+  const b1 = seat === 1 ? 0 : (seat * 3 + 1) * 5;
+  const w2 = seat === 2 ? NO_VIEWS : views;
+  const b2 = seat === 2 ? 0 : (seat * 3 + 2) * 5;
+  return {
+    known: [
+      h[0]! - w0[b0]!,
+      h[1]! - w0[b0 + 1]!,
+      h[2]! - w0[b0 + 2]!,
+      h[3]! - w0[b0 + 3]!,
+      h[4]! - w0[b0 + 4]!,
+      h[5]! - w1[b1]!,
+      h[6]! - w1[b1 + 1]!,
+      h[7]! - w1[b1 + 2]!,
+      h[8]! - w1[b1 + 3]!,
+      h[9]! - w1[b1 + 4]!,
+      h[10]! - w2[b2]!,
+      h[11]! - w2[b2 + 1]!,
+      h[12]! - w2[b2 + 2]!,
+      h[13]! - w2[b2 + 3]!,
+      h[14]! - w2[b2 + 4]!,
+    ],
+    unknown: [
+      w0[b0]! + w0[b0 + 1]! + w0[b0 + 2]! + w0[b0 + 3]! + w0[b0 + 4]!,
+      w1[b1]! + w1[b1 + 1]! + w1[b1 + 2]! + w1[b1 + 3]! + w1[b1 + 4]!,
+      w2[b2]! + w2[b2 + 1]! + w2[b2 + 2]! + w2[b2 + 3]! + w2[b2 + 4]!,
+    ],
+  };
 }
 
 export function observe(s: CatanState, seat: Seat): CatanObservation {
@@ -1967,11 +2014,16 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
   const k = s.bank.length;
   const hands = s.hands;
   const views = s.views;
-  // Built by index into presized arrays: `new Array(n).fill(0)` and `slice` cost more at this size.
-  const known = new Array<number>(n * k);
-  const unknown = new Array<number>(n);
-  if (k === 5) observeHands5(hands, views, seat, n, known, unknown);
-  else
+  let known: number[];
+  let unknown: number[];
+  if (k === 5 && (n === 4 || n === 3)) {
+    const counts = n === 4 ? observeCounts4(hands, views, seat) : observeCounts3(hands, views, seat);
+    known = counts.known;
+    unknown = counts.unknown;
+  } else {
+    // Cities & Knights: built by index into presized arrays (`fill` and `slice` cost more at this size).
+    known = new Array<number>(n * k);
+    unknown = new Array<number>(n);
     for (let p = 0; p < n; p++) {
       const o = p * k;
       if (p === seat) {
@@ -1987,6 +2039,7 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
         unknown[p] = u;
       }
     }
+  }
   const so = seat * k;
   let hand: number[];
   if (k === 5) hand = [hands[so]!, hands[so + 1]!, hands[so + 2]!, hands[so + 3]!, hands[so + 4]!];
