@@ -21,6 +21,8 @@ import {
   parseConfig,
   randomBoard,
   result,
+  roadSiteOk,
+  roadSites,
   toAct,
   totalPoints,
   VERTEX_COUNT,
@@ -299,6 +301,25 @@ describe('longest road', () => {
     const cutRing = { ...ring, ...board([[HEX_VERTICES[9]![0]!, 1]], ringRoads) };
     expect(longestRoadOf(cutRing, 0)).toBe(6);
     expect(longestRoadByDefinition(cutRing, 0)).toBe(6);
+  });
+
+  it('road sites from the pieces outwards are the edges roadSiteOk allows, on random networks', () => {
+    const rng = createRng('road-sites');
+    let sites = 0;
+    for (let i = 0; i < 2000; i++) {
+      const density = 0.05 + rng.next() * 0.6;
+      const roads = Array.from({ length: EDGE_COUNT }, () => (rng.next() < density ? rng.int(0, 2) : -1));
+      const buildings = Array.from({ length: VERTEX_COUNT }, () =>
+        rng.next() < 0.15 ? rng.int(0, 2) * 2 + rng.int(0, 1) : -1,
+      );
+      const s = { ...fresh(), roads, buildings };
+      for (const seat of [0, 1, 2, 3]) {
+        const expected = Array.from({ length: EDGE_COUNT }, (_, e) => e).filter((e) => roadSiteOk(s, seat, e));
+        expect(roadSites(s, seat)).toEqual(expected);
+        sites += expected.length;
+      }
+    }
+    expect(sites).toBeGreaterThan(10_000);
   });
 
   it('after one more road, counted from the length before and that road, equals the full count', () => {

@@ -450,19 +450,25 @@ function pushMainActions(s: CatanState, seat: number, out: ActionSink) {
   const o = seat * k;
   const h = s.hands;
   out.push(A.end);
-  if (s.pieces[seat * 3]! > 0 && canAfford(h, o, ROAD_COST)) {
+  // The four costs (ROAD_COST, SETTLEMENT_COST, CITY_COST, DEV_COST) written out over the five counts.
+  const brick = h[o]!;
+  const lumber = h[o + 1]!;
+  const wool = h[o + 2]!;
+  const grain = h[o + 3]!;
+  const ore = h[o + 4]!;
+  if (s.pieces[seat * 3]! > 0 && brick >= 1 && lumber >= 1) {
     for (const e of roadSites(roadView(s, seat), seat)) out.push(A.road[e]!);
   }
-  if (s.pieces[seat * 3 + 1]! > 0 && canAfford(h, o, SETTLEMENT_COST)) {
+  if (s.pieces[seat * 3 + 1]! > 0 && brick >= 1 && lumber >= 1 && wool >= 1 && grain >= 1) {
     const knights = s.ck?.knights;
     for (const v of settlementSites(s, seat))
       if (knights === undefined || knights[v] === -1) out.push(A.settlement[v]!);
   }
-  if (s.pieces[seat * 3 + 2]! > 0 && canAfford(h, o, CITY_COST)) {
+  if (s.pieces[seat * 3 + 2]! > 0 && grain >= 2 && ore >= 3) {
     for (let v = 0; v < VERTEX_COUNT; v++) if (s.buildings[v] === seat * 2) out.push(A.city[v]!);
   }
   if (s.ck === undefined) {
-    if (canAfford(h, o, DEV_COST) && deckLeft(s) > 0) out.push(A.buyDev);
+    if (wool >= 1 && grain >= 1 && ore >= 1 && deckLeft(s) > 0) out.push(A.buyDev);
     pushDevPlays(s, seat, out);
   } else pushCkMain(s, seat, out);
   let ratios = -1;
