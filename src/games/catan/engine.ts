@@ -925,42 +925,8 @@ const TOTAL = new Int32Array(8);
 function produce(d: Draft, roll: number): number {
   const s = d.s.ck === undefined ? d.s : d.view();
   const k = d.k;
-  const commodities = s.ck !== undefined;
-  const lk = boardLookups(s.board);
   const owed = OWED;
-  const total = TOTAL;
-  owed.fill(0, 0, d.n * k);
-  total.fill(0, 0, k);
-  for (const h of lk.hexesByRoll[roll]!) {
-    if (h === d.robber) continue;
-    const r = lk.hexResource[h]!;
-    for (const v of HEX_VERTICES[h]!) {
-      const b = s.buildings[v]!;
-      if (b < 0) continue;
-      const o = (b >> 1) * k;
-      const c = commodities && (b & 1) === 1 ? RESOURCE_COMMODITY[r]! : -1;
-      if (c >= 0) {
-        owed[o + r]!++;
-        total[r]!++;
-        owed[o + c]!++;
-        total[c]!++;
-        continue;
-      }
-      const n = (b & 1) + 1;
-      owed[o + r]! += n;
-      total[r]! += n;
-    }
-  }
-  const bank = s.bank;
-  for (let r = 0; r < k; r++) {
-    if (total[r] === 0 || total[r]! <= bank[r]!) continue;
-    // The bank cannot pay everyone: no one gets that resource, unless a single seat is owed it (it gets what is left).
-    let owedSeats = 0;
-    for (let p = 0; p < d.n; p++) if (owed[p * k + r]! > 0) owedSeats++;
-    for (let p = 0; p < d.n; p++) {
-      if (owed[p * k + r]! > 0) owed[p * k + r] = owedSeats === 1 ? bank[r]! : 0;
-    }
-  }
+  if (owedFor(s, d.robber, roll) === 0) return 0;
   let got = 0;
   for (let p = 0; p < d.n; p++) {
     let any = false;
@@ -977,6 +943,83 @@ function produce(d: Draft, roll: number): number {
     }
   }
   return got;
+}
+
+/**
+ * What the dice sum `roll` owes each seat, per seat and card kind into OWED (the bank's shortage rule applied),
+ * with the robber on hex `robber`; returns whether anything is owed (non-zero) or not (0).
+ */
+function owedFor(s: CatanState, robber: number, roll: number): number {
+  const n = s.players;
+  const k = s.bank.length;
+  const commodities = s.ck !== undefined;
+  const lk = boardLookups(s.board);
+  const owed = OWED;
+  const total = TOTAL;
+  owed.fill(0, 0, n * k);
+  total.fill(0, 0, k);
+  let any = 0;
+  for (const h of lk.hexesByRoll[roll]!) {
+    if (h === robber) continue;
+    const r = lk.hexResource[h]!;
+    for (const v of HEX_VERTICES[h]!) {
+      const b = s.buildings[v]!;
+      if (b < 0) continue;
+      any = 1;
+      const o = (b >> 1) * k;
+      const c = commodities && (b & 1) === 1 ? RESOURCE_COMMODITY[r]! : -1;
+      if (c >= 0) {
+        owed[o + r]!++;
+        total[r]!++;
+        owed[o + c]!++;
+        total[c]!++;
+        continue;
+      }
+      const m = (b & 1) + 1;
+      owed[o + r]! += m;
+      total[r]! += m;
+    }
+  }
+  if (any === 0) return 0;
+  const bank = s.bank;
+  for (let r = 0; r < k; r++) {
+    if (total[r] === 0 || total[r]! <= bank[r]!) continue;
+    // The bank cannot pay everyone: no one gets that resource, unless a single seat is owed it (it gets what is left).
+    let owedSeats = 0;
+    for (let p = 0; p < n; p++) if (owed[p * k + r]! > 0) owedSeats++;
+    for (let p = 0; p < n; p++) {
+      if (owed[p * k + r]! > 0) owed[p * k + r] = owedSeats === 1 ? bank[r]! : 0;
+    }
+  }
+  return 1;
+}
+
+/**
+ * A base-game roll of `sum` (not a 7) without a working copy: the hands and the bank copied once if anything is
+ * paid (produce's gains, in its order), else only the step changes. The literal is withStep's.
+ */
+function rollBase(s: CatanState, sum: number, events: CatanEvent[] | undefined): CatanState {
+  if (owedFor(s, s.robber, sum) === 0) return withStep(s, MAIN);
+  const owed = OWED;
+  const n = s.players;
+  let hands: number[] | null = null;
+  let bank: number[] | null = null;
+  for (let p = 0; p < n; p++) {
+    let any = false;
+    for (let r = 0; r < 5; r++) {
+      const m = owed[p * 5 + r]!;
+      if (m > 0) {
+        if (hands === null) hands = s.hands.slice();
+        if (bank === null) bank = s.bank.slice();
+        hands[p * 5 + r]! += m;
+        bank[r]! -= m;
+        any = true;
+      }
+    }
+    if (any && events)
+      events.push({ type: 'produced', seat: p, resources: Array.from(owed.subarray(p * 5, p * 5 + 5)) });
+  }
+  return hands === null || bank === null ? withStep(s, MAIN) : withCards(s, hands, bank, MAIN);
 }
 
 /** After a 7: seats over their hand limit discard half; then the robber moves (under C&K only after an attack). */
@@ -1282,6 +1325,14 @@ export function apply(
       if (next !== null) return next;
     }
   }
+  // The base game's production roll (a quarter of all steps) without a working copy, as applyChance does it.
+  if (step.kind === 'chance' && state.step.phase === 'dice' && state.ck === undefined) {
+    const x = step.outcome;
+    if (x.type === 'dice' && isIndex(x.d1 - 1, 6) && isIndex(x.d2 - 1, 6) && x.d1 + x.d2 !== 7) {
+      if (events) events.push({ type: 'rolled', seat: state.current, d1: x.d1, d2: x.d2 });
+      return rollBase(state, x.d1 + x.d2, events);
+    }
+  }
   const d = new Draft(state, events);
   if (step.kind === 'chance') {
     applyChance(d, step.outcome);
@@ -1436,6 +1487,11 @@ function passTurn(s: CatanState, events: CatanEvent[] | undefined): CatanState |
  * Draft.view() builds, so that every state keeps one shape (see fromObservation).
  */
 function withStep(s: CatanState, step: CatanStep): CatanState {
+  return withCards(s, s.hands, s.bank, step);
+}
+
+/** `s` with other hands, bank and step: withStep's literal. */
+function withCards(s: CatanState, hands: readonly number[], bank: readonly number[], step: CatanStep): CatanState {
   return {
     config: s.config,
     players: s.players,
@@ -1443,8 +1499,8 @@ function withStep(s: CatanState, step: CatanStep): CatanState {
     buildings: s.buildings,
     roads: s.roads,
     robber: s.robber,
-    hands: s.hands,
-    bank: s.bank,
+    hands,
+    bank,
     deck: s.deck,
     devs: s.devs,
     devNew: s.devNew,
