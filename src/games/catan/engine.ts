@@ -1342,7 +1342,7 @@ export function apply(
   if (phase.phase === 'discard') {
     const left = phase.left.slice();
     const to = phase.to;
-    for (const [seat, a] of step.actions) {
+    for (const [seat, a] of discards(step.actions, state.players)) {
       if (a.type !== 'discard' || left[seat]! <= 0) throw new Error(`catan: seat ${seat} has no discard to make`);
       if (to === undefined) d.pay(seat, a.resource, 1);
       else {
@@ -1430,6 +1430,21 @@ export function apply(
   }
   applyMain(d, seat, a);
   return d.freeze();
+}
+
+/**
+ * The entries of a discard step's actions. One seat discarding (most discard steps; runMatch then gives a one-entry
+ * map) is found by `get` and returned as a one-entry list instead of walking the map's iterator, which allocates
+ * a generator and an entry per step; any other map is its own entries.
+ */
+function discards(actions: ReadonlyMap<Seat, CatanAction>, players: number): Iterable<readonly [Seat, CatanAction]> {
+  if (actions.size === 1) {
+    for (let p = 0; p < players; p++) {
+      const a = actions.get(p);
+      if (a !== undefined) return [[p, a]];
+    }
+  }
+  return actions;
 }
 
 /**
@@ -1984,20 +1999,16 @@ function publicPointsOf(s: CatanState): readonly number[] {
   return points;
 }
 
-/** observe's known and unknown counts. */
-interface KnownCounts {
-  readonly known: number[];
-  readonly unknown: number[];
-}
 /** The observer's own row: nothing it cannot account for. */
 const NO_VIEWS: readonly number[] = new Array<number>(5).fill(0);
 
 /*
  * observe's counts under the base rules for 3 and 4 seats, as array literals: a literal of numbers is allocated
  * inline and packed, where filling `new Array(n * k)` by index took twice as long (a third of observe's time).
- * Row p is the hand minus what the observer cannot account for (nothing, for its own row).
+ * Row p of `known` is the hand minus what the observer cannot account for (nothing, for its own row); `unknown`
+ * is the sum of the latter.
  */
-function observeCounts4(h: readonly number[], views: readonly number[], seat: number): KnownCounts {
+function known4(h: readonly number[], views: readonly number[], seat: number): number[] {
   const w0 = seat === 0 ? NO_VIEWS : views;
   const b0 = seat === 0 ? 0 : (seat * 4 + 0) * 5;
   const w1 = seat === 1 ? NO_VIEWS : views;
@@ -2006,69 +2017,78 @@ function observeCounts4(h: readonly number[], views: readonly number[], seat: nu
   const b2 = seat === 2 ? 0 : (seat * 4 + 2) * 5;
   const w3 = seat === 3 ? NO_VIEWS : views;
   const b3 = seat === 3 ? 0 : (seat * 4 + 3) * 5;
-  return {
-    known: [
-      h[0]! - w0[b0]!,
-      h[1]! - w0[b0 + 1]!,
-      h[2]! - w0[b0 + 2]!,
-      h[3]! - w0[b0 + 3]!,
-      h[4]! - w0[b0 + 4]!,
-      h[5]! - w1[b1]!,
-      h[6]! - w1[b1 + 1]!,
-      h[7]! - w1[b1 + 2]!,
-      h[8]! - w1[b1 + 3]!,
-      h[9]! - w1[b1 + 4]!,
-      h[10]! - w2[b2]!,
-      h[11]! - w2[b2 + 1]!,
-      h[12]! - w2[b2 + 2]!,
-      h[13]! - w2[b2 + 3]!,
-      h[14]! - w2[b2 + 4]!,
-      h[15]! - w3[b3]!,
-      h[16]! - w3[b3 + 1]!,
-      h[17]! - w3[b3 + 2]!,
-      h[18]! - w3[b3 + 3]!,
-      h[19]! - w3[b3 + 4]!,
-    ],
-    unknown: [
-      w0[b0]! + w0[b0 + 1]! + w0[b0 + 2]! + w0[b0 + 3]! + w0[b0 + 4]!,
-      w1[b1]! + w1[b1 + 1]! + w1[b1 + 2]! + w1[b1 + 3]! + w1[b1 + 4]!,
-      w2[b2]! + w2[b2 + 1]! + w2[b2 + 2]! + w2[b2 + 3]! + w2[b2 + 4]!,
-      w3[b3]! + w3[b3 + 1]! + w3[b3 + 2]! + w3[b3 + 3]! + w3[b3 + 4]!,
-    ],
-  };
+  return [
+    h[0]! - w0[b0]!,
+    h[1]! - w0[b0 + 1]!,
+    h[2]! - w0[b0 + 2]!,
+    h[3]! - w0[b0 + 3]!,
+    h[4]! - w0[b0 + 4]!,
+    h[5]! - w1[b1]!,
+    h[6]! - w1[b1 + 1]!,
+    h[7]! - w1[b1 + 2]!,
+    h[8]! - w1[b1 + 3]!,
+    h[9]! - w1[b1 + 4]!,
+    h[10]! - w2[b2]!,
+    h[11]! - w2[b2 + 1]!,
+    h[12]! - w2[b2 + 2]!,
+    h[13]! - w2[b2 + 3]!,
+    h[14]! - w2[b2 + 4]!,
+    h[15]! - w3[b3]!,
+    h[16]! - w3[b3 + 1]!,
+    h[17]! - w3[b3 + 2]!,
+    h[18]! - w3[b3 + 3]!,
+    h[19]! - w3[b3 + 4]!,
+  ];
 }
 
-function observeCounts3(h: readonly number[], views: readonly number[], seat: number): KnownCounts {
+function unknown4(views: readonly number[], seat: number): number[] {
+  const b0 = (seat * 4 + 0) * 5;
+  const b1 = (seat * 4 + 1) * 5;
+  const b2 = (seat * 4 + 2) * 5;
+  const b3 = (seat * 4 + 3) * 5;
+  return [
+    seat === 0 ? 0 : views[b0]! + views[b0 + 1]! + views[b0 + 2]! + views[b0 + 3]! + views[b0 + 4]!,
+    seat === 1 ? 0 : views[b1]! + views[b1 + 1]! + views[b1 + 2]! + views[b1 + 3]! + views[b1 + 4]!,
+    seat === 2 ? 0 : views[b2]! + views[b2 + 1]! + views[b2 + 2]! + views[b2 + 3]! + views[b2 + 4]!,
+    seat === 3 ? 0 : views[b3]! + views[b3 + 1]! + views[b3 + 2]! + views[b3 + 3]! + views[b3 + 4]!,
+  ];
+}
+
+function known3(h: readonly number[], views: readonly number[], seat: number): number[] {
   const w0 = seat === 0 ? NO_VIEWS : views;
   const b0 = seat === 0 ? 0 : (seat * 3 + 0) * 5;
   const w1 = seat === 1 ? NO_VIEWS : views;
   const b1 = seat === 1 ? 0 : (seat * 3 + 1) * 5;
   const w2 = seat === 2 ? NO_VIEWS : views;
   const b2 = seat === 2 ? 0 : (seat * 3 + 2) * 5;
-  return {
-    known: [
-      h[0]! - w0[b0]!,
-      h[1]! - w0[b0 + 1]!,
-      h[2]! - w0[b0 + 2]!,
-      h[3]! - w0[b0 + 3]!,
-      h[4]! - w0[b0 + 4]!,
-      h[5]! - w1[b1]!,
-      h[6]! - w1[b1 + 1]!,
-      h[7]! - w1[b1 + 2]!,
-      h[8]! - w1[b1 + 3]!,
-      h[9]! - w1[b1 + 4]!,
-      h[10]! - w2[b2]!,
-      h[11]! - w2[b2 + 1]!,
-      h[12]! - w2[b2 + 2]!,
-      h[13]! - w2[b2 + 3]!,
-      h[14]! - w2[b2 + 4]!,
-    ],
-    unknown: [
-      w0[b0]! + w0[b0 + 1]! + w0[b0 + 2]! + w0[b0 + 3]! + w0[b0 + 4]!,
-      w1[b1]! + w1[b1 + 1]! + w1[b1 + 2]! + w1[b1 + 3]! + w1[b1 + 4]!,
-      w2[b2]! + w2[b2 + 1]! + w2[b2 + 2]! + w2[b2 + 3]! + w2[b2 + 4]!,
-    ],
-  };
+  return [
+    h[0]! - w0[b0]!,
+    h[1]! - w0[b0 + 1]!,
+    h[2]! - w0[b0 + 2]!,
+    h[3]! - w0[b0 + 3]!,
+    h[4]! - w0[b0 + 4]!,
+    h[5]! - w1[b1]!,
+    h[6]! - w1[b1 + 1]!,
+    h[7]! - w1[b1 + 2]!,
+    h[8]! - w1[b1 + 3]!,
+    h[9]! - w1[b1 + 4]!,
+    h[10]! - w2[b2]!,
+    h[11]! - w2[b2 + 1]!,
+    h[12]! - w2[b2 + 2]!,
+    h[13]! - w2[b2 + 3]!,
+    h[14]! - w2[b2 + 4]!,
+  ];
+}
+
+function unknown3(views: readonly number[], seat: number): number[] {
+  const b0 = (seat * 3 + 0) * 5;
+  const b1 = (seat * 3 + 1) * 5;
+  const b2 = (seat * 3 + 2) * 5;
+  return [
+    seat === 0 ? 0 : views[b0]! + views[b0 + 1]! + views[b0 + 2]! + views[b0 + 3]! + views[b0 + 4]!,
+    seat === 1 ? 0 : views[b1]! + views[b1 + 1]! + views[b1 + 2]! + views[b1 + 3]! + views[b1 + 4]!,
+    seat === 2 ? 0 : views[b2]! + views[b2 + 1]! + views[b2 + 2]! + views[b2 + 3]! + views[b2 + 4]!,
+  ];
 }
 
 export function observe(s: CatanState, seat: Seat): CatanObservation {
@@ -2079,9 +2099,8 @@ export function observe(s: CatanState, seat: Seat): CatanObservation {
   let known: number[];
   let unknown: number[];
   if (k === 5 && (n === 4 || n === 3)) {
-    const counts = n === 4 ? observeCounts4(hands, views, seat) : observeCounts3(hands, views, seat);
-    known = counts.known;
-    unknown = counts.unknown;
+    known = n === 4 ? known4(hands, views, seat) : known3(hands, views, seat);
+    unknown = n === 4 ? unknown4(views, seat) : unknown3(views, seat);
   } else {
     // Cities & Knights: built by index into presized arrays (`fill` and `slice` cost more at this size).
     known = new Array<number>(n * k);
