@@ -192,6 +192,43 @@ describe('pickObservedAction', () => {
     }
   });
 
+  it('on the observation just made (listed on its state), is the rules view listing; validate agrees', () => {
+    for (const raw of [{ maxOffersPerTurn: 0 }, {}]) {
+      const config = catanEngine.parseConfig(raw);
+      const streams = matchStreams(11);
+      let s = catanEngine.setup(config, 4, streams.map);
+      const rng = streams.bot(0);
+      let last: { seat: number; action: CatanAction } | null = null;
+      let decisions = 0;
+      for (;;) {
+        const turn = catanEngine.toAct(s);
+        if (turn.kind === 'terminal') break;
+        if (turn.kind === 'chance') {
+          s = apply(s, { kind: 'chance', outcome: catanEngine.sampleChance!(s, streams.dice) });
+          continue;
+        }
+        const chosen = new Map<number, CatanAction>();
+        for (const seat of turn.seats) {
+          const obs = observe(s, seat);
+          const legal = legalActions(rulesView(obs), seat);
+          for (let i = 0; i < legal.length; i++) expect(pickObservedAction(obs, () => i)).toBe(legal[i]);
+          const action = pickObservedAction(obs, (n) => Math.floor(rng.next() * n))!;
+          // Answered from the pick on this state, and the same as checking a copy of the state (no memo).
+          expect(validate(s, seat, action)).toBeNull();
+          expect(validate({ ...s }, seat, action)).toBeNull();
+          // The action picked on the previous state is checked again on this one.
+          if (last !== null)
+            expect(validate(s, last.seat, last.action)).toBe(validate({ ...s }, last.seat, last.action));
+          last = { seat, action };
+          chosen.set(seat, action);
+          decisions++;
+        }
+        s = apply(s, { kind: 'players', actions: chosen });
+      }
+      expect(decisions).toBeGreaterThan(500);
+    }
+  });
+
   it('is undefined for a seat with nothing to decide', () => {
     const obs = observations({ maxOffersPerTurn: 0 }, 2).find((o) => o.step.phase === 'main')!;
     const other = { ...obs, seat: (obs.current + 1) % obs.players };
