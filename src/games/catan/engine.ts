@@ -264,14 +264,27 @@ function pushDevPlays(s: CatanState, seat: number, out: ActionSink) {
   }
 }
 
+/** pushRobberMoves' scratch: per hex, the robbable seats with a building on it. */
+const AT_HEX = new Int32Array(HEX_COUNT);
+
 /** The robber's targets: every other hex, once per seat that could be robbed there (or once with no victim). */
 function pushRobberMoves(s: CatanState, seat: number, out: ActionSink) {
-  // The seats holding cards, once (not once per hex and neighbour).
+  // The seats holding cards, once (not once per hex and neighbour), and per hex the other seats with a building
+  // on it (seatsAtHex), from one pass over the buildings.
   let holding = 0;
-  for (let p = 0; p < s.players; p++) if (handSize(s, p) > 0) holding |= 1 << p;
+  for (let p = 0; p < s.players; p++) if (p !== seat && handSize(s, p) > 0) holding |= 1 << p;
+  const atHex = AT_HEX;
+  atHex.fill(0);
+  if (holding !== 0) {
+    for (let v = 0; v < VERTEX_COUNT; v++) {
+      const b = s.buildings[v]!;
+      if (b < 0 || ((holding >> (b >> 1)) & 1) === 0) continue;
+      for (const h of VERTEX_HEXES[v]!) atHex[h]! |= 1 << (b >> 1);
+    }
+  }
   for (let h = 0; h < HEX_COUNT; h++) {
     if (h === s.robber) continue;
-    const mask = seatsAtHex(s, h, seat) & holding;
+    const mask = atHex[h]!;
     if (mask === 0) {
       out.push(robberActions[h]![0]!);
       continue;
@@ -321,7 +334,8 @@ function pickFrom<T>(
   seat: Seat,
   pick: (count: number) => number,
 ): CatanAction | undefined {
-  const listed = collectActions(state(source), seat, SINK.clear());
+  let listedOn = state(source);
+  const listed = collectActions(listedOn, seat, SINK.clear());
   if (listed !== SINK) {
     const list = listed as CatanAction[];
     return list.length === 0 ? undefined : list[pick(list.length)];
@@ -331,9 +345,12 @@ function pickFrom<T>(
   const i = pick(SINK.n);
   // A `pick` that itself asked for legal actions refilled the sink (and maybe pickObservedAction's scratch): list
   // this position's actions again.
-  if (SINK.epoch !== epoch) collectActions(state(source), seat, SINK.clear());
+  if (SINK.epoch !== epoch) {
+    listedOn = state(source);
+    collectActions(listedOn, seat, SINK.clear());
+  }
   const action = SINK.at(i);
-  picked.state = state(source);
+  picked.state = listedOn;
   picked.seat = seat;
   picked.action = action;
   return action;
