@@ -1965,8 +1965,13 @@ function ownDevs(s: CatanState, seat: number): readonly number[] {
 
 function handSizes(s: CatanState): readonly number[] {
   if (sizesFrom !== s.hands) {
-    const out = new Array<number>(s.players);
-    for (let p = 0; p < s.players; p++) out[p] = handSize(s, p);
+    let out: number[];
+    // A literal for four seats (allocated inline; see known4).
+    if (s.players === 4) out = [handSize(s, 0), handSize(s, 1), handSize(s, 2), handSize(s, 3)];
+    else {
+      out = new Array<number>(s.players);
+      for (let p = 0; p < s.players; p++) out[p] = handSize(s, p);
+    }
     sizesFrom = s.hands;
     sizes = out;
   }
