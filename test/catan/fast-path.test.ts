@@ -229,6 +229,22 @@ describe('pickObservedAction', () => {
     }
   });
 
+  it('hands out frozen actions, and trusts by identity only those (a changed copy is checked again)', () => {
+    const config = catanEngine.parseConfig({ maxOffersPerTurn: 0 });
+    const streams = matchStreams(12);
+    const s = catanEngine.setup(config, 4, streams.map);
+    const seat = (catanEngine.toAct(s) as { seats: readonly number[] }).seats[0]!;
+    const action = pickObservedAction(observe(s, seat), () => 0)!;
+    expect(action.type).toBe('settlement');
+    expect(Object.isFrozen(action)).toBe(true);
+    expect(() => {
+      (action as { vertex: number }).vertex = -1;
+    }).toThrow(TypeError);
+    // The same pick again, then a strategy's own object for an illegal site: refused, not answered from the pick.
+    pickObservedAction(observe(s, seat), () => 0);
+    expect(validate(s, seat, { type: 'settlement', vertex: -1 } as CatanAction)).not.toBeNull();
+  });
+
   it('is undefined for a seat with nothing to decide', () => {
     const obs = observations({ maxOffersPerTurn: 0 }, 2).find((o) => o.step.phase === 'main')!;
     const other = { ...obs, seat: (obs.current + 1) % obs.players };

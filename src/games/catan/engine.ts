@@ -223,7 +223,18 @@ function oneForOne(k: number) {
     return { type: 'offer', give, get } as const;
   });
 }
-const A = {
+/**
+ * Freezes a table of shared action objects, nested arrays included: the same objects go to every game and every
+ * strategy of the process, and `validate` trusts one it listed itself by identity, so none may be changed.
+ */
+function frozen<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) frozen(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+const A = frozen({
   settlement: range(VERTEX_COUNT).map((vertex) => ({ type: 'settlement', vertex }) as const),
   city: range(VERTEX_COUNT).map((vertex) => ({ type: 'city', vertex }) as const),
   road: range(EDGE_COUNT).map((edge) => ({ type: 'road', edge }) as const),
@@ -245,9 +256,11 @@ const A = {
   accept: { type: 'accept' } as const,
   decline: { type: 'decline' } as const,
   cancel: { type: 'cancel' } as const,
-};
-const robberActions = range(HEX_COUNT).map((hex) =>
-  [null, 0, 1, 2, 3, 4, 5, 6, 7].map((victim) => ({ type: 'robber', hex, victim }) as const),
+});
+const robberActions = frozen(
+  range(HEX_COUNT).map((hex) =>
+    [null, 0, 1, 2, 3, 4, 5, 6, 7].map((victim) => ({ type: 'robber', hex, victim }) as const),
+  ),
 );
 
 function pushDevPlays(s: CatanState, seat: number, out: ActionSink) {
@@ -597,7 +610,8 @@ function devPlayError(s: CatanState, seat: number, card: number): string | null 
 }
 
 export function validate(s: CatanState, seat: Seat, action: CatanAction): string | null {
-  if (action === picked.action && s === picked.state && seat === picked.seat && action !== undefined) return null;
+  // Only a frozen action (the shared tables above) is trusted by identity: a fresh object could be changed after the pick.
+  if (action === picked.action && s === picked.state && seat === picked.seat && Object.isFrozen(action)) return null;
   if (!action || typeof action !== 'object' || typeof action.type !== 'string') return 'not an action';
   const step = s.step;
   if (step.phase === 'over') return 'the game is over';
