@@ -9,6 +9,8 @@
  *
  * Locust is Debian's `python3-locust` (`/usr/bin/python3 -m locust`); where it is missing this bench says so and
  * skips. `LOCUST_BOTS=200,1000,5000` sets the counts, `LOCUST_HOLD_S=25` the hold after a 5 s ramp.
+ * `LOCUST_BARE=1` also runs bench/locust/galax_bare.cjs, the same work in plain Node with no framework, measured the
+ * same way, and reports its round trips per CPU-second relative to Locust's: the floor under a Node generator.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +28,7 @@ const LOCUSTFILE = join(root, 'bench/locust/galax_locustfile.py');
 const RAMP_S = 5;
 const HOLD_S = Number(process.env.LOCUST_HOLD_S ?? 25);
 const BOTS = (process.env.LOCUST_BOTS ?? '200,1000,5000').split(',').map(Number);
+const BARE = process.env.LOCUST_BARE === '1';
 const TICKS = 100; // clock ticks per second of /proc/<pid>/stat (getconf CLK_TCK on Linux)
 
 /** Whether Debian's Locust can run here; the one install command otherwise. */
@@ -47,7 +50,7 @@ function sample(pid: number): { cpu: number; rss: number } | undefined {
 }
 
 interface Tool {
-  name: 'botswarm' | 'Locust';
+  name: 'botswarm' | 'Locust' | 'bare Node';
   /** The generator's command line against `port` with `bots` for `seconds` (ramp included). */
   args(
     port: number,
@@ -136,6 +139,16 @@ const locust: Tool = {
       p99: r.percentilesMs['0.99'] ?? 0,
     };
   },
+};
+
+/** The locustfile's work in plain Node (LOCUST_BARE=1): the floor under a Node generator. */
+const bare: Tool = {
+  name: 'bare Node',
+  args: (port, bots, seconds) => ({
+    cmd: process.execPath,
+    args: [join(root, 'bench/locust/galax_bare.cjs'), String(port), String(bots), String(seconds)],
+  }),
+  result: botswarm.result,
 };
 
 /** Resolves when the child exits, with its stdout. */
@@ -256,7 +269,11 @@ export const run: Bench = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'botswarm-locust-'));
   const out: BenchResult[] = [];
   try {
-    const base = { botswarm: await startup(botswarm, dir), Locust: await startup(locust, dir) };
+    const base = {
+      botswarm: await startup(botswarm, dir),
+      Locust: await startup(locust, dir),
+      'bare Node': BARE ? await startup(bare, dir) : { cpu: 0, rss: 0 },
+    };
     for (const tool of [botswarm, locust]) {
       out.push({
         group: GROUP,
@@ -278,6 +295,7 @@ export const run: Bench = async () => {
       for (const bots of BOTS) {
         const ours = await runOnce(botswarm, port, bots, dir, base.botswarm);
         const theirs = await runOnce(locust, port, bots, dir, base.Locust);
+        const floor = BARE ? await runOnce(bare, port, bots, dir, base['bare Node']) : undefined;
         const ratio = Math.round((ours.tripsPerCpuS / Math.max(1, theirs.tripsPerCpuS)) * 100) / 100;
         const hold = `${RAMP_S}s ramp + ${HOLD_S}s hold, think 1 s, 2-player games`;
         const lat = (r: Run) =>
@@ -307,6 +325,15 @@ export const run: Bench = async () => {
             note: `Locust p99 ${theirs.p99.toFixed(1)} ms (p50 ${theirs.p50.toFixed(1)}); botswarm p50 ${ours.p50.toFixed(1)} ms`,
           },
         );
+        if (floor) {
+          out.push({
+            group: GROUP,
+            name: `${bots} bots: a bare Node client's round trips per CPU-second relative to Locust's`,
+            value: Math.round((floor.tripsPerCpuS / Math.max(1, theirs.tripsPerCpuS)) * 100) / 100,
+            unit: '×',
+            note: `bench/locust/galax_bare.cjs ${floor.tripsPerCpuS} MOVE→MVOK per CPU-s (${lat(floor)}); botswarm relative to it ${Math.round((ours.tripsPerCpuS / Math.max(1, floor.tripsPerCpuS)) * 100) / 100}×`,
+          });
+        }
       }
     });
   } finally {

@@ -1,5 +1,5 @@
 import { connect as netConnect } from 'node:net';
-import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection.ts';
+import { Connection, type ConnectionHandlers, type ConnectionOptions, readOptions } from './connection.ts';
 
 export interface ConnectOptions<F = Buffer> extends ConnectionOptions<F> {
   host: string;
@@ -17,7 +17,9 @@ export function connectFramed<F = Buffer>(
 ): Promise<Connection<F>> {
   const { host, port, connectTimeoutMs = 10_000, localAddress, ...connectionOptions } = options;
   return new Promise((resolve, reject) => {
-    const socket = netConnect(localAddress ? { host, port, localAddress } : { host, port });
+    let connection: Connection<F> | undefined;
+    const onread = readOptions(connectionOptions.framer, () => connection);
+    const socket = netConnect({ host, port, ...(localAddress ? { localAddress } : {}), ...(onread ? { onread } : {}) });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`connect to ${host}:${port} timed out after ${connectTimeoutMs} ms`));
@@ -29,7 +31,8 @@ export function connectFramed<F = Buffer>(
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
-      resolve(new Connection(socket, handlers, connectionOptions));
+      connection = new Connection(socket, handlers, { ...connectionOptions, externalReads: onread !== undefined });
+      resolve(connection);
     });
   });
 }

@@ -23,6 +23,35 @@ export interface ConnectionOptions<F = Buffer> {
   maxBufferedBytes?: number;
   /** How long `close()` waits for the peer to take the last bytes before destroying the socket. */
   closeGraceMs?: number;
+  /**
+   * The socket was created with `onread` (see `readOptions`): its reads come through `ingest`, not 'data' events.
+   */
+  externalReads?: boolean;
+}
+
+/** The buffer the connections of this thread read into (`readOptions`): one, reused by every read. */
+let sharedReadBuffer: Buffer | undefined;
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * `net.connect`'s `onread` for a framer that keeps nothing of a chunk once `push` returned (`Framer.copiesInput`):
+ * every read lands in one buffer of the thread and goes straight to the framer, with no Buffer per read and none
+ * of the Readable stream's push/emit machinery (a fifth of a load generator's main thread, docs/performance.md).
+ * `target()` is the Connection the reads are for (created once the socket connected: nothing is read before).
+ */
+export function readOptions<F>(
+  framer: Framer<F>,
+  target: () => Connection<F> | undefined,
+): { buffer: Buffer; callback: (bytes: number, buffer: Buffer) => boolean } | undefined {
+  if (!framer.copiesInput) return undefined;
+  sharedReadBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  return {
+    buffer: sharedReadBuffer,
+    callback: (bytes, buffer) => {
+      target()?.ingest(buffer.subarray(0, bytes));
+      return true;
+    },
+  };
 }
 
 /**
@@ -91,16 +120,7 @@ export class Connection<F = Buffer> {
         if (error.fatal) this.close('protocol', error);
       },
     };
-    socket.on('data', (chunk: Buffer) => {
-      this.bytesIn += chunk.length;
-      this.lastReceivedAt = performance.now();
-      try {
-        this.framer.push(chunk, this.#sink);
-      } catch (error) {
-        // A handler threw: that is a bug in botswarm, not the peer's fault, but it must not take the process down.
-        this.destroy('error', error as Error);
-      }
-    });
+    if (!options.externalReads) socket.on('data', (chunk: Buffer) => this.ingest(chunk));
     socket.on('end', () => this.#finish('remote'));
     socket.on('close', () => this.#finish('remote'));
     socket.on('error', (error) => this.#finish('error', error));
@@ -129,6 +149,19 @@ export class Connection<F = Buffer> {
     };
     const timer = setTimeout(check, idleMs);
     timer.unref();
+  }
+
+  /** Received bytes, from the socket's 'data' events or its `onread` callback (`readOptions`). */
+  ingest(chunk: Buffer): void {
+    if (this.#closed) return;
+    this.bytesIn += chunk.length;
+    this.lastReceivedAt = performance.now();
+    try {
+      this.framer.push(chunk, this.#sink);
+    } catch (error) {
+      // A handler threw: that is a bug in botswarm, not the peer's fault, but it must not take the process down.
+      this.destroy('error', error as Error);
+    }
   }
 
   get closed(): boolean {

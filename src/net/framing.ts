@@ -37,6 +37,11 @@ export interface Framer<F = Buffer> {
    * Connection appends a tick's text frames to one string and writes it once: no Buffer per frame.
    */
   encodeText?(payload: string): string;
+  /**
+   * True when `push` keeps nothing of its chunk after it returns (it decodes or copies what it holds): a
+   * connection may then read every chunk into one reused buffer (`readOptions` in connection.ts).
+   */
+  readonly copiesInput?: boolean;
 }
 
 export interface LineFramerOptions {
@@ -159,6 +164,8 @@ export function textLineFramer(options: LineFramerOptions): Framer<string> {
     encode: (payload) =>
       typeof payload === 'string' ? Buffer.from(payload + eolText) : Buffer.concat([payload, Buffer.from(eolText)]),
     encodeText: (payload) => payload + eolText,
+    // Each chunk is decoded to a string at once; `rest` is a string too.
+    copiesInput: true,
   };
 }
 
