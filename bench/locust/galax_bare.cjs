@@ -1,4 +1,4 @@
-// The Locust comparison's floor (bench/locust.bench.ts with LOCUST_BARE=1): the work of galax_locustfile.py in plain
+// The Locust comparison's floor (bench/locust.bench.ts; LOCUST_BARE=0 leaves it out): the work of galax_locustfile.py in plain
 // Node, line for line, with no framework: one net socket per bot, 'data' events, a string buffer cut at '\n', a
 // setTimeout per think time (0.5-1.5 s after each YEAR), the same pairing (the first of a pair creates with JOIN 0,
 // the second joins its id, player 1 starts once player 2 is listed), the same random strategy and one write per
