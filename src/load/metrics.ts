@@ -316,6 +316,54 @@ function percentileOf(l: ThreadLag, p: number): number {
   return l.max;
 }
 
+/**
+ * The printable ASCII characters in the order of `localeCompare` (ICU's root collation) with case folded:
+ * punctuation and symbols, digits, then letters; between two names equal at that level, lower case first.
+ */
+const NAME_ORDER = ' _-,;:!?.\'"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz';
+const NAME_WEIGHT = (() => {
+  const w = new Uint8Array(128);
+  for (let i = 0; i < NAME_ORDER.length; i++) {
+    const c = NAME_ORDER.charCodeAt(i);
+    w[c] = i + 1;
+    if (c >= 0x61 && c <= 0x7a) w[c - 0x20] = i + 1;
+  }
+  return w;
+})();
+
+/** Whether every character of `s` is printable ASCII (has a weight in NAME_WEIGHT). */
+function plainName(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+/**
+ * `a.localeCompare(b)`'s order for the names of metrics, counters and error kinds, without ICU: the first
+ * `localeCompare` of a process pages in ICU's collation data and code, 3 MiB of RSS (measured: the last
+ * second of a load test, when the summary sorts its counters; docs/performance.md, "RSS per bot, fourth pass").
+ * Printable ASCII names are compared here (test/load/metrics.test.ts holds the order to `localeCompare`'s);
+ * any other name still goes to `localeCompare`.
+ */
+export function compareNames(a: string, b: string): number {
+  if (!plainName(a) || !plainName(b)) return a.localeCompare(b);
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = NAME_WEIGHT[a.charCodeAt(i)]! - NAME_WEIGHT[b.charCodeAt(i)]!;
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  // Equal but for case: the first lower-case letter against an upper-case one goes first.
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca !== cb) return ca > cb ? -1 : 1;
+  }
+  return 0;
+}
+
 /** Percentiles shown in summaries, tables and the report. */
 export const SUMMARY_PERCENTILES = [50, 90, 95, 99, 99.9] as const;
 
@@ -767,7 +815,7 @@ export class LoadRecorder implements LoadMetrics {
       thresholdMs: this.gapThresholdMs,
       all: latencyStats(all),
       byKind: Object.fromEntries(
-        [...this.#gaps].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, latencyStats(v.total)]),
+        [...this.#gaps].sort(([a], [b]) => compareNames(a, b)).map(([k, v]) => [k, latencyStats(v.total)]),
       ),
       longestPerBot: latencyStats(this.#gapLongest.total),
       overThreshold: this.gapsOver,
@@ -971,11 +1019,11 @@ export class LoadRecorder implements LoadMetrics {
   }
 
   counters(): Record<string, number> {
-    return Object.fromEntries([...this.#counters].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.#counters].sort(([a], [b]) => compareNames(a, b)));
   }
 
   errors(): Record<string, number> {
-    return Object.fromEntries([...this.#errors].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.#errors].sort(([a], [b]) => compareNames(a, b)));
   }
 
   get errorTotal(): number {

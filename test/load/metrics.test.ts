@@ -2,10 +2,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.ts';
-import { addRaw, LoadRecorder, scanHistogram, takeRaw, windowPercentile } from '../../src/load/metrics.ts';
+import {
+  addRaw,
+  compareNames,
+  LoadRecorder,
+  scanHistogram,
+  takeRaw,
+  windowPercentile,
+} from '../../src/load/metrics.ts';
 import { formatTimeseriesCsv, saturationReasons, TimeseriesFile } from '../../src/load/summary.ts';
 import { connectFramed } from '../../src/net/client.ts';
 import { lineFramer } from '../../src/net/framing.ts';
@@ -296,6 +304,50 @@ describe('timeseries.csv', () => {
       r.end();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('compareNames', () => {
+  it("orders printable ASCII names as localeCompare does (the summary's key order is unchanged without ICU)", () => {
+    const ascii = fc.string({
+      unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      maxLength: 12,
+    });
+    // Names as the generator's metrics look (`move_rtt`, `errors.ERRJ`, `server_gap.start`) collide more often.
+    const name = fc.string({ unit: fc.constantFrom('a', 'A', 'b', 'B', '_', '.', '-', '1', '2', ' '), maxLength: 6 });
+    for (const arb of [ascii, name]) {
+      fc.assert(
+        fc.property(arb, arb, (a, b) => {
+          expect(Math.sign(compareNames(a, b))).toBe(Math.sign(a.localeCompare(b)));
+        }),
+        { numRuns: 2000 },
+      );
+    }
+  });
+
+  it('sends names outside printable ASCII to localeCompare', () => {
+    expect(Math.sign(compareNames('é', 'f'))).toBe(Math.sign('é'.localeCompare('f')));
+    expect(Math.sign(compareNames('a\tb', 'ab'))).toBe(Math.sign('a\tb'.localeCompare('ab')));
+  });
+
+  it('never calls localeCompare for the summary of a run with ASCII names (ICU stays unloaded)', () => {
+    const r = new LoadRecorder({ monitorLag: false });
+    for (const k of ['moves', 'games_started', 'Games', 'decisions', 'lobby_timeouts']) r.count(k);
+    for (const k of ['ERRJ', 'timeout', 'disconnect']) r.error(k);
+    for (const k of ['year', 'start', 'Year']) r.gap(k, 1000);
+    r.latency('move_rtt', 1000);
+    r.tick();
+    const original = String.prototype.localeCompare;
+    String.prototype.localeCompare = () => {
+      throw new Error('localeCompare called');
+    };
+    try {
+      expect(Object.keys(r.counters())).toEqual(['decisions', 'Games', 'games_started', 'lobby_timeouts', 'moves']);
+      expect(Object.keys(r.errors())).toEqual(['disconnect', 'ERRJ', 'timeout']);
+      expect(Object.keys(r.gapSummary()!.byKind)).toEqual(['start', 'year', 'Year']);
+    } finally {
+      String.prototype.localeCompare = original;
     }
   });
 });
