@@ -17,9 +17,15 @@ const Int32Histogram: typeof import('hdr-histogram-js/dist/Int32Histogram.js').d
   'hdr-histogram-js/dist/Int32Histogram.js',
 ).default;
 
-/** Microseconds from 1 µs to one hour at 3 significant digits; larger values grow the histogram. */
+/**
+ * Microseconds from 1 µs at 3 significant digits, the buckets growing with the largest value recorded: 2,048
+ * buckets (8 KiB) cover up to 2 ms, each doubling of the range adds 1,024 (4 KiB), one hour takes 23,552 (92 KiB).
+ * The layout (bucket index for a value) does not depend on the size, only how far it reaches: precision is the
+ * same as a histogram built for one hour up front, which is what every histogram was, 92 KiB of RSS each from
+ * the first sample (32 of them in galax-play: 3 MiB; docs/performance.md, "RSS per bot, fourth pass").
+ */
 function newHistogram(): Histogram {
-  const h = new Int32Histogram(1, 3_600_000_000, 3);
+  const h = new Int32Histogram(1, 2, 3);
   h.autoResize = true;
   return h;
 }
@@ -70,6 +76,14 @@ interface Writable {
   maxValue: number;
   minNonZeroValue: number;
   countsArrayIndex(value: number): number;
+  valueFromIndex(index: number): number;
+  /** Grows the bucket array to cover `value` (the library's, as `autoResize` does on a record). */
+  resize(value: number): void;
+}
+
+/** Grows `h`'s buckets to at least `n` (a histogram holds only the buckets up to its largest value so far). */
+function ensureBuckets(w: Writable, n: number): void {
+  if (w._counts.length < n) w.resize(w.valueFromIndex(n - 1));
 }
 
 /**
@@ -121,9 +135,10 @@ export function takeRaw(h: Histogram): RawHistogram | undefined {
 export function addRaw(h: Histogram, raw: RawHistogram | undefined): void {
   if (!raw || raw.total === 0) return;
   const w = h as unknown as Writable;
-  const into = w._counts;
   const from = raw.counts;
-  const n = Math.min(from.length, into.length);
+  ensureBuckets(w, from.length);
+  const into = w._counts;
+  const n = from.length;
   for (let i = 0; i < n; i++) {
     const c = from[i]!;
     if (c !== 0) into[i] = into[i]! + c;
@@ -457,11 +472,23 @@ function fixedTiming(name: string, o: RecorderOptions): MetricTiming | undefined
   return undefined;
 }
 
+/** A copy of `h` (its used buckets, count and extremes). */
+function cloneHistogram(h: Histogram): Histogram {
+  const c = newHistogram();
+  addInto(c, h);
+  return c;
+}
+
 class Trend {
   readonly total = newHistogram();
-  readonly totalUncorrected = newHistogram();
   readonly interval = newHistogram();
-  readonly intervalUncorrected = newHistogram();
+  /**
+   * The uncorrected views, kept apart only once a sample differed (a scheduled metric): until then both views
+   * hold the same samples, and these are the corrected histograms themselves (reactive and unscheduled metrics,
+   * most of them, never pay for a second pair).
+   */
+  #totalUncorrected: Histogram | null = null;
+  #intervalUncorrected: Histogram | null = null;
   /** True once a sample differed between the views, i.e. the scenario sends on a schedule. */
   scheduled = false;
 
@@ -472,11 +499,46 @@ class Trend {
     return this.fixed ?? (this.scheduled ? 'scheduled' : 'unscheduled');
   }
 
+  get totalUncorrected(): Histogram {
+    return this.#totalUncorrected ?? this.total;
+  }
+
+  get intervalUncorrected(): Histogram {
+    return this.#intervalUncorrected ?? this.interval;
+  }
+
+  /** The views part: the uncorrected ones start as copies of what both held so far. */
+  #split(): Histogram {
+    if (!this.#intervalUncorrected) {
+      this.#totalUncorrected = cloneHistogram(this.total);
+      this.#intervalUncorrected = cloneHistogram(this.interval);
+    }
+    return this.#intervalUncorrected;
+  }
+
   record(micros: number, uncorrected: number) {
     if (this.fixed !== undefined && this.fixed !== 'scheduled') micros = uncorrected;
+    if (uncorrected !== micros) {
+      this.scheduled = true;
+      this.#split();
+    }
     this.interval.recordValue(Math.max(0, Math.round(micros)));
-    this.intervalUncorrected.recordValue(Math.max(0, Math.round(uncorrected)));
-    if (uncorrected !== micros) this.scheduled = true;
+    this.#intervalUncorrected?.recordValue(Math.max(0, Math.round(uncorrected)));
+  }
+
+  /** Another thread's interval of this metric (see `LoadRecorder.absorb`). */
+  absorb(t: IntervalTrend): void {
+    // Split first: the uncorrected views start as what both views held before this interval.
+    if (t.uncorrected) addRaw(this.#split(), t.uncorrected);
+    else if (this.#intervalUncorrected) addRaw(this.#intervalUncorrected, t.corrected);
+    addRaw(this.interval, t.corrected);
+    if (t.scheduled) this.scheduled = true;
+  }
+
+  /** Empties the interval (both views). */
+  clearInterval(): void {
+    clearHistogram(this.interval);
+    if (this.#intervalUncorrected) clearHistogram(this.#intervalUncorrected);
   }
 
   /**
@@ -508,9 +570,8 @@ class Trend {
   /** The interval into the run totals, and emptied. */
   fold(): void {
     addInto(this.total, this.interval);
-    addInto(this.totalUncorrected, this.intervalUncorrected);
-    clearHistogram(this.interval);
-    clearHistogram(this.intervalUncorrected);
+    if (this.#totalUncorrected && this.#intervalUncorrected) addInto(this.#totalUncorrected, this.#intervalUncorrected);
+    this.clearInterval();
   }
 }
 
@@ -973,6 +1034,20 @@ export class LoadRecorder implements LoadMetrics {
     return ((this.#endedAt ?? performance.now()) - this.startedAt) / 1000;
   }
 
+  /** Bytes of histogram buckets this recorder holds (latency metrics and gap series; a diagnostic for tests). */
+  histogramBytes(): number {
+    const histograms: Histogram[] = [this.#gapAll.total, this.#gapAll.interval];
+    histograms.push(this.#gapLongest.total, this.#gapLongest.interval);
+    for (const g of this.#gaps.values()) histograms.push(g.total, g.interval);
+    for (const t of this.#trends.values()) {
+      histograms.push(t.total, t.interval);
+      if (t.totalUncorrected !== t.total) histograms.push(t.totalUncorrected, t.intervalUncorrected);
+    }
+    let bytes = 0;
+    for (const h of histograms) bytes += (h as unknown as Writable)._counts.byteLength;
+    return bytes;
+  }
+
   latencyNames(): string[] {
     return [...this.#trends.keys()].sort();
   }
@@ -1080,8 +1155,7 @@ export class LoadRecorder implements LoadMetrics {
       const raw = trend.raw();
       if (!raw) continue;
       latency[name] = raw;
-      clearHistogram(trend.interval);
-      clearHistogram(trend.intervalUncorrected);
+      trend.clearInterval();
     }
     const counters = Object.fromEntries(this.#intervalCounters);
     this.#intervalCounters.clear();
@@ -1178,10 +1252,7 @@ export class LoadRecorder implements LoadMetrics {
     this.sessionsCutOff += i.cutOff;
     this.noteSelfTime(i.selfMaxMs);
     for (const [name, t] of Object.entries(i.latency)) {
-      const trend = this.#trend(name);
-      addRaw(trend.interval, t.corrected);
-      addRaw(trend.intervalUncorrected, t.uncorrected ?? t.corrected);
-      if (t.scheduled) trend.scheduled = true;
+      this.#trend(name).absorb(t);
     }
     for (const [name, n] of Object.entries(i.counters)) this.count(name, n);
     for (const [kind, n] of Object.entries(i.errors)) {

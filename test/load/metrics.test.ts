@@ -351,3 +351,59 @@ describe('compareNames', () => {
     }
   });
 });
+
+describe('histogram memory', () => {
+  it('a histogram holds buckets only up to its largest value, at unchanged precision', () => {
+    const r = new LoadRecorder({ monitorLag: false, reactive: ['move_rtt'] });
+    const empty = r.histogramBytes();
+    // 4 histograms for the gap series (all kinds and each session's longest), 8 KiB each before any sample.
+    expect(empty).toBe(4 * 8192);
+    const rng = createRng('buckets');
+    const lib = hdr.build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 3_600_000_000,
+      numberOfSignificantValueDigits: 3,
+    });
+    for (let i = 0; i < 5000; i++) {
+      const v = Math.round(200 + rng.next() * 1800);
+      r.latency('move_rtt', v);
+      lib.recordValue(v);
+    }
+    r.tick();
+    // One pair (a reactive metric has no separate uncorrected view), first bucket only: 2 × 8 KiB.
+    expect(r.histogramBytes() - empty).toBe(2 * 8192);
+    const s = r.latencySummary('move_rtt')!;
+    expect(s.uncorrected).toBe(s.corrected);
+    for (const p of [50, 90, 99, 99.9]) {
+      expect(r.lookup().trend('move_rtt')!.percentile(p)).toBe(lib.getValueAtPercentile(p));
+    }
+    // A value of an hour grows that metric's pair to the full range (23,552 buckets each).
+    r.latency('move_rtt', 3_600_000_000);
+    r.tick();
+    expect(r.histogramBytes() - empty).toBe(2 * 23_552 * 4);
+    expect(r.latencySummary('move_rtt')!.corrected.max).toBeGreaterThanOrEqual(3_600_000_000);
+  });
+
+  it('a metric gets its uncorrected pair at its first scheduled sample, holding what both views held', () => {
+    const r = new LoadRecorder({ monitorLag: false });
+    for (let i = 0; i < 100; i++) r.latency('handshake', 1000);
+    r.tick();
+    for (let i = 0; i < 10; i++) r.latency('handshake', 1500);
+    const before = r.histogramBytes();
+    expect(r.latencySummary('handshake')!.timing).toBe('unscheduled');
+    r.latency('handshake', 1900, 1000);
+    expect(r.histogramBytes() - before).toBe(2 * 8192);
+    r.tick();
+    const s = r.latencySummary('handshake')!;
+    expect(s.timing).toBe('scheduled');
+    expect(s.corrected.count).toBe(111);
+    expect(s.uncorrected.count).toBe(111);
+    expect(s.corrected.max).toBeGreaterThanOrEqual(1900);
+    expect(s.uncorrected.max).toBeLessThan(1502);
+    // The interval it split in: 10 samples of 1.5 ms plus one of 1.9 ms (corrected) or 1 ms (uncorrected).
+    const point = r.points.at(-1)!.latency.handshake!;
+    expect(point.count).toBe(11);
+    expect(point.p99).toBeGreaterThanOrEqual(1899);
+    expect(point.p99Uncorrected).toBeLessThan(1502);
+  });
+});

@@ -321,9 +321,10 @@ export class GalaxClient {
     this.conn.send('DONE');
   }
 
-  close(): void {
+  /** `reason`: what pending requests and `whenClosed` get (default: a GalaxSessionError). */
+  close(reason?: Error): void {
     this.conn.close('local');
-    this.#fail(new GalaxSessionError('session closed by the client'));
+    this.#fail(reason ?? new GalaxSessionError('session closed by the client'));
   }
 
   /** Resolves when the connection is gone (immediately if it already is). */
