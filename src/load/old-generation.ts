@@ -17,7 +17,7 @@ import { setFlagsFromString } from 'node:v8';
 
 let set = false;
 
-/** Whether the user chose the growth with node's own flags (command line, NODE_OPTIONS): theirs is kept. */
+/** Whether the user chose the growth with node's own flag (node's command line; NODE_OPTIONS refuses it). */
 function chosenByUser(): boolean {
   const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
   return /heap[-_]growing[-_]percent/.test(flags);
