@@ -95,8 +95,8 @@ class Stop extends Error {}
 
 /**
  * The end of the run, as every session's rejection reason: one instance without a stack. At the end of a run
- * every session is closed at once, and an error per session with its stack trace (three per session: the
- * client's, the seat's and this one) was most of the 6 MiB the heap grew by while 1,000 sessions were torn down
+ * every session is closed at once, and errors with their stack traces (four per session: the connection's, the
+ * client's, the seat adapter's and this one) grew the heap by about 6 MiB while 1,000 sessions were torn down
  * (docs/performance.md, "RSS per bot, fourth pass"). Nothing reads it but `instanceof Stop`.
  */
 const RUN_ENDED: Stop = (() => {
