@@ -17,9 +17,15 @@ const Int32Histogram: typeof import('hdr-histogram-js/dist/Int32Histogram.js').d
   'hdr-histogram-js/dist/Int32Histogram.js',
 ).default;
 
-/** Microseconds from 1 µs to one hour at 3 significant digits; larger values grow the histogram. */
+/**
+ * Microseconds from 1 µs at 3 significant digits, the buckets growing with the largest value recorded: 2,048
+ * buckets (8 KiB) cover up to 2 ms, each doubling of the range adds 1,024 (4 KiB), one hour takes 23,552 (92 KiB).
+ * The layout (bucket index for a value) does not depend on the size, only how far it reaches: precision is the
+ * same as a histogram built for one hour up front, which is what every histogram was, 92 KiB of RSS each from
+ * the first sample (32 of them in galax-play: 3 MiB; docs/performance.md, "RSS per bot, fourth pass").
+ */
 function newHistogram(): Histogram {
-  const h = new Int32Histogram(1, 3_600_000_000, 3);
+  const h = new Int32Histogram(1, 2, 3);
   h.autoResize = true;
   return h;
 }
@@ -70,6 +76,14 @@ interface Writable {
   maxValue: number;
   minNonZeroValue: number;
   countsArrayIndex(value: number): number;
+  valueFromIndex(index: number): number;
+  /** Grows the bucket array to cover `value` (the library's, as `autoResize` does on a record). */
+  resize(value: number): void;
+}
+
+/** Grows `h`'s buckets to at least `n` (a histogram holds only the buckets up to its largest value so far). */
+function ensureBuckets(w: Writable, n: number): void {
+  if (w._counts.length < n) w.resize(w.valueFromIndex(n - 1));
 }
 
 /**
@@ -121,9 +135,10 @@ export function takeRaw(h: Histogram): RawHistogram | undefined {
 export function addRaw(h: Histogram, raw: RawHistogram | undefined): void {
   if (!raw || raw.total === 0) return;
   const w = h as unknown as Writable;
-  const into = w._counts;
   const from = raw.counts;
-  const n = Math.min(from.length, into.length);
+  ensureBuckets(w, from.length);
+  const into = w._counts;
+  const n = from.length;
   for (let i = 0; i < n; i++) {
     const c = from[i]!;
     if (c !== 0) into[i] = into[i]! + c;
@@ -316,6 +331,54 @@ function percentileOf(l: ThreadLag, p: number): number {
   return l.max;
 }
 
+/**
+ * The printable ASCII characters in the order of `localeCompare` (ICU's root collation) with case folded:
+ * punctuation and symbols, digits, then letters; between two names equal at that level, lower case first.
+ */
+const NAME_ORDER = ' _-,;:!?.\'"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz';
+const NAME_WEIGHT = (() => {
+  const w = new Uint8Array(128);
+  for (let i = 0; i < NAME_ORDER.length; i++) {
+    const c = NAME_ORDER.charCodeAt(i);
+    w[c] = i + 1;
+    if (c >= 0x61 && c <= 0x7a) w[c - 0x20] = i + 1;
+  }
+  return w;
+})();
+
+/** Whether every character of `s` is printable ASCII (has a weight in NAME_WEIGHT). */
+function plainName(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+/**
+ * `a.localeCompare(b)`'s order for the names of metrics, counters and error kinds, without ICU: the first
+ * `localeCompare` of a process pages in ICU's collation data and code, 3 MiB of RSS (measured: the last
+ * second of a load test, when the summary sorts its counters; docs/performance.md, "RSS per bot, fourth pass").
+ * Printable ASCII names are compared here (test/load/metrics.test.ts holds the order to `localeCompare`'s);
+ * any other name still goes to `localeCompare`.
+ */
+export function compareNames(a: string, b: string): number {
+  if (!plainName(a) || !plainName(b)) return a.localeCompare(b);
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = NAME_WEIGHT[a.charCodeAt(i)]! - NAME_WEIGHT[b.charCodeAt(i)]!;
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  // Equal but for case: the first lower-case letter against an upper-case one goes first.
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca !== cb) return ca > cb ? -1 : 1;
+  }
+  return 0;
+}
+
 /** Percentiles shown in summaries, tables and the report. */
 export const SUMMARY_PERCENTILES = [50, 90, 95, 99, 99.9] as const;
 
@@ -409,11 +472,23 @@ function fixedTiming(name: string, o: RecorderOptions): MetricTiming | undefined
   return undefined;
 }
 
+/** A copy of `h` (its used buckets, count and extremes). */
+function cloneHistogram(h: Histogram): Histogram {
+  const c = newHistogram();
+  addInto(c, h);
+  return c;
+}
+
 class Trend {
   readonly total = newHistogram();
-  readonly totalUncorrected = newHistogram();
   readonly interval = newHistogram();
-  readonly intervalUncorrected = newHistogram();
+  /**
+   * The uncorrected views, kept apart only once a sample differed (a scheduled metric): until then both views
+   * hold the same samples, and these are the corrected histograms themselves (reactive and unscheduled metrics,
+   * most of them, never pay for a second pair).
+   */
+  #totalUncorrected: Histogram | null = null;
+  #intervalUncorrected: Histogram | null = null;
   /** True once a sample differed between the views, i.e. the scenario sends on a schedule. */
   scheduled = false;
 
@@ -424,11 +499,46 @@ class Trend {
     return this.fixed ?? (this.scheduled ? 'scheduled' : 'unscheduled');
   }
 
+  get totalUncorrected(): Histogram {
+    return this.#totalUncorrected ?? this.total;
+  }
+
+  get intervalUncorrected(): Histogram {
+    return this.#intervalUncorrected ?? this.interval;
+  }
+
+  /** The views part: the uncorrected ones start as copies of what both held so far. */
+  #split(): Histogram {
+    if (!this.#intervalUncorrected) {
+      this.#totalUncorrected = cloneHistogram(this.total);
+      this.#intervalUncorrected = cloneHistogram(this.interval);
+    }
+    return this.#intervalUncorrected;
+  }
+
   record(micros: number, uncorrected: number) {
     if (this.fixed !== undefined && this.fixed !== 'scheduled') micros = uncorrected;
+    if (uncorrected !== micros) {
+      this.scheduled = true;
+      this.#split();
+    }
     this.interval.recordValue(Math.max(0, Math.round(micros)));
-    this.intervalUncorrected.recordValue(Math.max(0, Math.round(uncorrected)));
-    if (uncorrected !== micros) this.scheduled = true;
+    this.#intervalUncorrected?.recordValue(Math.max(0, Math.round(uncorrected)));
+  }
+
+  /** Another thread's interval of this metric (see `LoadRecorder.absorb`). */
+  absorb(t: IntervalTrend): void {
+    // Split first: the uncorrected views start as what both views held before this interval.
+    if (t.uncorrected) addRaw(this.#split(), t.uncorrected);
+    else if (this.#intervalUncorrected) addRaw(this.#intervalUncorrected, t.corrected);
+    addRaw(this.interval, t.corrected);
+    if (t.scheduled) this.scheduled = true;
+  }
+
+  /** Empties the interval (both views). */
+  clearInterval(): void {
+    clearHistogram(this.interval);
+    if (this.#intervalUncorrected) clearHistogram(this.#intervalUncorrected);
   }
 
   /**
@@ -460,9 +570,8 @@ class Trend {
   /** The interval into the run totals, and emptied. */
   fold(): void {
     addInto(this.total, this.interval);
-    addInto(this.totalUncorrected, this.intervalUncorrected);
-    clearHistogram(this.interval);
-    clearHistogram(this.intervalUncorrected);
+    if (this.#totalUncorrected && this.#intervalUncorrected) addInto(this.#totalUncorrected, this.#intervalUncorrected);
+    this.clearInterval();
   }
 }
 
@@ -767,7 +876,7 @@ export class LoadRecorder implements LoadMetrics {
       thresholdMs: this.gapThresholdMs,
       all: latencyStats(all),
       byKind: Object.fromEntries(
-        [...this.#gaps].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, latencyStats(v.total)]),
+        [...this.#gaps].sort(([a], [b]) => compareNames(a, b)).map(([k, v]) => [k, latencyStats(v.total)]),
       ),
       longestPerBot: latencyStats(this.#gapLongest.total),
       overThreshold: this.gapsOver,
@@ -925,6 +1034,20 @@ export class LoadRecorder implements LoadMetrics {
     return ((this.#endedAt ?? performance.now()) - this.startedAt) / 1000;
   }
 
+  /** Bytes of histogram buckets this recorder holds (latency metrics and gap series; a diagnostic for tests). */
+  histogramBytes(): number {
+    const histograms: Histogram[] = [this.#gapAll.total, this.#gapAll.interval];
+    histograms.push(this.#gapLongest.total, this.#gapLongest.interval);
+    for (const g of this.#gaps.values()) histograms.push(g.total, g.interval);
+    for (const t of this.#trends.values()) {
+      histograms.push(t.total, t.interval);
+      if (t.totalUncorrected !== t.total) histograms.push(t.totalUncorrected, t.intervalUncorrected);
+    }
+    let bytes = 0;
+    for (const h of histograms) bytes += (h as unknown as Writable)._counts.byteLength;
+    return bytes;
+  }
+
   latencyNames(): string[] {
     return [...this.#trends.keys()].sort();
   }
@@ -971,11 +1094,11 @@ export class LoadRecorder implements LoadMetrics {
   }
 
   counters(): Record<string, number> {
-    return Object.fromEntries([...this.#counters].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.#counters].sort(([a], [b]) => compareNames(a, b)));
   }
 
   errors(): Record<string, number> {
-    return Object.fromEntries([...this.#errors].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.#errors].sort(([a], [b]) => compareNames(a, b)));
   }
 
   get errorTotal(): number {
@@ -1032,8 +1155,7 @@ export class LoadRecorder implements LoadMetrics {
       const raw = trend.raw();
       if (!raw) continue;
       latency[name] = raw;
-      clearHistogram(trend.interval);
-      clearHistogram(trend.intervalUncorrected);
+      trend.clearInterval();
     }
     const counters = Object.fromEntries(this.#intervalCounters);
     this.#intervalCounters.clear();
@@ -1130,10 +1252,7 @@ export class LoadRecorder implements LoadMetrics {
     this.sessionsCutOff += i.cutOff;
     this.noteSelfTime(i.selfMaxMs);
     for (const [name, t] of Object.entries(i.latency)) {
-      const trend = this.#trend(name);
-      addRaw(trend.interval, t.corrected);
-      addRaw(trend.intervalUncorrected, t.uncorrected ?? t.corrected);
-      if (t.scheduled) trend.scheduled = true;
+      this.#trend(name).absorb(t);
     }
     for (const [name, n] of Object.entries(i.counters)) this.count(name, n);
     for (const [kind, n] of Object.entries(i.errors)) {

@@ -297,6 +297,20 @@ describe('Galax client', () => {
     );
   });
 
+  it('close(reason) fails pending requests and whenClosed with that reason, not an error of its own', async () => {
+    const mute = await fakeServer((socket) => socket.write('GSRV 0.22 mute\r\nCLOK\r\nSLCT\r\n'));
+    const client = await GalaxClient.connect({ host: '127.0.0.1', port: mute });
+    const pending = client.join(0);
+    const reason = new Error('the run ended');
+    client.close(reason);
+    await expect(pending).rejects.toBe(reason);
+    await expect(client.whenClosed()).resolves.toBe(reason);
+    const other = await GalaxClient.connect({ host: '127.0.0.1', port: mute });
+    const join = other.join(0);
+    other.close();
+    await expect(join).rejects.toThrow(/closed \(local\)/);
+  });
+
   it('playOnline fails clearly when the server goes away mid-game', async () => {
     const s = await startGalaxServer({ port: 0, config: galaxEngine.parseConfig({ maxYear: 50 }) });
     let closed = false;

@@ -2,10 +2,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.ts';
-import { addRaw, LoadRecorder, scanHistogram, takeRaw, windowPercentile } from '../../src/load/metrics.ts';
+import {
+  addRaw,
+  compareNames,
+  LoadRecorder,
+  scanHistogram,
+  takeRaw,
+  windowPercentile,
+} from '../../src/load/metrics.ts';
 import { formatTimeseriesCsv, saturationReasons, TimeseriesFile } from '../../src/load/summary.ts';
 import { connectFramed } from '../../src/net/client.ts';
 import { lineFramer } from '../../src/net/framing.ts';
@@ -297,5 +305,105 @@ describe('timeseries.csv', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('compareNames', () => {
+  it("orders printable ASCII names as localeCompare does (the summary's key order is unchanged without ICU)", () => {
+    const ascii = fc.string({
+      unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      maxLength: 12,
+    });
+    // Names as the generator's metrics look (`move_rtt`, `errors.ERRJ`, `server_gap.start`) collide more often.
+    const name = fc.string({ unit: fc.constantFrom('a', 'A', 'b', 'B', '_', '.', '-', '1', '2', ' '), maxLength: 6 });
+    for (const arb of [ascii, name]) {
+      fc.assert(
+        fc.property(arb, arb, (a, b) => {
+          expect(Math.sign(compareNames(a, b))).toBe(Math.sign(a.localeCompare(b)));
+        }),
+        { numRuns: 2000 },
+      );
+    }
+  });
+
+  it('sends names outside printable ASCII to localeCompare', () => {
+    expect(Math.sign(compareNames('é', 'f'))).toBe(Math.sign('é'.localeCompare('f')));
+    expect(Math.sign(compareNames('a\tb', 'ab'))).toBe(Math.sign('a\tb'.localeCompare('ab')));
+  });
+
+  it('never calls localeCompare for the summary of a run with ASCII names (ICU stays unloaded)', () => {
+    const r = new LoadRecorder({ monitorLag: false });
+    for (const k of ['moves', 'games_started', 'Games', 'decisions', 'lobby_timeouts']) r.count(k);
+    for (const k of ['ERRJ', 'timeout', 'disconnect']) r.error(k);
+    for (const k of ['year', 'start', 'Year']) r.gap(k, 1000);
+    r.latency('move_rtt', 1000);
+    r.tick();
+    const original = String.prototype.localeCompare;
+    String.prototype.localeCompare = () => {
+      throw new Error('localeCompare called');
+    };
+    try {
+      expect(Object.keys(r.counters())).toEqual(['decisions', 'Games', 'games_started', 'lobby_timeouts', 'moves']);
+      expect(Object.keys(r.errors())).toEqual(['disconnect', 'ERRJ', 'timeout']);
+      expect(Object.keys(r.gapSummary()!.byKind)).toEqual(['start', 'year', 'Year']);
+    } finally {
+      String.prototype.localeCompare = original;
+    }
+  });
+});
+
+describe('histogram memory', () => {
+  it('a histogram holds buckets only up to its largest value, at unchanged precision', () => {
+    const r = new LoadRecorder({ monitorLag: false, reactive: ['move_rtt'] });
+    const empty = r.histogramBytes();
+    // 4 histograms for the gap series (all kinds and each session's longest), 8 KiB each before any sample.
+    expect(empty).toBe(4 * 8192);
+    const rng = createRng('buckets');
+    const lib = hdr.build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 3_600_000_000,
+      numberOfSignificantValueDigits: 3,
+    });
+    for (let i = 0; i < 5000; i++) {
+      const v = Math.round(200 + rng.next() * 1800);
+      r.latency('move_rtt', v);
+      lib.recordValue(v);
+    }
+    r.tick();
+    // One pair (a reactive metric has no separate uncorrected view), first bucket only: 2 × 8 KiB.
+    expect(r.histogramBytes() - empty).toBe(2 * 8192);
+    const s = r.latencySummary('move_rtt')!;
+    expect(s.uncorrected).toBe(s.corrected);
+    for (const p of [50, 90, 99, 99.9]) {
+      expect(r.lookup().trend('move_rtt')!.percentile(p)).toBe(lib.getValueAtPercentile(p));
+    }
+    // A value of an hour grows that metric's pair to the full range (23,552 buckets each).
+    r.latency('move_rtt', 3_600_000_000);
+    r.tick();
+    expect(r.histogramBytes() - empty).toBe(2 * 23_552 * 4);
+    expect(r.latencySummary('move_rtt')!.corrected.max).toBeGreaterThanOrEqual(3_600_000_000);
+  });
+
+  it('a metric gets its uncorrected pair at its first scheduled sample, holding what both views held', () => {
+    const r = new LoadRecorder({ monitorLag: false });
+    for (let i = 0; i < 100; i++) r.latency('handshake', 1000);
+    r.tick();
+    for (let i = 0; i < 10; i++) r.latency('handshake', 1500);
+    const before = r.histogramBytes();
+    expect(r.latencySummary('handshake')!.timing).toBe('unscheduled');
+    r.latency('handshake', 1900, 1000);
+    expect(r.histogramBytes() - before).toBe(2 * 8192);
+    r.tick();
+    const s = r.latencySummary('handshake')!;
+    expect(s.timing).toBe('scheduled');
+    expect(s.corrected.count).toBe(111);
+    expect(s.uncorrected.count).toBe(111);
+    expect(s.corrected.max).toBeGreaterThanOrEqual(1900);
+    expect(s.uncorrected.max).toBeLessThan(1502);
+    // The interval it split in: 10 samples of 1.5 ms plus one of 1.9 ms (corrected) or 1 ms (uncorrected).
+    const point = r.points.at(-1)!.latency.handshake!;
+    expect(point.count).toBe(11);
+    expect(point.p99).toBeGreaterThanOrEqual(1899);
+    expect(point.p99Uncorrected).toBeLessThan(1502);
   });
 });

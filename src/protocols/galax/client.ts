@@ -166,6 +166,8 @@ export class GalaxClient {
   #options: GalaxClientOptions;
   #requestTimeoutMs: number;
   #closedError: Error | null = null;
+  /** The reason `close(reason)` was given, for the connection's close it causes (no error of its own then). */
+  #closeReason: Error | undefined;
   #lobby: { game: number; players: number }[] = [];
   #lobbyWaiters: ((games: { game: number; players: number }[]) => void)[] = [];
   #closeWaiters: ((error: Error) => void)[] = [];
@@ -193,9 +195,10 @@ export class GalaxClient {
         onClose: (reason, error) => {
           if (!client) return;
           client.#fail(
-            new GalaxSessionError(
-              `connection to ${options.host}:${options.port} closed (${reason}${error ? `: ${error.message}` : ''})`,
-            ),
+            client.#closeReason ??
+              new GalaxSessionError(
+                `connection to ${options.host}:${options.port} closed (${reason}${error ? `: ${error.message}` : ''})`,
+              ),
           );
         },
       },
@@ -321,9 +324,11 @@ export class GalaxClient {
     this.conn.send('DONE');
   }
 
-  close(): void {
+  /** `reason`: what pending requests and `whenClosed` get (default: the connection's GalaxSessionError). */
+  close(reason?: Error): void {
+    this.#closeReason = reason;
     this.conn.close('local');
-    this.#fail(new GalaxSessionError('session closed by the client'));
+    this.#fail(reason ?? new GalaxSessionError('session closed by the client'));
   }
 
   /** Resolves when the connection is gone (immediately if it already is). */
