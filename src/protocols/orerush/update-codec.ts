@@ -506,12 +506,25 @@ const scratch8 = Buffer.from(scratchWords.buffer);
  * full, so a packet refused half-way cannot leave it stale.
  */
 class SessionMemo {
-  /** The ore and kinds grids (adjacent in the packet, kept as one run of bytes) and their arrays. */
+  /**
+   * The ore and kinds grids (adjacent in the packet, kept as one run of bytes, checked) for a board of
+   * `oreKindsCells` cells (-1: none kept), how many updates in a row have had these bytes, and their arrays once
+   * kept (null: built when an observation is asked for; see `oreAndKinds`).
+   */
+  oreKindsCells = -1;
+  readonly oreKindsBytes = new Kept();
+  oreSame = 0;
   ore: number[] | null = null;
   kinds: number[] = [];
-  readonly oreKindsBytes = new Kept();
-  holesArray: number[] | null = null;
+  /**
+   * The holes grid's bytes (checked), for a grid of `holesCells` cells; -1: none kept. No array is kept: the holes
+   * change in most rounds, and an array kept from one update to the next lives through a bot's think time, which
+   * is what made the young generation's collections copy and promote it (docs/performance.md, "Third pass").
+   */
+  holesCells = -1;
   readonly holes = new KeptWords();
+  /** The newest update read, whose grids are the bytes kept here (built when asked, or before the next read). */
+  unbuilt: OreRushUpdate | null = null;
   /**
    * The previous `robots` field (own robots and enemies, between its two US bytes) and what was read from it,
    * for the board size and player count it was checked against. Dead robots and robots that wait are the same
@@ -521,86 +534,135 @@ class SessionMemo {
   enemies: EnemyView[] = [];
   readonly robotBytes = new Kept();
   robotBoard = -1;
+
+  /**
+   * The ore and kinds arrays of the kept bytes (checked when they were kept), into `m.ore` and `m.kinds`; kept
+   * there for the next updates only if the bytes have stayed the same for `STABLE` updates.
+   */
+  oreKindsArrays(): { ore: number[]; kinds: number[] } {
+    if (this.ore !== null) return { ore: this.ore, kinds: this.kinds };
+    const s = src;
+    const p = pos;
+    src = this.oreKindsBytes.bytes;
+    pos = 0;
+    try {
+      const n = this.oreKindsCells;
+      const ore = cellsOf(n, -1, Number.MAX_SAFE_INTEGER, true);
+      expect(MAP_KINDS_KEY);
+      const kinds = cellsOf(n, -1, ORE_KINDS.length - 1, true);
+      if (this.oreSame >= STABLE) {
+        this.ore = ore;
+        this.kinds = kinds;
+      }
+      return { ore, kinds };
+    } finally {
+      src = s;
+      pos = p;
+    }
+  }
+
+  /** The holes array of the kept bytes (one-digit cells at 1, 3, 5...: checked when they were kept). */
+  holesArray(): number[] {
+    const n = this.holesCells;
+    const b = this.holes.bytes;
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = b[1 + 2 * i]! - 0x30;
+    return out;
+  }
 }
 
 /** The reader's memo for this body (null: none kept). */
 let memo: SessionMemo | null = null;
 
-/** A grid of `length` integers in [min, max], read in full. */
-function cellsOf(length: number, min: number, max: number): number[] {
+/**
+ * A grid of `length` integers in [min, max], read in full; `keep` false: only checked (the cells go to a scratch
+ * array that is not handed out).
+ */
+function cellsOf(length: number, min: number, max: number, keep: boolean): number[] {
   if (src[pos] !== 0x5b) throw OFF;
+  const out = keep ? new Array<number>(length) : scratchCells(length);
   // One-digit cells have their commas and closing bracket at fixed places (an update's holes always do).
-  return src[pos + 2 * length] === 0x5d ? digits(length, min, max) : ints(length, min, max);
+  return src[pos + 2 * length] === 0x5d ? digits(length, min, max, out) : ints(length, min, max, out);
+}
+
+/** Where checked-only cells go (never handed out). */
+let scratchGrid: number[] = [];
+function scratchCells(length: number): number[] {
+  if (scratchGrid.length < length) scratchGrid = new Array<number>(length).fill(0);
+  return scratchGrid;
 }
 
 /**
  * The ore and kinds grids, `"ore":` already taken. Both change only when this player's radar view does (a radar
  * placed or lost, ore dug under one), so most rounds their bytes are those of the session's previous update (one
- * memcmp of both) and the arrays read then are handed out again: they were checked then, and observations are
- * read-only, as the engine's own are.
+ * memcmp of both). With a memo they are checked (without keeping what was read) and their bytes kept; the arrays
+ * are built when the observation is asked for, and kept for the next updates once the bytes have stayed the same
+ * for a few updates (observations are read-only, as the engine's own are). An array that changes again soon is
+ * not kept: kept from one update to the next it would live through a bot's think time, which is what made the
+ * young generation's collections copy and promote it (docs/performance.md, "Third pass").
  */
 function oreAndKinds(length: number): void {
   const m = memo;
   const from = pos;
-  if (m !== null) {
-    const ore = m.ore;
+  if (m === null) {
+    readOre = cellsOf(length, -1, Number.MAX_SAFE_INTEGER, true);
+    expect(MAP_KINDS_KEY);
+    readKinds = cellsOf(length, -1, ORE_KINDS.length - 1, true);
+    return;
+  }
+  const known = m.oreKindsCells === length;
+  m.oreKindsCells = -1;
+  if (known && m.oreKindsBytes.same(from)) {
+    pos = from + m.oreKindsBytes.length;
+    if (m.oreSame < STABLE) m.oreSame++;
+  } else {
     m.ore = null;
-    if (ore !== null && ore.length === length && m.oreKindsBytes.same(from)) {
-      pos = from + m.oreKindsBytes.length;
-      readOre = m.ore = ore;
-      readKinds = m.kinds;
-      return;
-    }
-  }
-  readOre = cellsOf(length, -1, Number.MAX_SAFE_INTEGER);
-  expect(MAP_KINDS_KEY);
-  readKinds = cellsOf(length, -1, ORE_KINDS.length - 1);
-  if (m !== null) {
+    m.oreSame = 0;
+    cellsOf(length, -1, Number.MAX_SAFE_INTEGER, false);
+    expect(MAP_KINDS_KEY);
+    cellsOf(length, -1, ORE_KINDS.length - 1, false);
     m.oreKindsBytes.keep(from, pos - from);
-    m.kinds = readKinds;
-    m.ore = readOre;
   }
+  m.oreKindsCells = length;
+  readOre = m.ore;
+  readKinds = m.kinds;
 }
-let readOre: number[] = [];
+let readOre: number[] | null = null;
 let readKinds: number[] = [];
+/** Updates in a row with the same ore and kinds bytes after which their arrays are kept (and handed out again). */
+const STABLE = 2;
 
 /**
- * The holes grid. They change in most rounds but only in a cell or two: compared with the session's previous
- * holes word by word, and only the changed cells read.
+ * The holes grid, checked and kept as bytes in the session's memo (no array: built when the update's observation
+ * is asked for). They change in most rounds but only in a cell or two: compared with the kept bytes word by word,
+ * and only the changed words checked. Without a memo, read into an array at once.
  */
-function holesGrid(length: number): number[] {
+function holesGrid(length: number): number[] | null {
   const m = memo;
+  if (m === null) return cellsOf(length, 0, 2, true);
   const from = pos;
-  if (m === null) return cellsOf(length, 0, 2);
-  const before = m.holesArray;
-  m.holesArray = null;
-  const size = m.holes.length;
-  if (
-    before !== null &&
-    before.length === length &&
-    size === 2 * length + 1 &&
-    size <= scratch8.length &&
-    src[from + size - 1] === 0x5d
-  ) {
-    // The kept bytes are brought up to date as they are compared.
-    const out = changedDigits(before, m.holes, 0, 2);
-    pos = from + size;
-    m.holesArray = out;
-    return out;
+  const size = 2 * length + 1;
+  const known = m.holesCells === length;
+  m.holesCells = -1;
+  // Cells of 0..2 are one digit each: a holes grid of any other length is off the form (or malformed).
+  if (src[from] !== 0x5b || src[from + size - 1] !== 0x5d) throw OFF;
+  if (known && size <= scratch8.length) changedDigits(m.holes, 0, 2);
+  else {
+    checkDigits(length, 0, 2);
+    m.holes.keep(from, size);
   }
-  const out = cellsOf(length, 0, 2);
-  m.holes.keep(from, pos - from);
-  m.holesArray = out;
-  return out;
+  pos = from + size;
+  m.holesCells = length;
+  return null;
 }
 
 /**
- * The holes grid (one-digit cells, as many bytes as the kept ones, its closing bracket checked by the caller)
- * from the previous array: the packet's bytes copied to an aligned scratch and compared with the kept ones eight
- * at a time; in a word that differs, each byte is checked where it stands (a digit in [min, max] or a comma) and
- * its cell read, and the kept word replaced. Unchanged words were checked when first read.
+ * The holes grid's bytes (one-digit cells, as many bytes as the kept ones, its brackets checked by the caller)
+ * against the kept ones: the packet's bytes copied to an aligned scratch and compared eight at a time; in a word
+ * that differs, each byte is checked where it stands (a digit in [min, max] or a comma) and the kept word
+ * replaced. Unchanged words were checked when first kept.
  */
-function changedDigits(before: number[], kept: KeptWords, min: number, max: number): number[] {
+function changedDigits(kept: KeptWords, min: number, max: number): void {
   const size = kept.length;
   src.copy(scratch8, 0, pos, pos + size);
   const now = scratchWords;
@@ -610,44 +672,43 @@ function changedDigits(before: number[], kept: KeptWords, min: number, max: numb
   const hi = 0x30 + max;
   // The brackets at 0 and size - 1: cell i's digit is at 1 + 2i, commas between.
   const last = size - 1;
-  let out = before;
   const whole = size >> 3;
   for (let w = 0; w <= whole; w++) {
     if (w < whole && now[w] === was[w]) continue;
     const to = Math.min(8 * w + 8, size);
-    for (let b = 8 * w; b < to; b++) {
-      const c = bytes[b]!;
-      if (b === 0) {
-        if (c !== 0x5b) throw OFF;
-        continue;
-      }
+    for (let b = 8 * w + (w === 0 ? 1 : 0); b < to; b++) {
       if (b === last) continue;
+      const c = bytes[b]!;
       if ((b & 1) === 0) {
         if (c !== 0x2c) throw OFF;
-        continue;
-      }
-      if (c < lo || c > hi) throw OFF;
-      const cell = (b - 1) >> 1;
-      if (out[cell] !== c - 0x30) {
-        if (out === before) out = before.slice();
-        out[cell] = c - 0x30;
-      }
+      } else if (c < lo || c > hi) throw OFF;
     }
     // Checked bytes (a bracket, digits, commas: never a NaN), so the word is stored bit for bit.
     if (w < whole) was[w] = now[w]!;
     else for (let b = 8 * w; b < size; b++) kept.bytes[b] = bytes[b]!;
   }
-  return out;
+}
+
+/** Checks a grid of `length` one-digit cells in [min, max] at `pos` (its brackets checked by the caller). */
+function checkDigits(length: number, min: number, max: number): void {
+  const s = src;
+  const first = pos + 1;
+  const lo = 0x30 + Math.max(0, min);
+  const hi = 0x30 + Math.min(9, max);
+  for (let i = 0; i < length; i++) {
+    const c = s[first + 2 * i]!;
+    if (c < lo || c > hi) throw OFF;
+    if (i + 1 < length && s[first + 2 * i + 1] !== 0x2c) throw OFF;
+  }
 }
 
 /**
  * A grid of one-digit cells (`[0,2,1]`, its length 2 * length + 1 bytes, as the holes always are): digit, comma,
  * digit... at fixed places, read without looking for where each number ends.
  */
-function digits(length: number, min: number, max: number): number[] {
+function digits(length: number, min: number, max: number, out: number[]): number[] {
   const s = src;
   const first = pos + 1;
-  const out = new Array<number>(length);
   const lo = 0x30 + Math.max(0, min);
   const hi = 0x30 + Math.min(9, max);
   for (let i = 0; i < length; i++) {
@@ -662,13 +723,12 @@ function digits(length: number, min: number, max: number): number[] {
 }
 
 /** A flat array of exactly `length` integers in [min, max]. */
-function ints(length: number, min: number, max: number): number[] {
+function ints(length: number, min: number, max: number, out: number[] = new Array<number>(length)): number[] {
   expect(LIST_KEY);
   if (peek(0x5d)) {
     if (length !== 0) throw OFF;
     return [];
   }
-  const out = new Array<number>(length);
   let i = 0;
   // Locals, not the module's cursor: this loop reads every cell of three grids.
   const s = src;
@@ -975,7 +1035,7 @@ function enemyRobots(players: number, width: number, height: number): EnemyView[
   }
 }
 
-function readBody(): { observation: OreRushObservation; result: GameResult | null } {
+function readBody(): OreRushUpdate {
   expect(MAP_SEAT_KEY);
   const seat = int();
   expect(MAP_PLAYERS_KEY);
@@ -1054,7 +1114,8 @@ function readBody(): { observation: OreRushObservation; result: GameResult | nul
     result = { scores, ranks, winner };
   }
   if (pos !== src.length) throw OFF;
-  const observation: OreRushObservation = {
+  return new OreRushUpdate(
+    m,
     seat,
     players,
     round,
@@ -1067,14 +1128,157 @@ function readBody(): { observation: OreRushObservation; result: GameResult | nul
     holes,
     radars,
     traps,
-    cooldowns: { radar, trap },
+    radar,
+    trap,
     robots,
     enemies,
     scores,
     alive,
     events,
-  };
-  return { observation, result };
+    result,
+  );
+}
+
+/**
+ * One `updte` as a session read it: every field checked when it came (a malformed packet is still refused on
+ * arrival, never inside a bot), everything but the grids read then, and the observation built when it is asked
+ * for. A load test's bot asks when its think time ends: the grids' arrays (450 numbers each on the default board,
+ * the holes new in most rounds) are then made and dropped within the decision instead of living through the
+ * think time, which made the young generation's collections copy and promote them (docs/performance.md, "Third
+ * pass").
+ *
+ * While this is the session's newest update its grids are the session memo's bytes. When the session reads its
+ * next update, an update never asked for takes its grids with it (a bot that fell behind may still decide on it);
+ * one already asked keeps nothing, and asking it again then is an error. What is built is never stored in the
+ * update: it outlives the think time, so by then it is in the old generation, and anything it pointed to would
+ * be kept by it until the next full collection.
+ */
+export class OreRushUpdate {
+  #ore: readonly number[] | null;
+  #kinds: readonly number[];
+  #holes: readonly number[] | null;
+  /** The memo whose bytes are this update's grids (while it is the newest read), or null. */
+  #memo: SessionMemo | null;
+  #asked = false;
+
+  /** @internal Made by the readers of this module (and `readyUpdate`). */
+  constructor(
+    memo: SessionMemo | null,
+    readonly seat: number,
+    readonly players: number,
+    readonly round: number,
+    readonly rounds: number,
+    readonly width: number,
+    readonly height: number,
+    readonly over: boolean,
+    ore: readonly number[] | null,
+    kinds: readonly number[],
+    holes: readonly number[] | null,
+    readonly radars: readonly { readonly x: number; readonly y: number }[],
+    readonly traps: readonly { readonly x: number; readonly y: number }[],
+    readonly radarCooldown: number,
+    readonly trapCooldown: number,
+    readonly robots: readonly Robot[],
+    readonly enemies: readonly EnemyView[],
+    readonly scores: readonly number[],
+    readonly alive: readonly number[],
+    readonly events: readonly OreRushEvent[],
+    readonly result: GameResult | null,
+  ) {
+    this.#ore = ore;
+    this.#kinds = kinds;
+    this.#holes = holes;
+    this.#memo = holes === null || ore === null ? memo : null;
+    if (this.#memo !== null) this.#memo.unbuilt = this;
+  }
+
+  /**
+   * The engine's observation of this update, built now (a new object each time, sharing the arrays that did not
+   * change). Throws if asked again after the session read a later update.
+   */
+  observation(): OreRushObservation {
+    let ore = this.#ore;
+    let kinds = this.#kinds;
+    let holes = this.#holes;
+    const memo = this.#memo;
+    if (memo !== null) {
+      if (ore === null) {
+        const built = memo.oreKindsArrays();
+        ore = built.ore;
+        kinds = built.kinds;
+      }
+      holes ??= memo.holesArray();
+      this.#asked = true;
+    } else if (ore === null || holes === null) {
+      throw new Error(`the observation of round ${this.round} was asked for again after a later update was read`);
+    }
+    return {
+      seat: this.seat,
+      players: this.players,
+      round: this.round,
+      rounds: this.rounds,
+      width: this.width,
+      height: this.height,
+      over: this.over,
+      ore,
+      kinds,
+      holes,
+      radars: this.radars,
+      traps: this.traps,
+      cooldowns: { radar: this.radarCooldown, trap: this.trapCooldown },
+      robots: this.robots,
+      enemies: this.enemies,
+      scores: this.scores,
+      alive: this.alive,
+      events: this.events,
+    };
+  }
+
+  /**
+   * @internal The session is about to read its next update (the memo's bytes change): an update never asked for
+   * takes its grids now.
+   */
+  release(): void {
+    const memo = this.#memo!;
+    if (!this.#asked) {
+      if (this.#ore === null) {
+        const built = memo.oreKindsArrays();
+        this.#ore = built.ore;
+        this.#kinds = built.kinds;
+      }
+      this.#holes ??= memo.holesArray();
+    }
+    this.#memo = null;
+  }
+}
+
+/** An update read some other way (the general codec), as a session's reader hands updates out. */
+export function readyUpdate(observation: OreRushObservation, result: GameResult | null): OreRushUpdate {
+  const o = observation;
+  const update = new OreRushUpdate(
+    null,
+    o.seat,
+    o.players,
+    o.round,
+    o.rounds,
+    o.width,
+    o.height,
+    o.over,
+    o.ore,
+    o.kinds,
+    o.holes as number[],
+    o.radars,
+    o.traps,
+    o.cooldowns.radar,
+    o.cooldowns.trap,
+    o.robots,
+    o.enemies,
+    o.scores,
+    o.alive,
+    o.events,
+    result,
+  );
+  return update;
 }
 
 /**
@@ -1084,13 +1288,17 @@ function readBody(): { observation: OreRushObservation; result: GameResult | nul
  * then reads with the general codec, so that its answers and errors stay exactly the documented ones.
  */
 export function readUpdateBody(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
-  return read(body, null);
+  const update = read(body, null);
+  return update === null ? null : { observation: update.observation(), result: update.result };
 }
 
-function read(
-  body: Buffer,
-  grids: SessionMemo | null,
-): { observation: OreRushObservation; result: GameResult | null } | null {
+function read(body: Buffer, grids: SessionMemo | null): OreRushUpdate | null {
+  // The memo is about to change: the update whose grids it holds lets go of it.
+  const previous = grids === null ? null : grids.unbuilt;
+  if (previous !== null) {
+    grids!.unbuilt = null;
+    previous.release();
+  }
   src = body;
   pos = 0;
   memo = grids;
@@ -1103,20 +1311,28 @@ function read(
   } finally {
     src = EMPTY;
     memo = null;
-    readOre = readKinds = [];
+    readOre = null;
+    readKinds = [];
   }
 }
 
 /**
  * One session's reader of its `updte` stream: as `readUpdateBody`, and what is unchanged since this session's
  * previous update is not read again: the ore and kinds grids (most rounds) and the `robots` field (when no robot
- * moved) are handed out again, and of the holes only the cells whose bytes changed are read. Keeps its own copy
- * of the previous update's grid and robots bytes (about 4.5 KB on the default board).
+ * moved) are handed out again, and of the holes only the cells whose bytes changed are checked. Keeps its own
+ * copy of the previous update's grid and robots bytes (about 4.5 KB on the default board).
  */
 export class UpdateReader {
   #memo = new SessionMemo();
 
+  /** The update, its observation built at once. */
   read(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
+    const update = read(body, this.#memo);
+    return update === null ? null : { observation: update.observation(), result: update.result };
+  }
+
+  /** The update, checked in full, its observation built when asked (`OreRushUpdate`). */
+  take(body: Buffer): OreRushUpdate | null {
     return read(body, this.#memo);
   }
 }
