@@ -16,7 +16,7 @@ import {
 import { Fifo } from '../../net/fifo.ts';
 import type { Answer, ClientHandlers, OreRushClient } from './client.ts';
 import { ErrorCode } from './packets.ts';
-import type { OreRushUpdate } from './update-codec.ts';
+import { OreRushUpdate } from './update-codec.ts';
 import { encodeMoves, type GameInfo } from './wire.ts';
 
 /**
@@ -196,7 +196,7 @@ export class OreRushOnlineGame<T extends OreRushTurn = OreRushObservation> imple
    * in order, before any later packet of the server is read, so a refusal is still handled before the next round.
    */
   act(turn: T, action: OreRushAction): void {
-    this.#sendMove(turn.round, action, turn.robots.length);
+    this.#sendMove(turn.round, action, turn instanceof OreRushUpdate ? turn.robotCount : turn.robots.length);
   }
 
   /**

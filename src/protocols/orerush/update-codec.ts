@@ -526,14 +526,35 @@ class SessionMemo {
   /** The newest update read, whose grids are the bytes kept here (built when asked, or before the next read). */
   unbuilt: OreRushUpdate | null = null;
   /**
-   * The previous `robots` field (own robots and enemies, between its two US bytes) and what was read from it,
-   * for the board size and player count it was checked against. Dead robots and robots that wait are the same
-   * bytes round after round; when no robot of any player moved, the whole field is.
+   * The previous `robots` field's bytes (own robots and enemies, between its two US bytes), checked for the board
+   * size and player count `robotBoard` (-1: none kept), and how many own robots it lists. Dead robots and robots
+   * that wait are the same bytes round after round; when no robot of any player moved, the whole field is. Its
+   * objects are made when an observation is asked for (robots move in most rounds: kept objects would live
+   * through the think time).
    */
-  robots: Robot[] | null = null;
-  enemies: EnemyView[] = [];
   readonly robotBytes = new Kept();
   robotBoard = -1;
+  robotCount = 0;
+  /** The previous update's small lists, handed out again while they hold the same (compared value by value). */
+  radars: Cell[] | null = null;
+  traps: Cell[] | null = null;
+  scores: number[] | null = null;
+  alive: number[] | null = null;
+
+  /** The own robots and the enemies of the kept `robots` field (checked when it was kept). */
+  robotArrays(width: number, height: number, players: number): { robots: Robot[]; enemies: EnemyView[] } {
+    const s = src;
+    const p = pos;
+    src = this.robotBytes.bytes;
+    pos = 0;
+    try {
+      const robots = ownRobots(width, height, true);
+      return { robots, enemies: enemyRobots(players, width, height, true) };
+    } finally {
+      src = s;
+      pos = p;
+    }
+  }
 
   /**
    * The ore and kinds arrays of the kept bytes (checked when they were kept), into `m.ore` and `m.kinds`; kept
@@ -820,20 +841,48 @@ function item(): Item {
   return known;
 }
 
-function cellList(width: number, height: number): { x: number; y: number }[] {
+type Cell = { x: number; y: number };
+/** Where `cellList` reads its cells (x, y, x, y...) before it knows whether they are the previous ones. */
+const cellScratch: number[] = [];
+
+/**
+ * A list of cells (`radars`, `traps`): `previous` again when it holds the same cells (a session's radars and traps
+ * change in few rounds; a new list each round would live through the bot's think time), else a new list.
+ */
+function cellList(width: number, height: number, previous: Cell[] | null): Cell[] {
   expect(LIST_KEY);
-  const out: { x: number; y: number }[] = [];
-  if (peek(0x5d)) return out;
-  for (;;) {
-    expect(K_X_KEY);
-    const x = intIn(0, width - 1);
-    expect(K_Y_KEY);
-    const y = intIn(0, height - 1);
-    expect(CLOSE_KEY);
-    out.push({ x, y });
-    if (peek(0x5d)) return out;
-    expect(COMMA_KEY);
+  const xy = cellScratch;
+  let n = 0;
+  if (!peek(0x5d)) {
+    for (;;) {
+      expect(K_X_KEY);
+      xy[n++] = intIn(0, width - 1);
+      expect(K_Y_KEY);
+      xy[n++] = intIn(0, height - 1);
+      expect(CLOSE_KEY);
+      if (peek(0x5d)) break;
+      expect(COMMA_KEY);
+    }
   }
+  if (previous !== null && 2 * previous.length === n) {
+    let i = 0;
+    while (i < n && previous[i >> 1]!.x === xy[i] && previous[i >> 1]!.y === xy[i + 1]) i += 2;
+    if (i === n) return previous;
+  }
+  const out: Cell[] = [];
+  for (let i = 0; i < n; i += 2) out.push({ x: xy[i]!, y: xy[i + 1]! });
+  return out;
+}
+
+/** A flat array of exactly `length` integers in [min, max]: `previous` again when it holds the same, else a new one. */
+function intsLike(previous: number[] | null, length: number, min: number, max: number): number[] {
+  const got = ints(length, min, max, scratchCells(length));
+  if (previous !== null && previous.length === length) {
+    let i = 0;
+    while (i < length && previous[i] === got[i]) i++;
+    if (i === length) return previous;
+  }
+  return got.slice(0, length);
 }
 
 const EVENT_KINDS = new Set(['explosion', 'destroyed', 'radarLost', 'dig', 'request', 'blocked', 'score']);
@@ -989,10 +1038,16 @@ const S_RANKS_KEY = expected(S_RANKS);
 const S_WINNER_KEY = expected(S_WINNER);
 const TRUE_KEY = expected(TRUE);
 
-/** The `own` list of the `robots` field, from `{"own":[` to its `]`. */
-function ownRobots(width: number, height: number): Robot[] {
+/** Robots counted by the last `ownRobots`. */
+let ownCount = 0;
+/** What `ownRobots` and `enemyRobots` return when only checking (never handed out with anything in it). */
+const CHECKED: never[] = [];
+
+/** The `own` list of the `robots` field, from `{"own":[` to its `]`; `keep` false: only checked and counted. */
+function ownRobots(width: number, height: number, keep: boolean): Robot[] {
   expect(OWN_KEY);
-  const robots: Robot[] = [];
+  const robots: Robot[] = keep ? [] : CHECKED;
+  ownCount = 0;
   if (peek(0x5d)) return robots;
   for (;;) {
     expect(R_OWNER_KEY);
@@ -1008,16 +1063,17 @@ function ownRobots(width: number, height: number): Robot[] {
     expect(R_ALIVE_KEY);
     const alive = bool();
     expect(CLOSE_KEY);
-    robots.push({ owner, id, x, y, item: it, alive });
+    if (keep) robots.push({ owner, id, x, y, item: it, alive });
+    ownCount++;
     if (peek(0x5d)) return robots;
     expect(COMMA_KEY);
   }
 }
 
-/** The `enemies` list of the `robots` field, from `,"enemies":[` to its `]`. */
-function enemyRobots(players: number, width: number, height: number): EnemyView[] {
+/** The `enemies` list of the `robots` field, from `,"enemies":[` to its `]`; `keep` false: only checked. */
+function enemyRobots(players: number, width: number, height: number, keep: boolean): EnemyView[] {
   expect(ENEMIES_KEY);
-  const enemies: EnemyView[] = [];
+  const enemies: EnemyView[] = keep ? [] : CHECKED;
   if (peek(0x5d)) return enemies;
   for (;;) {
     expect(R_OWNER_KEY);
@@ -1029,7 +1085,7 @@ function enemyRobots(players: number, width: number, height: number): EnemyView[
     expect(R_Y_KEY);
     const y = intIn(0, height - 1);
     expect(CLOSE_KEY);
-    enemies.push({ owner, id, x, y });
+    if (keep) enemies.push({ owner, id, x, y });
     if (peek(0x5d)) return enemies;
     expect(COMMA_KEY);
   }
@@ -1059,9 +1115,10 @@ function readBody(): OreRushUpdate {
   expect(MAP_HOLES_KEY);
   const holes = holesGrid(n);
   expect(MAP_RADARS_KEY);
-  const radars = cellList(width, height);
+  const m = memo;
+  const radars = cellList(width, height, m === null ? null : m.radars);
   expect(MAP_TRAPS_KEY);
-  const traps = cellList(width, height);
+  const traps = cellList(width, height, m === null ? null : m.traps);
   expect(MAP_EVENTS_KEY);
   const events: OreRushEvent[] = [];
   if (!peek(0x5d)) {
@@ -1077,33 +1134,36 @@ function readBody(): OreRushUpdate {
   expect(COOL_TRAP_KEY);
   const trap = intIn(0, Number.MAX_SAFE_INTEGER);
   expect(COOL_END_KEY);
-  const m = memo;
   // The board and player count the robots were checked against, as one exact number.
   const board = (width * 10_001 + height) * 32 + players;
-  let robots: Robot[];
-  let enemies: EnemyView[];
-  // The kept field ends at its `}`: the same bytes are the whole field (a canonical one holds no US inside).
-  if (m !== null && m.robots !== null && m.robotBoard === board && m.robotBytes.same(pos)) {
-    robots = m.robots;
-    enemies = m.enemies;
-    pos += m.robotBytes.length;
-  } else {
-    if (m !== null) m.robots = null;
-    const from = pos;
-    robots = ownRobots(width, height);
-    enemies = enemyRobots(players, width, height);
+  let robots: Robot[] | null = null;
+  let enemies: EnemyView[] = CHECKED;
+  let robotCount: number;
+  if (m === null) {
+    robots = ownRobots(width, height, true);
+    robotCount = robots.length;
+    enemies = enemyRobots(players, width, height, true);
     expect(CLOSE_KEY);
-    if (m !== null) {
-      m.robotBytes.keep(from, pos - from);
-      m.robotBoard = board;
-      m.enemies = enemies;
-      m.robots = robots;
-    }
+  } else if (m.robotBoard === board && m.robotBytes.same(pos)) {
+    // The kept field ends at its `}`: the same bytes are the whole field (a canonical one holds no US inside).
+    pos += m.robotBytes.length;
+    robotCount = m.robotCount;
+  } else {
+    // Checked now, kept as bytes, read into objects when the observation is asked for (`SessionMemo.robotArrays`).
+    m.robotBoard = -1;
+    const from = pos;
+    ownRobots(width, height, false);
+    robotCount = ownCount;
+    enemyRobots(players, width, height, false);
+    expect(CLOSE_KEY);
+    m.robotBytes.keep(from, pos - from);
+    m.robotBoard = board;
+    m.robotCount = robotCount;
   }
   expect(SCORES_AFTER_ROBOTS_KEY);
-  const scores = ints(players, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  const scores = intsLike(m === null ? null : m.scores, players, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   expect(S_ALIVE_KEY);
-  const alive = ints(players, 0, Number.MAX_SAFE_INTEGER);
+  const alive = intsLike(m === null ? null : m.alive, players, 0, Number.MAX_SAFE_INTEGER);
   let result: GameResult | null = null;
   if (!peek(0x7d)) {
     expect(S_RANKS_KEY);
@@ -1114,6 +1174,12 @@ function readBody(): OreRushUpdate {
     result = { scores, ranks, winner };
   }
   if (pos !== src.length) throw OFF;
+  if (m !== null) {
+    m.radars = radars;
+    m.traps = traps;
+    m.scores = scores;
+    m.alive = alive;
+  }
   return new OreRushUpdate(
     m,
     seat,
@@ -1130,6 +1196,7 @@ function readBody(): OreRushUpdate {
     traps,
     radar,
     trap,
+    robotCount,
     robots,
     enemies,
     scores,
@@ -1157,6 +1224,8 @@ export class OreRushUpdate {
   #ore: readonly number[] | null;
   #kinds: readonly number[];
   #holes: readonly number[] | null;
+  #robots: readonly Robot[] | null;
+  #enemies: readonly EnemyView[];
   /** The memo whose bytes are this update's grids (while it is the newest read), or null. */
   #memo: SessionMemo | null;
   #asked = false;
@@ -1178,8 +1247,10 @@ export class OreRushUpdate {
     readonly traps: readonly { readonly x: number; readonly y: number }[],
     readonly radarCooldown: number,
     readonly trapCooldown: number,
-    readonly robots: readonly Robot[],
-    readonly enemies: readonly EnemyView[],
+    /** How many own robots the update lists (dead ones too): the commands a move answering it gives. */
+    readonly robotCount: number,
+    robots: readonly Robot[] | null,
+    enemies: readonly EnemyView[],
     readonly scores: readonly number[],
     readonly alive: readonly number[],
     readonly events: readonly OreRushEvent[],
@@ -1188,7 +1259,9 @@ export class OreRushUpdate {
     this.#ore = ore;
     this.#kinds = kinds;
     this.#holes = holes;
-    this.#memo = holes === null || ore === null ? memo : null;
+    this.#robots = robots;
+    this.#enemies = enemies;
+    this.#memo = holes === null || ore === null || robots === null ? memo : null;
     if (this.#memo !== null) this.#memo.unbuilt = this;
   }
 
@@ -1200,6 +1273,8 @@ export class OreRushUpdate {
     let ore = this.#ore;
     let kinds = this.#kinds;
     let holes = this.#holes;
+    let robots = this.#robots;
+    let enemies = this.#enemies;
     const memo = this.#memo;
     if (memo !== null) {
       if (ore === null) {
@@ -1208,8 +1283,13 @@ export class OreRushUpdate {
         kinds = built.kinds;
       }
       holes ??= memo.holesArray();
+      if (robots === null) {
+        const built = memo.robotArrays(this.width, this.height, this.players);
+        robots = built.robots;
+        enemies = built.enemies;
+      }
       this.#asked = true;
-    } else if (ore === null || holes === null) {
+    } else if (ore === null || holes === null || robots === null) {
       throw new Error(`the observation of round ${this.round} was asked for again after a later update was read`);
     }
     return {
@@ -1226,8 +1306,8 @@ export class OreRushUpdate {
       radars: this.radars,
       traps: this.traps,
       cooldowns: { radar: this.radarCooldown, trap: this.trapCooldown },
-      robots: this.robots,
-      enemies: this.enemies,
+      robots,
+      enemies,
       scores: this.scores,
       alive: this.alive,
       events: this.events,
@@ -1247,6 +1327,11 @@ export class OreRushUpdate {
         this.#kinds = built.kinds;
       }
       this.#holes ??= memo.holesArray();
+      if (this.#robots === null) {
+        const built = memo.robotArrays(this.width, this.height, this.players);
+        this.#robots = built.robots;
+        this.#enemies = built.enemies;
+      }
     }
     this.#memo = null;
   }
@@ -1271,6 +1356,7 @@ export function readyUpdate(observation: OreRushObservation, result: GameResult 
     o.traps,
     o.cooldowns.radar,
     o.cooldowns.trap,
+    o.robots.length,
     o.robots,
     o.enemies,
     o.scores,
