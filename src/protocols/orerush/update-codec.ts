@@ -1404,9 +1404,11 @@ function read(body: Buffer, grids: SessionMemo | null): OreRushUpdate | null {
 
 /**
  * One session's reader of its `updte` stream: as `readUpdateBody`, and what is unchanged since this session's
- * previous update is not read again: the ore and kinds grids (most rounds) and the `robots` field (when no robot
- * moved) are handed out again, and of the holes only the cells whose bytes changed are checked. Keeps its own
- * copy of the previous update's grid and robots bytes (about 4.5 KB on the default board).
+ * previous update is not checked again: the ore and kinds grids (most rounds) and the `robots` field (when no
+ * robot moved) after one memcmp each, and of the holes only the words whose bytes changed. The grids and robots
+ * are kept as bytes (about 4.5 KB on the default board) and read into arrays when an observation is asked for
+ * (`take`: when the bot decides); the ore and kinds arrays, and the radars, traps, scores and alive lists, are
+ * handed out again while unchanged.
  */
 export class UpdateReader {
   #memo = new SessionMemo();
