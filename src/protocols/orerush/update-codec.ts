@@ -541,15 +541,41 @@ class SessionMemo {
   scores: number[] | null = null;
   alive: number[] | null = null;
 
+  /**
+   * Whether what is built is kept and handed out again while unchanged (`UpdateReader.read`: observations built
+   * as updates come, every one, as the codec bench and `play --connect` read them), or built anew each time and
+   * not kept (`take`: observations built when a bot decides, which then should not outlive the decision).
+   */
+  retain = false;
+  /** With `retain`: the holes array last built, and the bytes of the holes changed since [from, to). */
+  holesBuilt: number[] | null = null;
+  holesChangedFrom = 0;
+  holesChangedTo = 0;
+  /** With `retain`: the robots and enemies last built, while the kept `robots` field is the one they were read from. */
+  robotsBuilt: Robot[] | null = null;
+  enemiesBuilt: EnemyView[] = [];
+
   /** The own robots and the enemies of the kept `robots` field (checked when it was kept). */
-  robotArrays(width: number, height: number, players: number): { robots: Robot[]; enemies: EnemyView[] } {
+  robotArrays(width: number, height: number, players: number): void {
+    const kept = this.robotsBuilt;
+    if (kept !== null) {
+      builtRobots = kept;
+      builtEnemies = this.enemiesBuilt;
+      return;
+    }
     const s = src;
     const p = pos;
     src = this.robotBytes.bytes;
     pos = 0;
     try {
       const robots = ownRobots(width, height, true);
-      return { robots, enemies: enemyRobots(players, width, height, true) };
+      const enemies = enemyRobots(players, width, height, true);
+      if (this.retain) {
+        this.robotsBuilt = robots;
+        this.enemiesBuilt = enemies;
+      }
+      builtRobots = robots;
+      builtEnemies = enemies;
     } finally {
       src = s;
       pos = p;
@@ -560,8 +586,12 @@ class SessionMemo {
    * The ore and kinds arrays of the kept bytes (checked when they were kept), into `m.ore` and `m.kinds`; kept
    * there for the next updates only if the bytes have stayed the same for `STABLE` updates.
    */
-  oreKindsArrays(): { ore: number[]; kinds: number[] } {
-    if (this.ore !== null) return { ore: this.ore, kinds: this.kinds };
+  oreKindsArrays(): void {
+    if (this.ore !== null) {
+      builtOre = this.ore;
+      builtKinds = this.kinds;
+      return;
+    }
     const s = src;
     const p = pos;
     src = this.oreKindsBytes.bytes;
@@ -571,26 +601,50 @@ class SessionMemo {
       const ore = cellsOf(n, -1, Number.MAX_SAFE_INTEGER, true);
       expect(MAP_KINDS_KEY);
       const kinds = cellsOf(n, -1, ORE_KINDS.length - 1, true);
-      if (this.oreSame >= STABLE) {
+      if (this.retain || this.oreSame >= STABLE) {
         this.ore = ore;
         this.kinds = kinds;
       }
-      return { ore, kinds };
+      builtOre = ore;
+      builtKinds = kinds;
     } finally {
       src = s;
       pos = p;
     }
   }
 
-  /** The holes array of the kept bytes (one-digit cells at 1, 3, 5...: checked when they were kept). */
+  /**
+   * The holes array of the kept bytes (one-digit cells at 1, 3, 5...: checked when they were kept). With
+   * `retain`, the one built last when no byte changed since, or a copy of it with the changed cells read again.
+   */
   holesArray(): number[] {
     const n = this.holesCells;
     const b = this.holes.bytes;
-    const out = new Array<number>(n);
-    for (let i = 0; i < n; i++) out[i] = b[1 + 2 * i]! - 0x30;
+    const before = this.holesBuilt;
+    let out: number[];
+    if (before !== null && before.length === n) {
+      const from = this.holesChangedFrom;
+      const to = Math.min(this.holesChangedTo, 2 * n);
+      if (from >= to) return before;
+      out = before.slice();
+      // Cell i's digit is at byte 1 + 2i.
+      for (let i = from >> 1; i < to >> 1; i++) out[i] = b[1 + 2 * i]! - 0x30;
+    } else {
+      out = new Array<number>(n);
+      for (let i = 0; i < n; i++) out[i] = b[1 + 2 * i]! - 0x30;
+    }
+    this.holesBuilt = this.retain ? out : null;
+    this.holesChangedFrom = 2 * n + 1;
+    this.holesChangedTo = 0;
     return out;
   }
 }
+
+/** What `SessionMemo.oreKindsArrays` and `robotArrays` built (module slots: no result object per call). */
+let builtOre: number[] = [];
+let builtKinds: number[] = [];
+let builtRobots: Robot[] = [];
+let builtEnemies: EnemyView[] = [];
 
 /** The reader's memo for this body (null: none kept). */
 let memo: SessionMemo | null = null;
@@ -639,10 +693,15 @@ function oreAndKinds(length: number): void {
   } else {
     m.ore = null;
     m.oreSame = 0;
-    cellsOf(length, -1, Number.MAX_SAFE_INTEGER, false);
+    const keep = m.retain;
+    const ore = cellsOf(length, -1, Number.MAX_SAFE_INTEGER, keep);
     expect(MAP_KINDS_KEY);
-    cellsOf(length, -1, ORE_KINDS.length - 1, false);
+    const kinds = cellsOf(length, -1, ORE_KINDS.length - 1, keep);
     m.oreKindsBytes.keep(from, pos - from);
+    if (keep) {
+      m.ore = ore;
+      m.kinds = kinds;
+    }
   }
   m.oreKindsCells = length;
   readOre = m.ore;
@@ -667,10 +726,16 @@ function holesGrid(length: number): number[] | null {
   m.holesCells = -1;
   // Cells of 0..2 are one digit each: a holes grid of any other length is off the form (or malformed).
   if (src[from] !== 0x5b || src[from + size - 1] !== 0x5d) throw OFF;
-  if (known && size <= scratch8.length) changedDigits(m.holes, 0, 2);
-  else {
+  if (known && size <= scratch8.length) {
+    changedFrom = size;
+    changedTo = 0;
+    changedDigits(m.holes, 0, 2);
+    if (changedFrom < m.holesChangedFrom) m.holesChangedFrom = changedFrom;
+    if (changedTo > m.holesChangedTo) m.holesChangedTo = changedTo;
+  } else {
     checkDigits(length, 0, 2);
     m.holes.keep(from, size);
+    m.holesBuilt = null;
   }
   pos = from + size;
   m.holesCells = length;
@@ -683,6 +748,10 @@ function holesGrid(length: number): number[] | null {
  * that differs, each byte is checked where it stands (a digit in [min, max] or a comma) and the kept word
  * replaced. Unchanged words were checked when first kept.
  */
+/** The bytes [changedFrom, changedTo) of the holes that `changedDigits` found changed (or may have). */
+let changedFrom = 0;
+let changedTo = 0;
+
 function changedDigits(kept: KeptWords, min: number, max: number): void {
   const size = kept.length;
   src.copy(scratch8, 0, pos, pos + size);
@@ -697,6 +766,14 @@ function changedDigits(kept: KeptWords, min: number, max: number): void {
   for (let w = 0; w <= whole; w++) {
     if (w < whole && now[w] === was[w]) continue;
     const to = Math.min(8 * w + 8, size);
+    if (w === whole) {
+      // The last, partial word: compared byte by byte.
+      let b = 8 * w;
+      while (b < to && kept.bytes[b] === bytes[b]) b++;
+      if (b === to) break;
+    }
+    if (changedFrom > 8 * w) changedFrom = 8 * w;
+    changedTo = to;
     for (let b = 8 * w + (w === 0 ? 1 : 0); b < to; b++) {
       if (b === last) continue;
       const c = bytes[b]!;
@@ -1152,11 +1229,15 @@ function readBody(): OreRushUpdate {
     // Checked now, kept as bytes, read into objects when the observation is asked for (`SessionMemo.robotArrays`).
     m.robotBoard = -1;
     const from = pos;
-    ownRobots(width, height, false);
+    // Built at once when they are kept anyway (`retain`): not read twice.
+    const keep = m.retain;
+    const own = ownRobots(width, height, keep);
     robotCount = ownCount;
-    enemyRobots(players, width, height, false);
+    const others = enemyRobots(players, width, height, keep);
     expect(CLOSE_KEY);
     m.robotBytes.keep(from, pos - from);
+    m.robotsBuilt = keep ? own : null;
+    m.enemiesBuilt = others;
     m.robotBoard = board;
     m.robotCount = robotCount;
   }
@@ -1278,15 +1359,15 @@ export class OreRushUpdate {
     const memo = this.#memo;
     if (memo !== null) {
       if (ore === null) {
-        const built = memo.oreKindsArrays();
-        ore = built.ore;
-        kinds = built.kinds;
+        memo.oreKindsArrays();
+        ore = builtOre;
+        kinds = builtKinds;
       }
       holes ??= memo.holesArray();
       if (robots === null) {
-        const built = memo.robotArrays(this.width, this.height, this.players);
-        robots = built.robots;
-        enemies = built.enemies;
+        memo.robotArrays(this.width, this.height, this.players);
+        robots = builtRobots;
+        enemies = builtEnemies;
       }
       this.#asked = true;
     } else if (ore === null || holes === null || robots === null) {
@@ -1322,15 +1403,15 @@ export class OreRushUpdate {
     const memo = this.#memo!;
     if (!this.#asked) {
       if (this.#ore === null) {
-        const built = memo.oreKindsArrays();
-        this.#ore = built.ore;
-        this.#kinds = built.kinds;
+        memo.oreKindsArrays();
+        this.#ore = builtOre;
+        this.#kinds = builtKinds;
       }
       this.#holes ??= memo.holesArray();
       if (this.#robots === null) {
-        const built = memo.robotArrays(this.width, this.height, this.players);
-        this.#robots = built.robots;
-        this.#enemies = built.enemies;
+        memo.robotArrays(this.width, this.height, this.players);
+        this.#robots = builtRobots;
+        this.#enemies = builtEnemies;
       }
     }
     this.#memo = null;
@@ -1374,16 +1455,21 @@ export function readyUpdate(observation: OreRushObservation, result: GameResult 
  * then reads with the general codec, so that its answers and errors stay exactly the documented ones.
  */
 export function readUpdateBody(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
-  const update = read(body, null);
+  const update = read(body, null, false);
   return update === null ? null : { observation: update.observation(), result: update.result };
 }
 
-function read(body: Buffer, grids: SessionMemo | null): OreRushUpdate | null {
+function read(body: Buffer, grids: SessionMemo | null, retain: boolean): OreRushUpdate | null {
   // The memo is about to change: the update whose grids it holds lets go of it.
   const previous = grids === null ? null : grids.unbuilt;
   if (previous !== null) {
     grids!.unbuilt = null;
     previous.release();
+  }
+  if (grids !== null && grids.retain !== retain) {
+    grids.retain = retain;
+    grids.holesBuilt = null;
+    grids.robotsBuilt = null;
   }
   src = body;
   pos = 0;
@@ -1415,13 +1501,13 @@ export class UpdateReader {
 
   /** The update, its observation built at once. */
   read(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
-    const update = read(body, this.#memo);
+    const update = read(body, this.#memo, true);
     return update === null ? null : { observation: update.observation(), result: update.result };
   }
 
   /** The update, checked in full, its observation built when asked (`OreRushUpdate`). */
   take(body: Buffer): OreRushUpdate | null {
-    return read(body, this.#memo);
+    return read(body, this.#memo, false);
   }
 }
 
