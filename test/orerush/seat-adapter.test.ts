@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../../src/core/rng.ts';
 import type { SeatSink } from '../../src/game/seat.ts';
 import { type OreRushAction, type OreRushObservation, orerushEngine } from '../../src/games/orerush/index.ts';
 import type { AnswerCallback, GameInfo, OreRushClient, Packet } from '../../src/protocols/orerush/index.ts';
-import { ErrorCode, encodeMoves, OreRushOnlineGame } from '../../src/protocols/orerush/index.ts';
+import {
+  ErrorCode,
+  encodeMoves,
+  OreRushOnlineGame,
+  OreRushUpdate,
+  onUpdates,
+  readyUpdate,
+} from '../../src/protocols/orerush/index.ts';
 
 /** A game adapter over a client that only takes its handlers (seat() reads nothing else). */
 function seated(rules: Record<string, unknown>, player = 0) {
@@ -95,5 +103,56 @@ describe('Ore Rush seat adapter: a move and its answer', () => {
     await Promise.resolve();
     expect(m.failed.map((e) => e.message)).toEqual(['connection closed (remote) before the answer to pmove']);
     expect(m.answers).toEqual([]);
+  });
+});
+
+describe('Ore Rush seat adapter: lazy turns', () => {
+  it('hands the seat the update itself; the wrapped strategy decides on its observation; a WAIT retry has one command per robot', () => {
+    const sent: { packet: Packet; done: AnswerCallback }[] = [];
+    const client = {
+      setHandlers() {},
+      send(packet: Packet, done: AnswerCallback) {
+        sent.push({ packet, done });
+      },
+    } as unknown as OreRushClient;
+    const game = new OreRushOnlineGame<OreRushUpdate>(client, { turns: 'lazy' });
+    game.handlers.onSettings?.({ game: 1, player: 1, players: 2, joined: 2, roundTimeoutMs: 60_000, rules: {} });
+    const turns: OreRushUpdate[] = [];
+    game.attach({
+      started() {},
+      served() {},
+      waiting() {},
+      observe: (turn) => turns.push(turn),
+      refused() {},
+      end() {},
+      fail(e) {
+        throw e;
+      },
+    });
+    const state = orerushEngine.setup(orerushEngine.defaultConfig(), 2, createRng('lazy-turns'));
+    const observation = orerushEngine.observe(state, 1);
+    game.handlers.onUpdate?.(readyUpdate(observation, null));
+    expect(turns).toHaveLength(1);
+    expect(turns[0]).toBeInstanceOf(OreRushUpdate);
+    const seen: OreRushObservation[] = [];
+    const strategy = onUpdates({
+      name: 'first',
+      decide: (obs) => {
+        seen.push(obs);
+        return obs.robots.map(() => ({ type: 'WAIT' }) as const);
+      },
+    });
+    const action = strategy.decide(turns[0]!, {} as never) as OreRushAction;
+    expect(seen).toStrictEqual([observation]);
+    game.act(turns[0]!, action);
+    expect(sent[0]!.packet).toEqual(encodeMoves(1, observation.round, action));
+    sent[0]!.done(null, { kind: 'error', code: ErrorCode.move, message: 'no' });
+    expect(sent[1]!.packet).toEqual(
+      encodeMoves(
+        1,
+        observation.round,
+        observation.robots.map(() => ({ type: 'WAIT' })),
+      ),
+    );
   });
 });

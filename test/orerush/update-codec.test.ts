@@ -24,6 +24,7 @@ import {
   encodeUpdate,
   encodeUpdateBody,
   isUpdateBody,
+  type OreRushUpdate,
   type Packet,
   PacketError,
   readUpdateBody,
@@ -217,6 +218,46 @@ describe('one-pass updte codec agrees with the general codec', () => {
         ),
       }) as unknown as fc.Arbitrary<Update>;
     });
+
+  it('updates taken by a session and asked for later: the observation of each, whenever it is asked', () => {
+    // A load test's seat asks for its newest update's observation when its think time ends; a seat that fell
+    // behind asks for an older one, or never asks for one at all.
+    const rounds = seededGame('lazy', 3, true, 60);
+    for (let seat = 0; seat < 3; seat++) {
+      const reader = new UpdateReader();
+      const references = rounds.map((r) => referenceRead(encodeUpdateBody(r[seat]!.observation, r[seat]!.result)));
+      const taken: (OreRushUpdate | null)[] = [];
+      const mismatches: number[] = [];
+      for (const [i, r] of rounds.entries()) {
+        const update = reader.take(encodeUpdateBody(r[seat]!.observation, r[seat]!.result));
+        taken.push(update);
+        expect(update).not.toBeNull();
+        expect(update!.round).toBe(r[seat]!.observation.round);
+        expect(update!.over).toBe(r[seat]!.observation.over);
+        expect(update!.result).toStrictEqual(r[seat]!.result);
+        // Every third update is asked for at once (twice: the same observation), every third later, the rest never.
+        if (i % 3 === 0) {
+          const first = update!.observation();
+          if (!isDeepStrictEqual({ observation: first, result: update!.result }, references[i])) mismatches.push(i);
+          expect(update!.observation()).toStrictEqual(first);
+        }
+        if (i % 3 === 1 && i >= 4) {
+          const late = taken[i - 3]!.observation();
+          if (!isDeepStrictEqual({ observation: late, result: taken[i - 3]!.result }, references[i - 3]))
+            mismatches.push(i - 3);
+        }
+      }
+      expect(mismatches).toEqual([]);
+      // Asked for once and then again after a later update was read: a clear error, never another round's grids.
+      expect(() => taken[0]!.observation()).toThrow(/asked for again after a later update was read/);
+      // Never asked for: still its own observation at the end.
+      const last = taken.length - 1;
+      const never = last % 3 === 2 ? last : last - ((last + 1) % 3);
+      expect({ observation: taken[never]!.observation(), result: taken[never]!.result }).toStrictEqual(
+        references[never],
+      );
+    }
+  }, 60_000);
 
   it('on random valid observations: the same bytes, and reading them back gives what the general codec reads', () => {
     let read = 0;

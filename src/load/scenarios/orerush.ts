@@ -16,6 +16,8 @@ import {
   OreRushClient,
   OreRushGameClosed,
   OreRushOnlineGame,
+  type OreRushUpdate,
+  onUpdates,
 } from '../../protocols/orerush/index.ts';
 import { intParam } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
@@ -74,7 +76,10 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
     for (let gameNo = 0; gameNo < shared.games && !signal.aborted; gameNo++) {
       // The game loop is the one seat's (src/game/seat.ts); its handlers are in place before the reqst, whose
       // answer the server follows at once with the game's settings.
-      const game = new OreRushOnlineGame(client, {
+      // The seat gets each update as read and checked; its observation is built when the think time ends, so that
+      // nothing a round allocates for the bot lives through the think time (docs/performance.md, "Third pass").
+      const game = new OreRushOnlineGame<OreRushUpdate>(client, {
+        turns: 'lazy',
         closeWaitMs: ctx.requestTimeoutMs,
         onMoveAnswer: (micros, answer) => {
           metrics.latency('move_rtt', micros);
@@ -87,9 +92,9 @@ async function runSession(ctx: SessionContext<OreRushShared>): Promise<void> {
       metrics.latency('join_rtt', (performance.now() - t0) * 1000);
       if (!answerOk(joined, 'reqst')) return;
       const strategy = shared.bot.create() as Strategy<OreRushObservation, OreRushAction>;
-      const seat = new OnlineSeat<OreRushObservation, OreRushAction>({
+      const seat = new OnlineSeat<OreRushUpdate, OreRushAction>({
         game,
-        strategy,
+        strategy: onUpdates(strategy),
         context: (s, config) => ({
           seat: s,
           rng: rng.fork(`game/${gameNo}`),

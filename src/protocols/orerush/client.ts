@@ -3,10 +3,8 @@
  * server answered, and an adapter that turns `updte` packets into the engine's observation so the same
  * strategies play here and in-process.
  */
-import type { GameResult } from '../../core/engine.ts';
 import type { Logger } from '../../core/log.ts';
 import { silentLogger } from '../../core/log.ts';
-import type { OreRushObservation } from '../../games/orerush/index.ts';
 import { connectFramed } from '../../net/client.ts';
 import type { Connection } from '../../net/connection.ts';
 import { Fifo } from '../../net/fifo.ts';
@@ -27,7 +25,7 @@ import {
   STX,
   succs,
 } from './packets.ts';
-import { isUpdateBody, UpdateReader } from './update-codec.ts';
+import { isUpdateBody, type OreRushUpdate, readyUpdate, UpdateReader } from './update-codec.ts';
 import { decodeGameInfo, decodeUpdate, type GameInfo } from './wire.ts';
 
 /** What a request got back. */
@@ -41,7 +39,8 @@ export class AnswerTimeoutError extends Error {
 }
 
 export interface ClientHandlers {
-  onUpdate?(observation: OreRushObservation, result: GameResult | null): void;
+  /** An `updte`, checked in full; its observation is built when asked for (`update.observation()`). */
+  onUpdate?(update: OreRushUpdate): void;
   onSettings?(info: GameInfo): void;
   /** `player` left the game; -1: the game is over or was closed. */
   onClose?(player: number): void;
@@ -340,10 +339,10 @@ export class OreRushClient {
       return;
     }
     if (isUpdateBody(frame)) {
-      const update = this.#updates.read(frame);
+      const update = this.#updates.take(frame);
       if (update) {
         this.#succeed();
-        this.#handlers.onUpdate?.(update.observation, update.result);
+        this.#handlers.onUpdate?.(update);
         return;
       }
     }
@@ -380,7 +379,7 @@ export class OreRushClient {
         case 'updte': {
           const { observation, result } = decodeUpdate(packet);
           this.#succeed();
-          h.onUpdate?.(observation, result);
+          h.onUpdate?.(readyUpdate(observation, result));
           return;
         }
         case 'settn': {

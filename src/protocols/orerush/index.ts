@@ -15,7 +15,13 @@ export {
 } from './client.ts';
 export { type OnlineSeatResult, type PlayOreRushOptions, playOnline, playOreRushOnline } from './online.ts';
 export * from './packets.ts';
-export { OreRushGameClosed, type OreRushGameOptions, OreRushOnlineGame } from './seat-adapter.ts';
+export {
+  OreRushGameClosed,
+  type OreRushGameOptions,
+  OreRushOnlineGame,
+  type OreRushTurn,
+  onUpdates,
+} from './seat-adapter.ts';
 export {
   CLIENT_RULE_LIMITS,
   type FinishedGame,
@@ -29,7 +35,14 @@ export {
   orerushServerSettings,
   parseServerSettings,
 } from './settings.ts';
-export { encodeUpdateBody, isUpdateBody, readUpdateBody, UpdateReader } from './update-codec.ts';
+export {
+  encodeUpdateBody,
+  isUpdateBody,
+  OreRushUpdate,
+  readUpdateBody,
+  readyUpdate,
+  UpdateReader,
+} from './update-codec.ts';
 export * from './wire.ts';
 
 export const orerushServerProtocol: ServerProtocol = {

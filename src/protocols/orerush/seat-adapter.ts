@@ -5,6 +5,7 @@
  * `updte` is an aborted game (§6.6), an `updte` the client cannot read fails the seat: never silent.
  */
 import type { GameResult } from '../../core/engine.ts';
+import type { Strategy } from '../../core/strategy.ts';
 import type { OnlineGame, SeatSink } from '../../game/seat.ts';
 import {
   type OreRushAction,
@@ -15,6 +16,7 @@ import {
 import { Fifo } from '../../net/fifo.ts';
 import type { Answer, ClientHandlers, OreRushClient } from './client.ts';
 import { ErrorCode } from './packets.ts';
+import { OreRushUpdate } from './update-codec.ts';
 import { encodeMoves, type GameInfo } from './wire.ts';
 
 /**
@@ -44,7 +46,16 @@ export class OreRushGameClosed extends Error {
   override name = 'OreRushGameClosed';
 }
 
-export interface OreRushGameOptions {
+/** What a seat is handed per update: the observation itself, or the update (observation built when asked). */
+export type OreRushTurn = OreRushObservation | OreRushUpdate;
+
+export interface OreRushGameOptions<T extends OreRushTurn = OreRushObservation> {
+  /**
+   * What the seat gets for each update: by default its observation, built when the update comes; `lazy` hands the
+   * seat the `OreRushUpdate` itself, for a strategy wrapped in `onUpdates`, which builds the observation when the
+   * decision is made (a load test: what a bot is given then does not live through its think time).
+   */
+  readonly turns?: T extends OreRushUpdate ? 'lazy' : 'observations';
   /** Keep every event of the game in `events` (`play --connect` reports them; a load test does not need them). */
   readonly keepEvents?: boolean;
   /** How long to wait for `close -1` after the final `updte` before leaving anyway (default 10 s, the answer wait). */
@@ -54,18 +65,34 @@ export interface OreRushGameOptions {
 }
 
 type Early =
-  | { readonly kind: 'updte'; readonly observation: OreRushObservation; readonly result: GameResult | null }
+  | { readonly kind: 'updte'; readonly update: OreRushUpdate }
   | { readonly kind: 'close' }
   | { readonly kind: 'fail'; readonly error: Error };
 
-export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRushAction> {
+/**
+ * A strategy played on updates (`turns: 'lazy'`): the update's observation is built when the strategy decides.
+ * The seat always decides on the newest update it has, whose observation is still to be built.
+ */
+export function onUpdates(
+  strategy: Strategy<OreRushObservation, OreRushAction>,
+): Strategy<OreRushUpdate, OreRushAction> {
+  const onGameEnd = strategy.onGameEnd;
+  return {
+    name: strategy.name,
+    decide: (update, ctx) => strategy.decide(update.observation(), ctx),
+    ...(onGameEnd ? { onGameEnd: (result, ctx) => onGameEnd.call(strategy, result, ctx) } : {}),
+  };
+}
+
+export class OreRushOnlineGame<T extends OreRushTurn = OreRushObservation> implements OnlineGame<T, OreRushAction> {
   /** The latest `settn` of this game (player number, rules). */
   info: GameInfo | undefined;
   /** The final observation and result, once the final `updte` came. */
   final: { readonly observation: OreRushObservation; readonly result: GameResult } | undefined;
   /** Every event of every `updte`, in order (with `keepEvents`). */
   readonly events: unknown[] = [];
-  #sink: SeatSink<OreRushObservation> | null = null;
+  #sink: SeatSink<T> | null = null;
+  readonly #lazy: boolean;
   #early: Early[] = [];
   #detached = false;
   #begun = false;
@@ -78,8 +105,9 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
 
   constructor(
     readonly client: OreRushClient,
-    readonly options: OreRushGameOptions = {},
+    readonly options: OreRushGameOptions<T> = {},
   ) {
+    this.#lazy = options.turns === 'lazy';
     this.settings = new Promise<GameInfo>((resolve, reject) => {
       this.#settled = resolve;
       this.#unsettled = reject;
@@ -93,10 +121,10 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
       this.info = info;
       this.#settled(info);
     },
-    onUpdate: (observation, result) => {
+    onUpdate: (update) => {
       // Once attached (every round but a first that came early), no event object per round.
-      if (this.#sink) this.#round(this.#sink, observation, result);
-      else this.#deliver({ kind: 'updte', observation, result });
+      if (this.#sink) this.#round(this.#sink, update);
+      else this.#deliver({ kind: 'updte', update });
     },
     onClose: (player) => {
       if (player === -1) this.#deliver({ kind: 'close' });
@@ -122,18 +150,19 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
       if (this.final) return this.#end(sink);
       return sink.fail(new OreRushGameClosed('the server closed the game without a final update (aborted)'));
     }
-    this.#round(sink, e.observation, e.result);
+    this.#round(sink, e.update);
   }
 
-  #round(sink: SeatSink<OreRushObservation>, observation: OreRushObservation, result: GameResult | null): void {
+  #round(sink: SeatSink<T>, update: OreRushUpdate): void {
     if (this.final) return; // nothing counts after the final update
-    if (this.options.keepEvents) for (const event of observation.events) this.events.push(event);
-    if (observation.over) {
+    if (this.options.keepEvents) for (const event of update.events) this.events.push(event);
+    if (update.over) {
+      const result = update.result;
       if (!result) {
         sink.fail(new Error('final update without a result'));
         return;
       }
-      this.final = { observation, result };
+      this.final = { observation: update.observation(), result };
       // Leave only once close -1 is in (and answered); if it never comes, after the answer wait.
       this.#closeTimer = setTimeout(() => this.#end(sink), this.options.closeWaitMs ?? 10_000);
       return;
@@ -142,15 +171,15 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
       this.#begun = true;
       sink.started();
     } else sink.served('round');
-    sink.observe(observation);
+    sink.observe((this.#lazy ? update : update.observation()) as T);
   }
 
-  #end(sink: SeatSink<OreRushObservation>): void {
+  #end(sink: SeatSink<T>): void {
     if (this.#closeTimer) clearTimeout(this.#closeTimer);
     sink.end(this.final!.result);
   }
 
-  attach(sink: SeatSink<OreRushObservation>): void {
+  attach(sink: SeatSink<T>): void {
     this.#sink = sink;
     for (const e of this.#early.splice(0)) this.#deliver(e);
   }
@@ -166,8 +195,8 @@ export class OreRushOnlineGame implements OnlineGame<OreRushObservation, OreRush
    * Sends the `pmove` and hands the turn back at once (no promise per round): its answer comes to `#onMoveAnswer`,
    * in order, before any later packet of the server is read, so a refusal is still handled before the next round.
    */
-  act(observation: OreRushObservation, action: OreRushAction): void {
-    this.#sendMove(observation.round, action, observation.robots.length);
+  act(turn: T, action: OreRushAction): void {
+    this.#sendMove(turn.round, action, turn instanceof OreRushUpdate ? turn.robotCount : turn.robots.length);
   }
 
   /**

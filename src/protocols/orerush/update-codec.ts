@@ -506,101 +506,253 @@ const scratch8 = Buffer.from(scratchWords.buffer);
  * full, so a packet refused half-way cannot leave it stale.
  */
 class SessionMemo {
-  /** The ore and kinds grids (adjacent in the packet, kept as one run of bytes) and their arrays. */
+  /**
+   * The ore and kinds grids (adjacent in the packet, kept as one run of bytes, checked) for a board of
+   * `oreKindsCells` cells (-1: none kept), how many updates in a row have had these bytes, and their arrays once
+   * kept (null: built when an observation is asked for; see `oreAndKinds`).
+   */
+  oreKindsCells = -1;
+  readonly oreKindsBytes = new Kept();
+  oreSame = 0;
   ore: number[] | null = null;
   kinds: number[] = [];
-  readonly oreKindsBytes = new Kept();
-  holesArray: number[] | null = null;
-  readonly holes = new KeptWords();
   /**
-   * The previous `robots` field (own robots and enemies, between its two US bytes) and what was read from it,
-   * for the board size and player count it was checked against. Dead robots and robots that wait are the same
-   * bytes round after round; when no robot of any player moved, the whole field is.
+   * The holes grid's bytes (checked), for a grid of `holesCells` cells; -1: none kept. No array is kept: the holes
+   * change in most rounds, and an array kept from one update to the next lives through a bot's think time, which
+   * is what made the young generation's collections copy and promote it (docs/performance.md, "Third pass").
    */
-  robots: Robot[] | null = null;
-  enemies: EnemyView[] = [];
+  holesCells = -1;
+  readonly holes = new KeptWords();
+  /** The newest update read, whose grids are the bytes kept here (built when asked, or before the next read). */
+  unbuilt: OreRushUpdate | null = null;
+  /**
+   * The previous `robots` field's bytes (own robots and enemies, between its two US bytes), checked for the board
+   * size and player count `robotBoard` (-1: none kept), and how many own robots it lists. Dead robots and robots
+   * that wait are the same bytes round after round; when no robot of any player moved, the whole field is. Its
+   * objects are made when an observation is asked for (robots move in most rounds: kept objects would live
+   * through the think time).
+   */
   readonly robotBytes = new Kept();
   robotBoard = -1;
+  robotCount = 0;
+  /** The previous update's small lists, handed out again while they hold the same (compared value by value). */
+  radars: Cell[] | null = null;
+  traps: Cell[] | null = null;
+  scores: number[] | null = null;
+  alive: number[] | null = null;
+
+  /**
+   * Whether what is built is kept and handed out again while unchanged (`UpdateReader.read`: observations built
+   * as updates come, every one, as the codec bench and `play --connect` read them), or built anew each time and
+   * not kept (`take`: observations built when a bot decides, which then should not outlive the decision).
+   */
+  retain = false;
+  /** With `retain`: the holes array last built, and the bytes of the holes changed since [from, to). */
+  holesBuilt: number[] | null = null;
+  holesChangedFrom = 0;
+  holesChangedTo = 0;
+  /** With `retain`: the robots and enemies last built, while the kept `robots` field is the one they were read from. */
+  robotsBuilt: Robot[] | null = null;
+  enemiesBuilt: EnemyView[] = [];
+
+  /** The own robots and the enemies of the kept `robots` field (checked when it was kept). */
+  robotArrays(width: number, height: number, players: number): void {
+    const kept = this.robotsBuilt;
+    if (kept !== null) {
+      builtRobots = kept;
+      builtEnemies = this.enemiesBuilt;
+      return;
+    }
+    const s = src;
+    const p = pos;
+    src = this.robotBytes.bytes;
+    pos = 0;
+    try {
+      const robots = ownRobots(width, height, true);
+      const enemies = enemyRobots(players, width, height, true);
+      if (this.retain) {
+        this.robotsBuilt = robots;
+        this.enemiesBuilt = enemies;
+      }
+      builtRobots = robots;
+      builtEnemies = enemies;
+    } finally {
+      src = s;
+      pos = p;
+    }
+  }
+
+  /**
+   * The ore and kinds arrays of the kept bytes (checked when they were kept), into `m.ore` and `m.kinds`; kept
+   * there for the next updates only if the bytes have stayed the same for `STABLE` updates.
+   */
+  oreKindsArrays(): void {
+    if (this.ore !== null) {
+      builtOre = this.ore;
+      builtKinds = this.kinds;
+      return;
+    }
+    const s = src;
+    const p = pos;
+    src = this.oreKindsBytes.bytes;
+    pos = 0;
+    try {
+      const n = this.oreKindsCells;
+      const ore = cellsOf(n, -1, Number.MAX_SAFE_INTEGER, true);
+      expect(MAP_KINDS_KEY);
+      const kinds = cellsOf(n, -1, ORE_KINDS.length - 1, true);
+      if (this.retain || this.oreSame >= STABLE) {
+        this.ore = ore;
+        this.kinds = kinds;
+      }
+      builtOre = ore;
+      builtKinds = kinds;
+    } finally {
+      src = s;
+      pos = p;
+    }
+  }
+
+  /**
+   * The holes array of the kept bytes (one-digit cells at 1, 3, 5...: checked when they were kept). With
+   * `retain`, the one built last when no byte changed since, or a copy of it with the changed cells read again.
+   */
+  holesArray(): number[] {
+    const n = this.holesCells;
+    const b = this.holes.bytes;
+    const before = this.holesBuilt;
+    let out: number[];
+    if (before !== null && before.length === n) {
+      const from = this.holesChangedFrom;
+      const to = Math.min(this.holesChangedTo, 2 * n);
+      if (from >= to) return before;
+      out = before.slice();
+      // Cell i's digit is at byte 1 + 2i.
+      for (let i = from >> 1; i < to >> 1; i++) out[i] = b[1 + 2 * i]! - 0x30;
+    } else {
+      out = new Array<number>(n);
+      for (let i = 0; i < n; i++) out[i] = b[1 + 2 * i]! - 0x30;
+    }
+    this.holesBuilt = this.retain ? out : null;
+    this.holesChangedFrom = 2 * n + 1;
+    this.holesChangedTo = 0;
+    return out;
+  }
 }
+
+/** What `SessionMemo.oreKindsArrays` and `robotArrays` built (module slots: no result object per call). */
+let builtOre: number[] = [];
+let builtKinds: number[] = [];
+let builtRobots: Robot[] = [];
+let builtEnemies: EnemyView[] = [];
 
 /** The reader's memo for this body (null: none kept). */
 let memo: SessionMemo | null = null;
 
-/** A grid of `length` integers in [min, max], read in full. */
-function cellsOf(length: number, min: number, max: number): number[] {
+/**
+ * A grid of `length` integers in [min, max], read in full; `keep` false: only checked (the cells go to a scratch
+ * array that is not handed out).
+ */
+function cellsOf(length: number, min: number, max: number, keep: boolean): number[] {
   if (src[pos] !== 0x5b) throw OFF;
+  const out = keep ? new Array<number>(length) : scratchCells(length);
   // One-digit cells have their commas and closing bracket at fixed places (an update's holes always do).
-  return src[pos + 2 * length] === 0x5d ? digits(length, min, max) : ints(length, min, max);
+  return src[pos + 2 * length] === 0x5d ? digits(length, min, max, out) : ints(length, min, max, out);
+}
+
+/** Where checked-only cells go (never handed out). */
+let scratchGrid: number[] = [];
+function scratchCells(length: number): number[] {
+  if (scratchGrid.length < length) scratchGrid = new Array<number>(length).fill(0);
+  return scratchGrid;
 }
 
 /**
  * The ore and kinds grids, `"ore":` already taken. Both change only when this player's radar view does (a radar
  * placed or lost, ore dug under one), so most rounds their bytes are those of the session's previous update (one
- * memcmp of both) and the arrays read then are handed out again: they were checked then, and observations are
- * read-only, as the engine's own are.
+ * memcmp of both). With a memo they are checked (without keeping what was read) and their bytes kept; the arrays
+ * are built when the observation is asked for, and kept for the next updates once the bytes have stayed the same
+ * for a few updates (observations are read-only, as the engine's own are). An array that changes again soon is
+ * not kept: kept from one update to the next it would live through a bot's think time, which is what made the
+ * young generation's collections copy and promote it (docs/performance.md, "Third pass").
  */
 function oreAndKinds(length: number): void {
   const m = memo;
   const from = pos;
-  if (m !== null) {
-    const ore = m.ore;
+  if (m === null) {
+    readOre = cellsOf(length, -1, Number.MAX_SAFE_INTEGER, true);
+    expect(MAP_KINDS_KEY);
+    readKinds = cellsOf(length, -1, ORE_KINDS.length - 1, true);
+    return;
+  }
+  const known = m.oreKindsCells === length;
+  m.oreKindsCells = -1;
+  if (known && m.oreKindsBytes.same(from)) {
+    pos = from + m.oreKindsBytes.length;
+    if (m.oreSame < STABLE) m.oreSame++;
+  } else {
     m.ore = null;
-    if (ore !== null && ore.length === length && m.oreKindsBytes.same(from)) {
-      pos = from + m.oreKindsBytes.length;
-      readOre = m.ore = ore;
-      readKinds = m.kinds;
-      return;
+    m.oreSame = 0;
+    const keep = m.retain;
+    const ore = cellsOf(length, -1, Number.MAX_SAFE_INTEGER, keep);
+    expect(MAP_KINDS_KEY);
+    const kinds = cellsOf(length, -1, ORE_KINDS.length - 1, keep);
+    m.oreKindsBytes.keep(from, pos - from);
+    if (keep) {
+      m.ore = ore;
+      m.kinds = kinds;
     }
   }
-  readOre = cellsOf(length, -1, Number.MAX_SAFE_INTEGER);
-  expect(MAP_KINDS_KEY);
-  readKinds = cellsOf(length, -1, ORE_KINDS.length - 1);
-  if (m !== null) {
-    m.oreKindsBytes.keep(from, pos - from);
-    m.kinds = readKinds;
-    m.ore = readOre;
-  }
+  m.oreKindsCells = length;
+  readOre = m.ore;
+  readKinds = m.kinds;
 }
-let readOre: number[] = [];
+let readOre: number[] | null = null;
 let readKinds: number[] = [];
+/** Updates in a row with the same ore and kinds bytes after which their arrays are kept (and handed out again). */
+const STABLE = 2;
 
 /**
- * The holes grid. They change in most rounds but only in a cell or two: compared with the session's previous
- * holes word by word, and only the changed cells read.
+ * The holes grid, checked and kept as bytes in the session's memo (no array: built when the update's observation
+ * is asked for). They change in most rounds but only in a cell or two: compared with the kept bytes word by word,
+ * and only the changed words checked. Without a memo, read into an array at once.
  */
-function holesGrid(length: number): number[] {
+function holesGrid(length: number): number[] | null {
   const m = memo;
+  if (m === null) return cellsOf(length, 0, 2, true);
   const from = pos;
-  if (m === null) return cellsOf(length, 0, 2);
-  const before = m.holesArray;
-  m.holesArray = null;
-  const size = m.holes.length;
-  if (
-    before !== null &&
-    before.length === length &&
-    size === 2 * length + 1 &&
-    size <= scratch8.length &&
-    src[from + size - 1] === 0x5d
-  ) {
-    // The kept bytes are brought up to date as they are compared.
-    const out = changedDigits(before, m.holes, 0, 2);
-    pos = from + size;
-    m.holesArray = out;
-    return out;
+  const size = 2 * length + 1;
+  const known = m.holesCells === length;
+  m.holesCells = -1;
+  // Cells of 0..2 are one digit each: a holes grid of any other length is off the form (or malformed).
+  if (src[from] !== 0x5b || src[from + size - 1] !== 0x5d) throw OFF;
+  if (known && size <= scratch8.length) {
+    changedFrom = size;
+    changedTo = 0;
+    changedDigits(m.holes, 0, 2);
+    if (changedFrom < m.holesChangedFrom) m.holesChangedFrom = changedFrom;
+    if (changedTo > m.holesChangedTo) m.holesChangedTo = changedTo;
+  } else {
+    checkDigits(length, 0, 2);
+    m.holes.keep(from, size);
+    m.holesBuilt = null;
   }
-  const out = cellsOf(length, 0, 2);
-  m.holes.keep(from, pos - from);
-  m.holesArray = out;
-  return out;
+  pos = from + size;
+  m.holesCells = length;
+  return null;
 }
 
 /**
- * The holes grid (one-digit cells, as many bytes as the kept ones, its closing bracket checked by the caller)
- * from the previous array: the packet's bytes copied to an aligned scratch and compared with the kept ones eight
- * at a time; in a word that differs, each byte is checked where it stands (a digit in [min, max] or a comma) and
- * its cell read, and the kept word replaced. Unchanged words were checked when first read.
+ * The holes grid's bytes (one-digit cells, as many bytes as the kept ones, its brackets checked by the caller)
+ * against the kept ones: the packet's bytes copied to an aligned scratch and compared eight at a time; in a word
+ * that differs, each byte is checked where it stands (a digit in [min, max] or a comma) and the kept word
+ * replaced. Unchanged words were checked when first kept.
  */
-function changedDigits(before: number[], kept: KeptWords, min: number, max: number): number[] {
+/** The bytes [changedFrom, changedTo) of the holes that `changedDigits` found changed (or may have). */
+let changedFrom = 0;
+let changedTo = 0;
+
+function changedDigits(kept: KeptWords, min: number, max: number): void {
   const size = kept.length;
   src.copy(scratch8, 0, pos, pos + size);
   const now = scratchWords;
@@ -610,44 +762,51 @@ function changedDigits(before: number[], kept: KeptWords, min: number, max: numb
   const hi = 0x30 + max;
   // The brackets at 0 and size - 1: cell i's digit is at 1 + 2i, commas between.
   const last = size - 1;
-  let out = before;
   const whole = size >> 3;
   for (let w = 0; w <= whole; w++) {
     if (w < whole && now[w] === was[w]) continue;
     const to = Math.min(8 * w + 8, size);
-    for (let b = 8 * w; b < to; b++) {
-      const c = bytes[b]!;
-      if (b === 0) {
-        if (c !== 0x5b) throw OFF;
-        continue;
-      }
+    if (w === whole) {
+      // The last, partial word: compared byte by byte.
+      let b = 8 * w;
+      while (b < to && kept.bytes[b] === bytes[b]) b++;
+      if (b === to) break;
+    }
+    if (changedFrom > 8 * w) changedFrom = 8 * w;
+    changedTo = to;
+    for (let b = 8 * w + (w === 0 ? 1 : 0); b < to; b++) {
       if (b === last) continue;
+      const c = bytes[b]!;
       if ((b & 1) === 0) {
         if (c !== 0x2c) throw OFF;
-        continue;
-      }
-      if (c < lo || c > hi) throw OFF;
-      const cell = (b - 1) >> 1;
-      if (out[cell] !== c - 0x30) {
-        if (out === before) out = before.slice();
-        out[cell] = c - 0x30;
-      }
+      } else if (c < lo || c > hi) throw OFF;
     }
     // Checked bytes (a bracket, digits, commas: never a NaN), so the word is stored bit for bit.
     if (w < whole) was[w] = now[w]!;
     else for (let b = 8 * w; b < size; b++) kept.bytes[b] = bytes[b]!;
   }
-  return out;
+}
+
+/** Checks a grid of `length` one-digit cells in [min, max] at `pos` (its brackets checked by the caller). */
+function checkDigits(length: number, min: number, max: number): void {
+  const s = src;
+  const first = pos + 1;
+  const lo = 0x30 + Math.max(0, min);
+  const hi = 0x30 + Math.min(9, max);
+  for (let i = 0; i < length; i++) {
+    const c = s[first + 2 * i]!;
+    if (c < lo || c > hi) throw OFF;
+    if (i + 1 < length && s[first + 2 * i + 1] !== 0x2c) throw OFF;
+  }
 }
 
 /**
  * A grid of one-digit cells (`[0,2,1]`, its length 2 * length + 1 bytes, as the holes always are): digit, comma,
  * digit... at fixed places, read without looking for where each number ends.
  */
-function digits(length: number, min: number, max: number): number[] {
+function digits(length: number, min: number, max: number, out: number[]): number[] {
   const s = src;
   const first = pos + 1;
-  const out = new Array<number>(length);
   const lo = 0x30 + Math.max(0, min);
   const hi = 0x30 + Math.min(9, max);
   for (let i = 0; i < length; i++) {
@@ -662,13 +821,12 @@ function digits(length: number, min: number, max: number): number[] {
 }
 
 /** A flat array of exactly `length` integers in [min, max]. */
-function ints(length: number, min: number, max: number): number[] {
+function ints(length: number, min: number, max: number, out: number[] = new Array<number>(length)): number[] {
   expect(LIST_KEY);
   if (peek(0x5d)) {
     if (length !== 0) throw OFF;
     return [];
   }
-  const out = new Array<number>(length);
   let i = 0;
   // Locals, not the module's cursor: this loop reads every cell of three grids.
   const s = src;
@@ -760,20 +918,48 @@ function item(): Item {
   return known;
 }
 
-function cellList(width: number, height: number): { x: number; y: number }[] {
+type Cell = { x: number; y: number };
+/** Where `cellList` reads its cells (x, y, x, y...) before it knows whether they are the previous ones. */
+const cellScratch: number[] = [];
+
+/**
+ * A list of cells (`radars`, `traps`): `previous` again when it holds the same cells (a session's radars and traps
+ * change in few rounds; a new list each round would live through the bot's think time), else a new list.
+ */
+function cellList(width: number, height: number, previous: Cell[] | null): Cell[] {
   expect(LIST_KEY);
-  const out: { x: number; y: number }[] = [];
-  if (peek(0x5d)) return out;
-  for (;;) {
-    expect(K_X_KEY);
-    const x = intIn(0, width - 1);
-    expect(K_Y_KEY);
-    const y = intIn(0, height - 1);
-    expect(CLOSE_KEY);
-    out.push({ x, y });
-    if (peek(0x5d)) return out;
-    expect(COMMA_KEY);
+  const xy = cellScratch;
+  let n = 0;
+  if (!peek(0x5d)) {
+    for (;;) {
+      expect(K_X_KEY);
+      xy[n++] = intIn(0, width - 1);
+      expect(K_Y_KEY);
+      xy[n++] = intIn(0, height - 1);
+      expect(CLOSE_KEY);
+      if (peek(0x5d)) break;
+      expect(COMMA_KEY);
+    }
   }
+  if (previous !== null && 2 * previous.length === n) {
+    let i = 0;
+    while (i < n && previous[i >> 1]!.x === xy[i] && previous[i >> 1]!.y === xy[i + 1]) i += 2;
+    if (i === n) return previous;
+  }
+  const out: Cell[] = [];
+  for (let i = 0; i < n; i += 2) out.push({ x: xy[i]!, y: xy[i + 1]! });
+  return out;
+}
+
+/** A flat array of exactly `length` integers in [min, max]: `previous` again when it holds the same, else a new one. */
+function intsLike(previous: number[] | null, length: number, min: number, max: number): number[] {
+  const got = ints(length, min, max, scratchCells(length));
+  if (previous !== null && previous.length === length) {
+    let i = 0;
+    while (i < length && previous[i] === got[i]) i++;
+    if (i === length) return previous;
+  }
+  return got.slice(0, length);
 }
 
 const EVENT_KINDS = new Set(['explosion', 'destroyed', 'radarLost', 'dig', 'request', 'blocked', 'score']);
@@ -929,10 +1115,16 @@ const S_RANKS_KEY = expected(S_RANKS);
 const S_WINNER_KEY = expected(S_WINNER);
 const TRUE_KEY = expected(TRUE);
 
-/** The `own` list of the `robots` field, from `{"own":[` to its `]`. */
-function ownRobots(width: number, height: number): Robot[] {
+/** Robots counted by the last `ownRobots`. */
+let ownCount = 0;
+/** What `ownRobots` and `enemyRobots` return when only checking (never handed out with anything in it). */
+const CHECKED: never[] = [];
+
+/** The `own` list of the `robots` field, from `{"own":[` to its `]`; `keep` false: only checked and counted. */
+function ownRobots(width: number, height: number, keep: boolean): Robot[] {
   expect(OWN_KEY);
-  const robots: Robot[] = [];
+  const robots: Robot[] = keep ? [] : CHECKED;
+  ownCount = 0;
   if (peek(0x5d)) return robots;
   for (;;) {
     expect(R_OWNER_KEY);
@@ -948,16 +1140,17 @@ function ownRobots(width: number, height: number): Robot[] {
     expect(R_ALIVE_KEY);
     const alive = bool();
     expect(CLOSE_KEY);
-    robots.push({ owner, id, x, y, item: it, alive });
+    if (keep) robots.push({ owner, id, x, y, item: it, alive });
+    ownCount++;
     if (peek(0x5d)) return robots;
     expect(COMMA_KEY);
   }
 }
 
-/** The `enemies` list of the `robots` field, from `,"enemies":[` to its `]`. */
-function enemyRobots(players: number, width: number, height: number): EnemyView[] {
+/** The `enemies` list of the `robots` field, from `,"enemies":[` to its `]`; `keep` false: only checked. */
+function enemyRobots(players: number, width: number, height: number, keep: boolean): EnemyView[] {
   expect(ENEMIES_KEY);
-  const enemies: EnemyView[] = [];
+  const enemies: EnemyView[] = keep ? [] : CHECKED;
   if (peek(0x5d)) return enemies;
   for (;;) {
     expect(R_OWNER_KEY);
@@ -969,13 +1162,13 @@ function enemyRobots(players: number, width: number, height: number): EnemyView[
     expect(R_Y_KEY);
     const y = intIn(0, height - 1);
     expect(CLOSE_KEY);
-    enemies.push({ owner, id, x, y });
+    if (keep) enemies.push({ owner, id, x, y });
     if (peek(0x5d)) return enemies;
     expect(COMMA_KEY);
   }
 }
 
-function readBody(): { observation: OreRushObservation; result: GameResult | null } {
+function readBody(): OreRushUpdate {
   expect(MAP_SEAT_KEY);
   const seat = int();
   expect(MAP_PLAYERS_KEY);
@@ -999,9 +1192,10 @@ function readBody(): { observation: OreRushObservation; result: GameResult | nul
   expect(MAP_HOLES_KEY);
   const holes = holesGrid(n);
   expect(MAP_RADARS_KEY);
-  const radars = cellList(width, height);
+  const m = memo;
+  const radars = cellList(width, height, m === null ? null : m.radars);
   expect(MAP_TRAPS_KEY);
-  const traps = cellList(width, height);
+  const traps = cellList(width, height, m === null ? null : m.traps);
   expect(MAP_EVENTS_KEY);
   const events: OreRushEvent[] = [];
   if (!peek(0x5d)) {
@@ -1017,33 +1211,40 @@ function readBody(): { observation: OreRushObservation; result: GameResult | nul
   expect(COOL_TRAP_KEY);
   const trap = intIn(0, Number.MAX_SAFE_INTEGER);
   expect(COOL_END_KEY);
-  const m = memo;
   // The board and player count the robots were checked against, as one exact number.
   const board = (width * 10_001 + height) * 32 + players;
-  let robots: Robot[];
-  let enemies: EnemyView[];
-  // The kept field ends at its `}`: the same bytes are the whole field (a canonical one holds no US inside).
-  if (m !== null && m.robots !== null && m.robotBoard === board && m.robotBytes.same(pos)) {
-    robots = m.robots;
-    enemies = m.enemies;
-    pos += m.robotBytes.length;
-  } else {
-    if (m !== null) m.robots = null;
-    const from = pos;
-    robots = ownRobots(width, height);
-    enemies = enemyRobots(players, width, height);
+  let robots: Robot[] | null = null;
+  let enemies: EnemyView[] = CHECKED;
+  let robotCount: number;
+  if (m === null) {
+    robots = ownRobots(width, height, true);
+    robotCount = robots.length;
+    enemies = enemyRobots(players, width, height, true);
     expect(CLOSE_KEY);
-    if (m !== null) {
-      m.robotBytes.keep(from, pos - from);
-      m.robotBoard = board;
-      m.enemies = enemies;
-      m.robots = robots;
-    }
+  } else if (m.robotBoard === board && m.robotBytes.same(pos)) {
+    // The kept field ends at its `}`: the same bytes are the whole field (a canonical one holds no US inside).
+    pos += m.robotBytes.length;
+    robotCount = m.robotCount;
+  } else {
+    // Checked now, kept as bytes, read into objects when the observation is asked for (`SessionMemo.robotArrays`).
+    m.robotBoard = -1;
+    const from = pos;
+    // Built at once when they are kept anyway (`retain`): not read twice.
+    const keep = m.retain;
+    const own = ownRobots(width, height, keep);
+    robotCount = ownCount;
+    const others = enemyRobots(players, width, height, keep);
+    expect(CLOSE_KEY);
+    m.robotBytes.keep(from, pos - from);
+    m.robotsBuilt = keep ? own : null;
+    m.enemiesBuilt = others;
+    m.robotBoard = board;
+    m.robotCount = robotCount;
   }
   expect(SCORES_AFTER_ROBOTS_KEY);
-  const scores = ints(players, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  const scores = intsLike(m === null ? null : m.scores, players, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   expect(S_ALIVE_KEY);
-  const alive = ints(players, 0, Number.MAX_SAFE_INTEGER);
+  const alive = intsLike(m === null ? null : m.alive, players, 0, Number.MAX_SAFE_INTEGER);
   let result: GameResult | null = null;
   if (!peek(0x7d)) {
     expect(S_RANKS_KEY);
@@ -1054,7 +1255,14 @@ function readBody(): { observation: OreRushObservation; result: GameResult | nul
     result = { scores, ranks, winner };
   }
   if (pos !== src.length) throw OFF;
-  const observation: OreRushObservation = {
+  if (m !== null) {
+    m.radars = radars;
+    m.traps = traps;
+    m.scores = scores;
+    m.alive = alive;
+  }
+  return new OreRushUpdate(
+    m,
     seat,
     players,
     round,
@@ -1067,14 +1275,177 @@ function readBody(): { observation: OreRushObservation; result: GameResult | nul
     holes,
     radars,
     traps,
-    cooldowns: { radar, trap },
+    radar,
+    trap,
+    robotCount,
     robots,
     enemies,
     scores,
     alive,
     events,
-  };
-  return { observation, result };
+    result,
+  );
+}
+
+/**
+ * One `updte` as a session read it: every field checked when it came (a malformed packet is still refused on
+ * arrival, never inside a bot), everything but the grids read then, and the observation built when it is asked
+ * for. A load test's bot asks when its think time ends: the grids' arrays (450 numbers each on the default board,
+ * the holes new in most rounds) are then made and dropped within the decision instead of living through the
+ * think time, which made the young generation's collections copy and promote them (docs/performance.md, "Third
+ * pass").
+ *
+ * While this is the session's newest update its grids are the session memo's bytes. When the session reads its
+ * next update, an update never asked for takes its grids with it (a bot that fell behind may still decide on it);
+ * one already asked keeps nothing, and asking it again then is an error. What is built is never stored in the
+ * update: it outlives the think time, so by then it is in the old generation, and anything it pointed to would
+ * be kept by it until the next full collection.
+ */
+export class OreRushUpdate {
+  #ore: readonly number[] | null;
+  #kinds: readonly number[];
+  #holes: readonly number[] | null;
+  #robots: readonly Robot[] | null;
+  #enemies: readonly EnemyView[];
+  /** The memo whose bytes are this update's grids (while it is the newest read), or null. */
+  #memo: SessionMemo | null;
+  #asked = false;
+
+  /** @internal Made by the readers of this module (and `readyUpdate`). */
+  constructor(
+    memo: SessionMemo | null,
+    readonly seat: number,
+    readonly players: number,
+    readonly round: number,
+    readonly rounds: number,
+    readonly width: number,
+    readonly height: number,
+    readonly over: boolean,
+    ore: readonly number[] | null,
+    kinds: readonly number[],
+    holes: readonly number[] | null,
+    readonly radars: readonly { readonly x: number; readonly y: number }[],
+    readonly traps: readonly { readonly x: number; readonly y: number }[],
+    readonly radarCooldown: number,
+    readonly trapCooldown: number,
+    /** How many own robots the update lists (dead ones too): the commands a move answering it gives. */
+    readonly robotCount: number,
+    robots: readonly Robot[] | null,
+    enemies: readonly EnemyView[],
+    readonly scores: readonly number[],
+    readonly alive: readonly number[],
+    readonly events: readonly OreRushEvent[],
+    readonly result: GameResult | null,
+  ) {
+    this.#ore = ore;
+    this.#kinds = kinds;
+    this.#holes = holes;
+    this.#robots = robots;
+    this.#enemies = enemies;
+    this.#memo = holes === null || ore === null || robots === null ? memo : null;
+    if (this.#memo !== null) this.#memo.unbuilt = this;
+  }
+
+  /**
+   * The engine's observation of this update, built now (a new object each time, sharing the arrays that did not
+   * change). Throws if asked again after the session read a later update.
+   */
+  observation(): OreRushObservation {
+    let ore = this.#ore;
+    let kinds = this.#kinds;
+    let holes = this.#holes;
+    let robots = this.#robots;
+    let enemies = this.#enemies;
+    const memo = this.#memo;
+    if (memo !== null) {
+      if (ore === null) {
+        memo.oreKindsArrays();
+        ore = builtOre;
+        kinds = builtKinds;
+      }
+      holes ??= memo.holesArray();
+      if (robots === null) {
+        memo.robotArrays(this.width, this.height, this.players);
+        robots = builtRobots;
+        enemies = builtEnemies;
+      }
+      this.#asked = true;
+    } else if (ore === null || holes === null || robots === null) {
+      throw new Error(`the observation of round ${this.round} was asked for again after a later update was read`);
+    }
+    return {
+      seat: this.seat,
+      players: this.players,
+      round: this.round,
+      rounds: this.rounds,
+      width: this.width,
+      height: this.height,
+      over: this.over,
+      ore,
+      kinds,
+      holes,
+      radars: this.radars,
+      traps: this.traps,
+      cooldowns: { radar: this.radarCooldown, trap: this.trapCooldown },
+      robots,
+      enemies,
+      scores: this.scores,
+      alive: this.alive,
+      events: this.events,
+    };
+  }
+
+  /**
+   * @internal The session is about to read its next update (the memo's bytes change): an update never asked for
+   * takes its grids now.
+   */
+  release(): void {
+    const memo = this.#memo!;
+    if (!this.#asked) {
+      if (this.#ore === null) {
+        memo.oreKindsArrays();
+        this.#ore = builtOre;
+        this.#kinds = builtKinds;
+      }
+      this.#holes ??= memo.holesArray();
+      if (this.#robots === null) {
+        memo.robotArrays(this.width, this.height, this.players);
+        this.#robots = builtRobots;
+        this.#enemies = builtEnemies;
+      }
+    }
+    this.#memo = null;
+  }
+}
+
+/** An update read some other way (the general codec), as a session's reader hands updates out. */
+export function readyUpdate(observation: OreRushObservation, result: GameResult | null): OreRushUpdate {
+  const o = observation;
+  const update = new OreRushUpdate(
+    null,
+    o.seat,
+    o.players,
+    o.round,
+    o.rounds,
+    o.width,
+    o.height,
+    o.over,
+    o.ore,
+    o.kinds,
+    o.holes as number[],
+    o.radars,
+    o.traps,
+    o.cooldowns.radar,
+    o.cooldowns.trap,
+    o.robots.length,
+    o.robots,
+    o.enemies,
+    o.scores,
+    o.alive,
+    o.events,
+    result,
+  );
+  return update;
 }
 
 /**
@@ -1084,13 +1455,22 @@ function readBody(): { observation: OreRushObservation; result: GameResult | nul
  * then reads with the general codec, so that its answers and errors stay exactly the documented ones.
  */
 export function readUpdateBody(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
-  return read(body, null);
+  const update = read(body, null, false);
+  return update === null ? null : { observation: update.observation(), result: update.result };
 }
 
-function read(
-  body: Buffer,
-  grids: SessionMemo | null,
-): { observation: OreRushObservation; result: GameResult | null } | null {
+function read(body: Buffer, grids: SessionMemo | null, retain: boolean): OreRushUpdate | null {
+  // The memo is about to change: the update whose grids it holds lets go of it.
+  const previous = grids === null ? null : grids.unbuilt;
+  if (previous !== null) {
+    grids!.unbuilt = null;
+    previous.release();
+  }
+  if (grids !== null && grids.retain !== retain) {
+    grids.retain = retain;
+    grids.holesBuilt = null;
+    grids.robotsBuilt = null;
+  }
   src = body;
   pos = 0;
   memo = grids;
@@ -1103,21 +1483,31 @@ function read(
   } finally {
     src = EMPTY;
     memo = null;
-    readOre = readKinds = [];
+    readOre = null;
+    readKinds = [];
   }
 }
 
 /**
  * One session's reader of its `updte` stream: as `readUpdateBody`, and what is unchanged since this session's
- * previous update is not read again: the ore and kinds grids (most rounds) and the `robots` field (when no robot
- * moved) are handed out again, and of the holes only the cells whose bytes changed are read. Keeps its own copy
- * of the previous update's grid and robots bytes (about 4.5 KB on the default board).
+ * previous update is not checked again: the ore and kinds grids (most rounds) and the `robots` field (when no
+ * robot moved) after one memcmp each, and of the holes only the words whose bytes changed. The grids and robots
+ * are kept as bytes (about 4.5 KB on the default board) and read into arrays when an observation is asked for
+ * (`take`: when the bot decides); the ore and kinds arrays, and the radars, traps, scores and alive lists, are
+ * handed out again while unchanged.
  */
 export class UpdateReader {
   #memo = new SessionMemo();
 
+  /** The update, its observation built at once. */
   read(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
-    return read(body, this.#memo);
+    const update = read(body, this.#memo, true);
+    return update === null ? null : { observation: update.observation(), result: update.result };
+  }
+
+  /** The update, checked in full, its observation built when asked (`OreRushUpdate`). */
+  take(body: Buffer): OreRushUpdate | null {
+    return read(body, this.#memo, false);
   }
 }
 
