@@ -125,7 +125,14 @@ async function coordinatorCost(redis: RedisFixture): Promise<{ value: number; no
 
 /** CPU-ms (user + system, all threads) of another process so far, from /proc (Linux). */
 function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+/** CPU-ms of a process's main thread alone (its other threads: game threads, V8's and libuv's helpers). */
+function mainThreadCpuMs(pid: number): number {
+  return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+}
+function statCpuMs(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 const CLOCK_TICKS = 100;
@@ -156,6 +163,9 @@ export const run: Bench = async () => {
     cpu: number;
     redisCpu: number;
     ownCpu: number;
+    /** CPU-ms per game of the main threads: this process's (runner, coordinator) and the workers' (BullMQ). */
+    ownMainCpu: number;
+    workersMainCpu: number;
   }
   /** One whole run of the runner through `executor`; `others` are the workers' pids. */
   const timed = async (executor: BatchExecutor, others: readonly number[] = [], which = loaded): Promise<Measured> => {
@@ -165,8 +175,19 @@ export const run: Bench = async () => {
     };
     const sample = () => {
       let workers = 0;
-      for (const pid of others) workers += processCpuMs(pid);
-      return { t: performance.now(), own: own(), redis: processCpuMs(redisPid), workers };
+      let workersMain = 0;
+      for (const pid of others) {
+        workers += processCpuMs(pid);
+        workersMain += mainThreadCpuMs(pid);
+      }
+      return {
+        t: performance.now(),
+        own: own(),
+        ownMain: mainThreadCpuMs(process.pid),
+        redis: processCpuMs(redisPid),
+        workers,
+        workersMain,
+      };
     };
     const a = sample();
     const result = await runTournament(which, { executor, outDir: join(scratch, `run-${dirs++}`) });
@@ -180,6 +201,8 @@ export const run: Bench = async () => {
       cpu: ownCpu + redisCpu + (b.workers - a.workers) / games,
       redisCpu,
       ownCpu,
+      ownMainCpu: (b.ownMain - a.ownMain) / games,
+      workersMainCpu: (b.workersMain - a.workersMain) / games,
     };
   };
 
@@ -275,6 +298,10 @@ export const run: Bench = async () => {
   const redisUs = { 1: [] as number[], 2: [] as number[] };
   const coordUs = { 1: [] as number[], 2: [] as number[] };
   const localUs = { 1: [] as number[], 2: [] as number[] };
+  /** Per round, CPU-µs per game of the main threads: the local run's own; the queued run's coordinator and workers. */
+  const localMainUs = { 1: [] as number[], 2: [] as number[] };
+  const coordMainUs = { 1: [] as number[], 2: [] as number[] };
+  const workersMainUs = { 1: [] as number[], 2: [] as number[] };
   try {
     if (PARTS.has('queue')) {
       process.stderr.write('distributed bench: pools and workers up, one warm-up run each\n');
@@ -310,13 +337,19 @@ export const run: Bench = async () => {
         redisUs[n].push(m.q.redisCpu * 1000);
         coordUs[n].push(m.q.ownCpu * 1000);
         localUs[n].push(m.l.cpu * 1000);
+        localMainUs[n].push(m.l.ownMainCpu * 1000);
+        coordMainUs[n].push(m.q.ownMainCpu * 1000);
+        workersMainUs[n].push(m.q.workersMainCpu * 1000);
       }
       process.stderr.write(
         `distributed bench: round ${i + 1} of ${ROUNDS}: games/s local 1 ${one.l.rate.toFixed(0)}, queue 1 ${one.q.rate.toFixed(0)}, ` +
           `local 2 ${two.l.rate.toFixed(0)}, queue 2 ${two.q.rate.toFixed(0)}; CPU-µs/game: ` +
           `${[one.l.cpu, one.q.cpu, two.l.cpu, two.q.cpu].map((c) => (c * 1000).toFixed(0)).join(', ')} ` +
           `(of the queued ones redis-server ${(one.q.redisCpu * 1000).toFixed(0)}, ${(two.q.redisCpu * 1000).toFixed(0)}; ` +
-          `coordinator ${(one.q.ownCpu * 1000).toFixed(0)}, ${(two.q.ownCpu * 1000).toFixed(0)}); ` +
+          `coordinator ${(one.q.ownCpu * 1000).toFixed(0)}, ${(two.q.ownCpu * 1000).toFixed(0)}); main threads: ` +
+          `local ${(one.l.ownMainCpu * 1000).toFixed(0)}, ${(two.l.ownMainCpu * 1000).toFixed(0)}, ` +
+          `coordinator ${(one.q.ownMainCpu * 1000).toFixed(0)}, ${(two.q.ownMainCpu * 1000).toFixed(0)}, ` +
+          `workers ${(one.q.workersMainCpu * 1000).toFixed(0)}, ${(two.q.workersMainCpu * 1000).toFixed(0)}; ` +
           `worker threads idle ${one.q.idle.toFixed(1)}%, ${two.q.idle.toFixed(1)}%\n`,
       );
     }
@@ -354,7 +387,9 @@ export const run: Bench = async () => {
     `redis-server), minus 1; each a whole run of ${GAMES} games on warm threads (one uncounted run of ${WARM_GAMES} ` +
     `first), each pair back to back, alternating which goes first; ${spread(cpuOver[n])}; local pool ` +
     `${median(localUs[n]).toFixed(0)} CPU-µs/game; of the queued runs redis-server ${median(redisUs[n]).toFixed(0)} and the coordinator ` +
-    `${median(coordUs[n]).toFixed(0)} CPU-µs/game (medians); games/s ratio in the row below`;
+    `${median(coordUs[n]).toFixed(0)} CPU-µs/game; main threads: the local run's ${median(localMainUs[n]).toFixed(0)}, ` +
+    `the coordinator's ${median(coordMainUs[n]).toFixed(0)}, the workers' ${median(workersMainUs[n]).toFixed(0)} CPU-µs/game ` +
+    '(medians; /proc/<pid>/task/<pid>/stat); games/s ratio in the row below';
   const wallNote =
     'local games/s over queued games/s, minus 1, the same runs (wall clock: on a shared 2-core machine other work moves it; the CPU row above carries the target)';
   const results: BenchResult[] = [

@@ -353,6 +353,12 @@ const SIDE_BY_SIDE_MS = 1000;
 /** Round trips per CPU-second of each client in each round, by name (`sideBySide`'s `rounds`). */
 export type SideBySideRounds = Record<string, number[]>;
 
+/** Each client's best rate and, as `<name>Cpu`, its best per CPU-second (`best`); every round's (`rounds`). */
+export interface SideBySide {
+  readonly best: Readonly<Record<string, number>>;
+  readonly rounds: SideBySideRounds;
+}
+
 /**
  * Runs each client for 0.5 s (warm-up, not counted), then `SIDE_BY_SIDE_RUNS` rounds of 1 s each, the clients in
  * turn and in reverse order every other round (A B C D, D C B A, ...), so that a drift of the shared machine hits
@@ -361,9 +367,7 @@ export type SideBySideRounds = Record<string, number[]>;
  * round's rate per CPU-second: a ratio is taken per round (two clients measured seconds apart) and the median of
  * the rounds reported, so that one round disturbed by other work decides nothing.
  */
-export async function sideBySide(
-  clients: Record<string, (ms: number) => Promise<number>>,
-): Promise<Record<string, number> & { rounds: SideBySideRounds }> {
+export async function sideBySide(clients: Record<string, (ms: number) => Promise<number>>): Promise<SideBySide> {
   const names = Object.keys(clients);
   for (const name of names) await clients[name]!(500);
   const best: Record<string, number> = {};
@@ -381,7 +385,7 @@ export async function sideBySide(
       rounds[name]!.push(perCpu);
     }
   }
-  return Object.assign(best, { rounds });
+  return { best, rounds };
 }
 
 /** Requests kept in flight on the one connection of a side-by-side run. */
@@ -474,14 +478,15 @@ export function rawCounter(ms: number, finish: (rate: number) => void) {
 export function sideBySideFigures(
   group: string,
   label: { exchange: string; client: string },
-  best: Record<string, number> & { rounds: SideBySideRounds },
+  measured: SideBySide,
 ): BenchResult[] {
-  const { raw, rawCoalescing, ours } = best as unknown as { raw: number; rawCoalescing: number; ours: number };
+  const { best, rounds } = measured;
+  const { raw, rawCoalescing, ours } = best as { raw: number; rawCoalescing: number; ours: number };
   const pct = (a: number | undefined, b: number | undefined) =>
     a && b ? `${Math.round((a / b) * 1000) / 10}%` : 'not measured';
   /** Per round, `a`'s round trips per CPU-second over `b`'s, in %. */
   const perRound = (a: string, b: string) =>
-    (best.rounds[a] ?? []).map((x, i) => (x / (best.rounds[b]?.[i] ?? Number.NaN)) * 100);
+    (rounds[a] ?? []).map((x, i) => (x / (rounds[b]?.[i] ?? Number.NaN)) * 100);
   const mid = (xs: readonly number[]) => {
     const sorted = [...xs].sort((p, q) => p - q);
     const m = Math.floor(sorted.length / 2);
