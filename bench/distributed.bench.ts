@@ -3,14 +3,19 @@
  * AGENTS agents (child processes, one thread each) running chat-converse against a chat server in a child process,
  * measured between its second and its last per-second tick.
  *
- * Tournament games/s through the Redis queue (BullMQ) against the local thread pool, in the same run: the same
+ * Tournament games through the Redis queue (BullMQ) against the local thread pool, in the same run: the same
  * GAMES Galax games (random vs heuristic) by the runner with 1 and 2 local worker threads, and through a queue to
  * 1 and 2 `botswarm worker` processes of one thread each (separate processes, as on separate hosts; the compiled
- * build when it is fresh, as the game threads of both then run). Rates are steady state (from a quarter of the
- * results to the last, so thread start-up counts for neither); each pair runs back to back, local first in
- * even rounds and queue first in odd ones, ROUNDS times, and the overhead is the median of each round's
- * ratio. CPU per game counts every process involved (this one, the workers, redis-server), and the workers
- * report how long their threads waited for a batch. Needs redis-server (apt-get install -y redis-server).
+ * build when it is fresh, as the game threads of both then run). The pools and the worker processes are started
+ * once and kept (each set of workers on a Redis database of its own, so that an idle set takes no job), and each
+ * plays one uncounted run of WARM_GAMES first: every counted run then starts warm on both sides, and counts whole,
+ * from the runner's start to its last result. (A window from a quarter of the results, as before, began and ended
+ * at the arrival of a queued batch of ~500 ms of play with others half played: it held two or three of them, and
+ * a pair's ratio moved by ±15 % from round to round.) The overhead is the CPU per game of every process involved
+ * (this one, the workers with their game threads, redis-server) through the queue over the local pool's; each
+ * pair runs back to back, local first in even rounds and queue first in odd ones, ROUNDS times, and the figure is
+ * the median of the rounds' ratios. Games/s over the same runs are reported next to it, and how long the worker
+ * threads waited for a batch (from the workers' log). Needs redis-server (apt-get install -y redis-server).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -19,9 +24,9 @@ import { join } from 'node:path';
 import { createLogger } from '../src/core/log.ts';
 import { agentPool, openRedis, parseQueueUrl, QueueCoordinator } from '../src/distributed/index.ts';
 import { loadScenario, runLoadTest } from '../src/load/index.ts';
-import { loadTournament, type RunOptions, runTournament } from '../src/tournament/index.ts';
-import { workerEntry } from '../src/tournament/worker-file.ts';
-import { startCli, stopCli } from '../test/distributed/processes.ts';
+import { type BatchExecutor, loadTournament, runTournament } from '../src/tournament/index.ts';
+import { gameThreads, workerEntry } from '../src/tournament/worker-file.ts';
+import { type CliProcess, startCli, stopCli } from '../test/distributed/processes.ts';
 import { type RedisFixture, startRedis } from '../test/distributed/redis-server.ts';
 import type { Bench, BenchResult } from './harness.ts';
 
@@ -31,8 +36,9 @@ const AGENT_BOTS = 30;
 const AGENT_HOLD_MS = 8000;
 /** `DISTRIBUTED_PARTS=queue` or `=agents`: only that part (default both). */
 const PARTS = new Set((process.env.DISTRIBUTED_PARTS ?? 'queue,agents').split(','));
-const WARM = 0.25;
-const ROUNDS = 3;
+/** Games of the one uncounted run that warms each pool and each set of workers (their threads' JIT) first. */
+const WARM_GAMES = 1000;
+const ROUNDS = 7;
 
 const median = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -119,92 +125,154 @@ async function coordinatorCost(redis: RedisFixture): Promise<{ value: number; no
 
 /** CPU-ms (user + system, all threads) of another process so far, from /proc (Linux). */
 function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+/** CPU-ms of a process's main thread alone (its other threads: game threads, V8's and libuv's helpers). */
+function mainThreadCpuMs(pid: number): number {
+  return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+}
+function statCpuMs(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 const CLOCK_TICKS = 100;
 
 export const run: Bench = async () => {
   const root = join(import.meta.dirname, '..');
-  const loaded = await loadTournament({
-    source: 'bench',
-    baseDir: root,
-    raw: { name: 'bench', game: 'galax', bots: ['random', 'heuristic'], games: GAMES, seed: 'bench' },
-  });
+  const tournament = (games: number) =>
+    loadTournament({
+      source: 'bench',
+      baseDir: root,
+      raw: { name: 'bench', game: 'galax', bots: ['random', 'heuristic'], games, seed: 'bench' },
+    });
+  const loaded = await tournament(GAMES);
+  const warm = await tournament(WARM_GAMES);
   const scratch = mkdtempSync(join(os.tmpdir(), 'botswarm-bench-distributed-'));
   const redis = await startRedis();
-  const address = parseQueueUrl(redis.url);
-  const admin = await openRedis(address);
+  const admin = await openRedis(parseQueueUrl(redis.url));
   const redisPid = Number(/process_id:(\d+)/.exec(await admin.info('server'))?.[1]);
   // The workers run the code the local pool runs: the compiled build when it is fresh (as the game threads of
   // both then are), the sources through tsx otherwise.
   const compiled = workerEntry().includes('/dist/');
   let dirs = 0;
 
-  /** Process CPU-ms per game (this process, the worker processes and redis-server) of each timed run, in order. */
-  const cpuPerGame: number[] = [];
-  /** Steady-state games/s of one run of the runner with these options; `others` are the workers' pids. */
-  const timed = async (options: Omit<RunOptions, 'outDir'>, others: readonly number[] = []): Promise<number> => {
-    const total = GAMES;
-    const cpuNow = () => {
-      const own = process.cpuUsage();
-      let ms = (own.user + own.system) / 1000 + processCpuMs(redisPid);
-      for (const pid of others) ms += processCpuMs(pid);
-      return ms;
+  interface Measured {
+    /** Games/s over the whole run. */
+    rate: number;
+    /** CPU-ms per game: this process, redis-server, the workers (queue only); and redis-server's and this process's alone. */
+    cpu: number;
+    redisCpu: number;
+    ownCpu: number;
+    /** CPU-ms per game of the main threads: this process's (runner, coordinator) and the workers' (BullMQ). */
+    ownMainCpu: number;
+    workersMainCpu: number;
+  }
+  /** One whole run of the runner through `executor`; `others` are the workers' pids. */
+  const timed = async (executor: BatchExecutor, others: readonly number[] = [], which = loaded): Promise<Measured> => {
+    const own = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
     };
-    let first: { t: number; done: number; cpu: number } | undefined;
-    let last: { t: number; done: number; cpu: number } | undefined;
-    const result = await runTournament(loaded, {
-      ...options,
-      outDir: join(scratch, `run-${dirs++}`),
-      onProgress: (p) => {
-        if (p.done < total * WARM) return;
-        const mark = { t: performance.now(), done: p.done, cpu: cpuNow() };
-        first ??= mark;
-        last = mark;
-      },
-    });
-    if (result.standings.gamesPlayed !== total)
-      throw new Error(`${result.standings.gamesPlayed} of ${total} games played`);
-    if (!first || !last || last.done === first.done) throw new Error('too few results to time');
-    cpuPerGame.push((last.cpu - first.cpu) / (last.done - first.done));
-    return ((last.done - first.done) * 1000) / (last.t - first.t);
+    const sample = () => {
+      let workers = 0;
+      let workersMain = 0;
+      for (const pid of others) {
+        workers += processCpuMs(pid);
+        workersMain += mainThreadCpuMs(pid);
+      }
+      return {
+        t: performance.now(),
+        own: own(),
+        ownMain: mainThreadCpuMs(process.pid),
+        redis: processCpuMs(redisPid),
+        workers,
+        workersMain,
+      };
+    };
+    const a = sample();
+    const result = await runTournament(which, { executor, outDir: join(scratch, `run-${dirs++}`) });
+    const b = sample();
+    const games = result.standings.gamesPlayed;
+    if (games !== which.definition.games) throw new Error(`${games} of ${which.definition.games} games played`);
+    const ownCpu = (b.own - a.own) / games;
+    const redisCpu = (b.redis - a.redis) / games;
+    return {
+      rate: (games * 1000) / (b.t - a.t),
+      cpu: ownCpu + redisCpu + (b.workers - a.workers) / games,
+      redisCpu,
+      ownCpu,
+      ownMainCpu: (b.ownMain - a.ownMain) / games,
+      workersMainCpu: (b.workersMain - a.workersMain) / games,
+    };
   };
 
-  const local = (threads: number) => timed({ workers: threads });
-  /** Per queued run: thread-ms the workers' threads waited for a batch, over their span. */
-  const idle: number[] = [];
-  const queued = async (workers: number) => {
-    const procs = Array.from({ length: workers }, (_, i) =>
+  /** The local pool of `threads` game threads (the runner's own, as an executor so that it outlives a run). */
+  const localPools = new Map<number, { executor: BatchExecutor; destroy: () => Promise<void> }>();
+  const localPool = (threads: number) => {
+    const pool = gameThreads(threads);
+    localPools.set(threads, {
+      executor: { slots: threads, run: (task) => pool.run(task) },
+      destroy: () => pool.destroy(),
+    });
+  };
+  /** A set of `count` worker processes on Redis database `count` (its own queue). */
+  const workerSets = new Map<number, { url: string; procs: CliProcess[] }>();
+  const startWorkers = async (count: number) => {
+    const url = `${redis.url}/${count}`;
+    const procs = Array.from({ length: count }, (_, i) =>
       startCli(
-        ['worker', '--queue', redis.url, '--threads', '1', '--name', `bench-${i}`, '--log-level', 'info'],
+        ['worker', '--queue', url, '--threads', '1', '--name', `bench-${count}-${i}`, '--log-level', 'info'],
         undefined,
         !compiled,
       ),
     );
+    workerSets.set(count, { url, procs });
+    await Promise.all(procs.map((p) => p.waitFor(/worker waiting for batches/)));
+  };
+  /** Thread-ms the workers' threads had no batch, over their span, in this run's part of their logs (%). */
+  const idleShare = (procs: readonly CliProcess[], from: readonly number[]): number => {
+    let idle = 0;
+    let span = 0;
+    procs.forEach((p, i) => {
+      // The worker's IdleClock, replayed from its log: a batch goes to its one thread at "batch started" and
+      // comes back at "batch done".
+      let inHand = 0;
+      let first: number | undefined;
+      let since: number | undefined;
+      for (const line of p.stderr.slice(from[i]).split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const entry = JSON.parse(line) as { msg?: string; time?: number };
+        const delta = entry.msg === 'batch started' ? 1 : entry.msg === 'batch done' ? -1 : 0;
+        if (delta === 0 || entry.time === undefined) continue;
+        first ??= entry.time;
+        if (since !== undefined && inHand === 0) idle += entry.time - since;
+        since = entry.time;
+        inHand += delta;
+      }
+      if (first !== undefined && since !== undefined) span += since - first;
+    });
+    return span > 0 ? (idle / span) * 100 : Number.NaN;
+  };
+  const queued = async (count: number, which = loaded): Promise<Measured & { idle: number }> => {
+    const set = workerSets.get(count)!;
+    const coordinator = await QueueCoordinator.open({
+      address: parseQueueUrl(set.url),
+      outDir: join(scratch, `run-${dirs}`),
+      game: 'galax',
+    });
     try {
-      await Promise.all(procs.map((p) => p.waitFor(/worker waiting for batches/)));
-      const coordinator = await QueueCoordinator.open({ address, outDir: join(scratch, `run-${dirs}`), game: 'galax' });
-      try {
-        // Both pools start warm alike: the local one's threads start inside the run, before the timed window.
-        while (coordinator.workers.length < workers) await new Promise((resolve) => setTimeout(resolve, 20));
-        return await timed(
-          { executor: coordinator },
-          procs.map((p) => p.child.pid!),
-        );
-      } finally {
-        await coordinator.close();
-      }
+      while (coordinator.workers.length < count) await new Promise((resolve) => setTimeout(resolve, 20));
+      const from = set.procs.map((p) => p.stderr.length);
+      const m = await timed(
+        coordinator,
+        set.procs.map((p) => p.child.pid!),
+        which,
+      );
+      // A worker logs "batch done" before it hands the result back; give the pipe a moment all the same.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { ...m, idle: idleShare(set.procs, from) };
     } finally {
-      await Promise.all(procs.map((p) => stopCli(p, 'SIGTERM')));
-      let idleMs = 0;
-      let spanMs = 0;
-      for (const p of procs) {
-        const line = /"idleThreadMs":(\d+),"spanThreadMs":(\d+)/.exec(p.stderr);
-        idleMs += Number(line?.[1] ?? Number.NaN);
-        spanMs += Number(line?.[2] ?? Number.NaN);
-      }
-      idle.push((idleMs / spanMs) * 100);
+      await coordinator.close();
     }
   };
 
@@ -215,52 +283,79 @@ export const run: Bench = async () => {
       cost = await coordinatorCost(redis);
     }
   } catch (error) {
+    admin.disconnect();
     await redis.stop();
     rmSync(scratch, { recursive: true, force: true });
     throw error;
   }
   const best = { l1: 0, l2: 0, q1: 0, q2: 0 };
-  const overhead1: number[] = [];
-  const overhead2: number[] = [];
-  /** CPU per game through the queue over the local pool's (less sensitive to a loaded machine than games/s). */
-  const cpu1: number[] = [];
-  const cpu2: number[] = [];
-  const idle1: number[] = [];
-  const idle2: number[] = [];
+  /** Per round, for 1 and 2 workers: CPU per game through the queue over the local pool's, minus 1 (%). */
+  const cpuOver = { 1: [] as number[], 2: [] as number[] };
+  /** Per round: local games/s over queued games/s, minus 1 (%). */
+  const wallOver = { 1: [] as number[], 2: [] as number[] };
+  const idle = { 1: [] as number[], 2: [] as number[] };
+  /** Per round: redis-server's and the coordinator's CPU-µs per game in the queued run. */
+  const redisUs = { 1: [] as number[], 2: [] as number[] };
+  const coordUs = { 1: [] as number[], 2: [] as number[] };
+  const localUs = { 1: [] as number[], 2: [] as number[] };
+  /** Per round, CPU-µs per game of the main threads: the local run's own; the queued run's coordinator and workers. */
+  const localMainUs = { 1: [] as number[], 2: [] as number[] };
+  const coordMainUs = { 1: [] as number[], 2: [] as number[] };
+  const workersMainUs = { 1: [] as number[], 2: [] as number[] };
   try {
+    if (PARTS.has('queue')) {
+      process.stderr.write('distributed bench: pools and workers up, one warm-up run each\n');
+      for (const n of [1, 2] as const) {
+        localPool(n);
+        await startWorkers(n);
+        await timed(localPools.get(n)!.executor, [], warm);
+        await queued(n, warm);
+      }
+    }
     for (let i = 0; i < (PARTS.has('queue') ? ROUNDS : 0); i++) {
-      process.stderr.write(`distributed bench: round ${i + 1} of ${ROUNDS}\n`);
       // Local first in even rounds, queue first in odd ones: neither always runs on the hotter machine.
-      const pair = async (threads: number) => {
+      const pair = async (n: 1 | 2) => {
+        const l = () => timed(localPools.get(n)!.executor);
         if (i % 2 === 0) {
-          const l = await local(threads);
-          const q = await queued(threads);
-          return { l, q, cl: cpuPerGame.shift()!, cq: cpuPerGame.shift()! };
+          const lm = await l();
+          return { l: lm, q: await queued(n) };
         }
-        const q = await queued(threads);
-        const l = await local(threads);
-        return { l, q, cq: cpuPerGame.shift()!, cl: cpuPerGame.shift()! };
+        const qm = await queued(n);
+        return { l: await l(), q: qm };
       };
       const one = await pair(1);
       const two = await pair(2);
-      const [i1, i2] = idle.splice(0);
+      for (const [n, m] of [
+        [1, one],
+        [2, two],
+      ] as const) {
+        best[n === 1 ? 'l1' : 'l2'] = Math.max(best[n === 1 ? 'l1' : 'l2'], m.l.rate);
+        best[n === 1 ? 'q1' : 'q2'] = Math.max(best[n === 1 ? 'q1' : 'q2'], m.q.rate);
+        cpuOver[n].push((m.q.cpu / m.l.cpu - 1) * 100);
+        wallOver[n].push((m.l.rate / m.q.rate - 1) * 100);
+        idle[n].push(m.q.idle);
+        redisUs[n].push(m.q.redisCpu * 1000);
+        coordUs[n].push(m.q.ownCpu * 1000);
+        localUs[n].push(m.l.cpu * 1000);
+        localMainUs[n].push(m.l.ownMainCpu * 1000);
+        coordMainUs[n].push(m.q.ownMainCpu * 1000);
+        workersMainUs[n].push(m.q.workersMainCpu * 1000);
+      }
       process.stderr.write(
-        `  games/s: local 1 ${one.l.toFixed(0)}, queue 1 ${one.q.toFixed(0)}, local 2 ${two.l.toFixed(0)}, queue 2 ${two.q.toFixed(0)}; ` +
-          `CPU-µs/game: ${[one.cl, one.cq, two.cl, two.cq].map((c) => (c * 1000).toFixed(0)).join(', ')}; ` +
-          `worker threads idle ${i1!.toFixed(1)}%, ${i2!.toFixed(1)}%\n`,
+        `distributed bench: round ${i + 1} of ${ROUNDS}: games/s local 1 ${one.l.rate.toFixed(0)}, queue 1 ${one.q.rate.toFixed(0)}, ` +
+          `local 2 ${two.l.rate.toFixed(0)}, queue 2 ${two.q.rate.toFixed(0)}; CPU-µs/game: ` +
+          `${[one.l.cpu, one.q.cpu, two.l.cpu, two.q.cpu].map((c) => (c * 1000).toFixed(0)).join(', ')} ` +
+          `(of the queued ones redis-server ${(one.q.redisCpu * 1000).toFixed(0)}, ${(two.q.redisCpu * 1000).toFixed(0)}; ` +
+          `coordinator ${(one.q.ownCpu * 1000).toFixed(0)}, ${(two.q.ownCpu * 1000).toFixed(0)}); main threads: ` +
+          `local ${(one.l.ownMainCpu * 1000).toFixed(0)}, ${(two.l.ownMainCpu * 1000).toFixed(0)}, ` +
+          `coordinator ${(one.q.ownMainCpu * 1000).toFixed(0)}, ${(two.q.ownMainCpu * 1000).toFixed(0)}, ` +
+          `workers ${(one.q.workersMainCpu * 1000).toFixed(0)}, ${(two.q.workersMainCpu * 1000).toFixed(0)}; ` +
+          `worker threads idle ${one.q.idle.toFixed(1)}%, ${two.q.idle.toFixed(1)}%\n`,
       );
-      best.l1 = Math.max(best.l1, one.l);
-      best.q1 = Math.max(best.q1, one.q);
-      best.l2 = Math.max(best.l2, two.l);
-      best.q2 = Math.max(best.q2, two.q);
-      overhead1.push((one.l / one.q - 1) * 100);
-      overhead2.push((two.l / two.q - 1) * 100);
-      cpu1.push((one.cq / one.cl - 1) * 100);
-      cpu2.push((two.cq / two.cl - 1) * 100);
-      idle1.push(i1!);
-      idle2.push(i2!);
     }
   } finally {
+    for (const set of workerSets.values()) await Promise.all(set.procs.map((p) => stopCli(p, 'SIGTERM')));
+    for (const pool of localPools.values()) await pool.destroy();
     admin.disconnect();
     await redis.stop();
     rmSync(scratch, { recursive: true, force: true });
@@ -270,10 +365,9 @@ export const run: Bench = async () => {
     .map((l) => l.toFixed(1))
     .join(' ');
   const note =
-    `${GAMES} Galax games random vs heuristic, steady state (from ${WARM * 100}% of the results), best of ${ROUNDS}; ` +
+    `${GAMES} Galax games random vs heuristic, whole runs on warm pools and workers, best of ${ROUNDS}; ` +
     `workers are \`botswarm worker\` processes (${compiled ? 'compiled build' : 'sources through tsx'}); load average ${load}`;
-  const spread = (xs: readonly number[]) =>
-    `median of ${ROUNDS} rounds (${xs.map((x) => x.toFixed(1)).join(', ')}); redis-server on 127.0.0.1`;
+  const spread = (xs: readonly number[]) => `median of ${xs.length} rounds (${xs.map((x) => x.toFixed(1)).join(', ')})`;
   const agentRows: BenchResult[] = cost
     ? [
         {
@@ -287,9 +381,17 @@ export const run: Bench = async () => {
     : [];
   if (!PARTS.has('queue')) return agentRows;
   const group = 'Distributed tournament';
-  const wall = 'local games/s over queued games/s, minus 1, each pair run back to back, alternating which goes first';
-  const cpuNote =
-    "CPU of coordinator, worker processes (game threads included) and redis-server per game, over the local pool's";
+  const cpuNote = (n: 1 | 2) =>
+    `CPU per game (user+sys of this process as coordinator, the ${n === 1 ? 'worker process' : 'worker processes'} with ` +
+    "their game threads, and redis-server) through the queue over the local pool's (this process with its threads, " +
+    `redis-server), minus 1; each a whole run of ${GAMES} games on warm threads (one uncounted run of ${WARM_GAMES} ` +
+    `first), each pair back to back, alternating which goes first; ${spread(cpuOver[n])}; local pool ` +
+    `${median(localUs[n]).toFixed(0)} CPU-µs/game; of the queued runs redis-server ${median(redisUs[n]).toFixed(0)} and the coordinator ` +
+    `${median(coordUs[n]).toFixed(0)} CPU-µs/game; main threads: the local run's ${median(localMainUs[n]).toFixed(0)}, ` +
+    `the coordinator's ${median(coordMainUs[n]).toFixed(0)}, the workers' ${median(workersMainUs[n]).toFixed(0)} CPU-µs/game ` +
+    '(medians; /proc/<pid>/task/<pid>/stat); games/s ratio in the row below';
+  const wallNote =
+    'local games/s over queued games/s, minus 1, the same runs (wall clock: on a shared 2-core machine other work moves it; the CPU row above carries the target)';
   const results: BenchResult[] = [
     ...agentRows,
     { group, name: 'local pool, 1 thread', value: best.l1, unit: 'games/s', note },
@@ -299,46 +401,46 @@ export const run: Bench = async () => {
     {
       group,
       name: 'queue overhead, 1 worker vs 1 local thread',
-      value: median(overhead1),
+      value: median(cpuOver[1]),
       unit: '%',
       target: '< 10',
-      note: `${wall}; ${spread(overhead1)}`,
+      note: cpuNote(1),
+    },
+    {
+      group,
+      name: 'queue games/s below the local pool, 1 worker',
+      value: median(wallOver[1]),
+      unit: '%',
+      note: `${wallNote}; ${spread(wallOver[1])}`,
     },
     {
       group,
       name: 'queue overhead, 2 workers vs 2 local threads',
-      value: median(overhead2),
+      value: median(cpuOver[2]),
       unit: '%',
       target: '< 10',
-      note: `${wall}; ${spread(overhead2)}`,
+      note: cpuNote(2),
     },
     {
       group,
-      name: 'queue CPU per game over the local pool, 1 worker',
-      value: median(cpu1),
+      name: 'queue games/s below the local pool, 2 workers',
+      value: median(wallOver[2]),
       unit: '%',
-      note: `${cpuNote}; ${spread(cpu1)}`,
-    },
-    {
-      group,
-      name: 'queue CPU per game over the local pool, 2 workers',
-      value: median(cpu2),
-      unit: '%',
-      note: `${cpuNote}; ${spread(cpu2)}`,
+      note: `${wallNote}; ${spread(wallOver[2])}`,
     },
     {
       group,
       name: 'worker threads waiting for a batch, 1 worker',
-      value: median(idle1),
+      value: median(idle[1]),
       unit: '%',
-      note: `share of the worker threads' time from their first batch to their last; ${spread(idle1)}`,
+      note: `share of the worker threads' time from their first batch to their last in a run (from the workers' log); ${spread(idle[1])}`,
     },
     {
       group,
       name: 'worker threads waiting for a batch, 2 workers',
-      value: median(idle2),
+      value: median(idle[2]),
       unit: '%',
-      note: `share of the worker threads' time from their first batch to their last; ${spread(idle2)}`,
+      note: `share of the worker threads' time from their first batch to their last in a run (from the workers' log); ${spread(idle[2])}`,
     },
   ];
   return results;

@@ -347,31 +347,45 @@ export function capacityFigures(group: string, o: CapacityOptions, steps: readon
   return out;
 }
 
-export const SIDE_BY_SIDE_RUNS = 2;
+export const SIDE_BY_SIDE_RUNS = 6;
+const SIDE_BY_SIDE_MS = 1000;
+
+/** Round trips per CPU-second of each client in each round, by name (`sideBySide`'s `rounds`). */
+export type SideBySideRounds = Record<string, number[]>;
+
+/** Each client's best rate and, as `<name>Cpu`, its best per CPU-second (`best`); every round's (`rounds`). */
+export interface SideBySide {
+  readonly best: Readonly<Record<string, number>>;
+  readonly rounds: SideBySideRounds;
+}
 
 /**
- * Runs each client for 0.5 s (warm-up), then `SIDE_BY_SIDE_RUNS` rounds of 2.5 s each, interleaved so that load
- * from elsewhere hits them alike; returns each client's best rate, and as `<name>Cpu` its best rate per CPU-second
- * of this process (the server is a child process, so this process's CPU time is the client's): a shared machine
- * slows the wall-clock rates of the runs unevenly, far less their CPU cost.
+ * Runs each client for 0.5 s (warm-up, not counted), then `SIDE_BY_SIDE_RUNS` rounds of 1 s each, the clients in
+ * turn and in reverse order every other round (A B C D, D C B A, ...), so that a drift of the shared machine hits
+ * them alike. Returns each client's best wall-clock rate, as `<name>Cpu` its best rate per CPU-second of this
+ * process (the server is a child process, so this process's CPU time is the client's), and in `rounds` every
+ * round's rate per CPU-second: a ratio is taken per round (two clients measured seconds apart) and the median of
+ * the rounds reported, so that one round disturbed by other work decides nothing.
  */
-export async function sideBySide(
-  clients: Record<string, (ms: number) => Promise<number>>,
-): Promise<Record<string, number>> {
-  for (const c of Object.values(clients)) await c(500);
+export async function sideBySide(clients: Record<string, (ms: number) => Promise<number>>): Promise<SideBySide> {
+  const names = Object.keys(clients);
+  for (const name of names) await clients[name]!(500);
   const best: Record<string, number> = {};
+  const rounds: SideBySideRounds = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < SIDE_BY_SIDE_RUNS; i++) {
-    for (const [name, c] of Object.entries(clients)) {
+    for (const name of i % 2 === 0 ? names : [...names].reverse()) {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const rate = await c(2500);
+      const rate = await clients[name]!(SIDE_BY_SIDE_MS);
       const trips = (rate * (performance.now() - t0)) / 1000;
       const cpu = process.cpuUsage(cpu0);
+      const perCpu = trips / ((cpu.user + cpu.system) / 1e6);
       best[name] = Math.max(best[name] ?? 0, rate);
-      best[`${name}Cpu`] = Math.max(best[`${name}Cpu`] ?? 0, trips / ((cpu.user + cpu.system) / 1e6));
+      best[`${name}Cpu`] = Math.max(best[`${name}Cpu`] ?? 0, perCpu);
+      rounds[name]!.push(perCpu);
     }
   }
-  return best;
+  return { best, rounds };
 }
 
 /** Requests kept in flight on the one connection of a side-by-side run. */
@@ -464,40 +478,51 @@ export function rawCounter(ms: number, finish: (rate: number) => void) {
 export function sideBySideFigures(
   group: string,
   label: { exchange: string; client: string },
-  best: Record<string, number>,
+  measured: SideBySide,
 ): BenchResult[] {
+  const { best, rounds } = measured;
   const { raw, rawCoalescing, ours } = best as { raw: number; rawCoalescing: number; ours: number };
   const pct = (a: number | undefined, b: number | undefined) =>
     a && b ? `${Math.round((a / b) * 1000) / 10}%` : 'not measured';
-  const perCpu =
-    `Per CPU-second of the client's process: botswarm ${Math.round(best.oursCpu ?? 0)}, raw coalescing ` +
-    `${Math.round(best.rawCoalescingCpu ?? 0)} round trips (${pct(best.oursCpu, best.rawCoalescingCpu)}); ` +
-    `through the promise API ${Math.round(best.oursPromisesCpu ?? 0)} per CPU-s ` +
-    `(${pct(best.oursPromisesCpu, best.rawCoalescingCpu)}), ${Math.round(best.oursPromises ?? 0)}/s. `;
+  /** Per round, `a`'s round trips per CPU-second over `b`'s, in %. */
+  const perRound = (a: string, b: string) =>
+    (rounds[a] ?? []).map((x, i) => (x / (rounds[b]?.[i] ?? Number.NaN)) * 100);
+  const mid = (xs: readonly number[]) => {
+    const sorted = [...xs].sort((p, q) => p - q);
+    const m = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
+  };
+  const cpuRatios = perRound('ours', 'rawCoalescing');
+  const promiseRatios = perRound('oursPromises', 'rawCoalescing');
+  const list = (xs: readonly number[]) => xs.map((x) => x.toFixed(1)).join(', ');
+  const runs = `${SIDE_BY_SIDE_RUNS} rounds of ${SIDE_BY_SIDE_MS / 1000} s, the clients in turn, reversed every other round (after 0.5 s each not counted)`;
   return [
     {
       group,
       name: `${label.exchange} round trips/s, raw net client coalescing writes (${WINDOW} in flight, 1 connection)`,
       value: Math.round(rawCoalescing),
       unit: 'round trips/s',
-      note: `the requests answering one read leave in one write, as botswarm does; best of ${SIDE_BY_SIDE_RUNS} runs of 2.5 s, interleaved with the others; answering server in a child process`,
+      note: `the requests answering one read leave in one write, as botswarm does; best of ${runs}; answering server in a child process; per CPU-second of the client's process at best ${Math.round(best.rawCoalescingCpu ?? 0)}`,
     },
     {
       group,
       name: `${label.exchange} round trips/s, botswarm ${label.client} (${WINDOW} in flight, 1 connection)`,
       value: Math.round(ours),
       unit: 'round trips/s',
-      note: `best of ${SIDE_BY_SIDE_RUNS} runs of 2.5 s, interleaved with the raw clients; driven through the callback completion (GalaxClient.sendMove, OreRushClient.send) as the raw clients are driven by their reads (the promise API, move() and request(), adds one promise per request)`,
+      note: `best of ${runs}; driven through the callback completion (GalaxClient.sendMove, OreRushClient.send) as the raw clients are driven by their reads (the promise API, move() and request(), adds one promise per request); per CPU-second of the client's process at best ${Math.round(best.oursCpu ?? 0)}`,
     },
     {
       group,
       name: `botswarm ${label.client} throughput relative to the raw net client coalescing writes`,
-      value: Math.round((ours / rawCoalescing) * 1000) / 10,
+      value: Math.round(mid(cpuRatios) * 10) / 10,
       unit: '%',
       target: '>= 80',
       note:
         'same write pattern on both sides: what remains is framing, parsing and request matching. ' +
-        perCpu +
+        "Round trips per CPU-second of the client's process (the answering server is a child process), botswarm over " +
+        `the raw coalescing client, median of ${cpuRatios.length} rounds (${list(cpuRatios)}); ${runs}. ` +
+        `Through the promise API ${mid(promiseRatios).toFixed(1)}% (rounds ${list(promiseRatios)}). ` +
+        `Wall clock, best rate of each: ${Math.round(ours)} against ${Math.round(rawCoalescing)} round trips/s (${pct(ours, rawCoalescing)}). ` +
         `Not a headline: a raw client writing once per request made ${Math.round(raw)} round trips/s, ` +
         `${Math.round((ours / raw) * 1000) / 10}% of it for botswarm (an unfair baseline: it pays one syscall per request)`,
     },

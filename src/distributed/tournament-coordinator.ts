@@ -92,8 +92,11 @@ export const QUEUE_BATCH_TARGET_MS = 500;
  * down to one game. Through the queue every batch costs a round trip (worker, Redis, coordinator and back) of a
  * few ms, tens on a loaded machine, whatever its size: the end of a round went in batches of a few games down to
  * one, the thread waiting for each. No batch shorter than this: the threads finish up to this much apart.
+ * Each batch also costs CPU whatever its size (BullMQ's scripts on the worker's and the coordinator's main
+ * threads, Redis): at 50 ms most of a 4,000-game run's ~22 batches were the end of the round, and 150 ms took
+ * about 6 % off the CPU per game of the whole run with 2 workers (docs/performance.md, "The queue overhead rows").
  */
-export const QUEUE_MIN_BATCH_MS = 50;
+export const QUEUE_MIN_BATCH_MS = 150;
 
 export class QueueCoordinator implements BatchExecutor {
   readonly batchTargetMs: number;

@@ -160,6 +160,24 @@ describe('delimitedFramer (STX ... ETX)', () => {
       ),
     );
   });
+
+  it('with constants: the same frames and errors as without, for any bytes in any chunks', () => {
+    // The constants' fast path (a constant told by its bytes and the end byte after them, no search) must not
+    // change what comes out: a constant cut by a chunk, one inside a longer frame, garbage, a lost end byte, an
+    // oversized frame. Constants with a delimiter in them are never matched (they could not arrive whole).
+    const constants = [Buffer.from('ok'), Buffer.from('ping'), Buffer.from('o\x02k'), Buffer.from('x'.repeat(9))];
+    const piece = fc.constantFrom('\x02', '\x03', 'ok', 'ping', 'pin', 'okay', 'o', 'x'.repeat(9), 'zz', '');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), fc.array(fc.nat(), { maxLength: 8 }), (pieces, cuts) => {
+        const wire = Buffer.from(pieces.join(''), 'latin1');
+        const chunks = split(wire, cuts);
+        const plain = collect(delimitedFramer({ start: 0x02, end: 0x03, maxFrame: 8 }), chunks);
+        const framer = delimitedFramer({ start: 0x02, end: 0x03, maxFrame: 8, constants });
+        expect(collect(framer, chunks)).toEqual(plain);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe('lengthFramer', () => {
