@@ -21,6 +21,18 @@ function seated(rules: Record<string, unknown>, player = 0) {
   return game.seat();
 }
 
+/** A client that records what the adapter sends, with the callbacks its answers go to. */
+function recordingClient() {
+  const sent: { packet: Packet; done: AnswerCallback }[] = [];
+  const client = {
+    setHandlers() {},
+    send(packet: Packet, done: AnswerCallback) {
+      sent.push({ packet, done });
+    },
+  } as unknown as OreRushClient;
+  return { sent, client };
+}
+
 describe('Ore Rush seat adapter: the config of the settn rules', () => {
   it('is the engine reading of the rules', () => {
     const rules = { ...orerushEngine.defaultConfig(), rounds: 37, width: 12 };
@@ -48,13 +60,7 @@ describe('Ore Rush seat adapter: the config of the settn rules', () => {
 describe('Ore Rush seat adapter: a move and its answer', () => {
   /** An adapter over a client that records what is sent (and the callbacks its answers go to). */
   function moving() {
-    const sent: { packet: Packet; done: AnswerCallback }[] = [];
-    const client = {
-      setHandlers() {},
-      send(packet: Packet, done: AnswerCallback) {
-        sent.push({ packet, done });
-      },
-    } as unknown as OreRushClient;
+    const { sent, client } = recordingClient();
     const answers: [number, string][] = [];
     const game = new OreRushOnlineGame(client, { onMoveAnswer: (micros, a) => answers.push([micros, a.kind]) });
     game.handlers.onSettings?.({ game: 1, player: 2, players: 4, joined: 4, roundTimeoutMs: 60_000, rules: {} });
@@ -108,13 +114,7 @@ describe('Ore Rush seat adapter: a move and its answer', () => {
 
 describe('Ore Rush seat adapter: lazy turns', () => {
   it('hands the seat the update itself; the wrapped strategy decides on its observation; a WAIT retry has one command per robot', () => {
-    const sent: { packet: Packet; done: AnswerCallback }[] = [];
-    const client = {
-      setHandlers() {},
-      send(packet: Packet, done: AnswerCallback) {
-        sent.push({ packet, done });
-      },
-    } as unknown as OreRushClient;
+    const { sent, client } = recordingClient();
     const game = new OreRushOnlineGame<OreRushUpdate>(client, { turns: 'lazy' });
     game.handlers.onSettings?.({ game: 1, player: 1, players: 2, joined: 2, roundTimeoutMs: 60_000, rules: {} });
     const turns: OreRushUpdate[] = [];
