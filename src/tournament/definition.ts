@@ -128,6 +128,8 @@ export async function loadTournament(
   let rounds: number | undefined;
   if (raw.challenger !== undefined && format !== 'gauntlet') fail('challenger', 'only a gauntlet has a challenger');
   if (raw.rounds !== undefined && format !== 'swiss') fail('rounds', 'only a swiss tournament has rounds');
+  if (raw.seatOrders !== undefined && format !== 'round-robin' && format !== 'gauntlet')
+    fail('seatOrders', 'only a round-robin or a gauntlet plays every seat order');
   switch (format) {
     case 'round-robin':
       if (bots.length < players)
@@ -165,6 +167,7 @@ export async function loadTournament(
     players,
     games: (raw.games as number | undefined) ?? 10,
     ...(rounds !== undefined ? { rounds } : {}),
+    ...(raw.seatOrders === 'all' && players > 2 ? { seatOrders: 'all' as const } : {}),
     seed: (raw.seed as string | number | undefined) ?? 1,
     iterations: (raw.iterations as number | undefined) ?? 1000,
     ...(raw.timeLimitMs !== undefined ? { timeLimitMs: raw.timeLimitMs as number } : {}),

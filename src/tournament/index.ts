@@ -27,7 +27,15 @@ export {
   type TournamentRun,
   TournamentStateError,
 } from './runner.ts';
-export { buildSchedule, combinations, defaultSwissRounds, pairSwiss, rotate, type Schedule } from './schedule.ts';
+export {
+  buildSchedule,
+  combinations,
+  cyclicOrders,
+  defaultSwissRounds,
+  pairSwiss,
+  rotate,
+  type Schedule,
+} from './schedule.ts';
 export { type JsonSchema, tournamentSchema, validateSchema } from './schema.ts';
 export {
   FORMATS,

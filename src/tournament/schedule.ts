@@ -44,13 +44,44 @@ export function rotate<T>(lineup: readonly T[], k: number): T[] {
 
 const gameSeed = (definition: TournamentDefinition, index: number) => deriveSeed(definition.seed, index);
 
+/**
+ * The cyclic seat orders of a lineup: every order of its seats up to rotation, as the permutations that keep the
+ * first entry first, the lineup itself first, then in lexicographic order of the positions ((n − 1)! orders).
+ */
+export function cyclicOrders<T>(lineup: readonly T[]): T[][] {
+  if (lineup.length <= 2) return [lineup.slice()];
+  const rest = lineup.slice(1).map((_, i) => i + 1);
+  const out: T[][] = [];
+  const walk = (picked: number[], left: number[]) => {
+    if (left.length === 0) {
+      out.push([lineup[0]!, ...picked.map((i) => lineup[i]!)]);
+      return;
+    }
+    for (const i of left)
+      walk(
+        [...picked, i],
+        left.filter((j) => j !== i),
+      );
+  };
+  walk([], rest);
+  return out;
+}
+
+/**
+ * Game k of a pairing (seed k of it) in seat order o has index (pairing × orders + o) × games + k and the seed of
+ * the pairing's game k: the orders of one seed are paired games. With one order this is the plain schedule.
+ */
 function pairingSchedule(definition: TournamentDefinition, pairings: readonly number[][]): Schedule {
   const games: ScheduledGame[] = [];
   pairings.forEach((lineup, pairing) => {
-    for (let k = 0; k < definition.games; k++) {
-      const index = pairing * definition.games + k;
-      games.push({ index, seed: gameSeed(definition, index), round: 0, pairing, seats: rotate(lineup, k) });
-    }
+    const orders = definition.seatOrders === 'all' ? cyclicOrders(lineup) : [lineup];
+    orders.forEach((order, o) => {
+      for (let k = 0; k < definition.games; k++) {
+        const index = (pairing * orders.length + o) * definition.games + k;
+        const seed = gameSeed(definition, pairing * definition.games + k);
+        games.push({ index, seed, round: 0, pairing, seats: rotate(order, k) });
+      }
+    });
   });
   return { total: games.length, rounds: 1, plan: () => games };
 }

@@ -40,6 +40,9 @@ const TOURNAMENT_PROPERTIES = {
   players: Setting.integer({ min: 2, max: 64, help: 'Seats per game (default 2; ffa: the number of bots).' }),
   games: Setting.integer({ min: 1, max: MAX_GAMES, help: 'Games per pairing (ffa: in total; default 10).' }),
   rounds: Setting.integer({ min: 1, max: 1000, help: 'Swiss: rounds (default ceil(log2(bots))).' }),
+  seatOrders: Setting.oneOf(['all'], {
+    help: 'Round-robin, gauntlet: all = every game seed once in each cyclic seat order ((players - 1)! times the games).',
+  }),
   seed: Setting.seed({ help: "Tournament seed; each game's seed derives from it and the game index." }),
   iterations: Setting.integer({ min: 1, max: 1_000_000_000, help: 'Iteration budget per decision (default 1000).' }),
   timeLimitMs: Setting.integer({

@@ -18,8 +18,14 @@ export interface TournamentDefinition {
   readonly challenger?: string;
   /** Seats per game. */
   readonly players: number;
-  /** Games per pairing (ffa: the whole field is one pairing, so this is the total). */
+  /** Games per pairing (ffa: the whole field is one pairing, so this is the total); per seat order with `seatOrders`. */
   readonly games: number;
+  /**
+   * Round-robin and gauntlet with 3 or more players: `all` plays each of a pairing's game seeds once in every
+   * cyclic seat order of its lineup (who moves right after whom), each rotated as usual: (players − 1)! times the
+   * games. Absent: one order, the lineup's (every bot still sits in every seat, but always behind the same bot).
+   */
+  readonly seatOrders?: 'all';
   /** Swiss only: rounds played. */
   readonly rounds?: number;
   readonly seed: string | number;

@@ -4,6 +4,7 @@ import { deriveSeed } from '../../src/core/rng.ts';
 import {
   buildSchedule,
   combinations,
+  cyclicOrders,
   type GameRecord,
   pairSwiss,
   type TournamentDefinition,
@@ -46,6 +47,55 @@ function seatCounts(games: { seats: readonly number[] }[], bots: number, players
     for (const [seat, bot] of g.seats.entries()) counts[bot]![seat]!++;
   }
   return counts;
+}
+
+describe('seatOrders: all', () => {
+  it('cyclic orders: (n - 1)! of them, the lineup first, no two the same up to rotation', () => {
+    expect(cyclicOrders([0, 1])).toEqual([[0, 1]]);
+    expect(cyclicOrders(['r', 'h', 'm'])).toEqual([
+      ['r', 'h', 'm'],
+      ['r', 'm', 'h'],
+    ]);
+    const four = cyclicOrders([0, 1, 2, 3]);
+    expect(four).toHaveLength(6);
+    const canonical = (o: number[]) => {
+      const at = o.indexOf(0);
+      return [...o.slice(at), ...o.slice(0, at)].join();
+    };
+    expect(new Set(four.map(canonical)).size).toBe(6);
+  });
+
+  it('plays each seed of a pairing once per order; order 0 is the plain schedule, game for game', () => {
+    const base = def({ bots: ['a', 'b', 'c'], players: 3, games: 6 });
+    const plain = buildSchedule(base).plan(0, new Map());
+    const all = buildSchedule({ ...base, seatOrders: 'all' }).plan(0, new Map());
+    expect(all).toHaveLength(12);
+    expect(all.slice(0, 6)).toEqual(plain);
+    expect(all.map((g) => g.index)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    for (let k = 0; k < 6; k++) {
+      const [first, second] = [all[k]!, all[6 + k]!];
+      expect(second.seed).toBe(first.seed);
+      expect(second.seats).toEqual(rotateBy([0, 2, 1], k));
+    }
+    // Who sits right after whom: each bot is followed by each other bot in half the games.
+    const follows = new Map<string, number>();
+    for (const g of all)
+      g.seats.forEach((b, s) =>
+        follows.set(`${b}>${g.seats[(s + 1) % 3]}`, (follows.get(`${b}>${g.seats[(s + 1) % 3]}`) ?? 0) + 1),
+      );
+    expect([...follows.values()]).toEqual(new Array(6).fill(6));
+  });
+
+  it('with two players there is one order: the schedule is unchanged', () => {
+    const base = def({});
+    expect(buildSchedule({ ...base, seatOrders: 'all' }).plan(0, new Map())).toEqual(
+      buildSchedule(base).plan(0, new Map()),
+    );
+  });
+});
+
+function rotateBy(lineup: number[], k: number): number[] {
+  return lineup.map((_, s) => lineup[(s + k) % lineup.length]!);
 }
 
 describe('schedules', () => {

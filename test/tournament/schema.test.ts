@@ -59,6 +59,10 @@ describe('tournament schema', () => {
       'x.json: challenger: "x" is not one of bots',
     );
     expect(await problem({ ...base, rounds: 3 })).toMatch(/^x\.json: rounds: only a swiss/);
+    expect(await problem({ ...base, format: 'swiss', seatOrders: 'all' })).toMatch(
+      /^x\.json: seatOrders: only a round-robin or a gauntlet/,
+    );
+    expect(await problem({ ...base, seatOrders: 'some' })).toMatch(/^x\.json: seatOrders: must be/);
     expect(await problem({ ...base, game: 'chess' })).toMatch(/^x\.json: game: /);
   });
 

@@ -65,6 +65,7 @@ function tournamentInput(file: string | undefined, opts: Record<string, unknown>
   flag('format', opts.format);
   flag('bots', opts.bots === undefined ? undefined : list(String(opts.bots)));
   flag('challenger', opts.challenger);
+  flag('seatOrders', opts.seatOrders);
   // Number flags are read with the file's schema: one range for `--games` and `"games"` (and the same strict text).
   const fromSchema = (key: 'players' | 'games' | 'rounds' | 'seed' | 'iterations') => {
     const text = opts[key];
@@ -147,6 +148,7 @@ export function registerTournament(program: Command): void {
     .option('--players <n>', 'seats per game (default 2; ffa: the number of bots)')
     .option('--games <n>', 'games per pairing (ffa: in total; default 10)')
     .option('--rounds <n>', 'swiss: rounds (default ceil(log2(bots)))')
+    .option('--seat-orders <all>', 'round-robin, gauntlet: play every game seed in each cyclic seat order')
     .option('--seed <seed>', 'tournament seed; game seeds derive from it (default 1)')
     .option('--iterations <n>', 'iteration budget per decision (default 1000)')
     .option('--time-limit <duration>', 'wall-clock limit per decision, e.g. 50ms (results become non-deterministic)')
