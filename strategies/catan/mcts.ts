@@ -25,6 +25,7 @@ import {
   rulesView,
 } from '../../src/games/catan/index.ts';
 import { createHeuristicStrategy, robberScore, value } from './heuristic.ts';
+import { leafValues } from './leaf-value.ts';
 
 /**
  * Catan for the generic search (src/ai/mcts.ts). Hidden information: every iteration starts from its own
@@ -128,8 +129,18 @@ export function catanCandidates(state: CatanState, seat: Seat, count = CANDIDATE
   return out;
 }
 
-/** Every seat's heuristic value against its best opponent, through a logistic, in [0, 1]. */
+/**
+ * The leaf value. Under the base rules, each seat's chance to win by the model fitted to game outcomes
+ * (`leaf-value.ts`); under Cities & Knights, for which no model was fitted, every seat's heuristic value against
+ * its best opponent through a logistic, in [0, 1].
+ */
 export function catanEvaluate(state: CatanState): number[] {
+  if (state.ck === undefined) return leafValues(state);
+  return heuristicEvaluate(state);
+}
+
+/** Every seat's heuristic value against its best opponent, through a logistic, in [0, 1]. */
+export function heuristicEvaluate(state: CatanState): number[] {
   const n = state.players;
   const v: number[] = [];
   for (let p = 0; p < n; p++) v.push(value(state, p, WEIGHTS));
