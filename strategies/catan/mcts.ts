@@ -42,6 +42,8 @@ import { leafValues } from './leaf-value.ts';
  */
 
 const CANDIDATES = 5;
+/** The fitted model's share of the leaf value (the rest: catan-heuristic's value through a logistic). */
+const FITTED = 1;
 const OPPONENT_CANDIDATES = 1;
 const WEIGHTS = { points: 100, production: 3, variety: 6, expansion: 8, development: 9 };
 /** Value difference that makes a 73% favourite (logistic scale), about a point and a half. */
@@ -134,9 +136,12 @@ export function catanCandidates(state: CatanState, seat: Seat, count = CANDIDATE
  * (`leaf-value.ts`); under Cities & Knights, for which no model was fitted, every seat's heuristic value against
  * its best opponent through a logistic, in [0, 1].
  */
-export function catanEvaluate(state: CatanState): number[] {
-  if (state.ck === undefined) return leafValues(state);
-  return heuristicEvaluate(state);
+export function catanEvaluate(state: CatanState, fitted = FITTED): number[] {
+  if (state.ck !== undefined || fitted === 0) return heuristicEvaluate(state);
+  const model = leafValues(state);
+  if (fitted === 1) return model;
+  const h = heuristicEvaluate(state);
+  return model.map((m, i) => fitted * m + (1 - fitted) * h[i]!);
 }
 
 /** Every seat's heuristic value against its best opponent, through a logistic, in [0, 1]. */
@@ -164,7 +169,7 @@ type Game = MctsGame<CatanState, CatanAction, CatanObservation, CatanConfig, Cat
  * value; the cards sampled for the others enter neither), so it is ranked once per observation and handed to
  * each root sample: the same search, without the repeated work.
  */
-export function catanMctsGameWith(own: number, opponents: number): Game {
+export function catanMctsGameWith(own: number, opponents: number, fitted = FITTED): Game {
   const rootRanking = new WeakMap<CatanObservation, CatanAction[]>();
   return {
     engine: catanEngine,
@@ -179,7 +184,7 @@ export function catanMctsGameWith(own: number, opponents: number): Game {
     candidates: (state, seat) => catanCandidates(state, seat, own),
     opponentCandidates: (state, seat) => rankedActions(state, seat).slice(0, opponents),
     actionKey,
-    evaluate: (state) => catanEvaluate(state),
+    evaluate: (state) => catanEvaluate(state, fitted),
     rollouts: {
       best: () => ({
         act: (state, seat) => rankedActions(state, seat)[0] ?? catanEngine.defaultAction(state, seat),
@@ -231,11 +236,11 @@ const generic = mctsBotDefinition(catanMctsGame, catanMctsDefaults, '');
 const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
 
 const createCatanMcts: StrategyFactory<CatanObservation, CatanAction> = ({ params }) => {
-  const { margin: m, minVisits: mv, candidates: cn, opponents: on, setup: su, ...rest } = params;
+  const { margin: m, minVisits: mv, candidates: cn, opponents: on, setup: su, fitted: fi, ...rest } = params;
   const searchSetup = su === true;
   const margin = num(m, MARGIN);
   const minVisits = num(mv, MIN_VISITS);
-  const game = catanMctsGameWith(num(cn, CANDIDATES), num(on, OPPONENT_CANDIDATES));
+  const game = catanMctsGameWith(num(cn, CANDIDATES), num(on, OPPONENT_CANDIDATES), num(fi, FITTED));
   const options = mctsOptionsFromParams(rest, catanMctsDefaults);
   const search = createMctsStrategy(game, options);
   const heuristic = createHeuristicStrategy({ params: {} });
@@ -286,6 +291,12 @@ export const catanMctsBot: BotDefinition<CatanObservation, CatanAction> = {
       max: 200,
       default: OPPONENT_CANDIDATES,
       help: 'actions an opponent is modelled by',
+    }),
+    fitted: Setting.number({
+      min: 0,
+      max: 1,
+      default: FITTED,
+      help: "share of the leaf value from the model fitted to game outcomes (the rest: catan-heuristic's value)",
     }),
     setup: Setting.boolean({
       default: false,

@@ -118,6 +118,7 @@ describe('catan-mcts', () => {
       'minVisits',
       'candidates',
       'opponents',
+      'fitted',
       'setup',
     ]);
     const config = catanEngine.defaultConfig();
@@ -252,6 +253,17 @@ describe('catan-mcts', () => {
       }
     }, 120_000);
 
+    it("mixes in catan-heuristic's value by the `fitted` share, and keeps it alone under Cities & Knights", async () => {
+      const [s] = await mainStates(8);
+      const model = leafValues(s!);
+      const h = heuristicEvaluate(s!);
+      expect(catanEvaluate(s!, 0)).toEqual(h);
+      const half = catanEvaluate(s!, 0.5);
+      for (let i = 0; i < 3; i++) expect(half[i]).toBeCloseTo((model[i]! + h[i]!) / 2, 12);
+      const ck = catanEngine.setup(catanEngine.parseConfig({ rules: 'cities-and-knights' }), 3, createRng(3));
+      expect(catanEvaluate(ck, 1)).toEqual(heuristicEvaluate(ck));
+    }, 120_000);
+
     it('gives a finished game to its winner', async () => {
       const [s] = await mainStates(8);
       const over = { ...s!, step: { phase: 'over' }, winner: 2 } as CatanState;
@@ -286,7 +298,7 @@ describe('catan-mcts', () => {
       const states = await mainStates(10);
       let checked = 0;
       for (const s of states) {
-        const v = s.buildings.findIndex((b) => b === 0);
+        const v = s.buildings.indexOf(0);
         if (v < 0) continue;
         const buildings = [...s.buildings];
         buildings[v] = 1;
