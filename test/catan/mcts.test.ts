@@ -25,6 +25,7 @@ import {
   catanMctsDefaults,
   catanMctsGameWith,
   heuristicEvaluate,
+  overrules,
   rankedActions,
   worthSearching,
 } from '../../strategies/catan/mcts.ts';
@@ -315,5 +316,22 @@ describe('catan-mcts', () => {
       }
       expect(checked).toBeGreaterThan(3);
     }, 120_000);
+  });
+
+  it("plays the search's choice only when it beats the heuristic's by the margin, and never instead of a build that scores", () => {
+    const key = (a: CatanAction) => JSON.stringify(a);
+    const end: CatanAction = { type: 'end' };
+    const dev: CatanAction = { type: 'buyDev' };
+    const city: CatanAction = { type: 'city', vertex: 4 };
+    const otherCity: CatanAction = { type: 'city', vertex: 9 };
+    const arms = (...xs: [CatanAction, number, number][]) =>
+      xs.map(([a, visits, mean]) => ({ key: key(a), visits, mean }));
+    expect(overrules(end, dev, arms([dev, 100, 0.6], [end, 50, 0.5]), 0, 20)).toBe(true);
+    expect(overrules(end, dev, arms([dev, 100, 0.6], [end, 50, 0.5]), 0.2, 20)).toBe(false);
+    expect(overrules(end, dev, arms([dev, 100, 0.6], [end, 10, 0.5]), 0, 20)).toBe(false);
+    expect(overrules(end, dev, arms([dev, 100, 0.6]), 0, 0)).toBe(false);
+    expect(overrules(city, end, arms([end, 100, 0.9], [city, 50, 0.1]), 0, 20)).toBe(false);
+    expect(overrules(city, dev, arms([dev, 100, 0.9], [city, 50, 0.1]), 0, 20)).toBe(false);
+    expect(overrules(city, otherCity, arms([otherCity, 100, 0.9], [city, 50, 0.1]), 0, 20)).toBe(true);
   });
 });
