@@ -248,9 +248,12 @@ describe('catan-mcts', () => {
         expect(v.length).toBe(3);
         for (const x of v) expect(x).toBeGreaterThan(0);
         expect(v.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
-        // catan-mcts's leaf under the base rules is this model, not catan-heuristic's value.
-        expect(catanEvaluate(s)).toEqual(v);
-        expect(catanEvaluate(s)).not.toEqual(heuristicEvaluate(s));
+        // catan-mcts's leaf under the base rules is this model, half and half with catan-heuristic's value.
+        expect(catanEvaluate(s, 1)).toEqual(v);
+        const h = heuristicEvaluate(s);
+        expect(h).not.toEqual(v);
+        const mixed = catanEvaluate(s);
+        for (let i = 0; i < 3; i++) expect(mixed[i]).toBeCloseTo((v[i]! + h[i]!) / 2, 12);
       }
     }, 120_000);
 
