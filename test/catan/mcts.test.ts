@@ -8,15 +8,27 @@ import { runMatch } from '../../src/core/match.ts';
 import { createRng } from '../../src/core/rng.ts';
 import type { Strategy } from '../../src/core/strategy.ts';
 import {
+  boardLookups,
   type CatanAction,
   type CatanObservation,
+  type CatanState,
   catanEngine,
   determinize,
   legalActions,
   rulesView,
 } from '../../src/games/catan/index.ts';
 import { robberScore } from '../../strategies/catan/heuristic.ts';
-import { catanMctsDefaults, catanMctsGameWith, rankedActions, worthSearching } from '../../strategies/catan/mcts.ts';
+import { FEATURE_COUNT, FEATURES, leafValues, seatFeatures } from '../../strategies/catan/leaf-value.ts';
+import { LEAF_WEIGHTS } from '../../strategies/catan/leaf-weights.ts';
+import {
+  catanEvaluate,
+  catanMctsDefaults,
+  catanMctsGameWith,
+  heuristicEvaluate,
+  overrules,
+  rankedActions,
+  worthSearching,
+} from '../../strategies/catan/mcts.ts';
 
 type RobberAction = Extract<CatanAction, { type: 'robber' }>;
 
@@ -107,6 +119,7 @@ describe('catan-mcts', () => {
       'minVisits',
       'candidates',
       'opponents',
+      'fitted',
       'setup',
     ]);
     const config = catanEngine.defaultConfig();
@@ -215,4 +228,113 @@ describe('catan-mcts', () => {
     // Not merely the legal order: the ranking moves the blocking hexes ahead of the low-numbered ones.
     expect(reordered).toBeGreaterThan(0);
   }, 120_000);
+
+  describe('the leaf value fitted to game outcomes', () => {
+    /** Full states from a heuristic-only game, sampled from seat 0's main-phase observations. */
+    async function mainStates(seed: number): Promise<CatanState[]> {
+      const out: CatanState[] = [];
+      for (const obs of await observations(seed))
+        if (obs.step.phase === 'main') out.push(determinize(obs, 0, obs.config, createRng(out.length)));
+      return out;
+    }
+    const feature = (name: (typeof FEATURES)[number]) => FEATURES.indexOf(name);
+
+    it('has one weight per feature, and gives every seat a chance to win that sums to 1', async () => {
+      expect(LEAF_WEIGHTS.length).toBe(FEATURE_COUNT);
+      const states = await mainStates(8);
+      expect(states.length).toBeGreaterThan(5);
+      for (const s of states) {
+        const v = leafValues(s);
+        expect(v.length).toBe(3);
+        for (const x of v) expect(x).toBeGreaterThan(0);
+        expect(v.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+        // catan-mcts's leaf under the base rules is this model, half and half with catan-heuristic's value.
+        expect(catanEvaluate(s, 1)).toEqual(v);
+        const h = heuristicEvaluate(s);
+        expect(h).not.toEqual(v);
+        const mixed = catanEvaluate(s);
+        for (let i = 0; i < 3; i++) expect(mixed[i]).toBeCloseTo((v[i]! + h[i]!) / 2, 12);
+      }
+    }, 120_000);
+
+    it("mixes in catan-heuristic's value by the `fitted` share, and keeps it alone under Cities & Knights", async () => {
+      const [s] = await mainStates(8);
+      const model = leafValues(s!);
+      const h = heuristicEvaluate(s!);
+      expect(catanEvaluate(s!, 0)).toEqual(h);
+      const half = catanEvaluate(s!, 0.5);
+      for (let i = 0; i < 3; i++) expect(half[i]).toBeCloseTo((model[i]! + h[i]!) / 2, 12);
+      const ck = catanEngine.setup(catanEngine.parseConfig({ rules: 'cities-and-knights' }), 3, createRng(3));
+      expect(catanEvaluate(ck, 1)).toEqual(heuristicEvaluate(ck));
+    }, 120_000);
+
+    it('gives a finished game to its winner', async () => {
+      const [s] = await mainStates(8);
+      const over = { ...s!, step: { phase: 'over' }, winner: 2 } as CatanState;
+      expect(leafValues(over)).toEqual([0, 0, 1]);
+    }, 120_000);
+
+    it("counts a seat's pips by resource from its buildings (cities twice), and who moves next", async () => {
+      const states = await mainStates(9);
+      const s = states.at(-1)!;
+      const lk = boardLookups(s.board);
+      const f = new Array<number>(FEATURE_COUNT).fill(0);
+      for (let seat = 0; seat < 3; seat++) {
+        seatFeatures(s, seat, f);
+        const pips = [0, 0, 0, 0, 0];
+        let cities = 0;
+        s.buildings.forEach((b, v) => {
+          if (b < 0 || b >> 1 !== seat) return;
+          cities += b & 1;
+          for (let r = 0; r < 5; r++) pips[r]! += ((b & 1) + 1) * lk.vertexPips[v * 5 + r]!;
+        });
+        expect(f.slice(feature('brick pips'), feature('ore pips') + 1)).toEqual(pips);
+        expect(f[feature('cities')]).toBe(cities);
+        const offset = (seat - s.current + 3) % 3;
+        expect([f[feature('moves next')], f[feature('moves last')]]).toEqual([
+          offset === 1 ? 1 : 0,
+          offset === 2 ? 1 : 0,
+        ]);
+      }
+    }, 120_000);
+
+    it('rates a seat higher when one of its settlements becomes a city, and its opponents lower', async () => {
+      const states = await mainStates(10);
+      let checked = 0;
+      for (const s of states) {
+        const v = s.buildings.indexOf(0);
+        if (v < 0) continue;
+        const buildings = [...s.buildings];
+        buildings[v] = 1;
+        const pieces = [...s.pieces];
+        pieces[1]!++;
+        pieces[2]!--;
+        const upgraded = { ...s, buildings, pieces } as CatanState;
+        const before = leafValues(s);
+        const after = leafValues(upgraded);
+        expect(after[0]).toBeGreaterThan(before[0]!);
+        expect(after[1]).toBeLessThan(before[1]!);
+        expect(after[2]).toBeLessThan(before[2]!);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(3);
+    }, 120_000);
+  });
+
+  it("plays the search's choice only when it beats the heuristic's by the margin, and never instead of a build that scores", () => {
+    const key = (a: CatanAction) => JSON.stringify(a);
+    const end: CatanAction = { type: 'end' };
+    const dev: CatanAction = { type: 'buyDev' };
+    const city: CatanAction = { type: 'city', vertex: 4 };
+    const otherCity: CatanAction = { type: 'city', vertex: 9 };
+    const arms = (...xs: [CatanAction, number, number][]) =>
+      xs.map(([a, visits, mean]) => ({ key: key(a), visits, mean }));
+    expect(overrules(end, dev, arms([dev, 100, 0.6], [end, 50, 0.5]), 0, 20)).toBe(true);
+    expect(overrules(end, dev, arms([dev, 100, 0.6], [end, 50, 0.5]), 0.2, 20)).toBe(false);
+    expect(overrules(end, dev, arms([dev, 100, 0.6], [end, 10, 0.5]), 0, 20)).toBe(false);
+    expect(overrules(end, dev, arms([dev, 100, 0.6]), 0, 0)).toBe(false);
+    expect(overrules(city, end, arms([end, 100, 0.9], [city, 50, 0.1]), 0, 20)).toBe(false);
+    expect(overrules(city, dev, arms([dev, 100, 0.9], [city, 50, 0.1]), 0, 20)).toBe(false);
+    expect(overrules(city, otherCity, arms([otherCity, 100, 0.9], [city, 50, 0.1]), 0, 20)).toBe(true);
+  });
 });
