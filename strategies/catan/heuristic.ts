@@ -101,6 +101,25 @@ function bestByValue(obs: CatanObservation, seat: number, rng: Rng, w: Weights, 
 }
 
 /** A seat's worth in `s` (see the strategy's comment). */
+const SITES = [0, 0];
+
+/**
+ * The seat's open settlement sites: [where it may build now, free sites one of its roads away]. Written into one
+ * reused pair (read it before the next call): the value functions call this at every leaf.
+ */
+export function openSites(s: CatanState, seat: number): readonly number[] {
+  let direct = 0;
+  let near = 0;
+  for (let v = 0; v < VERTEX_COUNT; v++) {
+    if (!siteFree(s, v)) continue;
+    if (settlementSiteOk(s, seat, v)) direct++;
+    else for (const e of VERTEX_EDGES[v]!) if (roadSiteOk(s, seat, e)) near++;
+  }
+  SITES[0] = direct;
+  SITES[1] = near;
+  return SITES;
+}
+
 export function value(s: CatanState, seat: number, w: Weights): number {
   if (s.step.phase === 'over') return s.winner === seat ? 1e9 : -1e9;
   const lk = boardLookups(s.board);
@@ -126,13 +145,9 @@ export function value(s: CatanState, seat: number, w: Weights): number {
   const hand = s.hands;
   let cards = 0;
   for (let r = 0; r < k; r++) cards += hand[o + r]!;
-  let direct = 0;
-  let near = 0;
-  for (let v = 0; v < VERTEX_COUNT; v++) {
-    if (!siteFree(s, v)) continue;
-    if (settlementSiteOk(s, seat, v)) direct++;
-    else for (const e of VERTEX_EDGES[v]!) if (roadSiteOk(s, seat, e)) near++;
-  }
+  const sites = openSites(s, seat);
+  const direct = sites[0]!;
+  const near = sites[1]!;
   const expansion = Math.min(direct, 2) * 2 + Math.min(near, 3);
   const hasSettlement = s.pieces[seat * 3 + 1]! < 5;
   const closeness =

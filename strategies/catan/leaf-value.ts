@@ -6,14 +6,11 @@ import {
   HEX_VERTICES,
   PIPS,
   ROAD_COST,
-  roadSiteOk,
   SETTLEMENT_COST,
-  settlementSiteOk,
-  siteFree,
   totalPoints,
   VERTEX_COUNT,
-  VERTEX_EDGES,
 } from '../../src/games/catan/index.ts';
+import { openSites } from './heuristic.ts';
 import { LEAF_WEIGHTS } from './leaf-weights.ts';
 
 /**
@@ -94,13 +91,9 @@ export function seatFeatures(s: CatanState, seat: number, out: Float64Array | nu
   const o = seat * k;
   let cards = 0;
   for (let r = 0; r < k; r++) cards += s.hands[o + r]!;
-  let direct = 0;
-  let near = 0;
-  for (let v = 0; v < VERTEX_COUNT; v++) {
-    if (!siteFree(s, v)) continue;
-    if (settlementSiteOk(s, seat, v)) direct++;
-    else for (const e of VERTEX_EDGES[v]!) if (roadSiteOk(s, seat, e)) near++;
-  }
+  const sites = openSites(s, seat);
+  const direct = sites[0]!;
+  const near = sites[1]!;
   let devCards = 0;
   for (let c = 0; c < 5; c++) if (c !== 1) devCards += s.devs[seat * 5 + c]! + (seat === s.current ? s.devNew[c]! : 0);
   const points = totalPoints(s, seat);
