@@ -79,10 +79,12 @@ describe('seatOrders: all', () => {
     }
     // Who sits right after whom: each bot is followed by each other bot in half the games.
     const follows = new Map<string, number>();
-    for (const g of all)
-      g.seats.forEach((b, s) =>
-        follows.set(`${b}>${g.seats[(s + 1) % 3]}`, (follows.get(`${b}>${g.seats[(s + 1) % 3]}`) ?? 0) + 1),
-      );
+    for (const g of all) {
+      for (const [s, b] of g.seats.entries()) {
+        const key = `${b}>${g.seats[(s + 1) % 3]}`;
+        follows.set(key, (follows.get(key) ?? 0) + 1);
+      }
+    }
     expect([...follows.values()]).toEqual(new Array(6).fill(6));
   });
 
