@@ -24,10 +24,11 @@ import { join } from 'node:path';
 import { createLogger } from '../src/core/log.ts';
 import { agentPool, openRedis, parseQueueUrl, QueueCoordinator } from '../src/distributed/index.ts';
 import { loadScenario, runLoadTest } from '../src/load/index.ts';
-import { type BatchExecutor, loadTournament, runTournament } from '../src/tournament/index.ts';
+import { type BatchExecutor, runTournament } from '../src/tournament/index.ts';
 import { gameThreads, workerEntry } from '../src/tournament/worker-file.ts';
 import { type CliProcess, startCli, stopCli } from '../test/distributed/processes.ts';
 import { type RedisFixture, startRedis } from '../test/distributed/redis-server.ts';
+import { benchTournament } from './bench-tournament.ts';
 import type { Bench, BenchResult } from './harness.ts';
 
 const GAMES = 4000;
@@ -138,15 +139,9 @@ function statCpuMs(path: string): number {
 const CLOCK_TICKS = 100;
 
 export const run: Bench = async () => {
-  const root = join(import.meta.dirname, '..');
-  const tournament = (games: number) =>
-    loadTournament({
-      source: 'bench',
-      baseDir: root,
-      raw: { name: 'bench', game: 'galax', bots: ['random', 'heuristic'], games, seed: 'bench' },
-    });
-  const loaded = await tournament(GAMES);
-  const warm = await tournament(WARM_GAMES);
+  const _root = join(import.meta.dirname, '..');
+  const loaded = await benchTournament(GAMES);
+  const warm = await benchTournament(WARM_GAMES);
   const scratch = mkdtempSync(join(os.tmpdir(), 'botswarm-bench-distributed-'));
   const redis = await startRedis();
   const admin = await openRedis(parseQueueUrl(redis.url));

@@ -11,7 +11,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { resolveBots } from '../src/bots/resolve.ts';
 import { runMatch } from '../src/core/match.ts';
-import { buildSchedule, loadTournament, runTournament } from '../src/tournament/index.ts';
+import { buildSchedule, runTournament } from '../src/tournament/index.ts';
+import { benchTournament } from './bench-tournament.ts';
 import type { Bench, BenchResult } from './harness.ts';
 
 const GAMES = 3000;
@@ -42,14 +43,8 @@ function coresUsed(since: NodeJS.CpuUsage, wallMs: number): number {
 
 export const run: Bench = async () => {
   const root = join(import.meta.dirname, '..');
-  const loadGames = (games: number) =>
-    loadTournament({
-      source: 'bench',
-      baseDir: root,
-      raw: { name: 'bench', game: 'galax', bots: ['random', 'heuristic'], games, seed: 'bench' },
-    });
-  const loaded = await loadGames(GAMES);
-  const loadedThreaded = await loadGames(THREADED_GAMES);
+  const loaded = await benchTournament(GAMES);
+  const loadedThreaded = await benchTournament(THREADED_GAMES);
   const games = buildSchedule(loaded.definition).plan(0, new Map());
   const bots = await resolveBots(loaded.definition.bots, 'galax', root);
   const scratch = mkdtempSync(join(os.tmpdir(), 'botswarm-bench-tournament-'));
