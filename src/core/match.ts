@@ -1,7 +1,7 @@
 import type { GameEngine, GameResult, Seat, StepActions } from './engine.ts';
 import { hashState } from './hash.ts';
 import type { Logger } from './log.ts';
-import { createRng } from './rng.ts';
+import { createRng, type Rng } from './rng.ts';
 import { silentLogger } from './silent-logger.ts';
 import type { Budget, DecisionContext, Strategy } from './strategy.ts';
 
@@ -177,6 +177,192 @@ class OneSeatActions<A> implements ReadonlyMap<Seat, A> {
 }
 
 /**
+ * The decision loop of one game, as a synchronous object: `run` plays steps until the game ends or a strategy
+ * answers with a promise, which it hands back; `settle` takes that answer once it arrived (or failed) and the
+ * next `run` carries on with the same step. runMatch awaits between the two, so the loop itself holds no `await`:
+ * a loop of an async function with an await inside (even one never reached) measured about a tenth slower on
+ * random Catan games, where a step costs about a microsecond.
+ */
+class MatchLoop<S, A, O, C, X, E> {
+  state: S;
+  steps = 0;
+  readonly invalid: InvalidAction<A>[] = [];
+  readonly forfeits: Forfeit[] = [];
+  readonly forfeited = new Set<Seat>();
+  readonly actions: LoggedStep<A, X>[] | undefined;
+  readonly hashes: string[] | undefined;
+  readonly events: E[] | undefined;
+  readonly #illegalBySeat: number[];
+  /**
+   * One clock read per decision, not two: a decision's time runs from the previous read (the end of the previous
+   * decision, or the start of play) to the end of its own, so it also counts the engine's work on the step in
+   * between (validating, applying, observing: microseconds in every built-in game). A clock read costs tens to
+   * hundreds of nanoseconds depending on the host, and a random Catan step about one microsecond in all. Work that
+   * is not the engine's (hashing a recorded state, the onDecision hook, a warning for an illegal action) takes a
+   * fresh read afterwards.
+   */
+  #mark = 0;
+  // The players' step in progress: its acting seats, the next of them to decide, what the earlier ones chose
+  // (a Map for several seats, `only` for one), and the seat whose answer is awaited with its observation.
+  #acting: readonly Seat[] | null = null;
+  #next = 0;
+  #chosen: Map<Seat, A> | null = null;
+  #only: A | undefined = undefined;
+  #waitingObservation: O | undefined = undefined;
+
+  constructor(
+    readonly options: MatchOptions<S, A, O, C, X, E>,
+    readonly contexts: readonly DecisionContext<S, A, O, C, X, E>[],
+    readonly dice: Rng,
+    state: S,
+    readonly limitMs: number,
+    readonly maxSteps: number,
+    readonly maxIllegal: number,
+  ) {
+    const record = options.record ?? {};
+    this.state = state;
+    this.actions = record.actions ? [] : undefined;
+    this.hashes = record.hashes ? [hashState(state)] : undefined;
+    this.events = record.events ? [] : undefined;
+    this.#illegalBySeat = options.players.map(() => 0);
+    this.#mark = performance.now();
+  }
+
+  /** Plays until the game ends (null) or a strategy's answer is a promise (returned: settle it, then run again). */
+  run(): Promise<A> | null {
+    const engine = this.options.engine;
+    const players = this.options.players;
+    for (;;) {
+      let acting = this.#acting;
+      if (acting === null) {
+        const turn = engine.toAct(this.state);
+        if (turn.kind === 'terminal') return null;
+        if (this.steps >= this.maxSteps) throw new Error(`${engine.id}: no result after ${this.maxSteps} steps`);
+        if (turn.kind === 'chance') {
+          if (!engine.sampleChance) throw new Error(`${engine.id}: chance step without sampleChance`);
+          const outcome = engine.sampleChance(this.state, this.dice);
+          const step: StepActions<A, X> = { kind: 'chance', outcome };
+          this.actions?.push(step);
+          this.#apply(step);
+          continue;
+        }
+        acting = turn.seats;
+        this.#acting = acting;
+        this.#next = 0;
+        // One acting seat (every step of a turn-based game) gets a one-entry map, several a real Map.
+        this.#chosen = acting.length === 1 ? null : new Map<Seat, A>();
+      }
+      while (this.#next < acting.length) {
+        const seat = acting[this.#next]!;
+        if (this.forfeited.size > 0 && this.forfeited.has(seat)) {
+          this.#take(seat, engine.defaultAction(this.state, seat));
+          continue;
+        }
+        // Synchronous strategies stay free of awaits: only a returned promise is awaited (and cut at the limit).
+        const observation = engine.observe(this.state, seat);
+        let decided: A | Promise<A>;
+        try {
+          decided = players[seat]!.decide(observation, this.contexts[seat]!);
+        } catch (error) {
+          this.#failed(seat, error);
+          continue;
+        }
+        if (isThenable(decided)) {
+          this.#waitingObservation = observation;
+          return decided;
+        }
+        this.#answered(seat, observation, decided);
+      }
+      const taken: ReadonlyMap<Seat, A> = this.#chosen ?? new OneSeatActions(acting[0]!, this.#only as A);
+      this.#acting = null;
+      this.#chosen = null;
+      this.#only = undefined;
+      this.actions?.push({ kind: 'players', actions: [...taken] });
+      this.#apply({ kind: 'players', actions: taken });
+    }
+  }
+
+  /** The awaited answer of the seat `run` stopped at, or why there is none (a rejection, the limit passed). */
+  settle(answer: { readonly action: A } | { readonly error: unknown }): void {
+    const seat = this.#acting![this.#next]!;
+    const observation = this.#waitingObservation as O;
+    this.#waitingObservation = undefined;
+    if ('error' in answer) this.#failed(seat, answer.error);
+    else this.#answered(seat, observation, answer.action);
+  }
+
+  #apply(step: StepActions<A, X>): void {
+    this.state = this.options.engine.apply(this.state, step, this.events);
+    this.steps++;
+    if (this.hashes) {
+      this.hashes.push(hashState(this.state));
+      this.#mark = performance.now();
+    }
+  }
+
+  #take(seat: Seat, action: A): void {
+    if (this.#chosen) this.#chosen.set(seat, action);
+    else this.#only = action;
+    this.#next++;
+  }
+
+  /** The strategy threw, rejected or ran past the limit: it forfeits, and the default action plays for it. */
+  #failed(seat: Seat, error: unknown): void {
+    // By name: a strategy may carry its own copy of this module (a bot built against another install).
+    if ((error as Error)?.name === 'DecisionTimeoutError')
+      this.forfeit(seat, 'timeout', `timeout: ${messageOf(error)}`);
+    else this.forfeit(seat, 'error', `error: ${messageOf(error)}`);
+    this.#take(seat, this.options.engine.defaultAction(this.state, seat));
+    this.#mark = performance.now();
+  }
+
+  /** A strategy's answer: timed, shown to onDecision, validated (an illegal one is replaced by the default). */
+  #answered(seat: Seat, observation: O, answer: A): void {
+    const answeredAt = performance.now();
+    const took = answeredAt - this.#mark;
+    this.#mark = answeredAt;
+    if (took > this.limitMs) {
+      this.forfeit(seat, 'timeout', `timeout: took ${Math.round(took)} ms, the limit is ${this.limitMs} ms`);
+      this.#take(seat, this.options.engine.defaultAction(this.state, seat));
+      this.#mark = performance.now();
+      return;
+    }
+    const { engine, onDecision } = this.options;
+    if (onDecision) {
+      onDecision(seat, observation, answer);
+      this.#mark = performance.now();
+    }
+    let reason: string | null;
+    try {
+      reason = engine.validate(this.state, seat, answer);
+    } catch (error) {
+      // A malformed action (wrong shape from a process bot, say) may break validation itself.
+      reason = `malformed action: ${messageOf(error)}`;
+    }
+    if (reason === null) {
+      this.#take(seat, answer);
+      return;
+    }
+    const steps = this.steps;
+    this.invalid.push({ step: steps, seat, action: answer, reason });
+    this.#illegalBySeat[seat]!++;
+    if (this.#illegalBySeat[seat]! > this.maxIllegal) {
+      this.forfeit(seat, 'illegal', `illegal: more than ${this.maxIllegal} illegal actions (last: ${reason})`);
+    } else {
+      this.contexts[seat]!.log.warn({ step: steps, reason }, 'illegal action replaced by the default action');
+    }
+    this.#take(seat, engine.defaultAction(this.state, seat));
+    this.#mark = performance.now();
+  }
+
+  forfeit(seat: Seat, kind: ForfeitKind, reason: string): void {
+    this.forfeited.add(seat);
+    this.forfeits.push({ seat, step: this.steps, kind, reason });
+    this.contexts[seat]!.log.warn({ step: this.steps, kind, reason }, 'seat forfeits the game');
+  }
+}
+
+/**
  * Plays one game in-process. Synchronous strategies run without a single await, so a game of sync bots
  * costs no microtask per decision; asynchronous ones are awaited.
  */
@@ -187,7 +373,6 @@ export async function runMatch<S, A, O, C, X, E>(
   const started = performance.now();
   const log = options.log ?? silentLogger;
   const budget = options.budget ?? DEFAULT_BUDGET;
-  const record = options.record ?? {};
   const maxSteps = options.maxSteps ?? 1_000_000;
   const limitMs = options.decisionLimitMs ?? decisionLimitMs(budget);
   const maxIllegal = options.maxIllegalActions ?? DEFAULT_MAX_ILLEGAL_ACTIONS;
@@ -197,7 +382,7 @@ export async function runMatch<S, A, O, C, X, E>(
     );
   }
   const streams = matchStreams(options.seed);
-  let state = engine.setup(config, players.length, streams.map);
+  const initial = engine.setup(config, players.length, streams.map);
   const contexts: DecisionContext<S, A, O, C, X, E>[] = players.map((p, seat) => ({
     seat,
     rng: streams.bot(seat),
@@ -206,117 +391,17 @@ export async function runMatch<S, A, O, C, X, E>(
     log: log.child({ bot: p.name, seat }),
     decisionLimitMs: limitMs,
   }));
-  const invalid: InvalidAction<A>[] = [];
-  const illegalBySeat = players.map(() => 0);
-  const forfeits: Forfeit[] = [];
-  const forfeited = new Set<Seat>();
-  // A method, not a closure bound to a name: the TypeScript loader (tsx) names such closures at every call of
-  // runMatch, which costs about 1 µs, a thousandth of a whole random Catan game.
-  const seats = {
-    forfeit(seat: Seat, kind: ForfeitKind, reason: string) {
-      forfeited.add(seat);
-      forfeits.push({ seat, step: steps, kind, reason });
-      contexts[seat]!.log.warn({ step: steps, kind, reason }, 'seat forfeits the game');
-    },
-  };
-  const actions: LoggedStep<A, X>[] | undefined = record.actions ? [] : undefined;
-  const hashes: string[] | undefined = record.hashes ? [hashState(state)] : undefined;
-  const events: E[] | undefined = record.events ? [] : undefined;
-
-  let steps = 0;
-  // One clock read per decision, not two: a decision's time runs from the previous read (the end of the previous
-  // decision, or the start of play) to the end of its own, so it also counts the engine's work on the step in
-  // between (validating, applying, observing: microseconds in every built-in game). A clock read costs tens to
-  // hundreds of nanoseconds depending on the host, and a random Catan step about one microsecond in all. Work that
-  // is not the engine's (hashing a recorded state, the onDecision hook, a warning for an illegal action) takes a
-  // fresh read afterwards.
-  let mark = performance.now();
-  for (;;) {
-    const turn = engine.toAct(state);
-    if (turn.kind === 'terminal') break;
-    if (steps >= maxSteps) throw new Error(`${engine.id}: no result after ${maxSteps} steps`);
-    let step: StepActions<A, X>;
-    if (turn.kind === 'chance') {
-      if (!engine.sampleChance) throw new Error(`${engine.id}: chance step without sampleChance`);
-      const outcome = engine.sampleChance(state, streams.dice);
-      step = { kind: 'chance', outcome };
-      actions?.push(step);
-    } else {
-      const acting = turn.seats;
-      // One acting seat (every step of a turn-based game) gets a one-entry map, several a real Map.
-      const chosen = acting.length === 1 ? null : new Map<Seat, A>();
-      let only: A | undefined;
-      for (const seat of acting) {
-        let action: A;
-        if (forfeited.size > 0 && forfeited.has(seat)) action = engine.defaultAction(state, seat);
-        else {
-          const ctx = contexts[seat]!;
-          // Synchronous strategies stay free of awaits: only a returned promise is awaited (and cut at the limit).
-          const observation = engine.observe(state, seat);
-          let answer: A | undefined;
-          let failed = false;
-          try {
-            const decided = players[seat]!.decide(observation, ctx);
-            answer = isThenable(decided) ? await answerWithin(decided, limitMs) : decided;
-          } catch (error) {
-            // By name: a strategy may carry its own copy of this module (a bot built against another install).
-            if ((error as Error)?.name === 'DecisionTimeoutError')
-              seats.forfeit(seat, 'timeout', `timeout: ${messageOf(error)}`);
-            else seats.forfeit(seat, 'error', `error: ${messageOf(error)}`);
-            failed = true;
-          }
-          if (!failed) {
-            const answered = performance.now();
-            const took = answered - mark;
-            mark = answered;
-            if (took > limitMs) {
-              seats.forfeit(seat, 'timeout', `timeout: took ${Math.round(took)} ms, the limit is ${limitMs} ms`);
-              failed = true;
-            }
-          }
-          if (failed) {
-            action = engine.defaultAction(state, seat);
-            mark = performance.now();
-          } else {
-            action = answer as A;
-            if (options.onDecision) {
-              options.onDecision(seat, observation, action);
-              mark = performance.now();
-            }
-            let reason: string | null;
-            try {
-              reason = engine.validate(state, seat, action);
-            } catch (error) {
-              // A malformed action (wrong shape from a process bot, say) may break validation itself.
-              reason = `malformed action: ${messageOf(error)}`;
-            }
-            if (reason !== null) {
-              invalid.push({ step: steps, seat, action, reason });
-              illegalBySeat[seat]!++;
-              if (illegalBySeat[seat]! > maxIllegal) {
-                seats.forfeit(seat, 'illegal', `illegal: more than ${maxIllegal} illegal actions (last: ${reason})`);
-              } else {
-                ctx.log.warn({ step: steps, reason }, 'illegal action replaced by the default action');
-              }
-              action = engine.defaultAction(state, seat);
-              mark = performance.now();
-            }
-          }
-        }
-        if (chosen) chosen.set(seat, action);
-        else only = action;
-      }
-      const taken: ReadonlyMap<Seat, A> = chosen ?? new OneSeatActions(acting[0]!, only as A);
-      step = { kind: 'players', actions: taken };
-      actions?.push({ kind: 'players', actions: [...taken] });
+  const loop = new MatchLoop(options, contexts, streams.dice, initial, limitMs, maxSteps, maxIllegal);
+  for (let pending = loop.run(); pending !== null; pending = loop.run()) {
+    let answer: { readonly action: A } | { readonly error: unknown };
+    try {
+      answer = { action: await answerWithin(pending, limitMs) };
+    } catch (error) {
+      answer = { error };
     }
-    state = engine.apply(state, step, events);
-    steps++;
-    if (hashes) {
-      hashes.push(hashState(state));
-      mark = performance.now();
-    }
+    loop.settle(answer);
   }
+  const { state, forfeited, actions, hashes, events } = loop;
   const played = engine.result(state);
   if (!played) throw new Error(`${engine.id}: terminal state without a result`);
   const result = forfeitedResult(played, forfeited);
@@ -330,9 +415,9 @@ export async function runMatch<S, A, O, C, X, E>(
   }
   return {
     result,
-    steps,
-    invalid,
-    forfeits,
+    steps: loop.steps,
+    invalid: loop.invalid,
+    forfeits: loop.forfeits,
     durationMs: performance.now() - started,
     ...(actions ? { actions } : {}),
     ...(hashes ? { hashes } : {}),
