@@ -63,6 +63,54 @@ describe('runMatch', () => {
     expect(a.hashes).toEqual(b.hashes);
   });
 
+  it('resumes a simultaneous step after an awaited seat: sync and async seats mixed play the sync game', async () => {
+    const asyncRandom = (): Strategy<ToyState, number> => ({
+      name: 'async',
+      decide: async (_o, ctx) => {
+        await new Promise((r) => setTimeout(r, 1));
+        return ctx.rng.int(1, 3);
+      },
+    });
+    const players = () => [randomToy(), asyncRandom(), randomToy(), asyncRandom()];
+    const a = await runMatch({ engine: toyEngine, config, players: players(), seed: 6, record });
+    const b = await runMatch({
+      engine: toyEngine,
+      config,
+      players: [randomToy(), randomToy(), randomToy(), randomToy()],
+      seed: 6,
+      record,
+    });
+    expect(a.actions).toEqual(b.actions);
+    expect(a.hashes).toEqual(b.hashes);
+    expect(a.steps).toBe(b.steps);
+  });
+
+  it('forfeits a seat whose awaited decision rejects mid-step; the seats after it in that step still decide', async () => {
+    let calls = 0;
+    const failsThird: Strategy<ToyState, number> = {
+      name: 'fails-third',
+      decide: async () => {
+        calls++;
+        if (calls === 3) throw new Error('lost the connection');
+        return 1;
+      },
+    };
+    const seen: number[] = [];
+    const watcher: Strategy<ToyState, number> = {
+      name: 'watcher',
+      decide: (o) => {
+        seen.push(o.round);
+        return 2;
+      },
+    };
+    const out = await runMatch({ engine: toyEngine, config, players: [failsThird, watcher], seed: 4, record });
+    expect(out.forfeits).toEqual([{ seat: 0, step: 4, kind: 'error', reason: 'error: lost the connection' }]);
+    expect(calls).toBe(3);
+    // The watcher (seat 1) decided in every one of the 6 rounds, the round of the rejection included.
+    expect(seen).toHaveLength(6);
+    expect(out.steps).toBe(12);
+  });
+
   it('refuses a wrong number of players', async () => {
     await expect(runMatch({ engine: toyEngine, config, players: [], seed: 1 })).rejects.toThrow(/1 to 4 players/);
   });
