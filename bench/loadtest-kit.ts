@@ -138,6 +138,11 @@ export interface StepResult {
   /** Error kinds and counts, e.g. `timeout: 3`. */
   errorKinds: string;
   playing: number;
+  /**
+   * What the session metrics say of bots that never played (when some did not): the slowest TCP connect (a connect
+   * retried by the kernel after a dropped SYN takes 1 s, 3 s, 7 s) and the bots that left an unfilled lobby.
+   */
+  notPlaying?: string;
   maxLagMs: number;
   cpu: number;
   /** The peer's CPU over the hold, percent of one core (when its process is known). */
@@ -161,13 +166,15 @@ export function judgeStep(
     readonly playing: number;
     readonly errors: number;
     readonly errorKinds?: string;
+    readonly notPlaying?: string;
   },
   p99LimitMs: number,
 ): string | null {
   const reasons: string[] = [];
   if (step.p99Ms <= 0) reasons.push('no round trip measured in the hold');
   else if (step.p99Ms > p99LimitMs) reasons.push(`p99 ${step.p99Ms.toFixed(1)} ms over the hold > ${p99LimitMs} ms`);
-  if (step.playing < step.bots) reasons.push(`${step.playing} of ${step.bots} bots playing`);
+  if (step.playing < step.bots)
+    reasons.push(`${step.playing} of ${step.bots} bots playing${step.notPlaying ? ` (${step.notPlaying})` : ''}`);
   if (step.errors > 0) reasons.push(`${step.errors} errors${step.errorKinds ? ` (${step.errorKinds})` : ''}`);
   return reasons.length > 0 ? reasons.join('; ') : null;
 }
@@ -263,12 +270,17 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
     const errorKinds = Object.entries(summary.errors.byKind ?? {})
       .map(([k, n]) => `${k}: ${n}`)
       .join(', ');
+    const lobbyTimeouts = summary.counters.lobby_timeouts ?? 0;
+    const slowestConnectMs = Math.round((summary.latency.connect?.corrected.max ?? 0) / 1000);
     const measured = {
       bots,
       p99Ms,
       errors: summary.errors.total,
       errorKinds,
       playing,
+      ...(playing < bots
+        ? { notPlaying: `slowest connect ${slowestConnectMs} ms, ${lobbyTimeouts} left an unfilled lobby` }
+        : {}),
       maxLagMs: Math.max(0, ...hold.map((p) => p.eventLoopLagMaxMs)),
       cpu: Math.max(0, ...hold.map((p) => p.cpuPercent)),
       ...(serverCpu !== undefined ? { serverCpu } : {}),
