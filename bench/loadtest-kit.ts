@@ -137,6 +137,8 @@ export interface StepResult {
   errors: number;
   /** Error kinds and counts, e.g. `timeout: 3`. */
   errorKinds: string;
+  /** Connects the machine's kernel turned away over the step (`listenOverflows`), where it can tell. */
+  listenOverflows?: number;
   playing: number;
   /**
    * What the session metrics say of bots that never played (when some did not): the slowest TCP connect (a connect
@@ -144,6 +146,8 @@ export interface StepResult {
    */
   notPlaying?: string;
   maxLagMs: number;
+  /** Each second's p99 over the hold, ms (where a high p99 sits: the ramp's tail or throughout). */
+  holdP99sMs?: number[];
   cpu: number;
   /** The peer's CPU over the hold, percent of one core (when its process is known). */
   serverCpu?: number;
@@ -193,6 +197,30 @@ function processCpuSeconds(pid: number | undefined): number | undefined {
 }
 
 /**
+ * Connections the kernel turned away because a listening socket's accept queue was full (`ListenOverflows`, all
+ * sockets of the machine), from /proc (Linux); undefined elsewhere. A full queue drops the SYN (the client retries
+ * 1 s, 3 s, 7 s later) or the handshake's last ACK (the client believes it is connected and waits for the greeting).
+ */
+export function listenOverflows(netstat: string | undefined): number | undefined {
+  if (netstat === undefined) return undefined;
+  const lines = netstat.split('\n').filter((l) => l.startsWith('TcpExt:'));
+  const names = lines[0]?.split(' ') ?? [];
+  const values = lines[1]?.split(' ') ?? [];
+  const i = names.indexOf('ListenOverflows');
+  const n = i > 0 ? Number(values[i]) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** /proc/net/netstat's text (Linux); undefined elsewhere. */
+export function readNetstat(): string | undefined {
+  try {
+    return readFileSync('/proc/net/netstat', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Closed-model steps of more and more bots, until one is not stable. Each step: ramp, the judged hold, then 2 s
  * more at the same count in which the memory is sampled (its forced GC pauses the generator: after the hold, so
  * it is not in the judged figures).
@@ -225,6 +253,7 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
     if (bots > o.maxBots) break;
     gc();
     const base = process.memoryUsage();
+    const overflowsBefore = listenOverflows(readNetstat());
     let holdMemory: NodeJS.MemoryUsage | undefined;
     let serverCpuAt: { t: number; cpu: number } | undefined;
     let serverCpu: number | undefined;
@@ -265,11 +294,15 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
     // The whole hold: every second after the ramp up to its end.
     const hold = recorder.points.filter((p) => p.t > rampEnd && p.t <= holdEnd + 0.5);
     const p99Ms = Math.max(0, ...hold.map((p) => (p.latency[o.metric]?.p99 ?? 0) / 1000));
+    const holdP99sMs = hold.map((p) => Math.round((p.latency[o.metric]?.p99 ?? 0) / 100) / 10);
     const playing = summary.latency.first_event?.corrected.count ?? 0;
     const m = holdMemory ?? process.memoryUsage();
     const errorKinds = Object.entries(summary.errors.byKind ?? {})
       .map(([k, n]) => `${k}: ${n}`)
       .join(', ');
+    const overflowsAfter = listenOverflows(readNetstat());
+    const overflows =
+      overflowsBefore !== undefined && overflowsAfter !== undefined ? overflowsAfter - overflowsBefore : undefined;
     const lobbyTimeouts = summary.counters.lobby_timeouts ?? 0;
     const slowestConnectMs = Math.round((summary.latency.connect?.corrected.max ?? 0) / 1000);
     const measured = {
@@ -277,11 +310,13 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
       p99Ms,
       errors: summary.errors.total,
       errorKinds,
+      ...(overflows !== undefined ? { listenOverflows: overflows } : {}),
       playing,
       ...(playing < bots
         ? { notPlaying: `slowest connect ${slowestConnectMs} ms, ${lobbyTimeouts} left an unfilled lobby` }
         : {}),
       maxLagMs: Math.max(0, ...hold.map((p) => p.eventLoopLagMaxMs)),
+      holdP99sMs,
       cpu: Math.max(0, ...hold.map((p) => p.cpuPercent)),
       ...(serverCpu !== undefined ? { serverCpu } : {}),
       heapPerBotKB: Math.round(((m.heapUsed - base.heapUsed) / bots / 1024) * 10) / 10,
@@ -307,6 +342,7 @@ export function capacityFigures(group: string, o: CapacityOptions, steps: readon
       (s) =>
         `${s.bots}: p99 ${s.p99Ms.toFixed(1)} ms, errors ${s.errors}, playing ${s.playing}, lag max ${s.maxLagMs} ms, cpu ${s.cpu}%` +
         (s.serverCpu !== undefined ? `, server cpu ${s.serverCpu}%` : '') +
+        (s.listenOverflows ? `, ${s.listenOverflows} connects turned away by a full accept queue` : '') +
         (s.stable ? '' : ' (unstable)'),
     )
     .join('; ');

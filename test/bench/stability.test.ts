@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeStep } from '../../bench/loadtest-kit.ts';
+import { judgeStep, listenOverflows } from '../../bench/loadtest-kit.ts';
 
 /** The one stability rule of every capacity step in the load-test bench. */
 describe('judgeStep', () => {
@@ -22,5 +22,17 @@ describe('judgeStep', () => {
     expect(judgeStep({ bots: 500, p99Ms: 250, playing: 499, errors: 1 }, 200)).toBe(
       'p99 250.0 ms over the hold > 200 ms; 499 of 500 bots playing; 1 errors',
     );
+  });
+});
+
+/** What a step reports of connects the kernel turned away (a full accept queue), from /proc/net/netstat. */
+describe('listenOverflows', () => {
+  it('reads TcpExt ListenOverflows, and nothing from text without it', () => {
+    const netstat =
+      'TcpExt: SyncookiesSent ListenOverflows ListenDrops\nTcpExt: 3 5045 5045\n' +
+      'IpExt: InNoRoutes ListenOverflows\nIpExt: 0 7\n';
+    expect(listenOverflows(netstat)).toBe(5045);
+    expect(listenOverflows('IpExt: InNoRoutes\nIpExt: 0\n')).toBeUndefined();
+    expect(listenOverflows(undefined)).toBeUndefined();
   });
 });
