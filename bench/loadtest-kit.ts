@@ -137,8 +137,17 @@ export interface StepResult {
   errors: number;
   /** Error kinds and counts, e.g. `timeout: 3`. */
   errorKinds: string;
+  /** Connects the machine's kernel turned away over the step (`listenOverflows`), where it can tell. */
+  listenOverflows?: number;
   playing: number;
+  /**
+   * What the session metrics say of bots that never played (when some did not): the slowest TCP connect (a connect
+   * retried by the kernel after a dropped SYN takes 1 s, 3 s, 7 s) and the bots that left an unfilled lobby.
+   */
+  notPlaying?: string;
   maxLagMs: number;
+  /** Each second's p99 over the hold, ms (where a high p99 sits: the ramp's tail or throughout). */
+  holdP99sMs?: number[];
   cpu: number;
   /** The peer's CPU over the hold, percent of one core (when its process is known). */
   serverCpu?: number;
@@ -161,13 +170,15 @@ export function judgeStep(
     readonly playing: number;
     readonly errors: number;
     readonly errorKinds?: string;
+    readonly notPlaying?: string;
   },
   p99LimitMs: number,
 ): string | null {
   const reasons: string[] = [];
   if (step.p99Ms <= 0) reasons.push('no round trip measured in the hold');
   else if (step.p99Ms > p99LimitMs) reasons.push(`p99 ${step.p99Ms.toFixed(1)} ms over the hold > ${p99LimitMs} ms`);
-  if (step.playing < step.bots) reasons.push(`${step.playing} of ${step.bots} bots playing`);
+  if (step.playing < step.bots)
+    reasons.push(`${step.playing} of ${step.bots} bots playing${step.notPlaying ? ` (${step.notPlaying})` : ''}`);
   if (step.errors > 0) reasons.push(`${step.errors} errors${step.errorKinds ? ` (${step.errorKinds})` : ''}`);
   return reasons.length > 0 ? reasons.join('; ') : null;
 }
@@ -180,6 +191,30 @@ function processCpuSeconds(pid: number | undefined): number | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
     return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Connections the kernel turned away because a listening socket's accept queue was full (`ListenOverflows`, all
+ * sockets of the machine), from /proc (Linux); undefined elsewhere. A full queue drops the SYN (the client retries
+ * 1 s, 3 s, 7 s later) or the handshake's last ACK (the client believes it is connected and waits for the greeting).
+ */
+export function listenOverflows(netstat: string | undefined): number | undefined {
+  if (netstat === undefined) return undefined;
+  const lines = netstat.split('\n').filter((l) => l.startsWith('TcpExt:'));
+  const names = lines[0]?.split(' ') ?? [];
+  const values = lines[1]?.split(' ') ?? [];
+  const i = names.indexOf('ListenOverflows');
+  const n = i > 0 ? Number(values[i]) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** /proc/net/netstat's text (Linux); undefined elsewhere. */
+export function readNetstat(): string | undefined {
+  try {
+    return readFileSync('/proc/net/netstat', 'utf8');
   } catch {
     return undefined;
   }
@@ -218,6 +253,7 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
     if (bots > o.maxBots) break;
     gc();
     const base = process.memoryUsage();
+    const overflowsBefore = listenOverflows(readNetstat());
     let holdMemory: NodeJS.MemoryUsage | undefined;
     let serverCpuAt: { t: number; cpu: number } | undefined;
     let serverCpu: number | undefined;
@@ -258,18 +294,29 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
     // The whole hold: every second after the ramp up to its end.
     const hold = recorder.points.filter((p) => p.t > rampEnd && p.t <= holdEnd + 0.5);
     const p99Ms = Math.max(0, ...hold.map((p) => (p.latency[o.metric]?.p99 ?? 0) / 1000));
+    const holdP99sMs = hold.map((p) => Math.round((p.latency[o.metric]?.p99 ?? 0) / 100) / 10);
     const playing = summary.latency.first_event?.corrected.count ?? 0;
     const m = holdMemory ?? process.memoryUsage();
     const errorKinds = Object.entries(summary.errors.byKind ?? {})
       .map(([k, n]) => `${k}: ${n}`)
       .join(', ');
+    const overflowsAfter = listenOverflows(readNetstat());
+    const overflows =
+      overflowsBefore !== undefined && overflowsAfter !== undefined ? overflowsAfter - overflowsBefore : undefined;
+    const lobbyTimeouts = summary.counters.lobby_timeouts ?? 0;
+    const slowestConnectMs = Math.round((summary.latency.connect?.corrected.max ?? 0) / 1000);
     const measured = {
       bots,
       p99Ms,
       errors: summary.errors.total,
       errorKinds,
+      ...(overflows !== undefined ? { listenOverflows: overflows } : {}),
       playing,
+      ...(playing < bots
+        ? { notPlaying: `slowest connect ${slowestConnectMs} ms, ${lobbyTimeouts} left an unfilled lobby` }
+        : {}),
       maxLagMs: Math.max(0, ...hold.map((p) => p.eventLoopLagMaxMs)),
+      holdP99sMs,
       cpu: Math.max(0, ...hold.map((p) => p.cpuPercent)),
       ...(serverCpu !== undefined ? { serverCpu } : {}),
       heapPerBotKB: Math.round(((m.heapUsed - base.heapUsed) / bots / 1024) * 10) / 10,
@@ -295,6 +342,7 @@ export function capacityFigures(group: string, o: CapacityOptions, steps: readon
       (s) =>
         `${s.bots}: p99 ${s.p99Ms.toFixed(1)} ms, errors ${s.errors}, playing ${s.playing}, lag max ${s.maxLagMs} ms, cpu ${s.cpu}%` +
         (s.serverCpu !== undefined ? `, server cpu ${s.serverCpu}%` : '') +
+        (s.listenOverflows ? `, ${s.listenOverflows} connects turned away by a full accept queue` : '') +
         (s.stable ? '' : ' (unstable)'),
     )
     .join('; ');

@@ -92,13 +92,15 @@ export const run: Bench = async () => {
       maxYear: 100_000,
       idleTimeoutMs: 0,
     });
-    await withChild(server, async (port) => {
+    await withChild(server, async (port, pid) => {
       const o: CapacityOptions = {
         ...COMMON,
         label: 'Galax',
         scenario: 'galax-play',
         params: { players: 4, bot: 'random', lobbyTimeoutMs: 5000 },
         port,
+        // The server shares the 2 cores: its CPU over each hold is in the note beside the generator's.
+        serverPid: pid,
         maxBots,
         fdLimit,
         metric: 'move_rtt',

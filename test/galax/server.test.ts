@@ -1,5 +1,6 @@
+import { Server } from 'node:net';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveBots } from '../../src/bots/resolve.ts';
 import { galaxEngine, travelTime } from '../../src/games/galax/index.ts';
 import {
@@ -364,5 +365,22 @@ describe('Galax server settings', () => {
     expect(() => parseServerSettings({ maxYaer: '5' })).toThrow(/maxYaer: unknown setting/);
     expect(() => parseServerSettings({ maxPlayers: '9' })).toThrow(/maxPlayers: must be an integer from 2 to 8/);
     expect(() => parseServerSettings({ visibility: 'none' })).toThrow(/visibility/);
+  });
+});
+
+describe('Galax server: connect bursts', () => {
+  it('listens with a pending-connection queue of 4096 (a load test connects thousands of bots at once)', async () => {
+    // Node's default of 511 made the kernel drop SYNs while the server was busy: those bots connected seconds
+    // later, after every game of their step had started (docs/performance.md, "Galax 10,000 bots").
+    const listen = vi.spyOn(Server.prototype, 'listen');
+    try {
+      const s = await server();
+      expect(s.port).toBeGreaterThan(0);
+      const options = listen.mock.calls.map((call) => call[0] as { backlog?: number });
+      expect(options).toHaveLength(1);
+      expect(options[0]!.backlog).toBe(4096);
+    } finally {
+      listen.mockRestore();
+    }
   });
 });
