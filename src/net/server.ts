@@ -3,6 +3,14 @@ import type { Logger } from '../core/log.ts';
 import { silentLogger } from '../core/log.ts';
 import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection.ts';
 
+/**
+ * Every reference server's pending-connection queue. A load test connects thousands of bots within seconds while
+ * the server's thread is busy with the games already running: with Node's default of 511 the kernel dropped SYNs
+ * (retried 1, 3, 7 s later) and final ACKs (a bot that thinks it is connected and never gets a greeting), so bots
+ * joined after every game of their step had formed (docs/performance.md, "Galax 10,000 bots").
+ */
+export const DEFAULT_BACKLOG = 4096;
+
 export interface TcpServerOptions {
   /** Default 127.0.0.1. */
   host?: string;
@@ -12,7 +20,10 @@ export interface TcpServerOptions {
   connection: Omit<ConnectionOptions, 'framer'> & { framer: () => ConnectionOptions['framer'] };
   /** Further connections are refused (closed at once) past this many; 0 = unlimited. */
   maxConnections?: number;
-  /** Pending-connection queue of the listening socket (Node's default 511); raise it for bursts of connects. */
+  /**
+   * Pending-connection queue of the listening socket; default {@link DEFAULT_BACKLOG}. The kernel caps it at
+   * net.core.somaxconn.
+   */
   backlog?: number;
   log?: Logger;
   /**
@@ -95,7 +106,7 @@ export class TcpServer {
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => reject(error);
       this.#server.once('error', onError);
-      this.#server.listen({ port: this.#options.port, host, backlog: this.#options.backlog ?? 511 }, () => {
+      this.#server.listen({ port: this.#options.port, host, backlog: this.#options.backlog ?? DEFAULT_BACKLOG }, () => {
         this.#server.off('error', onError);
         const address = this.#server.address();
         const port = typeof address === 'object' && address ? address.port : this.#options.port;

@@ -114,8 +114,6 @@ export class ChatServer implements RunningServer {
       port: options.port,
       log: this.#log,
       maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
-      // Chat clients arrive in bursts (a load test connects a thousand at once); the kernel caps this at somaxconn.
-      backlog: 4096,
       connection: {
         framer: () => lineFramer({ maxLine: MAX_LINE_BYTES, eol: '\n' }),
         idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,

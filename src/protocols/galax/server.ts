@@ -177,11 +177,6 @@ export class GalaxServer {
       port: options.port,
       log: this.#log,
       maxConnections: limits.maxConnections,
-      // A load test connects thousands of bots within seconds while this thread is busy with the games already
-      // running: with Node's 511 the kernel dropped SYNs, and a bot whose connect was retried 3-7 s later found
-      // every game of its step started and waited alone for its lobby (docs/performance.md, "Galax 10,000 bots").
-      // The kernel caps this at net.core.somaxconn.
-      backlog: 4096,
       connection: {
         framer: () => lineFramer({ maxLine: GALAX_MAX_LINE, eol: '\r\n' }),
         idleTimeoutMs: limits.idleTimeoutMs,
