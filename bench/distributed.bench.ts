@@ -12,12 +12,15 @@
  * from the runner's start to its last result. (A window from a quarter of the results, as before, began and ended
  * at the arrival of a queued batch of ~500 ms of play with others half played: it held two or three of them, and
  * a pair's ratio moved by ±15 % from round to round.) The overhead is the CPU per game of every process involved
- * (this one, the workers with their game threads, redis-server) through the queue over the local pool's; each
+ * (this one, the workers with their game threads, redis-server) through the queue over the local pool's, this
+ * process counted without the threads of the local pools that do not play the run (an idle pool's isolates
+ * collect its last run's garbage during the next run, which was a queued one half the time); each
  * pair runs back to back, local first in even rounds and queue first in odd ones, ROUNDS times, and the figure is
  * the median of the rounds' ratios. Games/s over the same runs are reported next to it, and how long the worker
  * threads waited for a batch (from the workers' log). Needs redis-server (apt-get install -y redis-server).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +28,7 @@ import { createLogger } from '../src/core/log.ts';
 import { agentPool, openRedis, parseQueueUrl, QueueCoordinator } from '../src/distributed/index.ts';
 import { loadScenario, runLoadTest } from '../src/load/index.ts';
 import { type BatchExecutor, runTournament } from '../src/tournament/index.ts';
+import type { BatchTask } from '../src/tournament/worker.ts';
 import { gameThreads, workerEntry } from '../src/tournament/worker-file.ts';
 import { type CliProcess, startCli, stopCli } from '../test/distributed/processes.ts';
 import { type RedisFixture, startRedis } from '../test/distributed/redis-server.ts';
@@ -39,7 +43,11 @@ const AGENT_HOLD_MS = 8000;
 const PARTS = new Set((process.env.DISTRIBUTED_PARTS ?? 'queue,agents').split(','));
 /** Games of the one uncounted run that warms each pool and each set of workers (their threads' JIT) first. */
 const WARM_GAMES = 1000;
-const ROUNDS = 7;
+/**
+ * Rounds of pairs (`DISTRIBUTED_ROUNDS` to change it). Seven rounds on the shared 2-core machine gave ratios from
+ * 4.2 % to 15.7 % for the same code: the median of seven still moved by a few points from run to run.
+ */
+const ROUNDS = Number(process.env.DISTRIBUTED_ROUNDS ?? 11);
 
 const median = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -137,6 +145,20 @@ function statCpuMs(path: string): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 const CLOCK_TICKS = 100;
+/** This process's threads (task ids). */
+const ownThreads = (): Set<string> => new Set(readdirSync(`/proc/${process.pid}/task`));
+/** CPU-ms of some of this process's threads (a thread gone since counts 0). */
+function threadsCpuMs(tids: Iterable<string>): number {
+  let ms = 0;
+  for (const tid of tids) {
+    try {
+      ms += statCpuMs(`/proc/${process.pid}/task/${tid}/stat`);
+    } catch {
+      // ended
+    }
+  }
+  return ms;
+}
 
 export const run: Bench = async () => {
   const _root = join(import.meta.dirname, '..');
@@ -161,12 +183,17 @@ export const run: Bench = async () => {
     /** CPU-ms per game of the main threads: this process's (runner, coordinator) and the workers' (BullMQ). */
     ownMainCpu: number;
     workersMainCpu: number;
+    /** CPU-ms per game of the idle local pools' threads over the run (left out of `ownCpu`). */
+    idlePoolsCpu: number;
   }
   /** One whole run of the runner through `executor`; `others` are the workers' pids. */
   const timed = async (executor: BatchExecutor, others: readonly number[] = [], which = loaded): Promise<Measured> => {
+    // This process less the threads of the local pools not playing this run (both when it is a queued one):
+    // their isolates collect the garbage of their last run while idle, which is that run's cost, not this one's.
+    const idlePools = [...localPools.values()].filter((p) => p.executor !== executor).flatMap((p) => p.threads);
     const own = () => {
       const u = process.cpuUsage();
-      return (u.user + u.system) / 1000;
+      return (u.user + u.system) / 1000 - threadsCpuMs(idlePools);
     };
     const sample = () => {
       let workers = 0;
@@ -179,6 +206,7 @@ export const run: Bench = async () => {
         t: performance.now(),
         own: own(),
         ownMain: mainThreadCpuMs(process.pid),
+        idlePools: threadsCpuMs(idlePools),
         redis: processCpuMs(redisPid),
         workers,
         workersMain,
@@ -198,17 +226,27 @@ export const run: Bench = async () => {
       ownCpu,
       ownMainCpu: (b.ownMain - a.ownMain) / games,
       workersMainCpu: (b.workersMain - a.workersMain) / games,
+      idlePoolsCpu: (b.idlePools - a.idlePools) / games,
     };
   };
 
-  /** The local pool of `threads` game threads (the runner's own, as an executor so that it outlives a run). */
-  const localPools = new Map<number, { executor: BatchExecutor; destroy: () => Promise<void> }>();
-  const localPool = (threads: number) => {
+  /**
+   * The local pool of `threads` game threads (the runner's own, as an executor so that it outlives a run), and
+   * the task ids of its threads (those this process gained while the pool started and played its warm-up run).
+   */
+  const localPools = new Map<number, { executor: BatchExecutor; destroy: () => Promise<void>; threads: string[] }>();
+  const localPool = async (threads: number, warmUp: (executor: BatchExecutor) => Promise<unknown>) => {
+    const before = ownThreads();
     const pool = gameThreads(threads);
-    localPools.set(threads, {
-      executor: { slots: threads, run: (task) => pool.run(task) },
+    const entry = {
+      executor: { slots: threads, run: (task: BatchTask) => pool.run(task) },
       destroy: () => pool.destroy(),
-    });
+      threads: [] as string[],
+    };
+    localPools.set(threads, entry);
+    await warmUp(entry.executor);
+    entry.threads = [...ownThreads()].filter((tid) => !before.has(tid));
+    process.stderr.write(`distributed bench: local pool of ${threads}: ${entry.threads.length} threads of its own\n`);
   };
   /** A set of `count` worker processes on Redis database `count` (its own queue). */
   const workerSets = new Map<number, { url: string; procs: CliProcess[] }>();
@@ -300,10 +338,12 @@ export const run: Bench = async () => {
   try {
     if (PARTS.has('queue')) {
       process.stderr.write('distributed bench: pools and workers up, one warm-up run each\n');
+      // libuv's thread pool starts with the first file read through it: before the pools, so that its threads
+      // are not taken for a pool's.
+      await readFile(import.meta.filename);
       for (const n of [1, 2] as const) {
-        localPool(n);
+        await localPool(n, (executor) => timed(executor, [], warm));
         await startWorkers(n);
-        await timed(localPools.get(n)!.executor, [], warm);
         await queued(n, warm);
       }
     }
@@ -345,7 +385,8 @@ export const run: Bench = async () => {
           `local ${(one.l.ownMainCpu * 1000).toFixed(0)}, ${(two.l.ownMainCpu * 1000).toFixed(0)}, ` +
           `coordinator ${(one.q.ownMainCpu * 1000).toFixed(0)}, ${(two.q.ownMainCpu * 1000).toFixed(0)}, ` +
           `workers ${(one.q.workersMainCpu * 1000).toFixed(0)}, ${(two.q.workersMainCpu * 1000).toFixed(0)}; ` +
-          `worker threads idle ${one.q.idle.toFixed(1)}%, ${two.q.idle.toFixed(1)}%\n`,
+          `worker threads idle ${one.q.idle.toFixed(1)}%, ${two.q.idle.toFixed(1)}%; ` +
+          `idle local pools' threads left out of the queued runs ${(one.q.idlePoolsCpu * 1000).toFixed(1)}, ${(two.q.idlePoolsCpu * 1000).toFixed(1)} CPU-µs/game\n`,
       );
     }
   } finally {
@@ -360,7 +401,7 @@ export const run: Bench = async () => {
     .map((l) => l.toFixed(1))
     .join(' ');
   const note =
-    `${GAMES} Galax games random vs heuristic, whole runs on warm pools and workers, best of ${ROUNDS}; ` +
+    `${GAMES} Galax games random vs heuristic, whole runs on warm pools and workers, best of ${ROUNDS} rounds; ` +
     `workers are \`botswarm worker\` processes (${compiled ? 'compiled build' : 'sources through tsx'}); load average ${load}`;
   const spread = (xs: readonly number[]) => `median of ${xs.length} rounds (${xs.map((x) => x.toFixed(1)).join(', ')})`;
   const agentRows: BenchResult[] = cost
@@ -379,7 +420,8 @@ export const run: Bench = async () => {
   const cpuNote = (n: 1 | 2) =>
     `CPU per game (user+sys of this process as coordinator, the ${n === 1 ? 'worker process' : 'worker processes'} with ` +
     "their game threads, and redis-server) through the queue over the local pool's (this process with its threads, " +
-    `redis-server), minus 1; each a whole run of ${GAMES} games on warm threads (one uncounted run of ${WARM_GAMES} ` +
+    'redis-server), minus 1; this process less the threads of the local pools that do not play the run (both, in a queued run); ' +
+    `each a whole run of ${GAMES} games on warm threads (one uncounted run of ${WARM_GAMES} ` +
     `first), each pair back to back, alternating which goes first; ${spread(cpuOver[n])}; local pool ` +
     `${median(localUs[n]).toFixed(0)} CPU-µs/game; of the queued runs redis-server ${median(redisUs[n]).toFixed(0)} and the coordinator ` +
     `${median(coordUs[n]).toFixed(0)} CPU-µs/game; main threads: the local run's ${median(localMainUs[n]).toFixed(0)}, ` +
