@@ -12,15 +12,12 @@
  * from the runner's start to its last result. (A window from a quarter of the results, as before, began and ended
  * at the arrival of a queued batch of ~500 ms of play with others half played: it held two or three of them, and
  * a pair's ratio moved by ±15 % from round to round.) The overhead is the CPU per game of every process involved
- * (this one, the workers with their game threads, redis-server) through the queue over the local pool's, this
- * process counted without the threads of the local pools that do not play the run (an idle pool's isolates
- * collect its last run's garbage during the next run, which was a queued one half the time); each
+ * (this one, the workers with their game threads, redis-server) through the queue over the local pool's; each
  * pair runs back to back, local first in even rounds and queue first in odd ones, ROUNDS times, and the figure is
- * the median of the rounds' ratios. Games/s over the same runs are reported next to it, and how long the worker
+ * the median over blocks of two rounds (one of each order) of the block's queued CPU over its local CPU. Games/s over the same runs are reported next to it, and how long the worker
  * threads waited for a batch (from the workers' log). Needs redis-server (apt-get install -y redis-server).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +25,6 @@ import { createLogger } from '../src/core/log.ts';
 import { agentPool, openRedis, parseQueueUrl, QueueCoordinator } from '../src/distributed/index.ts';
 import { loadScenario, runLoadTest } from '../src/load/index.ts';
 import { type BatchExecutor, runTournament } from '../src/tournament/index.ts';
-import type { BatchTask } from '../src/tournament/worker.ts';
 import { gameThreads, workerEntry } from '../src/tournament/worker-file.ts';
 import { type CliProcess, startCli, stopCli } from '../test/distributed/processes.ts';
 import { type RedisFixture, startRedis } from '../test/distributed/redis-server.ts';
@@ -44,10 +40,13 @@ const PARTS = new Set((process.env.DISTRIBUTED_PARTS ?? 'queue,agents').split(',
 /** Games of the one uncounted run that warms each pool and each set of workers (their threads' JIT) first. */
 const WARM_GAMES = 1000;
 /**
- * Rounds of pairs (`DISTRIBUTED_ROUNDS` to change it). Seven rounds on the shared 2-core machine gave ratios from
- * 4.2 % to 15.7 % for the same code: the median of seven still moved by a few points from run to run.
+ * Rounds (`DISTRIBUTED_ROUNDS`, rounded up to an even number): the figure is taken two rounds at a time, one of
+ * each order. The second run of a pair cost more than the first, whichever side it was (at load 10–18, 2 workers:
+ * 15.7, 18.1, 20.3 % with the local run first and 7.1, 6.9 % with the queued one first, in one run of five
+ * rounds), so that the median of single rounds, four of one order and three of the other in 7, leaned to the
+ * order it had more of.
  */
-const ROUNDS = Number(process.env.DISTRIBUTED_ROUNDS ?? 11);
+const ROUNDS = 2 * Math.ceil(Number(process.env.DISTRIBUTED_ROUNDS ?? 10) / 2);
 
 const median = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -145,20 +144,6 @@ function statCpuMs(path: string): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 const CLOCK_TICKS = 100;
-/** This process's threads (task ids). */
-const ownThreads = (): Set<string> => new Set(readdirSync(`/proc/${process.pid}/task`));
-/** CPU-ms of some of this process's threads (a thread gone since counts 0). */
-function threadsCpuMs(tids: Iterable<string>): number {
-  let ms = 0;
-  for (const tid of tids) {
-    try {
-      ms += statCpuMs(`/proc/${process.pid}/task/${tid}/stat`);
-    } catch {
-      // ended
-    }
-  }
-  return ms;
-}
 
 export const run: Bench = async () => {
   const _root = join(import.meta.dirname, '..');
@@ -183,17 +168,12 @@ export const run: Bench = async () => {
     /** CPU-ms per game of the main threads: this process's (runner, coordinator) and the workers' (BullMQ). */
     ownMainCpu: number;
     workersMainCpu: number;
-    /** CPU-ms per game of the idle local pools' threads over the run (left out of `ownCpu`). */
-    idlePoolsCpu: number;
   }
   /** One whole run of the runner through `executor`; `others` are the workers' pids. */
   const timed = async (executor: BatchExecutor, others: readonly number[] = [], which = loaded): Promise<Measured> => {
-    // This process less the threads of the local pools not playing this run (both when it is a queued one):
-    // their isolates collect the garbage of their last run while idle, which is that run's cost, not this one's.
-    const idlePools = [...localPools.values()].filter((p) => p.executor !== executor).flatMap((p) => p.threads);
     const own = () => {
       const u = process.cpuUsage();
-      return (u.user + u.system) / 1000 - threadsCpuMs(idlePools);
+      return (u.user + u.system) / 1000;
     };
     const sample = () => {
       let workers = 0;
@@ -206,7 +186,6 @@ export const run: Bench = async () => {
         t: performance.now(),
         own: own(),
         ownMain: mainThreadCpuMs(process.pid),
-        idlePools: threadsCpuMs(idlePools),
         redis: processCpuMs(redisPid),
         workers,
         workersMain,
@@ -226,27 +205,17 @@ export const run: Bench = async () => {
       ownCpu,
       ownMainCpu: (b.ownMain - a.ownMain) / games,
       workersMainCpu: (b.workersMain - a.workersMain) / games,
-      idlePoolsCpu: (b.idlePools - a.idlePools) / games,
     };
   };
 
-  /**
-   * The local pool of `threads` game threads (the runner's own, as an executor so that it outlives a run), and
-   * the task ids of its threads (those this process gained while the pool started and played its warm-up run).
-   */
-  const localPools = new Map<number, { executor: BatchExecutor; destroy: () => Promise<void>; threads: string[] }>();
-  const localPool = async (threads: number, warmUp: (executor: BatchExecutor) => Promise<unknown>) => {
-    const before = ownThreads();
+  /** The local pool of `threads` game threads (the runner's own, as an executor so that it outlives a run). */
+  const localPools = new Map<number, { executor: BatchExecutor; destroy: () => Promise<void> }>();
+  const localPool = (threads: number) => {
     const pool = gameThreads(threads);
-    const entry = {
-      executor: { slots: threads, run: (task: BatchTask) => pool.run(task) },
+    localPools.set(threads, {
+      executor: { slots: threads, run: (task) => pool.run(task) },
       destroy: () => pool.destroy(),
-      threads: [] as string[],
-    };
-    localPools.set(threads, entry);
-    await warmUp(entry.executor);
-    entry.threads = [...ownThreads()].filter((tid) => !before.has(tid));
-    process.stderr.write(`distributed bench: local pool of ${threads}: ${entry.threads.length} threads of its own\n`);
+    });
   };
   /** A set of `count` worker processes on Redis database `count` (its own queue). */
   const workerSets = new Map<number, { url: string; procs: CliProcess[] }>();
@@ -326,6 +295,9 @@ export const run: Bench = async () => {
   const cpuOver = { 1: [] as number[], 2: [] as number[] };
   /** Per round: local games/s over queued games/s, minus 1 (%). */
   const wallOver = { 1: [] as number[], 2: [] as number[] };
+  /** Per round, CPU per game and time per game of each side: the figures are taken two rounds at a time. */
+  const cpuOf = { 1: [] as { l: number; q: number }[], 2: [] as { l: number; q: number }[] };
+  const timeOf = { 1: [] as { l: number; q: number }[], 2: [] as { l: number; q: number }[] };
   const idle = { 1: [] as number[], 2: [] as number[] };
   /** Per round: redis-server's and the coordinator's CPU-µs per game in the queued run. */
   const redisUs = { 1: [] as number[], 2: [] as number[] };
@@ -338,12 +310,10 @@ export const run: Bench = async () => {
   try {
     if (PARTS.has('queue')) {
       process.stderr.write('distributed bench: pools and workers up, one warm-up run each\n');
-      // libuv's thread pool starts with the first file read through it: before the pools, so that its threads
-      // are not taken for a pool's.
-      await readFile(import.meta.filename);
       for (const n of [1, 2] as const) {
-        await localPool(n, (executor) => timed(executor, [], warm));
+        localPool(n);
         await startWorkers(n);
+        await timed(localPools.get(n)!.executor, [], warm);
         await queued(n, warm);
       }
     }
@@ -368,6 +338,8 @@ export const run: Bench = async () => {
         best[n === 1 ? 'q1' : 'q2'] = Math.max(best[n === 1 ? 'q1' : 'q2'], m.q.rate);
         cpuOver[n].push((m.q.cpu / m.l.cpu - 1) * 100);
         wallOver[n].push((m.l.rate / m.q.rate - 1) * 100);
+        cpuOf[n].push({ l: m.l.cpu, q: m.q.cpu });
+        timeOf[n].push({ l: 1 / m.l.rate, q: 1 / m.q.rate });
         idle[n].push(m.q.idle);
         redisUs[n].push(m.q.redisCpu * 1000);
         coordUs[n].push(m.q.ownCpu * 1000);
@@ -385,8 +357,7 @@ export const run: Bench = async () => {
           `local ${(one.l.ownMainCpu * 1000).toFixed(0)}, ${(two.l.ownMainCpu * 1000).toFixed(0)}, ` +
           `coordinator ${(one.q.ownMainCpu * 1000).toFixed(0)}, ${(two.q.ownMainCpu * 1000).toFixed(0)}, ` +
           `workers ${(one.q.workersMainCpu * 1000).toFixed(0)}, ${(two.q.workersMainCpu * 1000).toFixed(0)}; ` +
-          `worker threads idle ${one.q.idle.toFixed(1)}%, ${two.q.idle.toFixed(1)}%; ` +
-          `idle local pools' threads left out of the queued runs ${(one.q.idlePoolsCpu * 1000).toFixed(1)}, ${(two.q.idlePoolsCpu * 1000).toFixed(1)} CPU-µs/game\n`,
+          `worker threads idle ${one.q.idle.toFixed(1)}%, ${two.q.idle.toFixed(1)}%\n`,
       );
     }
   } finally {
@@ -401,9 +372,20 @@ export const run: Bench = async () => {
     .map((l) => l.toFixed(1))
     .join(' ');
   const note =
-    `${GAMES} Galax games random vs heuristic, whole runs on warm pools and workers, best of ${ROUNDS} rounds; ` +
+    `${GAMES} Galax games random vs heuristic, whole runs on warm pools and workers, best of ${ROUNDS}; ` +
     `workers are \`botswarm worker\` processes (${compiled ? 'compiled build' : 'sources through tsx'}); load average ${load}`;
-  const spread = (xs: readonly number[]) => `median of ${xs.length} rounds (${xs.map((x) => x.toFixed(1)).join(', ')})`;
+  /** Queued over local, minus 1 (%), per two rounds (one local-first, one queue-first): the order's cost cancels. */
+  const blocks = (xs: readonly { l: number; q: number }[]): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i + 1 < xs.length; i += 2)
+      out.push(((xs[i]!.q + xs[i + 1]!.q) / (xs[i]!.l + xs[i + 1]!.l) - 1) * 100);
+    return out;
+  };
+  const cpuBlocks = { 1: blocks(cpuOf[1]), 2: blocks(cpuOf[2]) };
+  const wallBlocks = { 1: blocks(timeOf[1]), 2: blocks(timeOf[2]) };
+  const fmt = (xs: readonly number[]) => xs.map((x) => x.toFixed(1)).join(', ');
+  const spread = (xs: readonly number[], rounds: readonly number[]) =>
+    `median of ${xs.length} two-round blocks, one round local-first and one queue-first each (${fmt(xs)}; the single rounds ${fmt(rounds)})`;
   const agentRows: BenchResult[] = cost
     ? [
         {
@@ -420,9 +402,8 @@ export const run: Bench = async () => {
   const cpuNote = (n: 1 | 2) =>
     `CPU per game (user+sys of this process as coordinator, the ${n === 1 ? 'worker process' : 'worker processes'} with ` +
     "their game threads, and redis-server) through the queue over the local pool's (this process with its threads, " +
-    'redis-server), minus 1; this process less the threads of the local pools that do not play the run (both, in a queued run); ' +
-    `each a whole run of ${GAMES} games on warm threads (one uncounted run of ${WARM_GAMES} ` +
-    `first), each pair back to back, alternating which goes first; ${spread(cpuOver[n])}; local pool ` +
+    `redis-server), minus 1; each a whole run of ${GAMES} games on warm threads (one uncounted run of ${WARM_GAMES} ` +
+    `first), each pair back to back, alternating which goes first; ${spread(cpuBlocks[n], cpuOver[n])}; local pool ` +
     `${median(localUs[n]).toFixed(0)} CPU-µs/game; of the queued runs redis-server ${median(redisUs[n]).toFixed(0)} and the coordinator ` +
     `${median(coordUs[n]).toFixed(0)} CPU-µs/game; main threads: the local run's ${median(localMainUs[n]).toFixed(0)}, ` +
     `the coordinator's ${median(coordMainUs[n]).toFixed(0)}, the workers' ${median(workersMainUs[n]).toFixed(0)} CPU-µs/game ` +
@@ -438,7 +419,7 @@ export const run: Bench = async () => {
     {
       group,
       name: 'queue overhead, 1 worker vs 1 local thread',
-      value: median(cpuOver[1]),
+      value: median(cpuBlocks[1]),
       unit: '%',
       target: '< 10',
       note: cpuNote(1),
@@ -446,14 +427,14 @@ export const run: Bench = async () => {
     {
       group,
       name: 'queue games/s below the local pool, 1 worker',
-      value: median(wallOver[1]),
+      value: median(wallBlocks[1]),
       unit: '%',
-      note: `${wallNote}; ${spread(wallOver[1])}`,
+      note: `${wallNote}; ${spread(wallBlocks[1], wallOver[1])}`,
     },
     {
       group,
       name: 'queue overhead, 2 workers vs 2 local threads',
-      value: median(cpuOver[2]),
+      value: median(cpuBlocks[2]),
       unit: '%',
       target: '< 10',
       note: cpuNote(2),
@@ -461,23 +442,23 @@ export const run: Bench = async () => {
     {
       group,
       name: 'queue games/s below the local pool, 2 workers',
-      value: median(wallOver[2]),
+      value: median(wallBlocks[2]),
       unit: '%',
-      note: `${wallNote}; ${spread(wallOver[2])}`,
+      note: `${wallNote}; ${spread(wallBlocks[2], wallOver[2])}`,
     },
     {
       group,
       name: 'worker threads waiting for a batch, 1 worker',
       value: median(idle[1]),
       unit: '%',
-      note: `share of the worker threads' time from their first batch to their last in a run (from the workers' log); ${spread(idle[1])}`,
+      note: `share of the worker threads' time from their first batch to their last in a run (from the workers' log); median of ${idle[1].length} rounds (${fmt(idle[1])})`,
     },
     {
       group,
       name: 'worker threads waiting for a batch, 2 workers',
       value: median(idle[2]),
       unit: '%',
-      note: `share of the worker threads' time from their first batch to their last in a run (from the workers' log); ${spread(idle[2])}`,
+      note: `share of the worker threads' time from their first batch to their last in a run (from the workers' log); median of ${idle[2].length} rounds (${fmt(idle[2])})`,
     },
   ];
   return results;
