@@ -178,7 +178,8 @@ export class QueueCoordinator implements BatchExecutor {
    * Batches handed out at once over two: the runner keeps two per slot in flight (a local thread's play and hold).
    * Until a first batch has come back the runner has timed no game and cuts probes of a few games each: one per
    * worker thread then, not QUEUED_PER_THREAD, since a batch costs the same round trips and scripts whatever its
-   * size (six 4-game probes were a third of the jobs of a 4,000-game run with 2 workers).
+   * size (with 2 workers six probes of 40 Galax games, and a seventh cut while they played, were a third of the
+   * jobs of a 4,000-game run).
    */
   get slots(): number {
     if (this.#options.queued !== undefined) return Math.max(1, this.#options.queued) / 2;
