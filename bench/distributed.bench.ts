@@ -41,10 +41,10 @@ const PARTS = new Set((process.env.DISTRIBUTED_PARTS ?? 'queue,agents').split(',
 const WARM_GAMES = 1000;
 /**
  * Rounds (`DISTRIBUTED_ROUNDS`, rounded up to an even number): the figure is taken two rounds at a time, one of
- * each order. The second run of a pair cost more than the first, whichever side it was (at load 10–18, 2 workers:
- * 15.7, 18.1, 20.3 % with the local run first and 7.1, 6.9 % with the queued one first, in one run of five
- * rounds), so that the median of single rounds, four of one order and three of the other in 7, leaned to the
- * order it had more of.
+ * each order. A run that follows a 2-thread run (local or 2 workers) costs more: at load 10–18, over 17 rounds,
+ * 2 workers read 20.7 % on average in the rounds where that falls on the queued run (local-first) and 4.3 % in the
+ * others, 1 worker 9.3 % and 22.5 % the other way round; the median of 7 single rounds, four of one order and
+ * three of the other, leaned to the order it had more of (docs/performance.md).
  */
 const ROUNDS = 2 * Math.ceil(Number(process.env.DISTRIBUTED_ROUNDS ?? 10) / 2);
 
