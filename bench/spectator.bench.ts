@@ -1,8 +1,8 @@
 /**
  * What the live spectator page (`serve --web`) costs the game server (issue 21 item 4: "without slowing the game
  * server, measured"). The same Galax load — `galax-play`, 4-player games of random bots with a think time, a
- * closed model held for a fixed time — runs against `botswarm serve galax` in a child process, alternately
- * without `--web` and with `--web` plus spectators connected over WebSocket, each following a different running
+ * closed model held for a fixed time — runs against `botswarm serve galax` in child processes, one without
+ * `--web` and one with `--web` plus spectators connected over WebSocket, each following a different running
  * game (and the next one when its game ends). Measured per run: the server process's CPU time per 1,000 moves
  * (from /proc, user + system, over the hold; the server's process alone) and the move round trip p99 the bots
  * saw. The two sides run side by side, each pair over the same seconds: two servers, each with its own bots from
