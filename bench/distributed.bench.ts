@@ -14,7 +14,7 @@
  * a pair's ratio moved by ±15 % from round to round.) The overhead is the CPU per game of every process involved
  * (this one, the workers with their game threads, redis-server) through the queue over the local pool's; each
  * pair runs back to back, local first in even rounds and queue first in odd ones, ROUNDS times, and the figure is
- * the median of the rounds' ratios. Games/s over the same runs are reported next to it, and how long the worker
+ * the median over blocks of two rounds (one of each order) of the block's queued CPU over its local CPU. Games/s over the same runs are reported next to it, and how long the worker
  * threads waited for a batch (from the workers' log). Needs redis-server (apt-get install -y redis-server).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -39,7 +39,14 @@ const AGENT_HOLD_MS = 8000;
 const PARTS = new Set((process.env.DISTRIBUTED_PARTS ?? 'queue,agents').split(','));
 /** Games of the one uncounted run that warms each pool and each set of workers (their threads' JIT) first. */
 const WARM_GAMES = 1000;
-const ROUNDS = 7;
+/**
+ * Rounds (`DISTRIBUTED_ROUNDS`, rounded up to an even number): the figure is taken two rounds at a time, one of
+ * each order. A run that follows a 2-thread run (local or 2 workers) costs more: at load 10–18, over 17 rounds,
+ * 2 workers read 20.7 % on average in the rounds where that falls on the queued run (local-first) and 4.3 % in the
+ * others, 1 worker 9.3 % and 22.5 % the other way round; the median of 7 single rounds, four of one order and
+ * three of the other, leaned to the order it had more of (docs/performance.md).
+ */
+const ROUNDS = 2 * Math.ceil(Number(process.env.DISTRIBUTED_ROUNDS ?? 10) / 2);
 
 const median = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -288,6 +295,9 @@ export const run: Bench = async () => {
   const cpuOver = { 1: [] as number[], 2: [] as number[] };
   /** Per round: local games/s over queued games/s, minus 1 (%). */
   const wallOver = { 1: [] as number[], 2: [] as number[] };
+  /** Per round, CPU per game and time per game of each side: the figures are taken two rounds at a time. */
+  const cpuOf = { 1: [] as { l: number; q: number }[], 2: [] as { l: number; q: number }[] };
+  const timeOf = { 1: [] as { l: number; q: number }[], 2: [] as { l: number; q: number }[] };
   const idle = { 1: [] as number[], 2: [] as number[] };
   /** Per round: redis-server's and the coordinator's CPU-µs per game in the queued run. */
   const redisUs = { 1: [] as number[], 2: [] as number[] };
@@ -328,6 +338,8 @@ export const run: Bench = async () => {
         best[n === 1 ? 'q1' : 'q2'] = Math.max(best[n === 1 ? 'q1' : 'q2'], m.q.rate);
         cpuOver[n].push((m.q.cpu / m.l.cpu - 1) * 100);
         wallOver[n].push((m.l.rate / m.q.rate - 1) * 100);
+        cpuOf[n].push({ l: m.l.cpu, q: m.q.cpu });
+        timeOf[n].push({ l: 1 / m.l.rate, q: 1 / m.q.rate });
         idle[n].push(m.q.idle);
         redisUs[n].push(m.q.redisCpu * 1000);
         coordUs[n].push(m.q.ownCpu * 1000);
@@ -362,7 +374,18 @@ export const run: Bench = async () => {
   const note =
     `${GAMES} Galax games random vs heuristic, whole runs on warm pools and workers, best of ${ROUNDS}; ` +
     `workers are \`botswarm worker\` processes (${compiled ? 'compiled build' : 'sources through tsx'}); load average ${load}`;
-  const spread = (xs: readonly number[]) => `median of ${xs.length} rounds (${xs.map((x) => x.toFixed(1)).join(', ')})`;
+  /** Queued over local, minus 1 (%), per two rounds (one local-first, one queue-first): the order's cost cancels. */
+  const blocks = (xs: readonly { l: number; q: number }[]): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i + 1 < xs.length; i += 2)
+      out.push(((xs[i]!.q + xs[i + 1]!.q) / (xs[i]!.l + xs[i + 1]!.l) - 1) * 100);
+    return out;
+  };
+  const cpuBlocks = { 1: blocks(cpuOf[1]), 2: blocks(cpuOf[2]) };
+  const wallBlocks = { 1: blocks(timeOf[1]), 2: blocks(timeOf[2]) };
+  const fmt = (xs: readonly number[]) => xs.map((x) => x.toFixed(1)).join(', ');
+  const spread = (xs: readonly number[], rounds: readonly number[]) =>
+    `median of ${xs.length} two-round blocks, one round local-first and one queue-first each (${fmt(xs)}; the single rounds ${fmt(rounds)})`;
   const agentRows: BenchResult[] = cost
     ? [
         {
@@ -380,7 +403,7 @@ export const run: Bench = async () => {
     `CPU per game (user+sys of this process as coordinator, the ${n === 1 ? 'worker process' : 'worker processes'} with ` +
     "their game threads, and redis-server) through the queue over the local pool's (this process with its threads, " +
     `redis-server), minus 1; each a whole run of ${GAMES} games on warm threads (one uncounted run of ${WARM_GAMES} ` +
-    `first), each pair back to back, alternating which goes first; ${spread(cpuOver[n])}; local pool ` +
+    `first), each pair back to back, alternating which goes first; ${spread(cpuBlocks[n], cpuOver[n])}; local pool ` +
     `${median(localUs[n]).toFixed(0)} CPU-µs/game; of the queued runs redis-server ${median(redisUs[n]).toFixed(0)} and the coordinator ` +
     `${median(coordUs[n]).toFixed(0)} CPU-µs/game; main threads: the local run's ${median(localMainUs[n]).toFixed(0)}, ` +
     `the coordinator's ${median(coordMainUs[n]).toFixed(0)}, the workers' ${median(workersMainUs[n]).toFixed(0)} CPU-µs/game ` +
@@ -396,7 +419,7 @@ export const run: Bench = async () => {
     {
       group,
       name: 'queue overhead, 1 worker vs 1 local thread',
-      value: median(cpuOver[1]),
+      value: median(cpuBlocks[1]),
       unit: '%',
       target: '< 10',
       note: cpuNote(1),
@@ -404,14 +427,14 @@ export const run: Bench = async () => {
     {
       group,
       name: 'queue games/s below the local pool, 1 worker',
-      value: median(wallOver[1]),
+      value: median(wallBlocks[1]),
       unit: '%',
-      note: `${wallNote}; ${spread(wallOver[1])}`,
+      note: `${wallNote}; ${spread(wallBlocks[1], wallOver[1])}`,
     },
     {
       group,
       name: 'queue overhead, 2 workers vs 2 local threads',
-      value: median(cpuOver[2]),
+      value: median(cpuBlocks[2]),
       unit: '%',
       target: '< 10',
       note: cpuNote(2),
@@ -419,23 +442,23 @@ export const run: Bench = async () => {
     {
       group,
       name: 'queue games/s below the local pool, 2 workers',
-      value: median(wallOver[2]),
+      value: median(wallBlocks[2]),
       unit: '%',
-      note: `${wallNote}; ${spread(wallOver[2])}`,
+      note: `${wallNote}; ${spread(wallBlocks[2], wallOver[2])}`,
     },
     {
       group,
       name: 'worker threads waiting for a batch, 1 worker',
       value: median(idle[1]),
       unit: '%',
-      note: `share of the worker threads' time from their first batch to their last in a run (from the workers' log); ${spread(idle[1])}`,
+      note: `share of the worker threads' time from their first batch to their last in a run (from the workers' log); median of ${idle[1].length} rounds (${fmt(idle[1])})`,
     },
     {
       group,
       name: 'worker threads waiting for a batch, 2 workers',
       value: median(idle[2]),
       unit: '%',
-      note: `share of the worker threads' time from their first batch to their last in a run (from the workers' log); ${spread(idle[2])}`,
+      note: `share of the worker threads' time from their first batch to their last in a run (from the workers' log); median of ${idle[2].length} rounds (${fmt(idle[2])})`,
     },
   ];
   return results;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -115,6 +115,13 @@ export class QueueCoordinator implements BatchExecutor {
   #idleSince = Date.now();
   #warnedNoWorkers = false;
   #closed = false;
+  /** Whether a batch has come back (the runner has timings to size batches by). */
+  #returned = false;
+  /**
+   * Batches in the queue, by job id, until their 'completed' or 'failed' event: one listener for all of them,
+   * where `job.waitUntilFinished` added two listeners and ran a script in Redis (isFinished) per batch.
+   */
+  readonly #waiting = new Map<string, { resolve: (outcome: BatchOutcome) => void; reject: (error: Error) => void }>();
 
   private constructor(
     options: QueueCoordinatorOptions,
@@ -131,6 +138,19 @@ export class QueueCoordinator implements BatchExecutor {
     this.#events = events;
     this.#stamp = stamp;
     this.#log = options.log ?? silentLogger;
+    events.on('completed', ({ jobId, returnvalue }) => {
+      const waiter = this.#waiting.get(jobId);
+      if (!waiter) return;
+      this.#waiting.delete(jobId);
+      // QueueEvents has parsed the worker's JSON; typed as a string only.
+      waiter.resolve(returnvalue as unknown as BatchOutcome);
+    });
+    events.on('failed', ({ jobId, failedReason }) => {
+      const waiter = this.#waiting.get(jobId);
+      if (!waiter) return;
+      this.#waiting.delete(jobId);
+      waiter.reject(new Error(failedReason));
+    });
   }
 
   static async open(options: QueueCoordinatorOptions): Promise<QueueCoordinator> {
@@ -154,12 +174,18 @@ export class QueueCoordinator implements BatchExecutor {
     return coordinator;
   }
 
-  /** Batches handed out at once over two: the runner keeps two per slot in flight (a local thread's play and hold). */
+  /**
+   * Batches handed out at once over two: the runner keeps two per slot in flight (a local thread's play and hold).
+   * Until a first batch has come back the runner has timed no game and cuts probes of a few games each: one per
+   * worker thread then, not QUEUED_PER_THREAD, since a batch costs the same round trips and scripts whatever its
+   * size (with 2 workers six probes of 40 Galax games, and a seventh cut while they played, were a third of the
+   * jobs of a 4,000-game run).
+   */
   get slots(): number {
     if (this.#options.queued !== undefined) return Math.max(1, this.#options.queued) / 2;
     let threads = 0;
     for (const worker of this.#workers.values()) threads += worker.threads;
-    return (Math.max(1, threads) * QUEUED_PER_THREAD) / 2;
+    return (Math.max(1, threads) * (this.#returned ? QUEUED_PER_THREAD : 1)) / 2;
   }
 
   get stamp(): EngineStamp {
@@ -222,15 +248,26 @@ export class QueueCoordinator implements BatchExecutor {
     }
     const data: BatchJob = { run: this.#runId, stamp: this.#stamp, task };
     this.#pending++;
+    // The job's id is ours, so that its waiter is in place before the job can finish: the events of a job
+    // added by this coordinator are all read (the stream is followed from before the first job).
+    const jobId = randomUUID();
+    const finished = new Promise<BatchOutcome>((resolve, reject) => this.#waiting.set(jobId, { resolve, reject }));
+    // Rejected by close() perhaps before it is awaited (while the job is being added).
+    finished.catch(() => {});
     let job: Job<BatchJob, BatchOutcome>;
     let outcome: BatchOutcome;
     try {
       job = await this.#queue.add('batch', data, {
+        jobId,
         attempts: 1,
         removeOnComplete: { age: JOB_KEEP_SECONDS },
         removeOnFail: { age: JOB_KEEP_SECONDS },
       });
-      outcome = await job.waitUntilFinished(this.#events);
+      outcome = await finished;
+      this.#returned = true;
+    } catch (error) {
+      this.#waiting.delete(jobId);
+      throw error;
     } finally {
       this.#pending--;
       this.#idleSince = Date.now();
@@ -305,6 +342,8 @@ export class QueueCoordinator implements BatchExecutor {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#poll);
+    for (const waiter of this.#waiting.values()) waiter.reject(new Error('the queue coordinator was closed'));
+    this.#waiting.clear();
     if (this.#runId !== undefined) {
       await this.#redis.del(refusalsKey(this.#runId)).catch(() => 0);
     }

@@ -88,8 +88,8 @@ export class LiveSpectator implements MatchObserver {
   /** Running games and the last `keepEnded` ended ones, by key, in start order. */
   readonly #games = new Map<string, Tracked>();
   readonly #ended: string[] = [];
-  /** The key of each match this page follows (a match object is the host's; the key is the page's). */
-  readonly #byMatch = new WeakMap<ObservedMatch, string>();
+  /** What this page keeps of each match it follows (the match object is the host's): one lookup per step. */
+  readonly #byMatch = new WeakMap<ObservedMatch, Tracked>();
   readonly #spectators = new Set<Spectator>();
   #listChanged = false;
   #ticker: NodeJS.Timeout | undefined;
@@ -114,7 +114,7 @@ export class LiveSpectator implements MatchObserver {
   started(match: ObservedMatch): void {
     // Ids are per server and may repeat after a restart of a room; the key adds a sequence number.
     const key = `${match.id}#${++this.#seq}`;
-    this.#games.set(key, {
+    const t: Tracked = {
       match,
       key,
       game: match.engine.id,
@@ -125,8 +125,9 @@ export class LiveSpectator implements MatchObserver {
       pendingLines: [],
       dirty: true,
       watchers: new Set(),
-    });
-    this.#byMatch.set(match, key);
+    };
+    this.#games.set(key, t);
+    this.#byMatch.set(match, t);
     this.#listChanged = true;
   }
 
@@ -167,12 +168,12 @@ export class LiveSpectator implements MatchObserver {
       if (!old) continue;
       for (const s of old.watchers) s.watching = undefined;
       this.#games.delete(old.key);
+      if (this.#byMatch.get(old.match) === old) this.#byMatch.delete(old.match);
     }
   }
 
   #tracked(match: ObservedMatch): Tracked | undefined {
-    const key = this.#byMatch.get(match);
-    return key === undefined ? undefined : this.#games.get(key);
+    return this.#byMatch.get(match);
   }
 
   // --- the page's side ---------------------------------------------------------------------------------------------
