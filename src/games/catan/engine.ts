@@ -987,8 +987,9 @@ function owedFor(s: CatanState, robber: number, roll: number): number {
   const lk = boardLookups(s.board);
   const owed = OWED;
   const total = TOTAL;
-  owed.fill(0, 0, n * k);
-  total.fill(0, 0, k);
+  // Cleared by loops: two typed-array `fill` calls cost about 100 ns more at every roll (docs/performance.md).
+  for (let i = 0; i < n * k; i++) owed[i] = 0;
+  for (let r = 0; r < k; r++) total[r] = 0;
   let any = 0;
   for (const h of lk.hexesByRoll[roll]!) {
     if (h === robber) continue;
@@ -1355,6 +1356,8 @@ export function apply(
       const next = passTurn(state, events);
       if (next !== null) return next;
     }
+    // A bank trade (a tenth of all steps) changes the hands, the bank and at most the views: no working copy.
+    if (a !== undefined && a.type === 'bankTrade') return bankTradeBase(state, state.current, a, events);
   }
   // The base game's production roll (a quarter of all steps) without a working copy, as applyChance does it.
   if (step.kind === 'chance' && state.step.phase === 'dice' && state.ck === undefined) {
@@ -1364,12 +1367,16 @@ export function apply(
       return rollBase(state, x.d1 + x.d2, events);
     }
   }
-  const d = new Draft(state, events);
   if (step.kind === 'chance') {
+    const d = new Draft(state, events);
     applyChance(d, step.outcome);
     return d.freeze();
   }
   const phase = state.step;
+  // The base game's roll (a quarter of all steps) changes the phase only, as applyMain's 'roll': no working copy.
+  if (phase.phase === 'preRoll' && state.ck === undefined && step.actions.get(state.current)?.type === 'roll')
+    return withStep(state, DICE);
+  const d = new Draft(state, events);
   if (phase.phase === 'discard') {
     const left = phase.left.slice();
     const to = phase.to;
@@ -1418,8 +1425,6 @@ export function apply(
   const seat = state.ck === undefined ? state.current : actingSeat(state);
   const a = step.actions.get(seat);
   if (!a) throw new Error(`catan: no action for seat ${seat}`);
-  // The base game's roll (a quarter of all steps) changes the phase only, as applyMain's 'roll': no working copy.
-  if (a.type === 'roll' && phase.phase === 'preRoll' && state.ck === undefined) return withStep(state, DICE);
   if (phase.phase === 'setupSettlement') {
     const vertex = (a as { vertex: number }).vertex;
     placeSettlement(d, seat, vertex);
@@ -1536,8 +1541,47 @@ function withStep(s: CatanState, step: CatanStep): CatanState {
   return withCards(s, s.hands, s.bank, step);
 }
 
-/** `s` with other hands, bank and step: withStep's literal. */
-function withCards(s: CatanState, hands: readonly number[], bank: readonly number[], step: CatanStep): CatanState {
+/**
+ * applyMain's bank trade on a base-game state without a working copy: `seat` pays the bank's ratio of `a.give`
+ * (Draft.pay, with Draft.lost's bookkeeping of the views) and takes one `a.get`. The literal is withStep's.
+ */
+function bankTradeBase(
+  s: CatanState,
+  seat: number,
+  a: Extract<CatanAction, { type: 'bankTrade' }>,
+  events: CatanEvent[] | undefined,
+): CatanState {
+  const give = a.give;
+  const count = tradeRatio(s, seat, give);
+  const n = s.players;
+  const hands = s.hands.slice();
+  const bank = s.bank.slice();
+  hands[seat * 5 + give]! -= count;
+  bank[give]! += count;
+  const held = hands[seat * 5 + give]!;
+  let views = s.views;
+  for (let o = 0; o < n; o++) {
+    if (o === seat) continue;
+    const i = (o * n + seat) * 5 + give;
+    if (views[i]! > held) {
+      if (views === s.views) views = views.slice();
+      (views as number[])[i] = held;
+    }
+  }
+  hands[seat * 5 + a.get]!++;
+  bank[a.get]!--;
+  if (events) events.push({ type: 'bankTrade', seat, give, count, get: a.get });
+  return withCards(s, hands, bank, s.step, views);
+}
+
+/** `s` with other hands, bank and step (and views): withStep's literal. */
+function withCards(
+  s: CatanState,
+  hands: readonly number[],
+  bank: readonly number[],
+  step: CatanStep,
+  views: readonly number[] = s.views,
+): CatanState {
   return {
     config: s.config,
     players: s.players,
@@ -1556,7 +1600,7 @@ function withCards(s: CatanState, hands: readonly number[], bank: readonly numbe
     roadLength: s.roadLength,
     longestRoad: s.longestRoad,
     largestArmy: s.largestArmy,
-    views: s.views,
+    views,
     current: s.current,
     step,
     turn: s.turn,
