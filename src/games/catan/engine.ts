@@ -1376,6 +1376,10 @@ export function apply(
   // The base game's roll (a quarter of all steps) changes the phase only, as applyMain's 'roll': no working copy.
   if (phase.phase === 'preRoll' && state.ck === undefined && step.actions.get(state.current)?.type === 'roll')
     return withStep(state, DICE);
+  if (state.ck === undefined) {
+    const fast = applyBaseStep(state, step.actions, events);
+    if (fast !== null) return fast;
+  }
   const d = new Draft(state, events);
   if (phase.phase === 'discard') {
     const left = phase.left.slice();
@@ -1542,6 +1546,66 @@ function withStep(s: CatanState, step: CatanStep): CatanState {
 }
 
 /**
+ * Two more base-game steps without a working copy, as the general path does them: the robber's move (a step of
+ * its own after every 7 and knight) and one seat's discard to the bank after a 7. Null for every other step.
+ */
+function applyBaseStep(
+  s: CatanState,
+  actions: ReadonlyMap<Seat, CatanAction>,
+  events: CatanEvent[] | undefined,
+): CatanState | null {
+  const step = s.step;
+  if (step.phase === 'robber') {
+    const a = actions.get(s.current);
+    if (a === undefined || a.type !== 'robber') return null;
+    if (events) events.push({ type: 'robber', seat: s.current, hex: a.hex, victim: a.victim });
+    const next: CatanStep =
+      a.victim === null ? resumeStep(step.resume) : { phase: 'steal', victim: a.victim, resume: step.resume };
+    return withCards(s, s.hands, s.bank, next, s.views, a.hex);
+  }
+  if (step.phase !== 'discard' || step.to !== undefined || actions.size !== 1) return null;
+  for (let seat = 0; seat < s.players; seat++) {
+    const a = actions.get(seat);
+    if (a === undefined) continue;
+    if (a.type !== 'discard' || step.left[seat]! <= 0) return null;
+    const r = a.resource;
+    const hands = s.hands.slice();
+    const bank = s.bank.slice();
+    hands[seat * 5 + r]!--;
+    bank[r]!++;
+    const views = lostViews(s, hands, seat, r);
+    if (events) events.push({ type: 'discarded', seat, resource: r });
+    const left = step.left.slice();
+    left[seat]!--;
+    let next: CatanStep;
+    if (left.some((k) => k > 0))
+      next = step.resume === undefined ? { phase: 'discard', left } : { phase: 'discard', left, resume: step.resume };
+    else next = step.resume === 'main' ? MAIN : ROBBER_AFTER_SEVEN;
+    return withCards(s, hands, bank, next, views);
+  }
+  return null;
+}
+
+/**
+ * Draft.lost on a base-game state's views after `seat`'s hand (now `hands`) gave up cards of `r` in public: the
+ * same views, or a copy with the observers' unaccounted counts of `r` capped at what the hand still holds.
+ */
+function lostViews(s: CatanState, hands: readonly number[], seat: number, r: number): readonly number[] {
+  const n = s.players;
+  const held = hands[seat * 5 + r]!;
+  let views = s.views;
+  for (let o = 0; o < n; o++) {
+    if (o === seat) continue;
+    const i = (o * n + seat) * 5 + r;
+    if (views[i]! > held) {
+      if (views === s.views) views = views.slice();
+      (views as number[])[i] = held;
+    }
+  }
+  return views;
+}
+
+/**
  * applyMain's bank trade on a base-game state without a working copy: `seat` pays the bank's ratio of `a.give`
  * (Draft.pay, with Draft.lost's bookkeeping of the views) and takes one `a.get`. The literal is withStep's.
  */
@@ -1553,34 +1617,25 @@ function bankTradeBase(
 ): CatanState {
   const give = a.give;
   const count = tradeRatio(s, seat, give);
-  const n = s.players;
   const hands = s.hands.slice();
   const bank = s.bank.slice();
   hands[seat * 5 + give]! -= count;
   bank[give]! += count;
-  const held = hands[seat * 5 + give]!;
-  let views = s.views;
-  for (let o = 0; o < n; o++) {
-    if (o === seat) continue;
-    const i = (o * n + seat) * 5 + give;
-    if (views[i]! > held) {
-      if (views === s.views) views = views.slice();
-      (views as number[])[i] = held;
-    }
-  }
+  const views = lostViews(s, hands, seat, give);
   hands[seat * 5 + a.get]!++;
   bank[a.get]!--;
   if (events) events.push({ type: 'bankTrade', seat, give, count, get: a.get });
   return withCards(s, hands, bank, s.step, views);
 }
 
-/** `s` with other hands, bank and step (and views): withStep's literal. */
+/** `s` with other hands, bank and step (and views, robber): withStep's literal. */
 function withCards(
   s: CatanState,
   hands: readonly number[],
   bank: readonly number[],
   step: CatanStep,
   views: readonly number[] = s.views,
+  robber: number = s.robber,
 ): CatanState {
   return {
     config: s.config,
@@ -1588,7 +1643,7 @@ function withCards(
     board: s.board,
     buildings: s.buildings,
     roads: s.roads,
-    robber: s.robber,
+    robber,
     hands,
     bank,
     deck: s.deck,
