@@ -987,8 +987,9 @@ function owedFor(s: CatanState, robber: number, roll: number): number {
   const lk = boardLookups(s.board);
   const owed = OWED;
   const total = TOTAL;
-  owed.fill(0, 0, n * k);
-  total.fill(0, 0, k);
+  // Cleared by loops: two typed-array `fill` calls cost about 100 ns more at every roll (docs/performance.md).
+  for (let i = 0; i < n * k; i++) owed[i] = 0;
+  for (let r = 0; r < k; r++) total[r] = 0;
   let any = 0;
   for (const h of lk.hexesByRoll[roll]!) {
     if (h === robber) continue;
@@ -1355,6 +1356,8 @@ export function apply(
       const next = passTurn(state, events);
       if (next !== null) return next;
     }
+    // A bank trade (a tenth of all steps) changes the hands, the bank and at most the views: no working copy.
+    if (a !== undefined && a.type === 'bankTrade') return bankTradeBase(state, state.current, a, events);
   }
   // The base game's production roll (a quarter of all steps) without a working copy, as applyChance does it.
   if (step.kind === 'chance' && state.step.phase === 'dice' && state.ck === undefined) {
@@ -1364,12 +1367,20 @@ export function apply(
       return rollBase(state, x.d1 + x.d2, events);
     }
   }
-  const d = new Draft(state, events);
   if (step.kind === 'chance') {
+    const d = new Draft(state, events);
     applyChance(d, step.outcome);
     return d.freeze();
   }
   const phase = state.step;
+  // The base game's roll (a quarter of all steps) changes the phase only, as applyMain's 'roll': no working copy.
+  if (phase.phase === 'preRoll' && state.ck === undefined && step.actions.get(state.current)?.type === 'roll')
+    return withStep(state, DICE);
+  if (state.ck === undefined) {
+    const fast = applyBaseStep(state, step.actions, events);
+    if (fast !== null) return fast;
+  }
+  const d = new Draft(state, events);
   if (phase.phase === 'discard') {
     const left = phase.left.slice();
     const to = phase.to;
@@ -1418,8 +1429,6 @@ export function apply(
   const seat = state.ck === undefined ? state.current : actingSeat(state);
   const a = step.actions.get(seat);
   if (!a) throw new Error(`catan: no action for seat ${seat}`);
-  // The base game's roll (a quarter of all steps) changes the phase only, as applyMain's 'roll': no working copy.
-  if (a.type === 'roll' && phase.phase === 'preRoll' && state.ck === undefined) return withStep(state, DICE);
   if (phase.phase === 'setupSettlement') {
     const vertex = (a as { vertex: number }).vertex;
     placeSettlement(d, seat, vertex);
@@ -1536,15 +1545,105 @@ function withStep(s: CatanState, step: CatanStep): CatanState {
   return withCards(s, s.hands, s.bank, step);
 }
 
-/** `s` with other hands, bank and step: withStep's literal. */
-function withCards(s: CatanState, hands: readonly number[], bank: readonly number[], step: CatanStep): CatanState {
+/**
+ * Two more base-game steps without a working copy, as the general path does them: the robber's move (a step of
+ * its own after every 7 and knight) and one seat's discard to the bank after a 7. Null for every other step.
+ */
+function applyBaseStep(
+  s: CatanState,
+  actions: ReadonlyMap<Seat, CatanAction>,
+  events: CatanEvent[] | undefined,
+): CatanState | null {
+  const step = s.step;
+  if (step.phase === 'robber') {
+    const a = actions.get(s.current);
+    if (a === undefined || a.type !== 'robber') return null;
+    if (events) events.push({ type: 'robber', seat: s.current, hex: a.hex, victim: a.victim });
+    const next: CatanStep =
+      a.victim === null ? resumeStep(step.resume) : { phase: 'steal', victim: a.victim, resume: step.resume };
+    return withCards(s, s.hands, s.bank, next, s.views, a.hex);
+  }
+  if (step.phase !== 'discard' || step.to !== undefined || actions.size !== 1) return null;
+  for (let seat = 0; seat < s.players; seat++) {
+    const a = actions.get(seat);
+    if (a === undefined) continue;
+    if (a.type !== 'discard' || step.left[seat]! <= 0) return null;
+    const r = a.resource;
+    const hands = s.hands.slice();
+    const bank = s.bank.slice();
+    hands[seat * 5 + r]!--;
+    bank[r]!++;
+    const views = lostViews(s, hands, seat, r);
+    if (events) events.push({ type: 'discarded', seat, resource: r });
+    const left = step.left.slice();
+    left[seat]!--;
+    let next: CatanStep;
+    if (left.some((k) => k > 0))
+      next = step.resume === undefined ? { phase: 'discard', left } : { phase: 'discard', left, resume: step.resume };
+    else next = step.resume === 'main' ? MAIN : ROBBER_AFTER_SEVEN;
+    return withCards(s, hands, bank, next, views);
+  }
+  return null;
+}
+
+/**
+ * Draft.lost on a base-game state's views after `seat`'s hand (now `hands`) gave up cards of `r` in public: the
+ * same views, or a copy with the observers' unaccounted counts of `r` capped at what the hand still holds.
+ */
+function lostViews(s: CatanState, hands: readonly number[], seat: number, r: number): readonly number[] {
+  const n = s.players;
+  const held = hands[seat * 5 + r]!;
+  let views = s.views;
+  for (let o = 0; o < n; o++) {
+    if (o === seat) continue;
+    const i = (o * n + seat) * 5 + r;
+    if (views[i]! > held) {
+      if (views === s.views) views = views.slice();
+      (views as number[])[i] = held;
+    }
+  }
+  return views;
+}
+
+/**
+ * applyMain's bank trade on a base-game state without a working copy: `seat` pays the bank's ratio of `a.give`
+ * (Draft.pay, with Draft.lost's bookkeeping of the views) and takes one `a.get`. The literal is withStep's.
+ */
+function bankTradeBase(
+  s: CatanState,
+  seat: number,
+  a: Extract<CatanAction, { type: 'bankTrade' }>,
+  events: CatanEvent[] | undefined,
+): CatanState {
+  const give = a.give;
+  const count = tradeRatio(s, seat, give);
+  const hands = s.hands.slice();
+  const bank = s.bank.slice();
+  hands[seat * 5 + give]! -= count;
+  bank[give]! += count;
+  const views = lostViews(s, hands, seat, give);
+  hands[seat * 5 + a.get]!++;
+  bank[a.get]!--;
+  if (events) events.push({ type: 'bankTrade', seat, give, count, get: a.get });
+  return withCards(s, hands, bank, s.step, views);
+}
+
+/** `s` with other hands, bank and step (and views, robber): withStep's literal. */
+function withCards(
+  s: CatanState,
+  hands: readonly number[],
+  bank: readonly number[],
+  step: CatanStep,
+  views: readonly number[] = s.views,
+  robber: number = s.robber,
+): CatanState {
   return {
     config: s.config,
     players: s.players,
     board: s.board,
     buildings: s.buildings,
     roads: s.roads,
-    robber: s.robber,
+    robber,
     hands,
     bank,
     deck: s.deck,
@@ -1556,7 +1655,7 @@ function withCards(s: CatanState, hands: readonly number[], bank: readonly numbe
     roadLength: s.roadLength,
     longestRoad: s.longestRoad,
     largestArmy: s.largestArmy,
-    views: s.views,
+    views,
     current: s.current,
     step,
     turn: s.turn,
