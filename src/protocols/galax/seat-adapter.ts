@@ -86,12 +86,26 @@ export class GalaxOnlineGame implements OnlineGame<GalaxObservation, GalaxAction
     return { seat: a.player - 1, config: this.#config };
   }
 
-  act(_observation: GalaxObservation, action: GalaxAction): Promise<void> {
-    return this.client.moves(Array.isArray(action) ? action : []).then(this.#replies);
+  /**
+   * The year's MOVEs and DONE, in one write. Nothing to wait for: each MOVE reports its refusal, if any, through
+   * one bound callback (no promise, reaction or microtask per year; a load generator sends thousands of years a
+   * second), and the next decision cannot come before the next YEAR, which the server sends after every MVOK of
+   * this year. A session that ends with MOVEs unanswered reaches the seat through `onClosed`, as any other end.
+   */
+  act(_observation: GalaxObservation, action: GalaxAction): void | Promise<void> {
+    const moves = Array.isArray(action) ? action : [];
+    const client = this.client;
+    // Already closed: the seat fails with the session's error, as it would have waiting for the replies.
+    if (client.closed) return client.moves(moves).then(() => {});
+    for (let i = 0; i < moves.length; i++) {
+      const m = moves[i]!;
+      client.sendMove(m.from, m.to, m.ships, this.#onMove);
+    }
+    client.done();
   }
 
-  readonly #replies = (replies: readonly unknown[]): void => {
-    for (const r of replies) if (r instanceof GalaxReplyError) this.#sink?.refused(r.code, r.serverMessage);
+  readonly #onMove = (error: Error | null): void => {
+    if (error instanceof GalaxReplyError) this.#sink?.refused(error.code, error.serverMessage);
   };
 
   detach(): void {
