@@ -308,7 +308,7 @@ export const run: Bench = async () => {
             value: ratio,
             unit: '×',
             target: '>= 2',
-            note: `botswarm ${ours.tripsPerCpuS} MOVE→MVOK per CPU-s (${lat(ours)}); Locust ${theirs.tripsPerCpuS} (${lat(theirs)}); ${hold}`,
+            note: `botswarm ${ours.tripsPerCpuS} MOVE→MVOK per CPU-s (${lat(ours)}); Locust ${theirs.tripsPerCpuS} (${lat(theirs)}); ${hold}${floor ? `; the floor, a bare Node client doing only this work, made ${Math.round((floor.tripsPerCpuS / Math.max(1, theirs.tripsPerCpuS)) * 100) / 100}× Locust's (row below)` : ''}`,
           },
           {
             group: GROUP,
