@@ -492,6 +492,43 @@ describe('Galax client', () => {
     expect(a.year).toBe(40);
     expect(a.alive).toBe(false);
   });
+
+  it("a turn's observation, built later, is the observation the adapter gives when the phase opens", () => {
+    const eager = new GalaxAdapter();
+    const lazy = new GalaxAdapter({ keepHistory: false });
+    const lines = [
+      'GFLD 8 8 3 2 1',
+      'PLNT 0 0 0 1 10 10',
+      'PLNT 1 7 7 2 10 10',
+      'PLNT 2 3 3 0 0 1',
+      'YEAR 0.0',
+      'MVOK 0 2 4 2.2',
+      'MVOK 0 1 5 5.0',
+      'BATT 2 2.2 1 4 0 0',
+      'BWIN 2 1 4',
+      'FORT 0 1 7 0.5',
+      'PLNT 0 0 0 1 1 10',
+      'PLNT 1 7 7 2 9 10',
+      'PLNT 2 3 3 1 4 1',
+      'YEAR 3.0',
+      'YEAR 4.0',
+    ];
+    const observations: unknown[] = [];
+    const turns: { observation(): unknown }[] = [];
+    for (const line of lines) {
+      const m = parseServerLine(line);
+      if ('code' in m) throw new Error(m.message);
+      if (eager.onMessage(m) === 'year') observations.push(eager.observation());
+      if (lazy.onMessage(m) === 'year') turns.push(lazy.turn());
+    }
+    // Built after the later phases came: each turn still has its own phase's planets, fleets and events.
+    expect(turns.map((t) => t.observation())).toEqual(observations);
+    expect(turns).toHaveLength(3);
+    expect(lazy.planets).toEqual(eager.planets);
+    // Without history the adapter keeps no event past its phase; with it, every one.
+    expect(lazy.history).toEqual([]);
+    expect(eager.history).toHaveLength(2);
+  });
 });
 
 async function fakeServer(onConnection: (socket: Socket) => void): Promise<number> {
