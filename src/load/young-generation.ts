@@ -20,9 +20,10 @@
  * That trade turns with the number of sessions: the allocation rate grows with them and so does what is alive
  * at each scavenge (every thinking bot's observation, every session's pointers into the nursery), so with a fixed
  * nursery the scavenges' cost grows with the square of the sessions. At 5,000 Galax bots on one thread the capped
- * nursery scavenged 270–440 times in 30 s, 7–8 s of GC pauses, where the free one scavenged 33–48 times
- * (docs/performance.md, "Fifth pass"). So the cap is lifted once the thread runs `YOUNG_CAP_SESSIONS` sessions at
- * once: the nursery then grows by at most its 32–48 MiB, under 20 KiB per session there and 7 at 5,000.
+ * nursery scavenged 230–440 times in 30 s, 7–10 s of pauses, where with the cap lifted at 2,000 sessions it
+ * scavenged 73–91 times, 2.6–5 s (docs/performance.md, "Fifth pass"). So the cap is lifted once the thread
+ * runs `YOUNG_CAP_SESSIONS` sessions at once: the nursery then grows by at most its 32–48 MiB, under 20 KiB per
+ * session there; at 5,000 bots it measured about 6 KiB per bot.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
