@@ -3,6 +3,10 @@ import type { Rng } from '../core/rng.ts';
 import type { LoadRecorder } from './metrics.ts';
 import { sleep } from './scenario-kit.ts';
 import type { LoadScenario, SessionContext } from './types.ts';
+import { sessionsRunning } from './young-generation.ts';
+
+/** Sessions running now on this thread (the young generation's sizing follows it: ./young-generation.ts). */
+let running = 0;
 
 /** What every session of a run shares, in the main thread or in a generator thread alike. */
 export interface SessionRun {
@@ -28,6 +32,7 @@ export async function runScenarioSession(
 ): Promise<boolean> {
   const metrics = run.recorder.session();
   run.recorder.sessionStarted(metrics);
+  sessionsRunning(++running);
   const context: SessionContext = {
     host: run.host,
     port: run.port,
@@ -53,6 +58,7 @@ export async function runScenarioSession(
     metrics.error('exception');
     run.log.warn({ err: error, session: index }, 'session threw');
   } finally {
+    running--;
     signal.removeEventListener('abort', onCutOff);
     run.recorder.sessionEnded(metrics);
   }

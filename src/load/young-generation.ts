@@ -16,10 +16,22 @@
  * The trade: with a smaller nursery V8 scavenges more often and promotes more objects that would have died young
  * (a bot's observation lives for its think time), so a run costs some more CPU for less memory. Measured in
  * docs/performance.md.
+ *
+ * That trade turns with the number of sessions: the allocation rate grows with them and so does what is alive
+ * at each scavenge (every thinking bot's observation, every session's pointers into the nursery), so with a fixed
+ * nursery the scavenges' cost grows with the square of the sessions. At 5,000 Galax bots on one thread the capped
+ * nursery scavenged 230–440 times in 30 s, 7–10 s of pauses, where with the cap lifted at 2,000 sessions it
+ * scavenged 73–91 times, 2.6–5 s (docs/performance.md, "Fifth pass"). So the cap is lifted once the thread
+ * runs `YOUNG_CAP_SESSIONS` sessions at once: the nursery then grows by at most its 32–48 MiB, under 20 KiB per
+ * session there; at 5,000 bots it measured about 6 KiB per bot.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 let capped = false;
+let lifted = false;
+
+/** Sessions running at once on the capped thread from which the young generation may grow again. */
+export const YOUNG_CAP_SESSIONS = 2_000;
 
 /** Whether the user sized the young generation (node flags, NODE_OPTIONS): then theirs is kept. */
 function sizedByUser(): boolean {
@@ -36,6 +48,18 @@ export function capYoungGeneration(): boolean {
   if (sizedByUser()) return false;
   setFlagsFromString('--semi-space-growth-factor=1');
   capped = true;
+  return true;
+}
+
+/**
+ * The number of sessions running now on this thread (src/load/session.ts tells it at each start): from
+ * `YOUNG_CAP_SESSIONS` on, a cap this thread set is lifted, once (V8's own growth factor again). True when it
+ * was lifted by this call. A thread that set no cap (a worker, a user's own sizing) changes nothing.
+ */
+export function sessionsRunning(sessions: number): boolean {
+  if (!capped || lifted || sessions < YOUNG_CAP_SESSIONS) return false;
+  setFlagsFromString('--semi-space-growth-factor=2');
+  lifted = true;
   return true;
 }
 

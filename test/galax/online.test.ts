@@ -15,6 +15,7 @@ import {
 import {
   GalaxAdapter,
   GalaxClient,
+  GalaxOnlineGame,
   GalaxReplyError,
   type GalaxServer,
   GalaxSessionError,
@@ -196,6 +197,55 @@ describe('Galax client', () => {
     expect(replies[2]).toMatchObject({ code: 'ERRP', serverMessage: 'planet 1 is not yours' });
     expect(seen.filter((m) => m.cmd === 'MVOK')).toHaveLength(1);
     expect(seen.some((m) => m.cmd === 'YEAR')).toBe(true);
+  });
+
+  it("the seat adapter's act sends the year's MOVEs and DONE with nothing to wait for, and reports each refusal", async () => {
+    const s = await server({ port: 0, gameSeed: 1 });
+    let game: GalaxOnlineGame | undefined;
+    const a = await GalaxClient.connect({ host: '127.0.0.1', port: s.port, onMessage: (m) => game?.onMessage(m) });
+    const b = await GalaxClient.connect({ host: '127.0.0.1', port: s.port });
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    await b.join(await a.join(0));
+    game = new GalaxOnlineGame(a);
+    const refused: string[] = [];
+    let twoRefusals!: () => void;
+    const done = new Promise<void>((resolve) => {
+      twoRefusals = resolve;
+    });
+    const fail = (error: Error) => {
+      throw error;
+    };
+    game.attach({
+      started() {},
+      served() {},
+      waiting() {},
+      observe() {},
+      end() {},
+      fail,
+      refused(kind, message) {
+        refused.push(`${kind} ${message}`);
+        if (refused.length === 2) twoRefusals();
+      },
+    });
+    await a.start();
+    const sent = game.act({} as GalaxObservation, [
+      { from: 0, to: 3, ships: 6 },
+      { from: 0, to: 4, ships: 6 },
+      { from: 1, to: 4, ships: 1 },
+    ]);
+    expect(sent).toBeUndefined();
+    await done;
+    expect(refused[0]).toMatch(/^ERRM /);
+    expect(refused[1]).toBe('ERRP planet 1 is not yours');
+    expect(game.adapter.fleets).toHaveLength(1);
+    // A session already closed: the act fails with its error, as the seat expects of a send that cannot be made.
+    a.close();
+    await expect(game.act({} as GalaxObservation, [{ from: 0, to: 3, ships: 1 }])).rejects.toBeInstanceOf(
+      GalaxSessionError,
+    );
   });
 
   it('sendMove completes through its callback: the MVOK, a refusal, or the end of the session', async () => {
@@ -441,6 +491,43 @@ describe('Galax client', () => {
     expect(a.winner).toBe(1);
     expect(a.year).toBe(40);
     expect(a.alive).toBe(false);
+  });
+
+  it("a turn's observation, built later, is the observation the adapter gives when the phase opens", () => {
+    const eager = new GalaxAdapter();
+    const lazy = new GalaxAdapter({ keepHistory: false });
+    const lines = [
+      'GFLD 8 8 3 2 1',
+      'PLNT 0 0 0 1 10 10',
+      'PLNT 1 7 7 2 10 10',
+      'PLNT 2 3 3 0 0 1',
+      'YEAR 0.0',
+      'MVOK 0 2 4 2.2',
+      'MVOK 0 1 5 5.0',
+      'BATT 2 2.2 1 4 0 0',
+      'BWIN 2 1 4',
+      'FORT 0 1 7 0.5',
+      'PLNT 0 0 0 1 1 10',
+      'PLNT 1 7 7 2 9 10',
+      'PLNT 2 3 3 1 4 1',
+      'YEAR 3.0',
+      'YEAR 4.0',
+    ];
+    const observations: unknown[] = [];
+    const turns: { observation(): unknown }[] = [];
+    for (const line of lines) {
+      const m = parseServerLine(line);
+      if ('code' in m) throw new Error(m.message);
+      if (eager.onMessage(m) === 'year') observations.push(eager.observation());
+      if (lazy.onMessage(m) === 'year') turns.push(lazy.turn());
+    }
+    // Built after the later phases came: each turn still has its own phase's planets, fleets and events.
+    expect(turns.map((t) => t.observation())).toEqual(observations);
+    expect(turns).toHaveLength(3);
+    expect(lazy.planets).toEqual(eager.planets);
+    // Without history the adapter keeps no event past its phase; with it, every one.
+    expect(lazy.history).toEqual([]);
+    expect(eager.history).toHaveLength(2);
   });
 });
 

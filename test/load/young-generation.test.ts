@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { YOUNG_CAP_SESSIONS } from '../../src/load/young-generation.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -14,10 +15,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 function youngAfterWork(
   cap: boolean,
   env: NodeJS.ProcessEnv = {},
-): { before: number; after: number; applied: boolean } {
+  sessions = 0,
+): { before: number; after: number; applied: boolean; lifted: boolean[] } {
   const script = `
-    import { capYoungGeneration, youngGenerationBytes } from './src/load/young-generation.ts';
+    import { capYoungGeneration, sessionsRunning, youngGenerationBytes } from './src/load/young-generation.ts';
     const applied = ${cap} ? capYoungGeneration() : false;
+    // The session counts a thread reports, one at a time up to ${sessions}: whether each call lifted the cap.
+    const lifted = [];
+    for (let n = 1; n <= ${sessions}; n++) if (sessionsRunning(n)) lifted.push(n);
     const before = youngGenerationBytes() / 1048576;
     const keep = [];
     for (let r = 0; r < 6000; r++) {
@@ -26,7 +31,7 @@ function youngAfterWork(
       keep.push(a[r % 2000]);
       if (keep.length > 20000) keep.splice(0, 1000);
     }
-    console.log(JSON.stringify({ before, after: youngGenerationBytes() / 1048576, applied }));
+    console.log(JSON.stringify({ before, after: youngGenerationBytes() / 1048576, applied, lifted }));
   `;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: root,
@@ -45,6 +50,19 @@ describe('capYoungGeneration', () => {
     expect(capped.applied).toBe(true);
     expect(capped.after).toBeLessThanOrEqual(capped.before);
     expect(grown.after).toBeGreaterThan(grown.before);
+  }, 120_000);
+
+  it('stays capped below YOUNG_CAP_SESSIONS sessions and lets V8 grow it again from there, once', () => {
+    const below = youngAfterWork(true, {}, YOUNG_CAP_SESSIONS - 1);
+    expect(below.lifted).toEqual([]);
+    expect(below.after).toBeLessThanOrEqual(below.before);
+    const at = youngAfterWork(true, {}, YOUNG_CAP_SESSIONS + 5);
+    expect(at.lifted).toEqual([YOUNG_CAP_SESSIONS]);
+    expect(at.after).toBeGreaterThan(at.before);
+  }, 120_000);
+
+  it('lifts nothing on a thread that set no cap', () => {
+    expect(youngAfterWork(false, {}, YOUNG_CAP_SESSIONS + 5).lifted).toEqual([]);
   }, 120_000);
 
   it("leaves a young generation the user sized with node's own flags alone", () => {

@@ -19,9 +19,9 @@ import { OnlineSeat, type SeatHooks } from '../../game/seat.ts';
 import { type GalaxAction, type GalaxObservation, galaxEngine } from '../../games/galax/index.ts';
 // The client side's modules, not the protocol's index: that one also loads the reference server and
 // `play --connect`, which a generator never runs (start-up CPU, docs/performance.md).
-import { GalaxClient, GalaxReplyError, GalaxSessionError } from '../../protocols/galax/client.ts';
+import { GalaxClient, GalaxReplyError, GalaxSessionError, type GalaxTurn } from '../../protocols/galax/client.ts';
 import type { ServerMessage } from '../../protocols/galax/codec.ts';
-import { GalaxAbortedError, GalaxOnlineGame } from '../../protocols/galax/seat-adapter.ts';
+import { GalaxAbortedError, GalaxOnlineGame, onGalaxTurns } from '../../protocols/galax/seat-adapter.ts';
 import { captureSocket } from '../capture.ts';
 import { intParam } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
@@ -121,10 +121,10 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
   let moveLatenessUs = 0;
   let firstEvent = false;
   /** The game being played: unsolicited errors go to its seat (an abort ends it at once). */
-  let current: GalaxOnlineGame | null = null;
+  let current: GalaxOnlineGame<GalaxTurn> | null = null;
   /** Its seat: told of the run's end directly (the game's `onClosed` would wrap the reason in an error of its own). */
-  let currentSeat: OnlineSeat<GalaxObservation, GalaxAction> | null = null;
-  const hooks: SeatHooks<GalaxObservation, GalaxAction> = {
+  let currentSeat: OnlineSeat<GalaxTurn, GalaxAction> | null = null;
+  const hooks: SeatHooks<GalaxTurn, GalaxAction> = {
     firstEvent: (now) => {
       if (firstEvent) return;
       firstEvent = true;
@@ -263,10 +263,12 @@ async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
     const group = joined.group;
 
     // Lobby, then play: the game loop is the one seat's (src/game/seat.ts); the lobby stays here.
-    const game = new GalaxOnlineGame(client);
+    // Turns, not observations: a bot holds one small object through its think time, and its observation is built
+    // when it decides (docs/performance.md, "Fifth pass"); the game's event history is never read here.
+    const game = new GalaxOnlineGame<GalaxTurn>(client, {}, '', { turns: 'lazy', keepHistory: false });
     current = game;
-    const strategy = shared.bot.create() as Strategy<GalaxObservation, GalaxAction>;
-    const seat = new OnlineSeat<GalaxObservation, GalaxAction>({
+    const strategy = onGalaxTurns(shared.bot.create() as Strategy<GalaxObservation, GalaxAction>);
+    const seat = new OnlineSeat<GalaxTurn, GalaxAction>({
       game,
       strategy,
       context: (s, config) => ({

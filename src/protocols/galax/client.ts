@@ -440,6 +440,63 @@ export class GalaxClient {
  * list of the last PLNT block, the year of YEAR, its own fleets from MVOK (dropped once arrived), and the events of
  * the last battle phase (BATT+ATTK*+BWIN, FORT, KILL, WINN).
  */
+export interface GalaxAdapterOptions {
+  /** Keep every event of the game in `history` (default true; `play --connect` reports them, a load bot never reads them). */
+  readonly keepHistory?: boolean;
+}
+
+/** Numbers per planet in a packed planet list: id, x, y, owner, ships, production. */
+const PLANET_FIELDS = 6;
+
+/** The planet views of a packed planet list (what `PLNT` lines carried, in their order). */
+function unpackPlanets(packed: readonly number[]): PlanetView[] {
+  const planets: PlanetView[] = new Array(packed.length / PLANET_FIELDS);
+  for (let i = 0, j = 0; j < packed.length; i++, j += PLANET_FIELDS) {
+    planets[i] = {
+      id: packed[j]!,
+      x: packed[j + 1]!,
+      y: packed[j + 2]!,
+      owner: packed[j + 3]!,
+      ships: packed[j + 4]!,
+      production: packed[j + 5]!,
+    };
+  }
+  return planets;
+}
+
+/**
+ * One move phase as the adapter saw it open, with its observation still to be built (`observation()`): what a
+ * load bot holds through its think time is this object, one array of numbers for the planets and the phase's
+ * fleets and events, not a dozen planet objects (which then live past the nursery's scavenges and are promoted;
+ * docs/performance.md, "Fifth pass").
+ */
+export class GalaxTurn {
+  constructor(
+    readonly player: number,
+    readonly players: number,
+    readonly width: number,
+    readonly height: number,
+    readonly year: number,
+    readonly packedPlanets: readonly number[],
+    readonly fleets: readonly OwnFleet[],
+    readonly events: readonly GalaxEvent[],
+  ) {}
+
+  /** The engine's observation of this phase, as `GalaxAdapter.observation()` gives it when the phase opens. */
+  observation(): GalaxObservation {
+    return {
+      player: this.player,
+      players: this.players,
+      width: this.width,
+      height: this.height,
+      year: this.year,
+      planets: unpackPlanets(this.packedPlanets),
+      fleets: this.fleets,
+      events: this.events,
+    };
+  }
+}
+
 export class GalaxAdapter {
   player = 0;
   players = 0;
@@ -447,18 +504,33 @@ export class GalaxAdapter {
   height = 0;
   planetCount = 0;
   year = 0;
-  planets: PlanetView[] = [];
   fleets: OwnFleet[] = [];
   /** Events since the last YEAR (the next observation's). */
   events: GalaxEvent[] = [];
-  /** Every event received in the game, in order. */
+  /** Every event received in the game, in order (empty with `keepHistory: false`). */
   readonly history: GalaxEvent[] = [];
   /** Players eliminated so far (KILL). */
   readonly killed = new Set<number>();
   /** The WINN id once the game is over (0 = draw). */
   winner: number | null = null;
-  #incoming: PlanetView[] = [];
+  /** The planet list of the last PLNT block, packed (`PLANET_FIELDS` numbers a planet), and its views once built. */
+  #packed: number[] = [];
+  #planets: PlanetView[] | null = [];
+  /** The PLNT block being read: sized for the field's planets at its first line (one allocation), `#filled` used. */
+  #incoming: number[] = [];
+  #filled = 0;
   #battle: { head: Msg<'BATT'>; volleys: Volley[] } | null = null;
+  readonly #keepHistory: boolean;
+
+  constructor(options: GalaxAdapterOptions = {}) {
+    this.#keepHistory = options.keepHistory !== false;
+  }
+
+  /** The planet list of the last PLNT block (built from the packed list when first asked for). */
+  get planets(): PlanetView[] {
+    this.#planets ??= unpackPlanets(this.#packed);
+    return this.#planets;
+  }
 
   /** Feeds one server message; returns 'year' when a move phase opens, 'over' on WINN, else null. */
   onMessage(m: ServerMessage): 'year' | 'over' | null {
@@ -470,22 +542,18 @@ export class GalaxAdapter {
         this.height = m.height;
         this.planetCount = m.planets;
         this.year = 0;
-        this.planets = [];
+        this.#packed = [];
+        this.#planets = [];
         this.fleets = [];
         this.events = [];
         this.killed.clear();
         this.winner = null;
         this.#incoming = [];
+        this.#filled = 0;
         return null;
       case 'PLNT':
-        this.#incoming.push({
-          id: m.planet,
-          x: m.x,
-          y: m.y,
-          owner: m.owner,
-          ships: m.ships,
-          production: m.production,
-        });
+        if (this.#filled === 0) this.#incoming = new Array(this.planetCount * PLANET_FIELDS).fill(0);
+        this.#put(m.planet, m.x, m.y, m.owner, m.ships, m.production);
         return null;
       case 'YEAR':
         this.#closePlanets(m.time);
@@ -541,19 +609,52 @@ export class GalaxAdapter {
     }
   }
 
+  #put(id: number, x: number, y: number, owner: number, ships: number, production: number): void {
+    const list = this.#incoming;
+    const i = this.#filled;
+    // In order: past the announced size the array still grows without holes.
+    list[i] = id;
+    list[i + 1] = x;
+    list[i + 2] = y;
+    list[i + 3] = owner;
+    list[i + 4] = ships;
+    list[i + 5] = production;
+    this.#filled = i + PLANET_FIELDS;
+  }
+
   #event(e: GalaxEvent): void {
     this.events.push(e);
-    this.history.push(e);
+    if (this.#keepHistory) this.history.push(e);
   }
 
   #closePlanets(year: number): void {
-    if (this.#incoming.length > 0) {
-      this.planets = this.#incoming;
-      this.#incoming = [];
+    if (this.#filled > 0) {
+      // More or fewer PLNT lines than GFLD announced (a server's business): the list is what came.
+      if (this.#filled !== this.#incoming.length) this.#incoming.length = this.#filled;
+      this.#packed = this.#incoming;
+      this.#filled = 0;
+      this.#planets = null;
+      // `#incoming` is left as it is: the next PLNT block starts a new array (the turns hold this one).
     }
     this.year = year;
     // A fleet is in flight while its arrival is after the current year (the engine resolves (Y, Y+1]).
     if (this.fleets.some((f) => f.arrival <= year)) this.fleets = this.fleets.filter((f) => f.arrival > year);
+  }
+
+  /** The move phase just opened, its observation built when asked (`GalaxTurn`); clears the events it carries. */
+  turn(): GalaxTurn {
+    const turn = new GalaxTurn(
+      this.player,
+      this.players,
+      this.width,
+      this.height,
+      this.year,
+      this.#packed,
+      this.fleets.slice(),
+      this.events,
+    );
+    this.events = [];
+    return turn;
   }
 
   /** The observation of the move phase just opened; clears the events it carries. */

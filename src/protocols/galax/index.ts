@@ -8,10 +8,12 @@ import { galaxServerSettings, parseServerSettings, SERVER_SETTINGS } from './set
 
 export {
   GalaxAdapter,
+  type GalaxAdapterOptions,
   GalaxClient,
   type GalaxClientOptions,
   GalaxReplyError,
   GalaxSessionError,
+  GalaxTurn,
   type GfldMessage,
   type MoveCallback,
   type MvokMessage,
@@ -19,7 +21,7 @@ export {
 } from './client.ts';
 export * from './codec.ts';
 export { type GalaxOnlineOptions, type GalaxOnlineOutcome, playGalaxOnline } from './online.ts';
-export { GalaxAbortedError, GalaxOnlineGame } from './seat-adapter.ts';
+export { GalaxAbortedError, type GalaxGameOptions, GalaxOnlineGame, onGalaxTurns } from './seat-adapter.ts';
 export {
   GalaxServer,
   type GalaxServerOptions,
