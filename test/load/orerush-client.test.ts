@@ -125,15 +125,13 @@ const SUCCS = '\x02succs\x1fSuccess\x03';
 
 describe('OreRushClient holdAnswersMs', () => {
   it('holds the answers to awake and sends them, in order, in the one write of the next request', async () => {
-    const server = await recording('\x02awake\x1fAwake\x03\x02awake\x1fAwake\x03');
-    let awakes = 0;
+    const pings = '\x02awake\x1fAwake\x03\x02awake\x1fAwake\x03';
+    const server = await recording(pings);
     const client = await OreRushClient.connect({ host: '127.0.0.1', port: server.port, holdAnswersMs: 4000 });
     const writes = countWrites(client);
     // The two pings are read (and held) once the framer has seen them: a request after that carries both answers.
-    client.connection.socket.on('data', () => {
-      awakes++;
-    });
-    await until(() => awakes > 0);
+    // (Counted by the connection: the client reads through `onread`, without 'data' events.)
+    await until(() => client.connection.bytesIn >= pings.length);
     await new Promise((r) => setTimeout(r, 20));
     expect(server.received()).toBe('');
     client.send(encodeMoves(0, 1, WAIT), () => {});

@@ -180,6 +180,63 @@ describe('delimitedFramer (STX ... ETX)', () => {
   });
 });
 
+describe('delimitedFramer reading through one reused buffer (onread)', () => {
+  const piece = fc.constantFrom('\x02', '\x03', 'ok', 'ping', 'okay', 'o', 'x'.repeat(9), 'zz', '');
+  /**
+   * Every chunk copied into one buffer that is overwritten after each push, as a connection reading through
+   * `onread` does; frames as the sink saw them (`now`) and as they read once every chunk was pushed (`later`).
+   */
+  function throughOneBuffer(framer: Framer, chunks: readonly Buffer[]) {
+    const shared = Buffer.alloc(64);
+    const now: string[] = [];
+    const kept: Buffer[] = [];
+    const errors: string[] = [];
+    for (const c of chunks) {
+      c.copy(shared);
+      framer.push(shared.subarray(0, c.length), {
+        frame: (f) => {
+          now.push(f.toString('latin1'));
+          kept.push(f);
+        },
+        error: (e) => errors.push(e.kind),
+      });
+      shared.fill(0x03);
+    }
+    return { now, later: kept.map((f) => f.toString('latin1')), errors };
+  }
+
+  it('copies what it keeps (copiesInput): its frames stay intact after the buffer is reused', () => {
+    const plain = () => delimitedFramer({ start: 0x02, end: 0x03, maxFrame: 8, constants: [Buffer.from('ok')] });
+    expect(plain().copiesInput).toBe(true);
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), fc.array(fc.nat(), { maxLength: 8 }), (pieces, cuts) => {
+        const chunks = split(Buffer.from(pieces.join(''), 'latin1'), cuts).filter((c) => c.length <= 64);
+        const out = throughOneBuffer(plain(), chunks);
+        expect(out.later).toEqual(out.now);
+        expect({ frames: out.now, errors: out.errors }).toEqual(collect(plain(), chunks));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('with lends: the same frames and errors as copying, while the sink reads them', () => {
+    const options = { start: 0x02, end: 0x03, maxFrame: 8, constants: [Buffer.from('ok')] };
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), fc.array(fc.nat(), { maxLength: 8 }), (pieces, cuts) => {
+        const chunks = split(Buffer.from(pieces.join(''), 'latin1'), cuts).filter((c) => c.length <= 64);
+        const lent = throughOneBuffer(delimitedFramer({ ...options, lends: true }), chunks);
+        const copied = collect(delimitedFramer(options), chunks);
+        expect({ frames: lent.now, errors: lent.errors }).toEqual(copied);
+      }),
+      { numRuns: 300 },
+    );
+    // A frame whole in its read is a view of it (no copy): it changes with the reused buffer.
+    const out = throughOneBuffer(delimitedFramer({ ...options, lends: true }), [Buffer.from('\x02abc\x03')]);
+    expect(out.now).toEqual(['abc']);
+    expect(out.later).toEqual(['\x03\x03\x03']);
+  });
+});
+
 describe('lengthFramer', () => {
   // A 4-byte header: 2 bytes magic 'LK', 2 bytes big-endian total length.
   const make = () =>

@@ -190,7 +190,14 @@ export class OreRushClient {
         host: options.host,
         port: options.port ?? DEFAULT_PORT,
         connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-        framer: delimitedFramer({ start: STX, end: ETX, maxFrame: MAX_PACKET, constants: [SUCCS_BODY, AWAKE_BODY] }),
+        // Frames are lent (views of the read): `_onFrame` keeps no frame; the update reader copies what it keeps.
+        framer: delimitedFramer({
+          start: STX,
+          end: ETX,
+          maxFrame: MAX_PACKET,
+          constants: [SUCCS_BODY, AWAKE_BODY],
+          lends: true,
+        }),
       },
       {
         onFrame: (frame) => client?._onFrame(frame),
