@@ -1,8 +1,8 @@
 /**
  * One step of the Galax capacity bench (bench/loadtest.bench.ts, `galax-capacity`) on its own, for A/B runs:
- * the same server settings, scenario, warm-up, ramp (4 s), hold and judge, against a fresh reference server, with
- * what a step of the bench does not report: the server's CPU over the whole run, both processes' CPU per message,
- * and the server's accept queue at its longest (`ss` every 20 ms, Linux with iproute2).
+ * the same server settings, scenario, warm-up, ramp (4 s; RAMP_MS), hold and judge, against a fresh reference
+ * server, with what a step of the bench does not report: the server's CPU over the whole run, both processes' CPU
+ * per message, and the server's accept queue at its longest (`ss` every 20 ms, Linux with iproute2).
  *
  *   BOTS=10000 THREADS=2 HOLD_MS=10000 LABEL=a nice -n 10 node --import tsx bench/galax-capacity-step.ts
  *
@@ -18,7 +18,7 @@ import { gc, judgeStep, listenOverflows, readNetstat, serveArgs, withChild } fro
 const bots = Number(process.env.BOTS ?? 10_000);
 const threads = Number(process.env.THREADS ?? 2);
 const holdMs = Number(process.env.HOLD_MS ?? 10_000);
-const rampMs = 4000;
+const rampMs = Number(process.env.RAMP_MS ?? 4000);
 
 /** CPU seconds of a process (user + system), from /proc. */
 function cpuSeconds(pid: number | undefined): number {
