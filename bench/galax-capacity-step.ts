@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { silentLogger } from '../src/core/log.ts';
 import { loadScenario, runLoadTest } from '../src/load/index.ts';
 import { capYoungGeneration } from '../src/load/young-generation.ts';
-import { gc, judgeStep, listenOverflows, readNetstat, serveArgs, withChild } from './loadtest-kit.ts';
+import { galaxLoadServerArgs, gc, judgeStep, listenOverflows, readNetstat, withChild } from './loadtest-kit.ts';
 
 const bots = Number(process.env.BOTS ?? 10_000);
 const threads = Number(process.env.THREADS ?? 2);
@@ -54,13 +54,7 @@ function watchAcceptQueue(port: number): { stop(): { longest: number; backlog: n
 }
 
 capYoungGeneration();
-const server = serveArgs('galax', {
-  maxGames: 100_000,
-  maxConnections: 0,
-  moveTimeoutMs: 60_000,
-  maxYear: 100_000,
-  idleTimeoutMs: 0,
-});
+const server = galaxLoadServerArgs();
 await withChild(server, async (port, pid) => {
   const scenario = await loadScenario('galax-play');
   const common = {

@@ -101,6 +101,20 @@ export function serveArgs(protocol: string, settings: Record<string, string | nu
   ];
 }
 
+/**
+ * The Galax reference server every load bench runs against: no cap on games or connections, no move or idle
+ * timeout and no year limit, so that only the generator's and the server's speed end a step.
+ */
+export function galaxLoadServerArgs(): string[] {
+  return serveArgs('galax', {
+    maxGames: 100_000,
+    maxConnections: 0,
+    moveTimeoutMs: 60_000,
+    maxYear: 100_000,
+    idleTimeoutMs: 0,
+  });
+}
+
 export interface CapacityOptions {
   /** Shown in the figures, e.g. `Galax`. */
   readonly label: string;

@@ -24,6 +24,7 @@ import {
   type CapacityOptions,
   capacityFigures,
   capacitySteps,
+  galaxLoadServerArgs,
   outInflation,
   serveArgs,
   sideBySide,
@@ -85,13 +86,7 @@ export const run: Bench = async () => {
 
   // 1 and 2. Capacity against each reference server in its own process.
   if (parts.has('galax-capacity')) {
-    const server = serveArgs('galax', {
-      maxGames: 100_000,
-      maxConnections: 0,
-      moveTimeoutMs: 60_000,
-      maxYear: 100_000,
-      idleTimeoutMs: 0,
-    });
+    const server = galaxLoadServerArgs();
     await withChild(server, async (port, pid) => {
       const o: CapacityOptions = {
         ...COMMON,
@@ -126,13 +121,7 @@ export const run: Bench = async () => {
     });
   }
   if (parts.has('out-inflation')) {
-    const server = serveArgs('galax', {
-      maxGames: 100_000,
-      maxConnections: 0,
-      moveTimeoutMs: 60_000,
-      maxYear: 100_000,
-      idleTimeoutMs: 0,
-    });
+    const server = galaxLoadServerArgs();
     await withChild(server, async (port) => {
       const common = { port, scenario: 'galax-play', params: { players: 4, bot: 'random', lobbyTimeoutMs: 5000 } };
       const cases = [

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bench, BenchResult } from './harness.ts';
-import { serveArgs, withChild } from './loadtest-kit.ts';
+import { galaxLoadServerArgs, withChild } from './loadtest-kit.ts';
 
 const GROUP = 'Against Locust';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -285,13 +285,7 @@ export const run: Bench = async () => {
         note: `user+sys of the generator process from /proc when a probe listener accepts its first connection${tool === botswarm ? ' (compiled build, bin/botswarm.js)' : ''}`,
       });
     }
-    const server = serveArgs('galax', {
-      maxGames: 100_000,
-      maxConnections: 0,
-      moveTimeoutMs: 60_000,
-      maxYear: 100_000,
-      idleTimeoutMs: 0,
-    });
+    const server = galaxLoadServerArgs();
     await withChild(server, async (port) => {
       for (const bots of BOTS) {
         const ours = await runOnce(botswarm, port, bots, dir, base.botswarm);
