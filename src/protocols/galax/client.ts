@@ -659,18 +659,8 @@ export class GalaxAdapter {
 
   /** The observation of the move phase just opened; clears the events it carries. */
   observation(): GalaxObservation {
-    const obs: GalaxObservation = {
-      player: this.player,
-      players: this.players,
-      width: this.width,
-      height: this.height,
-      year: this.year,
-      planets: this.planets,
-      fleets: this.fleets.slice(),
-      events: this.events,
-    };
-    this.events = [];
-    return obs;
+    // One way to build an observation: the turn's, built at once.
+    return this.turn().observation();
   }
 
   get alive(): boolean {
