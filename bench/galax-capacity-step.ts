@@ -10,10 +10,19 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { silentLogger } from '../src/core/log.ts';
 import { loadScenario, runLoadTest } from '../src/load/index.ts';
 import { capYoungGeneration } from '../src/load/young-generation.ts';
-import { galaxLoadServerArgs, gc, judgeStep, listenOverflows, readNetstat, withChild } from './loadtest-kit.ts';
+import {
+  benchRun,
+  galaxLoadServerArgs,
+  gc,
+  judgeStep,
+  listenOverflows,
+  rampHold,
+  readNetstat,
+  warmUp,
+  withChild,
+} from './loadtest-kit.ts';
 
 const bots = Number(process.env.BOTS ?? 10_000);
 const threads = Number(process.env.THREADS ?? 2);
@@ -57,24 +66,14 @@ capYoungGeneration();
 const server = galaxLoadServerArgs();
 await withChild(server, async (port, pid) => {
   const scenario = await loadScenario('galax-play');
-  const common = {
+  const run = benchRun({
     scenario,
-    host: '127.0.0.1',
     port,
-    thinkTimeMs: 1000,
-    requestTimeoutMs: 10_000,
-    stopGraceMs: 10_000,
+    thinkMs: 1000,
     params: { players: 4, bot: 'random', lobbyTimeoutMs: 5000 },
-    thresholds: [],
-    log: silentLogger,
-    preflight: false,
-    ...(threads > 1 ? { threads } : {}),
-  };
-  await runLoadTest({
-    ...common,
-    workload: { kind: 'closed', start: 0, stages: [{ durationMs: 2000, target: 4 }] },
-    seed: 'bench-galax-play-warm-up',
+    threads,
   });
+  await warmUp(run, 'bench-galax-play-warm-up');
   await new Promise((r) => setTimeout(r, 1000));
   gc();
   const queue = watchAcceptQueue(port);
@@ -82,16 +81,8 @@ await withChild(server, async (port, pid) => {
   const cpu0 = process.cpuUsage();
   const serverCpu0 = cpuSeconds(pid);
   const { summary, recorder } = await runLoadTest({
-    ...common,
-    workload: {
-      kind: 'closed',
-      start: 0,
-      stages: [
-        { durationMs: rampMs, target: bots },
-        { durationMs: holdMs, target: bots },
-        { durationMs: 2000, target: bots },
-      ],
-    },
+    ...run,
+    workload: rampHold(bots, rampMs, holdMs, 2000),
     seed: `bench-galax-play-${bots}`,
   });
   const cpu = process.cpuUsage(cpu0);

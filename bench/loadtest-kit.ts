@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { silentLogger } from '../src/core/log.ts';
-import { loadScenario, runLoadTest } from '../src/load/index.ts';
+import {
+  type LoadScenario,
+  type LoadTestOptions,
+  loadScenario,
+  runLoadTest,
+  type Workload,
+} from '../src/load/index.ts';
 import { type RawHistogram, windowPercentile } from '../src/load/metrics.ts';
 import type { BenchResult } from './harness.ts';
 
@@ -234,6 +240,57 @@ export function readNetstat(): string | undefined {
   }
 }
 
+/** What every stepped bench run shares; each run adds its workload and seed. */
+export type BenchRun = Omit<LoadTestOptions, 'workload' | 'seed'>;
+
+/** A bench run on loopback: 10 s request timeout and stop grace, silent, no thresholds, no preflight. */
+export function benchRun(o: {
+  readonly scenario: LoadScenario;
+  readonly port: number;
+  readonly thinkMs: number;
+  readonly params: LoadTestOptions['params'];
+  readonly threads?: number | undefined;
+}): BenchRun {
+  return {
+    scenario: o.scenario,
+    host: '127.0.0.1',
+    port: o.port,
+    thinkTimeMs: o.thinkMs,
+    requestTimeoutMs: 10_000,
+    stopGraceMs: 10_000,
+    params: o.params,
+    thresholds: [],
+    log: silentLogger,
+    preflight: false,
+    ...(o.threads && o.threads > 1 ? { threads: o.threads } : {}),
+  };
+}
+
+/**
+ * A few bots for 2 s, not judged: the scenario's modules (its bot, the codec) load and compile here, not inside
+ * the measured run; with worker threads too, whose first start compiles every module once.
+ */
+export async function warmUp(run: BenchRun, seed: string): Promise<void> {
+  await runLoadTest({
+    ...run,
+    seed,
+    workload: { kind: 'closed', start: 0, stages: [{ durationMs: 2000, target: 4 }] },
+  });
+}
+
+/** Ramp to `bots`, hold, then `afterMs` more at the same count (closed model). */
+export function rampHold(bots: number, rampMs: number, holdMs: number, afterMs: number): Workload {
+  return {
+    kind: 'closed',
+    start: 0,
+    stages: [
+      { durationMs: rampMs, target: bots },
+      { durationMs: holdMs, target: bots },
+      { durationMs: afterMs, target: bots },
+    ],
+  };
+}
+
 /**
  * Closed-model steps of more and more bots, until one is not stable. Each step: ramp, the judged hold, then 2 s
  * more at the same count in which the memory is sampled (its forced GC pauses the generator: after the hold, so
@@ -244,24 +301,9 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
   const results: StepResult[] = [];
   const rampEnd = o.rampMs / 1000;
   const holdEnd = (o.rampMs + o.holdMs) / 1000;
-  // A few bots for 2 s first, not judged: the scenario's modules (its bot, the codec) load and compile here, not
-  // inside the first step's hold. Worker threads start anew with every step (inside its ramp).
-  await runLoadTest({
-    scenario,
-    host: '127.0.0.1',
-    port: o.port,
-    workload: { kind: 'closed', start: 0, stages: [{ durationMs: 2000, target: 4 }] },
-    thinkTimeMs: o.thinkMs,
-    requestTimeoutMs: 10_000,
-    stopGraceMs: 10_000,
-    params: o.params,
-    seed: `bench-${o.scenario}-warm-up`,
-    thresholds: [],
-    log: silentLogger,
-    preflight: false,
-    // With worker threads too: their first start compiles every module once.
-    ...(o.threads && o.threads > 1 ? { threads: o.threads } : {}),
-  });
+  const run = benchRun({ scenario, port: o.port, thinkMs: o.thinkMs, params: o.params, threads: o.threads });
+  // Worker threads start anew with every step (inside its ramp).
+  await warmUp(run, `bench-${o.scenario}-warm-up`);
   await new Promise((r) => setTimeout(r, 1000));
   for (const bots of o.steps) {
     if (bots > o.maxBots) break;
@@ -272,27 +314,9 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
     let serverCpuAt: { t: number; cpu: number } | undefined;
     let serverCpu: number | undefined;
     const { summary, recorder } = await runLoadTest({
-      scenario,
-      host: '127.0.0.1',
-      port: o.port,
-      workload: {
-        kind: 'closed',
-        start: 0,
-        stages: [
-          { durationMs: o.rampMs, target: bots },
-          { durationMs: o.holdMs, target: bots },
-          { durationMs: 2000, target: bots },
-        ],
-      },
-      thinkTimeMs: o.thinkMs,
-      requestTimeoutMs: 10_000,
-      stopGraceMs: 10_000,
-      params: o.params,
+      ...run,
+      workload: rampHold(bots, o.rampMs, o.holdMs, 2000),
       seed: `bench-${o.scenario}-${bots}`,
-      thresholds: [],
-      log: silentLogger,
-      preflight: false,
-      ...(o.threads && o.threads > 1 ? { threads: o.threads } : {}),
       onTick: (point) => {
         const cpu = processCpuSeconds(o.serverPid);
         if (cpu !== undefined && !serverCpuAt && point.t >= rampEnd) serverCpuAt = { t: point.t, cpu };

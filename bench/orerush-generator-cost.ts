@@ -16,9 +16,8 @@ import { Session } from 'node:inspector';
 import { Socket } from 'node:net';
 import os from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { silentLogger } from '../src/core/log.ts';
 import { loadScenario, runLoadTest } from '../src/load/index.ts';
-import { startChild, stopChild } from './loadtest-kit.ts';
+import { benchRun, rampHold, startChild, stopChild, warmUp } from './loadtest-kit.ts';
 
 const [bots = 1000, threads = 1, holdMs = 10_000, skip = 4] = process.argv.slice(2).map(Number);
 const rampMs = 4000;
@@ -70,25 +69,14 @@ const gcObserver = new PerformanceObserver((list) => {
 
 const { child, info } = await startChild([process.execPath, '--import', 'tsx', 'bench/orerush-answering-server.ts']);
 const scenario = await loadScenario('orerush-play');
-const common = {
+const run = benchRun({
   scenario,
-  host: '127.0.0.1',
   port: info.port,
-  thinkTimeMs: 1000,
-  requestTimeoutMs: 10_000,
-  stopGraceMs: 10_000,
+  thinkMs: 1000,
   params: { bot: 'random', lobbyTimeoutMs: 10_000, ...extra },
-  thresholds: [],
-  log: silentLogger,
-  preflight: false,
-  ...(threads > 1 ? { threads } : {}),
-};
-// A few bots first: modules load and compile here, not in the measured run.
-await runLoadTest({
-  ...common,
-  seed: 'warm-up',
-  workload: { kind: 'closed', start: 0, stages: [{ durationMs: 2000, target: 4 }] },
+  threads,
 });
+await warmUp(run, 'warm-up');
 
 const from = rampMs / 1000 + skip;
 const to = (rampMs + holdMs) / 1000;
@@ -96,17 +84,9 @@ let start: { t: number; cpu: NodeJS.CpuUsage; writes: number; reads: number } | 
 let window: { seconds: number; cpu: number; user: number; writes: number; reads: number; gc: typeof gc } | undefined;
 let rounds = 0;
 const { summary } = await runLoadTest({
-  ...common,
+  ...run,
   seed: 'generator-cost',
-  workload: {
-    kind: 'closed',
-    start: 0,
-    stages: [
-      { durationMs: rampMs, target: bots },
-      { durationMs: holdMs, target: bots },
-      { durationMs: 1000, target: bots },
-    ],
-  },
+  workload: rampHold(bots, rampMs, holdMs, 1000),
   onTick: (p) => {
     if (process.env.DEBUG) process.stderr.write(`t=${p.t} moves=${p.latency.move_rtt?.count ?? 0}\n`);
     if (!start && p.t >= from) {
