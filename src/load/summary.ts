@@ -260,7 +260,10 @@ export class TimeseriesFile {
     }
   }
 
-  async #update(points: readonly TimePoint[], sync: boolean): Promise<void> {
+  async #update(live: readonly TimePoint[], sync: boolean): Promise<void> {
+    // The caller's array may be a recorder's live points, which grow while a write is awaited: everything below
+    // is about this snapshot, so a row added meanwhile is the next update's and never counted as written.
+    const points = live.slice();
     const columns = timeseriesColumns(points);
     const key = `${columns.latency.join(',')}|${columns.counters.join(',')}|${columns.gaps}`;
     if (key !== this.#columns || this.#written > points.length) {

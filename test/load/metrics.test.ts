@@ -306,6 +306,30 @@ describe('timeseries.csv', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('a second closed while a whole-file rewrite is awaited is written by the next update, not skipped', async () => {
+    // The progress writer passes its recorder's live points; the recorder ticks again while the rewrite's
+    // rename is in flight. The row of that tick used to be counted as written and never reached the file.
+    const dir = mkdtempSync(join(tmpdir(), 'botswarm-csv-'));
+    try {
+      const r = new LoadRecorder();
+      const file = new TimeseriesFile(join(dir, 'timeseries.csv'));
+      r.latency('move_rtt', 1000);
+      r.tick(r.startedAt + 1000);
+      await file.update(r.points);
+      r.count('games', 1); // a new column: the next update rewrites the file whole
+      r.tick(r.startedAt + 2000);
+      const rewriting = file.update(r.points);
+      r.latency('move_rtt', 3000);
+      r.tick(r.startedAt + 3000); // lands during the rewrite's await
+      await rewriting;
+      await file.update(r.points);
+      expect(readFileSync(join(dir, 'timeseries.csv'), 'utf8')).toBe(formatTimeseriesCsv(r.points));
+      expect(r.points).toHaveLength(3);
+      r.end();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('compareNames', () => {
