@@ -8,7 +8,7 @@ import { LoadRecorder, type TimePoint } from './metrics.ts';
 import { ProgressWriter } from './progress.ts';
 import { renderReport } from './report.ts';
 import { sleep } from './scenario-kit.ts';
-import { ClosedBots, runScenarioSession, type SessionRun } from './session.ts';
+import { ClosedBots, runScenarioSession, SESSION_STOPPED, type SessionRun } from './session.ts';
 import {
   buildSummary,
   type LoadSummary,
@@ -420,7 +420,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     recorder.markCutOff();
     stop.abort();
     bots.setTarget(0);
-    for (const ac of sessionAborts) ac.abort();
+    for (const ac of sessionAborts) ac.abort(SESSION_STOPPED);
     sessionAborts.clear();
     const settled = Promise.allSettled([...active]).then(() => true);
     const graceOver = new AbortController();

@@ -326,6 +326,8 @@ export class GalaxClient {
 
   /** `reason`: what pending requests and `whenClosed` get (default: the connection's GalaxSessionError). */
   close(reason?: Error): void {
+    // Closed already (a load session closes its client again when it ends): no error built for nothing.
+    if (this.#closedError) return;
     this.#closeReason = reason;
     this.conn.close('local');
     this.#fail(reason ?? new GalaxSessionError('session closed by the client'));
