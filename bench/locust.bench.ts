@@ -11,7 +11,10 @@
  * skips. `LOCUST_BOTS=200,1000,5000` sets the counts, `LOCUST_HOLD_S=25` the hold after a 5 s ramp.
  * It also runs bench/locust/galax_bare.cjs, the same work in plain Node with no framework, measured the same way, and
  * reports its round trips per CPU-second relative to Locust's: the floor under a Node generator, so that a reader of
- * the botswarm ratio sees what the runtime alone makes of this work (`LOCUST_BARE=0` leaves it out).
+ * the botswarm ratio sees what the runtime alone makes of this work (`LOCUST_BARE=0` leaves it out). The floor ends
+ * with `process.exit`: its sockets are closed by the kernel after the last /proc sample, where botswarm's CPU
+ * includes the orderly end of every session (1.0–1.7 CPU-s at 5,000 bots; docs/performance.md, "Against Locust at
+ * 5,000 bots: where the CPU went").
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -327,7 +330,7 @@ export const run: Bench = async () => {
               name: `${bots} bots: a bare Node client's round trips per CPU-second relative to Locust's`,
               value: Math.round((floor.tripsPerCpuS / Math.max(1, theirs.tripsPerCpuS)) * 100) / 100,
               unit: '×',
-              note: `the floor under any Node generator: bench/locust/galax_bare.cjs, the locustfile's work in plain Node with no framework (no metrics, seat, strategy or scheduler), ${floor.tripsPerCpuS} MOVE→MVOK per CPU-s (${lat(floor)}); botswarm relative to it ${Math.round((ours.tripsPerCpuS / Math.max(1, floor.tripsPerCpuS)) * 100) / 100}×; where this is under 2, botswarm's 2× target is out of reach of Node itself on this machine`,
+              note: `the floor under any Node generator: bench/locust/galax_bare.cjs, the locustfile's work in plain Node with no framework (no metrics, seat, strategy or scheduler), ${floor.tripsPerCpuS} MOVE→MVOK per CPU-s (${lat(floor)}); botswarm relative to it ${Math.round((ours.tripsPerCpuS / Math.max(1, floor.tripsPerCpuS)) * 100) / 100}×; it exits without closing its sockets, where botswarm's CPU includes closing every session; where this is under 2, botswarm's 2× target is out of reach of Node itself on this machine`,
             },
             {
               group: GROUP,
