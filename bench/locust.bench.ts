@@ -13,7 +13,7 @@
  * reports its round trips per CPU-second relative to Locust's: the floor under a Node generator, so that a reader of
  * the botswarm ratio sees what the runtime alone makes of this work (`LOCUST_BARE=0` leaves it out). The floor ends
  * with `process.exit`: its sockets are closed by the kernel after the last /proc sample, where botswarm's CPU
- * includes the orderly end of every session (1.0–1.7 CPU-s at 5,000 bots; docs/performance.md, "Against Locust at
+ * includes the orderly end of every session (0.8–1.2 CPU-s at 5,000 bots; docs/performance.md, "Against Locust at
  * 5,000 bots: where the CPU went").
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
