@@ -9,7 +9,7 @@ import { createRng } from '../core/rng.ts';
 import { LoadRecorder } from './metrics.ts';
 import { sleep } from './scenario-kit.ts';
 import { loadScenario } from './scenarios.ts';
-import { ClosedBots, runScenarioSession, type SessionRun } from './session.ts';
+import { ClosedBots, runScenarioSession, SESSION_STOPPED, type SessionRun } from './session.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './thread-protocol.ts';
 import type { LoadScenario } from './types.ts';
 
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     stop.abort();
     ending.abort();
     bots.setTarget(0);
-    for (const ac of sessionAborts) ac.abort();
+    for (const ac of sessionAborts) ac.abort(SESSION_STOPPED);
     sessionAborts.clear();
     const graceOver = new AbortController();
     const inTime = await Promise.race([
