@@ -2208,7 +2208,11 @@ function unknown4(views: readonly number[], seat: number): number[] {
   const u3 = seat === 3 ? 0 : views[b3]! + views[b3 + 1]! + views[b3 + 2]! + views[b3 + 3]! + views[b3 + 4]!;
   if ((u0 | u1 | u2 | u3) >= 16) return [u0, u1, u2, u3];
   const key = u0 | (u1 << 4) | (u2 << 8) | (u3 << 12);
-  return UNKNOWN4[key] ?? (UNKNOWN4[key] = [u0, u1, u2, u3]);
+  const known = UNKNOWN4[key];
+  if (known !== undefined) return known;
+  const list = [u0, u1, u2, u3];
+  UNKNOWN4[key] = list;
+  return list;
 }
 
 /** The five counts of one base-game hand starting at `o`, interned (see UNKNOWN4). */
