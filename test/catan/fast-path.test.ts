@@ -135,6 +135,37 @@ describe('runMatch and catan-random against the plain loop', () => {
   });
 });
 
+/** What `observe(s, seat)` must show of the counts, computed from the state without any memo or shared list. */
+function countsFromState(s: CatanState, seat: number) {
+  const n = s.players;
+  const sum5 = (a: readonly number[], o: number) => a[o]! + a[o + 1]! + a[o + 2]! + a[o + 3]! + a[o + 4]!;
+  const hidden = (p: number, r: number) => (p === seat ? 0 : s.views[(seat * n + p) * 5 + r]!);
+  return {
+    hand: s.hands.slice(seat * 5, seat * 5 + 5),
+    handSizes: Array.from({ length: n }, (_, p) => sum5(s.hands, p * 5)),
+    devCounts: Array.from({ length: n }, (_, p) => sum5(s.devs, p * 5) + (p === s.current ? sum5(s.devNew, 0) : 0)),
+    known: Array.from({ length: n * 5 }, (_, i) => s.hands[i]! - hidden(Math.floor(i / 5), i % 5)),
+    unknown: Array.from({ length: n }, (_, p) => (p === seat ? 0 : sum5(s.views, (seat * n + p) * 5))),
+  };
+}
+
+describe("observe's count lists (kept while the counts are the same, unknown lists interned)", () => {
+  it('equal the counts of the state observed, at every state of base games, in game order and out of it', () => {
+    for (const raw of [{ maxOffersPerTurn: 0 }, {}]) {
+      const { states } = plainGame(raw, 21);
+      // In game order, then every seventh state again from the last back: a kept list must never be a stale one.
+      const order = [...states, ...states.filter((_, i) => i % 7 === 0).reverse()];
+      for (const s of order) {
+        for (const seat of [0, 3, 1, 2]) {
+          const obs = observe(s, seat);
+          const { hand, handSizes, devCounts, known, unknown } = obs;
+          expect({ hand, handSizes, devCounts, known, unknown }).toEqual(countsFromState(s, seat));
+        }
+      }
+    }
+  });
+});
+
 describe('pickObservedAction', () => {
   /** Every decision of a seeded random game, as its observation. */
   function observations(raw: Record<string, unknown>, seed: number): CatanObservation[] {

@@ -2078,38 +2078,47 @@ function ownDevs(s: CatanState, seat: number): readonly number[] {
 
 function handSizes(s: CatanState): readonly number[] {
   if (sizesFrom !== s.hands) {
-    let out: number[];
-    // A literal for four seats (allocated inline; see known4).
-    if (s.players === 4) out = [handSize(s, 0), handSize(s, 1), handSize(s, 2), handSize(s, 3)];
-    else {
-      out = new Array<number>(s.players);
-      for (let p = 0; p < s.players; p++) out[p] = handSize(s, p);
-    }
     sizesFrom = s.hands;
-    sizes = out;
+    if (s.players === 4) {
+      // A new hands array may hold the same sizes as the last one: the list is kept then.
+      const a = handSize(s, 0);
+      const b = handSize(s, 1);
+      const c = handSize(s, 2);
+      const d = handSize(s, 3);
+      if (sizes.length !== 4 || sizes[0] !== a || sizes[1] !== b || sizes[2] !== c || sizes[3] !== d)
+        sizes = [a, b, c, d];
+    } else {
+      const out = new Array<number>(s.players);
+      for (let p = 0; p < s.players; p++) out[p] = handSize(s, p);
+      sizes = out;
+    }
   }
   return sizes;
+}
+
+/** `p`'s development cards held, this turn's included (devCountsOf; `devNewCount` set first). */
+function devCountOf(s: CatanState, p: number): number {
+  const o = p * 5;
+  const d = s.devs;
+  return d[o]! + d[o + 1]! + d[o + 2]! + d[o + 3]! + d[o + 4]! + (p === s.current ? devNewCount : 0);
 }
 
 function devCountsOf(s: CatanState): readonly number[] {
   if (devCountsFrom !== s.devs || devNewFrom !== s.devNew || devCountsCurrent !== s.current) {
     const n = s.players;
-    const out = new Array<number>(n);
     devNewCount = s.devNew[0]! + s.devNew[1]! + s.devNew[2]! + s.devNew[3]! + s.devNew[4]!;
-    for (let p = 0; p < n; p++) {
-      const o = p * 5;
-      out[p] =
-        s.devs[o]! +
-        s.devs[o + 1]! +
-        s.devs[o + 2]! +
-        s.devs[o + 3]! +
-        s.devs[o + 4]! +
-        (p === s.current ? devNewCount : 0);
+    // Recomputed at every turn (the current seat changes) but nearly always the same counts: a new list only
+    // when one differs.
+    let same = devCounts.length === n;
+    for (let p = 0; p < n && same; p++) same = devCounts[p] === devCountOf(s, p);
+    if (!same) {
+      const out = new Array<number>(n);
+      for (let p = 0; p < n; p++) out[p] = devCountOf(s, p);
+      devCounts = out;
     }
     devCountsFrom = s.devs;
     devNewFrom = s.devNew;
     devCountsCurrent = s.current;
-    devCounts = out;
   }
   return devCounts;
 }
@@ -2176,17 +2185,31 @@ function known4(h: readonly number[], views: readonly number[], seat: number): n
   ];
 }
 
+/**
+ * Four-seat `unknown` lists, interned by their counts (4 bits each): equal counts give the same read-only array,
+ * as observations already share the state's arrays. 300 random games held 565 distinct lists over 312,000
+ * observations, so nearly every observation takes one from here instead of allocating one. Interning the hand the
+ * same way (about 10,000 distinct, direct-mapped) cost more in lookups than it saved (docs/performance.md, Catan
+ * engine, eighth pass).
+ */
+const UNKNOWN4: (number[] | undefined)[] = new Array<number[] | undefined>(1 << 16).fill(undefined);
+
 function unknown4(views: readonly number[], seat: number): number[] {
   const b0 = (seat * 4 + 0) * 5;
   const b1 = (seat * 4 + 1) * 5;
   const b2 = (seat * 4 + 2) * 5;
   const b3 = (seat * 4 + 3) * 5;
-  return [
-    seat === 0 ? 0 : views[b0]! + views[b0 + 1]! + views[b0 + 2]! + views[b0 + 3]! + views[b0 + 4]!,
-    seat === 1 ? 0 : views[b1]! + views[b1 + 1]! + views[b1 + 2]! + views[b1 + 3]! + views[b1 + 4]!,
-    seat === 2 ? 0 : views[b2]! + views[b2 + 1]! + views[b2 + 2]! + views[b2 + 3]! + views[b2 + 4]!,
-    seat === 3 ? 0 : views[b3]! + views[b3 + 1]! + views[b3 + 2]! + views[b3 + 3]! + views[b3 + 4]!,
-  ];
+  const u0 = seat === 0 ? 0 : views[b0]! + views[b0 + 1]! + views[b0 + 2]! + views[b0 + 3]! + views[b0 + 4]!;
+  const u1 = seat === 1 ? 0 : views[b1]! + views[b1 + 1]! + views[b1 + 2]! + views[b1 + 3]! + views[b1 + 4]!;
+  const u2 = seat === 2 ? 0 : views[b2]! + views[b2 + 1]! + views[b2 + 2]! + views[b2 + 3]! + views[b2 + 4]!;
+  const u3 = seat === 3 ? 0 : views[b3]! + views[b3 + 1]! + views[b3 + 2]! + views[b3 + 3]! + views[b3 + 4]!;
+  if ((u0 | u1 | u2 | u3) >= 16) return [u0, u1, u2, u3];
+  const key = u0 | (u1 << 4) | (u2 << 8) | (u3 << 12);
+  const interned = UNKNOWN4[key];
+  if (interned !== undefined) return interned;
+  const list = [u0, u1, u2, u3];
+  UNKNOWN4[key] = list;
+  return list;
 }
 
 function known3(h: readonly number[], views: readonly number[], seat: number): number[] {
