@@ -5,7 +5,7 @@
  * waits, so the ramp holds the session starts and little play). Prints one JSON line:
  *
  * - `cpuUsPerSession`: this process's CPU (every thread: the collector's helpers too) from the first session to
- *   `SETTLE_MS` after the ramp, over the sessions started;
+ *   `SETTLE_MS` after the ramp, over the sessions running then;
  * - `retainedBytesPerSession`: the heap in use after a full collection with every session built and waiting,
  *   less the heap in use before the run, over the sessions;
  * - `scavenges`, `scavengePauseMs`, `scavengeMaxMs`, `promotedMB`: the young-generation collections from the run's
@@ -102,7 +102,7 @@ await withChild(server, async (port) => {
       if (process.env.HEAP_SNAPSHOT) writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
       result = {
         sessions,
-        cpuUsPerSession: Math.round((cpu.user + cpu.system) / bots),
+        cpuUsPerSession: Math.round((cpu.user + cpu.system) / sessions),
         retainedBytesPerSession: Math.round(retained / sessions),
         scavenges: scavenges.length,
         scavengePauseMs: Math.round(scavenges.reduce((s, x) => s + x.pauseMs, 0)),
