@@ -4,12 +4,13 @@
  * ramped over `RAMP_MS` with a long think time (`THINK_MS`, default 30 s: a bot decides its first turn and then
  * waits, so the ramp holds the session starts and little play). Prints one JSON line:
  *
- * - `cpuUsPerSession`: this process's CPU (every thread: the collector's helpers too) from the first session to
- *   `SETTLE_MS` after the ramp, over the sessions running then;
+ * - `cpuUsPerSession`: this process's CPU (every thread: the collector's helpers too) from the first session to the
+ *   point where every session has had its first turn (`built`; at least `SETTLE_MS` after the ramp, at most
+ *   `MAX_WAIT_MS`), over the sessions running then;
  * - `retainedBytesPerSession`: the heap in use after a full collection with every session built and waiting,
  *   less the heap in use before the run, over the sessions;
- * - `scavenges`, `scavengePauseMs`, `scavengeMaxMs`, `promotedMB`: the young-generation collections from the run's
- *   start to the same point (their pauses in wall time; promoted: the old generation's growth over each scavenge).
+ * - `scavenges`, `scavengePauseMs`, `scavengeMaxMs`: the young-generation collections from the run's start to the
+ *   same point (their pauses in wall time).
  *
  *   GAME=galax BOTS=2000 node --import tsx bench/loadtest-build-up.ts
  *   GAME=orerush BOTS=2000 node --import tsx bench/loadtest-build-up.ts
@@ -20,7 +21,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from 'node:v8';
+import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { loadBuild as build, loadScenario, runLoadTest } from './load-build.ts';
 import { benchRun, galaxLoadServerArgs, gc, warmUp, withChild } from './loadtest-kit.ts';
 
@@ -34,25 +35,15 @@ const rampMs = Number(process.env.RAMP_MS ?? 4000);
 const thinkMs = Number(process.env.THINK_MS ?? 30_000);
 const settleMs = Number(process.env.SETTLE_MS ?? 2000);
 
-const oldBytes = () =>
-  getHeapSpaceStatistics()
-    .filter((s) => s.space_name !== 'new_space')
-    .reduce((sum, s) => sum + s.space_used_size, 0);
-
-/** Scavenges while `measuring`, each with the old generation's growth across it (a scavenge promotes into it). */
-const scavenges: { pauseMs: number; promoted: number }[] = [];
+/** Scavenges while `measuring` (their pauses). */
+const scavenges: { pauseMs: number }[] = [];
 let measuring = false;
-let oldBefore = oldBytes();
 const observer = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
     // perf_hooks.constants.NODE_PERFORMANCE_GC_MINOR = 1
-    if (measuring && kind === 1) {
-      const now = oldBytes();
-      scavenges.push({ pauseMs: e.duration, promoted: Math.max(0, now - oldBefore) });
-    }
+    if (measuring && kind === 1) scavenges.push({ pauseMs: e.duration });
   }
-  oldBefore = oldBytes();
 });
 observer.observe({ entryTypes: ['gc'] });
 
@@ -77,9 +68,12 @@ await withChild(server, async (port) => {
   let result: Record<string, number> | undefined;
   let cpu0: NodeJS.CpuUsage | undefined;
   measuring = true;
-  oldBefore = oldBytes();
   cpu0 = process.cpuUsage();
   const due = rampMs + settleMs;
+  // Measured once every session has had its first turn (first_event), at the latest `MAX_WAIT_MS` after the ramp
+  // (then `built` says how many had); the run stops there.
+  const maxWaitMs = Number(process.env.MAX_WAIT_MS ?? 20_000);
+  const done = new AbortController();
   await runLoadTest({
     ...run,
     workload: {
@@ -87,12 +81,15 @@ await withChild(server, async (port) => {
       start: 0,
       stages: [
         { durationMs: rampMs, target: bots },
-        { durationMs: settleMs + 1500, target: bots },
+        { durationMs: Math.max(settleMs, maxWaitMs) + 1500, target: bots },
       ],
     },
     seed: `build-up-${game}-${bots}`,
+    signal: done.signal,
     onTick: (point, recorder) => {
       if (result || point.t * 1000 < due) return;
+      const built = recorder.lookup().trend('first_event')?.count ?? 0;
+      if (built < bots && point.t * 1000 < rampMs + maxWaitMs) return;
       const cpu = process.cpuUsage(cpu0);
       measuring = false;
       const sessions = recorder.activeSessions;
@@ -102,13 +99,15 @@ await withChild(server, async (port) => {
       if (process.env.HEAP_SNAPSHOT) writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
       result = {
         sessions,
+        built,
+        measuredAtS: point.t,
         cpuUsPerSession: Math.round((cpu.user + cpu.system) / sessions),
         retainedBytesPerSession: Math.round(retained / sessions),
         scavenges: scavenges.length,
         scavengePauseMs: Math.round(scavenges.reduce((s, x) => s + x.pauseMs, 0)),
         scavengeMaxMs: Math.round(Math.max(0, ...scavenges.map((x) => x.pauseMs)) * 10) / 10,
-        promotedMB: Math.round(scavenges.reduce((s, x) => s + x.promoted, 0) / 1e5) / 10,
       };
+      done.abort();
     },
   });
   observer.disconnect();
