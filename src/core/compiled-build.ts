@@ -7,7 +7,7 @@ const checkout = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * The compiled build's files (`paths`, relative to the checkout, e.g. `dist/src/load/thread-entry.js`) as absolute
  * paths, when a process running the TypeScript sources (tests, `npm run bench`, a checkout run with tsx) may load
- * them in a worker thread instead of the sources: every one exists and the first is at least as new as every
+ * them instead of the sources (in its worker threads, or a bench's generator): every one exists and the first is at least as new as every
  * source file a worker may load (tsc writes its output at once, so any source changed after it means the build is
  * stale). Undefined otherwise, and always with BOTSWARM_FROM_SOURCE=1, as for the CLI (bin/botswarm.js).
  *
