@@ -10,8 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { loadScenario, runLoadTest } from '../src/load/index.ts';
-import { capYoungGeneration } from '../src/load/young-generation.ts';
+import { capYoungGeneration, loadBuild, loadScenario, runLoadTest } from './load-build.ts';
 import {
   benchRun,
   galaxLoadServerArgs,
@@ -105,6 +104,7 @@ await withChild(server, async (port, pid) => {
   console.log(
     JSON.stringify({
       label: process.env.LABEL ?? '',
+      build: loadBuild,
       threads,
       ...step,
       reason: judgeStep(step, 200),

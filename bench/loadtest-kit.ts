@@ -11,15 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { silentLogger } from '../src/core/log.ts';
-import {
-  type LoadScenario,
-  type LoadTestOptions,
-  loadScenario,
-  runLoadTest,
-  type Workload,
-} from '../src/load/index.ts';
+import type { LoadScenario, LoadTestOptions, Workload } from '../src/load/index.ts';
 import { type RawHistogram, windowPercentile } from '../src/load/metrics.ts';
 import type { BenchResult } from './harness.ts';
+import { loadBuild, loadScenario, runLoadTest } from './load-build.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -399,7 +394,8 @@ export function capacityFigures(group: string, o: CapacityOptions, steps: readon
         `largest stable step ${best?.bots ?? 'none'}` +
         (firstUnstable ? `, first unstable ${firstUnstable.bots}: ${firstUnstable.reason}` : ', no unstable step') +
         `; steps ${o.steps.filter((b) => b <= o.maxBots).join('/')} ramped over ${o.rampMs / 1000}s, held ${o.holdMs / 1000}s; ${stepText}` +
-        (o.maxBots < o.steps.at(-1)! ? `; fd soft limit ${o.fdLimit} caps the steps` : `; fd soft limit ${o.fdLimit}`),
+        (o.maxBots < o.steps.at(-1)! ? `; fd soft limit ${o.fdLimit} caps the steps` : `; fd soft limit ${o.fdLimit}`) +
+        `; generator: ${loadBuild === 'compiled' ? 'the compiled build (dist/, as the CLI runs it)' : 'the TypeScript sources through tsx (no fresh build)'}`,
     },
   ];
   // With worker threads the sessions' heaps are the workers' isolates, which process.memoryUsage() does not count.

@@ -17,8 +17,8 @@
  * `LOADTEST_HOLD_MS=5000` the hold (for a quick look).
  */
 
-import { capYoungGeneration } from '../src/load/young-generation.ts';
 import type { Bench, BenchResult } from './harness.ts';
+import { capYoungGeneration } from './load-build.ts';
 import { botswarmGalaxClient, MVOK_SERVER, rawGalaxClient } from './loadtest-galax.ts';
 import {
   type CapacityOptions,

@@ -4,7 +4,9 @@
  * Closed model: worker i runs bot slots b with b % N == i of the current target. Open model: arrivals are dealt
  * round-robin, arrival j to worker j % N; each worker drops arrivals past its share of the concurrency cap.
  */
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { freshBuild } from '../core/compiled-build.ts';
 import { Condition } from '../core/condition.ts';
 import type { Logger } from '../core/log.ts';
 import type { LoadRecorder, ThreadInterval } from './metrics.ts';
@@ -12,7 +14,19 @@ import type { LoadSummary } from './summary.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './thread-protocol.ts';
 import type { LoadScenario, PrepareOptions } from './types.ts';
 
-const ENTRY = new URL('./thread-entry.js', import.meta.url);
+/**
+ * The module each worker thread starts from. Run from the TypeScript sources (tests, `npm run bench`), it is the
+ * compiled entry in dist/ when that build is fresh (src/core/compiled-build.ts): the threads then run the code the
+ * CLI runs, not the sources compiled again by tsx, whose `keepNames` made every closure of a session 256 bytes
+ * larger (docs/performance.md, "10,000 bots: the hold's first seconds"). BOTSWARM_FROM_SOURCE=1 forces the sources.
+ */
+function threadEntry(): URL {
+  const here = new URL('./thread-entry.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return here;
+  const built = freshBuild(['dist/src/load/thread-worker.js', 'dist/src/load/thread-entry.js']);
+  return built ? pathToFileURL(built[1]!) : here;
+}
+let entry: URL | undefined;
 
 /** Error kind counted when a worker thread dies; the run's status is then `failed`. */
 export const THREAD_FAILED = 'generator_thread_failed';
@@ -195,7 +209,8 @@ export class ThreadPool implements SessionPool {
       };
       // No young-generation cap here (./young-generation.ts): at 5,000 sessions a thread a 3 MiB nursery scavenges
       // so often that the 10,000-bot step on 2 threads went from p99 140 ms to 656 ms (BENCHMARKS.md, 5 Dec 2026).
-      const worker = new Worker(ENTRY, { workerData: init });
+      entry ??= threadEntry();
+      const worker = new Worker(entry, { workerData: init });
       slots.push({ worker, thread, alive: true, done: false, idle: false, target: 0, arrivals: [] });
     }
     const pool = new ThreadPool(slots, o.log, first, all);

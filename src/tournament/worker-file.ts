@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { freshBuild } from '../core/compiled-build.ts';
 import type { BatchTask } from './worker.ts';
 
 /**
@@ -76,26 +75,7 @@ const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--expe
 const here = new URL('./worker-entry.js', import.meta.url);
 
 function pickEntry(): string {
-  if (!import.meta.url.endsWith('.ts') || process.env.BOTSWARM_FROM_SOURCE === '1') return here.href;
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-  const built = join(root, 'dist', 'src', 'tournament', 'worker.js');
-  const entry = join(root, 'dist', 'src', 'tournament', 'worker-entry.js');
-  if (!existsSync(built) || !existsSync(entry)) return here.href;
-  // The build's oldest output a worker loads is no older than the worker module (tsc writes them all at once):
-  // any source changed after it means the build is stale.
-  const builtAt = statSync(built).mtimeMs;
-  for (const dir of ['src', 'bots', 'strategies']) {
-    if (newerThan(join(root, dir), builtAt)) return here.href;
-  }
-  return new URL(`file://${entry}`).href;
-}
-
-/** Whether any .ts/.js file under `dir` was modified after `time` (ms). */
-function newerThan(dir: string, time: number): boolean {
-  if (!existsSync(dir)) return false;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile() || !/\.(ts|js|json)$/.test(e.name)) continue;
-    if (statSync(join(e.parentPath, e.name)).mtimeMs > time) return true;
-  }
-  return false;
+  if (!import.meta.url.endsWith('.ts')) return here.href;
+  const built = freshBuild(['dist/src/tournament/worker.js', 'dist/src/tournament/worker-entry.js']);
+  return built ? pathToFileURL(built[1]!).href : here.href;
 }
