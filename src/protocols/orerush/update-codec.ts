@@ -551,6 +551,13 @@ class SessionMemo {
   holesBuilt: number[] | null = null;
   holesChangedFrom = 0;
   holesChangedTo = 0;
+  /**
+   * The 8-byte words of the holes' bytes changed since then, while there are at most CHANGED_WORDS of them (more:
+   * `holesChanged` is CHANGED_WORDS + 1 and the range above is read again). The range alone spans from the first
+   * change to the last: much of the grid when two robots dig far apart.
+   */
+  readonly holesChangedWords = new Int32Array(CHANGED_WORDS);
+  holesChanged = 0;
   /** With `retain`: the robots and enemies last built, while the kept `robots` field is the one they were read from. */
   robotsBuilt: Robot[] | null = null;
   enemiesBuilt: EnemyView[] = [];
@@ -627,8 +634,18 @@ class SessionMemo {
       const to = Math.min(this.holesChangedTo, 2 * n);
       if (from >= to) return before;
       out = before.slice();
-      // Cell i's digit is at byte 1 + 2i.
-      for (let i = from >> 1; i < to >> 1; i++) out[i] = b[1 + 2 * i]! - 0x30;
+      const changed = this.holesChanged;
+      if (changed <= CHANGED_WORDS) {
+        // Word w holds the digits of cells 4w to 4w + 3 (cell i's digit is at byte 1 + 2i).
+        const words = this.holesChangedWords;
+        for (let k = 0; k < changed; k++) {
+          const first = 4 * words[k]!;
+          const end = Math.min(first + 4, n);
+          for (let i = first; i < end; i++) out[i] = b[1 + 2 * i]! - 0x30;
+        }
+      } else {
+        for (let i = from >> 1; i < to >> 1; i++) out[i] = b[1 + 2 * i]! - 0x30;
+      }
     } else {
       out = new Array<number>(n);
       for (let i = 0; i < n; i++) out[i] = b[1 + 2 * i]! - 0x30;
@@ -636,6 +653,7 @@ class SessionMemo {
     this.holesBuilt = this.retain ? out : null;
     this.holesChangedFrom = 2 * n + 1;
     this.holesChangedTo = 0;
+    this.holesChanged = 0;
     return out;
   }
 }
@@ -729,7 +747,7 @@ function holesGrid(length: number): number[] | null {
   if (known && size <= scratch8.length) {
     changedFrom = size;
     changedTo = 0;
-    changedDigits(m.holes, 0, 2);
+    changedDigits(m, 0, 2);
     if (changedFrom < m.holesChangedFrom) m.holesChangedFrom = changedFrom;
     if (changedTo > m.holesChangedTo) m.holesChangedTo = changedTo;
   } else {
@@ -752,7 +770,11 @@ function holesGrid(length: number): number[] | null {
 let changedFrom = 0;
 let changedTo = 0;
 
-function changedDigits(kept: KeptWords, min: number, max: number): void {
+/** Most changed words of the holes noted one by one (a round's digs change a few). */
+const CHANGED_WORDS = 16;
+
+function changedDigits(m: SessionMemo, min: number, max: number): void {
+  const kept = m.holes;
   const size = kept.length;
   src.copy(scratch8, 0, pos, pos + size);
   const now = scratchWords;
@@ -774,6 +796,9 @@ function changedDigits(kept: KeptWords, min: number, max: number): void {
     }
     if (changedFrom > 8 * w) changedFrom = 8 * w;
     changedTo = to;
+    const k = m.holesChanged;
+    if (k < CHANGED_WORDS) m.holesChangedWords[k] = w;
+    if (k <= CHANGED_WORDS) m.holesChanged = k + 1;
     for (let b = 8 * w + (w === 0 ? 1 : 0); b < to; b++) {
       if (b === last) continue;
       const c = bytes[b]!;
