@@ -1329,7 +1329,11 @@ function enemyRobots(players: number, width: number, height: number, keep: boole
   }
 }
 
-function readBody(): OreRushUpdate {
+/** An update read with its observation built at once (`UpdateReader.read`). */
+type UpdateRead = { observation: OreRushObservation; result: GameResult | null };
+
+/** The body at `src`: an update, or (a session memo that retains what it builds) its observation at once. */
+function readBody(): OreRushUpdate | UpdateRead {
   const m = memo;
   let seat = 0;
   let players = 0;
@@ -1489,6 +1493,45 @@ function readBody(): OreRushUpdate {
     m.traps = traps;
     m.scores = scores;
     m.alive = alive;
+    if (m.retain) {
+      // Read by `UpdateReader.read`: the observation at once, without an update object to build it later.
+      let o = ore;
+      let k = kinds;
+      let r = robots;
+      let e = enemies;
+      if (o === null) {
+        m.oreKindsArrays();
+        o = builtOre;
+        k = builtKinds;
+      }
+      const h = holes ?? m.holesArray();
+      if (r === null) {
+        m.robotArrays(width, height, players);
+        r = builtRobots;
+        e = builtEnemies;
+      }
+      const observation: OreRushObservation = {
+        seat,
+        players,
+        round,
+        rounds,
+        width,
+        height,
+        over,
+        ore: o,
+        kinds: k,
+        holes: h,
+        radars,
+        traps,
+        cooldowns: { radar, trap },
+        robots: r,
+        enemies: e,
+        scores,
+        alive,
+        events,
+      };
+      return { observation, result };
+    }
   }
   return new OreRushUpdate(
     m,
@@ -1684,11 +1727,11 @@ export function readyUpdate(observation: OreRushObservation, result: GameResult 
  * then reads with the general codec, so that its answers and errors stay exactly the documented ones.
  */
 export function readUpdateBody(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
-  const update = read(body, null, false);
+  const update = read(body, null, false) as OreRushUpdate | null;
   return update === null ? null : { observation: update.observation(), result: update.result };
 }
 
-function read(body: Buffer, grids: SessionMemo | null, retain: boolean): OreRushUpdate | null {
+function read(body: Buffer, grids: SessionMemo | null, retain: boolean): OreRushUpdate | UpdateRead | null {
   // The memo is about to change: the update whose grids it holds lets go of it.
   const previous = grids === null ? null : grids.unbuilt;
   if (previous !== null) {
@@ -1730,13 +1773,13 @@ export class UpdateReader {
 
   /** The update, its observation built at once. */
   read(body: Buffer): { observation: OreRushObservation; result: GameResult | null } | null {
-    const update = read(body, this.#memo, true);
-    return update === null ? null : { observation: update.observation(), result: update.result };
+    // With `retain`, the memo's reader builds the observation itself.
+    return read(body, this.#memo, true) as UpdateRead | null;
   }
 
   /** The update, checked in full, its observation built when asked (`OreRushUpdate`). */
   take(body: Buffer): OreRushUpdate | null {
-    return read(body, this.#memo, false);
+    return read(body, this.#memo, false) as OreRushUpdate | null;
   }
 }
 
