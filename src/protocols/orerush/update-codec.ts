@@ -1093,15 +1093,22 @@ const EVENT_KINDS = new Set(['explosion', 'destroyed', 'radarLost', 'dig', 'requ
 
 /** One event: a flat object whose first key is `kind`, values integers, plain strings or null. */
 function event(): OreRushEvent | null {
+  const start = pos;
+  // An engine's event: found by the first letter of its kind, checked against its `{"kind":"dig","seat":` at once.
+  const initial = src[start + K_KIND.length + 1];
+  const candidates = initial === undefined ? undefined : EVENTS_BY_INITIAL[initial];
+  if (candidates !== undefined) {
+    for (let c = 0; c < candidates.length; c++) {
+      const shape = candidates[c]!;
+      if (!matches(shape.head)) continue;
+      const known = shaped(shape);
+      if (known !== null) return known;
+      pos = start;
+      break;
+    }
+  }
   expect(K_KIND_KEY);
   const kind = text();
-  const shape = EVENT_SHAPES.get(kind);
-  if (shape !== undefined) {
-    const after = pos;
-    const known = shaped(shape);
-    if (known !== null) return known;
-    pos = after;
-  }
   const o: Record<string, unknown> = { kind };
   while (!peek(0x7d)) {
     expect(COMMA_KEY);
@@ -1119,28 +1126,35 @@ function eventValue(): string | number | null {
   return c === 0x22 ? text() : c === 0x6e ? nothing() : int();
 }
 
-/** Whether the next bytes are exactly `bytes` (taken if so); unlike `expect`, a mismatch is not off the form. */
-function sees(bytes: Uint8Array): boolean {
+/** Whether the next bytes are exactly `key` (taken if so); unlike `expect`, a mismatch is not off the form. */
+function matches(key: Expected): boolean {
   const s = src;
   const p = pos;
+  const bytes = key.bytes;
   const n = bytes.length;
   if (p + n > s.length) return false;
-  for (let i = 0; i < n; i++) if (s[p + i] !== bytes[i]) return false;
+  const words = key.words;
+  let i = 0;
+  for (let w = 0; w < words.length; w++, i += 4) {
+    if ((s[p + i]! | (s[p + i + 1]! << 8) | (s[p + i + 2]! << 16) | (s[p + i + 3]! << 24)) !== words[w]) return false;
+  }
+  for (; i < n; i++) if (s[p + i] !== bytes[i]) return false;
   pos = p + n;
   return true;
 }
 
 /**
  * An event of a known kind with the engine's keys in the engine's order (src/games/orerush/engine.ts), which is
- * every event the engines write: read against its key list and built as one object literal (one hidden class per
- * kind, not a key-by-key object). Null, with `pos` wherever it stopped, when the keys are any other: the caller
- * reads the event key by key instead.
+ * every event the engines write, its head (`{"kind":"dig","seat":`) already taken: read against its key list and
+ * built as one object literal (one hidden class per kind, not a key-by-key object). Null, with `pos` wherever it
+ * stopped, when the keys are any other: the caller reads the event key by key instead.
  */
 function shaped(shape: EventShape): OreRushEvent | null {
   const keys = shape.keys;
   const v = eventValues;
-  for (let i = 0; i < keys.length; i++) {
-    if (!sees(keys[i]!)) return null;
+  v[0] = eventValue();
+  for (let i = 1; i < keys.length; i++) {
+    if (!matches(keys[i]!)) return null;
     v[i] = eventValue();
   }
   if (!peek(0x7d)) return null;
@@ -1148,15 +1162,21 @@ function shaped(shape: EventShape): OreRushEvent | null {
 }
 
 interface EventShape {
-  /** `,"seat":` and so on. */
-  readonly keys: readonly Uint8Array[];
+  /** `{"kind":"dig","seat":`: the kind and the first key. */
+  readonly head: Expected;
+  /** `,"seat":` and so on (the first one is in the head). */
+  readonly keys: readonly Expected[];
   readonly build: (v: (string | number | null)[]) => OreRushEvent;
 }
 const eventValues: (string | number | null)[] = [0, 0, 0, 0, 0, 0, 0, 0];
-const shape = (keys: string[], build: (v: (string | number | null)[]) => unknown): EventShape => ({
-  keys: keys.map((k) => ASCII(`,"${k}":`)),
-  build: build as EventShape['build'],
-});
+const shape = (keys: string[], build: (v: (string | number | null)[]) => unknown): EventShape => {
+  const kind = (build([0, 0, 0, 0, 0, 0, 0, 0]) as { kind: string }).kind;
+  return {
+    head: expected(ASCII(`{"kind":"${kind}","${keys[0]}":`)),
+    keys: keys.map((k) => expected(ASCII(`,"${k}":`))),
+    build: build as EventShape['build'],
+  };
+};
 /** The engine's events, key by key as it writes them; the values as read (the general codec checks no more). */
 const EVENT_SHAPES = new Map<string, EventShape>([
   ['explosion', shape(['x', 'y', 'owner'], (v) => ({ kind: 'explosion', x: v[0], y: v[1], owner: v[2] }))],
@@ -1193,6 +1213,9 @@ const EVENT_SHAPES = new Map<string, EventShape>([
     })),
   ],
 ]);
+/** The engine's event shapes by the first letter of their kind (`d`: `destroyed` and `dig`). */
+const EVENTS_BY_INITIAL: (EventShape[] | undefined)[] = new Array(128);
+for (const [kind, each] of EVENT_SHAPES) (EVENTS_BY_INITIAL[kind.charCodeAt(0)] ??= []).push(each);
 
 const K_KIND = ASCII('{"kind":');
 // The same keys with the list's `]` already taken by the loop that read the list.
