@@ -1215,7 +1215,10 @@ const EVENT_SHAPES = new Map<string, EventShape>([
 ]);
 /** The engine's event shapes by the first letter of their kind (`d`: `destroyed` and `dig`). */
 const EVENTS_BY_INITIAL: (EventShape[] | undefined)[] = new Array(128);
-for (const [kind, each] of EVENT_SHAPES) (EVENTS_BY_INITIAL[kind.charCodeAt(0)] ??= []).push(each);
+for (const [kind, each] of EVENT_SHAPES) {
+  const initial = kind.charCodeAt(0);
+  EVENTS_BY_INITIAL[initial] = [...(EVENTS_BY_INITIAL[initial] ?? []), each];
+}
 
 const K_KIND = ASCII('{"kind":');
 // The same keys with the list's `]` already taken by the loop that read the list.
