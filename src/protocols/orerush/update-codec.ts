@@ -460,24 +460,23 @@ const room = (length: number): number => Math.max(64, length + (length >> 3));
  * against (`board`: the board size and player count; -1: nothing kept).
  */
 class Stretch {
-  bytes = new Uint8Array(64);
-  words = new Int32Array(16);
+  /** The bytes four to a word, little-endian; the last word's unused high bytes zero. */
+  words: Int32Array = NO_WORDS;
   length = 0;
   board = -1;
 
   /** Keeps src[from, to) as checked for `board`. */
   keep(from: number, to: number, board: number): void {
     const n = to - from;
-    if (this.bytes.length < n) {
-      this.bytes = new Uint8Array(room(n));
-      this.words = new Int32Array(this.bytes.length >> 2);
-    }
-    const bytes = this.bytes;
-    for (let i = 0; i < n; i++) bytes[i] = src[from + i]!;
+    const count = (n + 3) >> 2;
+    if (this.words.length < count) this.words = new Int32Array(count + (count >> 3));
     const words = this.words;
-    for (let w = 0; w < n >> 2; w++) {
-      const i = 4 * w;
-      words[w] = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    const s = src;
+    for (let w = 0; w < count; w++) {
+      const i = from + 4 * w;
+      let word = 0;
+      for (let k = 0; k < 4 && i + k < to; k++) word |= s[i + k]! << (8 * k);
+      words[w] = word;
     }
     this.length = n;
     this.board = board;
@@ -495,11 +494,12 @@ class Stretch {
     for (let w = 0; w < whole; w++, i += 4) {
       if ((s[i]! | (s[i + 1]! << 8) | (s[i + 2]! << 16) | (s[i + 3]! << 24)) !== words[w]) return false;
     }
-    const bytes = this.bytes;
-    for (let k = 4 * whole; k < n; k++, i++) if (s[i] !== bytes[k]) return false;
+    const last = n & 3 ? words[whole]! : 0;
+    for (let k = 0; k < (n & 3); k++) if (s[i + k] !== ((last >>> (8 * k)) & 0xff)) return false;
     return true;
   }
 }
+const NO_WORDS = new Int32Array(0);
 
 /** Bytes kept to be compared with later ones (a frame may be a view of a larger read buffer: copied). */
 class Kept {
@@ -644,7 +644,7 @@ class SessionMemo {
    * `holesChanged` is CHANGED_WORDS + 1 and the range above is read again). The range alone spans from the first
    * change to the last: much of the grid when two robots dig far apart.
    */
-  readonly holesChangedWords = new Int32Array(CHANGED_WORDS);
+  readonly holesChangedWords: number[] = [];
   holesChanged = 0;
   /** With `retain`: the robots and enemies last built, while the kept `robots` field is the one they were read from. */
   robotsBuilt: Robot[] | null = null;
