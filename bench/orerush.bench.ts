@@ -207,7 +207,7 @@ export function codecFigures(): BenchResult[] {
       name: 'codec: updte decode and check, one-pass codec (a session UpdateReader), a whole game',
       value: Math.round(r.decodeFast!),
       unit: 'packets/CPU-s',
-      note: "the same observations, every field decoded and checked (nothing lazy: a bot reading all of them pays no more); the ore and kinds grids and the robots field, when their bytes are those of the session's previous update, are handed out again after one memcmp, and of the holes only the changed cells are read (8-byte word compare)",
+      note: "the same observations, every field decoded and checked (nothing lazy: a bot reading all of them pays no more); the ore and kinds grids and the robots field, when their bytes are those of the session's previous update, are handed out again after one memcmp, and of the holes only the changed cells are read (8-byte word compare); the header around the round, the radars and traps, the scores and alive lists and each unchanged own robot are compared with the previous update's bytes and not read again",
     },
     {
       group: GROUP,
