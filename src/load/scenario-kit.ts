@@ -49,3 +49,18 @@ export class SessionFailure extends Error {
     super(message);
   }
 }
+
+/**
+ * An error made once without a stack trace, for a reason shared by every session it ends (a run stopped, a run
+ * ended): capturing a stack per session costs CPU and heap that nothing reads (docs/performance.md, "RSS per bot,
+ * fourth pass" and "Against Locust at 5,000 bots").
+ */
+export function stackless<E extends Error>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

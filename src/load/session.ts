@@ -1,7 +1,7 @@
 import type { Logger } from '../core/log.ts';
 import type { Rng } from '../core/rng.ts';
 import type { LoadRecorder } from './metrics.ts';
-import { sleep } from './scenario-kit.ts';
+import { sleep, stackless } from './scenario-kit.ts';
 import type { LoadScenario, SessionContext } from './types.ts';
 import { sessionsRunning } from './young-generation.ts';
 
@@ -14,15 +14,7 @@ let running = 0;
  * 5,000 bots that was 5,000 of them, 50 ms of the generator's CPU for a reason nothing reads (docs/performance.md,
  * "Against Locust at 5,000 bots: where the CPU went").
  */
-export const SESSION_STOPPED: Error = (() => {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new Error('the session was stopped');
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-})();
+export const SESSION_STOPPED: Error = stackless(() => new Error('the session was stopped'));
 
 /** What every session of a run shares, in the main thread or in a generator thread alike. */
 export interface SessionRun {

@@ -280,42 +280,44 @@ describe('saturation', () => {
 });
 
 describe('timeseries.csv', () => {
-  it('appends each second and rewrites only when a column appears', async () => {
+  /** A recorder with one second of move_rtt, written to a fresh file; the folder removed afterwards. */
+  async function withCsv(body: (r: LoadRecorder, file: TimeseriesFile, path: string) => Promise<void>): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'botswarm-csv-'));
     try {
       const r = new LoadRecorder();
-      const file = new TimeseriesFile(join(dir, 'timeseries.csv'));
+      const path = join(dir, 'timeseries.csv');
+      const file = new TimeseriesFile(path);
       r.latency('move_rtt', 1000);
       r.tick(r.startedAt + 1000);
       await file.update(r.points);
+      await body(r, file, path);
+      r.end();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('appends each second and rewrites only when a column appears', () =>
+    withCsv(async (r, file, path) => {
       r.latency('move_rtt', 2000);
       r.tick(r.startedAt + 2000);
       await file.update(r.points);
-      expect(readFileSync(join(dir, 'timeseries.csv'), 'utf8')).toBe(formatTimeseriesCsv(r.points));
+      expect(readFileSync(path, 'utf8')).toBe(formatTimeseriesCsv(r.points));
       // A new metric: a new column, the file rewritten whole.
       r.latency('join_rtt', 500);
       r.gap('year', 700_000);
       r.tick(r.startedAt + 3000);
       await file.update(r.points, true);
-      const text = readFileSync(join(dir, 'timeseries.csv'), 'utf8');
+      const text = readFileSync(path, 'utf8');
       expect(text).toBe(formatTimeseriesCsv(r.points));
       expect(text.split('\n')[0]).toContain('join_rtt_p99_ms');
       expect(text.split('\n')[0]).toContain('server_gaps_over_threshold');
-      r.end();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  it('a second closed while a whole-file rewrite is awaited is written by the next update, not skipped', async () => {
+    }));
+
+  it('a second closed while a whole-file rewrite is awaited is written by the next update, not skipped', () =>
     // The progress writer passes its recorder's live points; the recorder ticks again while the rewrite's
     // rename is in flight. The row of that tick used to be counted as written and never reached the file.
-    const dir = mkdtempSync(join(tmpdir(), 'botswarm-csv-'));
-    try {
-      const r = new LoadRecorder();
-      const file = new TimeseriesFile(join(dir, 'timeseries.csv'));
-      r.latency('move_rtt', 1000);
-      r.tick(r.startedAt + 1000);
-      await file.update(r.points);
+    withCsv(async (r, file, path) => {
       r.count('games', 1); // a new column: the next update rewrites the file whole
       r.tick(r.startedAt + 2000);
       const rewriting = file.update(r.points);
@@ -323,13 +325,9 @@ describe('timeseries.csv', () => {
       r.tick(r.startedAt + 3000); // lands during the rewrite's await
       await rewriting;
       await file.update(r.points);
-      expect(readFileSync(join(dir, 'timeseries.csv'), 'utf8')).toBe(formatTimeseriesCsv(r.points));
+      expect(readFileSync(path, 'utf8')).toBe(formatTimeseriesCsv(r.points));
       expect(r.points).toHaveLength(3);
-      r.end();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('compareNames', () => {

@@ -23,7 +23,7 @@ import { GalaxClient, GalaxReplyError, GalaxSessionError, type GalaxTurn } from 
 import type { ServerMessage } from '../../protocols/galax/codec.ts';
 import { GalaxAbortedError, GalaxOnlineGame, onGalaxTurns } from '../../protocols/galax/seat-adapter.ts';
 import { captureSocket } from '../capture.ts';
-import { intParam } from '../scenario-kit.ts';
+import { intParam, stackless } from '../scenario-kit.ts';
 import type { LoadScenario, SessionContext } from '../types.ts';
 
 interface Group {
@@ -99,15 +99,7 @@ class Stop extends Error {}
  * client's, the seat adapter's and this one) grew the heap by about 6 MiB while 1,000 sessions were torn down
  * (docs/performance.md, "RSS per bot, fourth pass"). Nothing reads it but `instanceof Stop`.
  */
-const RUN_ENDED: Stop = (() => {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new Stop('the run ended');
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-})();
+const RUN_ENDED: Stop = stackless(() => new Stop('the run ended'));
 
 async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
   const { metrics, signal, shared } = ctx;
