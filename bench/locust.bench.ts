@@ -220,6 +220,13 @@ interface Run {
   cpuS: number;
   /** CPU seconds from the end of the stages to the last sample before the process exited (not in `cpuS`). */
   afterStagesCpuS: number;
+  /**
+   * Where the CPU window ended: the end of the stages, or the tool's last sample when it exited first (on time:
+   * the window's timer fires up to one poll after the real end of the stages, and the bare client and Locust exit
+   * right at it), or early (`exitedEarlyS` seconds before its stages would have ended, or no connection seen).
+   */
+  windowEnd: 'stages' | 'exit' | 'early exit';
+  exitedEarlyS?: number;
   startupCpuS: number;
 }
 
@@ -256,7 +263,9 @@ async function runOnce(tool: Tool, port: number, bots: number, dir: string, base
   // the ramp and the hold). What a tool does after that — botswarm closes every session and writes its summary,
   // the bare client exits and leaves its sockets to the kernel, Locust stops its greenlets — is left out for all
   // three alike, as the start-up is (reported in the note, as "after the stages").
-  let socketsAtStart: number | undefined;
+  // The sockets the process holds before any bot: read at once, while the shell that execs the tool has only
+  // what it inherited (a first poll 100 ms later could already count the bare client's first bots).
+  const socketsAtStart = sockets(child.pid!);
   let firstConnectS: number | undefined;
   const spawnedAt = performance.now();
   let stagesEnd: NodeJS.Timeout | undefined;
@@ -267,10 +276,8 @@ async function runOnce(tool: Tool, port: number, bots: number, dir: string, base
     last = s;
     maxRss = Math.max(maxRss, s.rss);
     if (stagesEnd) return;
-    // The first connection: the process holds one socket more than when it was first seen.
-    const n = sockets(child.pid!);
-    socketsAtStart ??= n;
-    if (n > socketsAtStart) {
+    // The first connection: the process holds one socket more than when it was spawned.
+    if (sockets(child.pid!) > socketsAtStart) {
       firstConnectS = (performance.now() - spawnedAt) / 1000;
       stagesEnd = setTimeout(() => {
         atStagesEnd = sample(child.pid!);
@@ -279,6 +286,9 @@ async function runOnce(tool: Tool, port: number, bots: number, dir: string, base
   }, 100);
   const kill = setTimeout(() => child.kill('SIGKILL'), (seconds + 60) * 1000);
   const stdout = await done;
+  // How long before the end of its stages the tool exited (about 0, or less, when it stopped on time).
+  const exitedEarlyS =
+    firstConnectS === undefined ? undefined : firstConnectS + seconds - (performance.now() - spawnedAt) / 1000;
   clearInterval(poll);
   clearTimeout(kill);
   clearTimeout(stagesEnd);
@@ -298,6 +308,8 @@ async function runOnce(tool: Tool, port: number, bots: number, dir: string, base
     errors: r.errors,
     cpuS: Math.round(cpuS * 100) / 100,
     afterStagesCpuS: Math.round(Math.max(0, last.cpu - end.cpu) * 100) / 100,
+    windowEnd: atStagesEnd ? 'stages' : exitedEarlyS !== undefined && exitedEarlyS < 1 ? 'exit' : 'early exit',
+    ...(exitedEarlyS !== undefined && exitedEarlyS >= 1 ? { exitedEarlyS: Math.round(exitedEarlyS * 10) / 10 } : {}),
     startupCpuS: base.cpu,
   };
   process.stderr.write(`   ${JSON.stringify({ ...run, firstConnectS, socketsAtStart })}\n`);
@@ -343,7 +355,7 @@ export const run: Bench = async () => {
         const ratio = Math.round((ours.tripsPerCpuS / Math.max(1, theirs.tripsPerCpuS)) * 100) / 100;
         const hold = `${RAMP_S}s ramp + ${HOLD_S}s hold, think 1 s, 2-player games`;
         const lat = (r: Run) =>
-          `p50/p90/p99 ${r.p50.toFixed(1)}/${r.p90.toFixed(1)}/${r.p99.toFixed(1)} ms, ${r.moves} round trips, ${r.errors} errors, ${r.cpuS} CPU-s, ${r.afterStagesCpuS} more after the stages`;
+          `p50/p90/p99 ${r.p50.toFixed(1)}/${r.p90.toFixed(1)}/${r.p99.toFixed(1)} ms, ${r.moves} round trips, ${r.errors} errors, ${r.cpuS} CPU-s${r.windowEnd === 'stages' ? `, ${r.afterStagesCpuS} more after the stages` : r.windowEnd === 'exit' ? ', to its exit at the end of its stages' : `, to an early exit${r.exitedEarlyS !== undefined ? ` ${r.exitedEarlyS} s before the end of its stages` : ' (no connection seen)'}`}`;
         out.push(
           {
             group: GROUP,

@@ -94,7 +94,9 @@ export class ClosedBots {
   ) {}
 
   setTarget(target: number): void {
-    while (this.#bots.length < target) {
+    // Once the run is ending a new bot's loop ends at once and leaves the list within `spawn`: growing toward the
+    // target then never got there.
+    while (this.#bots.length < target && !this.options.ending.aborted) {
       const ac = new AbortController();
       this.#bots.push(ac);
       // The loop itself is the bot's promise: no async wrapper around it (a generator, a promise and a closure

@@ -42,6 +42,24 @@ describe('stopping sessions', () => {
     expect(SESSION_STOPPED.stack ?? '').not.toMatch(/\n\s+at /);
   });
 
+  it('starts no bot once the run is ending (a bot whose loop ends at once leaves the list inside spawn)', async () => {
+    const ending = new AbortController();
+    let spawned = 0;
+    const bots = new ClosedBots({
+      runSession: async () => false,
+      spawn: (loop) => {
+        // Bounded: the old growth loop never reached its target here and spun.
+        if (++spawned > 10) throw new Error('setTarget kept spawning bots after the run ended');
+        void loop();
+      },
+      thinkTimeMs: 0,
+      ending: ending.signal,
+    });
+    ending.abort();
+    bots.setTarget(3);
+    expect(spawned).toBe(0);
+  });
+
   it('a Galax client closed twice keeps the first reason and builds no second error', async () => {
     const server = await startGalaxServer({ host: '127.0.0.1', port: 0 });
     cleanups.push(() => server.close());
