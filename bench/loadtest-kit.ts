@@ -273,17 +273,14 @@ export async function warmUp(run: BenchRun, seed: string): Promise<void> {
   });
 }
 
-/** Ramp to `bots`, hold, then `afterMs` more at the same count (closed model). */
-export function rampHold(bots: number, rampMs: number, holdMs: number, afterMs: number): Workload {
-  return {
-    kind: 'closed',
-    start: 0,
-    stages: [
-      { durationMs: rampMs, target: bots },
-      { durationMs: holdMs, target: bots },
-      { durationMs: afterMs, target: bots },
-    ],
-  };
+/** Ramp to `bots`, hold, then (with `afterMs`) that much more at the same count (closed model). */
+export function rampHold(bots: number, rampMs: number, holdMs: number, afterMs?: number): Workload {
+  const stages = [
+    { durationMs: rampMs, target: bots },
+    { durationMs: holdMs, target: bots },
+  ];
+  if (afterMs !== undefined) stages.push({ durationMs: afterMs, target: bots });
+  return { kind: 'closed', start: 0, stages };
 }
 
 /**

@@ -8,7 +8,7 @@
 import { silentLogger } from '../src/core/log.ts';
 import { loadScenario, runLoadTest } from '../src/load/index.ts';
 import type { Bench, BenchResult } from './harness.ts';
-import { serveArgs, withChild } from './loadtest-kit.ts';
+import { rampHold, serveArgs, withChild } from './loadtest-kit.ts';
 
 const GROUP = 'SE1';
 const STEPS = [50, 200];
@@ -33,14 +33,7 @@ export const run: Bench = async () => {
         scenario,
         host: '127.0.0.1',
         port,
-        workload: {
-          kind: 'closed',
-          start: 0,
-          stages: [
-            { durationMs: RAMP_MS, target: bots },
-            { durationMs: HOLD_MS, target: bots },
-          ],
-        },
+        workload: rampHold(bots, RAMP_MS, HOLD_MS),
         thinkTimeMs: 0,
         requestTimeoutMs: 10_000,
         stopGraceMs: 5000,

@@ -17,7 +17,7 @@ import WebSocket from 'ws';
 import { silentLogger } from '../src/core/log.ts';
 import { loadScenario, runLoadTest } from '../src/load/index.ts';
 import type { Bench, BenchResult } from './harness.ts';
-import { serveArgs, startChild, stopChild } from './loadtest-kit.ts';
+import { rampHold, serveArgs, startChild, stopChild } from './loadtest-kit.ts';
 
 const GROUP = 'Live spectator page';
 const BOTS = 400;
@@ -127,14 +127,7 @@ async function side(web: boolean, holdMs: number, started: Promise<void>) {
           scenario: await loadScenario('galax-play'),
           host: '127.0.0.1',
           port: info.port,
-          workload: {
-            kind: 'closed',
-            start: 0,
-            stages: [
-              { durationMs: RAMP_MS, target: BOTS },
-              { durationMs: holdMs, target: BOTS },
-            ],
-          },
+          workload: rampHold(BOTS, RAMP_MS, holdMs),
           thinkTimeMs: THINK_MS,
           requestTimeoutMs: 10_000,
           stopGraceMs: 2000,
