@@ -1268,6 +1268,21 @@ const S_RANKS_KEY = expected(S_RANKS);
 const S_WINNER_KEY = expected(S_WINNER);
 const TRUE_KEY = expected(TRUE);
 
+/** The fields `robotHead` read last (one object reused: no allocation per robot). */
+const head = { owner: 0, id: 0, x: 0, y: 0 };
+
+/** `{"owner":…,"id":…,"x":…,"y":…`, the part an own robot and an enemy share, into `head`. */
+function robotHead(maxOwner: number, width: number, height: number): void {
+  expect(R_OWNER_KEY);
+  head.owner = intIn(0, maxOwner);
+  expect(R_ID_KEY);
+  head.id = intIn(0, Number.MAX_SAFE_INTEGER);
+  expect(R_X_KEY);
+  head.x = intIn(0, width - 1);
+  expect(R_Y_KEY);
+  head.y = intIn(0, height - 1);
+}
+
 /** Robots counted by the last `ownRobots`. */
 let ownCount = 0;
 /** What `ownRobots` and `enemyRobots` return when only checking (never handed out with anything in it). */
@@ -1312,20 +1327,13 @@ function ownRobots(width: number, height: number, keep: boolean, against: Sessio
       }
     }
     if (!same) {
-      expect(R_OWNER_KEY);
-      const owner = intIn(0, 31);
-      expect(R_ID_KEY);
-      const id = intIn(0, Number.MAX_SAFE_INTEGER);
-      expect(R_X_KEY);
-      const x = intIn(0, width - 1);
-      expect(R_Y_KEY);
-      const y = intIn(0, height - 1);
+      robotHead(31, width, height);
       expect(R_ITEM_KEY);
       const it = item();
       expect(R_ALIVE_KEY);
       const alive = bool();
       expect(CLOSE_KEY);
-      if (keep) robots.push({ owner, id, x, y, item: it, alive });
+      if (keep) robots.push({ owner: head.owner, id: head.id, x: head.x, y: head.y, item: it, alive });
     }
     ownCount++;
     if (against !== null) against.robotEndsNext[i] = pos - field;
@@ -1340,16 +1348,9 @@ function enemyRobots(players: number, width: number, height: number, keep: boole
   const enemies: EnemyView[] = keep ? [] : CHECKED;
   if (peek(0x5d)) return enemies;
   for (;;) {
-    expect(R_OWNER_KEY);
-    const owner = intIn(0, players - 1);
-    expect(R_ID_KEY);
-    const id = intIn(0, Number.MAX_SAFE_INTEGER);
-    expect(R_X_KEY);
-    const x = intIn(0, width - 1);
-    expect(R_Y_KEY);
-    const y = intIn(0, height - 1);
+    robotHead(players - 1, width, height);
     expect(CLOSE_KEY);
-    if (keep) enemies.push({ owner, id, x, y });
+    if (keep) enemies.push({ owner: head.owner, id: head.id, x: head.x, y: head.y });
     if (peek(0x5d)) return enemies;
     expect(COMMA_KEY);
   }
