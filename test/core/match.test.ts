@@ -50,27 +50,22 @@ describe('runMatch', () => {
     ]);
   });
 
+  /** The toy's random strategy, answering after a timer: the same choices as `randomToy`, awaited. */
+  const asyncRandom = (): Strategy<ToyState, number> => ({
+    name: 'async',
+    decide: async (_o, ctx) => {
+      await new Promise((r) => setTimeout(r, 1));
+      return ctx.rng.int(1, 3);
+    },
+  });
+
   it('awaits asynchronous strategies and gives the same game as synchronous ones', async () => {
-    const asyncRandom = (): Strategy<ToyState, number> => ({
-      name: 'async',
-      decide: async (_o, ctx) => {
-        await new Promise((r) => setTimeout(r, 1));
-        return ctx.rng.int(1, 3);
-      },
-    });
     const a = await runMatch({ engine: toyEngine, config, players: [asyncRandom(), asyncRandom()], seed: 5, record });
     const b = await runMatch({ engine: toyEngine, config, players: [randomToy(), randomToy()], seed: 5, record });
     expect(a.hashes).toEqual(b.hashes);
   });
 
   it('resumes a simultaneous step after an awaited seat: sync and async seats mixed play the sync game', async () => {
-    const asyncRandom = (): Strategy<ToyState, number> => ({
-      name: 'async',
-      decide: async (_o, ctx) => {
-        await new Promise((r) => setTimeout(r, 1));
-        return ctx.rng.int(1, 3);
-      },
-    });
     const players = () => [randomToy(), asyncRandom(), randomToy(), asyncRandom()];
     const a = await runMatch({ engine: toyEngine, config, players: players(), seed: 6, record });
     const b = await runMatch({
