@@ -2,7 +2,8 @@
  * Load test (group 'Load test'), for Galax and for Ore Rush:
  * 1. the most concurrent bots one generator keeps playing with a stable move round-trip p99: closed-model steps
  *    of 500/1000/2000/5000/10000 bots (think time 1 s), each ramped over 4 s then held 10 s, judged by the one
- *    strict rule of `judgeStep` (p99 over the whole hold, every bot playing, no errors). Galax against its
+ *    strict rule of `judgeStep` (the p99 of every sample of the whole hold, `holdWindow`: no second left out and
+ *    none averaged; every bot playing; no errors; the worst second's p99 is in the note). Galax against its
  *    reference server (a child process), sessions on one thread and on two worker threads (`--threads 2`); Ore
  *    Rush on two worker threads, against a cheap answering peer (bench/orerush-answering-server.ts: the
  *    generator's own figure) and, separately, against the reference server (the server's capacity);

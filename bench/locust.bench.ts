@@ -45,13 +45,13 @@ export function locustMissing(): string | null {
   return r.status === 0 ? null : 'Locust is not installed: apt-get install -y python3-locust';
 }
 
-/** CPU seconds (user+sys) and RSS bytes of a process, from /proc. */
-function sample(pid: number): { cpu: number; rss: number } | undefined {
+/** CPU seconds (user+sys, and the kernel's part alone) and RSS bytes of a process, from /proc. */
+function sample(pid: number): { cpu: number; sys: number; rss: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Fields after the command: state is [0], utime [11], stime [12], rss pages [21].
-    return { cpu: (Number(f[11]) + Number(f[12])) / TICKS, rss: Number(f[21]) * 4096 };
+    return { cpu: (Number(f[11]) + Number(f[12])) / TICKS, sys: Number(f[12]) / TICKS, rss: Number(f[21]) * 4096 };
   } catch {
     return undefined;
   }
@@ -172,7 +172,9 @@ function finished(child: ChildProcess): Promise<string> {
  * Start-up CPU: the tool with one bot against a listener here; the child's CPU seconds are read when its first
  * connection is accepted, then it is stopped. Also its RSS at that moment (the baseline of RSS per bot).
  */
-async function startup(tool: Tool, dir: string): Promise<{ cpu: number; rss: number }> {
+type Sample = NonNullable<ReturnType<typeof sample>>;
+
+async function startup(tool: Tool, dir: string): Promise<Sample> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
@@ -218,6 +220,8 @@ interface Run {
   moves: number;
   errors: number;
   cpuS: number;
+  /** The kernel's part of `cpuS` (system time: the socket syscalls, which every tool makes alike). */
+  sysS: number;
   /** CPU seconds from the end of the stages to the last sample before the process exited (not in `cpuS`). */
   afterStagesCpuS: number;
   /**
@@ -247,7 +251,7 @@ function sockets(pid: number): number {
   }
 }
 
-async function runOnce(tool: Tool, port: number, bots: number, dir: string, base: { cpu: number; rss: number }) {
+async function runOnce(tool: Tool, port: number, bots: number, dir: string, base: Sample) {
   const out = join(dir, `${tool.name}-${bots}.json`);
   const seconds = RAMP_S + HOLD_S;
   const { cmd, args, env } = tool.args(port, bots, seconds, out);
@@ -257,7 +261,7 @@ async function runOnce(tool: Tool, port: number, bots: number, dir: string, base
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const done = finished(child);
-  let last = { cpu: 0, rss: 0 };
+  let last: Sample = { cpu: 0, sys: 0, rss: 0 };
   let maxRss = 0;
   // The window every tool is measured over: from its start to the end of its stages (its first connection plus
   // the ramp and the hold). What a tool does after that — botswarm closes every session and writes its summary,
@@ -269,7 +273,7 @@ async function runOnce(tool: Tool, port: number, bots: number, dir: string, base
   let firstConnectS: number | undefined;
   const spawnedAt = performance.now();
   let stagesEnd: NodeJS.Timeout | undefined;
-  let atStagesEnd: { cpu: number; rss: number } | undefined;
+  let atStagesEnd: Sample | undefined;
   const poll = setInterval(() => {
     const s = sample(child.pid!);
     if (!s) return;
@@ -307,6 +311,7 @@ async function runOnce(tool: Tool, port: number, bots: number, dir: string, base
     moves: r.moves,
     errors: r.errors,
     cpuS: Math.round(cpuS * 100) / 100,
+    sysS: Math.round((end.sys - base.sys) * 100) / 100,
     afterStagesCpuS: Math.round(Math.max(0, last.cpu - end.cpu) * 100) / 100,
     windowEnd: atStagesEnd ? 'stages' : exitedEarlyS !== undefined && exitedEarlyS < 1 ? 'exit' : 'early exit',
     ...(exitedEarlyS !== undefined && exitedEarlyS >= 1 ? { exitedEarlyS: Math.round(exitedEarlyS * 10) / 10 } : {}),
@@ -334,7 +339,7 @@ export const run: Bench = async () => {
     const base = {
       botswarm: await startup(botswarm, dir),
       Locust: await startup(locust, dir),
-      'bare Node': BARE ? await startup(bare, dir) : { cpu: 0, rss: 0 },
+      'bare Node': BARE ? await startup(bare, dir) : { cpu: 0, sys: 0, rss: 0 },
     };
     for (const tool of [botswarm, locust]) {
       out.push({
@@ -355,7 +360,7 @@ export const run: Bench = async () => {
         const ratio = Math.round((ours.tripsPerCpuS / Math.max(1, theirs.tripsPerCpuS)) * 100) / 100;
         const hold = `${RAMP_S}s ramp + ${HOLD_S}s hold, think 1 s, 2-player games`;
         const lat = (r: Run) =>
-          `p50/p90/p99 ${r.p50.toFixed(1)}/${r.p90.toFixed(1)}/${r.p99.toFixed(1)} ms, ${r.moves} round trips, ${r.errors} errors, ${r.cpuS} CPU-s${r.windowEnd === 'stages' ? `, ${r.afterStagesCpuS} more after the stages` : r.windowEnd === 'exit' ? ', to its exit at the end of its stages' : `, to an early exit${r.exitedEarlyS !== undefined ? ` ${r.exitedEarlyS} s before the end of its stages` : ' (no connection seen)'}`}`;
+          `p50/p90/p99 ${r.p50.toFixed(1)}/${r.p90.toFixed(1)}/${r.p99.toFixed(1)} ms, ${r.moves} round trips, ${r.errors} errors, ${r.cpuS} CPU-s of which ${r.sysS} in the kernel${r.windowEnd === 'stages' ? `, ${r.afterStagesCpuS} more after the stages` : r.windowEnd === 'exit' ? ', to its exit at the end of its stages' : `, to an early exit${r.exitedEarlyS !== undefined ? ` ${r.exitedEarlyS} s before the end of its stages` : ' (no connection seen)'}`}`;
         out.push(
           {
             group: GROUP,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,9 +7,11 @@ const checkout = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * The compiled build's files (`paths`, relative to the checkout, e.g. `dist/src/load/thread-entry.js`) as absolute
  * paths, when a process running the TypeScript sources (tests, `npm run bench`, a checkout run with tsx) may load
- * them instead of the sources (in its worker threads, or a bench's generator): every one exists and the first is at least as new as every
- * source file a worker may load (tsc writes its output at once, so any source changed after it means the build is
- * stale). Undefined otherwise, and always with BOTSWARM_FROM_SOURCE=1, as for the CLI (bin/botswarm.js).
+ * them instead of the sources (in its worker threads, or a bench's generator): every one exists, the build finished
+ * (`npm run build` writes dist/build.json with the time it started, last, after removing it first) and no source
+ * file a worker may load was modified after the build started (so neither an interrupted build nor a source saved
+ * while tsc ran passes for a fresh one). Undefined otherwise, and always with BOTSWARM_FROM_SOURCE=1, as for the
+ * CLI (bin/botswarm.js).
  *
  * Why: a worker thread started through tsx compiles every module again, and tsx compiles with esbuild's
  * `keepNames`, which gives each named function a `name` property of its own when it is created; V8 then keeps
@@ -21,11 +23,22 @@ export function freshBuild(paths: readonly string[], root: string = checkout): s
   if (process.env.BOTSWARM_FROM_SOURCE === '1' || paths.length === 0) return undefined;
   const files = paths.map((p) => join(root, p));
   if (!files.every((f) => existsSync(f))) return undefined;
-  const builtAt = statSync(files[0]!).mtimeMs;
+  const builtAt = buildStart(root);
+  if (builtAt === undefined) return undefined;
   for (const dir of ['src', 'bots', 'strategies']) {
     if (newerThan(join(root, dir), builtAt)) return undefined;
   }
   return files;
+}
+
+/** When the last finished `npm run build` started (ms), from dist/build.json; undefined without one. */
+function buildStart(root: string): number | undefined {
+  try {
+    const { startedAt } = JSON.parse(readFileSync(join(root, 'dist/build.json'), 'utf8')) as { startedAt?: unknown };
+    return typeof startedAt === 'number' ? startedAt : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether any .ts/.js/.json file under `dir` was modified after `time` (ms). */
