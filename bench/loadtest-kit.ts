@@ -165,7 +165,9 @@ export interface StepResult {
   maxLagMs: number;
   /** Each second's p99 over the hold, ms (where a high p99 sits: the ramp's tail or throughout). */
   holdP99sMs?: number[];
+  /** The generator's CPU over the hold, percent of one core: the mean of its seconds, and the busiest second. */
   cpu: number;
+  cpuMaxSecond: number;
   /** The peer's CPU over the hold, percent of one core (when its process is known). */
   serverCpu?: number;
   heapPerBotKB: number;
@@ -377,7 +379,8 @@ export async function capacitySteps(o: CapacityOptions): Promise<StepResult[]> {
         : {}),
       maxLagMs: Math.max(0, ...hold.map((p) => p.eventLoopLagMaxMs)),
       holdP99sMs,
-      cpu: Math.max(0, ...hold.map((p) => p.cpuPercent)),
+      cpu: hold.length > 0 ? Math.round((hold.reduce((t, p) => t + p.cpuPercent, 0) / hold.length) * 10) / 10 : 0,
+      cpuMaxSecond: Math.max(0, ...hold.map((p) => p.cpuPercent)),
       ...(serverCpu !== undefined ? { serverCpu } : {}),
       heapPerBotKB: Math.round(((m.heapUsed - base.heapUsed) / bots / 1024) * 10) / 10,
       rssPerBotKB: Math.round(((m.rss - base.rss) / bots / 1024) * 10) / 10,
@@ -400,7 +403,7 @@ export function capacityFigures(group: string, o: CapacityOptions, steps: readon
   const stepText = steps
     .map(
       (s) =>
-        `${s.bots}: p99 ${s.p99Ms.toFixed(1)} ms (worst second ${s.worstSecondP99Ms.toFixed(1)}), errors ${s.errors}, playing ${s.playing}, lag max ${s.maxLagMs} ms, cpu ${s.cpu}%` +
+        `${s.bots}: p99 ${s.p99Ms.toFixed(1)} ms (worst second ${s.worstSecondP99Ms.toFixed(1)}), errors ${s.errors}, playing ${s.playing}, lag max ${s.maxLagMs} ms, cpu ${s.cpu}% (busiest second ${s.cpuMaxSecond}%)` +
         (s.serverCpu !== undefined ? `, server cpu ${s.serverCpu}%` : '') +
         (s.listenOverflows ? `, ${s.listenOverflows} connects turned away by a full accept queue` : '') +
         (s.stable ? '' : ' (unstable)'),
