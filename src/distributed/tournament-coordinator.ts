@@ -24,6 +24,7 @@ import {
   type Refusal,
   refusalsKey,
   TOURNAMENT_QUEUE,
+  unpackLines,
   WORKER_GONE_MS,
   WORKERS_KEY,
   type WorkerEntry,
@@ -236,9 +237,10 @@ export class QueueCoordinator implements BatchExecutor {
     try {
       for (const job of (await this.#queue.getJobs(['completed'])).filter(ours)) {
         const outcome = job.returnvalue;
-        if (!outcome || typeof outcome.lines !== 'string') continue;
+        const lines = unpackLines(outcome);
+        if (lines === undefined) continue;
         let text = '';
-        for (const line of outcome.lines.split('\n')) {
+        for (const line of lines.split('\n')) {
           if (line === '') continue;
           const record = JSON.parse(line) as GameRecord;
           if (records.has(record.index)) continue;
@@ -297,7 +299,9 @@ export class QueueCoordinator implements BatchExecutor {
     // The runner appends the lines as soon as this resolves (before any timer runs); only then may the
     // finished job go, so that a coordinator killed in between finds it again with --resume.
     setImmediate(() => void job.remove().catch(() => {}));
-    return outcome.lines;
+    const lines = unpackLines(outcome);
+    if (lines === undefined) throw new Error(`batch ${jobId} came back without result lines`);
+    return lines;
   }
 
   /**
