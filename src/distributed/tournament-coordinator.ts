@@ -106,8 +106,9 @@ export const QUEUE_MIN_BATCH_MS = 150;
  * take four shares per thread, and the queue's three batches in flight per thread made its old default six).
  * Each share is a job, and a job costs about 5 CPU-ms whatever its size over the coordinator's and the workers'
  * main threads and redis-server (BullMQ's scripts and bookkeeping; docs/performance.md, "Fourth pass"): with two,
- * a 4,000-game run through one worker was cut into 7 jobs instead of 11. The last 2 batches per thread are then
- * at the floor (`QUEUE_MIN_BATCH_MS`), which is what keeps the threads finishing together.
+ * and 1,000 ms batches, a 4,000-game run through one worker was cut into 6–7 jobs instead of 11–13. The last 2
+ * batches per thread are then at the floor (`QUEUE_MIN_BATCH_MS`), which is what keeps the threads finishing
+ * together.
  */
 export const QUEUE_TAIL_SHARES = 2;
 
