@@ -8,16 +8,21 @@
  * 1 and 2 `botswarm worker` processes of one thread each (separate processes, as on separate hosts; the compiled
  * build when it is fresh, as the game threads of both then run). The pools and the worker processes are started
  * once and kept (each set of workers on a Redis database of its own, so that an idle set takes no job), and each
- * plays one uncounted run of WARM_GAMES first: every counted run then starts warm on both sides, and counts whole,
+ * plays WARM_RUNS uncounted runs first: every counted run then starts warm on both sides, and counts whole,
  * from the runner's start to its last result. (A window from a quarter of the results, as before, began and ended
  * at the arrival of a queued batch of ~500 ms of play with others half played: it held two or three of them, and
  * a pair's ratio moved by ±15 % from round to round.) The overhead is the CPU per game of every process involved
  * (this one, the workers with their game threads, redis-server) through the queue over the local pool's; each
  * pair runs back to back, local first in even rounds and queue first in odd ones, ROUNDS times, and the figure is
- * the median over blocks of two rounds (one of each order) of the block's queued CPU over its local CPU. Games/s over the same runs are reported next to it, and how long the worker
- * threads waited for a batch (from the workers' log). Needs redis-server (apt-get install -y redis-server).
+ * the median over blocks of two rounds (one of each order) of the block's queued CPU over its local CPU, with
+ * the median's distribution-free confidence interval. CPU is read per thread (/proc/<pid>/task/<tid>/schedstat,
+ * in ns), so that the note can split it: the game threads play the same games on both sides, and a round's swing
+ * is mostly theirs (the machine's speed on the same work moved by up to 30 % between two runs seconds apart);
+ * what the queue adds outside them is given per block as well. Games/s over the same runs are reported next to
+ * it, and how long the worker threads waited for a batch (from the workers' log). Needs redis-server (apt-get
+ * install -y redis-server).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -37,16 +42,22 @@ const AGENT_BOTS = 30;
 const AGENT_HOLD_MS = 8000;
 /** `DISTRIBUTED_PARTS=queue` or `=agents`: only that part (default both). */
 const PARTS = new Set((process.env.DISTRIBUTED_PARTS ?? 'queue,agents').split(','));
-/** Games of the one uncounted run that warms each pool and each set of workers (their threads' JIT) first. */
-const WARM_GAMES = 1000;
+/**
+ * Uncounted runs of GAMES games that warm each pool and each set of workers first. After one run of 1,000 games
+ * the first counted queued run still cost the coordinator's helper threads (V8's compiler and collector) 51–80
+ * CPU-µs a game and the worker's 26–28, against 10–17 and 7–25 from its third run on (a scratch driver on the
+ * bench's measure, 14:45, load 5): the first block leaned to the queue.
+ */
+const WARM_RUNS = 2;
 /**
  * Rounds (`DISTRIBUTED_ROUNDS`, rounded up to an even number): the figure is taken two rounds at a time, one of
- * each order. A run that follows a 2-thread run (local or 2 workers) costs more: at load 10–18, over 17 rounds,
+ * each order; with 8 blocks the median's interval leaves out the highest and the lowest (93 % confidence), with 5
+ * it spans them all. A run that follows a 2-thread run (local or 2 workers) costs more: at load 10–18, over 17 rounds,
  * 2 workers read 20.7 % on average in the rounds where that falls on the queued run (local-first) and 4.3 % in the
  * others, 1 worker 9.3 % and 22.5 % the other way round; the median of 7 single rounds, four of one order and
  * three of the other, leaned to the order it had more of (docs/performance.md).
  */
-const ROUNDS = 2 * Math.ceil(Number(process.env.DISTRIBUTED_ROUNDS ?? 10) / 2);
+const ROUNDS = 2 * Math.ceil(Number(process.env.DISTRIBUTED_ROUNDS ?? 16) / 2);
 
 const median = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -131,24 +142,60 @@ async function coordinatorCost(redis: RedisFixture): Promise<{ value: number; no
   }
 }
 
-/** CPU-ms (user + system, all threads) of another process so far, from /proc (Linux). */
-function processCpuMs(pid: number): number {
-  return statCpuMs(`/proc/${pid}/stat`);
+/**
+ * CPU-ms so far of each live thread of a process, by thread id, from /proc/<pid>/task/<tid>/schedstat (Linux): in
+ * ns, where /proc/<pid>/stat counts in clock ticks of 10 ms, up to 2.5 CPU-µs a game of a 4,000-game run per
+ * process and reading. The processes measured keep their threads for the whole bench.
+ */
+function threadCpuMs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out.set(tid, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
 }
-/** CPU-ms of a process's main thread alone (its other threads: game threads, V8's and libuv's helpers). */
-function mainThreadCpuMs(pid: number): number {
-  return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+/** A process's CPU-ms between two readings: in all, on its main thread, and on its `busiest` busiest other threads. */
+function cpuBetween(pid: number, a: Map<string, number>, b: Map<string, number>, busiest = 0) {
+  let all = 0;
+  let main = 0;
+  const others: number[] = [];
+  for (const [tid, ms] of b) {
+    const used = ms - (a.get(tid) ?? 0);
+    all += used;
+    if (tid === String(pid)) main = used;
+    else others.push(used);
+  }
+  others.sort((x, y) => y - x);
+  return { all, main, busiest: others.slice(0, busiest).reduce((x, y) => x + y, 0) };
 }
-function statCpuMs(path: string): number {
-  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+
+/**
+ * Order statistics around the median of `n` values that hold it with at least 90 % confidence, whatever the
+ * distribution (binomial): 1-based ranks [k, n + 1 - k], and the confidence they give.
+ */
+function medianInterval(n: number): { k: number; confidence: number } {
+  const below = (k: number) => {
+    // P(fewer than k of n values fall below the median) = P(Binomial(n, 1/2) < k).
+    let p = 0;
+    let c = 1;
+    for (let i = 0; i < k; i++) {
+      p += c;
+      c = (c * (n - i)) / (i + 1);
+    }
+    return p / 2 ** n;
+  };
+  let k = 1;
+  while (k + 1 <= n / 2 && 1 - 2 * below(k + 1) >= 0.9) k++;
+  return { k, confidence: 1 - 2 * below(k) };
 }
-const CLOCK_TICKS = 100;
 
 export const run: Bench = async () => {
   const _root = join(import.meta.dirname, '..');
   const loaded = await benchTournament(GAMES);
-  const warm = await benchTournament(WARM_GAMES);
   const scratch = mkdtempSync(join(os.tmpdir(), 'botswarm-bench-distributed-'));
   const redis = await startRedis();
   const admin = await openRedis(parseQueueUrl(redis.url));
@@ -168,43 +215,50 @@ export const run: Bench = async () => {
     /** CPU-ms per game of the main threads: this process's (runner, coordinator) and the workers' (BullMQ). */
     ownMainCpu: number;
     workersMainCpu: number;
+    /** CPU-ms per game of the game threads (the local pool's, or the workers'); `cpu` less it is everything else. */
+    gameCpu: number;
   }
-  /** One whole run of the runner through `executor`; `others` are the workers' pids. */
-  const timed = async (executor: BatchExecutor, others: readonly number[] = [], which = loaded): Promise<Measured> => {
-    const own = () => {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1000;
-    };
-    const sample = () => {
-      let workers = 0;
-      let workersMain = 0;
-      for (const pid of others) {
-        workers += processCpuMs(pid);
-        workersMain += mainThreadCpuMs(pid);
-      }
-      return {
-        t: performance.now(),
-        own: own(),
-        ownMain: mainThreadCpuMs(process.pid),
-        redis: processCpuMs(redisPid),
-        workers,
-        workersMain,
-      };
-    };
+  /**
+   * One whole run of the runner through `executor`; `others` are the workers' pids, `localThreads` the game threads
+   * of this process that play it (the local pool's; each worker has one). Every process keeps its threads through
+   * the bench, so a game thread is its process's busiest thread but the main one over the run.
+   */
+  const timed = async (
+    executor: BatchExecutor,
+    others: readonly number[],
+    localThreads: number,
+    which = loaded,
+  ): Promise<Measured> => {
+    const sample = () => ({
+      t: performance.now(),
+      own: threadCpuMs(process.pid),
+      redis: threadCpuMs(redisPid),
+      workers: others.map(threadCpuMs),
+    });
     const a = sample();
     const result = await runTournament(which, { executor, outDir: join(scratch, `run-${dirs++}`) });
     const b = sample();
     const games = result.standings.gamesPlayed;
     if (games !== which.definition.games) throw new Error(`${games} of ${which.definition.games} games played`);
-    const ownCpu = (b.own - a.own) / games;
-    const redisCpu = (b.redis - a.redis) / games;
+    const own = cpuBetween(process.pid, a.own, b.own, localThreads);
+    const redisCpu = cpuBetween(redisPid, a.redis, b.redis).all / games;
+    let workers = 0;
+    let workersMain = 0;
+    let workersGame = 0;
+    others.forEach((pid, i) => {
+      const used = cpuBetween(pid, a.workers[i]!, b.workers[i]!, 1);
+      workers += used.all;
+      workersMain += used.main;
+      workersGame += used.busiest;
+    });
     return {
       rate: (games * 1000) / (b.t - a.t),
-      cpu: ownCpu + redisCpu + (b.workers - a.workers) / games,
+      cpu: own.all / games + redisCpu + workers / games,
       redisCpu,
-      ownCpu,
-      ownMainCpu: (b.ownMain - a.ownMain) / games,
-      workersMainCpu: (b.workersMain - a.workersMain) / games,
+      ownCpu: own.all / games,
+      ownMainCpu: own.main / games,
+      workersMainCpu: workersMain / games,
+      gameCpu: (own.busiest + workersGame) / games,
     };
   };
 
@@ -268,6 +322,7 @@ export const run: Bench = async () => {
       const m = await timed(
         coordinator,
         set.procs.map((p) => p.child.pid!),
+        0,
         which,
       );
       // A worker logs "batch done" before it hands the result back; give the pipe a moment all the same.
@@ -307,20 +362,25 @@ export const run: Bench = async () => {
   const localMainUs = { 1: [] as number[], 2: [] as number[] };
   const coordMainUs = { 1: [] as number[], 2: [] as number[] };
   const workersMainUs = { 1: [] as number[], 2: [] as number[] };
+  /** Per round, CPU-µs per game of the game threads and of everything else, each side. */
+  const gameUs = { 1: [] as { l: number; q: number }[], 2: [] as { l: number; q: number }[] };
+  const restUs = { 1: [] as { l: number; q: number }[], 2: [] as { l: number; q: number }[] };
   try {
     if (PARTS.has('queue')) {
-      process.stderr.write('distributed bench: pools and workers up, one warm-up run each\n');
+      process.stderr.write(`distributed bench: pools and workers up, ${WARM_RUNS} warm-up runs each\n`);
       for (const n of [1, 2] as const) {
         localPool(n);
         await startWorkers(n);
-        await timed(localPools.get(n)!.executor, [], warm);
-        await queued(n, warm);
+        for (let w = 0; w < WARM_RUNS; w++) {
+          await timed(localPools.get(n)!.executor, [], n);
+          await queued(n);
+        }
       }
     }
     for (let i = 0; i < (PARTS.has('queue') ? ROUNDS : 0); i++) {
       // Local first in even rounds, queue first in odd ones: neither always runs on the hotter machine.
       const pair = async (n: 1 | 2) => {
-        const l = () => timed(localPools.get(n)!.executor);
+        const l = () => timed(localPools.get(n)!.executor, [], n);
         if (i % 2 === 0) {
           const lm = await l();
           return { l: lm, q: await queued(n) };
@@ -347,6 +407,8 @@ export const run: Bench = async () => {
         localMainUs[n].push(m.l.ownMainCpu * 1000);
         coordMainUs[n].push(m.q.ownMainCpu * 1000);
         workersMainUs[n].push(m.q.workersMainCpu * 1000);
+        gameUs[n].push({ l: m.l.gameCpu * 1000, q: m.q.gameCpu * 1000 });
+        restUs[n].push({ l: (m.l.cpu - m.l.gameCpu) * 1000, q: (m.q.cpu - m.q.gameCpu) * 1000 });
       }
       process.stderr.write(
         `distributed bench: round ${i + 1} of ${ROUNDS}: games/s local 1 ${one.l.rate.toFixed(0)}, queue 1 ${one.q.rate.toFixed(0)}, ` +
@@ -357,7 +419,9 @@ export const run: Bench = async () => {
           `local ${(one.l.ownMainCpu * 1000).toFixed(0)}, ${(two.l.ownMainCpu * 1000).toFixed(0)}, ` +
           `coordinator ${(one.q.ownMainCpu * 1000).toFixed(0)}, ${(two.q.ownMainCpu * 1000).toFixed(0)}, ` +
           `workers ${(one.q.workersMainCpu * 1000).toFixed(0)}, ${(two.q.workersMainCpu * 1000).toFixed(0)}; ` +
-          `worker threads idle ${one.q.idle.toFixed(1)}%, ${two.q.idle.toFixed(1)}%\n`,
+          `game threads local ${(one.l.gameCpu * 1000).toFixed(0)}, ${(two.l.gameCpu * 1000).toFixed(0)}, ` +
+          `queued ${(one.q.gameCpu * 1000).toFixed(0)}, ${(two.q.gameCpu * 1000).toFixed(0)}; ` +
+          `worker threads idle ${one.q.idle.toFixed(1)}%, ${two.q.idle.toFixed(1)}%; load ${os.loadavg()[0]!.toFixed(1)}\n`,
       );
     }
   } finally {
@@ -384,8 +448,27 @@ export const run: Bench = async () => {
   const cpuBlocks = { 1: blocks(cpuOf[1]), 2: blocks(cpuOf[2]) };
   const wallBlocks = { 1: blocks(timeOf[1]), 2: blocks(timeOf[2]) };
   const fmt = (xs: readonly number[]) => xs.map((x) => x.toFixed(1)).join(', ');
+  /** The median's distribution-free confidence interval: the blocks are few, and one round can be far out. */
+  const interval = (xs: readonly number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const { k, confidence } = medianInterval(sorted.length);
+    return `${(confidence * 100).toFixed(0)} % confidence interval of the median ${sorted[k - 1]!.toFixed(1)} to ${sorted[sorted.length - k]!.toFixed(1)}`;
+  };
   const spread = (xs: readonly number[], rounds: readonly number[]) =>
-    `median of ${xs.length} two-round blocks, one round local-first and one queue-first each (${fmt(xs)}; the single rounds ${fmt(rounds)})`;
+    `median of ${xs.length} two-round blocks, one round local-first and one queue-first each (${fmt(xs)}; ` +
+    `${interval(xs)}; the single rounds ${fmt(rounds)})`;
+  /**
+   * What the queue adds outside the game threads, per block, as a share of the local CPU per game: the game
+   * threads play the same games on both sides, and most of a round's swing is theirs (the machine's speed).
+   */
+  const restBlocks = (n: 1 | 2): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i + 1 < restUs[n].length; i += 2) {
+      const rest = restUs[n][i]!.q + restUs[n][i + 1]!.q - restUs[n][i]!.l - restUs[n][i + 1]!.l;
+      out.push((rest / (localUs[n][i]! + localUs[n][i + 1]!)) * 100);
+    }
+    return out;
+  };
   const agentRows: BenchResult[] = cost
     ? [
         {
@@ -402,12 +485,16 @@ export const run: Bench = async () => {
   const cpuNote = (n: 1 | 2) =>
     `CPU per game (user+sys of this process as coordinator, the ${n === 1 ? 'worker process' : 'worker processes'} with ` +
     "their game threads, and redis-server) through the queue over the local pool's (this process with its threads, " +
-    `redis-server), minus 1; each a whole run of ${GAMES} games on warm threads (one uncounted run of ${WARM_GAMES} ` +
+    `redis-server), minus 1; each a whole run of ${GAMES} games on warm threads (${WARM_RUNS} uncounted runs ` +
     `first), each pair back to back, alternating which goes first; ${spread(cpuBlocks[n], cpuOver[n])}; local pool ` +
     `${median(localUs[n]).toFixed(0)} CPU-µs/game; of the queued runs redis-server ${median(redisUs[n]).toFixed(0)} and the coordinator ` +
     `${median(coordUs[n]).toFixed(0)} CPU-µs/game; main threads: the local run's ${median(localMainUs[n]).toFixed(0)}, ` +
     `the coordinator's ${median(coordMainUs[n]).toFixed(0)}, the workers' ${median(workersMainUs[n]).toFixed(0)} CPU-µs/game ` +
-    '(medians; /proc/<pid>/task/<pid>/stat); games/s ratio in the row below';
+    `(medians; /proc/<pid>/task/<tid>/schedstat); the game threads ${median(gameUs[n].map((x) => x.l)).toFixed(0)} ` +
+    `locally and ${median(gameUs[n].map((x) => x.q)).toFixed(0)} through the queue, everything else ` +
+    `${median(restUs[n].map((x) => x.l)).toFixed(0)} and ${median(restUs[n].map((x) => x.q)).toFixed(0)} CPU-µs/game: outside ` +
+    `the game threads the queue adds ${median(restBlocks(n)).toFixed(1)} % of the local CPU per game (blocks ` +
+    `${fmt(restBlocks(n))}; ${interval(restBlocks(n))}); games/s ratio in the row below`;
   const wallNote =
     'local games/s over queued games/s, minus 1, the same runs (wall clock: on a shared 2-core machine other work moves it; the CPU row above carries the target)';
   const results: BenchResult[] = [

@@ -24,6 +24,7 @@ import {
   type Refusal,
   refusalsKey,
   TOURNAMENT_QUEUE,
+  unpackLines,
   WORKER_GONE_MS,
   WORKERS_KEY,
   type WorkerEntry,
@@ -81,11 +82,13 @@ function writeReplays(dir: string, replays: Readonly<Record<string, string>>): v
 /**
  * Play time per queued batch. A job costs a few Redis round trips and Lua scripts on both sides, and CPU on the
  * coordinator's and the worker's main threads next to the threads playing games: with a local thread's 50 ms
- * batches the local pool played 1.77 times the queue's rate (bench/distributed.bench.ts, 1 worker). Ten times
- * longer batches pay that cost a tenth as often; a killed worker's batch is still retried whole, and near the
- * end batches shrink as in a local run (`BatchPlanner`), so that the workers finish together.
+ * batches the local pool played 1.77 times the queue's rate (bench/distributed.bench.ts, 1 worker). Twenty times
+ * longer batches pay that cost a twentieth as often (a job is about 5 CPU-ms over all the processes, 0.5 % of a
+ * thread's second; at 500 ms, 2 workers on a busy machine, whose games read long in wall time, were sent batches
+ * of ~300 games); a killed worker's batch is still retried whole, and near the end batches shrink as in a local
+ * run (`BatchPlanner`, `QUEUE_TAIL_SHARES`), so that the workers finish together.
  */
-export const QUEUE_BATCH_TARGET_MS = 500;
+export const QUEUE_BATCH_TARGET_MS = 1000;
 
 /**
  * Near the end of a round the runner shrinks batches so that the threads finish together; a local thread's go
@@ -97,6 +100,17 @@ export const QUEUE_BATCH_TARGET_MS = 500;
  * about 6 % off the CPU per game of the whole run with 2 workers (docs/performance.md, "The queue overhead rows").
  */
 export const QUEUE_MIN_BATCH_MS = 150;
+
+/**
+ * Shares per worker thread into which the games left in a round are cut near its end (the runner's local threads
+ * take four shares per thread, and the queue's three batches in flight per thread made its old default six).
+ * Each share is a job, and a job costs about 5 CPU-ms whatever its size over the coordinator's and the workers'
+ * main threads and redis-server (BullMQ's scripts and bookkeeping; docs/performance.md, "Fourth pass"): with two,
+ * and 1,000 ms batches, a 4,000-game run through one worker was cut into 6–7 jobs instead of 11–13. The last 2
+ * batches per thread are then at the floor (`QUEUE_MIN_BATCH_MS`), which is what keeps the threads finishing
+ * together.
+ */
+export const QUEUE_TAIL_SHARES = 2;
 
 export class QueueCoordinator implements BatchExecutor {
   readonly batchTargetMs: number;
@@ -183,9 +197,18 @@ export class QueueCoordinator implements BatchExecutor {
    */
   get slots(): number {
     if (this.#options.queued !== undefined) return Math.max(1, this.#options.queued) / 2;
+    return (this.#threads * (this.#returned ? QUEUED_PER_THREAD : 1)) / 2;
+  }
+
+  get tailShares(): number {
+    return this.#threads * QUEUE_TAIL_SHARES;
+  }
+
+  /** Threads of the live workers (at least one). */
+  get #threads(): number {
     let threads = 0;
     for (const worker of this.#workers.values()) threads += worker.threads;
-    return (Math.max(1, threads) * (this.#returned ? QUEUED_PER_THREAD : 1)) / 2;
+    return Math.max(1, threads);
   }
 
   get stamp(): EngineStamp {
@@ -215,9 +238,10 @@ export class QueueCoordinator implements BatchExecutor {
     try {
       for (const job of (await this.#queue.getJobs(['completed'])).filter(ours)) {
         const outcome = job.returnvalue;
-        if (!outcome || typeof outcome.lines !== 'string') continue;
+        const lines = unpackLines(outcome);
+        if (lines === undefined) continue;
         let text = '';
-        for (const line of outcome.lines.split('\n')) {
+        for (const line of lines.split('\n')) {
           if (line === '') continue;
           const record = JSON.parse(line) as GameRecord;
           if (records.has(record.index)) continue;
@@ -276,7 +300,9 @@ export class QueueCoordinator implements BatchExecutor {
     // The runner appends the lines as soon as this resolves (before any timer runs); only then may the
     // finished job go, so that a coordinator killed in between finds it again with --resume.
     setImmediate(() => void job.remove().catch(() => {}));
-    return outcome.lines;
+    const lines = unpackLines(outcome);
+    if (lines === undefined) throw new Error(`batch ${jobId} came back without result lines`);
+    return lines;
   }
 
   /**

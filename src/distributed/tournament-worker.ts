@@ -11,6 +11,7 @@ import { KEY_PREFIX, openRedis, type QueueAddress } from './connection.ts';
 import {
   type BatchJob,
   type BatchOutcome,
+  packLines,
   QUEUED_PER_THREAD,
   type Refusal,
   refusalsKey,
@@ -137,7 +138,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Worke
       }
       batches++;
       log.info({ job: job.id, games: task.games.length, first }, 'batch done');
-      return { lines, replays, worker: name };
+      return { packed: packLines(lines), replays, worker: name };
     } finally {
       if (replayDir) rmSync(replayDir, { recursive: true, force: true });
     }

@@ -62,6 +62,12 @@ export interface BatchExecutor {
    * however small it is, and a thread waits through it when its held batch is shorter (default: no floor).
    */
   readonly minBatchMs?: number;
+  /**
+   * Into how many shares the games left in a round are cut near its end, each batch taking one (default four per
+   * slot, as for local threads). Fewer shares cut the end of a round into fewer batches; `minBatchMs` still bounds
+   * them from below.
+   */
+  readonly tailShares?: number;
   run(task: BatchTask): Promise<string>;
 }
 
@@ -245,10 +251,17 @@ export async function runTournament(loaded: LoadedTournament, options: RunOption
       // Before any game is timed a local thread gets one game: the first result (and the first timing) is back
       // after one cold game, not several.
       const floor = options.executor?.minBatchMs;
-      const cap = Math.max(Math.ceil(left / (parallel * 4)), floor ? planner.size(missing, next, left, floor) : 1);
-      const size =
+      const floorGames = floor ? planner.size(missing, next, left, floor) : 1;
+      const shares = options.executor?.tailShares ?? parallel * 4;
+      const cap = Math.max(Math.ceil(left / shares), floorGames);
+      let size =
         options.batchSize ??
         (!planner.timed && !options.executor ? 1 : planner.size(missing, next, cap, options.executor?.batchTargetMs));
+      // Above a floor, what a batch would leave behind below it goes with it (up to the planner's bound on a
+      // batch), not into one more batch of a few games.
+      if (floor && planner.timed && options.batchSize === undefined && left - size < floorGames) {
+        size = planner.size(missing, next, left, Number.POSITIVE_INFINITY);
+      }
       const games = missing.slice(next, next + size).map((g) => ({ ...g, replay: wantsReplay(replays, g.index) }));
       next += games.length;
       const task: BatchTask = { ...base, replayDir: games.some((g) => g.replay) ? replayDir : null, games };

@@ -58,3 +58,49 @@ describe('an executor’s smallest batch (BatchExecutor.minBatchMs)', () => {
     expect(floored.records.map((r) => r.index)).toEqual(Array.from({ length: GAMES }, (_, i) => i));
   });
 });
+
+/**
+ * An executor that plays in this thread and reports every game as 10 ms of play, so that the runner's batch sizes
+ * follow from the number of games left alone (not from this machine's timing).
+ */
+function tenMs(tailShares: number | undefined): BatchExecutor & { readonly sizes: number[] } {
+  const sizes: number[] = [];
+  return {
+    slots: 1,
+    // Far above the tournament's play time: every batch is cut by the end-of-round share or the floor.
+    batchTargetMs: 60_000,
+    minBatchMs: 100,
+    ...(tailShares !== undefined ? { tailShares } : {}),
+    sizes,
+    run: async (task: BatchTask) => {
+      sizes.push(task.games.length);
+      const lines = await playBatchLines(task);
+      return lines.replace(/"durationMs":[0-9.e+-]+/g, '"durationMs":10');
+    },
+  };
+}
+
+describe('the end of a round through an executor (BatchExecutor.tailShares)', () => {
+  it('cuts into the shares it asks for, and leaves no batch below the floor behind', async () => {
+    const loaded = await loadTournament({
+      source: 'test',
+      baseDir: scratch,
+      raw: { name: 'tail', game: 'galax', bots: ['random', 'heuristic'], games: GAMES, seed: 'tail' },
+    });
+    const runs = [];
+    for (const shares of [undefined, 2]) {
+      const executor = tenMs(shares);
+      await runTournament(loaded, { outDir: join(scratch, `tail-${shares ?? 'default'}`), executor });
+      runs.push(executor.sizes);
+    }
+    const [fine, coarse] = runs as [number[], number[]];
+    expect(fine.reduce((a, b) => a + b, 0)).toBe(GAMES);
+    expect(coarse.reduce((a, b) => a + b, 0)).toBe(GAMES);
+    // Two shares of what is left instead of four a slot: each batch takes half of the rest, down to the floor.
+    expect(coarse.length).toBeLessThan(fine.length);
+    // The floor is 10 games (100 ms at 10 ms a game): no batch is smaller, the last one included.
+    const timed = (sizes: number[]) => sizes.slice(3);
+    expect(Math.min(...timed(coarse))).toBeGreaterThanOrEqual(10);
+    expect(Math.min(...timed(fine))).toBeGreaterThanOrEqual(10);
+  });
+});
