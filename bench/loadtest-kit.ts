@@ -661,13 +661,103 @@ export function wantedParts<T extends string>(all: readonly T[]): Set<T> {
   return new Set(asked as T[]);
 }
 
+/** One run of `outInflation`. */
+export interface OutRun {
+  readonly out: boolean;
+  /** move_rtt p99 over every sample of the hold, ms (0: no sample). */
+  readonly p99Ms: number;
+  /** The measuring thread's own work at each tick but the first (the tick's wall time), ms. */
+  readonly ticksMs: readonly number[];
+  /** CPU of the measuring (main) thread over the hold, ms per second. */
+  readonly mainCpuMsPerS: number;
+  /** CPU of the process's other threads over the hold (V8's helpers, libuv's pool, the progress writer), ms/s. */
+  readonly otherCpuMsPerS: number;
+  readonly lagP99Ms: number;
+}
+
+/** A paired comparison: with minus without for each pair of runs, their median and its interval. */
+export interface Paired {
+  readonly diffs: readonly number[];
+  readonly median: number;
+  /** The lowest and highest difference: an interval for the median with `confidence` (the sign test's). */
+  readonly low: number;
+  readonly high: number;
+  readonly confidence: number;
+  /** Median absolute difference between consecutive runs of the same kind (A/A): what a repeat moves anyway. */
+  readonly aa: number;
+}
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = sorted.length / 2;
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 ? sorted[Math.floor(half)]! : (sorted[half - 1]! + sorted[half]!) / 2;
+};
+
 /**
- * What writing summary.json, timeseries.csv and report.html (`--out`) costs the figures: the same closed-model
- * run with and without `--out` against the same server, in a balanced order (without, with, with, without, ...:
- * a drift of the shared machine or of the server's state cancels out), judged on the move round trip's p99 over
- * every sample of the hold (ramp and first second left out). A run-to-run spread between runs of the same kind
- * (the A/A difference) says how much of the figure a repeat of the same run would move anyway. Also the longest
- * the measuring thread spent at once on its per-second work.
+ * Pairs runs 0-1, 2-3, ... (each one with and one without, as the balanced order gives them) and compares
+ * `figure` within each pair. The median of n pair differences lies between their lowest and highest with
+ * probability 1 - 2 / 2^n whatever their distribution (the sign test), so a burst of the shared machine in one
+ * run moves one difference and neither the median nor more than one end of the interval.
+ */
+export function paired(runs: readonly OutRun[], figure: (r: OutRun) => number): Paired {
+  const diffs: number[] = [];
+  for (let i = 0; i + 1 < runs.length; i += 2) {
+    const [a, b] = [runs[i]!, runs[i + 1]!];
+    if (a.out === b.out) continue;
+    const [withOut, without] = a.out ? [a, b] : [b, a];
+    diffs.push(figure(withOut) - figure(without));
+  }
+  const aa: number[] = [];
+  for (let i = 0; i + 1 < runs.length; i++)
+    if (runs[i]!.out === runs[i + 1]!.out) aa.push(Math.abs(figure(runs[i]!) - figure(runs[i + 1]!)));
+  return {
+    diffs,
+    median: median(diffs),
+    low: Math.min(...diffs),
+    high: Math.max(...diffs),
+    confidence: 1 - 2 / 2 ** diffs.length,
+    aa: aa.length > 0 ? median(aa) : Number.NaN,
+  };
+}
+
+/** CPU time of one thread of this process (Linux: /proc/self/task/<tid>/stat, in clock ticks), ms. */
+const CLOCK_TICKS_PER_S = (() => {
+  try {
+    return Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+function threadCpuMs(tid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of stat(5); fields[0] is field 3.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return undefined;
+  }
+}
+const processCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/**
+ * What writing summary.json, timeseries.csv and report.html (`--out`) costs: the same closed-model run with and
+ * without `--out` against the same server, in a balanced order (without, with, with, without, ...: a drift of the
+ * shared machine or of the server's state cancels out), each pair of runs compared (`paired`):
+ * - the move round trip's p99 over every sample of the hold (ramp and first second left out): the figure a user
+ *   reads, but on the shared machine a run's p99 moves by milliseconds between identical runs (the A/A spread);
+ * - the measuring thread's own work at each tick after the first (its wall time: the second's interval folded and,
+ *   with `--out`, copied and posted to the writer), a run's quickest tick: the only work `--out` puts on the
+ *   thread that reads the replies each second, so the most it can hold a reply back by. The shared machine only
+ *   ever adds to a tick (a preempted one takes tens of ms), so the quickest of a run's ticks is its work;
+ * - that thread's CPU per second over the hold (anything else `--out` might cost it), and the other threads'
+ *   (the writer's work, which competes for the cores).
+ * Each tick's own time is read from the recorder's running maximum (`selfMaxMs`), set back to 0 after each read:
+ * bench-only, the summary's `selfMaxMs` is then no longer the run's.
  */
 export async function outInflation(o: {
   port: number;
@@ -679,30 +769,19 @@ export async function outInflation(o: {
   holdMs: number;
   metric: string;
   order: readonly boolean[];
-}): Promise<
-  | {
-      inflationMs: number;
-      withMs: number;
-      withoutMs: number;
-      /** Mean absolute difference between consecutive runs of the same kind (with or without), ms. */
-      spreadMs: number;
-      runs: { out: boolean; p99Ms: number }[];
-      selfMaxMs: number;
-      lagP99Ms: number;
-    }
-  | undefined
-> {
+}): Promise<{ runs: OutRun[]; p99: Paired; tick: Paired; mainCpu: Paired; otherCpu: Paired } | undefined> {
   const scenario = await loadScenario(o.scenario);
   const dir = mkdtempSync(join(tmpdir(), 'botswarm-out-bench-'));
-  const runs: { out: boolean; p99Ms: number }[] = [];
-  let selfMaxMs = 0;
-  let lagP99Ms = 0;
+  const runs: OutRun[] = [];
   const from = (o.rampMs + 1000) / 1000;
   const to = (o.rampMs + o.holdMs) / 1000;
   try {
     for (const [i, out] of o.order.entries()) {
       gc();
       const window = holdWindow(o.metric, from, to);
+      let cpuStart: { at: number; main: number; all: number } | undefined;
+      let cpuEnd: typeof cpuStart;
+      const ticksMs: number[] = [];
       const { summary } = await runLoadTest({
         scenario,
         host: '127.0.0.1',
@@ -723,34 +802,51 @@ export async function outInflation(o: {
         thresholds: [],
         log: silentLogger,
         preflight: false,
-        onTick: window.tick,
+        onTick: (point, recorder) => {
+          window.tick(point, recorder);
+          const own = recorder.selfMaxMs;
+          recorder.selfMaxMs = 0;
+          const cpu = () => ({ at: performance.now(), main: threadCpuMs(process.pid) ?? 0, all: processCpuMs() });
+          if (point.t >= from && !cpuStart) cpuStart = cpu();
+          // Every tick but the first (which compiles the code) and the last (as the run ends): the ramp's too, for
+          // more of them; a tick's work is the histograms' used buckets, there as in the hold.
+          if (point.t >= 2 && point.t <= to + 0.5) ticksMs.push(own);
+          if (point.t <= to + 0.5) cpuEnd = cpu();
+        },
         ...(out ? { outDir: join(dir, String(i)) } : {}),
       });
       const p99Ms = window.p99Ms();
-      // A hold without a sample (a generator too overloaded to play) has no p99 to compare.
-      if (p99Ms > 0) runs.push({ out, p99Ms });
-      if (out) {
-        selfMaxMs = Math.max(selfMaxMs, summary.generator.selfMaxMs);
-        lagP99Ms = Math.max(lagP99Ms, summary.generator.eventLoopLag.p99Ms);
-      }
+      const seconds = cpuStart && cpuEnd ? (cpuEnd.at - cpuStart.at) / 1000 : 0;
+      const main = seconds > 0 ? (cpuEnd!.main - cpuStart!.main) / seconds : 0;
+      const all = seconds > 0 ? (cpuEnd!.all - cpuStart!.all) / seconds : 0;
+      const run: OutRun = {
+        out,
+        p99Ms,
+        ticksMs,
+        mainCpuMsPerS: main,
+        otherCpuMsPerS: all - main,
+        lagP99Ms: summary.generator.eventLoopLag.p99Ms,
+      };
+      // A hold without a sample (a generator too overloaded to play) has no p99 to compare: its pair is dropped.
+      runs.push(run);
       process.stderr.write(
-        `   --out ${out ? 'on ' : 'off'} ${o.bots} bots: ${o.metric} hold p99 ${p99Ms.toFixed(2)} ms (${window.samples()} samples), own per-second work max ${summary.generator.selfMaxMs} ms, lag p99 ${summary.generator.eventLoopLag.p99Ms} ms\n`,
+        `   --out ${out ? 'on ' : 'off'} ${o.bots} bots: ${o.metric} hold p99 ${p99Ms.toFixed(2)} ms (${window.samples()} samples), own work per tick ${ticksMs.map((t) => t.toFixed(2)).join(' ')} ms, main thread ${main.toFixed(0)} ms/s CPU, other threads ${(all - main).toFixed(0)}, lag p99 ${run.lagP99Ms} ms\n`,
       );
       await new Promise((r) => setTimeout(r, 1500));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const of = (out: boolean) => runs.filter((r) => r.out === out).map((r) => r.p99Ms);
-  if (of(true).length === 0 || of(false).length === 0) return undefined;
-  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
-  const withMs = mean(of(true));
-  const withoutMs = mean(of(false));
-  const steps = [true, false].flatMap((out) =>
-    of(out)
-      .slice(1)
-      .map((v, k) => Math.abs(v - of(out)[k]!)),
-  );
-  const spreadMs = steps.length > 0 ? mean(steps) : 0;
-  return { inflationMs: withMs - withoutMs, withMs, withoutMs, spreadMs, runs, selfMaxMs, lagP99Ms };
+  // Pairs with a run without a sample would compare with 0: both runs of such a pair leave.
+  const usable: OutRun[] = [];
+  for (let i = 0; i + 1 < runs.length; i += 2)
+    if (runs[i]!.p99Ms > 0 && runs[i + 1]!.p99Ms > 0) usable.push(runs[i]!, runs[i + 1]!);
+  if (usable.length === 0) return undefined;
+  return {
+    runs: usable,
+    p99: paired(usable, (r) => r.p99Ms),
+    tick: paired(usable, (r) => Math.min(...r.ticksMs)),
+    mainCpu: paired(usable, (r) => r.mainCpuMsPerS),
+    otherCpu: paired(usable, (r) => r.otherCpuMsPerS),
+  };
 }

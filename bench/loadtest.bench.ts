@@ -11,8 +11,16 @@
  * 3. round trips/s of botswarm's client against a minimal raw `net` client that coalesces its writes as
  *    botswarm does, side by side, both against the same tiny answering server in a child process (so only
  *    client cost differs): MOVE→MVOK for Galax, pmove→succs for Ore Rush (target >= 80%);
- * 4. the p99 inflation caused by `--out` (summary.json, timeseries.csv and report.html written every second) at
- *    100 and 5,000 Galax bots: the same run with and without it, alternated (target under 1 ms).
+ * 4. what `--out` (summary.json, timeseries.csv and report.html written every second) costs at 100 and 5,000
+ *    Galax bots: the same run with and without it, alternated in six pairs, each pair compared (`paired`: the
+ *    median difference, the interval from the lowest to the highest, 97% for the median, and the A/A spread). The
+ *    move_rtt p99 over the hold is judged on the median of the six pair differences (target < 1 ms, issue #22):
+ *    identical runs differ by milliseconds on a shared machine (four runs of each kind averaged read -1.06 ms in
+ *    the full bench at bad4b91 and +2.25 ms in the next, at 30216b8, same code on that path), and a median of
+ *    pairs is moved by one slow run no more than by one pair. A second row (target < 1 ms too) is the measuring
+ *    thread's own work at its per-second tick, a run's quickest tick: the only work --out puts on the thread that
+ *    reads the replies, so the most it can hold a reply back by, and a figure the machine only ever adds to. The
+ *    note has that thread's CPU per second and the other threads' (the writer's), with and without.
  * `LOADTEST_PARTS=galax-rtt,orerush-rtt` (or `galax-capacity`, `orerush-capacity`, `orerush-server`,
  * `out-inflation`) runs only those parts; `LOADTEST_STEPS=2000,5000` replaces the capacity steps and
  * `LOADTEST_HOLD_MS=5000` the hold (for a quick look).
@@ -26,7 +34,10 @@ import {
   capacityFigures,
   capacitySteps,
   galaxLoadServerArgs,
+  median,
+  type OutRun,
   outInflation,
+  type Paired,
   serveArgs,
   sideBySide,
   sideBySideFigures,
@@ -125,22 +136,12 @@ export const run: Bench = async () => {
     const server = galaxLoadServerArgs();
     await withChild(server, async (port) => {
       const common = { port, scenario: 'galax-play', params: { players: 4, bot: 'random', lobbyTimeoutMs: 5000 } };
+      // Six pairs of short runs rather than four of long ones: a pair is the unit compared, and the median of six
+      // pair differences has an interval (their lowest to highest) at 97%.
+      const order = [false, true, true, false, false, true, true, false, false, true, true, false];
       const cases = [
-        {
-          bots: 100,
-          thinkMs: 200,
-          rampMs: 1000,
-          holdMs: 6000,
-          order: [false, true, true, false, false, true, true, false],
-        },
-        // Eight runs, as at 100 bots: with four, one slow run moved the mean by more than the 1 ms judged.
-        {
-          bots: 5000,
-          thinkMs: 1000,
-          rampMs: 4000,
-          holdMs: 8000,
-          order: [false, true, true, false, false, true, true, false],
-        },
+        { bots: 100, thinkMs: 200, rampMs: 1000, holdMs: 4000, order },
+        { bots: 5000, thinkMs: 1000, rampMs: 4000, holdMs: 5000, order },
       ].filter((c) => c.bots <= maxBots);
       for (const c of cases) {
         const r = await outInflation({ ...common, ...c, metric: 'move_rtt' });
@@ -148,17 +149,37 @@ export const run: Bench = async () => {
           process.stderr.write(`   --out inflation at ${c.bots} bots: no move_rtt sample in a hold, no figure\n`);
           continue;
         }
+        const ms = (v: number) => v.toFixed(2);
+        const interval = (p: Paired, unit: string) =>
+          `median of ${p.diffs.length} pairs ${ms(p.median)} ${unit}, ${Math.round(p.confidence * 1000) / 10}% interval ${ms(p.low)} to ${ms(p.high)}, A/A spread ${ms(p.aa)} ${unit}`;
+        const how = `runs alternated ${c.order.map((x) => (x ? 'with' : 'without')).join('/')}, think ${c.thinkMs} ms, ramp ${c.rampMs / 1000}s, hold ${c.holdMs / 1000}s`;
+        const of = (out: boolean, f: (x: OutRun) => number) => ms(median(r.runs.filter((x) => x.out === out).map(f)));
+        const tickOf = (x: OutRun) => Math.min(...x.ticksMs);
         out.push({
           group: GROUP,
           name: `Galax move_rtt p99 inflation caused by --out at ${c.bots} bots`,
-          value: Math.round(r.inflationMs * 100) / 100,
+          value: Math.round(r.p99.median * 100) / 100,
+          unit: 'ms',
+          // Issue #22's figure and target: judged on the median of the pairs' differences, the interval beside it.
+          target: '< 1',
+          note:
+            `hold p99 (every sample of the hold) with --out minus without, per pair of runs: ${r.p99.diffs.map(ms).join(', ')} ms; ${interval(r.p99, 'ms')}; ` +
+            `runs: ${r.runs.map((x) => `${x.out ? 'with' : 'without'} ${ms(x.p99Ms)}`).join(', ')}; ${how}. ` +
+            'runs of the same kind differ by about as much as the 1 ms judged on a loaded machine (the A/A spread above): the next row is what --out costs the measuring thread itself, the one place it could hold a reply back',
+        });
+        out.push({
+          group: GROUP,
+          name: `Galax --out: the measuring thread's own work per second it adds at ${c.bots} bots`,
+          value: Math.round(r.tick.median * 1000) / 1000,
           unit: 'ms',
           target: '< 1',
           note:
-            `hold p99 (every sample of the hold) ${r.withMs.toFixed(2)} ms with --out, ${r.withoutMs.toFixed(2)} ms without (means of ${r.runs.filter((x) => x.out).length} and ${r.runs.filter((x) => !x.out).length} runs: ${r.runs.map((x) => `${x.out ? 'with' : 'without'} ${x.p99Ms.toFixed(2)}`).join(', ')}); ` +
-            `runs of the same kind differ by ${r.spreadMs.toFixed(2)} ms on average (the A/A spread); ` +
-            `runs alternated ${c.order.map((x) => (x ? 'with' : 'without')).join('/')}, think ${c.thinkMs} ms, ramp ${c.rampMs / 1000}s, hold ${c.holdMs / 1000}s; ` +
-            `with --out the measuring thread's own per-second work took at most ${r.selfMaxMs} ms at once (event-loop lag p99 ${r.lagP99Ms} ms, net)`,
+            `the tick (the second's samples folded and, with --out, copied and posted to the writer): the only work --out puts on the thread reading the replies each second, so the most it can hold a reply back by; ` +
+            `quickest tick of a run (the machine only ever adds to one) with --out minus without, per pair: ${r.tick.diffs.map((d) => d.toFixed(3)).join(', ')} ms; ${interval(r.tick, 'ms')}; ` +
+            `quickest tick ${of(true, tickOf)} ms with, ${of(false, tickOf)} ms without (medians of the runs), longest ${ms(Math.max(...r.runs.filter((x) => x.out).flatMap((x) => x.ticksMs)))} ms with, ${ms(Math.max(...r.runs.filter((x) => !x.out).flatMap((x) => x.ticksMs)))} ms without. ` +
+            `Measuring thread's CPU over the hold ${of(true, (x) => x.mainCpuMsPerS)} ms/s with, ${of(false, (x) => x.mainCpuMsPerS)} without (${interval(r.mainCpu, 'ms/s')}; 10 ms clock ticks); ` +
+            `the process's other threads (the writer's work among them, competing for the cores) ${of(true, (x) => x.otherCpuMsPerS)} ms/s with, ${of(false, (x) => x.otherCpuMsPerS)} without (${interval(r.otherCpu, 'ms/s')}); ` +
+            `event-loop lag p99 ${of(true, (x) => x.lagP99Ms)} ms with, ${of(false, (x) => x.lagP99Ms)} without (medians of the runs, net); ${how}`,
         });
       }
     });

@@ -99,6 +99,7 @@ const doc = [
   '',
 ].join('\n');
 if (!filter) writeFileSync(join(here, '..', 'BENCHMARKS.md'), doc);
-else process.stdout.write('\n(filtered run: BENCHMARKS.md not written)\n');
+// A filtered run's rows (notes included) go to stdout instead: a part run for a look is read there.
+else process.stdout.write(`\n(filtered run: BENCHMARKS.md not written)\n\n${body}\n`);
 process.stdout.write(`\n${summary}\n`);
 process.exitCode = failures.length || (check && missed.length) ? 1 : 0;
