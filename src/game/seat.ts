@@ -288,8 +288,9 @@ export class OnlineSeat<O, A> {
 
   #served(kind: string): void {
     if (this.#waitingSince < 0) return;
-    const gap = this.#hooks.gap;
-    if (gap) gap(kind, Math.round((performance.now() - this.#waitingSince) * 1000));
+    // Called on the hooks object: a caller's hooks may be methods of one object (a load session).
+    const hooks = this.#hooks;
+    if (hooks.gap) hooks.gap(kind, Math.round((performance.now() - this.#waitingSince) * 1000));
     this.#waitingSince = -1;
   }
 

@@ -66,6 +66,11 @@ export interface GalaxClientOptions {
   /** An ERR* line that answers no pending request (e.g. a refused DONE), or an unreadable server line. */
   onUnsolicitedError?: (code: ErrorCode, message: string) => void;
   /**
+   * The session is over (once, with what `whenClosed` resolves with; after its waiters), for a caller that would
+   * otherwise hold a promise and its reaction for the whole session. Not called when `connect` itself fails.
+   */
+  onClose?: (error: Error) => void;
+  /**
    * Whether to keep the lobby list (`games`, and what `nextLobby` resolves with). Default true. A load bot that
    * is seated by its generator never reads it: each one kept its own copy of every open game on the server (at
    * 1,000 bots a tenth of the generator's live heap, docs/performance.md). False: GAME lines are read and dropped.
@@ -231,6 +236,7 @@ export class GalaxClient {
     try {
       await handshake;
       await lobby;
+      c.#connected = true;
     } catch (error) {
       c.conn.destroy();
       throw error;
@@ -241,6 +247,8 @@ export class GalaxClient {
   }
 
   #handshake: ((m: ServerMessage) => void) | null = null;
+  /** `connect` resolved: from then on the end of the session goes to `onClose`. */
+  #connected = false;
 
   /** Resolves with the next complete lobby list (the one after CLOK, or after a game's WINN). */
   nextLobby(): Promise<{ game: number; players: number }[]> {
@@ -434,6 +442,7 @@ export class GalaxClient {
     for (const w of waiters) w(error);
     this.#lobbyWaiters = [];
     if (!this.conn.closed) this.conn.destroy('local');
+    if (this.#connected) this.#options.onClose?.(error);
   }
 }
 
