@@ -320,10 +320,6 @@ class GalaxPlaySession implements GalaxClientOptions, SeatOptions<GalaxTurn, Gal
       const early = this.#early!;
       this.#early = null;
       for (const m of early) this.#route(m);
-      seat.done.then(
-        () => this.#gameOver(null),
-        (error: Error) => this.#gameOver(error),
-      );
     } catch (error) {
       this.#finish(error);
     }
@@ -491,6 +487,10 @@ class GalaxPlaySession implements GalaxClientOptions, SeatOptions<GalaxTurn, Gal
       model: { engine: galaxEngine, config },
       log: ctx.log,
     };
+  }
+
+  ended(error: Error | null): void {
+    this.#gameOver(error);
   }
 
   firstEvent(now: number): void {

@@ -14,7 +14,7 @@ import {
   type Volley,
 } from '../../games/galax/index.ts';
 import { connectFramed } from '../../net/client.ts';
-import type { Connection } from '../../net/connection.ts';
+import type { CloseReason, Connection, ConnectionHandlers } from '../../net/connection.ts';
 import { Fifo } from '../../net/fifo.ts';
 import { textLineFramer } from '../../net/framing.ts';
 import {
@@ -185,8 +185,7 @@ export class GalaxClient {
 
   /** Connects, waits for GSRV, sends GCLT, waits for CLOK and the game list. */
   static async connect(options: GalaxClientOptions): Promise<GalaxClient> {
-    let client: GalaxClient | undefined;
-    const early: string[] = [];
+    const handlers = new GalaxClient.#Handlers(options);
     const conn = await connectFramed<string>(
       {
         host: options.host,
@@ -194,22 +193,12 @@ export class GalaxClient {
         connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
         framer: textLineFramer({ maxLine: 64 * GALAX_MAX_LINE, eol: '\r\n' }),
       },
-      {
-        onFrame: (line) => (client ? client.#onLine(line) : early.push(line)),
-        onFrameError: (error) => options.onUnsolicitedError?.('ERRC', error.message),
-        onClose: (reason, error) => {
-          if (!client) return;
-          client.#fail(
-            client.#closeReason ??
-              new GalaxSessionError(
-                `connection to ${options.host}:${options.port} closed (${reason}${error ? `: ${error.message}` : ''})`,
-              ),
-          );
-        },
-      },
+      handlers,
     );
-    client = new GalaxClient(conn, options);
-    const c = client;
+    const c = new GalaxClient(conn, options);
+    const early = handlers.early;
+    handlers.early = null;
+    handlers.client = c;
     // Registered now: the list arrives in the same read as CLOK.
     const lobby = c.nextLobby();
     lobby.catch(() => {});
@@ -228,7 +217,7 @@ export class GalaxClient {
       };
       c.#closeWaiters.push(reject);
     });
-    for (const line of early) c.#onLine(line);
+    if (early) for (const line of early) c.#onLine(line);
     const timer = setTimeout(
       () => c.#fail(new GalaxSessionError(`handshake: no CLOK within ${c.#requestTimeoutMs} ms`)),
       c.#requestTimeoutMs,
@@ -237,6 +226,8 @@ export class GalaxClient {
       await handshake;
       await lobby;
       c.#connected = true;
+      // Only the handshake's and the lobby's rejections wait here now, both settled: not kept for the session.
+      c.#closeWaiters = [];
     } catch (error) {
       c.conn.destroy();
       throw error;
@@ -247,6 +238,35 @@ export class GalaxClient {
   }
 
   #handshake: ((m: ServerMessage) => void) | null = null;
+
+  /**
+   * The connection's handlers: one object with methods (its client is set once connected; lines before that are
+   * kept), where three closures and the context of `connect` were kept for the whole session.
+   */
+  static readonly #Handlers = class implements ConnectionHandlers<string> {
+    client: GalaxClient | null = null;
+    early: string[] | null = [];
+    constructor(readonly options: GalaxClientOptions) {}
+
+    onFrame(line: string): void {
+      if (this.client) this.client.#onLine(line);
+      else this.early?.push(line);
+    }
+
+    onFrameError(error: Error): void {
+      this.options.onUnsolicitedError?.('ERRC', error.message);
+    }
+
+    onClose(reason: CloseReason, error?: Error): void {
+      const client = this.client;
+      if (!client) return;
+      const { host, port } = this.options;
+      client.#fail(
+        client.#closeReason ??
+          new GalaxSessionError(`connection to ${host}:${port} closed (${reason}${error ? `: ${error.message}` : ''})`),
+      );
+    }
+  };
   /** `connect` resolved: from then on the end of the session goes to `onClose`. */
   #connected = false;
 
@@ -349,8 +369,13 @@ export class GalaxClient {
 
   #request(kind: RequestKind, line: string, reply: Pending['reply']): Promise<ServerMessage> {
     if (this.#closedError) return Promise.reject(this.#closedError);
-    const promise = new Promise<ServerMessage>(this.#capture);
-    this.#send(new Pending(kind, line, reply, performance.now(), this.#resolve!, this.#reject!, null, null, 0));
+    const promise = new Promise<ServerMessage>(GalaxClient.#capture);
+    const resolve = GalaxClient.#resolve!;
+    const reject = GalaxClient.#reject!;
+    // Not kept past this call: they would hold the last request's promise for the rest of the session.
+    GalaxClient.#resolve = null;
+    GalaxClient.#reject = null;
+    this.#send(new Pending(kind, line, reply, performance.now(), resolve, reject, null, null, 0));
     return promise;
   }
 
@@ -360,13 +385,13 @@ export class GalaxClient {
     this.conn.send(pending.line);
   }
 
-  /** The executor of every request's promise: one function for all, not a closure per request. */
-  #resolve: Resolve | null = null;
-  #reject: Reject | null = null;
-  readonly #capture = (resolve: Resolve, reject: Reject) => {
-    this.#resolve = resolve;
-    this.#reject = reject;
-  };
+  /** The executor of every request's promise: one function for every client, not a closure per request. */
+  static #resolve: Resolve | null = null;
+  static #reject: Reject | null = null;
+  static #capture(resolve: Resolve, reject: Reject): void {
+    GalaxClient.#resolve = resolve;
+    GalaxClient.#reject = reject;
+  }
 
   /**
    * The timer is lazy: a reply does not touch it (clearing and setting a timer per reply was a tenth of the
@@ -374,21 +399,22 @@ export class GalaxClient {
    * overdue, or sleeps until it would be.
    */
   #arm(wait: number): void {
-    this.#timer = setTimeout(this.#onTimer, wait);
+    // The client as the timer's argument: no closure per client.
+    this.#timer = setTimeout(GalaxClient.#onTimer, wait, this);
   }
 
-  readonly #onTimer = () => {
-    this.#timer = null;
-    const head = this.#pending.peek();
-    if (!head || this.#closedError) return;
-    const left = head.sentAt + this.#requestTimeoutMs - performance.now();
+  static #onTimer(c: GalaxClient): void {
+    c.#timer = null;
+    const head = c.#pending.peek();
+    if (!head || c.#closedError) return;
+    const left = head.sentAt + c.#requestTimeoutMs - performance.now();
     if (left > 0) {
-      this.#arm(left);
+      c.#arm(left);
       return;
     }
-    this.#fail(new GalaxSessionError(`no reply to "${head.line}" within ${this.#requestTimeoutMs} ms`));
-    this.conn.destroy('local');
-  };
+    c.#fail(new GalaxSessionError(`no reply to "${head.line}" within ${c.#requestTimeoutMs} ms`));
+    c.conn.destroy('local');
+  }
 
   #onLine(line: string): void {
     const m = parseServerLine(line);
