@@ -410,8 +410,7 @@ export class OnlineSeat<O, A> implements SeatSink<O> {
     if (sent) {
       this.#idleFn ??= () => this.#idle();
       sent.then(this.#idleFn, this.#whenFailed());
-    }
-    else this.#idle();
+    } else this.#idle();
   }
 
   /**

@@ -187,11 +187,12 @@ export class Connection<F = Buffer> {
     // string, written as it is (no Buffer per frame). The flush runs before any I/O callback, so no frame waits
     // for the network.
     if (this.#out.length === 0 && this.#outText.length === 0) process.nextTick(this.#flush);
-    const encodeText = this.framer.encodeText;
-    if (typeof payload === 'string' && encodeText) {
-      this.#outText += encodeText(payload);
+    // Called on the framer: a framer may be a class instance.
+    const framer = this.framer;
+    if (typeof payload === 'string' && framer.encodeText) {
+      this.#outText += framer.encodeText(payload);
     } else {
-      const bytes = this.framer.encode(payload);
+      const bytes = framer.encode(payload);
       if (this.#outText.length > 0) {
         // Keep the order: the text frames before this one become bytes first.
         const text = Buffer.from(this.#outText);

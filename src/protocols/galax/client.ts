@@ -482,6 +482,9 @@ export interface GalaxAdapterOptions {
   readonly keepHistory?: boolean;
 }
 
+/** The `killed` of a game without a KILL yet. */
+const NO_ONE: ReadonlySet<number> = new Set();
+
 /** Numbers per planet in a packed planet list: id, x, y, owner, ships, production. */
 const PLANET_FIELDS = 6;
 
@@ -546,8 +549,8 @@ export class GalaxAdapter {
   events: GalaxEvent[] = [];
   /** Every event received in the game, in order (empty with `keepHistory: false`). */
   readonly history: GalaxEvent[] = [];
-  /** Players eliminated so far (KILL). */
-  readonly killed = new Set<number>();
+  /** Players eliminated so far (KILL); the set is made at the first (most games of a load test have none kept). */
+  #killed: Set<number> | null = null;
   /** The WINN id once the game is over (0 = draw). */
   winner: number | null = null;
   /** The planet list of the last PLNT block, packed (`PLANET_FIELDS` numbers a planet), and its views once built. */
@@ -583,7 +586,7 @@ export class GalaxAdapter {
         this.#planets = [];
         this.fleets = [];
         this.events = [];
-        this.killed.clear();
+        this.#killed = null;
         this.winner = null;
         this.#incoming = [];
         this.#filled = 0;
@@ -632,7 +635,8 @@ export class GalaxAdapter {
         this.#event({ kind: 'fort', planet: m.planet, player: m.player, ships: m.ships, time: m.time });
         return null;
       case 'KILL':
-        this.killed.add(m.player);
+        this.#killed ??= new Set();
+        this.#killed.add(m.player);
         this.#event({ kind: 'kill', player: m.player });
         return null;
       case 'WINN':
@@ -700,7 +704,12 @@ export class GalaxAdapter {
     return this.turn().observation();
   }
 
+  /** Players eliminated so far (KILL). */
+  get killed(): ReadonlySet<number> {
+    return this.#killed ?? NO_ONE;
+  }
+
   get alive(): boolean {
-    return this.player > 0 && !this.killed.has(this.player) && this.winner === null;
+    return this.player > 0 && !this.#killed?.has(this.player) && this.winner === null;
   }
 }
