@@ -108,6 +108,9 @@ class Stop extends Error {}
  */
 const RUN_ENDED: Stop = stackless(() => new Stop('the run ended'));
 
+/** The game settings a load bot gives its games (none: the wire's), one object for every game. */
+const NO_SETTINGS = {};
+
 /**
  * What a session waits for between its requests (what the end of its connection interrupts): `other` (connecting,
  * or a request: a closed connection shows in its reply), `group` (a joiner waits for its group's creator to have a
@@ -302,7 +305,10 @@ class GalaxPlaySession implements GalaxClientOptions, SeatOptions<GalaxTurn, Gal
     try {
       // Turns, not observations: a bot holds one small object through its think time, and its observation is built
       // when it decides (docs/performance.md, "Fifth pass"); the game's event history is never read here.
-      const game = new GalaxOnlineGame<GalaxTurn>(this.#client!, {}, '', { turns: 'lazy', keepHistory: false });
+      const game = new GalaxOnlineGame<GalaxTurn>(this.#client!, NO_SETTINGS, '', {
+        turns: 'lazy',
+        keepHistory: false,
+      });
       this.#current = game;
       this.#group = group;
       this.game = game;
@@ -357,7 +363,7 @@ class GalaxPlaySession implements GalaxClientOptions, SeatOptions<GalaxTurn, Gal
     this.#phase = 'other';
     if (this.#silence) clearTimeout(this.#silence);
     this.#silence = undefined;
-    if (this.#deadline) clearTimeout(this.#deadline);
+    this.#clearDeadline();
     const group = this.#group!;
     this.#group = null;
     if (error) {
@@ -400,6 +406,12 @@ class GalaxPlaySession implements GalaxClientOptions, SeatOptions<GalaxTurn, Gal
     this.#current!.onMessage(m);
   }
 
+  /** Not kept once cleared: a cleared timer (and its arguments) would stay for the whole game. */
+  #clearDeadline(): void {
+    if (this.#deadline) clearTimeout(this.#deadline);
+    this.#deadline = undefined;
+  }
+
   #armLobbyDeadline(): void {
     if (this.#deadline || this.#starting) return;
     const left = Math.max(0, this.#joinedAt + this.ctx.shared.lobbyTimeoutMs - performance.now());
@@ -426,7 +438,7 @@ class GalaxPlaySession implements GalaxClientOptions, SeatOptions<GalaxTurn, Gal
     const listed = this.#listed;
     if (listed >= size || (waited && listed >= 2 && listed >= group.claimed) || (when === 'final' && listed >= 2)) {
       this.#starting = true;
-      if (this.#deadline) clearTimeout(this.#deadline);
+      this.#clearDeadline();
       this.#client!.start().then(
         () => metrics.count('games_started'),
         (error: unknown) => {
@@ -436,7 +448,7 @@ class GalaxPlaySession implements GalaxClientOptions, SeatOptions<GalaxTurn, Gal
       );
     } else if (waited && listed < 2 && (group.claimed <= 1 || when === 'final')) {
       // Alone when the lobby wait is over: leave this game (closing is Galax's only way out of it).
-      if (this.#deadline) clearTimeout(this.#deadline);
+      this.#clearDeadline();
       metrics.count('lobby_timeouts');
       seat.fail(new Stop('lobby timeout'));
     }
