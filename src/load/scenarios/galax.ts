@@ -123,7 +123,7 @@ type Phase = 'other' | 'group' | 'game';
  * object with methods, no async function: it is the client's options (its callbacks are methods here), the seat's
  * options and hooks, the listener of the run's abort signal and what its timers are called with. The same session
  * written as two nested async functions with closures (kept for the whole session: their frames, a promise race per
- * wait and a closure per callback) held about 40% more heap per bot (docs/performance.md, "Against Locust at 5,000
+ * wait and a closure per callback) held about 4.7 KB more heap per bot (docs/performance.md, "Against Locust at 5,000
  * bots: one object per session").
  */
 class GalaxPlaySession implements GalaxClientOptions, SeatOptions<GalaxTurn, GalaxAction>, SeatHooks<GalaxTurn> {
