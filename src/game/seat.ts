@@ -89,6 +89,11 @@ export interface SeatOptions<O, A> {
    * game begins (the lobby wait), `turnMs()` after (asked each time, so it may follow the game's own deadline).
    */
   readonly patience?: { readonly startMs: number; turnMs(): number };
+  /**
+   * Told once the seat is over, a microtask later (as a handler of `done` would be): the error `done` rejects with,
+   * or null and the outcome. For a caller that would otherwise hold `done` and its reaction for the whole game.
+   */
+  ended?(error: Error | null, outcome: SeatOutcome | null): void;
 }
 
 export interface SeatOutcome {
@@ -144,20 +149,28 @@ function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
 }
 
 /**
- * Plays one game on one seat. Resolves with the outcome when the adapter reports the end; rejects with the
- * adapter's failure, or `SeatStopped` on the abort signal. The strategy's `onGameEnd` is called when the
- * adapter gives a result.
+ * Plays one game on one seat. `done` resolves with the outcome when the adapter reports the end, and rejects with
+ * the adapter's failure, or `SeatStopped` on the abort signal (`ended` is told the same). The strategy's
+ * `onGameEnd` is called when the adapter gives a result.
+ *
+ * The seat is its adapter's `SeatSink` (`started`, `observe`, ... are for the adapter): one object per seat, where
+ * a sink of its own was an object of eight closures, kept for the whole game (docs/performance.md, "Against Locust
+ * at 5,000 bots: one object per session").
  */
-export class OnlineSeat<O, A> {
-  readonly done: Promise<SeatOutcome>;
+export class OnlineSeat<O, A> implements SeatSink<O> {
   decisions = 0;
   skipped = 0;
   readonly errors: string[] = [];
   #options: SeatOptions<O, A>;
   #hooks: SeatHooks<O, A>;
   #ctx: DecisionContext | undefined;
-  #resolve!: (outcome: SeatOutcome) => void;
-  #reject!: (error: Error) => void;
+  /** `done`, made when first asked for; its resolvers while it is pending. */
+  #done: Promise<SeatOutcome> | undefined;
+  #resolve: ((outcome: SeatOutcome) => void) | undefined;
+  #reject: ((error: Error) => void) | undefined;
+  /** How the seat ended, once it has. */
+  #outcome: SeatOutcome | undefined;
+  #error: Error | undefined;
   #over = false;
   /** A decision is being made or sent. */
   #busy = false;
@@ -177,13 +190,8 @@ export class OnlineSeat<O, A> {
     this.#options = options;
     this.#hooks = options.hooks ?? {};
     this.#clocked = this.#hooks.gap !== undefined || options.patience !== undefined;
-    this.done = new Promise<SeatOutcome>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    this.done.catch(() => {});
     this.#waitingSince = this.#clocked ? performance.now() : -1;
-    if (options.patience) this.#patienceTimer = setTimeout(this.#checkPatience, options.patience.startMs);
+    if (options.patience) this.#patienceTimer = setTimeout(OnlineSeat.#checkPatience, options.patience.startMs, this);
     const { signal } = options;
     if (signal) {
       if (signal.aborted) this.fail(new SeatStopped('the run ended'));
@@ -196,7 +204,37 @@ export class OnlineSeat<O, A> {
         );
       }
     }
-    if (!this.#over) options.game.attach(this.#sink);
+    if (!this.#over) options.game.attach(this);
+  }
+
+  /** Settles with the outcome once the adapter reports the end; rejects with the failure (see the class). */
+  get done(): Promise<SeatOutcome> {
+    if (!this.#done) {
+      if (this.#outcome) this.#done = Promise.resolve(this.#outcome);
+      else if (this.#error) this.#done = Promise.reject(this.#error);
+      else {
+        this.#done = new Promise<SeatOutcome>((resolve, reject) => {
+          this.#resolve = resolve;
+          this.#reject = reject;
+        });
+      }
+      this.#done.catch(() => {});
+    }
+    return this.#done;
+  }
+
+  #settle(error: Error | null, outcome: SeatOutcome | null): void {
+    if (error) {
+      this.#error = error;
+      this.#reject?.(error);
+    } else {
+      this.#outcome = outcome!;
+      this.#resolve?.(outcome!);
+    }
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    const options = this.#options;
+    if (options.ended) queueMicrotask(() => options.ended!(error, outcome));
   }
 
   /** The decision context, once the first decision was asked for. */
@@ -210,86 +248,93 @@ export class OnlineSeat<O, A> {
     this.#over = true;
     if (this.#patienceTimer) clearTimeout(this.#patienceTimer);
     this.#options.game.detach();
-    this.#reject(error);
+    this.#settle(error, null);
   }
 
   /**
    * One lazy timer for every wait: a wait only stamps its start (`#waitingSince`); when the timer fires it fails
    * the seat if the current wait is overdue, or sleeps until it would be.
    */
-  readonly #checkPatience = (): void => {
-    this.#patienceTimer = undefined;
-    const patience = this.#options.patience;
-    if (this.#over || !patience) return;
-    const limit = this.#started ? patience.turnMs() : patience.startMs;
-    const since = this.#waitingSince;
+  static #checkPatience(seat: OnlineSeat<unknown, unknown>): void {
+    seat.#patienceTimer = undefined;
+    const patience = seat.#options.patience;
+    if (seat.#over || !patience) return;
+    const limit = seat.#started ? patience.turnMs() : patience.startMs;
+    const since = seat.#waitingSince;
     const left = since < 0 ? limit : since + limit - performance.now();
     if (left > 0) {
-      this.#patienceTimer = setTimeout(this.#checkPatience, left);
+      seat.#patienceTimer = setTimeout(OnlineSeat.#checkPatience, left, seat);
       return;
     }
-    this.fail(
-      this.#started
+    seat.fail(
+      seat.#started
         ? new SeatTimeout('turn', `no turn from the server within ${limit} ms`)
         : new SeatTimeout('start', `the game did not start within ${limit} ms`),
     );
-  };
+  }
 
-  readonly #sink: SeatSink<O> = {
-    started: () => {
-      if (this.#started) return;
-      this.#started = true;
-      if (this.#hooks.firstEvent) this.#hooks.firstEvent(performance.now());
-      this.#served('start');
-    },
-    served: (kind) => this.#served(kind),
-    waiting: () => {
-      if (this.#clocked) this.#waitingSince = performance.now();
-    },
-    observe: (observation) => {
-      if (this.#over) return;
-      if (this.#pending !== undefined) this.skipped++;
-      this.#pending = observation;
-      // Decided once the current read is handled: observations that came in the same read as this one (a late
-      // bot's backlog) replace it first, so the bot answers the newest.
-      if (!this.#busy && !this.#scheduled) {
-        this.#scheduled = true;
-        queueMicrotask(this.#next);
+  // The adapter's sink.
+
+  started(): void {
+    if (this.#started) return;
+    this.#started = true;
+    if (this.#hooks.firstEvent) this.#hooks.firstEvent(performance.now());
+    this.#served('start');
+  }
+
+  served(kind: string): void {
+    this.#served(kind);
+  }
+
+  waiting(): void {
+    if (this.#clocked) this.#waitingSince = performance.now();
+  }
+
+  observe(observation: O): void {
+    if (this.#over) return;
+    if (this.#pending !== undefined) this.skipped++;
+    this.#pending = observation;
+    // Decided once the current read is handled: observations that came in the same read as this one (a late
+    // bot's backlog) replace it first, so the bot answers the newest.
+    if (!this.#busy && !this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.#next);
+    }
+  }
+
+  refused(kind: string, message: string): void {
+    this.errors.push(`${kind} ${message}`);
+    this.#hooks.refused?.(kind, message);
+  }
+
+  end(result: GameResult | null): void {
+    if (this.#over) return;
+    this.#over = true;
+    if (this.#patienceTimer) clearTimeout(this.#patienceTimer);
+    this.#options.game.detach();
+    if (result && this.#ctx) {
+      // A strategy that throws here fails its seat, not the connection's read loop the end came from.
+      try {
+        this.#options.strategy.onGameEnd?.(result, this.#ctx);
+      } catch (error) {
+        this.#settle(error as Error, null);
+        return;
       }
-    },
-    refused: (kind, message) => {
-      this.errors.push(`${kind} ${message}`);
-      this.#hooks.refused?.(kind, message);
-    },
-    end: (result) => {
-      if (this.#over) return;
-      this.#over = true;
-      if (this.#patienceTimer) clearTimeout(this.#patienceTimer);
-      this.#options.game.detach();
-      if (result && this.#ctx) {
-        // A strategy that throws here fails its seat, not the connection's read loop the end came from.
-        try {
-          this.#options.strategy.onGameEnd?.(result, this.#ctx);
-        } catch (error) {
-          this.#reject(error as Error);
-          return;
-        }
-      }
-      this.#resolve({
-        result,
-        decisions: this.decisions,
-        skipped: this.skipped,
-        errors: this.errors,
-        context: this.#ctx,
-      });
-    },
-    fail: (error) => this.fail(error),
-  };
+    }
+    this.#settle(null, {
+      result,
+      decisions: this.decisions,
+      skipped: this.skipped,
+      errors: this.errors,
+      context: this.#ctx,
+    });
+  }
 
   #served(kind: string): void {
     if (this.#waitingSince < 0) return;
-    const gap = this.#hooks.gap;
-    if (gap) gap(kind, Math.round((performance.now() - this.#waitingSince) * 1000));
+    // Called on the hooks object: a caller's hooks may be methods of one object (a load session).
+    const hooks = this.#hooks;
+    if (hooks.gap) hooks.gap(kind, Math.round((performance.now() - this.#waitingSince) * 1000));
     this.#waitingSince = -1;
   }
 
@@ -331,7 +376,7 @@ export class OnlineSeat<O, A> {
       const t0 = this.#hooks.decided ? performance.now() : 0;
       const decided = this.#options.strategy.decide(observation, ctx);
       if (isThenable(decided)) {
-        decided.then((action) => this.#send(observation, action, t0, intended), this.#onError);
+        decided.then((action) => this.#send(observation, action, t0, intended), this.#whenFailed());
       } else this.#send(observation, decided, t0, intended);
     } catch (error) {
       this.fail(error as Error);
@@ -362,15 +407,26 @@ export class OnlineSeat<O, A> {
       return;
     }
     if (this.#clocked) this.#waitingSince = performance.now();
-    if (sent) sent.then(this.#idle, this.#onError);
-    else this.#idle();
+    if (sent) {
+      this.#idleFn ??= () => this.#idle();
+      sent.then(this.#idleFn, this.#whenFailed());
+    } else this.#idle();
   }
 
-  /** Bound once: no closure per decision on the hot path. */
-  readonly #onError = (error: unknown): void => this.fail(error as Error);
+  /**
+   * The handlers of an asynchronous strategy's decision and of an action's completion, bound once when first needed
+   * (no closure per decision on those paths, none kept by a seat whose game answers synchronously).
+   */
+  #idleFn: (() => void) | undefined;
+  #failFn: ((error: unknown) => void) | undefined;
 
-  readonly #idle = (): void => {
+  #whenFailed(): (error: unknown) => void {
+    this.#failFn ??= (error: unknown) => this.fail(error as Error);
+    return this.#failFn;
+  }
+
+  #idle(): void {
     this.#busy = false;
     if (this.#pending !== undefined && !this.#scheduled) this.#next();
-  };
+  }
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../core/log.ts';
 import type { Rng } from '../core/rng.ts';
-import type { LoadRecorder } from './metrics.ts';
-import { sleep, stackless } from './scenario-kit.ts';
+import type { LoadRecorder, SessionMetrics } from './metrics.ts';
+import { stackless } from './scenario-kit.ts';
 import type { LoadScenario, SessionContext } from './types.ts';
 import { sessionsRunning } from './young-generation.ts';
 
@@ -31,46 +31,82 @@ export interface SessionRun {
   readonly shared: unknown;
 }
 
+/**
+ * One session's context as its scenario gets it, and the listener that reads its requests in flight when the run
+ * cuts it off (`handleEvent`): one object, where an async function kept its frame, a context and a closure for the
+ * whole session (docs/performance.md, "Against Locust at 5,000 bots: one object per session").
+ */
+class ScenarioSession implements SessionContext {
+  readonly host: string;
+  readonly port: number;
+  readonly metrics: SessionMetrics;
+  readonly rng: Rng;
+  readonly log: Logger;
+  readonly thinkTimeMs: number;
+  readonly requestTimeoutMs: number;
+  readonly params: SessionContext['params'];
+  readonly shared: unknown;
+
+  constructor(
+    run: SessionRun,
+    readonly index: number,
+    readonly signal: AbortSignal,
+    readonly scheduledAt: number,
+  ) {
+    this.host = run.host;
+    this.port = run.port;
+    this.metrics = run.recorder.session();
+    this.rng = run.rootRng.fork(`session/${index}`);
+    this.log = run.log;
+    this.thinkTimeMs = run.thinkTimeMs;
+    this.requestTimeoutMs = run.requestTimeoutMs;
+    this.params = run.params;
+    this.shared = run.shared;
+  }
+
+  /** The signal's abort: the requests in flight count now. */
+  handleEvent(): void {
+    this.metrics.cutOff();
+  }
+}
+
+/** The end of a session (`runScenarioSession`); resolves with whether it recorded an error. */
+function sessionEnded(run: SessionRun, session: ScenarioSession, error: unknown, threw: boolean): boolean {
+  const { metrics } = session;
+  if (threw) {
+    // Scenarios record their errors; a throw is a bug in one, counted rather than fatal for the run.
+    metrics.error('exception');
+    run.log.warn({ err: error, session: session.index }, 'session threw');
+  }
+  running--;
+  session.signal.removeEventListener('abort', session);
+  run.recorder.sessionEnded(metrics);
+  return metrics.errored;
+}
+
 /** Runs one bot session of the scenario to its end; resolves with whether it recorded an error. */
-export async function runScenarioSession(
+export function runScenarioSession(
   run: SessionRun,
   index: number,
   signal: AbortSignal,
   scheduledAt: number,
 ): Promise<boolean> {
-  const metrics = run.recorder.session();
-  run.recorder.sessionStarted(metrics);
+  const session = new ScenarioSession(run, index, signal, scheduledAt);
+  run.recorder.sessionStarted(session.metrics);
   sessionsRunning(++running);
-  const context: SessionContext = {
-    host: run.host,
-    port: run.port,
-    index,
-    metrics,
-    rng: run.rootRng.fork(`session/${index}`),
-    log: run.log,
-    signal,
-    thinkTimeMs: run.thinkTimeMs,
-    requestTimeoutMs: run.requestTimeoutMs,
-    params: run.params,
-    shared: run.shared,
-    scheduledAt,
-  };
   // Registered before the scenario's own abort listeners (which close its clients), so the requests in flight
   // are read while they are still pending.
-  const onCutOff = () => metrics.cutOff();
-  signal.addEventListener('abort', onCutOff, { once: true });
+  signal.addEventListener('abort', session, { once: true });
+  let played: Promise<void>;
   try {
-    await run.scenario.runSession(context);
+    played = Promise.resolve(run.scenario.runSession(session));
   } catch (error) {
-    // Scenarios record their errors; a throw is a bug in one, counted rather than fatal for the run.
-    metrics.error('exception');
-    run.log.warn({ err: error, session: index }, 'session threw');
-  } finally {
-    running--;
-    signal.removeEventListener('abort', onCutOff);
-    run.recorder.sessionEnded(metrics);
+    played = Promise.reject(error);
   }
-  return metrics.errored;
+  return played.then(
+    () => sessionEnded(run, session, undefined, false),
+    (error: unknown) => sessionEnded(run, session, error, true),
+  );
 }
 
 /**
@@ -82,7 +118,7 @@ export class ClosedBots {
   readonly #bots: AbortController[] = [];
 
   constructor(
-    private readonly options: {
+    readonly options: {
       /** Runs the next session; resolves with whether it recorded an error. */
       readonly runSession: (signal: AbortSignal, scheduledAt: number) => Promise<boolean>;
       /** Tracks a bot's loop (the runner waits for these at the end). */
@@ -99,27 +135,77 @@ export class ClosedBots {
     while (this.#bots.length < target && !this.options.ending.aborted) {
       const ac = new AbortController();
       this.#bots.push(ac);
-      // The loop itself is the bot's promise: no async wrapper around it (a generator, a promise and a closure
-      // context per bot, held for the whole run: docs/performance.md, "Against Locust at 5,000 bots").
-      this.options.spawn(() => this.#loop(ac));
+      // The loop is one object with methods, its promise the bot's: no async function (a generator, its frame and
+      // an await's closures per bot, held for the whole run: docs/performance.md, "Against Locust at 5,000 bots").
+      this.options.spawn(() => new Promise<void>((resolve, reject) => new ClosedBot(this, ac, resolve, reject).next()));
     }
     while (this.#bots.length > target) this.#bots.pop()!.abort(SESSION_STOPPED);
   }
 
-  async #loop(ac: AbortController): Promise<void> {
-    const { runSession, thinkTimeMs, ending } = this.options;
-    const signal = ac.signal;
-    try {
-      while (!signal.aborted && !ending.aborted) {
-        const errored = await runSession(signal, performance.now());
-        if (signal.aborted) break;
-        const pause = errored ? Math.max(thinkTimeMs, 250) : thinkTimeMs;
-        if (pause > 0) await sleep(pause, signal);
-        else await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      const i = this.#bots.indexOf(ac);
-      if (i !== -1) this.#bots.splice(i, 1);
+  /** A bot's loop is over: it leaves the list. */
+  leave(ac: AbortController): void {
+    const i = this.#bots.indexOf(ac);
+    if (i !== -1) this.#bots.splice(i, 1);
+  }
+}
+
+/**
+ * One bot of `ClosedBots`: runs sessions back to back while neither its signal nor the run's end is aborted,
+ * with the pause after each (cut short by its signal).
+ */
+class ClosedBot {
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly bots: ClosedBots,
+    readonly ac: AbortController,
+    readonly resolve: () => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+
+  next(): void {
+    const signal = this.ac.signal;
+    if (signal.aborted || this.bots.options.ending.aborted) {
+      this.bots.leave(this.ac);
+      this.resolve();
+      return;
     }
+    this.bots.options.runSession(signal, performance.now()).then(
+      (errored) => this.#after(errored),
+      (error: unknown) => {
+        this.bots.leave(this.ac);
+        this.reject(error);
+      },
+    );
+  }
+
+  #after(errored: boolean): void {
+    const signal = this.ac.signal;
+    if (signal.aborted) {
+      this.bots.leave(this.ac);
+      this.resolve();
+      return;
+    }
+    const { thinkTimeMs } = this.bots.options;
+    const pause = errored ? Math.max(thinkTimeMs, 250) : thinkTimeMs;
+    if (pause > 0) {
+      // The pause, cut short by the signal (`handleEvent`), as `sleep` does.
+      this.#timer = setTimeout(ClosedBot.#wake, pause, this);
+      signal.addEventListener('abort', this, { once: true });
+    } else setImmediate(ClosedBot.#wake, this);
+  }
+
+  /** The signal aborted during the pause. */
+  handleEvent(): void {
+    clearTimeout(this.#timer);
+    ClosedBot.#wake(this);
+  }
+
+  static #wake(bot: ClosedBot): void {
+    if (bot.#timer) {
+      bot.#timer = undefined;
+      bot.ac.signal.removeEventListener('abort', bot);
+    }
+    bot.next();
   }
 }

@@ -17,8 +17,8 @@ export function connectFramed<F = Buffer>(
 ): Promise<Connection<F>> {
   const { host, port, connectTimeoutMs = 10_000, localAddress, ...connectionOptions } = options;
   return new Promise((resolve, reject) => {
-    let connection: Connection<F> | undefined;
-    const onread = readOptions(connectionOptions.framer, () => connection);
+    const reads: { connection?: Connection<F> } = {};
+    const onread = readOptions(connectionOptions.framer, reads);
     const socket = netConnect({ host, port, ...(localAddress ? { localAddress } : {}), ...(onread ? { onread } : {}) });
     const timer = setTimeout(() => {
       socket.destroy();
@@ -31,7 +31,11 @@ export function connectFramed<F = Buffer>(
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
-      connection = new Connection(socket, handlers, { ...connectionOptions, externalReads: onread !== undefined });
+      const connection = new Connection(socket, handlers, {
+        ...connectionOptions,
+        externalReads: onread !== undefined,
+      });
+      reads.connection = connection;
       resolve(connection);
     });
   });

@@ -37,18 +37,20 @@ const READ_BUFFER_BYTES = 64 * 1024;
  * `net.connect`'s `onread` for a framer that keeps nothing of a chunk once `push` returned (`Framer.copiesInput`):
  * every read lands in one buffer of the thread and goes straight to the framer, with no Buffer per read and none
  * of the Readable stream's push/emit machinery (a fifth of a load generator's main thread, docs/performance.md).
- * `target()` is the Connection the reads are for (created once the socket connected: nothing is read before).
+ * `target.connection` is the Connection the reads are for (created once the socket connected: nothing is read
+ * before). An object rather than a function: the callback lives as long as the socket, and a closure over the
+ * connecting code kept that code's whole scope (its promise's resolvers, its cleared timer) for as long.
  */
 export function readOptions<F>(
   framer: Framer<F>,
-  target: () => Connection<F> | undefined,
+  target: { connection?: Connection<F> },
 ): { buffer: Buffer; callback: (bytes: number, buffer: Buffer) => boolean } | undefined {
   if (!framer.copiesInput) return undefined;
   sharedReadBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
   return {
     buffer: sharedReadBuffer,
     callback: (bytes, buffer) => {
-      target()?.ingest(buffer.subarray(0, bytes));
+      target.connection?.ingest(buffer.subarray(0, bytes));
       return true;
     },
   };
@@ -185,11 +187,12 @@ export class Connection<F = Buffer> {
     // string, written as it is (no Buffer per frame). The flush runs before any I/O callback, so no frame waits
     // for the network.
     if (this.#out.length === 0 && this.#outText.length === 0) process.nextTick(this.#flush);
-    const encodeText = this.framer.encodeText;
-    if (typeof payload === 'string' && encodeText) {
-      this.#outText += encodeText(payload);
+    // Called on the framer: a framer may be a class instance.
+    const framer = this.framer;
+    if (typeof payload === 'string' && framer.encodeText) {
+      this.#outText += framer.encodeText(payload);
     } else {
-      const bytes = this.framer.encode(payload);
+      const bytes = framer.encode(payload);
       if (this.#outText.length > 0) {
         // Keep the order: the text frames before this one become bytes first.
         const text = Buffer.from(this.#outText);

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { createRng, deriveSeed } from '../../src/core/rng.ts';
 
@@ -21,6 +22,23 @@ describe('seeded generators', () => {
     expect(map1.seed).toBe('7/map');
     expect([map1.next(), map1.next()]).toEqual([map2.next(), map2.next()]);
     expect(createRng(7).fork('bot/0').next()).not.toBe(createRng(7).fork('bot/1').next());
+  });
+
+  it("is seedrandom's alea bit for bit: the same draws and states for any seed, and after a resumed state", () => {
+    type Alea = (() => number) & { state(): { c: number; s0: number; s1: number; s2: number } };
+    const alea = createRequire(import.meta.url)('seedrandom/lib/alea.js') as (
+      seed: string,
+      options: { state: unknown },
+    ) => Alea;
+    for (const seed of ['42', '', 'build-up-galax-2000/session/64', 'é∑ seed with spaces', '0']) {
+      const ours = createRng(seed).fork('game/0');
+      const theirs = alea(`${seed}/game/0`, { state: true });
+      for (let i = 0; i < 1000; i++) expect(ours.next()).toBe(theirs());
+      expect(ours.state()).toEqual(theirs.state());
+      const resumed = createRng('other', ours.state());
+      const theirsResumed = alea('other', { state: theirs.state() });
+      for (let i = 0; i < 100; i++) expect(resumed.next()).toBe(theirsResumed());
+    }
   });
 
   it('resumes exactly from a saved state', () => {

@@ -361,6 +361,27 @@ describe('Galax client', () => {
     await expect(join).rejects.toThrow(/closed \(local\)/);
   });
 
+  it('onClose: told once of the end of a connected session, with the error whenClosed gives; not of a failed connect', async () => {
+    const hangup = await fakeServer((socket) => {
+      socket.write('GSRV 0.22 rude\r\nCLOK\r\nSLCT\r\n');
+      socket.on('data', () => socket.destroy());
+    });
+    const ends: Error[] = [];
+    const client = await GalaxClient.connect({ host: '127.0.0.1', port: hangup, onClose: (e) => ends.push(e) });
+    expect(ends).toEqual([]);
+    await expect(client.join(0)).rejects.toThrow(/closed \(remote\)/);
+    client.close();
+    expect(ends).toHaveLength(1);
+    await expect(client.whenClosed()).resolves.toBe(ends[0]);
+
+    const wrong = await fakeServer((socket) => socket.write('HELO\r\nWINN 1\r\n'));
+    const failed: Error[] = [];
+    await expect(
+      GalaxClient.connect({ host: '127.0.0.1', port: wrong, onClose: (e) => failed.push(e) }),
+    ).rejects.toThrow(/handshake/);
+    expect(failed).toEqual([]);
+  });
+
   it('playOnline fails clearly when the server goes away mid-game', async () => {
     const s = await startGalaxServer({ port: 0, config: galaxEngine.parseConfig({ maxYear: 50 }) });
     let closed = false;

@@ -75,6 +75,37 @@ describe('the online seat', () => {
     expect(g.detached()).toBe(true);
   });
 
+  it('tells `ended` of its end a microtask later, and `done` asked for afterwards settles the same way', async () => {
+    const won = scripted();
+    const calls: string[] = [];
+    const seat = new OnlineSeat({
+      game: won.game,
+      strategy: echo,
+      context,
+      ended: (error, outcome) => calls.push(`${error?.message ?? 'ok'} ${outcome?.decisions ?? '-'}`),
+    });
+    won.sink().observe(0);
+    await flush();
+    won.sink().end(null);
+    expect(calls).toEqual([]);
+    await Promise.resolve();
+    expect(calls).toEqual(['ok 1']);
+    await expect(seat.done).resolves.toMatchObject({ result: null, decisions: 1 });
+
+    const lost = scripted();
+    const failed = new OnlineSeat({
+      game: lost.game,
+      strategy: echo,
+      context,
+      ended: (error, outcome) => calls.push(`${error?.message ?? 'ok'} ${outcome?.decisions ?? '-'}`),
+    });
+    lost.sink().fail(new Error('gone'));
+    lost.sink().end(null);
+    await flush();
+    expect(calls).toEqual(['ok 1', 'gone -']);
+    await expect(failed.done).rejects.toThrow('gone');
+  });
+
   it('acts on the newest of observations that came together, never on the stale ones', async () => {
     const g = scripted();
     const seat = new OnlineSeat({ game: g.game, strategy: echo, context });

@@ -14,13 +14,20 @@
  */
 import type { Socket } from 'node:net';
 import { type ResolvedBot, resolveBot } from '../../bots/resolve.ts';
-import type { Strategy } from '../../core/strategy.ts';
-import { OnlineSeat, type SeatHooks } from '../../game/seat.ts';
+import type { DecisionContext, Strategy } from '../../core/strategy.ts';
+import { OnlineSeat, type SeatHooks, type SeatOptions } from '../../game/seat.ts';
 import { type GalaxAction, type GalaxObservation, galaxEngine } from '../../games/galax/index.ts';
 // The client side's modules, not the protocol's index: that one also loads the reference server and
 // `play --connect`, which a generator never runs (start-up CPU, docs/performance.md).
-import { GalaxClient, GalaxReplyError, GalaxSessionError, type GalaxTurn } from '../../protocols/galax/client.ts';
-import type { ServerMessage } from '../../protocols/galax/codec.ts';
+import {
+  GalaxClient,
+  type GalaxClientOptions,
+  GalaxReplyError,
+  GalaxSessionError,
+  type GalaxTurn,
+  type RequestKind,
+} from '../../protocols/galax/client.ts';
+import type { ErrorCode, ServerMessage } from '../../protocols/galax/codec.ts';
 import { GalaxAbortedError, GalaxOnlineGame, onGalaxTurns } from '../../protocols/galax/seat-adapter.ts';
 import { captureSocket } from '../capture.ts';
 import { intParam, stackless } from '../scenario-kit.ts';
@@ -101,259 +108,446 @@ class Stop extends Error {}
  */
 const RUN_ENDED: Stop = stackless(() => new Stop('the run ended'));
 
-async function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
-  const { metrics, signal, shared } = ctx;
-  if (signal.aborted) return;
-  const due = ctx.scheduledAt ?? performance.now();
-  const started = performance.now();
-  const name = `bot-${ctx.index}`;
-  const think = ctx.thinkTimeMs;
-  let connectedAt: number | undefined;
-  let route: ((m: ServerMessage) => void) | null = null;
-  let moveLatenessUs = 0;
-  let firstEvent = false;
-  /** The game being played: unsolicited errors go to its seat (an abort ends it at once). */
-  let current: GalaxOnlineGame<GalaxTurn> | null = null;
-  /** Its seat: told of the run's end directly (the game's `onClosed` would wrap the reason in an error of its own). */
-  let currentSeat: OnlineSeat<GalaxTurn, GalaxAction> | null = null;
-  const hooks: SeatHooks<GalaxTurn, GalaxAction> = {
-    firstEvent: (now) => {
-      if (firstEvent) return;
-      firstEvent = true;
-      metrics.latency('first_event', (now - due) * 1000, (now - started) * 1000);
-    },
-    gap: (kind, micros) => metrics.gap(kind, micros),
-    decision: () => metrics.count('decisions'),
-    refused: (kind) => metrics.error(kind),
-    // With a think time the bot sends on a schedule: a late send (a busy generator) counts in move_rtt.
-    ...(think > 0 ? { decided: (_: number, late: number) => (moveLatenessUs = late) } : {}),
-  };
+/** The game settings a load bot gives its games (none: the wire's), one object for every game. */
+const NO_SETTINGS = {};
 
-  let client: GalaxClient;
-  try {
-    client = await captureSocket(
-      (socket: Socket) => socket.once('connect', () => (connectedAt = performance.now())),
-      () =>
-        GalaxClient.connect({
-          host: ctx.host,
-          port: ctx.port,
-          name,
-          connectTimeoutMs: ctx.requestTimeoutMs,
-          requestTimeoutMs: ctx.requestTimeoutMs,
-          // The generator seats its bots itself (Matchmaker): the server's lobby list is never read.
-          keepLobby: false,
-          onMessage: (m) => route?.(m),
-          onTiming: (kind, micros, ok) => {
-            if (!ok) return;
-            if (kind === 'move') {
-              metrics.latency('move_rtt', micros + moveLatenessUs, micros);
-              metrics.count('moves');
-            } else metrics.latency(`${kind}_rtt`, micros);
-          },
-          onUnsolicitedError: (code, message) => {
-            if (current) current.onUnsolicitedError(code, message);
-            else metrics.error(code);
-          },
-          log: ctx.log,
-        }),
+/**
+ * What a session waits for between its requests (what the end of its connection interrupts): `other` (connecting,
+ * or a request: a closed connection shows in its reply), `group` (a joiner waits for its group's creator to have a
+ * game id), `game` (a seat plays or waits in the lobby: the seat is told of the end).
+ */
+type Phase = 'other' | 'group' | 'game';
+
+/**
+ * One bot session: connect, then `games` times claim a seat, join, play the game on the one seat, and close. One
+ * object with methods, no async function: it is the client's options (its callbacks are methods here), the seat's
+ * options and hooks, the listener of the run's abort signal and what its timers are called with. The same session
+ * written as two nested async functions with closures (kept for the whole session: their frames, a promise race per
+ * wait and a closure per callback) held about 4.7 KB more heap per bot (docs/performance.md, "Against Locust at 5,000
+ * bots: one object per session").
+ */
+class GalaxPlaySession implements GalaxClientOptions, SeatOptions<GalaxTurn, GalaxAction>, SeatHooks<GalaxTurn> {
+  readonly host: string;
+  readonly port: number;
+  readonly name: string;
+  readonly connectTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  // The generator seats its bots itself (Matchmaker): the server's lobby list is never read.
+  readonly keepLobby = false;
+  readonly log: SessionContext['log'];
+  /** The seat's options, for the game being played. */
+  game!: GalaxOnlineGame<GalaxTurn>;
+  strategy!: Strategy<GalaxTurn, GalaxAction>;
+  get hooks(): SeatHooks<GalaxTurn, GalaxAction> {
+    return this;
+  }
+
+  protected readonly ctx: SessionContext<GalaxShared>;
+  readonly #resolve: () => void;
+  readonly #due: number;
+  readonly #started: number;
+  #connectedAt: number | undefined;
+  #client: GalaxClient | null = null;
+  /** What the connection's end was (once it ended), for a wait that begins after it. */
+  #closedError: Error | null = null;
+  #phase: Phase = 'other';
+  #ended = false;
+  #firstEvent = false;
+  #gameNo = 0;
+  #attempt = 0;
+  /**
+   * Where server messages go: null, dropped (the lobby list); an array while joining (the GPLR list comes in the
+   * same read as JNOK, before the JOIN's continuation runs: kept for the game); the game once seated.
+   */
+  #early: ServerMessage[] | null = null;
+  /** The game being played: unsolicited errors go to its seat (an abort ends it at once). */
+  #current: GalaxOnlineGame<GalaxTurn> | null = null;
+  /** Its seat: told of the run's end directly (the game's `onClosed` would wrap the reason in an error of its own). */
+  #seat: OnlineSeat<GalaxTurn, GalaxAction> | null = null;
+  #group: Group | null = null;
+  // The lobby of the game being played.
+  #me = 0;
+  #listed = 0;
+  #starting = false;
+  #deadline: NodeJS.Timeout | undefined;
+  #joinedAt = 0;
+  #silence: NodeJS.Timeout | undefined;
+  #silenceSince = 0;
+
+  constructor(ctx: SessionContext<GalaxShared>, resolve: () => void) {
+    this.ctx = ctx;
+    this.#resolve = resolve;
+    this.host = ctx.host;
+    this.port = ctx.port;
+    this.name = `bot-${ctx.index}`;
+    this.connectTimeoutMs = ctx.requestTimeoutMs;
+    this.requestTimeoutMs = ctx.requestTimeoutMs;
+    this.log = ctx.log;
+    this.#due = ctx.scheduledAt ?? performance.now();
+    this.#started = performance.now();
+  }
+
+  start(): void {
+    captureSocket(
+      (socket: Socket) => socket.once('connect', () => (this.#connectedAt = performance.now())),
+      () => GalaxClient.connect(this),
+    ).then(
+      (client) => this.#connected(client),
+      (error: unknown) => this.#connectFailed(error),
     );
-  } catch (error) {
+  }
+
+  #connectFailed(error: unknown): void {
+    const { metrics, signal } = this.ctx;
+    const connectedAt = this.#connectedAt;
     // A TCP connect that worked counts as one even when the handshake then failed.
     if (connectedAt !== undefined)
-      metrics.latency('connect', (connectedAt - due) * 1000, (connectedAt - started) * 1000);
+      metrics.latency('connect', (connectedAt - this.#due) * 1000, (connectedAt - this.#started) * 1000);
     if (!signal.aborted) metrics.error(connectedAt === undefined ? 'connect_failed' : errorKind(error));
-    return;
+    this.#ended = true;
+    this.#resolve();
   }
-  const ready = performance.now();
-  // Only MOVEs count in flight: a MOVE cut off is one the server may have counted in its moves.
-  metrics.track(client.conn, {
-    get requestsInFlight() {
-      return client.movesInFlight;
-    },
-  });
-  const at = connectedAt ?? ready;
-  metrics.latency('connect', (at - due) * 1000, (at - started) * 1000);
-  metrics.latency('handshake', (ready - at) * 1000);
 
-  // Cut off by the end of the run (its MOVEs in flight were counted through `track`).
-  const onAbort = () => client.close(RUN_ENDED);
-  signal.addEventListener('abort', onAbort, { once: true });
-  const closed = client.whenClosed();
-  closed.then((error) => {
-    if (error === RUN_ENDED) currentSeat?.fail(RUN_ENDED);
-    else current?.onClosed(error);
-  });
+  #connected(client: GalaxClient): void {
+    const { metrics, signal } = this.ctx;
+    this.#client = client;
+    const ready = performance.now();
+    // Only MOVEs count in flight: a MOVE cut off is one the server may have counted in its moves.
+    metrics.track(client.conn, this);
+    const at = this.#connectedAt ?? ready;
+    metrics.latency('connect', (at - this.#due) * 1000, (at - this.#started) * 1000);
+    metrics.latency('handshake', (ready - at) * 1000);
+    // Cut off by the end of the run (its MOVEs in flight were counted through `track`): `handleEvent`.
+    signal.addEventListener('abort', this, { once: true });
+    this.#nextGame();
+  }
 
-  const untilClosed = <T>(p: Promise<T>): Promise<T> =>
-    Promise.race([p, closed.then((e) => Promise.reject(signal.aborted ? RUN_ENDED : e))]);
+  get requestsInFlight(): number {
+    return this.#client?.movesInFlight ?? 0;
+  }
 
-  /**
-   * Fails as a timeout after `ms` without any bytes from the server. Nothing runs per message: the one timer, when
-   * it fires, reads the connection's time of its last read (stamped once per read anyway) and sleeps again for
-   * what is left. (Re-creating a timer per message was a large share of the generator's time at 10,000 bots; a
-   * clock reading per message, a dozen a year per bot, was the next thing in the profile.)
-   */
-  const watch = (ms: number) => {
-    let timer: NodeJS.Timeout | undefined;
-    const since = performance.now();
-    let fail!: (e: Error) => void;
-    const expired = new Promise<never>((_, reject) => {
-      fail = reject;
-    });
-    expired.catch(() => {});
-    const check = () => {
-      const left = Math.max(since, client.conn.lastReceivedAt) + ms - performance.now();
-      if (left > 0) timer = setTimeout(check, left);
-      else {
-        timer = undefined;
-        fail(new GalaxSessionError(`no message from the server within ${ms} ms`));
-      }
-    };
-    timer = setTimeout(check, ms);
-    return {
-      expired,
-      stop: () => {
-        if (timer) clearTimeout(timer);
-        timer = undefined;
-      },
-    };
-  };
+  /** The run's abort signal. */
+  handleEvent(): void {
+    this.#client?.close(RUN_ENDED);
+  }
 
-  const playOneGame = async (gameNo: number): Promise<void> => {
-    // The GPLR list comes in the same read as JNOK, before the JOIN's continuation runs: keep it for the router.
-    const early: ServerMessage[] = [];
-    route = (m) => early.push(m);
-    // Seat claim and JOIN.
-    let joined: { gameId: number; group: ReturnType<Matchmaker['claim']>['group'] } | undefined;
-    for (let attempt = 0; attempt < 3 && !joined; attempt++) {
-      const seat = shared.matchmaker.claim();
-      if (seat.role === 'create') {
-        try {
-          const gameId = await untilClosed(client.join(0));
-          seat.group.resolve(gameId);
-          metrics.count('games_created');
-          joined = { gameId, group: seat.group };
-        } catch (error) {
-          shared.matchmaker.abandon(seat.group);
-          throw error;
-        }
-      } else {
-        const id = await untilClosed(seat.group.id);
-        if (id === null) continue;
-        try {
-          await untilClosed(client.join(id));
-          joined = { gameId: id, group: seat.group };
-        } catch (error) {
-          seat.group.claimed--;
-          if (!(error instanceof GalaxReplyError)) throw error;
-          // The game started or filled before this JOIN arrived: a real refusal, counted; claim again.
-          metrics.error(error.code);
-        }
-      }
+  #nextGame(): void {
+    if (this.#gameNo >= this.ctx.shared.games || this.ctx.signal.aborted) {
+      this.#finish(null);
+      return;
     }
-    if (!joined) throw new GalaxSessionError('could not join a game after 3 attempts');
-    const group = joined.group;
+    this.#early = [];
+    this.#attempt = 0;
+    this.#claim();
+  }
 
-    // Lobby, then play: the game loop is the one seat's (src/game/seat.ts); the lobby stays here.
-    // Turns, not observations: a bot holds one small object through its think time, and its observation is built
-    // when it decides (docs/performance.md, "Fifth pass"); the game's event history is never read here.
-    const game = new GalaxOnlineGame<GalaxTurn>(client, {}, '', { turns: 'lazy', keepHistory: false });
-    current = game;
-    const strategy = onGalaxTurns(shared.bot.create() as Strategy<GalaxObservation, GalaxAction>);
-    const seat = new OnlineSeat<GalaxTurn, GalaxAction>({
-      game,
-      strategy,
-      context: (s, config) => ({
-        seat: s,
-        rng: ctx.rng.fork(`game/${gameNo}`),
-        budget: { iterations: shared.iterations },
-        model: { engine: galaxEngine, config },
-        log: ctx.log,
-      }),
-      hooks,
-      ...(think > 0 ? { think: () => think * (0.5 + ctx.rng.next()) } : {}),
-    });
-    currentSeat = seat;
-    let me = 0;
-    let listed = 0;
-    let starting = false;
-    let deadline: NodeJS.Timeout | undefined;
-    const joinedAt = performance.now();
-    const silence = watch(shared.lobbyTimeoutMs + 2 * ctx.requestTimeoutMs);
-    silence.expired.catch((e: Error) => seat.fail(e));
-
-    /** `when`: a GPLR arrived, the lobby wait is over, or the last wait for claimed joiners is over. */
-    const maybeStart = (when: 'join' | 'deadline' | 'final') => {
-      if (starting || me !== 1) return;
-      const size = shared.matchmaker.size;
-      if (when === 'deadline') {
-        shared.matchmaker.close(group);
-        deadline = setTimeout(() => maybeStart('final'), ctx.requestTimeoutMs);
-      }
-      const waited = group.closed;
-      if (listed >= size || (waited && listed >= 2 && listed >= group.claimed) || (when === 'final' && listed >= 2)) {
-        starting = true;
-        if (deadline) clearTimeout(deadline);
-        client.start().then(
-          () => metrics.count('games_started'),
-          (error: unknown) => {
-            if (error instanceof GalaxReplyError) metrics.error(error.code);
-            seat.fail(error as Error);
-          },
-        );
-      } else if (waited && listed < 2 && (group.claimed <= 1 || when === 'final')) {
-        // Alone when the lobby wait is over: leave this game (closing is Galax's only way out of it).
-        if (deadline) clearTimeout(deadline);
-        metrics.count('lobby_timeouts');
-        seat.fail(new Stop('lobby timeout'));
-      }
-    };
-    const armLobbyDeadline = () => {
-      if (deadline || starting) return;
-      const left = Math.max(0, joinedAt + shared.lobbyTimeoutMs - performance.now());
-      deadline = setTimeout(() => maybeStart('deadline'), left);
-    };
-
-    route = (m) => {
-      if (m.cmd === 'GPLR') {
-        if (m.player === 1) listed = 0;
-        listed = Math.max(listed, m.player);
-        if (m.name === name) me = m.player;
-        if (me === 1) {
-          armLobbyDeadline();
-          maybeStart('join');
-        }
+  /** Claims a seat and joins its game (up to 3 attempts). */
+  #claim(): void {
+    if (this.#attempt >= 3) {
+      this.#finish(new GalaxSessionError('could not join a game after 3 attempts'));
+      return;
+    }
+    this.#attempt++;
+    const { matchmaker } = this.ctx.shared;
+    const client = this.#client!;
+    const seat = matchmaker.claim();
+    const group = seat.group;
+    if (seat.role === 'create') {
+      client.join(0).then(
+        (gameId) => {
+          group.resolve(gameId);
+          this.ctx.metrics.count('games_created');
+          this.#play(group);
+        },
+        (error: unknown) => {
+          matchmaker.abandon(group);
+          this.#finish(error);
+        },
+      );
+      return;
+    }
+    if (this.#closedError) {
+      this.#finish(this.#closedReason());
+      return;
+    }
+    this.#phase = 'group';
+    group.id.then((id) => {
+      if (this.#ended) return;
+      this.#phase = 'other';
+      if (id === null) {
+        this.#claim();
         return;
       }
-      game.onMessage(m);
-    };
-    for (const m of early.splice(0)) route(m);
-    try {
-      await untilClosed(seat.done);
-      if (!group.counted) {
-        group.counted = true;
-        metrics.count('games');
-      }
-    } finally {
-      route = null;
-      current = null;
-      currentSeat = null;
-      silence.stop();
-      if (deadline) clearTimeout(deadline);
-    }
-  };
-
-  try {
-    for (let g = 0; g < shared.games && !signal.aborted; g++) await playOneGame(g);
-  } catch (error) {
-    if (!(error instanceof Stop) && !signal.aborted) {
-      metrics.error(errorKind(error));
-      ctx.log.debug({ err: error, session: ctx.index }, 'session failed');
-    }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    client.close();
+      client.join(id).then(
+        () => this.#play(group),
+        (error: unknown) => {
+          group.claimed--;
+          if (!(error instanceof GalaxReplyError)) {
+            this.#finish(error);
+            return;
+          }
+          // The game started or filled before this JOIN arrived: a real refusal, counted; claim again.
+          this.ctx.metrics.error(error.code);
+          this.#claim();
+        },
+      );
+    });
   }
+
+  /** The connection's end as the reason of a wait it interrupted. */
+  #closedReason(): Error {
+    return this.ctx.signal.aborted ? RUN_ENDED : this.#closedError!;
+  }
+
+  /** Lobby, then play: the game loop is the one seat's (src/game/seat.ts); the lobby stays here. */
+  #play(group: Group): void {
+    if (this.#ended) return;
+    try {
+      // Turns, not observations: a bot holds one small object through its think time, and its observation is built
+      // when it decides (docs/performance.md, "Fifth pass"); the game's event history is never read here.
+      const game = new GalaxOnlineGame<GalaxTurn>(this.#client!, NO_SETTINGS, '', {
+        turns: 'lazy',
+        keepHistory: false,
+      });
+      this.#current = game;
+      this.#group = group;
+      this.game = game;
+      this.strategy = onGalaxTurns(this.ctx.shared.bot.create() as Strategy<GalaxObservation, GalaxAction>);
+      const seat = new OnlineSeat<GalaxTurn, GalaxAction>(this);
+      this.#seat = seat;
+      this.#phase = 'game';
+      this.#me = 0;
+      this.#listed = 0;
+      this.#starting = false;
+      this.#deadline = undefined;
+      this.#joinedAt = performance.now();
+      this.#silenceSince = this.#joinedAt;
+      this.#silence = setTimeout(GalaxPlaySession.#checkSilence, this.#silenceMs(), this);
+      const early = this.#early!;
+      this.#early = null;
+      for (const m of early) this.#route(m);
+    } catch (error) {
+      this.#finish(error);
+    }
+  }
+
+  #silenceMs(): number {
+    return this.ctx.shared.lobbyTimeoutMs + 2 * this.ctx.requestTimeoutMs;
+  }
+
+  /**
+   * Fails the seat as a timeout after the lobby wait and two request timeouts without any bytes from the server.
+   * Nothing runs per message: the one timer, when it fires, reads the connection's time of its last read (stamped
+   * once per read anyway) and sleeps again for what is left. (Re-creating a timer per message was a large share of
+   * the generator's time at 10,000 bots; a clock reading per message, a dozen a year per bot, was the next thing in
+   * the profile.)
+   */
+  static #checkSilence(s: GalaxPlaySession): void {
+    const seat = s.#seat;
+    if (!seat || !s.#client) return;
+    const ms = s.#silenceMs();
+    const left = Math.max(s.#silenceSince, s.#client.conn.lastReceivedAt) + ms - performance.now();
+    if (left > 0) s.#silence = setTimeout(GalaxPlaySession.#checkSilence, left, s);
+    else {
+      s.#silence = undefined;
+      const error = new GalaxSessionError(`no message from the server within ${ms} ms`);
+      // As a rejection handler would: after the current callback.
+      queueMicrotask(() => seat.fail(error));
+    }
+  }
+
+  #gameOver(error: Error | null): void {
+    this.#early = null;
+    this.#current = null;
+    this.#seat = null;
+    this.#phase = 'other';
+    if (this.#silence) clearTimeout(this.#silence);
+    this.#silence = undefined;
+    this.#clearDeadline();
+    const group = this.#group!;
+    this.#group = null;
+    if (error) {
+      this.#finish(error);
+      return;
+    }
+    if (!group.counted) {
+      group.counted = true;
+      this.ctx.metrics.count('games');
+    }
+    this.#gameNo++;
+    this.#nextGame();
+  }
+
+  #finish(error: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const { signal } = this.ctx;
+    if (error && !(error instanceof Stop) && !signal.aborted) {
+      this.ctx.metrics.error(errorKind(error));
+      this.ctx.log.debug({ err: error, session: this.ctx.index }, 'session failed');
+    }
+    signal.removeEventListener('abort', this);
+    this.#client?.close();
+    this.#resolve();
+  }
+
+  /** A lobby message, or one for the game. */
+  #route(m: ServerMessage): void {
+    if (m.cmd === 'GPLR') {
+      if (m.player === 1) this.#listed = 0;
+      this.#listed = Math.max(this.#listed, m.player);
+      if (m.name === this.name) this.#me = m.player;
+      if (this.#me === 1) {
+        this.#armLobbyDeadline();
+        this.#maybeStart('join');
+      }
+      return;
+    }
+    this.#current!.onMessage(m);
+  }
+
+  /** Not kept once cleared: a cleared timer (and its arguments) would stay for the whole game. */
+  #clearDeadline(): void {
+    if (this.#deadline) clearTimeout(this.#deadline);
+    this.#deadline = undefined;
+  }
+
+  #armLobbyDeadline(): void {
+    if (this.#deadline || this.#starting) return;
+    const left = Math.max(0, this.#joinedAt + this.ctx.shared.lobbyTimeoutMs - performance.now());
+    this.#deadline = setTimeout(GalaxPlaySession.#lobbyOver, left, this, 'deadline');
+  }
+
+  static #lobbyOver(s: GalaxPlaySession, when: 'deadline' | 'final'): void {
+    s.#maybeStart(when);
+  }
+
+  /** `when`: a GPLR arrived, the lobby wait is over, or the last wait for claimed joiners is over. */
+  #maybeStart(when: 'join' | 'deadline' | 'final'): void {
+    const seat = this.#seat;
+    const group = this.#group;
+    if (this.#starting || this.#me !== 1 || !seat || !group) return;
+    const { matchmaker } = this.ctx.shared;
+    const { metrics } = this.ctx;
+    const size = matchmaker.size;
+    if (when === 'deadline') {
+      matchmaker.close(group);
+      this.#deadline = setTimeout(GalaxPlaySession.#lobbyOver, this.ctx.requestTimeoutMs, this, 'final');
+    }
+    const waited = group.closed;
+    const listed = this.#listed;
+    if (listed >= size || (waited && listed >= 2 && listed >= group.claimed) || (when === 'final' && listed >= 2)) {
+      this.#starting = true;
+      this.#clearDeadline();
+      this.#client!.start().then(
+        () => metrics.count('games_started'),
+        (error: unknown) => {
+          if (error instanceof GalaxReplyError) metrics.error(error.code);
+          seat.fail(error as Error);
+        },
+      );
+    } else if (waited && listed < 2 && (group.claimed <= 1 || when === 'final')) {
+      // Alone when the lobby wait is over: leave this game (closing is Galax's only way out of it).
+      this.#clearDeadline();
+      metrics.count('lobby_timeouts');
+      seat.fail(new Stop('lobby timeout'));
+    }
+  }
+
+  // The client's callbacks.
+
+  onMessage(m: ServerMessage): void {
+    if (this.#current) this.#route(m);
+    else if (this.#early) this.#early.push(m);
+  }
+
+  onTiming(kind: RequestKind, micros: number, ok: boolean): void {
+    if (!ok) return;
+    const { metrics } = this.ctx;
+    if (kind === 'move') {
+      metrics.latency('move_rtt', micros + this.lateness(), micros);
+      metrics.count('moves');
+    } else metrics.latency(`${kind}_rtt`, micros);
+  }
+
+  onUnsolicitedError(code: ErrorCode, message: string): void {
+    if (this.#current) this.#current.onUnsolicitedError(code, message);
+    else this.ctx.metrics.error(code);
+  }
+
+  onClose(error: Error): void {
+    this.#closedError = error;
+    if (this.#phase === 'game') {
+      if (error === RUN_ENDED) this.#seat?.fail(RUN_ENDED);
+      else this.#current?.onClosed(error);
+    } else if (this.#phase === 'group') this.#finish(this.#closedReason());
+  }
+
+  /** How late the last MOVEs were sent against the think-time schedule, in µs (0 without think time). */
+  protected lateness(): number {
+    return 0;
+  }
+
+  // The seat's options and hooks.
+
+  context(seat: number, config: unknown): DecisionContext {
+    const { ctx } = this;
+    return {
+      seat,
+      rng: ctx.rng.fork(`game/${this.#gameNo}`),
+      budget: { iterations: ctx.shared.iterations },
+      model: { engine: galaxEngine, config },
+      log: ctx.log,
+    };
+  }
+
+  ended(error: Error | null): void {
+    this.#gameOver(error);
+  }
+
+  firstEvent(now: number): void {
+    if (this.#firstEvent) return;
+    this.#firstEvent = true;
+    this.ctx.metrics.latency('first_event', (now - this.#due) * 1000, (now - this.#started) * 1000);
+  }
+
+  gap(kind: string, micros: number): void {
+    this.ctx.metrics.gap(kind, micros);
+  }
+
+  decision(): void {
+    this.ctx.metrics.count('decisions');
+  }
+
+  refused(kind: string): void {
+    this.ctx.metrics.error(kind);
+  }
+}
+
+/** With a think time the bot sends on a schedule: a late send (a busy generator) counts in move_rtt. */
+class ThinkingGalaxPlaySession extends GalaxPlaySession {
+  #latenessUs = 0;
+
+  think(): number {
+    return this.ctx.thinkTimeMs * (0.5 + this.ctx.rng.next());
+  }
+
+  decided(_decideMicros: number, lateMicros: number): void {
+    this.#latenessUs = lateMicros;
+  }
+
+  protected override lateness(): number {
+    return this.#latenessUs;
+  }
+}
+
+function runSession(ctx: SessionContext<GalaxShared>): Promise<void> {
+  if (ctx.signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const session =
+      ctx.thinkTimeMs > 0 ? new ThinkingGalaxPlaySession(ctx, resolve) : new GalaxPlaySession(ctx, resolve);
+    session.start();
+  });
 }
 
 export const galaxPlayScenario: LoadScenario<GalaxShared> = {

@@ -14,7 +14,7 @@ import {
   type Volley,
 } from '../../games/galax/index.ts';
 import { connectFramed } from '../../net/client.ts';
-import type { Connection } from '../../net/connection.ts';
+import type { CloseReason, Connection, ConnectionHandlers } from '../../net/connection.ts';
 import { Fifo } from '../../net/fifo.ts';
 import { textLineFramer } from '../../net/framing.ts';
 import {
@@ -65,6 +65,11 @@ export interface GalaxClientOptions {
   onMessage?: (message: ServerMessage) => void;
   /** An ERR* line that answers no pending request (e.g. a refused DONE), or an unreadable server line. */
   onUnsolicitedError?: (code: ErrorCode, message: string) => void;
+  /**
+   * The session is over (once, with what `whenClosed` resolves with; after its waiters), for a caller that would
+   * otherwise hold a promise and its reaction for the whole session. Not called when `connect` itself fails.
+   */
+  onClose?: (error: Error) => void;
   /**
    * Whether to keep the lobby list (`games`, and what `nextLobby` resolves with). Default true. A load bot that
    * is seated by its generator never reads it: each one kept its own copy of every open game on the server (at
@@ -180,8 +185,7 @@ export class GalaxClient {
 
   /** Connects, waits for GSRV, sends GCLT, waits for CLOK and the game list. */
   static async connect(options: GalaxClientOptions): Promise<GalaxClient> {
-    let client: GalaxClient | undefined;
-    const early: string[] = [];
+    const handlers = new GalaxClient.#Handlers(options);
     const conn = await connectFramed<string>(
       {
         host: options.host,
@@ -189,22 +193,12 @@ export class GalaxClient {
         connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
         framer: textLineFramer({ maxLine: 64 * GALAX_MAX_LINE, eol: '\r\n' }),
       },
-      {
-        onFrame: (line) => (client ? client.#onLine(line) : early.push(line)),
-        onFrameError: (error) => options.onUnsolicitedError?.('ERRC', error.message),
-        onClose: (reason, error) => {
-          if (!client) return;
-          client.#fail(
-            client.#closeReason ??
-              new GalaxSessionError(
-                `connection to ${options.host}:${options.port} closed (${reason}${error ? `: ${error.message}` : ''})`,
-              ),
-          );
-        },
-      },
+      handlers,
     );
-    client = new GalaxClient(conn, options);
-    const c = client;
+    const c = new GalaxClient(conn, options);
+    const early = handlers.early;
+    handlers.early = null;
+    handlers.client = c;
     // Registered now: the list arrives in the same read as CLOK.
     const lobby = c.nextLobby();
     lobby.catch(() => {});
@@ -223,7 +217,7 @@ export class GalaxClient {
       };
       c.#closeWaiters.push(reject);
     });
-    for (const line of early) c.#onLine(line);
+    if (early) for (const line of early) c.#onLine(line);
     const timer = setTimeout(
       () => c.#fail(new GalaxSessionError(`handshake: no CLOK within ${c.#requestTimeoutMs} ms`)),
       c.#requestTimeoutMs,
@@ -231,6 +225,9 @@ export class GalaxClient {
     try {
       await handshake;
       await lobby;
+      c.#connected = true;
+      // Only the handshake's and the lobby's rejections wait here now, both settled: not kept for the session.
+      c.#closeWaiters = [];
     } catch (error) {
       c.conn.destroy();
       throw error;
@@ -241,6 +238,37 @@ export class GalaxClient {
   }
 
   #handshake: ((m: ServerMessage) => void) | null = null;
+
+  /**
+   * The connection's handlers: one object with methods (its client is set once connected; lines before that are
+   * kept), where three closures and the context of `connect` were kept for the whole session.
+   */
+  static readonly #Handlers = class implements ConnectionHandlers<string> {
+    client: GalaxClient | null = null;
+    early: string[] | null = [];
+    constructor(readonly options: GalaxClientOptions) {}
+
+    onFrame(line: string): void {
+      if (this.client) this.client.#onLine(line);
+      else this.early?.push(line);
+    }
+
+    onFrameError(error: Error): void {
+      this.options.onUnsolicitedError?.('ERRC', error.message);
+    }
+
+    onClose(reason: CloseReason, error?: Error): void {
+      const client = this.client;
+      if (!client) return;
+      const { host, port } = this.options;
+      client.#fail(
+        client.#closeReason ??
+          new GalaxSessionError(`connection to ${host}:${port} closed (${reason}${error ? `: ${error.message}` : ''})`),
+      );
+    }
+  };
+  /** `connect` resolved: from then on the end of the session goes to `onClose`. */
+  #connected = false;
 
   /** Resolves with the next complete lobby list (the one after CLOK, or after a game's WINN). */
   nextLobby(): Promise<{ game: number; players: number }[]> {
@@ -341,8 +369,13 @@ export class GalaxClient {
 
   #request(kind: RequestKind, line: string, reply: Pending['reply']): Promise<ServerMessage> {
     if (this.#closedError) return Promise.reject(this.#closedError);
-    const promise = new Promise<ServerMessage>(this.#capture);
-    this.#send(new Pending(kind, line, reply, performance.now(), this.#resolve!, this.#reject!, null, null, 0));
+    const promise = new Promise<ServerMessage>(GalaxClient.#capture);
+    const resolve = GalaxClient.#resolve!;
+    const reject = GalaxClient.#reject!;
+    // Not kept past this call: they would hold the last request's promise for the rest of the session.
+    GalaxClient.#resolve = null;
+    GalaxClient.#reject = null;
+    this.#send(new Pending(kind, line, reply, performance.now(), resolve, reject, null, null, 0));
     return promise;
   }
 
@@ -352,13 +385,13 @@ export class GalaxClient {
     this.conn.send(pending.line);
   }
 
-  /** The executor of every request's promise: one function for all, not a closure per request. */
-  #resolve: Resolve | null = null;
-  #reject: Reject | null = null;
-  readonly #capture = (resolve: Resolve, reject: Reject) => {
-    this.#resolve = resolve;
-    this.#reject = reject;
-  };
+  /** The executor of every request's promise: one function for every client, not a closure per request. */
+  static #resolve: Resolve | null = null;
+  static #reject: Reject | null = null;
+  static #capture(resolve: Resolve, reject: Reject): void {
+    GalaxClient.#resolve = resolve;
+    GalaxClient.#reject = reject;
+  }
 
   /**
    * The timer is lazy: a reply does not touch it (clearing and setting a timer per reply was a tenth of the
@@ -366,21 +399,22 @@ export class GalaxClient {
    * overdue, or sleeps until it would be.
    */
   #arm(wait: number): void {
-    this.#timer = setTimeout(this.#onTimer, wait);
+    // The client as the timer's argument: no closure per client.
+    this.#timer = setTimeout(GalaxClient.#onTimer, wait, this);
   }
 
-  readonly #onTimer = () => {
-    this.#timer = null;
-    const head = this.#pending.peek();
-    if (!head || this.#closedError) return;
-    const left = head.sentAt + this.#requestTimeoutMs - performance.now();
+  static #onTimer(c: GalaxClient): void {
+    c.#timer = null;
+    const head = c.#pending.peek();
+    if (!head || c.#closedError) return;
+    const left = head.sentAt + c.#requestTimeoutMs - performance.now();
     if (left > 0) {
-      this.#arm(left);
+      c.#arm(left);
       return;
     }
-    this.#fail(new GalaxSessionError(`no reply to "${head.line}" within ${this.#requestTimeoutMs} ms`));
-    this.conn.destroy('local');
-  };
+    c.#fail(new GalaxSessionError(`no reply to "${head.line}" within ${c.#requestTimeoutMs} ms`));
+    c.conn.destroy('local');
+  }
 
   #onLine(line: string): void {
     const m = parseServerLine(line);
@@ -434,6 +468,7 @@ export class GalaxClient {
     for (const w of waiters) w(error);
     this.#lobbyWaiters = [];
     if (!this.conn.closed) this.conn.destroy('local');
+    if (this.#connected) this.#options.onClose?.(error);
   }
 }
 
@@ -446,6 +481,9 @@ export interface GalaxAdapterOptions {
   /** Keep every event of the game in `history` (default true; `play --connect` reports them, a load bot never reads them). */
   readonly keepHistory?: boolean;
 }
+
+/** The `killed` of a game without a KILL yet. */
+const NO_ONE: ReadonlySet<number> = new Set();
 
 /** Numbers per planet in a packed planet list: id, x, y, owner, ships, production. */
 const PLANET_FIELDS = 6;
@@ -511,8 +549,8 @@ export class GalaxAdapter {
   events: GalaxEvent[] = [];
   /** Every event received in the game, in order (empty with `keepHistory: false`). */
   readonly history: GalaxEvent[] = [];
-  /** Players eliminated so far (KILL). */
-  readonly killed = new Set<number>();
+  /** Players eliminated so far (KILL); the set is made at the first (most games of a load test have none kept). */
+  #killed: Set<number> | null = null;
   /** The WINN id once the game is over (0 = draw). */
   winner: number | null = null;
   /** The planet list of the last PLNT block, packed (`PLANET_FIELDS` numbers a planet), and its views once built. */
@@ -548,7 +586,7 @@ export class GalaxAdapter {
         this.#planets = [];
         this.fleets = [];
         this.events = [];
-        this.killed.clear();
+        this.#killed = null;
         this.winner = null;
         this.#incoming = [];
         this.#filled = 0;
@@ -597,7 +635,8 @@ export class GalaxAdapter {
         this.#event({ kind: 'fort', planet: m.planet, player: m.player, ships: m.ships, time: m.time });
         return null;
       case 'KILL':
-        this.killed.add(m.player);
+        this.#killed ??= new Set();
+        this.#killed.add(m.player);
         this.#event({ kind: 'kill', player: m.player });
         return null;
       case 'WINN':
@@ -665,7 +704,12 @@ export class GalaxAdapter {
     return this.turn().observation();
   }
 
+  /** Players eliminated so far (KILL). */
+  get killed(): ReadonlySet<number> {
+    return this.#killed ?? NO_ONE;
+  }
+
   get alive(): boolean {
-    return this.player > 0 && !this.killed.has(this.player) && this.winner === null;
+    return this.player > 0 && !this.#killed?.has(this.player) && this.winner === null;
   }
 }

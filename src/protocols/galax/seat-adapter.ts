@@ -3,7 +3,8 @@
  * `GalaxObservation` at each YEAR, an action becomes MOVE lines and DONE, WINN ends the game, and a game the
  * server aborted (`ERRJ game <id> aborted`, docs §8) fails the seat at once.
  */
-import type { Strategy } from '../../core/strategy.ts';
+import type { GameResult } from '../../core/engine.ts';
+import type { DecisionContext, Strategy } from '../../core/strategy.ts';
 import type { OnlineGame, SeatSink } from '../../game/seat.ts';
 import { type GalaxAction, type GalaxConfig, type GalaxObservation, galaxEngine } from '../../games/galax/index.ts';
 import { GalaxAdapter, type GalaxClient, GalaxReplyError, GalaxSessionError, type GalaxTurn } from './client.ts';
@@ -22,12 +23,23 @@ export interface GalaxGameOptions<T extends GalaxObservation | GalaxTurn = Galax
 
 /** A strategy played on turns (`turns: 'lazy'`): each turn's observation is built when the strategy decides. */
 export function onGalaxTurns(strategy: Strategy<GalaxObservation, GalaxAction>): Strategy<GalaxTurn, GalaxAction> {
-  const onGameEnd = strategy.onGameEnd;
-  return {
-    name: strategy.name,
-    decide: (turn, ctx) => strategy.decide(turn.observation(), ctx),
-    ...(onGameEnd ? { onGameEnd: (result, ctx) => onGameEnd.call(strategy, result, ctx) } : {}),
-  };
+  return new TurnStrategy(strategy);
+}
+
+/** `onGalaxTurns`'s strategy: one object with methods (a load bot keeps it for its game), not one of closures. */
+class TurnStrategy implements Strategy<GalaxTurn, GalaxAction> {
+  readonly name: string;
+  constructor(readonly strategy: Strategy<GalaxObservation, GalaxAction>) {
+    this.name = strategy.name;
+  }
+
+  decide(turn: GalaxTurn, ctx: DecisionContext): ReturnType<Strategy<GalaxObservation, GalaxAction>['decide']> {
+    return this.strategy.decide(turn.observation(), ctx);
+  }
+
+  onGameEnd(result: GameResult, ctx: DecisionContext): void {
+    this.strategy.onGameEnd?.(result, ctx);
+  }
 }
 
 /** The server gave up the game after a failure of its own (docs §8): no WINN will come. */
