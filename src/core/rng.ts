@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import type seedrandom from 'seedrandom';
+
 /** Serialisable position of a generator: enough to continue the exact same stream later. */
 export type RngState = { readonly c: number; readonly s0: number; readonly s1: number; readonly s2: number };
 
@@ -23,64 +26,35 @@ export interface Rng {
   state(): RngState;
 }
 
-/**
- * Alea (Johannes Baagøe's generator, as the `seedrandom` package's `alea` computes it, bit for bit: its streams are
- * the ones every seed of botswarm has given so far; test/core/rng.test.ts compares them). Written out as one class
- * with four numbers: the package's generator is a function with four closures, their context and an object of
- * state per stream, kept by every load bot's session stream (docs/performance.md, "Against Locust at 5,000 bots:
- * one object per session").
- */
-class AleaRng implements Rng {
-  #c = 1;
-  #s0: number;
-  #s1: number;
-  #s2: number;
+type Alea = seedrandom.PRNG & { state(): RngState };
+type AleaFactory = (seed: string, options: { state: boolean | RngState }) => Alea;
+// The one generator we use, required alone: the package's index loads all seven of its generators (about 10 ms
+// of CPU at every start of a CLI command or tournament worker, for one of them).
+const alea = createRequire(import.meta.url)('seedrandom/lib/alea.js') as AleaFactory;
 
+class AleaRng implements Rng {
+  readonly #prng: Alea;
   constructor(
     readonly seed: string,
     state?: RngState,
   ) {
-    const mash = new Mash();
-    let s0 = mash.next(' ');
-    let s1 = mash.next(' ');
-    let s2 = mash.next(' ');
-    s0 -= mash.next(seed);
-    if (s0 < 0) s0 += 1;
-    s1 -= mash.next(seed);
-    if (s1 < 0) s1 += 1;
-    s2 -= mash.next(seed);
-    if (s2 < 0) s2 += 1;
-    this.#s0 = s0;
-    this.#s1 = s1;
-    this.#s2 = s2;
-    if (state) {
-      this.#c = state.c;
-      this.#s0 = state.s0;
-      this.#s1 = state.s1;
-      this.#s2 = state.s2;
-    }
+    this.#prng = alea(seed, { state: state ?? true });
   }
-
   next(): number {
-    const t = 2091639 * this.#s0 + this.#c * 2.3283064365386963e-10; // 2^-32
-    this.#s0 = this.#s1;
-    this.#s1 = this.#s2;
-    this.#c = t | 0;
-    this.#s2 = t - this.#c;
-    return this.#s2;
+    return this.#prng();
   }
   int(lo: number, hi: number): number {
     if (hi < lo) throw new RangeError(`rng.int: empty range [${lo}, ${hi}]`);
-    return lo + Math.floor(this.next() * (hi - lo + 1));
+    return lo + Math.floor(this.#prng() * (hi - lo + 1));
   }
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new RangeError('rng.pick: empty array');
-    return items[Math.floor(this.next() * items.length)] as T;
+    return items[Math.floor(this.#prng() * items.length)] as T;
   }
   shuffle<T>(items: readonly T[]): T[] {
     const out = items.slice();
     for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
+      const j = Math.floor(this.#prng() * (i + 1));
       const t = out[i] as T;
       out[i] = out[j] as T;
       out[j] = t;
@@ -91,28 +65,7 @@ class AleaRng implements Rng {
     return new AleaRng(`${this.seed}/${name}`);
   }
   state(): RngState {
-    return { c: this.#c, s0: this.#s0, s1: this.#s1, s2: this.#s2 };
-  }
-}
-
-/** Alea's seed hash (`Mash`), as `seedrandom`'s alea has it. */
-class Mash {
-  #n = 0xefc8249d;
-
-  next(data: string): number {
-    let n = this.#n;
-    for (let i = 0; i < data.length; i++) {
-      n += data.charCodeAt(i);
-      let h = 0.02519603282416938 * n;
-      n = h >>> 0;
-      h -= n;
-      h *= n;
-      n = h >>> 0;
-      h -= n;
-      n += h * 0x100000000; // 2^32
-    }
-    this.#n = n;
-    return (n >>> 0) * 2.3283064365386963e-10; // 2^-32
+    return this.#prng.state();
   }
 }
 
