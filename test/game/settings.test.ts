@@ -197,4 +197,35 @@ describe('checking plain settings without TypeBox (start-up)', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('gives TypeBox’s verdict on a counted list of integers (Setting.integers), for any value', async () => {
+    const { Value } = await import('typebox/value');
+    const item = fc.oneof(
+      fc.integer({ min: -60, max: 60 }),
+      fc.double(),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant('3'),
+    );
+    const value = fc.oneof(
+      fc.array(fc.integer({ min: -60, max: 60 }), { maxLength: 6 }),
+      fc.array(item, { maxLength: 6 }),
+      // No text: a text value is read as a comma-separated list first (readSetting's conversion, tested above).
+      fc.constantFrom(null, 3, {}, { length: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5 }), fc.integer({ min: -50, max: 50 }), value, (count, min, v) => {
+        const schema = Setting.integers({ help: 'l', count, min, max: min + 40 });
+        let ours = true;
+        try {
+          readSetting(schema, 'k', v);
+        } catch {
+          ours = false;
+        }
+        expect(ours).toBe(Value.Check(schema, v));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
